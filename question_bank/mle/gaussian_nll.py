@@ -1,0 +1,60 @@
+"""Per-sample negative log-likelihood of a Gaussian observation, as an expression (symbolic)."""
+
+from quizgen.question import Derivation, Question, Step, Symbolic, Wrong, grid
+
+
+def derive(s):
+    import sympy as sp
+
+    from quizgen.derivations import gaussian_nll, gaussian_pdf
+
+    nll = gaussian_nll(s.y, s.y_hat, s.sd)
+    residual = (s.y - s.y_hat) ** 2 / (2 * s.sd**2)
+    const = nll - residual
+    return Derivation(
+        answer=nll,
+        steps=(
+            Step("The density of $y \\sim \\mathcal{N}(\\hat{y}, \\sigma^2)$ with $\\sigma = {{ sd }}$ is", gaussian_pdf(s.y, s.y_hat, s.sd)),
+            Step("Taking $-\\log$ turns the product into a sum: the squared residual over $2\\sigma^2$, plus a term that does not depend on $\\hat{y}$:", nll),
+            Step("Only the first term depends on the prediction, so minimising the NLL over $\\hat{y}$ is minimising the squared error.", None),
+        ),
+        wrong=(
+            Wrong("lost_half", 2 * residual + const,
+                  "The exponent of the Gaussian is $-(y-\\hat{y})^2/(2\\sigma^2)$: the factor $\\tfrac12$ went missing.", 0.5),
+            Wrong("lost_variance", residual * s.sd**2 + const,
+                  "The squared residual must be divided by $2\\sigma^2$, not only by 2: the variance scales the penalty.", 0.5),
+            Wrong("log_likelihood_sign", -nll,
+                  "That is the log-likelihood; the negative log-likelihood has the opposite sign.", 0.25),
+            Wrong("dropped_constant", residual,
+                  "The squared-error term is right, but the NLL also has the normalising term "
+                  "$\\log\\sigma + \\tfrac12\\log 2\\pi$. It does not change the minimiser, but it is part of the value.", 0.5),
+        ),
+    )
+
+
+def check(p, x):
+    import numpy as np
+
+    sd, y, y_hat = p["sd"], x["y"], x["y_hat"]
+    density = np.exp(-((y - y_hat) ** 2) / (2 * sd**2)) / np.sqrt(2 * np.pi * sd**2)
+    return -np.log(density)
+
+
+QUESTION = Question(
+    id="mle/gaussian_nll",
+    title="Negative log-likelihood of a Gaussian observation",
+    statement=(
+        "A regression model predicts $\\hat{y}$ and assumes the target is Gaussian around it: "
+        "$y \\sim \\mathcal{N}(\\hat{y}, \\sigma^2)$ with the noise level fixed at $\\sigma = {{ sd }}$.\n\n"
+        "Write the negative log-likelihood $-\\log p(y \\mid \\hat{y})$ of one observation as an expression in "
+        "`y` and `y_hat` (natural logarithm)."
+    ),
+    answer=Symbolic({"y": "real", "y_hat": "real"}),
+    derive=derive,
+    check=check,
+    params=(grid("sd", "0.5", "4", "0.5", exclude=("1.0",), latex="\\sigma"),),
+    tags=("gaussian", "likelihood", "mse"),
+    difficulty=1,
+    points=2,
+    symbol_latex={"y_hat": "\\hat{y}"},
+)

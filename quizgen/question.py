@@ -1,0 +1,154 @@
+"""The authoring model: what a question file in a bank declares.
+
+A question file (``question_bank/<topic>/<name>.py``) defines ``QUESTION = Question(...)``. It is
+trusted Python written by an instructor; students never reach it. The file must stay cheap to
+import (``quizgen list`` imports every question), so it imports SymPy and NumPy inside
+``derive`` and ``check``, not at the top.
+
+- ``params``: the random parameters, each drawn from a finite set of exact decimal values, so
+  every number on a sheet has a sensible precision and every draw is reproducible.
+- ``derive(s)``: runs ONCE per question, symbolically in the parameters. ``s`` is a namespace of
+  SymPy symbols: one per parameter and one per answer symbol (for symbolic answers). It returns a
+  :class:`Derivation` — the answer, the worked steps and the known wrong answers, all SymPy
+  expressions. The engine substitutes each variant's numbers into them; nothing is typed by hand.
+- ``check(p, x)``: an independent NumPy computation of the answer, used to verify every variant's
+  key (``p``: parameter values as floats; ``x``: arrays of sample points for the answer symbols).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Callable, Literal, Mapping, Union
+
+Domain = Literal["real", "positive", "nonnegative", "unit_interval", "integer", "positive_integer"]
+DOMAINS: tuple[str, ...] = ("real", "positive", "nonnegative", "unit_interval", "integer", "positive_integer")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A random parameter: drawn uniformly from ``values`` (exact decimal strings)."""
+
+    name: str
+    values: tuple[str, ...]
+    latex: str | None = None  # how the parameter is written in formulas, e.g. r"\sigma"
+
+    def __post_init__(self) -> None:
+        if not self.values:
+            raise ValueError(f"parameter {self.name!r} has no values to draw from")
+        for v in self.values:
+            Decimal(v)  # raises on anything that is not an exact decimal
+
+    @property
+    def domain(self) -> Domain:
+        """The strongest domain that holds for every value (used as a SymPy assumption)."""
+        fr = [Fraction(v) for v in self.values]
+        integral = all(f.denominator == 1 for f in fr)
+        if all(f > 0 for f in fr):
+            if integral:
+                return "positive_integer"
+            return "unit_interval" if all(f < 1 for f in fr) else "positive"
+        if integral:
+            return "integer"
+        return "nonnegative" if all(f >= 0 for f in fr) else "real"
+
+
+def grid(name: str, low: str, high: str, step: str, *, exclude: tuple[str, ...] = (), latex: str | None = None) -> Param:
+    """Every multiple of ``step`` from ``low`` to ``high`` inclusive (exact decimals), minus ``exclude``."""
+    lo, hi, st = Decimal(low), Decimal(high), Decimal(step)
+    excluded = {Decimal(e) for e in exclude}
+    values, v = [], lo
+    while v <= hi:
+        if v not in excluded:
+            values.append(_plain(v))
+        v += st
+    return Param(name, tuple(values), latex)
+
+
+def _plain(d: Decimal) -> str:
+    """A decimal as people write it: 3 not 3.0, 0.25 not 0.250."""
+    text = format(d.normalize(), "f")
+    return text
+
+
+def pick(name: str, *values: str, latex: str | None = None) -> Param:
+    """A parameter drawn from an explicit list of exact decimal values."""
+    return Param(name, tuple(_plain(Decimal(v)) for v in values), latex)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the worked solution: a sentence (Markdown with $math$) and an optional formula."""
+
+    text: str
+    expr: Any = None  # a SymPy expression or Eq, in the parameter symbols
+
+
+@dataclass(frozen=True)
+class Wrong:
+    """A named misconception: the answer it produces (derived in SymPy) and what it says about the mistake."""
+
+    name: str
+    expr: Any
+    feedback: str
+    credit: float = 0.0
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """What ``derive`` returns: all SymPy, all symbolic in the parameters."""
+
+    answer: Any
+    steps: tuple[Step, ...] = ()
+    wrong: tuple[Wrong, ...] = ()
+    values: Mapping[str, Any] = field(default_factory=dict)  # extra named results the statement may show
+
+
+@dataclass(frozen=True)
+class Numeric:
+    """A number; right within ``max(atol, rtol*|value|)``, or when it matches to ``sigfigs`` figures."""
+
+    rtol: float = 1e-3
+    atol: float = 1e-9
+    sigfigs: int | None = None
+    shown_digits: int = 4  # significant figures shown in the solutions
+
+
+@dataclass(frozen=True)
+class Symbolic:
+    """An expression in the answer symbols, each with the domain a student may assume."""
+
+    symbols: Mapping[str, Domain]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Multiple choice built from the answer and the named misconceptions, shuffled per variant."""
+
+    multiple: bool = False  # several correct options (answer is then a tuple)
+
+
+AnswerSpec = Union[Numeric, Symbolic, Choice]
+
+
+@dataclass(frozen=True, eq=False)  # identity hash: a loaded question is cached by object
+class Question:
+    """One question of a bank. See the module docstring for the roles of ``derive`` and ``check``."""
+
+    id: str
+    title: str
+    statement: str  # a Jinja2 template (Markdown with $math$); sees the parameters and ``values``
+    answer: AnswerSpec
+    derive: Callable[[Any], Derivation]
+    check: Callable[[Mapping[str, float], Mapping[str, Any]], Any]
+    params: tuple[Param, ...] = ()
+    constraint: Callable[[Mapping[str, Fraction]], bool] | None = None
+    tags: tuple[str, ...] = ()
+    difficulty: int = 1  # 1 easy, 2 medium, 3 hard
+    points: float = 1.0
+    symbol_latex: Mapping[str, str] = field(default_factory=dict)  # e.g. {"y_hat": r"\hat{y}"}
+
+    @property
+    def kind(self) -> str:
+        return {Numeric: "numeric", Symbolic: "symbolic", Choice: "choice"}[type(self.answer)]

@@ -1,0 +1,345 @@
+"""Variant: a question + a seed -> numbers, SymPy results, worked steps and a verified key.
+
+Derivation is done once per question, symbolically in the parameters (:func:`compiled`); a
+variant only substitutes its numbers. Instances are cached by parameter values, because a class
+of hundreds draws the same parameter sets again and again. Every variant's key is checked against
+the question's independent NumPy computation before it is used.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from types import SimpleNamespace
+from typing import Any, Mapping
+
+import numpy as np
+import sympy as sp
+from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import StrictUndefined, TemplateError
+
+from quizgen.errors import QuestionError
+from quizgen.question import Choice, Derivation, Numeric, Question, Symbolic
+
+SEED_SCHEME = "quizgen/1"
+MAX_DRAWS = 500
+LABELS = "ABCDEFGH"
+
+
+# ---------------------------------------------------------------- seeds and draws
+def _digest(*parts: object) -> int:
+    text = "|".join(str(p) for p in (SEED_SCHEME, *parts))
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
+
+
+def variant_seed(exam_seed: int, question_id: str, student: str) -> int:
+    """The seed of one variant: a function of (exam seed, question id, student id) alone.
+
+    It does not depend on the question's position, so reordering a sheet keeps every variant.
+    SHA-256 makes it identical on every machine and Python version.
+    """
+    return _digest(exam_seed, question_id, student)
+
+
+def _draw(q: Question, seed: int, attempt: int) -> dict[str, str]:
+    return {p.name: p.values[_digest(seed, p.name, attempt) % len(p.values)] for p in q.params}
+
+
+# ---------------------------------------------------------------- symbols and domains
+def _assumptions(domain: str) -> dict[str, bool]:
+    return {
+        "real": {"real": True},
+        "positive": {"positive": True},
+        "nonnegative": {"nonnegative": True},
+        "unit_interval": {"positive": True},
+        "integer": {"integer": True},
+        "positive_integer": {"integer": True, "positive": True},
+    }[domain]
+
+
+def sample_domain(domain: str, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Points a symbol of ``domain`` may take, over both signs and several magnitudes."""
+    if domain == "real":
+        return rng.choice([-1.0, 1.0], n) * np.exp(rng.uniform(np.log(0.2), np.log(5.0), n))
+    if domain in ("positive", "nonnegative"):
+        return np.exp(rng.uniform(np.log(0.2), np.log(5.0), n))
+    if domain == "unit_interval":
+        return rng.uniform(0.02, 0.98, n)
+    if domain == "integer":
+        return rng.integers(-6, 7, n).astype(float)
+    return rng.integers(1, 9, n).astype(float)
+
+
+def _answer_symbols(q: Question) -> Mapping[str, str]:
+    return q.answer.symbols if isinstance(q.answer, (Symbolic, Choice)) else {}
+
+
+# ---------------------------------------------------------------- compiled question
+@dataclass(frozen=True)
+class Compiled:
+    """A question derived once: its symbols, its derivation and fast numeric forms of its results."""
+
+    question: Question
+    params: tuple[sp.Symbol, ...]
+    answer_syms: tuple[sp.Symbol, ...]
+    derivation: Derivation
+    latex_names: Mapping[sp.Symbol, str]
+
+    def numeric(self, expr: Any):
+        """A NumPy function of (parameters..., answer symbols...) for a derived expression."""
+        return sp.lambdify(self.params + self.answer_syms, expr, "numpy")
+
+
+@functools.lru_cache(maxsize=None)
+def compiled(q: Question) -> Compiled:
+    """Run the question's derivation once, symbolically in its parameters."""
+    params = tuple(sp.Symbol(p.name, **_assumptions(p.domain)) for p in q.params)
+    answer_syms = tuple(sp.Symbol(n, **_assumptions(d)) for n, d in _answer_symbols(q).items())
+    ns = SimpleNamespace(**{s.name: s for s in params + answer_syms})
+    try:
+        derivation = q.derive(ns)
+    except Exception as err:
+        raise QuestionError(f"{q.id}: derive() failed: {type(err).__name__}: {err}") from None
+    if not isinstance(derivation, Derivation):
+        raise QuestionError(f"{q.id}: derive() must return a Derivation, not {type(derivation).__name__}")
+    latex_names = {}
+    for s in params + answer_syms:
+        name = q.symbol_latex.get(s.name) or next((p.latex for p in q.params if p.name == s.name and p.latex), None)
+        if name:
+            latex_names[s] = name
+    return Compiled(q, params, answer_syms, derivation, latex_names)
+
+
+# ---------------------------------------------------------------- instances
+@dataclass(frozen=True)
+class Option:
+    label: str
+    name: str  # "correct" or the misconception's name
+    text: str  # Markdown with $math$
+    expression: str  # plain syntax
+
+
+@dataclass(frozen=True)
+class KnownWrong:
+    name: str
+    feedback: str
+    credit: float
+    expression: str | None = None  # symbolic
+    value: float | None = None  # numeric
+    choice: str | None = None  # choice label
+
+
+@dataclass(frozen=True)
+class SolutionStep:
+    text: str  # Markdown with $math$, parameters filled in
+    latex: str | None  # the formula, display math
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One question as one student sees it, with everything its key and its solution need."""
+
+    question_id: str
+    title: str
+    kind: str  # numeric | symbolic | choice
+    points: float
+    seed: int
+    params: Mapping[str, str]
+    statement: str  # Markdown with $math$
+    steps: tuple[SolutionStep, ...]
+    answer_latex: str  # the answer as shown in the solutions
+    answer: Mapping[str, Any]  # the key's "answer" object (see docs/key-schema.md)
+    known_wrong: tuple[KnownWrong, ...]
+    options: tuple[Option, ...] = ()
+
+
+def make_variant(q: Question, exam_seed: int, student: str) -> Variant:
+    """The variant of ``q`` for ``student`` in the exam with ``exam_seed``."""
+    seed = variant_seed(exam_seed, q.id, student)
+    last_problem = "no parameter set satisfies the question's constraint"
+    for attempt in range(MAX_DRAWS):
+        drawn = _draw(q, seed, attempt)
+        if q.constraint is not None and not q.constraint({k: Fraction(v) for k, v in drawn.items()}):
+            continue
+        result = _instance(q, tuple(sorted(drawn.items())), seed if isinstance(q.answer, Choice) else 0)
+        if isinstance(result, str):  # ill-posed for these numbers: draw again
+            last_problem = result
+            continue
+        return Variant(seed=seed, **result)
+    raise QuestionError(f"{q.id}: no well-posed variant in {MAX_DRAWS} draws for seed {seed}: {last_problem}")
+
+
+@functools.lru_cache(maxsize=65536)
+def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int) -> dict[str, Any] | str:
+    """Everything about a variant that depends only on its parameter values (cached).
+
+    Returns a reason string instead when these values make the problem ill-posed.
+    """
+    c = compiled(q)
+    d = c.derivation
+    given = dict(drawn)
+    subs = {s: sp.Rational(given[s.name]) for s in c.params}
+    pvals = {s.name: float(v) for s, v in subs.items()}
+    verifier = _Verifier(c, pvals)
+
+    def inst(expr: Any) -> Any:
+        return sp.sympify(expr).xreplace(subs) if not isinstance(expr, (bool, str)) else expr
+
+    def tex(expr: Any) -> str:
+        return sp.latex(inst(expr), symbol_names=dict(c.latex_names))
+
+    if isinstance(q.answer, Numeric):
+        spec: Numeric = q.answer
+        value_expr = inst(d.answer)
+        value = float(value_expr)
+        if not math.isfinite(value):
+            return f"the answer is not finite ({value})"
+        if value in (0.0, 1.0, -1.0):
+            return f"the answer is trivially {value:g}"
+        verifier.numeric(value)
+        wrongs = []
+        for w in d.wrong:
+            wv = float(inst(w.expr))
+            if not math.isfinite(wv) or abs(wv - value) <= max(spec.atol, spec.rtol * abs(value)) * 10:
+                return f"misconception '{w.name}' gives the right number for these values"
+            wrongs.append(KnownWrong(w.name, w.feedback, w.credit, value=wv))
+        exact = str(value_expr)
+        answer = {"value": value, "exact": exact, "rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs}
+        answer_latex = f"{tex(d.answer)} \\approx {fmt_number(value, spec.shown_digits)}" if not value_expr.is_Rational or value_expr.q != 1 else tex(d.answer)
+        options: tuple[Option, ...] = ()
+    elif isinstance(q.answer, Symbolic):
+        expr = inst(d.answer)
+        verifier.symbolic(d.answer)
+        wrongs = []
+        for w in d.wrong:
+            if verifier.same(w.expr, d.answer):
+                return f"misconception '{w.name}' coincides with the answer for these values"
+            wrongs.append(KnownWrong(w.name, w.feedback, w.credit, expression=str(inst(w.expr))))
+        answer = {"expression": str(expr), "symbols": dict(q.answer.symbols)}
+        answer_latex = tex(d.answer)
+        options = ()
+    else:
+        answer, answer_latex, options, wrongs_or_reason = _choice(q, c, d, inst, tex, verifier, shuffle_seed)
+        if isinstance(wrongs_or_reason, str):
+            return wrongs_or_reason
+        wrongs = wrongs_or_reason
+
+    params = dict(drawn)
+    context = {**params, "values": {k: _show(inst(v), tex, q) for k, v in d.values.items()}}
+    statement = render_statement(q, q.statement, context)
+    steps = tuple(
+        SolutionStep(render_statement(q, s.text, context), tex(s.expr) if s.expr is not None else None) for s in d.steps
+    )
+    return dict(
+        question_id=q.id, title=q.title, kind=q.kind, points=float(q.points), params=params,
+        statement=statement, steps=steps, answer_latex=answer_latex, answer=answer,
+        known_wrong=tuple(wrongs), options=options,
+    )
+
+
+def _choice(q, c, d, inst, tex, verifier, shuffle_seed):
+    spec: Choice = q.answer
+    corrects = tuple(d.answer) if spec.multiple else (d.answer,)
+    entries = [("correct" if len(corrects) == 1 else f"correct{i + 1}", e, "", 1.0) for i, e in enumerate(corrects)]
+    entries += [(w.name, w.expr, w.feedback, w.credit) for w in d.wrong]
+    for i, (_, a, _, _) in enumerate(entries):
+        for _, b, _, _ in entries[:i]:
+            if verifier.same(a, b):
+                return None, None, None, "two options coincide for these values"
+    for e in corrects:
+        verifier.symbolic(e) if len(corrects) == 1 else None
+    order = sorted(entries, key=lambda e: _digest(shuffle_seed, "option", e[0]))
+    options, wrongs, correct_labels = [], [], []
+    for label, (name, expr, feedback, credit) in zip(LABELS, order):
+        options.append(Option(label, name, f"${tex(expr)}$", str(inst(expr))))
+        if name.startswith("correct"):
+            correct_labels.append(label)
+        else:
+            wrongs.append(KnownWrong(name, feedback, credit, choice=label))
+    answer = {
+        "choices": [{"label": o.label, "text": o.text} for o in options],
+        "correct": correct_labels,
+        "multiple": spec.multiple,
+    }
+    answer_latex = ", ".join(correct_labels)
+    return answer, answer_latex, tuple(options), wrongs
+
+
+def _show(value: Any, tex, q: Question) -> str:
+    """A derived value for a statement: a number at a sensible precision, else LaTeX."""
+    if isinstance(value, sp.Basic) and value.is_number:
+        return fmt_number(float(value), 4)
+    return tex(value)
+
+
+def fmt_number(x: float, digits: int = 4) -> str:
+    """``x`` to ``digits`` significant figures, without exponent notation for everyday sizes."""
+    if x == 0:
+        return "0"
+    if 1e-4 <= abs(x) < 1e6:
+        decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
+        text = f"{x:.{decimals}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{x:.{digits - 1}e}"
+
+
+# ---------------------------------------------------------------- statements
+_ENV = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
+
+
+def render_statement(q: Question, text: str, context: Mapping[str, Any]) -> str:
+    """Fill a question's text with a variant's numbers (sandboxed: question text is just text)."""
+    try:
+        return _ENV.from_string(text).render(**context).strip()
+    except TemplateError as err:
+        raise QuestionError(f"{q.id}: its text does not render: {err}") from None
+
+
+# ---------------------------------------------------------------- independent checks
+class _Verifier:
+    """Checks a variant's results against the question's own NumPy computation."""
+
+    def __init__(self, c: Compiled, pvals: Mapping[str, float]):
+        self.c = c
+        self.pvals = pvals
+        rng = np.random.default_rng(_digest("verify", c.question.id, *sorted(pvals.items())) % 2**63)
+        domains = _answer_symbols(c.question)
+        self.points = {n: sample_domain(dom, rng, 16) for n, dom in domains.items()}
+        self.args = [np.full(16, v) for v in pvals.values()] + [self.points[s.name] for s in c.answer_syms]
+
+    def values(self, expr: Any) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            out = self.c.numeric(expr)(*self.args)
+        return np.broadcast_to(np.asarray(out, dtype=float), (16,))
+
+    def numeric(self, value: float) -> None:
+        ref = float(self._reference())
+        if not np.isclose(value, ref, rtol=1e-7, atol=1e-10):
+            raise QuestionError(
+                f"{self.c.question.id}: the derived answer {value!r} disagrees with the independent check "
+                f"{ref!r} for parameters {dict(self.pvals)}"
+            )
+
+    def symbolic(self, expr: Any) -> None:
+        got = self.values(expr)
+        ref = np.broadcast_to(np.asarray(self._reference(), dtype=float), got.shape)
+        if not np.allclose(got, ref, rtol=1e-6, atol=1e-9):
+            bad = int(np.argmax(~np.isclose(got, ref, rtol=1e-6, atol=1e-9)))
+            at = {k: float(v[bad]) for k, v in self.points.items()}
+            raise QuestionError(
+                f"{self.c.question.id}: the derived answer disagrees with the independent check at {at} "
+                f"(derived {got[bad]!r}, check {ref[bad]!r}) for parameters {dict(self.pvals)}"
+            )
+
+    def same(self, a: Any, b: Any) -> bool:
+        return bool(np.allclose(self.values(a), self.values(b), rtol=1e-6, atol=1e-9))
+
+    def _reference(self) -> Any:
+        try:
+            with np.errstate(all="ignore"):
+                return self.c.question.check(dict(self.pvals), dict(self.points))
+        except Exception as err:
+            raise QuestionError(f"{self.c.question.id}: check() failed: {type(err).__name__}: {err}") from None
