@@ -1,0 +1,75 @@
+"""``quizgen grade``: grade a class's submissions against a key.json (a thin layer over
+:func:`quizgen.grading.batch.grade_class` and :func:`quizgen.grading.report.write_reports`).
+
+Nothing heavy is imported at module level, so ``quizgen grade --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+import click
+
+from quizgen.commands import friendly_errors
+from quizgen.errors import EXIT_USAGE, QuizgenError
+
+#: Problems echoed on stderr before the rest are left to summary.md (a flood helps nobody).
+MAX_PROBLEMS_SHOWN = 50
+#: Show a progress bar only for runs with at least this many answers (and stderr a terminal).
+PROGRESS_MIN_ANSWERS = 200
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+@click.command(name="grade")
+@click.option("--key", "key_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The key.json written by `quizgen make`.")
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder [default: grades/ beside SUBMISSIONS]. Existing files are replaced.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes [default: all cores for large classes]; 1 forces serial grading.")
+@friendly_errors
+def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int | None) -> None:
+    """Grade SUBMISSIONS (CSV long or wide form, or JSON) against a key.json.
+
+    Writes grades.csv, summary.md, summary.json and feedback/<student>.md. Bad rows are
+    reported on stderr and in summary.md, everything else is graded. Exit status: 0 all rows
+    graded, 1 some rows rejected, 2 unusable key or submissions file.
+    """
+    from quizgen.grading.batch import default_out_dir, grade_class
+    from quizgen.grading.report import write_reports
+
+    out = out_dir if out_dir is not None else default_out_dir(submissions)
+    with contextlib.ExitStack() as stack:
+        bar: list = []  # the progress bar, once grading knows how long it will be
+
+        def on_start(total: int) -> None:
+            if total >= PROGRESS_MIN_ANSWERS and sys.stderr.isatty():
+                bar.append(stack.enter_context(click.progressbar(length=total, label="Grading", file=sys.stderr)))
+
+        def progress(n: int) -> None:
+            if bar:
+                bar[0].update(n)
+
+        result = grade_class(key_path, submissions, jobs=jobs, progress=progress, on_start=on_start)
+    for problem in result.problems[:MAX_PROBLEMS_SHOWN]:
+        click.echo(f"quizgen: {problem}", err=True)
+    if len(result.problems) > MAX_PROBLEMS_SHOWN:
+        click.echo(f"quizgen: ... and {len(result.problems) - MAX_PROBLEMS_SHOWN} more problems, "
+                   f"all listed in {out / 'summary.md'}", err=True)
+    try:
+        write_reports(result, out)
+    except OSError as err:
+        raise QuizgenError(f"{out}: cannot write the grades there ({err.strerror or err})", EXIT_USAGE) from None
+    submitted = len(result.students) - len(result.missing)
+    missing = f"; {_count(len(result.missing), 'student')} with no submission" if result.missing else ""
+    rejected = f"; {_count(len(result.problems), 'problem')} (rows not graded)" if result.problems else ""
+    click.echo(f"Graded {_count(result.graded, 'answer')} from {_count(submitted, 'student')}{missing}{rejected}. "
+               f"Wrote {out / 'grades.csv'}, summary.md, summary.json and {len(result.students)} feedback files.")
+    if result.exit_code:
+        raise click.exceptions.Exit(result.exit_code)

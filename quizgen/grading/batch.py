@@ -1,0 +1,303 @@
+"""Grade a whole class: match submissions to the key, compile each distinct question once, grade.
+
+``grade_class`` is the library entry point (a notebook can call it); ``quizgen grade`` is a thin
+layer over it plus :mod:`quizgen.grading.report`. Large classes are graded in worker processes over
+chunks grouped by question, so each worker compiles a question once; the results are the same
+bytes as a serial run because every verdict depends only on (question, answer) and the assembly
+below happens in key order in the parent process.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from quizgen.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, QuizgenError
+from quizgen.grading.keyfile import Key, KeyQuestion, load_key
+from quizgen.grading.submissions import Entry, Problem, Submissions, question_number, read_submissions
+
+if TYPE_CHECKING:
+    from quizgen.grading.verdict import Verdict
+
+#: Below this many answers a process pool costs more (start-up, SymPy import) than it saves.
+MIN_PARALLEL_ROWS = 400
+#: At most this many workers by default; grading is CPU-bound and memory per worker is SymPy-sized.
+MAX_DEFAULT_JOBS = 8
+
+
+@dataclass(frozen=True)
+class GradedAnswer:
+    """One question on one student's sheet. ``answer is None`` means nothing was submitted."""
+
+    question_id: str
+    number: int
+    points_possible: float
+    answer: str | None
+    verdict: "Verdict | None"
+    points: float
+    where: str | None = None  # the submissions row that counted
+    title: str = ""
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status if self.verdict is not None else "unanswered"
+
+
+@dataclass(frozen=True)
+class StudentResult:
+    """A student's graded sheet, questions in sheet order."""
+
+    student: str
+    answers: tuple[GradedAnswer, ...]
+    submitted: bool
+    total: float
+    max_points: float
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.total / self.max_points if self.max_points > 0 else 0.0
+
+    def answer_for(self, question_id: str) -> GradedAnswer | None:
+        return next((a for a in self.answers if a.question_id == question_id), None)
+
+
+@dataclass(frozen=True)
+class ClassResult:
+    """Everything ``quizgen grade`` reports. File names only, never absolute paths (reruns are
+    byte-identical wherever they run)."""
+
+    key_name: str
+    submissions_name: str
+    form: str
+    question_ids: tuple[str, ...]
+    students: tuple[StudentResult, ...]
+    problems: tuple[Problem, ...]
+    rows: int
+    graded: int
+    ignored_columns: tuple[str, ...] = ()
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Students in the key with no submission at all (they get 0)."""
+        return tuple(s.student for s in self.students if not s.submitted)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_PARTIAL if self.problems else EXIT_OK
+
+
+# --------------------------------------------------------------------------------- matching
+
+
+def _suggest(word: str, options: Sequence[str]) -> str:
+    lowered = [o for o in options if o.lower() == word.lower()]
+    close = lowered or difflib.get_close_matches(word, options, n=1, cutoff=0.75)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def _resolve(key: Key, subs: Submissions) -> tuple[dict[tuple[str, str], tuple[Entry, KeyQuestion]], list[Problem]]:
+    """Match each entry to (student, question); the LAST entry for a pair counts, earlier ones are
+    reported as duplicates so the instructor can check which answer the student meant."""
+    versions = {v.student: v for v in key.versions}
+    counted: dict[tuple[str, str], tuple[Entry, KeyQuestion]] = {}
+    problems: list[Problem] = []
+    unknown_hint: dict[str, str] = {}
+    for e in subs.entries:
+        version = versions.get(e.student)
+        if version is None:
+            if e.student not in unknown_hint:
+                unknown_hint[e.student] = _suggest(e.student, key.students)
+            problems.append(Problem(subs.name, e.where, f'unknown student "{e.student}" (not in {key.name})'
+                                    f"{unknown_hint[e.student]}", e.order))
+            continue
+        kq = version.by_id(e.question)
+        number = question_number(e.question) if kq is None else None
+        if kq is None and number is not None:
+            kq = version.by_number(number)
+        if kq is None:
+            if e.question in key.question_ids:
+                msg = f'question "{e.question}" is not on {e.student}\'s sheet'
+            elif number is not None:
+                msg = f"{e.student}'s sheet has no question {number} (it has 1-{len(version.questions)})"
+            else:
+                msg = f'unknown question id "{e.question}"{_suggest(e.question, key.question_ids)}'
+            problems.append(Problem(subs.name, e.where, msg, e.order))
+            continue
+        previous = counted.get((e.student, kq.id))
+        if previous is not None:
+            problems.append(Problem(subs.name, previous[0].where,
+                                    f"duplicate answer for {e.student} / {kq.id}: not graded, the later one at "
+                                    f"{e.where} counts", previous[0].order))
+        counted[(e.student, kq.id)] = (e, kq)
+    return counted, problems
+
+
+# --------------------------------------------------------------------------------- grading
+
+#: One unit of work: (question fingerprint, key entry as JSON, [(row index, answer text), ...]).
+Group = tuple[str, str, list[tuple[int, str]]]
+
+_WORKER_CACHE: dict[str, Any] = {}
+
+
+def _failed_verdict(err: BaseException) -> "Verdict":
+    """The grader core promises never to raise; if it does anyway, one answer is sent to a human
+    instead of the whole class run dying with a traceback."""
+    from quizgen.grading.verdict import Verdict
+
+    return Verdict(status="rejected", credit=0.0,
+                   message="The automatic grader failed on this answer; it needs grading by hand.",
+                   method="error", misconception=None, detail={"error": f"{type(err).__name__}: {err}"})
+
+
+def _grade_groups(groups: list[Group], cache: dict[str, Any]) -> tuple[list[tuple[int, "Verdict"]], tuple[str, str] | None]:
+    """Grade groups of answers; returns (verdicts, None) or ([], (fingerprint, error message))."""
+    import json
+
+    from quizgen.grading.item import compile_question
+
+    out: list[tuple[int, Verdict]] = []
+    for fingerprint, source, rows in groups:
+        grader = cache.get(fingerprint)
+        if grader is None:
+            try:
+                grader = compile_question(json.loads(source))
+            except QuizgenError as err:
+                return [], (fingerprint, str(err))
+            cache[fingerprint] = grader
+        for index, answer in rows:
+            try:
+                verdict = grader.grade(answer)
+            except Exception as err:  # noqa: BLE001 - see _failed_verdict
+                verdict = _failed_verdict(err)
+            out.append((index, verdict))
+    return out, None
+
+
+def _worker(groups: list[Group]) -> tuple[list[tuple[int, "Verdict"]], tuple[str, str] | None]:
+    return _grade_groups(groups, _WORKER_CACHE)
+
+
+def _chunks(groups: list[Group], target: int) -> list[list[Group]]:
+    """Pack question groups into chunks of about ``target`` answers, splitting only big groups."""
+    chunks: list[list[Group]] = []
+    current: list[Group] = []
+    size = 0
+    for fingerprint, source, rows in groups:
+        for start in range(0, len(rows), target):
+            piece = rows[start:start + target]
+            current.append((fingerprint, source, piece))
+            size += len(piece)
+            if size >= target:
+                chunks.append(current)
+                current, size = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def effective_jobs(jobs: int | None, n_answers: int, min_parallel_rows: int = MIN_PARALLEL_ROWS) -> int:
+    """How many processes to use: 1 for small classes or ``jobs=1``, else ``jobs`` (default: cores)."""
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, MAX_DEFAULT_JOBS)
+    if jobs <= 1 or n_answers < min_parallel_rows:
+        return 1
+    return jobs
+
+
+def _run(groups: list[Group], jobs: int, progress: Callable[[int], None] | None) -> tuple[dict[int, "Verdict"], tuple[str, str] | None]:
+    verdicts: dict[int, Verdict] = {}
+    if jobs == 1:
+        cache: dict[str, Any] = {}
+        for group in groups:
+            done, error = _grade_groups([group], cache)
+            if error:
+                return verdicts, error
+            verdicts.update(done)
+            if progress:
+                progress(len(done))
+        return verdicts, None
+    total = sum(len(g[2]) for g in groups)
+    target = max(20, math.ceil(total / (jobs * 4)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_worker, chunk) for chunk in _chunks(groups, target)]
+        try:
+            for future in as_completed(futures):
+                done, error = future.result()
+                if error:
+                    return verdicts, error
+                verdicts.update(done)
+                if progress:
+                    progress(len(done))
+        finally:
+            for f in futures:
+                f.cancel()
+    return verdicts, None
+
+
+def grade_class(
+    key: Key | dict[str, Any] | str | os.PathLike[str],
+    submissions: str | os.PathLike[str] | Submissions,
+    *,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    min_parallel_rows: int = MIN_PARALLEL_ROWS,
+    on_start: Callable[[int], None] | None = None,
+) -> ClassResult:
+    """Grade every submission in ``submissions`` against ``key``.
+
+    Bad rows are reported in ``ClassResult.problems`` and everything else is graded; an unusable
+    key or submissions file raises :class:`QuizgenError` (exit status 2). ``progress(n)`` is called
+    as ``n`` more answers are graded; ``on_start(total)`` once before grading starts.
+    """
+    key = load_key(key)
+    subs = submissions if isinstance(submissions, Submissions) else read_submissions(submissions, key.question_ids)
+    counted, problems = _resolve(key, subs)
+
+    by_fingerprint: dict[str, tuple[KeyQuestion, list[tuple[int, str]]]] = {}
+    ordered = list(counted.values())
+    for index, (entry, kq) in enumerate(ordered):
+        by_fingerprint.setdefault(kq.fingerprint, (kq, []))[1].append((index, entry.answer))
+    groups: list[Group] = [(fp, kq.source, rows) for fp, (kq, rows) in by_fingerprint.items()]
+    if on_start:
+        on_start(len(ordered))
+    verdicts, error = _run(groups, effective_jobs(jobs, len(ordered), min_parallel_rows), progress)
+    if error:
+        fingerprint, message = error
+        path = by_fingerprint[fingerprint][0].path
+        raise QuizgenError(f"{key.name}: {path}: the grader cannot use this key entry: {message}", EXIT_USAGE)
+
+    results = {(entry.student, kq.id): (entry, verdicts[i]) for i, (entry, kq) in enumerate(ordered)}
+    submitted = {e.student for e, _ in ordered} | {e.student for e in subs.entries}
+    students = tuple(_student_result(v.student, v.questions, results, v.student in submitted)
+                     for v in key.versions)
+    all_problems = tuple(sorted(list(subs.problems) + problems, key=lambda p: p.order))
+    return ClassResult(key.name, subs.name, subs.form, key.question_ids, students, all_problems,
+                       rows=subs.rows, graded=len(ordered), ignored_columns=subs.ignored_columns)
+
+
+def _student_result(student: str, questions: Sequence[KeyQuestion],
+                    results: dict[tuple[str, str], tuple[Entry, "Verdict"]], submitted: bool) -> StudentResult:
+    answers = []
+    for kq in questions:
+        hit = results.get((student, kq.id))
+        if hit is None:
+            answers.append(GradedAnswer(kq.id, kq.number, kq.points, None, None, 0.0, title=kq.title))
+            continue
+        entry, verdict = hit
+        credit = min(1.0, max(0.0, float(verdict.credit)))
+        answers.append(GradedAnswer(kq.id, kq.number, kq.points, entry.answer, verdict, credit * kq.points,
+                                    entry.where, kq.title))
+    total = math.fsum(a.points for a in answers)
+    max_points = math.fsum(kq.points for kq in questions)
+    return StudentResult(student, tuple(answers), submitted, total, max_points)
+
+
+def default_out_dir(submissions: str | os.PathLike[str]) -> Path:
+    """``grades/`` beside the submissions file."""
+    return Path(submissions).parent / "grades"

@@ -1,0 +1,346 @@
+"""Load and fully validate a ``key.json`` (schema ``quizgen.key/1``, see docs/key-schema.md).
+
+Validation happens here, before any grading, so that a hand-edited or truncated key fails with
+one message naming the file and the JSON path (``key.json: versions[3].questions[2].answer.rtol:
+expected a number``) instead of a puzzling verdict on question 40 of student 200.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from quizgen.errors import EXIT_USAGE, QuizgenError
+
+SCHEMA = "quizgen.key/1"
+QUESTION_TYPES = ("numeric", "symbolic", "choice", "truefalse")
+DOMAINS = ("real", "positive", "nonnegative", "unit_interval", "integer", "positive_integer")
+
+
+@dataclass(frozen=True)
+class KeyQuestion:
+    """One question on one student's sheet.
+
+    ``source`` is the key entry as canonical JSON (immutable, picklable for worker processes);
+    ``fingerprint`` is the same without ``number`` so identical variants are compiled once.
+    """
+
+    number: int
+    id: str
+    type: str
+    points: float
+    path: str
+    source: str
+    fingerprint: str
+    title: str = ""
+
+    def entry(self) -> dict[str, Any]:
+        """A fresh copy of the key entry, as ``compile_question`` expects it."""
+        return json.loads(self.source)
+
+
+@dataclass(frozen=True)
+class KeyVersion:
+    """One student's sheet: their questions in sheet order."""
+
+    student: str
+    questions: tuple[KeyQuestion, ...]
+
+    def by_id(self, qid: str) -> KeyQuestion | None:
+        return next((q for q in self.questions if q.id == qid), None)
+
+    def by_number(self, number: int) -> KeyQuestion | None:
+        return next((q for q in self.questions if q.number == number), None)
+
+    @property
+    def max_points(self) -> float:
+        return math.fsum(q.points for q in self.questions)
+
+
+@dataclass(frozen=True)
+class Key:
+    """A validated answer key. ``name`` is the file name shown in messages (never a full path)."""
+
+    name: str
+    question_ids: tuple[str, ...]
+    versions: tuple[KeyVersion, ...]
+    topic: str | None = None
+    seed: int | None = None
+
+    def version(self, student: str) -> KeyVersion | None:
+        return next((v for v in self.versions if v.student == student), None)
+
+    @property
+    def students(self) -> tuple[str, ...]:
+        return tuple(v.student for v in self.versions)
+
+
+class _Invalid(Exception):
+    """Internal: a validation failure at a JSON path (turned into a QuizgenError by load_key)."""
+
+    def __init__(self, path: str, problem: str):
+        super().__init__(f"{path}: {problem}" if path else problem)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:27] + "..."
+        return f"the string {json.dumps(shown)}"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _field(obj: dict[str, Any], name: str, path: str, required: bool = True) -> Any:
+    if name not in obj:
+        if required:
+            raise _Invalid(path, f'missing required field "{name}"')
+        return None
+    return obj[name]
+
+
+def _expect(ok: bool, path: str, what: str, value: Any) -> None:
+    if not ok:
+        raise _Invalid(path, f"expected {what}, got {_describe(value)}")
+
+
+def _string(obj: dict[str, Any], name: str, path: str, *, required: bool = True,
+            nonempty: bool = True, nullable: bool = False) -> str | None:
+    value = _field(obj, name, path, required)
+    sub = f"{path}.{name}" if path else name
+    if name not in obj or (nullable and value is None):
+        return None
+    _expect(isinstance(value, str), sub, "a string", value)
+    if nonempty and not value.strip():
+        raise _Invalid(sub, "must not be empty")
+    return value
+
+
+def _number(obj: dict[str, Any], name: str, path: str, *, required: bool = True,
+            minimum: float | None = None, maximum: float | None = None) -> float | None:
+    value = _field(obj, name, path, required)
+    sub = f"{path}.{name}" if path else name
+    if name not in obj:
+        return None
+    _expect(_is_number(value), sub, "a number", value)
+    if minimum is not None and value < minimum:
+        raise _Invalid(sub, f"must be at least {minimum:g}, got {value!r}")
+    if maximum is not None and value > maximum:
+        raise _Invalid(sub, f"must be at most {maximum:g}, got {value!r}")
+    return float(value)
+
+
+def _integer(obj: dict[str, Any], name: str, path: str, *, required: bool = True,
+             minimum: int | None = None, nullable: bool = False) -> int | None:
+    value = _field(obj, name, path, required)
+    sub = f"{path}.{name}" if path else name
+    if name not in obj or (nullable and value is None):
+        return None
+    _expect(isinstance(value, int) and not isinstance(value, bool), sub, "an integer", value)
+    if minimum is not None and value < minimum:
+        raise _Invalid(sub, f"must be at least {minimum}, got {value}")
+    return value
+
+
+def _boolean(obj: dict[str, Any], name: str, path: str, *, required: bool = True) -> bool | None:
+    value = _field(obj, name, path, required)
+    if name not in obj:
+        return None
+    _expect(isinstance(value, bool), f"{path}.{name}", "true or false", value)
+    return value
+
+
+def _object(value: Any, path: str) -> dict[str, Any]:
+    _expect(isinstance(value, dict), path, "an object", value)
+    return value
+
+
+def _list(value: Any, path: str, *, nonempty: bool = True) -> list[Any]:
+    _expect(isinstance(value, list), path, "a list", value)
+    if nonempty and not value:
+        raise _Invalid(path, "must not be empty")
+    return value
+
+
+def _check_numeric(answer: dict[str, Any], path: str) -> None:
+    _number(answer, "value", path)
+    _string(answer, "exact", path, required=False, nullable=True)
+    _number(answer, "rtol", path, required=False, minimum=0)
+    _number(answer, "atol", path, required=False, minimum=0)
+    _integer(answer, "sigfigs", path, required=False, minimum=1, nullable=True)
+
+
+def _check_symbolic(answer: dict[str, Any], path: str) -> None:
+    _string(answer, "expression", path)
+    symbols = _object(_field(answer, "symbols", path), f"{path}.symbols")
+    for name, domain in symbols.items():
+        sub = f"{path}.symbols.{name}"
+        if not name.isidentifier():
+            raise _Invalid(sub, "a symbol name must be a plain identifier such as y_hat")
+        _expect(isinstance(domain, str), sub, "a domain name", domain)
+        if domain not in DOMAINS:
+            raise _Invalid(sub, f'unknown domain "{domain}" (expected one of {", ".join(DOMAINS)})')
+
+
+def _check_choice(answer: dict[str, Any], path: str) -> set[str]:
+    choices = _list(_field(answer, "choices", path), f"{path}.choices")
+    labels: set[str] = set()
+    for i, choice in enumerate(choices):
+        sub = f"{path}.choices[{i}]"
+        choice = _object(choice, sub)
+        label = _string(choice, "label", sub)
+        _string(choice, "text", sub, nonempty=False)
+        if label in labels:
+            raise _Invalid(f"{sub}.label", f'duplicate label "{label}"')
+        labels.add(label)  # type: ignore[arg-type]
+    correct = _list(_field(answer, "correct", path), f"{path}.correct")
+    for i, label in enumerate(correct):
+        sub = f"{path}.correct[{i}]"
+        _expect(isinstance(label, str), sub, "a choice label", label)
+        if label not in labels:
+            raise _Invalid(sub, f'"{label}" is not one of the labels {", ".join(sorted(labels))}')
+    if len(set(correct)) != len(correct):
+        raise _Invalid(f"{path}.correct", "lists a label twice")
+    multiple = _boolean(answer, "multiple", path)
+    if not multiple and len(correct) != 1:
+        raise _Invalid(f"{path}.correct", 'must hold exactly one label when "multiple" is false')
+    return labels
+
+
+def _check_question(q: Any, path: str, known_ids: set[str]) -> KeyQuestion:
+    q = _object(q, path)
+    number = _integer(q, "number", path, minimum=1)
+    qid = _string(q, "id", path)
+    if qid not in known_ids:
+        raise _Invalid(f"{path}.id", f'"{qid}" is not in the top-level "questions" list')
+    title = _string(q, "title", path, required=False, nonempty=False) or ""
+    _integer(q, "variant_seed", path, required=False)
+    qtype = _string(q, "type", path)
+    if qtype not in QUESTION_TYPES:
+        raise _Invalid(f"{path}.type", f'unknown type "{qtype}" (expected one of {", ".join(QUESTION_TYPES)})')
+    points = _number(q, "points", path, minimum=0)
+    apath = f"{path}.answer"
+    answer = _object(_field(q, "answer", path), apath)
+    labels: set[str] = set()
+    if qtype == "numeric":
+        _check_numeric(answer, apath)
+    elif qtype == "symbolic":
+        _check_symbolic(answer, apath)
+    elif qtype == "choice":
+        labels = _check_choice(answer, apath)
+    else:
+        _boolean(answer, "value", apath)
+    if "known_wrong" in q:
+        wrongs = _list(q["known_wrong"], f"{path}.known_wrong", nonempty=False)
+        for i, wrong in enumerate(wrongs):
+            sub = f"{path}.known_wrong[{i}]"
+            wrong = _object(wrong, sub)
+            _string(wrong, "name", sub)
+            _string(wrong, "feedback", sub, required=False, nonempty=False)
+            _number(wrong, "credit", sub, required=False, minimum=0, maximum=1)
+            if qtype == "numeric":
+                _number(wrong, "value", sub)
+            elif qtype == "symbolic":
+                _string(wrong, "expression", sub)
+            elif qtype == "choice":
+                choice = _string(wrong, "choice", sub)
+                if choice not in labels:
+                    raise _Invalid(f"{sub}.choice", f'"{choice}" is not one of the labels {", ".join(sorted(labels))}')
+            else:
+                _boolean(wrong, "value", sub)
+    fingerprint = {k: v for k, v in q.items() if k != "number"}
+    return KeyQuestion(
+        number=number,  # type: ignore[arg-type]
+        id=qid,  # type: ignore[arg-type]
+        type=qtype,  # type: ignore[arg-type]
+        points=points,  # type: ignore[arg-type]
+        path=path,
+        source=json.dumps(q, sort_keys=True, ensure_ascii=False),
+        fingerprint=json.dumps(fingerprint, sort_keys=True, ensure_ascii=False),
+        title=title,
+    )
+
+
+def _check_version(v: Any, path: str, known_ids: set[str]) -> KeyVersion:
+    v = _object(v, path)
+    student = _string(v, "student", path)
+    qs = _list(_field(v, "questions", path), f"{path}.questions")
+    questions = [_check_question(q, f"{path}.questions[{j}]", known_ids) for j, q in enumerate(qs)]
+    seen_ids: dict[str, int] = {}
+    seen_numbers: dict[int, int] = {}
+    for j, q in enumerate(questions):
+        if q.id in seen_ids:
+            raise _Invalid(f"{path}.questions[{j}].id", f'"{q.id}" already appears at questions[{seen_ids[q.id]}]')
+        if q.number in seen_numbers:
+            raise _Invalid(f"{path}.questions[{j}].number",
+                           f"number {q.number} already used at questions[{seen_numbers[q.number]}]")
+        seen_ids[q.id] = j
+        seen_numbers[q.number] = j
+    ordered = tuple(sorted(questions, key=lambda q: q.number))
+    return KeyVersion(student=student, questions=ordered)  # type: ignore[arg-type]
+
+
+def validate_key(data: Any, name: str = "key.json") -> Key:
+    """Check ``data`` (parsed key.json) against ``quizgen.key/1``; raise QuizgenError (exit 2) if not."""
+    try:
+        top = _object(data, "")
+        schema = _string(top, "schema", "")
+        if schema != SCHEMA:
+            raise _Invalid("schema", f'expected "{SCHEMA}", got "{schema}" (written by a different quizgen?)')
+        _string(top, "generator", "", required=False, nonempty=False)
+        topic = _string(top, "topic", "", required=False, nonempty=False)
+        seed = _integer(top, "seed", "", required=False, nullable=True)
+        ids = _list(_field(top, "questions", ""), "questions")
+        for i, qid in enumerate(ids):
+            _expect(isinstance(qid, str) and bool(qid.strip()), f"questions[{i}]", "a question id", qid)
+            if ids.index(qid) != i:
+                raise _Invalid(f"questions[{i}]", f'"{qid}" is listed twice')
+        versions_raw = _list(_field(top, "versions", ""), "versions")
+        known = set(ids)
+        versions = [_check_version(v, f"versions[{i}]", known) for i, v in enumerate(versions_raw)]
+        first: dict[str, int] = {}
+        for i, v in enumerate(versions):
+            if v.student in first:
+                raise _Invalid(f"versions[{i}].student", f'"{v.student}" already has versions[{first[v.student]}]')
+            first[v.student] = i
+    except _Invalid as err:
+        raise QuizgenError(f"{name}: {err}", EXIT_USAGE) from None
+    return Key(name=name, question_ids=tuple(ids), versions=tuple(versions), topic=topic, seed=seed)
+
+
+def load_key(source: Key | dict[str, Any] | str | os.PathLike[str]) -> Key:
+    """Read and validate a key from a path, or validate an already parsed dict (e.g. in a notebook)."""
+    if isinstance(source, Key):
+        return source
+    if isinstance(source, dict):
+        return validate_key(source, "key.json")
+    path = Path(source)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise QuizgenError(f"{path}: key file not found", EXIT_USAGE) from None
+    except OSError as err:
+        raise QuizgenError(f"{path}: cannot read the key file ({err.strerror or err})", EXIT_USAGE) from None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as err:
+        raise QuizgenError(f"{path}: not UTF-8 (byte {err.object[err.start]:#04x} at offset {err.start})",
+                           EXIT_USAGE) from None
+    except json.JSONDecodeError as err:
+        raise QuizgenError(f"{path}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})",
+                           EXIT_USAGE) from None
+    return validate_key(data, path.name)

@@ -1,0 +1,246 @@
+"""Write a :class:`ClassResult` as grades.csv, feedback/<student>.md, summary.md and summary.json.
+
+Renderers are pure functions returning text (easy to test and to call from a notebook);
+:func:`write_reports` writes each file with :func:`quizgen.fsio.write_atomic`, so an interrupted
+run leaves every file either old or new, never torn. Nothing here depends on the clock or on
+absolute paths: rerunning on the same inputs gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import re
+from collections import Counter
+from hashlib import sha1
+from pathlib import Path
+from typing import Any
+
+from quizgen.fsio import write_atomic
+from quizgen.grading.batch import ClassResult, GradedAnswer, StudentResult
+
+#: How many distinct wrong answers the summary lists per question.
+TOP_WRONG = 5
+WRONG_STATUSES = ("partial", "incorrect", "rejected")
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def fmt_points(x: float) -> str:
+    """2.0 -> '2', 0.5 -> '0.5', 2/3 -> '0.6667': short, stable, never scientific notation."""
+    text = f"{round(x, 4) + 0.0:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _percent(x: float) -> str:
+    return f"{x:.2f}"
+
+
+# ------------------------------------------------------------------------------ grades.csv
+
+
+def grades_csv(result: ClassResult) -> str:
+    """One row per student in key order; a blank cell is a question not on that student's sheet."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["student", *result.question_ids, "total", "max", "percent"])
+    for s in result.students:
+        cells = []
+        for qid in result.question_ids:
+            a = s.answer_for(qid)
+            cells.append("" if a is None else fmt_points(a.points))
+        writer.writerow([s.student, *cells, fmt_points(s.total), fmt_points(s.max_points), _percent(s.percent)])
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------------------- feedback
+
+
+def feedback_names(students: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Student id -> file name: unsafe characters become ``_``; a clash (also case-insensitive,
+    for macOS/Windows) gets a short hash of the real id, so no student overwrites another."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for student in students:
+        base = re.sub(r"[^A-Za-z0-9._-]", "_", student).strip("._") or "student"
+        if base.lower() in _WINDOWS_RESERVED:
+            base = f"{base}_"
+        base = base[:80]
+        if base.lower() in used:
+            base = f"{base}-{sha1(student.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+        used.add(base.lower())
+        names[student] = f"{base}.md"
+    return names
+
+
+def md_code(text: str) -> str:
+    """``text`` as one inline code span: newlines flattened, fence longer than any backtick run."""
+    flat = " ".join(text.splitlines()) if text else ""
+    if not flat.strip():
+        return "(empty)"
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+def md_text(text: str) -> str:
+    """Escape characters that would turn a student's or grader's text into Markdown markup."""
+    return re.sub(r"([\\`*_{}\[\]<>|#])", r"\\\1", " ".join(text.splitlines()))
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines()) or "> (no message)"
+
+
+def _answer_section(a: GradedAnswer) -> str:
+    heading = f"## Question {a.number}" + (f": {md_text(a.title)}" if a.title else "")
+    lines = [heading, "", f"- Question id: {md_code(a.question_id)}"]
+    if a.answer is None:
+        lines += ["- Your answer: (none submitted)", "- Verdict: unanswered",
+                  f"- Points: 0 / {fmt_points(a.points_possible)}", "", "> No answer was received for this question."]
+    else:
+        assert a.verdict is not None
+        lines += [f"- Your answer: {md_code(a.answer)}", f"- Verdict: {a.verdict.status}",
+                  f"- Points: {fmt_points(a.points)} / {fmt_points(a.points_possible)}", "", _quote(a.verdict.message)]
+    return "\n".join(lines)
+
+
+def feedback_md(student: StudentResult) -> str:
+    """The Markdown a student receives: their answers, verdicts, messages and points."""
+    parts = [f"# Feedback for {md_text(student.student)}", "",
+             f"Score: **{fmt_points(student.total)} / {fmt_points(student.max_points)}** "
+             f"({_percent(student.percent)}%)"]
+    if not student.submitted:
+        parts += ["", "No submission was received from you, so every question scores 0."]
+    for a in student.answers:
+        parts += ["", _answer_section(a)]
+    return "\n".join(parts) + "\n"
+
+
+# -------------------------------------------------------------------------------- summary
+
+
+def _normalise(answer: str) -> str:
+    return " ".join(answer.split())
+
+
+def _question_summary(result: ClassResult, qid: str) -> dict[str, Any]:
+    answers = [a for s in result.students if (a := s.answer_for(qid)) is not None]
+    answered = [a for a in answers if a.answer is not None and a.status != "empty"]
+    groups: dict[str, list[GradedAnswer]] = {}
+    for a in answered:
+        if a.status in WRONG_STATUSES:
+            groups.setdefault(_normalise(a.answer or ""), []).append(a)
+    wrong = []
+    for text, group in groups.items():
+        names = Counter(a.verdict.misconception for a in group if a.verdict and a.verdict.misconception)
+        statuses = Counter(a.status for a in group)
+        wrong.append({
+            "answer": text,
+            "count": len(group),
+            "misconception": min(names, key=lambda n: (-names[n], n)) if names else None,
+            "status": min(statuses, key=lambda n: (-statuses[n], n)),
+        })
+    wrong.sort(key=lambda w: (-w["count"], w["answer"]))
+    possible = math.fsum(a.points_possible for a in answers)
+    earned = math.fsum(a.points for a in answers)
+    return {
+        "id": qid,
+        "students": len(answers),
+        "answered": len(answered),
+        "correct": sum(1 for a in answers if a.status == "correct"),
+        "mean_points": round(earned / len(answers), 4) if answers else 0.0,
+        "mean_max_points": round(possible / len(answers), 4) if answers else 0.0,
+        "mean_percent": round(100.0 * earned / possible, 2) if possible > 0 else 0.0,
+        "unreadable": sum(1 for a in answers if a.status == "rejected"),
+        "common_wrong": wrong[:TOP_WRONG],
+    }
+
+
+def summary_data(result: ClassResult) -> dict[str, Any]:
+    """The summary as plain data (this is summary.json)."""
+    total = math.fsum(s.total for s in result.students)
+    possible = math.fsum(s.max_points for s in result.students)
+    return {
+        "key": result.key_name,
+        "submissions": result.submissions_name,
+        "form": result.form,
+        "students": len(result.students),
+        "submitted": len(result.students) - len(result.missing),
+        "missing": list(result.missing),
+        "rows_read": result.rows,
+        "answers_graded": result.graded,
+        "class_mean_percent": round(100.0 * total / possible, 2) if possible > 0 else 0.0,
+        "questions": [_question_summary(result, qid) for qid in result.question_ids],
+        "problems": [{"file": p.file, "where": p.where, "message": p.message} for p in result.problems],
+        "ignored_columns": list(result.ignored_columns),
+        "exit_status": result.exit_code,
+    }
+
+
+def summary_json(result: ClassResult) -> str:
+    return json.dumps(summary_data(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def summary_md(result: ClassResult) -> str:
+    """The instructor's one-page overview."""
+    d = summary_data(result)
+    lines = ["# Grading summary", "",
+             f"Key: {md_code(d['key'])}; submissions: {md_code(d['submissions'])} ({d['form']} form)", "",
+             f"- Students in the key: {d['students']}; with a submission: {d['submitted']}; "
+             f"missing: {len(d['missing'])}",
+             f"- Rows read: {d['rows_read']}; answers graded: {d['answers_graded']}; "
+             f"problems (not graded): {len(d['problems'])}",
+             f"- Class mean: {_percent(d['class_mean_percent'])}%", "",
+             "## Questions", "",
+             "| Question | Mean points | Mean % | Answered | Correct | Unreadable |",
+             "|---|---|---|---|---|---|"]
+    for q in d["questions"]:
+        lines.append(f"| {md_code(q['id'])} | {fmt_points(q['mean_points'])} / {fmt_points(q['mean_max_points'])} "
+                     f"| {_percent(q['mean_percent'])} | {q['answered']} / {q['students']} | {q['correct']} "
+                     f"| {q['unreadable']} |")
+    lines += ["", "## Most common wrong answers"]
+    any_wrong = False
+    for q in d["questions"]:
+        if not q["common_wrong"]:
+            continue
+        any_wrong = True
+        lines += ["", f"### {md_code(q['id'])}", "", "| Answer | Count | Misconception | Verdict |", "|---|---|---|---|"]
+        for w in q["common_wrong"]:
+            cell = md_code(w["answer"]).replace("|", "\\|")  # GFM: a pipe in a table cell needs a backslash
+            lines.append(f"| {cell} | {w['count']} "
+                         f"| {md_text(w['misconception'] or '-')} | {w['status']} |")
+    if not any_wrong:
+        lines += ["", "None."]
+    lines += ["", "## Problems (rows not graded)", ""]
+    lines += [f"- {md_text(p['file'])}" + (f", {md_text(p['where'])}" if p["where"] else "") + f": {md_text(p['message'])}"
+              for p in d["problems"]] or ["None."]
+    lines += ["", "## Missing students (no submission, scored 0)", ""]
+    lines += [f"- {md_text(s)}" for s in d["missing"]] or ["None."]
+    if d["ignored_columns"]:
+        lines += ["", "## Ignored columns", "", ", ".join(md_code(c) for c in d["ignored_columns"])]
+    return "\n".join(lines) + "\n"
+
+
+# -------------------------------------------------------------------------------- writing
+
+
+def write_reports(result: ClassResult, out_dir: str | os.PathLike[str]) -> list[Path]:
+    """Write every output file atomically into ``out_dir`` (created if needed; existing files with
+    the same names are replaced, other files are left alone). grades.csv is written last, so
+    when it is new, everything else already is."""
+    out = Path(out_dir)
+    written: list[Path] = []
+    names = feedback_names([s.student for s in result.students])
+    for s in result.students:
+        path = out / "feedback" / names[s.student]
+        write_atomic(path, feedback_md(s))
+        written.append(path)
+    for name, text in (("summary.json", summary_json(result)), ("summary.md", summary_md(result)),
+                       ("grades.csv", grades_csv(result))):
+        write_atomic(out / name, text)
+        written.append(out / name)
+    return written

@@ -1,0 +1,338 @@
+"""Read a class's submissions (CSV long/wide form, or JSON) into a flat list of entries.
+
+Reading is forgiving: a bad row becomes a :class:`Problem` naming the file and the row, and every
+other row is still read. Only an unusable file (missing, unreadable, no recognisable form) raises
+:class:`QuizgenError` with exit status 2. Matching students and questions against the key happens
+in :mod:`quizgen.grading.batch`; this module only needs the key's question ids, to tell question
+columns from the other columns of an LMS export.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Collection, Iterator
+
+from quizgen.errors import EXIT_USAGE, QuizgenError
+
+#: Column headers (compared case-insensitively, spaces trimmed) that name the student column.
+STUDENT_HEADERS = ("student", "student_id", "student id")
+#: ``q3`` / ``Q3`` / ``q 3``: question number 3 on that student's sheet.
+NUMBER_REF = re.compile(r"^q\s*(\d+)$", re.IGNORECASE)
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reported problem with the input. ``where`` is a row/entry locator, '' for the whole file."""
+
+    file: str
+    where: str
+    message: str
+    order: int = -1  # position in the file, so problems are listed in file order
+
+    def __post_init__(self) -> None:
+        # Undecodable bytes must not leak into messages or reports (they could not be printed).
+        for name in ("where", "message"):
+            object.__setattr__(self, name, _UNDECODABLE.sub("\ufffd", getattr(self, name)))
+
+    def __str__(self) -> str:
+        return f"{self.file}, {self.where}: {self.message}" if self.where else f"{self.file}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One submitted answer as written: ``question`` is an id or ``qN`` (not yet matched to the key)."""
+
+    student: str
+    question: str
+    answer: str
+    where: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Submissions:
+    """Everything read from one submissions file."""
+
+    name: str
+    form: str  # "long", "wide", "json-list" or "json-map"
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...]
+    rows: int  # data rows (CSV) or entries (JSON) seen, good or bad
+    ignored_columns: tuple[str, ...] = ()
+
+
+def question_number(ref: str) -> int | None:
+    """``"q3"`` -> 3 (also ``"Q3"``, ``"3"``); anything else -> None."""
+    ref = ref.strip()
+    if ref.isdigit():
+        return int(ref)
+    m = NUMBER_REF.match(ref)
+    return int(m.group(1)) if m else None
+
+
+def _decode(raw: bytes) -> str:
+    """UTF-8 (BOM tolerated; UTF-16 with a BOM too). Bad bytes survive as surrogates so the
+    row that holds them can be reported and the rest of the file still read."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    return raw.decode("utf-8-sig", errors="surrogateescape")
+
+
+def _bad_bytes(text: str) -> str | None:
+    """A description of the first undecodable byte in ``text``, or None if it is clean."""
+    m = _UNDECODABLE.search(text)
+    if m is None:
+        return None
+    return f"byte {ord(m.group()) - 0xDC00:#04x} is not UTF-8 (save the file as UTF-8 and re-run)"
+
+
+def read_submissions(path: str | os.PathLike[str], question_ids: Collection[str]) -> Submissions:
+    """Read ``path``, choosing the form from its extension and header (see docs/grading-batch.md)."""
+    path = Path(path)
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise QuizgenError(f"{path}: submissions file not found", EXIT_USAGE) from None
+    except IsADirectoryError:
+        raise QuizgenError(f"{path}: is a folder, expected a CSV or JSON submissions file", EXIT_USAGE) from None
+    except OSError as err:
+        raise QuizgenError(f"{path}: cannot read the submissions file ({err.strerror or err})", EXIT_USAGE) from None
+    text = _decode(raw)
+    suffix = path.suffix.lower()
+    if suffix == ".json" or (suffix not in (".csv", ".tsv", ".txt") and text.lstrip()[:1] in ("[", "{")):
+        return _read_json(text, name)
+    return _read_csv(text, name, set(question_ids), tab=suffix == ".tsv")
+
+
+# ----------------------------------------------------------------------------------------- CSV
+
+
+def _delimiter(first_line: str, tab: bool) -> str:
+    if tab:
+        return "\t"
+    if "," not in first_line:
+        for candidate in (";", "\t"):
+            if candidate in first_line:
+                return candidate
+    return ","
+
+
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, fields) for each CSV record, quoted newlines included."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    last = 0
+    for fields in reader:
+        yield last + 1, fields
+        last = reader.line_num
+
+
+def _read_csv(text: str, name: str, question_ids: set[str], tab: bool) -> Submissions:
+    first_line = text.split("\n", 1)[0]
+    records = _records(text, _delimiter(first_line, tab))
+    try:
+        header_line, header = next(records)
+        while not any(h.strip() for h in header):
+            header_line, header = next(records)
+    except StopIteration:
+        raise QuizgenError(f"{name}: the file is empty (expected a header row)", EXIT_USAGE) from None
+    except csv.Error as err:
+        raise QuizgenError(f"{name}: not a readable CSV file ({err})", EXIT_USAGE) from None
+    bad = _bad_bytes("".join(header))
+    if bad:
+        raise QuizgenError(f"{name}, line {header_line} (header): {bad}", EXIT_USAGE)
+    norm = [h.strip().lower() for h in header]
+    student_col = next((i for i, h in enumerate(norm) if h in STUDENT_HEADERS), None)
+    if student_col is None:
+        raise QuizgenError(
+            f"{name}: no recognisable form: the header needs a \"student\" column "
+            f"(long form: student,question,answer; wide form: student plus one column per question)",
+            EXIT_USAGE,
+        )
+    if "question" in norm and "answer" in norm:
+        return _read_long(records, name, header, student_col, norm.index("question"), norm.index("answer"))
+    return _read_wide(records, name, header, student_col, question_ids)
+
+
+def _safe_records(records: Iterator[tuple[int, list[str]]], name: str,
+                  problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """Skip blank lines; a CSV syntax error ends the file with a reported problem, not a crash."""
+    line = 0
+    try:
+        for line, fields in records:
+            if any(f.strip() for f in fields):
+                yield line, fields
+    except csv.Error as err:
+        problems.append(Problem(name, f"after line {line}", f"CSV syntax error, rest of file skipped ({err})",
+                                order=line + 1))
+
+
+def _read_long(records: Iterator[tuple[int, list[str]]], name: str, header: list[str],
+               s_col: int, q_col: int, a_col: int) -> Submissions:
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    rows = 0
+    for line, fields in _safe_records(records, name, problems):
+        rows += 1
+        where = f"line {line}"
+        if len(fields) != len(header):
+            problems.append(Problem(name, where, f"malformed row: {len(fields)} fields but the header has "
+                                    f"{len(header)} (an unquoted comma in an answer?)", order=line))
+            continue
+        bad = _bad_bytes("".join(fields))
+        if bad:
+            problems.append(Problem(name, where, bad, order=line))
+            continue
+        student, question = fields[s_col].strip(), fields[q_col].strip()
+        if not student or not question:
+            missing = "student" if not student else "question"
+            problems.append(Problem(name, where, f"malformed row: the {missing} column is empty", order=line))
+            continue
+        entries.append(Entry(student, question, fields[a_col], where, order=line))
+    return Submissions(name, "long", tuple(entries), tuple(problems), rows)
+
+
+def _read_wide(records: Iterator[tuple[int, list[str]]], name: str, header: list[str],
+               s_col: int, question_ids: set[str]) -> Submissions:
+    """One row per student. A column is a question if its header is a key question id or ``qN``;
+    a header that looks like an id (has a ``/``) but is not in the key is reported; other columns
+    (name, email, timestamps of an LMS export) are ignored."""
+    problems: list[Problem] = []
+    columns: list[tuple[int, str]] = []
+    ignored: list[str] = []
+    for i, h in enumerate(header):
+        ref = h.strip()
+        if i == s_col:
+            continue
+        if ref in question_ids or NUMBER_REF.match(ref):
+            columns.append((i, ref))
+        elif "/" in ref:
+            problems.append(Problem(name, f'column "{ref}"', "unknown question id (not in the key); column skipped"))
+        else:
+            ignored.append(ref)
+    if not columns:
+        raise QuizgenError(f"{name}: no recognisable form: a \"student\" column but no question columns "
+                           f"(headers must be question ids such as {sorted(question_ids)[0] if question_ids else 'topic/name'} "
+                           f"or q1, q2, ...)", EXIT_USAGE)
+    entries: list[Entry] = []
+    rows = 0
+    for line, fields in _safe_records(records, name, problems):
+        rows += 1
+        where = f"line {line}"
+        if len(fields) != len(header):
+            problems.append(Problem(name, where, f"malformed row: {len(fields)} fields but the header has "
+                                    f"{len(header)} (an unquoted comma in an answer?)", order=line))
+            continue
+        student = fields[s_col].strip()
+        if not student:
+            problems.append(Problem(name, where, "malformed row: the student column is empty", order=line))
+            continue
+        if _bad_bytes(student):
+            problems.append(Problem(name, where, f"student id: {_bad_bytes(student)}", order=line))
+            continue
+        for col, ref in columns:
+            answer = fields[col]
+            if not answer.strip():
+                continue  # an empty cell is an unanswered question, graded 0 like one left blank
+            bad = _bad_bytes(answer)
+            if bad:
+                problems.append(Problem(name, f'{where}, column "{ref}"', bad, order=line))
+                continue
+            entries.append(Entry(student, ref, answer, f'{where}, column "{ref}"', order=line))
+    return Submissions(name, "wide", tuple(entries), tuple(problems), rows, tuple(ignored))
+
+
+# ---------------------------------------------------------------------------------------- JSON
+
+
+def _answer_text(value: Any) -> str | None:
+    """Answers may be JSON strings, numbers or booleans (a notebook's natural output); null is blank."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    return None
+
+
+def _read_json(text: str, name: str) -> Submissions:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise QuizgenError(f"{name}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})",
+                           EXIT_USAGE) from None
+    if isinstance(data, list):
+        return _read_json_list(data, name)
+    if isinstance(data, dict):
+        return _read_json_map(data, name)
+    raise QuizgenError(f'{name}: no recognisable form: expected a list of {{"student", "question", "answer"}} '
+                       f'objects or an object {{student: {{question: answer}}}}', EXIT_USAGE)
+
+
+def _read_json_list(data: list[Any], name: str) -> Submissions:
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for i, item in enumerate(data, start=1):
+        where = f"entry {i}"
+        if not isinstance(item, dict):
+            problems.append(Problem(name, where, "malformed entry: expected an object with student, question, "
+                                    "answer", order=i))
+            continue
+        student, question = item.get("student"), item.get("question")
+        answer = _answer_text(item.get("answer"))
+        if not isinstance(student, str) or not student.strip() or not isinstance(question, str) \
+                or not question.strip() or answer is None or "answer" not in item:
+            problems.append(Problem(name, where, 'malformed entry: needs string "student" and "question" and '
+                                    'an "answer" (string, number or true/false)', order=i))
+            continue
+        bad = _bad_bytes(student + question + answer)
+        if bad:
+            problems.append(Problem(name, where, bad, order=i))
+            continue
+        entries.append(Entry(student.strip(), question.strip(), answer, where, order=i))
+    return Submissions(name, "json-list", tuple(entries), tuple(problems), len(data))
+
+
+def _read_json_map(data: dict[str, Any], name: str) -> Submissions:
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    order = rows = 0
+    for student, answers in data.items():
+        order += 1
+        if not isinstance(answers, dict):
+            rows += 1
+            problems.append(Problem(name, f'student "{student}"', "malformed entry: expected an object "
+                                    "{question: answer}", order=order))
+            continue
+        for question, value in answers.items():
+            order += 1
+            rows += 1
+            where = f'student "{student}", question "{question}"'
+            answer = _answer_text(value)
+            if answer is None:
+                problems.append(Problem(name, where, "malformed entry: the answer must be a string, number or "
+                                        "true/false", order=order))
+                continue
+            bad = _bad_bytes(student + question + answer)
+            if bad:
+                problems.append(Problem(name, where, bad, order=order))
+                continue
+            if not student.strip() or not question.strip():
+                problems.append(Problem(name, where, "malformed entry: empty student or question", order=order))
+                continue
+            entries.append(Entry(student.strip(), question.strip(), answer, where, order=order))
+    return Submissions(name, "json-map", tuple(entries), tuple(problems), rows)
