@@ -1,0 +1,135 @@
+"""Render: an exam + templates -> files, one writer per format.
+
+Every writer turns an :class:`~quizgen.exam.Exam` into ``{file name: text}``. Template formats
+share one writer class; a new format is a folder ``templates/<format>/`` holding
+``sheet.<ext>.j2`` and ``solutions.<ext>.j2`` plus one :class:`TemplateWriter` entry in
+:data:`WRITERS` saying how question text (Markdown with ``$math$``) is written in it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+import jinja2
+
+from quizgen import key as keymod
+from quizgen.errors import QuizgenError
+from quizgen.exam import Exam
+from quizgen.resources import shipped
+from quizgen.variant import fmt_number
+
+# ---------------------------------------------------------------- question text -> LaTeX
+_MATH = re.compile(r"(\$\$.+?\$\$|\$[^$]+\$)", re.S)
+_TEX_SPECIAL = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+                "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
+
+
+def tex_escape(text: str) -> str:
+    return "".join(_TEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def markdown_to_tex(text: str) -> str:
+    """Question text to LaTeX: math kept as is, prose escaped, `code`, **bold** and *emphasis* mapped."""
+    out = []
+    for i, part in enumerate(_MATH.split(text)):
+        if i % 2:  # math
+            out.append(r"\[" + part[2:-2] + r"\]" if part.startswith("$$") else part)
+            continue
+        chunks = re.split(r"(`[^`]*`)", part)
+        for j, chunk in enumerate(chunks):
+            if j % 2:
+                out.append(r"\texttt{" + tex_escape(chunk[1:-1]) + "}")
+                continue
+            chunk = tex_escape(chunk)
+            chunk = re.sub(r"\*\*(.+?)\*\*", r"\\textbf{\1}", chunk)
+            chunk = re.sub(r"\*(.+?)\*", r"\\emph{\1}", chunk)
+            out.append(chunk)
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- writers
+@dataclass(frozen=True)
+class TemplateWriter:
+    """Renders ``templates/<folder>/{sheet,solutions}.<ext>.j2`` once per student version."""
+
+    folder: str
+    ext: str
+    markup: Callable[[str], str] = lambda text: text
+    escape: Callable[[str], str] = lambda text: text
+
+    def render(self, exam: Exam, env: jinja2.Environment) -> dict[str, str]:
+        env = env.overlay()
+        env.filters.update(text=self.markup, escape_text=self.escape, num=fmt_number)
+        files: dict[str, str] = {}
+        single = len(exam.versions) == 1
+        for kind in ("sheet", "solutions"):
+            template = _template(env, f"{self.folder}/{kind}.{self.ext}.j2")
+            for version in exam.versions:
+                name = f"{kind}.{self.ext}" if single else f"{kind}-{version.student}.{self.ext}"
+                questions = [dict(number=n, v=v) for n, v in enumerate(version.variants, 1)]
+                files[name] = template.render(exam=exam, version=version, questions=questions)
+        return files
+
+
+@dataclass(frozen=True)
+class KeyWriter:
+    """The machine-readable answer key, ``key.json``."""
+
+    def render(self, exam: Exam, env: jinja2.Environment) -> dict[str, str]:
+        return {"key.json": keymod.dumps(keymod.build_key(exam))}
+
+
+WRITERS: Mapping[str, TemplateWriter | KeyWriter] = {
+    "md": TemplateWriter("md", "md"),
+    "tex": TemplateWriter("tex", "tex", markup=markdown_to_tex, escape=tex_escape),
+    "json": KeyWriter(),
+}
+
+
+def environment(templates: str | Path | None = None) -> jinja2.Environment:
+    """Templates from ``templates`` first (an instructor's overrides), then the shipped ones."""
+    loaders: list[jinja2.BaseLoader] = []
+    if templates is not None:
+        if not Path(templates).is_dir():
+            raise QuizgenError(f"templates folder not found: {templates}")
+        loaders.append(jinja2.FileSystemLoader(str(templates)))
+    loaders.append(jinja2.FileSystemLoader(str(shipped("templates"))))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+
+
+def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateNotFound:
+        raise QuizgenError(f"template not found: {name}") from None
+    except jinja2.TemplateSyntaxError as err:
+        raise QuizgenError(f"{err.filename or name}:{err.lineno}: template syntax error: {err.message}") from None
+
+
+def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
+    unknown = [f for f in formats if f not in WRITERS]
+    if unknown or not formats:
+        raise QuizgenError(f"unknown format '{','.join(unknown) or ''}'; valid formats: {', '.join(WRITERS)}")
+    return tuple(dict.fromkeys(formats))
+
+
+def render_exam(exam: Exam, formats: Sequence[str], templates: str | Path | None = None) -> dict[str, str]:
+    """All output files of ``exam`` in ``formats``, as {file name: text}; nothing is written."""
+    env = environment(templates)
+    files: dict[str, str] = {}
+    for fmt in check_formats(formats):
+        try:
+            files.update(WRITERS[fmt].render(exam, env))
+        except jinja2.TemplateError as err:
+            raise QuizgenError(f"format {fmt}: template error: {err}") from None
+    return files
