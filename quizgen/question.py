@@ -126,7 +126,8 @@ class Symbolic:
 class Choice:
     """Multiple choice built from the answer and the named misconceptions, shuffled per variant."""
 
-    multiple: bool = False  # several correct options (answer is then a tuple)
+    multiple: bool = False  # several correct options (answer and check() result are then tuples)
+    symbols: Mapping[str, Domain] = field(default_factory=dict)  # free symbols of the options, if any
 
 
 AnswerSpec = Union[Numeric, Symbolic, Choice]

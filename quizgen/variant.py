@@ -249,8 +249,7 @@ def _choice(q, c, d, inst, tex, verifier, shuffle_seed):
         for _, b, _, _ in entries[:i]:
             if verifier.same(a, b):
                 return None, None, None, "two options coincide for these values"
-    for e in corrects:
-        verifier.symbolic(e) if len(corrects) == 1 else None
+    verifier.choice(corrects)
     order = sorted(entries, key=lambda e: _digest(shuffle_seed, "option", e[0]))
     options, wrongs, correct_labels = [], [], []
     for label, (name, expr, feedback, credit) in zip(LABELS, order):
@@ -324,8 +323,11 @@ class _Verifier:
             )
 
     def symbolic(self, expr: Any) -> None:
+        self._compare(expr, self._reference())
+
+    def _compare(self, expr: Any, reference: Any) -> None:
         got = self.values(expr)
-        ref = np.broadcast_to(np.asarray(self._reference(), dtype=float), got.shape)
+        ref = np.broadcast_to(np.asarray(reference, dtype=float), got.shape)
         if not np.allclose(got, ref, rtol=1e-6, atol=1e-9):
             bad = int(np.argmax(~np.isclose(got, ref, rtol=1e-6, atol=1e-9)))
             at = {k: float(v[bad]) for k, v in self.points.items()}
@@ -333,6 +335,15 @@ class _Verifier:
                 f"{self.c.question.id}: the derived answer disagrees with the independent check at {at} "
                 f"(derived {got[bad]!r}, check {ref[bad]!r}) for parameters {dict(self.pvals)}"
             )
+
+    def choice(self, corrects: tuple[Any, ...]) -> None:
+        """The correct options against check(), which returns one reference per correct option."""
+        refs = self._reference()
+        refs = tuple(refs) if len(corrects) > 1 else (refs,)
+        if len(refs) != len(corrects):
+            raise QuestionError(f"{self.c.question.id}: check() gave {len(refs)} references for {len(corrects)} correct options")
+        for expr, ref in zip(corrects, refs):
+            self._compare(expr, ref)
 
     def same(self, a: Any, b: Any) -> bool:
         return bool(np.allclose(self.values(a), self.values(b), rtol=1e-6, atol=1e-9))

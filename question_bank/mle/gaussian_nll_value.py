@@ -1,0 +1,60 @@
+"""Value of the Gaussian negative log-likelihood for given numbers (numeric)."""
+
+from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+
+
+def derive(s):
+    import sympy as sp
+
+    from quizgen.derivations import gaussian_nll
+
+    nll = gaussian_nll(s.y, s.y_hat, s.sd)
+    residual = (s.y - s.y_hat) ** 2 / (2 * s.sd**2)
+    const = nll - residual
+    return Derivation(
+        answer=nll,
+        steps=(
+            Step("The NLL of $y \\sim \\mathcal{N}(\\hat{y}, \\sigma^2)$ is "
+                 "$\\frac{(y-\\hat{y})^2}{2\\sigma^2} + \\log\\sigma + \\tfrac12\\log 2\\pi$."),
+            Step("With $y = {{ y }}$, $\\hat{y} = {{ y_hat }}$ and $\\sigma = {{ sd }}$:", nll),
+        ),
+        wrong=(
+            Wrong("log_likelihood_sign", -nll, "That is the log-likelihood; the NLL is its negative.", 0.25),
+            Wrong("dropped_constant", residual,
+                  "You kept only the squared-error term; the NLL also has $\\log\\sigma + \\tfrac12\\log 2\\pi$.", 0.5),
+            Wrong("variance_for_sd", (s.y - s.y_hat) ** 2 / (2 * s.sd) + sp.log(s.sd) + sp.log(2 * sp.pi) / 2,
+                  "You divided by $2\\sigma$ instead of $2\\sigma^2$.", 0.25),
+            Wrong("log10", nll / sp.log(10),
+                  "The likelihood uses the natural logarithm; you used base 10.", 0.25),
+        ),
+    )
+
+
+def check(p, x):
+    import numpy as np
+
+    density = np.exp(-((p["y"] - p["y_hat"]) ** 2) / (2 * p["sd"] ** 2)) / np.sqrt(2 * np.pi * p["sd"] ** 2)
+    return -np.log(density)
+
+
+QUESTION = Question(
+    id="mle/gaussian_nll_value",
+    title="Gaussian negative log-likelihood, in numbers",
+    statement=(
+        "A regression model predicts $\\hat{y} = {{ y_hat }}$ for a target observed as $y = {{ y }}$, and assumes "
+        "Gaussian noise with standard deviation $\\sigma = {{ sd }}$.\n\n"
+        "Compute the negative log-likelihood $-\\log p(y \\mid \\hat{y}, \\sigma)$ (natural logarithm), to 4 significant figures."
+    ),
+    answer=Numeric(rtol=1e-3),
+    derive=derive,
+    check=check,
+    params=(
+        grid("y", "-3", "3", "0.5"),
+        grid("y_hat", "-3", "3", "0.5"),
+        grid("sd", "0.5", "3", "0.5", latex="\\sigma"),
+    ),
+    constraint=lambda p: p["y"] != p["y_hat"],
+    tags=("gaussian", "likelihood"),
+    difficulty=1,
+    points=1,
+)

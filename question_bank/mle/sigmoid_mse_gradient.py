@@ -1,0 +1,68 @@
+"""Gradient of the squared error through a sigmoid output (symbolic): the vanishing factor."""
+
+from quizgen.question import Derivation, Question, Step, Symbolic, Wrong
+
+
+def derive(s):
+    import sympy as sp
+
+    from quizgen.derivations import bce_loss, mse_loss, sigmoid, sigmoid_gradient
+
+    theta = sp.Symbol("theta", real=True)
+    z = theta * s.x
+    grad = sigmoid_gradient(mse_loss, theta, s.x, s.y, s.y_hat)
+    bce_grad = sigmoid_gradient(bce_loss, theta, s.x, s.y, s.y_hat)
+    dsig = sp.diff(sigmoid(z), theta)
+    return Derivation(
+        answer=grad,
+        steps=(
+            Step("With $z = \\theta x$ and $\\hat{y} = \\sigma(z) = 1/(1+e^{-z})$, the chain rule gives "
+                 "$\\partial L/\\partial\\theta = (\\hat{y} - y)\\,\\partial\\hat{y}/\\partial\\theta$ for $L = \\tfrac12 (y-\\hat{y})^2$.", None),
+            Step("Differentiating the sigmoid:", sp.Eq(sp.Symbol("\\partial \\hat{y}/\\partial \\theta"), dsig)),
+            Step("and since $e^{-z} = (1-\\hat{y})/\\hat{y}$ this is $\\hat{y}(1-\\hat{y})\\,x$. Hence", grad),
+            Step("The factor $\\hat{y}(1-\\hat{y})$ tends to 0 as $\\hat{y} \\to 0$ or $1$: a confidently wrong "
+                 "prediction gets almost no gradient. Binary cross-entropy has no such factor:", bce_grad),
+        ),
+        wrong=(
+            Wrong("dropped_sigmoid_derivative", bce_grad,
+                  "You left out the sigmoid's derivative $\\hat{y}(1-\\hat{y})$. Without it you get the "
+                  "cross-entropy gradient, not the squared-error one.", 0.25),
+            Wrong("sign_flip", -grad,
+                  "The sign is reversed: $\\partial L/\\partial \\hat{y} = \\hat{y} - y$, not $y - \\hat{y}$.", 0.5),
+            Wrong("doubled", 2 * grad,
+                  "The $\\tfrac12$ in the loss cancels the 2 from differentiating the square.", 0.5),
+            Wrong("dropped_input", grad / s.x,
+                  "That is the gradient with respect to $z$; the chain rule through $z = \\theta x$ multiplies by $x$.", 0.5),
+        ),
+    )
+
+
+def check(p, x):
+    import numpy as np
+
+    xs, y, y_hat = x["x"], x["y"], x["y_hat"]
+    theta = np.log(y_hat / (1 - y_hat)) / xs  # the parameter that produces this output
+
+    def loss(t):
+        return 0.5 * (y - 1 / (1 + np.exp(-t * xs))) ** 2
+
+    h = 1e-6
+    return (loss(theta + h) - loss(theta - h)) / (2 * h)
+
+
+QUESTION = Question(
+    id="mle/sigmoid_mse_gradient",
+    title="Squared error through a sigmoid",
+    statement=(
+        "A binary classifier outputs $\\hat{y} = \\sigma(\\theta x)$ with the logistic sigmoid "
+        "$\\sigma(z) = 1/(1 + e^{-z})$, and is trained with the squared error $L = \\tfrac12 (y - \\hat{y})^2$.\n\n"
+        "Give $\\partial L / \\partial \\theta$ as an expression in `y`, `y_hat` and `x`."
+    ),
+    answer=Symbolic({"y": "real", "y_hat": "unit_interval", "x": "real"}),
+    derive=derive,
+    check=check,
+    tags=("sigmoid", "mse", "gradient"),
+    difficulty=2,
+    points=3,
+    symbol_latex={"y_hat": "\\hat{y}"},
+)
