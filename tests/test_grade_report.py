@@ -1,0 +1,141 @@
+"""Reports: grades.csv, feedback and summary contents; atomic writes; byte-identical reruns."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quizgen.grading.batch import ClassResult, grade_class
+from quizgen.grading.report import (
+    feedback_md, feedback_names, fmt_points, grades_csv, md_code, summary_data, summary_md, write_reports,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "grade"
+KEY = FIXTURES / "key.json"
+
+
+@pytest.fixture(scope="module")
+def result() -> ClassResult:
+    return grade_class(KEY, FIXTURES / "long.csv", jobs=1)
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_grades_csv(result: ClassResult) -> None:
+    assert grades_csv(result) == (
+        "student,mle/gaussian_nll,mle/bernoulli_entropy,mle/kl_direction,mle/mse_is_gaussian,total,max,percent\n"
+        "alice,2,1,1,1,5,5,100.00\n"
+        "bob,0.5,0,0,0,0.5,5,10.00\n"
+        "carol,0.5,0,1,0,1.5,5,30.00\n"
+        "dan,0,0,0,0,0,5,0.00\n"
+    )
+
+
+def test_feedback_lists_each_question_in_sheet_order(result: ClassResult) -> None:
+    text = feedback_md(result.students[1])
+    assert text.startswith("# Feedback for bob\n\nScore: **0.5 / 5** (10.00%)\n")
+    assert text.index("## Question 1: Entropy") < text.index("## Question 2: Squared-error")
+    assert "- Your answer: `(y - y_hat)**2/sigma**2`\n- Verdict: partial\n- Points: 0.5 / 2" in text
+    dan = feedback_md(result.students[3])
+    assert "No submission was received" in dan and "- Your answer: (none submitted)" in dan
+
+
+def test_summary(result: ClassResult) -> None:
+    data = summary_data(result)
+    assert data["missing"] == ["dan"]
+    assert data["exit_status"] == 0
+    nll = data["questions"][0]
+    assert nll["id"] == "mle/gaussian_nll"
+    assert (nll["answered"], nll["correct"], nll["mean_points"], nll["students"]) == (3, 1, 0.75, 4)
+    assert nll["common_wrong"] == [{"answer": "(y - y_hat)**2/sigma**2", "count": 2,
+                                    "misconception": "lost_half", "status": "partial"}]
+    entropy = data["questions"][1]
+    assert entropy["common_wrong"][0]["misconception"] == "sign_flip"
+    text = summary_md(result)
+    assert "| `(y - y_hat)**2/sigma**2` | 2 | lost\\_half | partial |" in text
+    assert "## Missing students (no submission, scored 0)\n\n- dan\n" in text
+
+
+def test_problems_appear_in_summary(tmp_path: Path) -> None:
+    subs = tmp_path / "s.csv"
+    subs.write_text("student,question,answer\nzed,q1,x\n", encoding="utf-8")
+    result = grade_class(KEY, subs, jobs=1)
+    assert summary_data(result)["problems"] == [
+        {"file": "s.csv", "where": "line 2", "message": 'unknown student "zed" (not in key.json)'}]
+    assert '- s.csv, line 2: unknown student "zed" (not in key.json)' in summary_md(result)
+
+
+def test_feedback_names_are_safe_and_distinct() -> None:
+    names = feedback_names(["alice", "../etc/passwd", "Bob Smith", "bob_smith", "con", "", "a/b", "a_b"])
+    assert names["alice"] == "alice.md"
+    assert names["../etc/passwd"] == "etc_passwd.md"
+    assert names["Bob Smith"] == "Bob_Smith.md"
+    assert names["bob_smith"].startswith("bob_smith-") and names["bob_smith"].endswith(".md")
+    assert names["con"] == "con_.md"
+    assert names[""] == "student.md"
+    assert len(set(n.lower() for n in names.values())) == len(names)
+    assert all("/" not in n and "\\" not in n for n in names.values())
+
+
+@pytest.mark.parametrize(("x", "text"), [(2.0, "2"), (0.5, "0.5"), (2 / 3, "0.6667"), (0.0, "0"),
+                                         (-0.0, "0"), (1e-9, "0"), (12.25, "12.25")])
+def test_fmt_points(x: float, text: str) -> None:
+    assert fmt_points(x) == text
+
+
+def test_md_code_survives_backticks_and_newlines() -> None:
+    assert md_code("a`b") == "``a`b``"
+    assert md_code("`x`") == "`` `x` ``"
+    assert md_code("a\nb") == "`a b`"
+    assert md_code("  ") == "(empty)"
+
+
+def test_write_reports_and_rerun_is_byte_identical(result: ClassResult, tmp_path: Path) -> None:
+    written = write_reports(result, tmp_path / "out")
+    assert sorted(p.name for p in written) == ["alice.md", "bob.md", "carol.md", "dan.md",
+                                               "grades.csv", "summary.json", "summary.md"]
+    first = _snapshot(tmp_path / "out")
+    again = grade_class(KEY, FIXTURES / "long.csv", jobs=1)
+    write_reports(again, tmp_path / "out")
+    write_reports(again, tmp_path / "elsewhere" / "deeper")
+    assert _snapshot(tmp_path / "out") == first
+    assert _snapshot(tmp_path / "elsewhere" / "deeper") == first
+    for blob in first.values():
+        assert str(tmp_path).encode() not in blob
+        assert b"\r\n" not in blob
+    json.loads(first["summary.json"])
+
+
+def test_failed_write_leaves_the_old_grades_csv(result: ClassResult, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "grades.csv").write_text("old grades\n", encoding="utf-8")
+    real_fsync, real_mkstemp = os.fsync, tempfile.mkstemp
+    opened: list[str] = []
+
+    def recording_mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        fd, name = real_mkstemp(*args, **kwargs)
+        opened.append(name)
+        return fd, name
+
+    def interrupted_fsync(fd: int) -> None:
+        if Path(opened[-1]).name.startswith(".grades.csv."):
+            raise KeyboardInterrupt  # Ctrl-C after grades.csv's new bytes went to its temp file
+        real_fsync(fd)
+
+    monkeypatch.setattr("quizgen.fsio.tempfile.mkstemp", recording_mkstemp)
+    monkeypatch.setattr("quizgen.fsio.os.fsync", interrupted_fsync)
+    with pytest.raises(KeyboardInterrupt):
+        write_reports(result, out)
+    assert (out / "grades.csv").read_text(encoding="utf-8") == "old grades\n"
+    assert not [p for p in out.rglob("*.tmp")]
+    assert (out / "summary.md").exists()  # files before it are complete
+    assert any(Path(name).name.startswith(".grades.csv.") for name in opened)
