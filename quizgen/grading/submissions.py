@@ -275,9 +275,10 @@ def _read_json(text: str, name: str) -> Submissions:
     except json.JSONDecodeError as err:
         raise QuizgenError(f"{name}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})",
                            EXIT_USAGE) from None
-    if isinstance(data, list):
+    # A file where not one entry has the right shape is the wrong file, not a file with bad rows.
+    if isinstance(data, list) and (not data or any(isinstance(i, dict) and "student" in i for i in data)):
         return _read_json_list(data, name)
-    if isinstance(data, dict):
+    if isinstance(data, dict) and (not data or any(isinstance(v, dict) for v in data.values())):
         return _read_json_map(data, name)
     raise QuizgenError(f'{name}: no recognisable form: expected a list of {{"student", "question", "answer"}} '
                        f'objects or an object {{student: {{question: answer}}}}', EXIT_USAGE)
