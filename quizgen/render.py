@@ -8,6 +8,7 @@ share one writer class; a new format is a folder ``templates/<format>/`` holding
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ def tex_escape(text: str) -> str:
     return "".join(_TEX_SPECIAL.get(ch, ch) for ch in text)
 
 
+@functools.lru_cache(maxsize=65536)
 def markdown_to_tex(text: str) -> str:
     """Question text to LaTeX: math kept as is, prose escaped, `code`, **bold** and *emphasis* mapped."""
     out = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from types import SimpleNamespace
 from typing import Any, Mapping
@@ -87,10 +87,25 @@ class Compiled:
     answer_syms: tuple[sp.Symbol, ...]
     derivation: Derivation
     latex_names: Mapping[sp.Symbol, str]
+    _functions: dict = field(default_factory=dict, compare=False, repr=False)
 
     def numeric(self, expr: Any):
-        """A NumPy function of (parameters..., answer symbols...) for a derived expression."""
-        return sp.lambdify(self.params + self.answer_syms, expr, "numpy")
+        """A NumPy function of (parameters..., answer symbols...) for a derived expression, compiled once."""
+        fn = self._functions.get(expr)
+        if fn is None:
+            fn = self._functions[expr] = sp.lambdify(self.params + self.answer_syms, expr, "numpy")
+        return fn
+
+    def value(self, expr: Any, pvals: Mapping[str, float]) -> float:
+        """A derived expression's value at the parameter values (no answer symbols)."""
+        key = ("math", expr)
+        fn = self._functions.get(key)
+        if fn is None:
+            fn = self._functions[key] = sp.lambdify(self.params, expr, "math")
+        try:
+            return float(fn(*(pvals[s.name] for s in self.params)))
+        except (ValueError, ZeroDivisionError, OverflowError):
+            return math.nan
 
 
 @functools.lru_cache(maxsize=None)
@@ -189,12 +204,13 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
         return sp.sympify(expr).xreplace(subs) if not isinstance(expr, (bool, str)) else expr
 
     def tex(expr: Any) -> str:
-        return sp.latex(inst(expr), symbol_names=dict(c.latex_names))
+        # order="none" keeps SymPy's canonical argument order and skips a costly term sort
+        return sp.latex(inst(expr), symbol_names=dict(c.latex_names), order="none")
 
     if isinstance(q.answer, Numeric):
         spec: Numeric = q.answer
         value_expr = inst(d.answer)
-        value = float(value_expr)
+        value = c.value(d.answer, pvals)
         if not math.isfinite(value):
             return f"the answer is not finite ({value})"
         if value in (0.0, 1.0, -1.0):
@@ -202,11 +218,11 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
         verifier.numeric(value)
         wrongs = []
         for w in d.wrong:
-            wv = float(inst(w.expr))
+            wv = c.value(w.expr, pvals)
             if not math.isfinite(wv) or abs(wv - value) <= max(spec.atol, spec.rtol * abs(value)) * 10:
                 return f"misconception '{w.name}' gives the right number for these values"
             wrongs.append(KnownWrong(w.name, w.feedback, w.credit, value=wv))
-        exact = str(value_expr)
+        exact = plain(value_expr)
         answer = {"value": value, "exact": exact, "rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs}
         answer_latex = f"{tex(d.answer)} \\approx {fmt_number(value, spec.shown_digits)}" if not value_expr.is_Rational or value_expr.q != 1 else tex(d.answer)
         options: tuple[Option, ...] = ()
@@ -217,8 +233,8 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
         for w in d.wrong:
             if verifier.same(w.expr, d.answer):
                 return f"misconception '{w.name}' coincides with the answer for these values"
-            wrongs.append(KnownWrong(w.name, w.feedback, w.credit, expression=str(inst(w.expr))))
-        answer = {"expression": str(expr), "symbols": dict(q.answer.symbols)}
+            wrongs.append(KnownWrong(w.name, w.feedback, w.credit, expression=plain(inst(w.expr))))
+        answer = {"expression": plain(expr), "symbols": dict(q.answer.symbols)}
         answer_latex = tex(d.answer)
         options = ()
     else:
@@ -253,7 +269,7 @@ def _choice(q, c, d, inst, tex, verifier, shuffle_seed):
     order = sorted(entries, key=lambda e: _digest(shuffle_seed, "option", e[0]))
     options, wrongs, correct_labels = [], [], []
     for label, (name, expr, feedback, credit) in zip(LABELS, order):
-        options.append(Option(label, name, f"${tex(expr)}$", str(inst(expr))))
+        options.append(Option(label, name, f"${tex(expr)}$", plain(inst(expr))))
         if name.startswith("correct"):
             correct_labels.append(label)
         else:
@@ -265,6 +281,11 @@ def _choice(q, c, d, inst, tex, verifier, shuffle_seed):
     }
     answer_latex = ", ".join(correct_labels)
     return answer, answer_latex, tuple(options), wrongs
+
+
+def plain(expr: Any) -> str:
+    """An expression in the plain syntax of key.json (SymPy's own term order, no costly sort)."""
+    return sp.sstr(expr, order="none")
 
 
 def _show(value: Any, tex, q: Question) -> str:
@@ -289,10 +310,15 @@ def fmt_number(x: float, digits: int = 4) -> str:
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
 
 
+@functools.lru_cache(maxsize=4096)
+def _statement_template(text: str):
+    return _ENV.from_string(text)
+
+
 def render_statement(q: Question, text: str, context: Mapping[str, Any]) -> str:
     """Fill a question's text with a variant's numbers (sandboxed: question text is just text)."""
     try:
-        return _ENV.from_string(text).render(**context).strip()
+        return _statement_template(text).render(**context).strip()
     except TemplateError as err:
         raise QuestionError(f"{q.id}: its text does not render: {err}") from None
 
