@@ -12,7 +12,9 @@ from __future__ import annotations
 import difflib
 import math
 import os
+from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
 MIN_PARALLEL_ROWS = 400
 #: At most this many workers by default; grading is CPU-bound and memory per worker is SymPy-sized.
 MAX_DEFAULT_JOBS = 8
+#: Compiled questions a worker keeps (a big group split across chunks is compiled once per worker;
+#: an unbounded cache would hold every student's variant in memory).
+WORKER_CACHE_SIZE = 32
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,7 @@ def _resolve(key: Key, subs: Submissions) -> tuple[dict[tuple[str, str], tuple[E
 #: One unit of work: (question fingerprint, key entry as JSON, [(row index, answer text), ...]).
 Group = tuple[str, str, list[tuple[int, str]]]
 
-_WORKER_CACHE: dict[str, Any] = {}
+_WORKER_CACHE: "OrderedDict[str, Any]" = OrderedDict()
 
 
 def _failed_verdict(err: BaseException) -> "Verdict":
@@ -155,7 +160,7 @@ def _failed_verdict(err: BaseException) -> "Verdict":
                    method="error", misconception=None, detail={"error": f"{type(err).__name__}: {err}"})
 
 
-def _grade_groups(groups: list[Group], cache: dict[str, Any]) -> tuple[list[tuple[int, "Verdict"]], tuple[str, str] | None]:
+def _grade_groups(groups: list[Group], cache: "OrderedDict[str, Any]") -> tuple[list[tuple[int, "Verdict"]], tuple[str, str] | None]:
     """Grade groups of answers; returns (verdicts, None) or ([], (fingerprint, error message))."""
     import json
 
@@ -170,6 +175,10 @@ def _grade_groups(groups: list[Group], cache: dict[str, Any]) -> tuple[list[tupl
             except QuizgenError as err:
                 return [], (fingerprint, str(err))
             cache[fingerprint] = grader
+            if len(cache) > WORKER_CACHE_SIZE:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(fingerprint)
         for index, answer in rows:
             try:
                 verdict = grader.grade(answer)
@@ -213,7 +222,7 @@ def effective_jobs(jobs: int | None, n_answers: int, min_parallel_rows: int = MI
 def _run(groups: list[Group], jobs: int, progress: Callable[[int], None] | None) -> tuple[dict[int, "Verdict"], tuple[str, str] | None]:
     verdicts: dict[int, Verdict] = {}
     if jobs == 1:
-        cache: dict[str, Any] = {}
+        cache: OrderedDict[str, Any] = OrderedDict()
         for group in groups:
             done, error = _grade_groups([group], cache)
             if error:
@@ -228,7 +237,11 @@ def _run(groups: list[Group], jobs: int, progress: Callable[[int], None] | None)
         futures = [pool.submit(_worker, chunk) for chunk in _chunks(groups, target)]
         try:
             for future in as_completed(futures):
-                done, error = future.result()
+                try:
+                    done, error = future.result()
+                except BrokenProcessPool:
+                    raise QuizgenError("a grading worker process died (out of memory?); "
+                                       "rerun with --jobs 1 or fewer jobs", EXIT_USAGE) from None
                 if error:
                     return verdicts, error
                 verdicts.update(done)
