@@ -118,7 +118,7 @@ def test_failed_write_leaves_the_old_grades_csv(result: ClassResult, tmp_path: P
     out = tmp_path / "out"
     (out).mkdir()
     (out / "grades.csv").write_text("old grades\n", encoding="utf-8")
-    real_fsync, real_mkstemp = os.fsync, tempfile.mkstemp
+    real_fdopen, real_mkstemp = os.fdopen, tempfile.mkstemp
     opened: list[str] = []
 
     def recording_mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
@@ -126,14 +126,30 @@ def test_failed_write_leaves_the_old_grades_csv(result: ClassResult, tmp_path: P
         opened.append(name)
         return fd, name
 
-    def interrupted_fsync(fd: int) -> None:
-        if Path(opened[-1]).name.startswith(".grades.csv."):
-            raise KeyboardInterrupt  # Ctrl-C after grades.csv's new bytes went to its temp file
-        real_fsync(fd)
+    class DiskFullHalfway:
+        """Writes half of grades.csv's new bytes, then fails like a full disk."""
+
+        def __init__(self, fh: Any) -> None:
+            self.fh = fh
+
+        def __enter__(self) -> "DiskFullHalfway":
+            return self
+
+        def __exit__(self, *exc: Any) -> None:
+            self.fh.close()
+
+        def write(self, data: bytes) -> int:
+            self.fh.write(data[: len(data) // 2])
+            self.fh.flush()
+            raise OSError(28, "No space left on device")
+
+    def failing_fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
+        fh = real_fdopen(fd, *args, **kwargs)
+        return DiskFullHalfway(fh) if Path(opened[-1]).name.startswith(".grades.csv.") else fh
 
     monkeypatch.setattr("quizgen.fsio.tempfile.mkstemp", recording_mkstemp)
-    monkeypatch.setattr("quizgen.fsio.os.fsync", interrupted_fsync)
-    with pytest.raises(KeyboardInterrupt):
+    monkeypatch.setattr("quizgen.fsio.os.fdopen", failing_fdopen)
+    with pytest.raises(OSError, match="No space left"):
         write_reports(result, out)
     assert (out / "grades.csv").read_text(encoding="utf-8") == "old grades\n"
     assert not [p for p in out.rglob("*.tmp")]
