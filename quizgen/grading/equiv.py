@@ -1,0 +1,175 @@
+"""Equivalence in layers: numeric sampling first (fast, numpy on our AST), a time-bounded SymPy
+proof only when the numbers are inconclusive, and a verdict that says which decided it.
+
+Sampling: points are drawn from each symbol's domain with a seed derived from the two texts.
+A point where the expected value is undefined (not finite, or not real) is discarded; a point
+where the expected value is defined but the answer is not counts against the answer. Values
+agree when ``|a - e| <= 1e-9 * (max(|a|, |e|) + scale) + 1e-12`` (``scale``: the largest term
+added while evaluating, which allows for cancellation). A difference above ``1e-4`` relative
+is a clear disagreement; anything in between ("near agreement") goes to the proof step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+from quizgen.grading.evaluate import defined, evaluate
+from quizgen.grading.limits import DEFAULT_LIMITS, Limits
+from quizgen.grading.nodes import Node, free_symbols, to_text
+from quizgen.grading.sampling import sample_points, seed_for
+
+N_POINTS = 24  # points compared per decision
+MIN_POINTS = 8  # fewer valid points than this: sampling is inconclusive
+RTOL = 1e-9
+FAR = 1e-4
+
+
+@dataclass
+class EquivResult:
+    """Outcome of one comparison. ``status``: "equivalent" | "different" | "undecided";
+    ``method``: "sampled" | "proved" | "undecided"."""
+
+    status: str
+    method: str
+    seed: int
+    n_points: int = 0
+    points: list[dict[str, float]] = field(default_factory=list)
+    counterexample: dict[str, Any] | None = None
+    relation: dict[str, Any] | None = None
+    near: bool = False
+
+    @property
+    def equivalent(self) -> bool:
+        return self.status == "equivalent"
+
+    def describe(self) -> str:
+        """How the decision was reached, in words."""
+        if self.method == "proved":
+            if self.status == "equivalent":
+                return "proved equal symbolically"
+            return "shown different symbolically"
+        if self.status == "equivalent":
+            return f"agrees at {self.n_points} sampled points"
+        if self.status == "different" and self.counterexample:
+            return f"differs at point {_fmt_point(self.counterexample['point'])}"
+        if self.status == "different":
+            return "differs (shown symbolically)"
+        return "undecided: too few points where both are defined, and no symbolic proof"
+
+    def detail(self) -> dict[str, Any]:
+        """JSON-serialisable record for the verdict."""
+        out: dict[str, Any] = {"seed": self.seed, "n_points": self.n_points,
+                               "points": self.points[:N_POINTS]}
+        if self.counterexample:
+            out["counterexample"] = self.counterexample
+        if self.relation:
+            out["relation"] = self.relation
+        if self.near:
+            out["near_agreement"] = True
+        return out
+
+
+def _fmt_point(point: Mapping[str, float]) -> str:
+    return "{" + ", ".join(f"{k}={v:.6g}" for k, v in point.items()) + "}"
+
+
+@dataclass
+class Sample:
+    """Values of one expression at a set of points."""
+
+    values: np.ndarray
+    scale: np.ndarray
+    ok: np.ndarray
+
+
+def _evaluate(node: Node, env: Mapping[str, np.ndarray], size: int) -> Sample:
+    values, scale = evaluate(node, env, size)
+    return Sample(values, scale, defined(values, scale))
+
+
+def check_equivalent(expected: Node, answer: Node, domains: Mapping[str, str], *,
+                     seed: int | None = None, prove: bool = True, want_relation: bool = True,
+                     limits: Limits = DEFAULT_LIMITS) -> EquivResult:
+    """Decide whether ``answer`` equals ``expected`` for all values of the symbols in their
+    ``domains`` (symbols missing from ``domains`` are taken as real)."""
+    names = free_symbols(expected) | free_symbols(answer)
+    doms = {name: domains.get(name, "real") for name in names}
+    if seed is None:
+        seed = seed_for(to_text(expected), to_text(answer))
+    rng = np.random.default_rng(seed)
+    size = N_POINTS if doms else 1
+    env = sample_points(doms, rng, size)
+    exp_s, ans_s = _evaluate(expected, env, size), _evaluate(answer, env, size)
+    if doms and int(exp_s.ok.sum()) < MIN_POINTS * 2:
+        more = N_POINTS * 4
+        env2 = sample_points(doms, rng, more)
+        e2, a2 = _evaluate(expected, env2, more), _evaluate(answer, env2, more)
+        env = {k: np.concatenate([env[k], env2[k]]) for k in env}
+        exp_s = Sample(*(np.concatenate([getattr(exp_s, f), getattr(e2, f)])
+                         for f in ("values", "scale", "ok")))
+        ans_s = Sample(*(np.concatenate([getattr(ans_s, f), getattr(a2, f)])
+                         for f in ("values", "scale", "ok")))
+    return _decide(expected, answer, doms, env, exp_s, ans_s, seed, prove, want_relation, limits)
+
+
+def _point(env: Mapping[str, np.ndarray], i: int) -> dict[str, float]:
+    return {k: float(v[i].real) for k, v in env.items()}
+
+
+def _decide(expected: Node, answer: Node, doms: Mapping[str, str],
+            env: Mapping[str, np.ndarray], exp_s: Sample, ans_s: Sample, seed: int,
+            prove: bool, want_relation: bool, limits: Limits) -> EquivResult:
+    needed = MIN_POINTS if doms else 1
+    undefined_answer = np.flatnonzero(exp_s.ok & ~ans_s.ok)
+    both = np.flatnonzero(exp_s.ok & ans_s.ok)[:N_POINTS]
+    e = exp_s.values.real[both]
+    a = ans_s.values.real[both]
+    scale = np.maximum(exp_s.scale[both], ans_s.scale[both])
+    size = np.maximum(np.maximum(np.abs(a), np.abs(e)), scale)
+    gap = np.abs(a - e)
+    close = gap <= RTOL * size + 1e-12
+    far = gap > FAR * size + 1e-12
+    points = [_point(env, int(i)) for i in both]
+    result = EquivResult("undecided", "undecided", seed, int(both.size), points)
+    if undefined_answer.size:
+        i = int(undefined_answer[0])
+        result.status, result.method = "different", "sampled"
+        result.counterexample = {"point": _point(env, i), "expected": _real(exp_s.values[i]),
+                                 "answer": "undefined"}
+        return result
+    if far.any():
+        i = int(both[int(np.flatnonzero(far)[0])])
+        result.status, result.method = "different", "sampled"
+        result.counterexample = {"point": _point(env, i), "expected": _real(exp_s.values[i]),
+                                 "answer": _real(ans_s.values[i])}
+        if want_relation:
+            from quizgen.grading.relations import find_relation
+
+            sub_env = {k: v[both] for k, v in env.items()}
+            result.relation = find_relation(e, a, sub_env, scale)
+        return result
+    if close.all() and both.size >= needed:
+        result.status, result.method = "equivalent", "sampled"
+        return result
+    result.near = bool((~close).any())
+    proved = None
+    if prove:
+        from quizgen.grading.proof import prove_equal
+
+        proved = prove_equal(expected, answer, doms, limits)
+    if proved is True:
+        result.status, result.method = "equivalent", "proved"
+    elif proved is False:
+        result.status, result.method = "different", "proved"
+        if both.size:
+            i = int(both[int(np.argmax(~close))])
+            result.counterexample = {"point": _point(env, i), "expected": _real(exp_s.values[i]),
+                                     "answer": _real(ans_s.values[i])}
+    return result
+
+
+def _real(value: complex) -> float:
+    return float(np.real(value))

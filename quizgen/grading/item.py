@@ -1,0 +1,365 @@
+"""Grading one question: compile the key entry once, then grade any number of answers.
+
+``compile_question`` validates a key entry (``versions[*].questions[*]`` of key.json) and returns
+a :class:`QuestionGrader`, whose ``grade`` never raises: every answer text becomes a
+:class:`~quizgen.grading.verdict.Verdict`. Verdicts are cached by answer text (students repeat
+answers, and a verdict depends only on the key and the text, so this is exact).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from quizgen.errors import QuizgenError
+from quizgen.grading.choice import ChoiceError, choice_credit, parse_selection, parse_truefalse
+from quizgen.grading.limits import DEFAULT_LIMITS, LimitExceeded, Limits
+from quizgen.grading.names import canonical_symbol
+from quizgen.grading.nodes import Node
+from quizgen.grading.parse import ParseError, make_context, parse
+from quizgen.grading.sampling import DOMAINS
+from quizgen.grading.verdict import Verdict, empty, rejected
+
+_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class KnownWrong:
+    name: str
+    feedback: str
+    credit: float
+    target: Any  # parsed Node, float, label or bool, depending on the question type
+
+
+def _verdict_for_known(known: KnownWrong, method: str, detail: dict[str, Any]) -> Verdict:
+    status = "partial" if known.credit > 0 else "incorrect"
+    return Verdict(status, known.credit, known.feedback, method, known.name, detail)
+
+
+class QuestionGrader:
+    """Grades answers to one question. Subclasses implement :meth:`_grade`."""
+
+    kind = "?"
+
+    def __init__(self, question: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS):
+        self.question = question
+        self.limits = limits
+        self._cache: dict[str, Verdict] = {}
+        self.known_wrong: list[KnownWrong] = []
+
+    def grade(self, answer_text: str) -> Verdict:
+        """The verdict for ``answer_text``; never raises."""
+        if not isinstance(answer_text, str):
+            answer_text = "" if answer_text is None else str(answer_text)
+        if not answer_text.strip():
+            return empty()
+        cached = self._cache.get(answer_text)
+        if cached is not None:
+            return cached
+        try:
+            verdict = self._grade(answer_text.strip())
+        except LimitExceeded as err:
+            verdict = rejected(f"Your answer was not graded: {err}.", "limits")
+        except ParseError as err:
+            verdict = rejected(f"Your answer could not be read: {err.message}", "parse",
+                               column=err.column)
+        except RecursionError:
+            verdict = rejected("Your answer was not graded: it is nested too deeply.", "limits")
+        except Exception as err:  # noqa: BLE001 - a grader bug must not stop a class's grading
+            verdict = rejected("Your answer could not be graded automatically; it is flagged "
+                               "for your teacher to review.", "error", error=type(err).__name__)
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.clear()
+        self._cache[answer_text] = verdict
+        return verdict
+
+    def _grade(self, text: str) -> Verdict:
+        raise NotImplementedError
+
+    def _known(self, raw: Any, parse_target: Any) -> list[KnownWrong]:
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            raise QuizgenError(f"{self.kind} question: 'known_wrong' must be a list")
+        out = []
+        for i, entry in enumerate(raw):
+            where = f"{self.kind} question: known_wrong[{i}]"
+            if not isinstance(entry, dict):
+                raise QuizgenError(f"{where} must be an object")
+            name = entry.get("name")
+            if not isinstance(name, str) or not name:
+                raise QuizgenError(f"{where} needs a 'name'")
+            credit = entry.get("credit", 0.0)
+            if isinstance(credit, bool) or not isinstance(credit, (int, float)) \
+                    or not 0.0 <= float(credit) <= 1.0:
+                raise QuizgenError(f"{where} ('{name}'): 'credit' must be a number from 0 to 1")
+            feedback = entry.get("feedback") or f"This is a known mistake ({name})."
+            if not isinstance(feedback, str):
+                raise QuizgenError(f"{where} ('{name}'): 'feedback' must be text")
+            out.append(KnownWrong(name, feedback, float(credit), parse_target(entry, where)))
+        return out
+
+
+def _require(mapping: Any, key: str, where: str) -> Any:
+    if not isinstance(mapping, dict) or key not in mapping:
+        raise QuizgenError(f"{where}: '{key}' is missing")
+    return mapping[key]
+
+
+class SymbolicGrader(QuestionGrader):
+    kind = "symbolic"
+
+    def __init__(self, question: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS):
+        super().__init__(question, limits)
+        answer = _require(question, "answer", "symbolic question")
+        expression = _require(answer, "expression", "symbolic question: answer")
+        symbols = answer.get("symbols") or {}
+        if not isinstance(expression, str) or not isinstance(symbols, dict):
+            raise QuizgenError("symbolic question: answer.expression must be text and "
+                               "answer.symbols an object")
+        self.domains: dict[str, str] = {}
+        for name, domain in symbols.items():
+            if domain not in DOMAINS:
+                raise QuizgenError(f"symbolic question: symbol '{name}' has unknown domain "
+                                   f"'{domain}' (use one of {', '.join(DOMAINS)})")
+            self.domains[canonical_symbol(name)] = domain
+        self.ctx = make_context(self.domains)
+        self.expected = self._parse_key(expression, "answer.expression")
+        self.known_wrong = self._known(
+            question.get("known_wrong"),
+            lambda entry, where: self._parse_key(_require(entry, "expression", where),
+                                                 f"{where}.expression"))
+
+    def _parse_key(self, text: Any, where: str) -> Node:
+        if not isinstance(text, str):
+            raise QuizgenError(f"symbolic question: {where} must be text")
+        try:
+            return parse(text, self.ctx, self.limits).node
+        except ParseError as err:
+            raise QuizgenError(f"symbolic question: {where} {text!r}: {err.reason}"
+                               + (f" at column {err.column + 1}" if err.column is not None
+                                  else "")) from None
+        except LimitExceeded as err:
+            raise QuizgenError(f"symbolic question: {where}: {err}") from None
+
+    def _grade(self, text: str) -> Verdict:
+        from quizgen.grading.equiv import check_equivalent
+
+        parsed = parse(text, self.ctx, self.limits)
+        node = parsed.node
+        result = check_equivalent(self.expected, node, self.domains, limits=self.limits)
+        detail = result.detail()
+        detail["how"] = result.describe()
+        if result.equivalent:
+            return Verdict("correct", 1.0, "Correct.", result.method, None, detail)
+        for known in self.known_wrong:
+            match = check_equivalent(known.target, node, self.domains, want_relation=False,
+                                     limits=self.limits)
+            if match.equivalent:
+                return _verdict_for_known(known, result.method, detail)
+        if result.status == "undecided":
+            detail["needs_review"] = True
+            return Verdict("incorrect", 0.0, "Your answer could not be checked automatically; "
+                           "it is flagged for your teacher to review.", "undecided", None, detail)
+        return Verdict("incorrect", 0.0, self._explain(result, parsed.notes), result.method,
+                       None, detail)
+
+    def _explain(self, result: Any, notes: list[str]) -> str:
+        parts = ["Your answer is not equivalent to the expected one."]
+        counter = result.counterexample
+        if result.relation:
+            parts.append(result.relation["message"])
+        elif result.near:
+            parts.append("It is numerically very close: use exact constants (e.g. log(2*pi), "
+                         "1/2) instead of rounded decimals.")
+        elif counter and counter.get("answer") == "undefined":
+            where = ", ".join(f"{k}={v:.4g}" for k, v in counter["point"].items())
+            parts.append(f"It is undefined at {where}, where the expected expression is defined.")
+        elif counter and counter.get("point"):
+            where = ", ".join(f"{k}={v:.4g}" for k, v in counter["point"].items())
+            parts.append(f"For example, they differ at {where}.")
+        parts.extend(n[0].upper() + n[1:] + "." for n in notes[:1])
+        return " ".join(parts)
+
+
+class NumericGrader(QuestionGrader):
+    kind = "numeric"
+
+    def __init__(self, question: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS):
+        super().__init__(question, limits)
+        answer = _require(question, "answer", "numeric question")
+        self.value = self._number(_require(answer, "value", "numeric question: answer"),
+                                  "answer.value")
+        self.rtol = self._number(answer.get("rtol", 1e-3), "answer.rtol")
+        self.atol = self._number(answer.get("atol", 1e-9), "answer.atol")
+        sigfigs = answer.get("sigfigs")
+        if sigfigs is not None and (isinstance(sigfigs, bool) or not isinstance(sigfigs, int)
+                                    or sigfigs < 1):
+            raise QuizgenError("numeric question: answer.sigfigs must be a positive integer "
+                               "or null")
+        self.sigfigs: int | None = sigfigs
+        self.known_wrong = self._known(
+            question.get("known_wrong"),
+            lambda entry, where: self._number(_require(entry, "value", where), f"{where}.value"))
+
+    @staticmethod
+    def _number(value: Any, where: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value):
+            raise QuizgenError(f"numeric question: {where} must be a finite number")
+        return float(value)
+
+    def _grade(self, text: str) -> Verdict:
+        from quizgen.grading.numeric import NotANumber, numbers_match, parse_number
+
+        try:
+            got = parse_number(text, self.limits)
+        except NotANumber:
+            return rejected("Your answer does not have a real, finite value.", "numeric")
+        except ParseError as err:
+            return rejected(f"Your answer could not be read as a number: {err.message}",
+                            "parse", column=err.column)
+        detail = {"value": got}
+        if numbers_match(got, self.value, self.rtol, self.atol, self.sigfigs):
+            return Verdict("correct", 1.0, "Correct.", "numeric", None, detail)
+        for known in self.known_wrong:
+            if numbers_match(got, known.target, self.rtol, self.atol, self.sigfigs):
+                return _verdict_for_known(known, "numeric", detail)
+        message = "Your answer is not the expected value."
+        if self.value != 0:
+            from quizgen.grading.relations import name_factor
+
+            relation = name_factor(got / self.value, max(self.rtol, 1e-9))
+            if relation:
+                detail["relation"] = relation
+                message += " " + relation["message"]
+        return Verdict("incorrect", 0.0, message, "numeric", None, detail)
+
+
+class ChoiceGrader(QuestionGrader):
+    kind = "choice"
+
+    def __init__(self, question: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS):
+        super().__init__(question, limits)
+        answer = _require(question, "answer", "choice question")
+        choices = _require(answer, "choices", "choice question: answer")
+        if not isinstance(choices, list) or not choices:
+            raise QuizgenError("choice question: answer.choices must be a non-empty list")
+        self.labels = [str(_require(c, "label", "choice question: answer.choices[]"))
+                       for c in choices]
+        if len({label.lower() for label in self.labels}) != len(self.labels):
+            raise QuizgenError("choice question: choice labels must be distinct")
+        correct = _require(answer, "correct", "choice question: answer")
+        if not isinstance(correct, list) or not correct \
+                or any(str(c) not in self.labels for c in correct):
+            raise QuizgenError("choice question: answer.correct must list labels from "
+                               "answer.choices")
+        self.correct = frozenset(str(c) for c in correct)
+        self.multiple = bool(answer.get("multiple", len(self.correct) > 1))
+
+        def target(entry: dict, where: str) -> str:
+            label = str(_require(entry, "choice", where))
+            if label not in self.labels:
+                raise QuizgenError(f"{where}: choice '{label}' is not one of the labels")
+            return label
+
+        self.known_wrong = self._known(question.get("known_wrong"), target)
+
+    def _grade(self, text: str) -> Verdict:
+        try:
+            chosen = parse_selection(text, self.labels)
+        except ChoiceError as err:
+            return rejected(f"Your answer could not be read: {err}.", "choice")
+        if not self.multiple and len(chosen) > 1:
+            return rejected("Choose only one option.", "choice", chosen=sorted(chosen))
+        credit = choice_credit(chosen, self.correct, self.labels, self.multiple)
+        detail: dict[str, Any] = {"chosen": sorted(chosen)}
+        picked = [k for k in self.known_wrong if k.target in chosen]
+        if picked and chosen == frozenset([picked[0].target]):
+            return _verdict_for_known(picked[0], "choice", detail)
+        if credit >= 1.0:
+            return Verdict("correct", 1.0, "Correct.", "choice", None, detail)
+        status = "partial" if credit > 0 else "incorrect"
+        if picked:
+            return Verdict(status, credit, picked[0].feedback, "choice", picked[0].name, detail)
+        if self.multiple:
+            message = (f"{len(chosen & self.correct)} of your choices are right and "
+                       f"{len(chosen - self.correct)} wrong; {len(self.correct)} options are "
+                       "correct.")
+            if len(chosen) == len(self.labels):
+                message = "Choosing every option earns no credit."
+        else:
+            message = "That is not the right option."
+        return Verdict(status, credit, message, "choice", None, detail)
+
+
+class TrueFalseGrader(QuestionGrader):
+    kind = "truefalse"
+
+    def __init__(self, question: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS):
+        super().__init__(question, limits)
+        answer = _require(question, "answer", "truefalse question")
+        value = _require(answer, "value", "truefalse question: answer")
+        if not isinstance(value, bool):
+            raise QuizgenError("truefalse question: answer.value must be true or false")
+        self.value = value
+
+        def target(entry: dict, where: str) -> bool:
+            v = _require(entry, "value", where)
+            if not isinstance(v, bool):
+                raise QuizgenError(f"{where}: value must be true or false")
+            return v
+
+        self.known_wrong = self._known(question.get("known_wrong"), target)
+
+    def _grade(self, text: str) -> Verdict:
+        try:
+            got = parse_truefalse(text)
+        except ChoiceError as err:
+            return rejected(f"Your answer could not be read: {err}.", "choice")
+        detail = {"chosen": got}
+        if got == self.value:
+            return Verdict("correct", 1.0, "Correct.", "choice", None, detail)
+        for known in self.known_wrong:
+            if known.target == got:
+                return _verdict_for_known(known, "choice", detail)
+        return Verdict("incorrect", 0.0, f"The statement is {str(self.value).lower()}.",
+                       "choice", None, detail)
+
+
+_GRADERS: dict[str, type[QuestionGrader]] = {
+    "symbolic": SymbolicGrader, "numeric": NumericGrader, "choice": ChoiceGrader,
+    "truefalse": TrueFalseGrader,
+}
+
+
+def compile_question(question: dict, limits: Limits = DEFAULT_LIMITS) -> QuestionGrader:
+    """A grader for one key entry. Raises :class:`QuizgenError` naming what is malformed."""
+    if not isinstance(question, dict):
+        raise QuizgenError("a question in the key must be an object")
+    kind = question.get("type")
+    if kind not in _GRADERS:
+        raise QuizgenError(f"question type {kind!r} is not one of {', '.join(_GRADERS)}")
+    return _GRADERS[kind](question, limits)
+
+
+_compiled: dict[str, QuestionGrader] = {}
+
+
+def grade_item(question: dict, answer_text: str) -> Verdict:
+    """Grade one answer; the compiled question is cached by the JSON of its
+    (type, answer, known_wrong), so calling this per student is cheap."""
+    try:
+        key = json.dumps([question.get("type"), question.get("answer"),
+                          question.get("known_wrong")], sort_keys=True)
+    except (TypeError, ValueError, AttributeError):
+        raise QuizgenError("a question in the key is not valid JSON data") from None
+    grader = _compiled.get(key)
+    if grader is None:
+        grader = compile_question(question)
+        if len(_compiled) >= 512:
+            _compiled.clear()
+        _compiled[key] = grader
+    return grader.grade(answer_text)

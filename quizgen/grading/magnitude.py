@@ -1,0 +1,96 @@
+"""Reject answers whose constant parts are astronomically large, by estimating, never computing.
+
+``9**9**9**9`` or ``factorial(10**8)`` would stall SymPy (exact integers) for minutes; here each
+constant sub-expression is approximated in floating point, and powers/factorials are judged by
+log10 of their magnitude (``e * log10|b|``, ``lgamma``), which costs nothing.
+"""
+
+from __future__ import annotations
+
+import math
+
+from quizgen.grading.limits import LimitExceeded, Limits, log10_factorial
+from quizgen.grading.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym
+
+_CONST_VALUES = {"pi": math.pi, "E": math.e}
+
+
+def check_magnitudes(node: Node, limits: Limits) -> None:
+    """Raise :class:`LimitExceeded` if a constant power/factorial or an exponent is too large."""
+    _approx(node, limits)
+
+
+def _too_big(log10_size: float, limits: Limits) -> LimitExceeded:
+    if math.isfinite(log10_size):
+        size = f"about 10^{log10_size:.3g}"
+    else:
+        size = "astronomically large"
+    return LimitExceeded(f"a number in the answer is far too large to work with ({size}); "
+                         "simplify it first")
+
+
+def _approx(node: Node, limits: Limits) -> float | None:
+    """Approximate value of a constant subtree (None when it contains a symbol)."""
+    if isinstance(node, Num):
+        try:
+            return float(node.value)
+        except OverflowError:
+            return math.inf
+    if isinstance(node, Const):
+        return _CONST_VALUES[node.name]
+    if isinstance(node, Sym):
+        return None
+    if isinstance(node, Neg):
+        value = _approx(node.arg, limits)
+        return None if value is None else -value
+    if isinstance(node, (Add, Mul)):
+        parts = [_approx(c, limits) for c in (node.terms if isinstance(node, Add) else node.factors)]
+        if any(p is None for p in parts):
+            return None
+        if isinstance(node, Add):
+            return _safe(lambda: math.fsum(parts))  # type: ignore[arg-type]
+        return _safe(lambda: math.prod(parts))  # type: ignore[arg-type]
+    if isinstance(node, Div):
+        num, den = _approx(node.num, limits), _approx(node.den, limits)
+        if num is None or den is None:
+            return None
+        return _safe(lambda: num / den)
+    if isinstance(node, Pow):
+        return _approx_pow(node, limits)
+    if isinstance(node, Call):
+        args = [_approx(a, limits) for a in node.args]
+        if node.fname == "factorial" and args[0] is not None:
+            if log10_factorial(args[0]) > limits.max_magnitude_digits or math.isnan(args[0]):
+                raise _too_big(log10_factorial(args[0]), limits)
+        return None  # function values are not needed for the estimate
+    return None
+
+
+def _approx_pow(node: Pow, limits: Limits) -> float | None:
+    base = _approx(node.base, limits)
+    exp = _approx(node.exp, limits)
+    if exp is None:
+        return None
+    if base is None:
+        if not abs(exp) <= limits.max_symbolic_exponent:
+            raise LimitExceeded("an exponent in the answer is far too large "
+                                f"(more than {limits.max_symbolic_exponent:g})")
+        return None
+    if base in (0.0, 1.0, -1.0) or math.isnan(base):
+        return _safe(lambda: base ** exp)
+    if math.isinf(base):
+        raise _too_big(math.inf, limits)
+    log10_size = exp * math.log10(abs(base)) if math.isfinite(exp) else math.inf
+    if not abs(log10_size) <= limits.max_magnitude_digits:
+        raise _too_big(log10_size, limits)
+    return _safe(lambda: base ** exp)
+
+
+def _safe(fn) -> float:  # type: ignore[no-untyped-def]
+    try:
+        value = fn()
+    except (OverflowError, ZeroDivisionError, ValueError):
+        return math.nan
+    if isinstance(value, complex):
+        return math.nan
+    return float(value)

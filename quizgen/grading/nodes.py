@@ -1,0 +1,147 @@
+"""Our own small immutable AST for answers: nothing in it can run code.
+
+Numbers are exact (``Fraction``) as typed; ``decimal`` remembers that a number was written with a
+decimal point so messages can show it as typed. ``Const`` is ``pi`` or ``E``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Iterator, Union
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    value: Fraction
+    decimal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Sym:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    name: str  # "pi" or "E"
+
+
+@dataclass(frozen=True, slots=True)
+class Add:
+    terms: tuple["Node", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Mul:
+    factors: tuple["Node", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Div:
+    num: "Node"
+    den: "Node"
+
+
+@dataclass(frozen=True, slots=True)
+class Neg:
+    arg: "Node"
+
+
+@dataclass(frozen=True, slots=True)
+class Pow:
+    base: "Node"
+    exp: "Node"
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    fname: str
+    args: tuple["Node", ...]
+
+
+Node = Union[Num, Sym, Const, Add, Mul, Div, Neg, Pow, Call]
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct sub-expressions of ``node``."""
+    if isinstance(node, Add):
+        return node.terms
+    if isinstance(node, Mul):
+        return node.factors
+    if isinstance(node, Div):
+        return (node.num, node.den)
+    if isinstance(node, Neg):
+        return (node.arg,)
+    if isinstance(node, Pow):
+        return (node.base, node.exp)
+    if isinstance(node, Call):
+        return node.args
+    return ()
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """All nodes, iteratively (answers may be deep; no recursion limit surprises)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(children(current))
+
+
+def free_symbols(node: Node) -> frozenset[str]:
+    """Names of the symbols used in ``node``."""
+    return frozenset(n.name for n in walk(node) if isinstance(n, Sym))
+
+
+def _num_text(value: Fraction, decimal: bool = False) -> str:
+    if decimal:
+        return repr(float(value))
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{value.numerator}/{value.denominator}"
+
+
+_PREC = {"add": 1, "mul": 2, "neg": 3, "pow": 4, "atom": 5}
+
+
+def to_text(node: Node) -> str:
+    """Canonical plain-syntax text (SymPy-style ``**``); parses back to an equal tree."""
+    return _text(node)[0]
+
+
+def _text(node: Node) -> tuple[str, int]:
+    if isinstance(node, Num):
+        text = _num_text(node.value, node.decimal)
+        if node.value < 0 or "/" in text or "e" in text:
+            return "(" + text + ")", _PREC["atom"]
+        return text, _PREC["atom"]
+    if isinstance(node, Sym):
+        return node.name, _PREC["atom"]
+    if isinstance(node, Const):
+        return node.name, _PREC["atom"]
+    if isinstance(node, Call):
+        return node.fname + "(" + ", ".join(_text(a)[0] for a in node.args) + ")", _PREC["atom"]
+    if isinstance(node, Add):
+        parts = []
+        for i, term in enumerate(node.terms):
+            if isinstance(term, Neg):
+                text = _wrap(term.arg, _PREC["mul"])
+                parts.append(("-" if i == 0 else " - ") + text)
+            else:
+                parts.append(("" if i == 0 else " + ") + _wrap(term, _PREC["add"] + 1))
+        return "".join(parts), _PREC["add"]
+    if isinstance(node, Mul):
+        return "*".join(_wrap(f, _PREC["mul"]) for f in node.factors), _PREC["mul"]
+    if isinstance(node, Div):
+        return _wrap(node.num, _PREC["mul"]) + "/" + _wrap(node.den, _PREC["mul"] + 1), _PREC["mul"]
+    if isinstance(node, Neg):
+        return "-" + _wrap(node.arg, _PREC["pow"]), _PREC["neg"]
+    if isinstance(node, Pow):
+        return _wrap(node.base, _PREC["pow"] + 1) + "**" + _wrap(node.exp, _PREC["pow"]), _PREC["pow"]
+    raise TypeError(f"not a node: {node!r}")
+
+
+def _wrap(node: Node, min_prec: int) -> str:
+    text, prec = _text(node)
+    return text if prec >= min_prec else "(" + text + ")"

@@ -1,0 +1,708 @@
+"""Tokenizer and recursive-descent grammar for typed answers (plain, Unicode and LaTeX).
+
+Nothing here evaluates anything: text becomes our own small AST (:mod:`quizgen.grading.nodes`).
+The grammar, loosest binding first::
+
+    expr    := term (('+' | '-') term)*
+    term    := unary (('*' | '/' | <implicit>) unary)*     # implicit: 2x, 2 sigma, (a+b)(a-b)
+    unary   := ('-' | '+') unary | power
+    power   := postfix ('^' | '**') unary                  # right-associative, 2^-1 allowed
+    postfix := primary '!'*
+    primary := number | name | func '(' args ')' | func power | '(' expr ')' | '|' expr '|'
+             | \\frac{..}{..} | \\sqrt[n]{..}
+
+Names are resolved against the question's declared symbols (see :func:`parse_answer`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Iterable, Mapping
+
+from quizgen.grading.limits import DEFAULT_LIMITS, LimitExceeded, Limits
+from quizgen.grading.names import (
+    CONSTANTS,
+    FUNCTION_ALIASES,
+    FUNCTIONS,
+    GREEK_LETTERS,
+    GREEK_NAMES,
+    canonical_symbol,
+)
+from quizgen.grading.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym
+
+
+def _isdigit(ch: str) -> bool:
+    return "0" <= ch <= "9"
+
+
+class ParseError(Exception):
+    """The answer is not an expression we can read. ``message`` includes a caret line."""
+
+    def __init__(self, reason: str, text: str, column: int | None):
+        self.reason = reason
+        self.column = column
+        self.text = text
+        if column is None:
+            message = reason
+        else:
+            shown = text if len(text) <= 120 else text[max(0, column - 60): column + 60]
+            offset = column if len(text) <= 120 else min(column, 60)
+            message = f"{reason} (column {column + 1}):\n  {shown}\n  {' ' * offset}^"
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # NUM SYM CONST FUNC SIGMA OP LP RP COMMA BAR FRAC SQRT END
+    value: object
+    pos: int
+
+
+@dataclass
+class ParseResult:
+    node: Node
+    notes: list[str] = field(default_factory=list)
+
+
+_OPS = {
+    "+": "+", "-": "-", "*": "*", "/": "/", "^": "^", "!": "!",
+    "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-",
+    "\uff0b": "+", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u2219": "*", "\u2217": "*",
+    "\u00f7": "/", "\u2215": "/", "\u2044": "/",
+}
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+_CLOSE = {")": "(", "]": "[", "}": "{"}
+_SUPERSCRIPTS = {"\u2070": "0", "\u00b9": "1", "\u00b2": "2", "\u00b3": "3", "\u2074": "4",
+                 "\u2075": "5", "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9"}
+_SUPER_SIGNS = {"\u207b": "-", "\u207a": "+"}
+_LATEX_SKIP = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr",
+               "biggl", "biggr", "displaystyle", "quad", "qquad", "limits", "nolimits"}
+_LATEX_OPS = {"cdot": "*", "times": "*", "ast": "*", "div": "/"}
+_LATEX_NAME_WRAPPERS = {"mathrm", "operatorname", "text", "mathit", "textrm", "rm", "mathbf"}
+_LATEX_ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar",
+                  "tilde": "tilde"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What names mean in one question: its declared symbols (canonical names)."""
+
+    symbols: frozenset[str]
+    allow_unknown: bool = False  # instructor input with no declarations: every name is a symbol
+
+
+class _Lexer:
+    def __init__(self, text: str, ctx: Context, limits: Limits):
+        self.text = text
+        self.ctx = ctx
+        self.limits = limits
+        self.tokens: list[Token] = []
+        self.depth = 0
+
+    def error(self, reason: str, pos: int) -> ParseError:
+        return ParseError(reason, self.text, pos)
+
+    def emit(self, kind: str, value: object, pos: int) -> None:
+        self.tokens.append(Token(kind, value, pos))
+        if len(self.tokens) > self.limits.max_nodes:
+            raise LimitExceeded(
+                f"the answer is too long (more than {self.limits.max_nodes} symbols and numbers)")
+
+    def run(self) -> list[Token]:
+        text, i, n = self.text, 0, len(self.text)
+        while i < n:
+            c = text[i]
+            if c.isspace() or c == "$":
+                i += 1
+            elif _isdigit(c) or (c == "." and i + 1 < n and _isdigit(text[i + 1])):
+                i = self.number(i)
+            elif c == "*" and text.startswith("**", i):
+                self.emit("OP", "^", i)
+                i += 2
+            elif c in _OPS:
+                self.emit("OP", _OPS[c], i)
+                i += 1
+            elif c in _OPEN:
+                self.depth += 1
+                self.emit("LP", c, i)
+                i += 1
+            elif c in _CLOSE:
+                self.depth = max(0, self.depth - 1)
+                self.emit("RP", c, i)
+                i += 1
+            elif c == ",":
+                self.emit("COMMA", ",", i)
+                i += 1
+            elif c == "|":
+                self.emit("BAR", "|", i)
+                i += 1
+            elif c == "\\":
+                i = self.latex(i)
+            elif c in _SUPERSCRIPTS or c in _SUPER_SIGNS:
+                i = self.superscript(i)
+            elif c == "\u221a":
+                self.emit("FUNC", "sqrt", i)
+                i += 1
+            elif c.isascii() and c.isalpha():
+                j = i
+                while j < n and text[j].isascii() and text[j].isalpha():
+                    j += 1
+                while j < n and _isdigit(text[j]):
+                    j += 1
+                i = self.word(text[i:j], i, j)
+            elif c in GREEK_LETTERS:
+                i = self.word(GREEK_LETTERS[c], i, i + 1)
+            else:
+                decomposed = unicodedata.normalize("NFD", c)
+                if len(decomposed) == 2 and decomposed[1] == "\u0302" and decomposed[0].isascii() \
+                        and decomposed[0].isalpha():
+                    i = self.word(decomposed[0] + "_hat", i, i + 1)
+                elif c == "=":
+                    raise self.error("write only the expression, without '='", i)
+                else:
+                    raise self.error(f"unexpected character {c!r}", i)
+        self.emit("END", None, n)
+        return self.tokens
+
+    # -- numbers -----------------------------------------------------------------------------
+    def number(self, i: int) -> int:
+        text, n, start = self.text, len(self.text), i
+        while i < n and _isdigit(text[i]):
+            i += 1
+        int_part = text[start:i]
+        frac_part = ""
+        if i < n and text[i] == ".":
+            j = i + 1
+            while j < n and _isdigit(text[j]):
+                j += 1
+            frac_part, i = text[i + 1: j], j
+        elif (i + 1 < n and text[i] == "," and _isdigit(text[i + 1]) and self.depth == 0
+              and int_part):
+            j = i + 1
+            while j < n and _isdigit(text[j]):
+                j += 1
+            digits = text[i + 1: j]
+            if int_part != "0" and len(digits) == 3:
+                raise self.error(
+                    f"'{int_part},{digits}' is ambiguous: write {int_part}.{digits} for a decimal "
+                    f"or {int_part}{digits} for a whole number", start)
+            frac_part, i = digits, j
+        exponent = ""
+        if i < n and text[i] in "eE":
+            j = i + 1
+            if j < n and text[j] in "+-":
+                j += 1
+            if j < n and _isdigit(text[j]):
+                k = j
+                while k < n and _isdigit(text[k]):
+                    k += 1
+                exponent, i = text[i + 1: k], k
+        digits = len(int_part.lstrip("0")) + len(frac_part)
+        if digits > self.limits.max_int_digits:
+            raise LimitExceeded(
+                f"a number in the answer has more than {self.limits.max_int_digits} digits")
+        if len(exponent.lstrip("+-").lstrip("0")) > self.limits.max_exponent_digits:
+            raise LimitExceeded("a number in the answer has an exponent that is far too large")
+        literal = (int_part or "0") + ("." + frac_part if frac_part else "")
+        value = Fraction(literal + ("e" + exponent if exponent else ""))
+        self.emit("NUM", (value, bool(frac_part) or bool(exponent)), start)
+        return i
+
+    def superscript(self, i: int) -> int:
+        text, n = self.text, len(self.text)
+        self.emit("OP", "^", i)
+        if text[i] in _SUPER_SIGNS:
+            self.emit("OP", _SUPER_SIGNS[text[i]], i)
+            i += 1
+        start, digits = i, ""
+        while i < n and text[i] in _SUPERSCRIPTS:
+            digits += _SUPERSCRIPTS[text[i]]
+            i += 1
+        if not digits:
+            raise self.error("a superscript sign must be followed by superscript digits", start)
+        self.emit("NUM", (Fraction(int(digits)), False), start)
+        return i
+
+    # -- names -------------------------------------------------------------------------------
+    def subscript(self, i: int) -> tuple[str, int]:
+        """Read ``_x``, ``_12`` or ``_{...}`` after a name; return (suffix, new position)."""
+        text, n = self.text, len(self.text)
+        if i >= n or text[i] != "_":
+            return "", i
+        j = i + 1
+        if j < n and text[j] == "{":
+            k = text.find("}", j)
+            if k < 0:
+                raise self.error("missing '}' after '_{'", j)
+            content = text[j + 1: k].strip()
+            if not content or not all(ch.isascii() and (ch.isalnum()) for ch in content):
+                raise self.error("a subscript may only contain letters and digits", j)
+            return content, k + 1
+        k = j
+        if k < n and _isdigit(text[k]):
+            while k < n and _isdigit(text[k]):
+                k += 1
+        else:
+            while k < n and text[k].isascii() and text[k].isalpha():
+                k += 1
+        if k == j:
+            raise self.error("'_' must be followed by a subscript", i)
+        return text[j:k], k
+
+    def word(self, word: str, start: int, i: int) -> int:
+        """A name has been read at ``start``; attach a hat / subscript and resolve it."""
+        text, n = self.text, len(self.text)
+        if i < n and text[i] == "\u0302":
+            word, i = word + "_hat", i + 1
+        sub, i = self.subscript(i)
+        self.resolve(word, sub, start)
+        return i
+
+    def resolve(self, word: str, sub: str, pos: int) -> None:
+        """Turn a typed name into tokens: a symbol, function, constant, or a product of symbols."""
+        ctx = self.ctx
+        full = word + ("_" + sub if sub else "")
+        canon = canonical_symbol(full)
+        if canon in ctx.symbols:
+            self.emit("SYM", canon, pos)
+            return
+        if full in FUNCTION_ALIASES:
+            self.emit("FUNC", FUNCTION_ALIASES[full], pos)
+            return
+        if canon == "sigma":
+            self.emit("SIGMA", "sigma", pos)
+            return
+        if full in CONSTANTS or canon == "pi":
+            self.emit("CONST", CONSTANTS.get(full, "pi"), pos)
+            return
+        if ctx.allow_unknown:
+            base, digits = _split_digits(word)
+            if digits and not sub and base and base not in FUNCTION_ALIASES:
+                self.emit("SYM", canonical_symbol(base), pos)
+                self.emit("NUM", (Fraction(int(digits)), False), pos + len(base))
+                return
+            self.emit("SYM", canon, pos)
+            return
+        if not sub:
+            base, digits = _split_digits(word)
+            if digits and base:
+                if canonical_symbol(base + "_" + digits) in ctx.symbols:
+                    self.emit("SYM", canonical_symbol(base + "_" + digits), pos)
+                    return
+                pieces = _segment(base, ctx.symbols)
+                if pieces is not None:
+                    self._emit_pieces(pieces, pos)
+                    self.emit("NUM", (Fraction(int(digits)), False), pos + len(base))
+                    return
+            pieces = _segment(word, ctx.symbols)
+            if pieces is not None:
+                self._emit_pieces(pieces, pos)
+                return
+        raise self.error(unknown_name_message(canon, ctx.symbols), pos)
+
+    def _emit_pieces(self, pieces: list[tuple[str, str]], pos: int) -> None:
+        for kind, value in pieces:
+            self.emit(kind, value, pos)
+            pos += 1
+
+    # -- LaTeX -------------------------------------------------------------------------------
+    def latex(self, i: int) -> int:
+        text, n = self.text, len(self.text)
+        j = i + 1
+        while j < n and text[j].isascii() and text[j].isalpha():
+            j += 1
+        name = text[i + 1: j]
+        if not name:
+            if j < n and text[j] in ",;:! ":
+                return j + 1
+            if j < n and text[j] in "{}":
+                self.emit("LP" if text[j] == "{" else "RP", "(" if text[j] == "{" else ")", i)
+                self.depth += 1 if text[j] == "{" else -1
+                return j + 1
+            if j < n and text[j] in "()":
+                return j + 1  # \( \) math-mode delimiters
+            raise self.error("unsupported LaTeX command", i)
+        if name in _LATEX_SKIP:
+            if name in ("left", "right") and j < n and text[j] == ".":
+                return j + 1
+            return j
+        if name in _LATEX_OPS:
+            self.emit("OP", _LATEX_OPS[name], i)
+            return j
+        if name in ("frac", "dfrac", "tfrac"):
+            self.emit("FRAC", None, i)
+            k = j
+            while k < n and text[k] == " ":
+                k += 1
+            if k + 1 < n and _isdigit(text[k]) and _isdigit(text[k + 1]):  # \frac12
+                self.emit("NUM", (Fraction(int(text[k])), False), k)
+                self.emit("NUM", (Fraction(int(text[k + 1])), False), k + 1)
+                return k + 2
+            return j
+        if name == "sqrt":
+            self.emit("SQRT", None, i)
+            return j
+        if name == "mid" or name == "vert":
+            self.emit("BAR", "|", i)
+            return j
+        if name in _LATEX_ACCENTS:
+            base, k = self.latex_arg_name(j)
+            return self.word(base + "_" + _LATEX_ACCENTS[name], i, k)
+        if name in _LATEX_NAME_WRAPPERS:
+            base, k = self.latex_arg_name(j)
+            return self.word(base, i, k)
+        if name in FUNCTION_ALIASES:
+            sub, k = self.subscript(j)
+            self.resolve(name, sub, i)
+            return k
+        if name in GREEK_NAMES:
+            return self.word(name, i, j)
+        if name == "infty":
+            raise self.error("infinity is not accepted as an answer", i)
+        raise self.error(f"the LaTeX command \\{name} is not supported", i)
+
+    def latex_arg_name(self, j: int) -> tuple[str, int]:
+        """The name inside ``\\hat{y}``, ``\\hat y``, ``\\hat{\\theta}``, ``\\mathrm{e}``."""
+        text, n = self.text, len(self.text)
+        while j < n and text[j] == " ":
+            j += 1
+        if j < n and text[j] == "{":
+            k = text.find("}", j)
+            if k < 0:
+                raise self.error("missing '}'", j)
+            content, end = text[j + 1: k].strip(), k + 1
+        else:
+            if j < n and text[j] == "\\":
+                k = j + 1
+                while k < n and text[k].isascii() and text[k].isalpha():
+                    k += 1
+                content, end = text[j:k], k
+            else:
+                content, end = text[j: j + 1], j + 1
+        if content.startswith("\\") and content[1:] in GREEK_NAMES:
+            return content[1:], end
+        if content in GREEK_LETTERS:
+            return GREEK_LETTERS[content], end
+        if content and all(ch.isascii() and ch.isalpha() for ch in content):
+            return content, end
+        raise self.error("expected a name here", j)
+
+
+def _split_digits(word: str) -> tuple[str, str]:
+    k = len(word)
+    while k > 0 and _isdigit(word[k - 1]):
+        k -= 1
+    return word[:k], word[k:]
+
+
+def _segment(word: str, symbols: frozenset[str]) -> list[tuple[str, str]] | None:
+    """Split an undeclared run of letters into declared symbols / constants (``xy`` -> x, y);
+    a known function may only come last (``xexp``). Fewest pieces wins; None if impossible."""
+    n = len(word)
+    if n > 40:
+        return None
+    best: list[list[tuple[str, str]] | None] = [None] * (n + 1)
+    best[0] = []
+    for i in range(n):
+        if best[i] is None:
+            continue
+        for j in range(i + 1, n + 1):
+            piece = word[i:j]
+            canon = canonical_symbol(piece)
+            if canon in symbols:
+                token = ("SYM", canon)
+            elif piece in CONSTANTS and piece not in symbols:
+                token = ("CONST", CONSTANTS[piece])
+            elif canon == "pi":
+                token = ("CONST", "pi")
+            elif j == n and piece in FUNCTION_ALIASES and len(piece) > 1:
+                token = ("FUNC", FUNCTION_ALIASES[piece])
+            else:
+                continue
+            candidate = best[i] + [token]  # type: ignore[operator]
+            if best[j] is None or len(candidate) < len(best[j]):  # type: ignore[arg-type]
+                best[j] = candidate
+    return best[n]
+
+
+def unknown_name_message(name: str, symbols: Iterable[str]) -> str:
+    """A student-facing message naming the unknown name and what the question uses."""
+    used = sorted(symbols)
+    if not used:
+        return f"unknown name '{name}'; this answer should not contain any variables"
+    return f"unknown name '{name}'; this question uses {', '.join(used)}"
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], text: str, ctx: Context, limits: Limits):
+        self.tokens = tokens
+        self.text = text
+        self.ctx = ctx
+        self.limits = limits
+        self.i = 0
+        self.depth = 0
+        self.abs_depth = 0
+        self.notes: list[str] = []
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def advance(self) -> Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def peek(self, k: int = 1) -> Token:
+        return self.tokens[min(self.i + k, len(self.tokens) - 1)]
+
+    def error(self, reason: str, tok: Token | None = None) -> ParseError:
+        return ParseError(reason, self.text, (tok or self.tok).pos)
+
+    def is_op(self, *ops: str) -> bool:
+        return self.tok.kind == "OP" and self.tok.value in ops
+
+    def parse(self) -> Node:
+        if self.tok.kind == "END":
+            raise self.error("the answer is empty")
+        node = self.expr()
+        if self.tok.kind != "END":
+            raise self.unexpected()
+        return node
+
+    def unexpected(self) -> ParseError:
+        tok = self.tok
+        if tok.kind == "RP":
+            return self.error(f"unmatched '{tok.value}'")
+        if tok.kind == "COMMA":
+            return self.error("a comma can only separate function arguments here "
+                              "(for a decimal point write 0.5)")
+        if tok.kind == "END":
+            return self.error("the answer ends too early")
+        shown = tok.value if isinstance(tok.value, str) else self.text[tok.pos: tok.pos + 1]
+        return self.error(f"unexpected '{shown}'")
+
+    def expr(self) -> Node:
+        terms = [self.term()]
+        while self.is_op("+", "-"):
+            op = self.advance().value
+            term = self.term()
+            terms.append(_neg(term) if op == "-" else term)
+        return terms[0] if len(terms) == 1 else Add(tuple(terms))
+
+    def starts_primary(self) -> bool:
+        kind = self.tok.kind
+        if kind in ("NUM", "SYM", "CONST", "FUNC", "SIGMA", "LP", "FRAC", "SQRT"):
+            return True
+        return kind == "BAR" and self.abs_depth == 0
+
+    def term(self) -> Node:
+        node = self.unary()
+        factors = [node]
+        after_division = False
+        while True:
+            if self.is_op("*"):
+                self.advance()
+                factors.append(self.unary())
+                after_division = False
+            elif self.is_op("/"):
+                self.advance()
+                den = self.unary()
+                num = factors[0] if len(factors) == 1 else Mul(tuple(factors))
+                factors = [Div(num, den)]
+                after_division = True
+            elif self.starts_primary():
+                if self.tok.kind == "NUM" and self.tokens[self.i - 1].kind == "NUM":
+                    raise self.error("two numbers next to each other; add an operator")
+                if after_division:
+                    self.notes.append(
+                        "note: a/bc is read as (a/b)·c; write a/(bc) if you meant to divide by bc")
+                    after_division = False
+                factors.append(self.power())
+            else:
+                break
+        return factors[0] if len(factors) == 1 else Mul(tuple(factors))
+
+    def unary(self) -> Node:
+        self.depth += 1
+        if self.depth > self.limits.max_depth:
+            raise LimitExceeded(
+                f"the answer is nested too deeply (more than {self.limits.max_depth} levels)")
+        try:
+            if self.is_op("-"):
+                self.advance()
+                return _neg(self.unary())
+            if self.is_op("+"):
+                self.advance()
+                return self.unary()
+            return self.power()
+        finally:
+            self.depth -= 1
+
+    def power(self) -> Node:
+        base = self.postfix()
+        if self.is_op("^"):
+            self.advance()
+            return Pow(base, self.unary())
+        return base
+
+    def postfix(self) -> Node:
+        node = self.primary()
+        while self.is_op("!"):
+            self.advance()
+            node = Call("factorial", (node,))
+        return node
+
+    def group(self) -> Node:
+        """A LaTeX argument: ``{...}`` or a single operand (``\\frac12``, ``\\sqrt x``)."""
+        if self.tok.kind == "LP":
+            return self.paren()
+        return self.postfix()
+
+    def paren(self) -> Node:
+        open_tok = self.advance()
+        if self.tok.kind == "RP":
+            raise self.error("empty parentheses")
+        saved, self.abs_depth = self.abs_depth, 0
+        node = self.expr()
+        self.abs_depth = saved
+        self.close(open_tok)
+        return node
+
+    def close(self, open_tok: Token) -> None:
+        if self.tok.kind != "RP":
+            if self.tok.kind == "END":
+                raise self.error(f"missing '{_OPEN[open_tok.value]}' to close this", open_tok)
+            raise self.unexpected()
+        if _CLOSE[self.tok.value] != open_tok.value:
+            raise self.error(f"'{self.tok.value}' does not match '{open_tok.value}'")
+        self.advance()
+
+    def primary(self) -> Node:
+        tok = self.tok
+        if tok.kind == "NUM":
+            self.advance()
+            value, decimal = tok.value
+            return Num(value, decimal)
+        if tok.kind == "SYM":
+            self.advance()
+            return Sym(tok.value)
+        if tok.kind == "CONST":
+            self.advance()
+            return Const(tok.value)
+        if tok.kind == "SIGMA":
+            self.advance()
+            if self.tok.kind == "LP":
+                return self.call("sigmoid", tok)
+            if self.ctx.allow_unknown:
+                return Sym("sigma")
+            raise self.error(unknown_name_message("sigma", self.ctx.symbols), tok)
+        if tok.kind == "FUNC":
+            self.advance()
+            return self.call(tok.value, tok)
+        if tok.kind == "LP":
+            return self.paren()
+        if tok.kind == "BAR":
+            self.advance()
+            self.abs_depth += 1
+            node = self.expr()
+            self.abs_depth -= 1
+            if self.tok.kind != "BAR":
+                raise self.error("missing '|' to close the absolute value", tok)
+            self.advance()
+            return Call("abs", (node,))
+        if tok.kind == "FRAC":
+            self.advance()
+            num = self.group()
+            den = self.group()
+            return Div(num, den)
+        if tok.kind == "SQRT":
+            self.advance()
+            if self.tok.kind == "LP" and self.tok.value == "[":
+                index = self.paren()
+                return Pow(self.group(), Div(Num(Fraction(1)), index))
+            return Call("sqrt", (self.group(),))
+        if tok.kind == "END":
+            raise self.error("the answer ends too early; something is missing here")
+        raise self.unexpected()
+
+    def call(self, fname: str, tok: Token) -> Node:
+        if self.tok.kind != "LP":
+            if not self.starts_primary():
+                raise self.error(f"'{fname}' needs an argument, e.g. {fname}(x)")
+            return Call(fname, (self.power(),))  # \ln x, log 2, \exp z
+        open_tok = self.advance()
+        saved, self.abs_depth = self.abs_depth, 0
+        if self.tok.kind == "RP":
+            raise self.error(f"'{fname}' needs an argument, e.g. {fname}(x)")
+        args = [self.expr()]
+        while self.tok.kind == "COMMA":
+            self.advance()
+            args.append(self.expr())
+        self.abs_depth = saved
+        self.close(open_tok)
+        if len(args) not in FUNCTIONS[fname]:
+            wanted = " or ".join(str(k) for k in FUNCTIONS[fname])
+            raise self.error(f"'{fname}' takes {wanted} argument(s), not {len(args)}", tok)
+        return Call(fname, tuple(args))
+
+
+def _neg(node: Node) -> Node:
+    if isinstance(node, Num):
+        return Num(-node.value, node.decimal)
+    return Neg(node)
+
+
+def _check_text(text: str, limits: Limits) -> None:
+    if len(text) > limits.max_chars:
+        raise LimitExceeded(f"the answer is too long ({len(text)} characters; "
+                            f"the limit is {limits.max_chars})")
+    for pos, ch in enumerate(text):
+        if ch in "\t\n\r":
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn"):
+            raise LimitExceeded(f"the answer contains an invisible control character "
+                                f"(U+{ord(ch):04X}) at column {pos + 1}; retype it")
+
+
+def make_context(symbols: Mapping[str, str] | Iterable[str] | None,
+                 allow_unknown: bool = False) -> Context:
+    """A :class:`Context` from declared symbol names (canonicalised: ``lambda`` -> ``lam``)."""
+    names = frozenset(canonical_symbol(s) for s in (symbols or ()))
+    return Context(names, allow_unknown)
+
+
+def parse(text: str, ctx: Context, limits: Limits = DEFAULT_LIMITS) -> ParseResult:
+    """Parse ``text``; raise :class:`ParseError` or :class:`LimitExceeded` (both have a
+    student-facing message). Runs in time linear in the input."""
+    _check_text(text, limits)
+    tokens = _Lexer(text, ctx, limits).run()
+    depth = max_depth = 0
+    for tok in tokens:
+        if tok.kind == "LP":
+            depth += 1
+            max_depth = max(max_depth, depth)
+        elif tok.kind == "RP":
+            depth -= 1
+    if max_depth > limits.max_depth:
+        raise LimitExceeded(
+            f"the answer is nested too deeply (more than {limits.max_depth} levels)")
+    parser = _Parser(tokens, text, ctx, limits)
+    node = parser.parse()
+    from quizgen.grading.magnitude import check_magnitudes
+
+    check_magnitudes(node, limits)
+    return ParseResult(node, parser.notes)
+
+
+def parse_answer(text: str, symbols: Mapping[str, str] | Iterable[str] | None = None, *,
+                 allow_unknown: bool = False, limits: Limits = DEFAULT_LIMITS) -> Node:
+    """Parse an answer in the context of the declared ``symbols`` (names or a name->domain map).
+
+    With ``allow_unknown`` every unrecognised name is a symbol (for instructor input with no
+    declarations). Raises :class:`ParseError` / :class:`LimitExceeded`.
+    """
+    return parse(text, make_context(symbols, allow_unknown), limits).node

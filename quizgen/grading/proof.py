@@ -1,0 +1,99 @@
+"""The SymPy proof step, used only when sampling is inconclusive.
+
+Our AST is converted with explicit SymPy constructors (``sympy.Integer``, ``Rational``, ``Symbol``
+with assumptions, ``sympy.exp`` ...); no text is ever handed to SymPy's parser. SymPy is
+imported here, lazily, so the common path never pays for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from quizgen.grading.limits import DEFAULT_LIMITS, Limits, run_with_time_limit
+from quizgen.grading.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym
+
+_ASSUMPTIONS: dict[str, dict[str, bool]] = {
+    "real": {"real": True},
+    "positive": {"positive": True},
+    "nonnegative": {"nonnegative": True},
+    "unit_interval": {"positive": True},  # SymPy has no interval assumption; (0, 1) is positive
+    "integer": {"integer": True},
+    "positive_integer": {"integer": True, "positive": True},
+}
+
+
+def to_sympy(node: Node, domains: Mapping[str, str]) -> Any:
+    """The SymPy expression for ``node``; symbols carry their domain's assumptions."""
+    import sympy
+
+    symbols = {name: sympy.Symbol(name, **_ASSUMPTIONS.get(domain, {}))
+               for name, domain in domains.items()}
+
+    def conv(n: Node) -> Any:
+        if isinstance(n, Num):
+            return sympy.Rational(n.value.numerator, n.value.denominator)
+        if isinstance(n, Sym):
+            return symbols.get(n.name) or sympy.Symbol(n.name)
+        if isinstance(n, Const):
+            return sympy.pi if n.name == "pi" else sympy.E
+        if isinstance(n, Add):
+            return sympy.Add(*[conv(t) for t in n.terms])
+        if isinstance(n, Mul):
+            return sympy.Mul(*[conv(f) for f in n.factors])
+        if isinstance(n, Div):
+            return sympy.Mul(conv(n.num), sympy.Pow(conv(n.den), -1))
+        if isinstance(n, Neg):
+            return sympy.Mul(sympy.Integer(-1), conv(n.arg))
+        if isinstance(n, Pow):
+            return sympy.Pow(conv(n.base), conv(n.exp))
+        if isinstance(n, Call):
+            args = [conv(a) for a in n.args]
+            return _FUNCS[n.fname](sympy, *args)
+        raise TypeError(f"not a node: {n!r}")
+
+    return conv(node)
+
+
+_FUNCS: dict[str, Any] = {
+    "exp": lambda sp, x: sp.exp(x),
+    "log": lambda sp, x, b=None: sp.log(x) if b is None else sp.log(x) / sp.log(b),
+    "log2": lambda sp, x: sp.log(x) / sp.log(2),
+    "log10": lambda sp, x: sp.log(x) / sp.log(10),
+    "sqrt": lambda sp, x: sp.sqrt(x),
+    "sigmoid": lambda sp, x: 1 / (1 + sp.exp(-x)),
+    "softplus": lambda sp, x: sp.log(1 + sp.exp(x)),
+    "tanh": lambda sp, x: sp.tanh(x),
+    "abs": lambda sp, x: sp.Abs(x),
+    "factorial": lambda sp, x: sp.factorial(x),
+    "sin": lambda sp, x: sp.sin(x),
+    "cos": lambda sp, x: sp.cos(x),
+    "tan": lambda sp, x: sp.tan(x),
+    "sinh": lambda sp, x: sp.sinh(x),
+    "cosh": lambda sp, x: sp.cosh(x),
+}
+
+
+def prove_equal(expected: Node, answer: Node, domains: Mapping[str, str],
+                limits: Limits = DEFAULT_LIMITS) -> bool | None:
+    """True when SymPy shows ``answer - expected == 0``; False when the difference simplifies
+    to a nonzero number; None when undecided or out of time (``limits.time_budget``)."""
+
+    def attempt() -> bool | None:
+        import sympy
+
+        diff = to_sympy(answer, domains) - to_sympy(expected, domains)
+        for step in (lambda d: d, sympy.simplify,
+                     lambda d: sympy.simplify(sympy.expand_log(d, force=True)),
+                     lambda d: sympy.simplify(sympy.expand(sympy.powsimp(d, force=True)))):
+            result = step(diff)
+            if result == 0:
+                return True
+            if result.is_number and result.is_zero is False:
+                return False
+        return None
+
+    try:
+        finished, result = run_with_time_limit(attempt, limits.time_budget)
+    except Exception:  # noqa: BLE001 - SymPy may fail on odd input; that is "undecided"
+        return None
+    return result if finished else None
