@@ -52,7 +52,7 @@ QUESTION = Question(
     answer=Symbolic({"y": "real", "y_hat": "real"}),
     derive=derive,
     check=check,
-    params=(grid("sd", "0.5", "4", "0.5", exclude=("1.0",), latex="\\sigma"),),
+    params=(grid("sd", "0.25", "6", "0.25", exclude=("1",), latex="\\sigma"),),
     tags=("gaussian", "likelihood", "mse"),
     difficulty=1,
     points=2,

@@ -1,6 +1,6 @@
 """Gradient of the squared error through a sigmoid output (symbolic): the vanishing factor."""
 
-from quizgen.question import Derivation, Question, Step, Symbolic, Wrong
+from quizgen.question import Derivation, Question, Step, Symbolic, Wrong, grid
 
 
 def derive(s):
@@ -10,21 +10,22 @@ def derive(s):
 
     theta = sp.Symbol("theta", real=True)
     z = theta * s.x
-    grad = sigmoid_gradient(mse_loss, theta, s.x, s.y, s.y_hat)
+    grad = s.w * sigmoid_gradient(mse_loss, theta, s.x, s.y, s.y_hat)
     bce_grad = sigmoid_gradient(bce_loss, theta, s.x, s.y, s.y_hat)
     dsig = sp.diff(sigmoid(z), theta)
     return Derivation(
         answer=grad,
         steps=(
             Step("With $z = \\theta x$ and $\\hat{y} = \\sigma(z) = 1/(1+e^{-z})$, the chain rule gives "
-                 "$\\partial L/\\partial\\theta = (\\hat{y} - y)\\,\\partial\\hat{y}/\\partial\\theta$ for $L = \\tfrac12 (y-\\hat{y})^2$.", None),
+                 "$\\partial L/\\partial\\theta = w\\,(\\hat{y} - y)\\,\\partial\\hat{y}/\\partial\\theta$ "
+                 "for $L = \\tfrac{w}{2} (y-\\hat{y})^2$ with $w = {{ w }}$.", None),
             Step("Differentiating the sigmoid:", sp.Eq(sp.Symbol("\\partial \\hat{y}/\\partial \\theta"), dsig)),
             Step("and since $e^{-z} = (1-\\hat{y})/\\hat{y}$ this is $\\hat{y}(1-\\hat{y})\\,x$. Hence", grad),
             Step("The factor $\\hat{y}(1-\\hat{y})$ tends to 0 as $\\hat{y} \\to 0$ or $1$: a confidently wrong "
                  "prediction gets almost no gradient. Binary cross-entropy has no such factor:", bce_grad),
         ),
         wrong=(
-            Wrong("dropped_sigmoid_derivative", bce_grad,
+            Wrong("dropped_sigmoid_derivative", s.w * bce_grad,
                   "You left out the sigmoid's derivative $\\hat{y}(1-\\hat{y})$. Without it you get the "
                   "cross-entropy gradient, not the squared-error one.", 0.25),
             Wrong("sign_flip", -grad,
@@ -44,7 +45,7 @@ def check(p, x):
     theta = np.log(y_hat / (1 - y_hat)) / xs  # the parameter that produces this output
 
     def loss(t):
-        return 0.5 * (y - 1 / (1 + np.exp(-t * xs))) ** 2
+        return 0.5 * p["w"] * (y - 1 / (1 + np.exp(-t * xs))) ** 2
 
     h = 1e-6
     return (loss(theta + h) - loss(theta - h)) / (2 * h)
@@ -55,12 +56,14 @@ QUESTION = Question(
     title="Squared error through a sigmoid",
     statement=(
         "A binary classifier outputs $\\hat{y} = \\sigma(\\theta x)$ with the logistic sigmoid "
-        "$\\sigma(z) = 1/(1 + e^{-z})$, and is trained with the squared error $L = \\tfrac12 (y - \\hat{y})^2$.\n\n"
+        "$\\sigma(z) = 1/(1 + e^{-z})$, and is trained with a weighted squared error "
+        "$L = \\tfrac{w}{2} (y - \\hat{y})^2$, where this example's weight is $w = {{ w }}$.\n\n"
         "Give $\\partial L / \\partial \\theta$ as an expression in `y`, `y_hat` and `x`."
     ),
     answer=Symbolic({"y": "real", "y_hat": "unit_interval", "x": "real"}),
     derive=derive,
     check=check,
+    params=(grid("w", "0.25", "5", "0.25", exclude=("1",)),),
     tags=("sigmoid", "mse", "gradient"),
     difficulty=2,
     points=3,
