@@ -95,6 +95,8 @@ def test_md_code_survives_backticks_and_newlines() -> None:
     assert md_code("`x`") == "`` `x` ``"
     assert md_code("a\nb") == "`a b`"
     assert md_code("  ") == "(empty)"
+    assert md_code("\x00B") == "`\\x00B`"
+    assert md_code("9" * 100, limit=10) == "`9999999999... (100 characters)`"
 
 
 def test_write_reports_and_rerun_is_byte_identical(result: ClassResult, tmp_path: Path) -> None:

@@ -25,6 +25,10 @@ from quizgen.grading.batch import ClassResult, GradedAnswer, StudentResult
 #: How many distinct wrong answers the summary lists per question.
 TOP_WRONG = 5
 WRONG_STATUSES = ("partial", "incorrect", "rejected")
+#: Longest answer shown in the summary tables and in feedback (the full text is in summary.json).
+SUMMARY_ANSWER_CHARS = 80
+FEEDBACK_ANSWER_CHARS = 500
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
@@ -75,11 +79,16 @@ def feedback_names(students: list[str] | tuple[str, ...]) -> dict[str, str]:
     return names
 
 
-def md_code(text: str) -> str:
-    """``text`` as one inline code span: newlines flattened, fence longer than any backtick run."""
+def md_code(text: str, limit: int | None = None) -> str:
+    """``text`` as one inline code span: newlines flattened, control characters shown as ``\\xNN``,
+    cut to ``limit`` characters (a 5000-digit answer should not swamp a table), and a fence longer
+    than any backtick run inside."""
     flat = " ".join(text.splitlines()) if text else ""
+    flat = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", flat)
     if not flat.strip():
         return "(empty)"
+    if limit is not None and len(flat) > limit:
+        flat = f"{flat[:limit]}... ({len(flat)} characters)"
     longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") else ""
@@ -103,7 +112,7 @@ def _answer_section(a: GradedAnswer) -> str:
                   f"- Points: 0 / {fmt_points(a.points_possible)}", "", "> No answer was received for this question."]
     else:
         assert a.verdict is not None
-        lines += [f"- Your answer: {md_code(a.answer)}", f"- Verdict: {a.verdict.status}",
+        lines += [f"- Your answer: {md_code(a.answer, FEEDBACK_ANSWER_CHARS)}", f"- Verdict: {a.verdict.status}",
                   f"- Points: {fmt_points(a.points)} / {fmt_points(a.points_possible)}", "", _quote(a.verdict.message)]
     return "\n".join(lines)
 
@@ -210,7 +219,7 @@ def summary_md(result: ClassResult) -> str:
         any_wrong = True
         lines += ["", f"### {md_code(q['id'])}", "", "| Answer | Count | Misconception | Verdict |", "|---|---|---|---|"]
         for w in q["common_wrong"]:
-            cell = md_code(w["answer"]).replace("|", "\\|")  # GFM: a pipe in a table cell needs a backslash
+            cell = md_code(w["answer"], SUMMARY_ANSWER_CHARS).replace("|", "\\|")  # GFM: a pipe in a table cell needs a backslash
             lines.append(f"| {cell} | {w['count']} "
                          f"| {md_text(w['misconception'] or '-')} | {w['status']} |")
     if not any_wrong:
