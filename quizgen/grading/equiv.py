@@ -41,6 +41,15 @@ class EquivResult:
     relation: dict[str, Any] | None = None
     near: bool = False
 
+    def find_relation(self) -> dict[str, Any] | None:
+        """Fill in (and return) ``relation``: how the answer relates to the target."""
+        arrays = getattr(self, "_arrays", None)
+        if self.relation is None and arrays is not None:
+            from quizgen.grading.relations import find_relation
+
+            self.relation = find_relation(*arrays)
+        return self.relation
+
     @property
     def equivalent(self) -> bool:
         return self.status == "equivalent"
@@ -90,29 +99,61 @@ def _evaluate(node: Node, env: Mapping[str, np.ndarray], size: int) -> Sample:
     return Sample(values, scale, defined(values, scale))
 
 
+class Comparison:
+    """One answer evaluated once at reproducible points, compared against several targets
+    (the expected expression, then each known wrong answer) at the same points."""
+
+    def __init__(self, answer: Node, domains: Mapping[str, str], seed: int,
+                 limits: Limits = DEFAULT_LIMITS, extra_symbols: frozenset[str] = frozenset()):
+        self.answer = answer
+        names = set(domains) | free_symbols(answer) | extra_symbols
+        self.doms = {name: domains.get(name, "real") for name in names}
+        self.seed = seed
+        self.limits = limits
+        self._batches: list[tuple[dict[str, np.ndarray], Sample]] = []
+
+    def _batch(self, k: int) -> tuple[dict[str, np.ndarray], Sample]:
+        """Batch 0: N_POINTS points; batch 1: 4*N_POINTS more (only when needed)."""
+        while len(self._batches) <= k:
+            if not self._batches:
+                self._rng = np.random.default_rng(self.seed)
+            size = (N_POINTS if self.doms else 1) * (1 if not self._batches else 4)
+            env = sample_points(self.doms, self._rng, size)
+            self._batches.append((env, _evaluate(self.answer, env, size)))
+        return self._batches[k]
+
+    def against(self, target: Node, *, prove: bool = True,
+                want_relation: bool = True) -> EquivResult:
+        """Is the answer equivalent to ``target``?"""
+        missing = free_symbols(target) - set(self.doms)
+        if missing:  # cannot happen for parsed answers; keeps the API total
+            return check_equivalent(target, self.answer, {**self.doms}, seed=self.seed,
+                                    prove=prove, want_relation=want_relation, limits=self.limits)
+        env, ans_s = self._batch(0)
+        size = next(iter(env.values())).size if env else 1
+        exp_s = _evaluate(target, env, size)
+        if self.doms and int(exp_s.ok.sum()) < MIN_POINTS * 2:
+            env2, a2 = self._batch(1)
+            e2 = _evaluate(target, env2, next(iter(env2.values())).size)
+            env = {k: np.concatenate([env[k], env2[k]]) for k in env}
+            exp_s = Sample(*(np.concatenate([getattr(exp_s, f), getattr(e2, f)])
+                             for f in ("values", "scale", "ok")))
+            ans_s = Sample(*(np.concatenate([getattr(ans_s, f), getattr(a2, f)])
+                             for f in ("values", "scale", "ok")))
+        return _decide(target, self.answer, self.doms, env, exp_s, ans_s, self.seed, prove,
+                       want_relation, self.limits)
+
+
 def check_equivalent(expected: Node, answer: Node, domains: Mapping[str, str], *,
                      seed: int | None = None, prove: bool = True, want_relation: bool = True,
                      limits: Limits = DEFAULT_LIMITS) -> EquivResult:
     """Decide whether ``answer`` equals ``expected`` for all values of the symbols in their
-    ``domains`` (symbols missing from ``domains`` are taken as real)."""
-    names = free_symbols(expected) | free_symbols(answer)
-    doms = {name: domains.get(name, "real") for name in names}
+    ``domains`` (symbols missing from ``domains`` are taken as real). The seed defaults to one
+    derived from the canonical texts of both expressions."""
     if seed is None:
         seed = seed_for(to_text(expected), to_text(answer))
-    rng = np.random.default_rng(seed)
-    size = N_POINTS if doms else 1
-    env = sample_points(doms, rng, size)
-    exp_s, ans_s = _evaluate(expected, env, size), _evaluate(answer, env, size)
-    if doms and int(exp_s.ok.sum()) < MIN_POINTS * 2:
-        more = N_POINTS * 4
-        env2 = sample_points(doms, rng, more)
-        e2, a2 = _evaluate(expected, env2, more), _evaluate(answer, env2, more)
-        env = {k: np.concatenate([env[k], env2[k]]) for k in env}
-        exp_s = Sample(*(np.concatenate([getattr(exp_s, f), getattr(e2, f)])
-                         for f in ("values", "scale", "ok")))
-        ans_s = Sample(*(np.concatenate([getattr(ans_s, f), getattr(a2, f)])
-                         for f in ("values", "scale", "ok")))
-    return _decide(expected, answer, doms, env, exp_s, ans_s, seed, prove, want_relation, limits)
+    comparison = Comparison(answer, domains, seed, limits, free_symbols(expected))
+    return comparison.against(expected, prove=prove, want_relation=want_relation)
 
 
 def _point(env: Mapping[str, np.ndarray], i: int) -> dict[str, float]:
@@ -123,7 +164,9 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str],
             env: Mapping[str, np.ndarray], exp_s: Sample, ans_s: Sample, seed: int,
             prove: bool, want_relation: bool, limits: Limits) -> EquivResult:
     needed = MIN_POINTS if doms else 1
-    undefined_answer = np.flatnonzero(exp_s.ok & ~ans_s.ok)
+    # Answer not real where the expected value is: a real difference (log(-x), sqrt(-x)).
+    # Answer infinite/NaN there: may be overflow or underflow (log(exp(-2000))), so discarded.
+    undefined_answer = np.flatnonzero(exp_s.ok & ~ans_s.ok & np.isfinite(ans_s.values))
     both = np.flatnonzero(exp_s.ok & ans_s.ok)[:N_POINTS]
     e = exp_s.values.real[both]
     a = ans_s.values.real[both]
@@ -145,11 +188,9 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str],
         result.status, result.method = "different", "sampled"
         result.counterexample = {"point": _point(env, i), "expected": _real(exp_s.values[i]),
                                  "answer": _real(ans_s.values[i])}
+        result._arrays = (e, a, {k: v[both] for k, v in env.items()}, scale)
         if want_relation:
-            from quizgen.grading.relations import find_relation
-
-            sub_env = {k: v[both] for k, v in env.items()}
-            result.relation = find_relation(e, a, sub_env, scale)
+            result.find_relation()
         return result
     if close.all() and both.size >= needed:
         result.status, result.method = "equivalent", "sampled"

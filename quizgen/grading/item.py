@@ -17,7 +17,7 @@ from quizgen.errors import QuizgenError
 from quizgen.grading.choice import ChoiceError, choice_credit, parse_selection, parse_truefalse
 from quizgen.grading.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from quizgen.grading.names import canonical_symbol
-from quizgen.grading.nodes import Node
+from quizgen.grading.nodes import Node, free_symbols, to_text
 from quizgen.grading.parse import ParseError, make_context, parse
 from quizgen.grading.sampling import DOMAINS
 from quizgen.grading.verdict import Verdict, empty, rejected
@@ -127,6 +127,8 @@ class SymbolicGrader(QuestionGrader):
             self.domains[canonical_symbol(name)] = domain
         self.ctx = make_context(self.domains)
         self.expected = self._parse_key(expression, "answer.expression")
+        self.expected_text = to_text(self.expected)
+        self.expected_symbols = free_symbols(self.expected)
         self.known_wrong = self._known(
             question.get("known_wrong"),
             lambda entry, where: self._parse_key(_require(entry, "expression", where),
@@ -145,20 +147,24 @@ class SymbolicGrader(QuestionGrader):
             raise QuizgenError(f"symbolic question: {where}: {err}") from None
 
     def _grade(self, text: str) -> Verdict:
-        from quizgen.grading.equiv import check_equivalent
+        from quizgen.grading.equiv import Comparison
+        from quizgen.grading.sampling import seed_for
 
         parsed = parse(text, self.ctx, self.limits)
         node = parsed.node
-        result = check_equivalent(self.expected, node, self.domains, limits=self.limits)
+        seed = seed_for(self.expected_text, to_text(node))
+        comparison = Comparison(node, self.domains, seed, self.limits, self.expected_symbols)
+        result = comparison.against(self.expected, want_relation=False)
         detail = result.detail()
         detail["how"] = result.describe()
         if result.equivalent:
             return Verdict("correct", 1.0, "Correct.", result.method, None, detail)
         for known in self.known_wrong:
-            match = check_equivalent(known.target, node, self.domains, want_relation=False,
-                                     limits=self.limits)
+            match = comparison.against(known.target, want_relation=False)
             if match.equivalent:
-                return _verdict_for_known(known, result.method, detail)
+                return _verdict_for_known(known, match.method, detail)
+        if result.find_relation():
+            detail["relation"] = result.relation
         if result.status == "undecided":
             detail["needs_review"] = True
             return Verdict("incorrect", 0.0, "Your answer could not be checked automatically; "

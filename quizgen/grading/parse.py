@@ -269,6 +269,9 @@ class _Lexer:
         if canon in ctx.symbols:
             self.emit("SYM", canon, pos)
             return
+        if sub and _isdigit(sub[0]) and canonical_symbol(word + sub) in ctx.symbols:
+            self.emit("SYM", canonical_symbol(word + sub), pos)  # x_1 for a declared x1
+            return
         if full in FUNCTION_ALIASES:
             self.emit("FUNC", FUNCTION_ALIASES[full], pos)
             return

@@ -37,7 +37,7 @@ _OFFSETS: list[tuple[float, str]] = [
 def _constant(values: np.ndarray, tol: float = 1e-7) -> float | None:
     if values.size == 0 or not np.all(np.isfinite(values)):
         return None
-    ref = float(np.median(values))
+    ref = float(values[0])
     if np.all(np.abs(values - ref) <= tol * (abs(ref) + 1e-12)):
         return ref
     return None
@@ -86,7 +86,7 @@ def find_relation(expected: np.ndarray, answer: np.ndarray,
     offset = _constant(answer - expected, tol=1e-7)
     if offset is None:
         diff = answer - expected
-        ref = float(np.median(diff))
+        ref = float(diff[0])
         if np.all(np.abs(diff - ref) <= 1e-8 * (scale + 1.0)):
             offset = ref
     if offset is not None and abs(offset) > 1e-9:
