@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from quizgen.cli import main
+from quizgen.grading.report import fmt_points
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grade"
 KEY = FIXTURES / "key.json"
@@ -135,3 +136,38 @@ def test_real_subprocess(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr
     assert (tmp_path / "g" / "grades.csv").read_text(encoding="utf-8").splitlines()[-1] == "dan,0,0,0,0,0,5,0.00"
+
+
+def test_grades_a_key_written_by_quizgen_make(tmp_path: Path) -> None:
+    """The schema contract end to end: `make` writes a key, `grade` accepts it and gives full marks
+    for the key's own answers and the known-wrong credit for a known wrong answer."""
+    runner = CliRunner()
+    made = runner.invoke(main, ["make", "--topic", "mle", "--seed", "7", "--versions", "2", "-f", "json",
+                                "-o", str(tmp_path / "exam")])
+    if made.exit_code != 0 or not (tmp_path / "exam" / "key.json").exists():
+        pytest.skip(f"quizgen make is not usable here: {made.output.strip()[:200]}")
+    key = json.loads((tmp_path / "exam" / "key.json").read_text(encoding="utf-8"))
+    rows = []
+    for version in key["versions"]:
+        for q in version["questions"]:
+            answer = q["answer"]
+            text = answer.get("expression") or answer.get("exact") or json.dumps(answer.get("value"))
+            if q["type"] == "choice":
+                text = ",".join(answer["correct"])
+            rows.append({"student": version["student"], "question": f"q{q['number']}", "answer": text})
+    first = key["versions"][0]["questions"][0]
+    wrong = next(iter(first.get("known_wrong", [])), None)
+    if wrong is not None:
+        rows.append({"student": key["versions"][0]["student"], "question": first["id"],
+                     "answer": wrong.get("expression") or json.dumps(wrong.get("value", wrong.get("choice")))})
+    subs = tmp_path / "subs.json"
+    subs.write_text(json.dumps(rows), encoding="utf-8")
+    code, _, err = _run("--key", str(tmp_path / "exam" / "key.json"), str(subs), "--out", str(tmp_path / "g"))
+    summary = json.loads((tmp_path / "g" / "summary.json").read_text(encoding="utf-8"))
+    assert code == (1 if wrong else 0), err  # the known-wrong row superseded the right one: a duplicate
+    assert len(summary["problems"]) == (1 if wrong else 0)
+    grades = (tmp_path / "g" / "grades.csv").read_text(encoding="utf-8").splitlines()
+    assert grades[2].endswith(",100.00"), grades
+    if wrong is not None:
+        expected = wrong.get("credit", 0.0) * first["points"]
+        assert grades[1].split(",")[1 + key["questions"].index(first["id"])] == fmt_points(expected)
