@@ -11,13 +11,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from types import SimpleNamespace
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import sympy as sp
+from sympy.printing.str import StrPrinter
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2 import StrictUndefined, TemplateError
 
@@ -96,6 +98,21 @@ class Compiled:
             fn = self._functions[expr] = sp.lambdify(self.params + self.answer_syms, expr, "numpy")
         return fn
 
+    def printed(self, expr: Any) -> tuple[str, str]:
+        """(LaTeX, plain) forms of a derived expression with a placeholder per parameter, printed once.
+
+        A variant fills in its numbers with :func:`fill_latex` / :func:`fill_plain`: printing SymPy
+        per variant would dominate the cost of a class set, and showing the numbers plugged into the
+        formula is what a worked solution should show anyway.
+        """
+        key = ("print", expr)
+        out = self._functions.get(key)
+        if out is None:
+            names = {s: _placeholder(i) for i, s in enumerate(self.params)}
+            latex = sp.latex(expr, symbol_names={**self.latex_names, **names}, order="none")
+            out = self._functions[key] = (latex, _PlainPrinter(names).doprint(expr))
+        return out
+
     def value(self, expr: Any, pvals: Mapping[str, float]) -> float:
         """A derived expression's value at the parameter values (no answer symbols)."""
         key = ("math", expr)
@@ -126,6 +143,38 @@ def compiled(q: Question) -> Compiled:
         if name:
             latex_names[s] = name
     return Compiled(q, params, answer_syms, derivation, latex_names)
+
+
+def _placeholder(i: int) -> str:
+    return f"QZ{i}QZ"
+
+
+class _PlainPrinter(StrPrinter):
+    """SymPy's plain syntax, in SymPy's own term order, with parameters printed as placeholders."""
+
+    def __init__(self, names: Mapping[sp.Symbol, str]):
+        super().__init__({"order": "none"})
+        self._names = names
+
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        return self._names.get(expr) or super()._print_Symbol(expr)
+
+
+_JUXTAPOSED = re.compile(r"(?<=[\d}])\s+(?=\d|\\left\(-)")
+
+
+def fill_latex(template: str, shown: Sequence[str]) -> str:
+    """Put a variant's numbers into a printed LaTeX form; a number right after a number gets a dot."""
+    for i, v in enumerate(shown):
+        template = template.replace(_placeholder(i), f"\\left({v}\\right)" if v.startswith("-") else v)
+    return _JUXTAPOSED.sub(r" \\cdot ", template)
+
+
+def fill_plain(template: str, exact: Sequence[str]) -> str:
+    """Put a variant's exact numbers (as integers or fractions) into a printed plain form."""
+    for i, v in enumerate(exact):
+        template = template.replace(_placeholder(i), v if v.isdigit() else f"({v})")
+    return template
 
 
 # ---------------------------------------------------------------- instances
@@ -204,12 +253,22 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
         return sp.sympify(expr).xreplace(subs) if not isinstance(expr, (bool, str)) else expr
 
     def tex(expr: Any) -> str:
+        """LaTeX of the expression evaluated at the variant's numbers (for final answers and options)."""
         # order="none" keeps SymPy's canonical argument order and skips a costly term sort
         return sp.latex(inst(expr), symbol_names=dict(c.latex_names), order="none")
 
+    shown = [given[s.name] for s in c.params]
+    exact = [str(v) for v in subs.values()]
+
+    def tex_plugged(expr: Any) -> str:
+        """LaTeX of the derived formula with the variant's numbers plugged in (cheap: printed once)."""
+        return fill_latex(c.printed(expr)[0], shown)
+
+    def plain_plugged(expr: Any) -> str:
+        return fill_plain(c.printed(expr)[1], exact)
+
     if isinstance(q.answer, Numeric):
         spec: Numeric = q.answer
-        value_expr = inst(d.answer)
         value = c.value(d.answer, pvals)
         if not math.isfinite(value):
             return f"the answer is not finite ({value})"
@@ -222,9 +281,9 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
             if not math.isfinite(wv) or abs(wv - value) <= max(spec.atol, spec.rtol * abs(value)) * 10:
                 return f"misconception '{w.name}' gives the right number for these values"
             wrongs.append(KnownWrong(w.name, w.feedback, w.credit, value=wv))
-        exact = plain(value_expr)
+        exact = plain_plugged(d.answer)
         answer = {"value": value, "exact": exact, "rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs}
-        answer_latex = f"{tex(d.answer)} \\approx {fmt_number(value, spec.shown_digits)}" if not value_expr.is_Rational or value_expr.q != 1 else tex(d.answer)
+        answer_latex = f"{tex_plugged(d.answer)} \\approx {fmt_number(value, spec.shown_digits)}"
         options: tuple[Option, ...] = ()
     elif isinstance(q.answer, Symbolic):
         expr = inst(d.answer)
@@ -233,7 +292,7 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
         for w in d.wrong:
             if verifier.same(w.expr, d.answer):
                 return f"misconception '{w.name}' coincides with the answer for these values"
-            wrongs.append(KnownWrong(w.name, w.feedback, w.credit, expression=plain(inst(w.expr))))
+            wrongs.append(KnownWrong(w.name, w.feedback, w.credit, expression=plain_plugged(w.expr)))
         answer = {"expression": plain(expr), "symbols": dict(q.answer.symbols)}
         answer_latex = tex(d.answer)
         options = ()
@@ -244,10 +303,11 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
         wrongs = wrongs_or_reason
 
     params = dict(drawn)
-    context = {**params, "values": {k: _show(inst(v), tex, q) for k, v in d.values.items()}}
+    context = {**params, "values": {k: _show(c, v, pvals, tex_plugged) for k, v in d.values.items()}}
     statement = render_statement(q, q.statement, context)
     steps = tuple(
-        SolutionStep(render_statement(q, s.text, context), tex(s.expr) if s.expr is not None else None) for s in d.steps
+        SolutionStep(render_statement(q, s.text, context), tex_plugged(s.expr) if s.expr is not None else None)
+        for s in d.steps
     )
     return dict(
         question_id=q.id, title=q.title, kind=q.kind, points=float(q.points), params=params,
@@ -288,11 +348,12 @@ def plain(expr: Any) -> str:
     return sp.sstr(expr, order="none")
 
 
-def _show(value: Any, tex, q: Question) -> str:
+def _show(c: Compiled, expr: Any, pvals: Mapping[str, float], tex_plugged) -> str:
     """A derived value for a statement: a number at a sensible precision, else LaTeX."""
-    if isinstance(value, sp.Basic) and value.is_number:
-        return fmt_number(float(value), 4)
-    return tex(value)
+    expr = sp.sympify(expr)
+    if not (expr.free_symbols - set(c.params)):
+        return fmt_number(c.value(expr, pvals), 4)
+    return tex_plugged(expr)
 
 
 def fmt_number(x: float, digits: int = 4) -> str:
