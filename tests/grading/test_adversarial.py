@@ -1,0 +1,129 @@
+"""Untrusted answers: no side effects, bounded time, a clear rejection, never an exception."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from quizgen.grading import compile_question
+
+QUESTION = {
+    "type": "symbolic", "points": 2,
+    "answer": {"expression": "(y - y_hat)**2/(2*sigma**2) + log(sigma) + log(2*pi)/2",
+               "symbols": {"y": "real", "y_hat": "real", "sigma": "positive"}},
+    "known_wrong": [],
+}
+PWNED = Path("/tmp/pwned")
+
+ATTACKS = [
+    "__import__('os').system('touch /tmp/pwned')",
+    "__import__(\"os\").system(\"touch /tmp/pwned\")",
+    "y.__class__",
+    "y.__class__.__mro__[1].__subclasses__()",
+    "[x for x in (1, 2)]",
+    "lambda: 1",
+    "eval('1')",
+    "exec('import os')",
+    "open('/etc/passwd').read()",
+    "9**9**9**9",
+    "2**10**10",
+    "factorial(10**8)",
+    "(10**10)!",
+    "y**(10**10)",
+    "10**10**10 - 10**10**10",
+    "(" * 10000 + "y" + ")" * 10000,
+    "-" * 10000 + "y",
+    "y^" * 5000 + "y",
+    "y" * 1_000_000,
+    "1" * 1_000_000,
+    "y\x00+1",
+    "y\x07",
+    "y + \u202e1",
+    "y\u200b",
+    "\\input{/etc/passwd}",
+    "\\write18{touch /tmp/pwned}",
+    "\\def\\x{1}",
+    "\\immediate\\write18{ls}",
+    "${y}$; rm -rf /",
+    "1e999999999",
+    "1e4000",
+    "exp(exp(exp(exp(y))))",
+    "sigma^sigma^sigma^sigma^sigma",
+]
+
+
+@pytest.fixture(scope="module")
+def grader():  # type: ignore[no-untyped-def]
+    return compile_question(QUESTION)
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=range(len(ATTACKS)))
+def test_attack_is_harmless(grader, attack: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    PWNED.unlink(missing_ok=True)
+    before = sorted(os.listdir("."))
+    start = time.perf_counter()
+    verdict = grader.grade(attack)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 1.0, f"took {elapsed:.2f}s"
+    assert not PWNED.exists()
+    assert sorted(os.listdir(".")) == before
+    assert verdict.status in ("rejected", "incorrect")
+    assert verdict.credit == 0.0
+    assert verdict.message
+    if verdict.status == "rejected":
+        assert verdict.method in ("parse", "limits")
+
+
+@pytest.mark.parametrize("attack, fragment", [
+    ("9**9**9**9", "too large"),
+    ("2**10**10", "too large"),
+    ("factorial(10**8)", "too large"),
+    ("(" * 10000 + "y" + ")" * 10000, "too long"),
+    ("(" * 900 + "y" + ")" * 900, "nested too deeply"),
+    ("-" * 900 + "y", "nested too deeply"),
+    ("y" * 1_000_000, "too long"),
+    ("y + \u202e1", "U+202E"),
+    ("y\x00", "U+0000"),
+    ("\\input{/etc/passwd}", "\\input is not supported"),
+    ("\\write18{ls}", "\\write is not supported"),
+    ("__import__('os')", "unexpected character '_'"),
+    ("y.__class__", "unexpected character '.'"),
+], ids=lambda v: v[:20] if isinstance(v, str) else v)
+def test_rejection_reason_is_clear(grader, attack: str, fragment: str) -> None:  # type: ignore[no-untyped-def]
+    verdict = grader.grade(attack)
+    assert verdict.status == "rejected"
+    assert fragment in verdict.message
+
+
+def test_time_budget_interrupts_slow_sympy() -> None:
+    from quizgen.grading.limits import run_with_time_limit
+
+    def slow() -> int:
+        while True:
+            time.sleep(0.01)
+
+    start = time.perf_counter()
+    finished, result = run_with_time_limit(slow, 0.2)
+    assert not finished and result is None
+    assert time.perf_counter() - start < 1.0
+
+
+def test_time_budget_off_main_thread() -> None:
+    import threading
+
+    from quizgen.grading.limits import run_with_time_limit
+
+    out: list = []
+
+    def work() -> None:
+        out.append(run_with_time_limit(lambda: 42, 1.0))
+        out.append(run_with_time_limit(lambda: time.sleep(0.5), 0.05))
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(5)
+    assert out[0] == (True, 42)
+    assert out[1][0] is False
