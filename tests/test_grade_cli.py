@@ -79,8 +79,9 @@ def test_rejected_rows_exit_1_and_are_reported_on_stderr(tmp_path: Path) -> None
     (lambda t: ["--key", str(KEY), str(KEY)], "key.json: no recognisable form"),
 ])
 def test_unusable_invocations_exit_2_with_one_line(tmp_path: Path, make_args, message: str) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = _run(*make_args(tmp_path))
+    code, out, err = _run(*make_args(tmp_path), "--out", str(tmp_path / "g"))
     assert code == 2
+    assert not (tmp_path / "g").exists()
     assert err.startswith("quizgen: error: ") and message in err
     assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err + out
@@ -151,9 +152,9 @@ def test_grades_a_key_written_by_quizgen_make(tmp_path: Path) -> None:
     for version in key["versions"]:
         for q in version["questions"]:
             answer = q["answer"]
-            text = answer.get("expression") or answer.get("exact") or json.dumps(answer.get("value"))
-            if q["type"] == "choice":
-                text = ",".join(answer["correct"])
+            text = {"symbolic": lambda: answer["expression"], "numeric": lambda: repr(answer["value"]),
+                    "choice": lambda: ",".join(answer["correct"]),
+                    "truefalse": lambda: json.dumps(answer["value"])}[q["type"]]()
             rows.append({"student": version["student"], "question": f"q{q['number']}", "answer": text})
     first = key["versions"][0]["questions"][0]
     wrong = next(iter(first.get("known_wrong", [])), None)
