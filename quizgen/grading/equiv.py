@@ -41,6 +41,13 @@ class EquivResult:
     relation: dict[str, Any] | None = None
     near: bool = False
 
+    def sample_points(self) -> list[dict[str, float]]:
+        """The points where both sides were defined and compared (for the record)."""
+        if not self.points and getattr(self, "_where", None) is not None:
+            env, both = self._where
+            self.points = [_point(env, int(i)) for i in both]
+        return self.points
+
     def find_relation(self) -> dict[str, Any] | None:
         """Fill in (and return) ``relation``: how the answer relates to the target."""
         arrays = getattr(self, "_arrays", None)
@@ -71,7 +78,7 @@ class EquivResult:
     def detail(self) -> dict[str, Any]:
         """JSON-serialisable record for the verdict."""
         out: dict[str, Any] = {"seed": self.seed, "n_points": self.n_points,
-                               "points": self.points[:N_POINTS]}
+                               "points": self.sample_points()}
         if self.counterexample:
             out["counterexample"] = self.counterexample
         if self.relation:
@@ -175,8 +182,8 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str],
     gap = np.abs(a - e)
     close = gap <= RTOL * size + 1e-12
     far = gap > FAR * size + 1e-12
-    points = [_point(env, int(i)) for i in both]
-    result = EquivResult("undecided", "undecided", seed, int(both.size), points)
+    result = EquivResult("undecided", "undecided", seed, int(both.size))
+    result._where = (env, both)  # points are listed only when a verdict's detail is built
     if undefined_answer.size:
         i = int(undefined_answer[0])
         result.status, result.method = "different", "sampled"

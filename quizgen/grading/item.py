@@ -152,7 +152,7 @@ class SymbolicGrader(QuestionGrader):
 
         parsed = parse(text, self.ctx, self.limits)
         node = parsed.node
-        seed = seed_for(self.expected_text, to_text(node))
+        seed = seed_for(self.expected_text, text)  # the answer as typed (stripped)
         comparison = Comparison(node, self.domains, seed, self.limits, self.expected_symbols)
         result = comparison.against(self.expected, want_relation=False)
         detail = result.detail()

@@ -289,6 +289,14 @@ class _Lexer:
                 return
             self.emit("SYM", canon, pos)
             return
+        if sub:  # yy_hat: the subscript belongs to the last declared piece
+            for k in range(1, len(word)):
+                tail = canonical_symbol(word[k:] + "_" + sub)
+                head = _segment(word[:k], ctx.symbols) if tail in ctx.symbols else None
+                if head is not None:
+                    self._emit_pieces(head, pos)
+                    self.emit("SYM", tail, pos + k)
+                    return
         if not sub:
             base, digits = _split_digits(word)
             if digits and base:
@@ -402,8 +410,9 @@ def _split_digits(word: str) -> tuple[str, str]:
 
 
 def _segment(word: str, symbols: frozenset[str]) -> list[tuple[str, str]] | None:
-    """Split an undeclared run of letters into declared symbols / constants (``xy`` -> x, y);
-    a known function may only come last (``xexp``). Fewest pieces wins; None if impossible."""
+    """Split an undeclared run of letters into declared symbols, constants and known functions
+    (``xy`` -> x, y; ``plogp`` -> p, log, p, read as p*log(p)). Fewest pieces wins; None if
+    impossible."""
     n = len(word)
     if n > 40:
         return None
@@ -421,7 +430,7 @@ def _segment(word: str, symbols: frozenset[str]) -> list[tuple[str, str]] | None
                 token = ("CONST", CONSTANTS[piece])
             elif canon == "pi":
                 token = ("CONST", "pi")
-            elif j == n and piece in FUNCTION_ALIASES and len(piece) > 1:
+            elif piece in FUNCTION_ALIASES and len(piece) > 1:
                 token = ("FUNC", FUNCTION_ALIASES[piece])
             else:
                 continue

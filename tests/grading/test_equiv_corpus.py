@@ -22,7 +22,7 @@ def test_corpus_pair(expected: str, answer: str, domains: dict, equivalent: bool
     assert result.status == ("equivalent" if equivalent else "different"), result.describe()
     if result.method == "sampled" and equivalent:
         assert result.n_points >= 8
-        assert len(result.points) == result.n_points
+        assert len(result.sample_points()) == result.n_points
 
 
 def test_same_seed_same_points() -> None:
