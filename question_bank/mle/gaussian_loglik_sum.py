@@ -18,7 +18,10 @@ def derive(s):
     total = ll.total.doit().xreplace(data)
     rss = ll.residual_sum.doit().xreplace(data)
     normaliser = -M * sp.log(s.sigma) - sp.Rational(M, 2) * sp.log(2 * sp.pi)
-    general = sp.Eq(sp.Symbol("\\log L"), ll.total)
+    # shown with the residual written as y_i - yhat_i (the same square), sigma kept as a letter
+    i, sd = ll.index, sp.Symbol("\\sigma", positive=True)
+    shown_rss = sp.Sum((ll.y[i] - ll.y_hat[i]) ** 2, (i, 1, M))
+    general = sp.Eq(sp.Symbol("\\log L"), ll.total.xreplace({ll.residual_sum: shown_rss, s.sigma: sd}))
     return Derivation(
         answer=total,
         steps=(
