@@ -159,12 +159,12 @@ class SymbolicGrader(QuestionGrader):
         detail["how"] = result.describe()
         if result.equivalent:
             return Verdict("correct", 1.0, "Correct.", result.method, None, detail)
+        if result.find_relation():  # reported independently of known wrong answers
+            detail["relation"] = result.relation
         for known in self.known_wrong:
             match = comparison.against(known.target, want_relation=False)
             if match.equivalent:
                 return _verdict_for_known(known, match.method, detail)
-        if result.find_relation():
-            detail["relation"] = result.relation
         if result.status == "undecided":
             detail["needs_review"] = True
             return Verdict("incorrect", 0.0, "Your answer could not be checked automatically; "

@@ -69,11 +69,14 @@ def _run_with_alarm(fn: Callable[[], T], seconds: float) -> tuple[bool, T | None
     previous = signal.signal(signal.SIGALRM, on_alarm)
     prev_delay, prev_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return True, fn()
-    except TimeBudgetExceeded:
+        try:
+            result = fn()
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        return True, result
+    except TimeBudgetExceeded:  # also one that fires just as fn returns
         return False, None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if prev_delay:
             signal.setitimer(signal.ITIMER_REAL, prev_delay, prev_interval)
