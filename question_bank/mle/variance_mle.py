@@ -51,7 +51,7 @@ def check(p, x):
 
     def loglik(v):  # v = sigma^2, a number or an array of candidates
         v = np.asarray(v, dtype=float)[..., None]
-        return np.sum(np.log(np.exp(-(r**2) / (2 * v)) / np.sqrt(2 * np.pi * v)), axis=-1)
+        return np.sum(-(r**2) / (2 * v) - 0.5 * np.log(2 * np.pi * v), axis=-1)  # log of each normal density
 
     # coarse scan, then golden-section search for the maximum ...
     grid_v = np.geomspace(1e-3, 1e3, 4001)

@@ -1,0 +1,137 @@
+"""Every question of every shipped topic, over many seeds: variants build, keys verify and make sense."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from quizgen.bank import load_bank
+from quizgen.errors import QuestionError
+from quizgen.question import Choice, Numeric, Symbolic
+from quizgen.variant import compiled, make_variant, sample_domain
+
+SEEDS = range(50)
+STUDENTS = [f"s{i:02d}" for i in range(20)]
+
+BANK = load_bank()
+ENTRIES = [e for t in sorted(BANK.topics) for e in BANK.topics[t]]
+IDS = [e.id for e in ENTRIES]
+
+
+@pytest.fixture(scope="module", params=ENTRIES, ids=IDS)
+def variants(request):
+    """The question and its variants for SEEDS (building one verifies its key, or raises QuestionError)."""
+    q = request.param.question
+    try:
+        return q, [make_variant(q, seed, "student") for seed in SEEDS]
+    except QuestionError as err:  # pragma: no cover - the failure message is the point
+        pytest.fail(f"{q.id}: {err}")
+
+
+def test_bank_has_questions():
+    assert ENTRIES, "the shipped bank is empty"
+    assert len(set(IDS)) == len(IDS)
+
+
+def test_variants_have_text_and_steps(variants):
+    q, vs = variants
+    for v in vs:
+        assert v.question_id == q.id
+        assert v.statement.strip()
+        assert v.steps, f"{q.id}: no worked solution"
+        assert "{{" not in v.statement and "{%" not in v.statement
+        for s in v.steps:
+            assert "{{" not in s.text
+
+
+def test_numeric_answers(variants):
+    q, vs = variants
+    if not isinstance(q.answer, Numeric):
+        pytest.skip("not numeric")
+    spec = q.answer
+    for v in vs:
+        value = v.answer["value"]
+        assert math.isfinite(value)
+        assert value not in (0.0, 1.0, -1.0)
+        tol = max(spec.atol, spec.rtol * abs(value))
+        # the key agrees with the question's own independent check
+        ref = q.check({k: float(x) for k, x in v.params.items()}, {})
+        assert abs(float(ref) - value) <= tol, (q.id, v.params, value, ref)
+        assert v.known_wrong, f"{q.id}: no known wrong answers"
+        for w in v.known_wrong:
+            assert w.value is not None and math.isfinite(w.value)
+            assert abs(w.value - value) > tol, (q.id, w.name, v.params)
+
+
+def _points(symbols, n=24, seed=0):
+    rng = np.random.default_rng(seed)
+    return {name: sample_domain(dom, rng, n) for name, dom in symbols.items()}
+
+
+def test_symbolic_keys_match_check(variants):
+    q, vs = variants
+    if not isinstance(q.answer, Symbolic):
+        pytest.skip("not symbolic")
+    names = list(q.answer.symbols)
+    local = {n: sp.Symbol(n) for n in names}
+    for i, v in enumerate(vs):
+        key = sp.sympify(v.answer["expression"], locals=local)  # the key is trusted text
+        assert key.free_symbols <= set(local.values()), (q.id, key)
+        x = _points(q.answer.symbols, seed=i)
+        with np.errstate(all="ignore"):
+            got = np.broadcast_to(np.asarray(sp.lambdify([local[n] for n in names], key, "numpy")(*(x[n] for n in names)), dtype=float), (24,))
+            ref = np.broadcast_to(np.asarray(q.check({k: float(val) for k, val in v.params.items()}, x), dtype=float), (24,))
+        assert np.all(np.isfinite(got)), (q.id, v.answer["expression"])
+        assert np.allclose(got, ref, rtol=1e-5, atol=1e-8), (q.id, v.answer["expression"])
+        assert len(v.known_wrong) >= 3, f"{q.id}: fewer than 3 misconceptions"
+        for w in v.known_wrong:
+            wrong = sp.sympify(w.expression, locals=local)
+            with np.errstate(all="ignore"):
+                wv = np.broadcast_to(np.asarray(sp.lambdify([local[n] for n in names], wrong, "numpy")(*(x[n] for n in names)), dtype=float), (24,))
+            assert not np.allclose(wv, ref, rtol=1e-5, atol=1e-8), (q.id, w.name)
+
+
+def test_choice_options(variants):
+    q, vs = variants
+    if not isinstance(q.answer, Choice):
+        pytest.skip("not choice")
+    declared = len(compiled(q).derivation.answer) if q.answer.multiple else 1
+    for v in vs:
+        labels = [o.label for o in v.options]
+        assert len(set(labels)) == len(labels)
+        texts = [o.text for o in v.options]
+        assert len(set(texts)) == len(texts), (q.id, texts)
+        correct = v.answer["correct"]
+        assert len(correct) == declared, (q.id, correct)
+        assert len(set(correct)) == len(correct) and set(correct) <= set(labels)
+        assert v.answer["multiple"] is q.answer.multiple
+        wrong_labels = {w.choice for w in v.known_wrong}
+        assert wrong_labels.isdisjoint(correct)
+        assert wrong_labels | set(correct) == set(labels)
+        assert len(v.known_wrong) >= 3
+
+
+def test_choice_shuffles_options():
+    """Across students the correct option does not always carry the same label."""
+    for e in ENTRIES:
+        if isinstance(e.question.answer, Choice):
+            seen = {tuple(make_variant(e.question, 1, s).answer["correct"]) for s in STUDENTS}
+            assert len(seen) > 1, e.id
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.question.params], ids=[e.id for e in ENTRIES if e.question.params])
+def test_students_get_different_parameters(entry):
+    params = [tuple(sorted(make_variant(entry.question, 7, s).params.items())) for s in STUDENTS]
+    pairs = list(itertools.combinations(params, 2))
+    distinct = sum(a != b for a, b in pairs) / len(pairs)
+    assert distinct >= 0.8, f"{entry.id}: only {distinct:.0%} of student pairs differ"
+
+
+def test_variants_are_reproducible():
+    for e in ENTRIES:
+        a, b = make_variant(e.question, 3, "alice"), make_variant(e.question, 3, "alice")
+        assert a == b, e.id
