@@ -45,7 +45,8 @@ class EquivResult:
         """The points where both sides were defined and compared (for the record)."""
         if not self.points and getattr(self, "_where", None) is not None:
             env, both = self._where
-            self.points = [_point(env, int(i)) for i in both]
+            columns = {k: v.real[both].tolist() for k, v in env.items()}
+            self.points = [dict(zip(columns, row)) for row in zip(*columns.values())]
         return self.points
 
     def find_relation(self) -> dict[str, Any] | None:
@@ -111,9 +112,12 @@ class Comparison:
     (the expected expression, then each known wrong answer) at the same points."""
 
     def __init__(self, answer: Node, domains: Mapping[str, str], seed: int,
-                 limits: Limits = DEFAULT_LIMITS, extra_symbols: frozenset[str] = frozenset()):
+                 limits: Limits = DEFAULT_LIMITS, extra_symbols: frozenset[str] = frozenset(),
+                 answer_symbols: frozenset[str] | None = None):
         self.answer = answer
-        names = set(domains) | free_symbols(answer) | extra_symbols
+        if answer_symbols is None:
+            answer_symbols = free_symbols(answer)
+        names = set(domains) | answer_symbols | extra_symbols
         self.doms = {name: domains.get(name, "real") for name in names}
         self.seed = seed
         self.limits = limits
@@ -129,10 +133,13 @@ class Comparison:
             self._batches.append((env, _evaluate(self.answer, env, size)))
         return self._batches[k]
 
-    def against(self, target: Node, *, prove: bool = True,
-                want_relation: bool = True) -> EquivResult:
-        """Is the answer equivalent to ``target``?"""
-        missing = free_symbols(target) - set(self.doms)
+    def against(self, target: Node, *, prove: bool = True, want_relation: bool = True,
+                target_symbols: frozenset[str] | None = None) -> EquivResult:
+        """Is the answer equivalent to ``target``? (``target_symbols``: its free symbols, if
+        already known.)"""
+        if target_symbols is None:
+            target_symbols = free_symbols(target)
+        missing = target_symbols - set(self.doms)
         if missing:  # cannot happen for parsed answers; keeps the API total
             return check_equivalent(target, self.answer, {**self.doms}, seed=self.seed,
                                     prove=prove, want_relation=want_relation, limits=self.limits)

@@ -32,6 +32,15 @@ class KnownWrong:
     credit: float
     target: Any  # parsed Node, float, label or bool, depending on the question type
 
+    @property
+    def symbols(self) -> frozenset[str]:
+        """Free symbols of a symbolic target (cached: compared against every answer)."""
+        cached = self.__dict__.get("_symbols")
+        if cached is None:
+            cached = free_symbols(self.target)
+            object.__setattr__(self, "_symbols", cached)
+        return cached
+
 
 def _verdict_for_known(known: KnownWrong, method: str, detail: dict[str, Any]) -> Verdict:
     status = "partial" if known.credit > 0 else "incorrect"
@@ -153,8 +162,10 @@ class SymbolicGrader(QuestionGrader):
         parsed = parse(text, self.ctx, self.limits)
         node = parsed.node
         seed = seed_for(self.expected_text, text)  # the answer as typed (stripped)
-        comparison = Comparison(node, self.domains, seed, self.limits, self.expected_symbols)
-        result = comparison.against(self.expected, want_relation=False)
+        comparison = Comparison(node, self.domains, seed, self.limits, self.expected_symbols,
+                                parsed.symbols)
+        result = comparison.against(self.expected, want_relation=False,
+                                    target_symbols=self.expected_symbols)
         detail = result.detail()
         detail["how"] = result.describe()
         if result.equivalent:
@@ -162,7 +173,8 @@ class SymbolicGrader(QuestionGrader):
         if result.find_relation():  # reported independently of known wrong answers
             detail["relation"] = result.relation
         for known in self.known_wrong:
-            match = comparison.against(known.target, want_relation=False)
+            match = comparison.against(known.target, want_relation=False,
+                                       target_symbols=known.symbols)
             if match.equivalent:
                 return _verdict_for_known(known, match.method, detail)
         if result.status == "undecided":

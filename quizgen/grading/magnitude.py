@@ -32,10 +32,13 @@ def _too_big(log10_size: float, limits: Limits) -> LimitExceeded:
 def _approx(node: Node, limits: Limits) -> float | None:
     """Approximate value of a constant subtree (None when it contains a symbol)."""
     if isinstance(node, Num):
-        value = node.value
+        try:
+            value = float(node.value)
+        except OverflowError:
+            value = math.inf
         if value and not 1e-300 <= abs(value) <= 1e300:
             raise LimitExceeded("a number in the answer is outside the range 1e-300 to 1e300")
-        return float(value)
+        return value
     if isinstance(node, Const):
         return _CONST_VALUES[node.name]
     if isinstance(node, Sym):

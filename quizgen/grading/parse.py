@@ -65,6 +65,7 @@ class Token:
 class ParseResult:
     node: Node
     notes: list[str] = field(default_factory=list)
+    symbols: frozenset[str] = frozenset()  # names of the symbols used
 
 
 _OPS = {
@@ -707,7 +708,12 @@ def parse(text: str, ctx: Context, limits: Limits = DEFAULT_LIMITS) -> ParseResu
     from quizgen.grading.magnitude import check_magnitudes
 
     check_magnitudes(node, limits)
-    return ParseResult(node, parser.notes)
+    used = frozenset(tok.value for tok in tokens if tok.kind == "SYM")
+    if ctx.allow_unknown and any(tok.kind == "SIGMA" for tok in tokens):
+        from quizgen.grading.nodes import free_symbols
+
+        used = free_symbols(node)
+    return ParseResult(node, parser.notes, used)
 
 
 def parse_answer(text: str, symbols: Mapping[str, str] | Iterable[str] | None = None, *,

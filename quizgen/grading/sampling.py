@@ -21,41 +21,45 @@ def seed_for(*texts: str) -> int:
     return int.from_bytes(digest[:8], "big") >> 1
 
 
-def _magnitudes(rng: np.random.Generator, n: int, low: float, high: float) -> np.ndarray:
-    """Log-uniform in [low, high], with about a sixth of the points near 1."""
-    values = np.exp(rng.uniform(np.log(low), np.log(high), n))
-    near_one = rng.random(n) < 1 / 6
-    values[near_one] = rng.uniform(0.8, 1.25, int(near_one.sum()))
-    return values
+_LOG = {"real": (np.log(0.1), np.log(10.0)), "positive": (np.log(0.05), np.log(20.0))}
+
+
+def _magnitudes(u: np.ndarray, v: np.ndarray, w: np.ndarray, domain: str) -> np.ndarray:
+    """Log-uniform magnitudes from uniforms ``u``; where ``v < 1/6``, a value near 1 instead."""
+    low, high = _LOG["real" if domain == "real" else "positive"]
+    values = np.exp(low + (high - low) * u)
+    return np.where(v < 1 / 6, 0.8 + 0.45 * w, values)
 
 
 def sample_domain(domain: str, rng: np.random.Generator, n: int) -> np.ndarray:
     """``n`` points from one domain (see :data:`DOMAINS`)."""
+    return _from_uniforms(domain, rng.random((4, n)))
+
+
+def _from_uniforms(domain: str, block: np.ndarray) -> np.ndarray:
+    u, v, w, t = block
     if domain == "real":
-        return _magnitudes(rng, n, 0.1, 10.0) * rng.choice((-1.0, 1.0), n)
+        return _magnitudes(u, v, w, domain) * np.where(t < 0.5, -1.0, 1.0)
     if domain == "positive":
-        return _magnitudes(rng, n, 0.05, 20.0)
+        return _magnitudes(u, v, w, domain)
     if domain == "nonnegative":
-        values = _magnitudes(rng, n, 0.05, 20.0)
-        values[rng.random(n) < 0.05] = 0.0
-        return values
+        return np.where(t < 0.05, 0.0, _magnitudes(u, v, w, domain))
     if domain == "unit_interval":
-        values = rng.uniform(0.02, 0.98, n)
-        edge = rng.random(n)
-        near0 = edge < 0.1
-        near1 = edge > 0.9
-        values[near0] = 10.0 ** rng.uniform(-4, -2, int(near0.sum()))
-        values[near1] = 1.0 - 10.0 ** rng.uniform(-4, -2, int(near1.sum()))
-        return values
+        edge = 10.0 ** (-2.0 - 2.0 * w)  # 1e-4 .. 1e-2
+        values = 0.02 + 0.96 * u
+        values = np.where(v < 0.1, edge, values)
+        return np.where(v > 0.9, 1.0 - edge, values)
     if domain == "integer":
-        return rng.integers(-12, 13, n).astype(np.float64)
+        return np.floor(u * 25.0) - 12.0
     if domain == "positive_integer":
-        return rng.integers(1, 21, n).astype(np.float64)
+        return np.floor(u * 20.0) + 1.0
     raise ValueError(f"unknown domain {domain!r}")
 
 
 def sample_points(domains: Mapping[str, str], rng: np.random.Generator,
                   n: int) -> dict[str, np.ndarray]:
     """Complex arrays of ``n`` points for every symbol (sorted by name, so order is stable)."""
-    return {name: sample_domain(domains[name], rng, n).astype(np.complex128)
-            for name in sorted(domains)}
+    names = sorted(domains)
+    block = rng.random((len(names), 4, n))
+    return {name: _from_uniforms(domains[name], block[i]).astype(np.complex128)
+            for i, name in enumerate(names)}

@@ -144,3 +144,28 @@ def test_grade_item_caches_and_never_raises() -> None:
     assert isinstance(first, Verdict) and first.status == "correct"
     for junk in ["", "\x00", "((((", "B", "1e999999", None]:
         assert isinstance(grade_item(NLL_Q, junk), Verdict)  # type: ignore[arg-type]
+
+
+def test_relation_is_reported_alongside_known_feedback() -> None:
+    verdict = compile_question(NLL_Q).grade("-(y-yhat)^2/(2sigma^2) - ln(sigma) - ln(2 pi)/2")
+    assert verdict.misconception == "loglik_sign"
+    assert verdict.detail["relation"]["relation"] == "sign"
+
+
+def test_ambiguous_division_hint_in_feedback() -> None:
+    grader = compile_question({"type": "symbolic", "points": 1,
+                               "answer": {"expression": "1/(2*x)", "symbols": {"x": "positive"}}})
+    verdict = grader.grade("1/2x")
+    assert verdict.status == "incorrect" and "a/(bc)" in verdict.message
+    assert grader.grade("1/(2x)").status == "correct"
+
+
+def test_numeric_names_nats_vs_bits() -> None:
+    verdict = compile_question(NUM_Q).grade("1")
+    assert "1/ln 2" in verdict.message
+
+
+def test_rounded_constant_is_not_accepted_and_says_why() -> None:
+    verdict = compile_question(NLL_Q).grade("(y-y_hat)^2/(2sigma^2) + log(sigma) + 0.9189")
+    assert verdict.status == "incorrect"
+    assert verdict.method == "proved" or "close" in verdict.message

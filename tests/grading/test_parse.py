@@ -116,3 +116,29 @@ def test_limits(text: str) -> None:
 def test_allow_unknown_takes_names_whole() -> None:
     assert to_text(parse_answer("mu + sigma*k2", allow_unknown=True)) == "mu + sigma*k*2"
     assert to_text(parse_answer("sigma(z)", allow_unknown=True)) == "sigmoid(z)"
+
+
+def test_glued_names_are_split_into_declared_pieces() -> None:
+    assert to_text(parse_answer("plogp", ["p"])) == "p*log(p)"
+    assert to_text(parse_answer("yy_hat", ["y", "y_hat"])) == "y*y_hat"
+    assert to_text(parse_answer("x_1 + x_{2}", ["x1", "x2"])) == "x1 + x2"
+
+
+def test_ambiguous_division_gets_a_note() -> None:
+    from quizgen.grading.parse import make_context, parse
+
+    result = parse("1/2x", make_context(["x"]))
+    assert to_text(result.node) == "1/2*x"
+    assert result.notes and "(a/b)" in result.notes[0]
+    assert result.symbols == frozenset({"x"})
+
+
+def test_importing_the_parser_is_light() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, quizgen.grading, quizgen.grading.parse; "
+            "print('sympy' in sys.modules, 'numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=__file__.rsplit("/tests/", 1)[0], timeout=60)
+    assert out.stdout.split() == ["False", "False"], out.stderr
