@@ -160,14 +160,26 @@ class _PlainPrinter(StrPrinter):
         return self._names.get(expr) or super()._print_Symbol(expr)
 
 
-_JUXTAPOSED = re.compile(r"(?<=[\d}])\s+(?=\d|\\left\(-)")
+# Substituted numbers are marked while filling so that a multiplication dot is added only where a
+# number now stands next to another factor ("2 \\cdot 2.5", "\\frac{1}{2} \\cdot 2.5"), never elsewhere.
+_START, _END = "\x00", "\x01"
+_DOT_BEFORE = re.compile(r"(?<=[\w})])\s+(?=\x00)")
+_DOT_AFTER = re.compile(r"\x01\s+(?=\d|\x00|\\frac|\\sqrt)")
+_BIG_OPERATOR = re.compile(r"\\(sum|prod)_\{[^{}]*\}(\^\{[^{}]*\})?$")
+
+
+def _dot_before(m: re.Match) -> str:
+    return m.group(0) if _BIG_OPERATOR.search(m.string, 0, m.start()) else " \\cdot "
 
 
 def fill_latex(template: str, shown: Sequence[str]) -> str:
-    """Put a variant's numbers into a printed LaTeX form; a number right after a number gets a dot."""
+    """Put a variant's numbers into a printed LaTeX form, with a dot where a number meets a factor."""
     for i, v in enumerate(shown):
-        template = template.replace(_placeholder(i), f"\\left({v}\\right)" if v.startswith("-") else v)
-    return _JUXTAPOSED.sub(r" \\cdot ", template)
+        number = f"\\left({v}\\right)" if v.startswith("-") else v
+        template = template.replace(_placeholder(i), f"{_START}{number}{_END}")
+    template = _DOT_BEFORE.sub(_dot_before, template)
+    template = _DOT_AFTER.sub(_END + r" \\cdot ", template)
+    return template.replace(_START, "").replace(_END, "")
 
 
 def fill_plain(template: str, exact: Sequence[str]) -> str:

@@ -37,3 +37,13 @@ def test_every_question_compiles_in_sheet_and_solutions(tmp_path):
         )
         assert proc.returncode == 0, f"{name} does not compile:\n" + proc.stdout[-3000:]
         assert (tmp_path / name.replace(".tex", ".pdf")).stat().st_size > 1000
+
+
+def test_plugged_numbers_get_a_dot_only_where_they_meet_another_factor():
+    from quizgen.variant import fill_latex
+
+    template = r"2 QZ0QZ^{2} + \frac{1}{2} QZ1QZ + \hat{y} \left(-1 + \hat{y}\right) + QZ0QZ QZ1QZ + \sum_{i=1}^{4} QZ0QZ"
+    assert fill_latex(template, ["2.5", "-3"]) == (
+        r"2 \cdot 2.5^{2} + \frac{1}{2} \cdot \left(-3\right) + \hat{y} \left(-1 + \hat{y}\right)"
+        r" + 2.5 \cdot \left(-3\right) + \sum_{i=1}^{4} 2.5"
+    )
