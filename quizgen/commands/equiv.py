@@ -20,13 +20,15 @@ def _names(value: str | None) -> list[str]:
 @click.command(name="equiv")
 @click.argument("expected")
 @click.argument("answer")
+@click.option("--real", metavar="NAMES",
+              help="Comma-separated real symbols (e.g. to use e, pi or sigma as a symbol).")
 @click.option("--positive", metavar="NAMES", help="Comma-separated symbols that are > 0.")
 @click.option("--nonnegative", metavar="NAMES", help="Comma-separated symbols that are >= 0.")
 @click.option("--unit-interval", metavar="NAMES", help="Comma-separated symbols in (0, 1).")
 @click.option("--integer", metavar="NAMES", help="Comma-separated integer symbols.")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
 @friendly_errors
-def command(expected: str, answer: str, positive: str | None, nonnegative: str | None,
+def command(expected: str, answer: str, real: str | None, positive: str | None, nonnegative: str | None,
             unit_interval: str | None, integer: str | None, as_json: bool) -> None:
     """Check whether ANSWER is equivalent to EXPECTED.
 
@@ -43,7 +45,7 @@ def command(expected: str, answer: str, positive: str | None, nonnegative: str |
     from quizgen.grading.parse import ParseError, make_context, parse
 
     domains: dict[str, str] = {}
-    for names, domain in ((positive, "positive"), (nonnegative, "nonnegative"),
+    for names, domain in ((real, "real"), (positive, "positive"), (nonnegative, "nonnegative"),
                           (unit_interval, "unit_interval"), (integer, "integer")):
         for name in _names(names):
             canon = canonical_symbol(name)

@@ -67,3 +67,9 @@ def test_real_subprocess_exit_statuses() -> None:
     assert status("x*(1-x)", "x + x^2")[0] == 1
     code, err = status("x*(1-x)", "x(1-x")
     assert code == 2 and err.startswith("quizgen: error:")
+
+
+def test_real_option_makes_e_a_symbol() -> None:
+    assert run("e*x", "x*e", "--real", "e").exit_code == 0
+    assert run("sigma(z)", "sigmoid(z)").exit_code == 0
+    assert run("sigma*(z)", "sigma z", "--positive", "sigma").exit_code == 0

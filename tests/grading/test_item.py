@@ -169,3 +169,43 @@ def test_rounded_constant_is_not_accepted_and_says_why() -> None:
     verdict = compile_question(NLL_Q).grade("(y-y_hat)^2/(2sigma^2) + log(sigma) + 0.9189")
     assert verdict.status == "incorrect"
     assert verdict.method == "proved" or "close" in verdict.message
+
+
+def test_undecided_is_flagged_for_review(monkeypatch: pytest.MonkeyPatch) -> None:
+    import quizgen.grading.proof as proof
+
+    monkeypatch.setattr(proof, "prove_equal", lambda *a, **k: None)
+    grader = compile_question({"type": "symbolic", "points": 1,
+                               "answer": {"expression": "log(-x)", "symbols": {"x": "positive"}}})
+    verdict = grader.grade("log(-x) + log(x) - log(x)")
+    assert (verdict.status, verdict.method, verdict.credit) == ("incorrect", "undecided", 0.0)
+    assert verdict.detail["needs_review"] is True
+
+
+def test_proof_when_sampling_is_inconclusive() -> None:
+    grader = compile_question({"type": "symbolic", "points": 1,
+                               "answer": {"expression": "log(-x)", "symbols": {"x": "positive"}}})
+    verdict = grader.grade("log(-2x) - log(2)")
+    assert (verdict.status, verdict.method) == ("correct", "proved")
+
+
+def test_slow_proof_is_cut_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import sympy
+
+    from quizgen.grading.limits import Limits
+    from quizgen.grading.parse import parse_answer
+    from quizgen.grading.proof import prove_equal
+
+    def slow_simplify(expr, *args, **kwargs):  # type: ignore[no-untyped-def]
+        while True:
+            time.sleep(0.01)
+
+    monkeypatch.setattr(sympy, "simplify", slow_simplify)
+    doms = {"x": "positive"}
+    start = time.perf_counter()
+    answer = parse_answer("log(-x) + sin(x)**2 + cos(x)**2 - 1", doms)
+    assert prove_equal(parse_answer("log(-x)", doms), answer, doms,
+                       Limits(time_budget=0.3)) is None
+    assert time.perf_counter() - start < 1.5
