@@ -191,6 +191,8 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str],
     far = gap > FAR * size + 1e-12
     result = EquivResult("undecided", "undecided", seed, int(both.size))
     result._where = (env, both)  # points are listed only when a verdict's detail is built
+    if not undefined_answer.size and not both.size and int(exp_s.ok.sum()) >= needed:
+        undefined_answer = np.flatnonzero(exp_s.ok)  # e.g. x/0: undefined wherever it matters
     if undefined_answer.size:
         i = int(undefined_answer[0])
         result.status, result.method = "different", "sampled"
