@@ -309,7 +309,7 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
         answer_latex = tex(d.answer)
         options = ()
     else:
-        answer, answer_latex, options, wrongs_or_reason = _choice(q, c, d, inst, tex, verifier, shuffle_seed)
+        answer, answer_latex, options, wrongs_or_reason = _choice(q, c, d, pvals, tex_plugged, plain_plugged, verifier, shuffle_seed)
         if isinstance(wrongs_or_reason, str):
             return wrongs_or_reason
         wrongs = wrongs_or_reason
@@ -328,20 +328,19 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
     )
 
 
-def _choice(q, c, d, inst, tex, verifier, shuffle_seed):
+def _choice(q, c, d, pvals, tex_plugged, plain_plugged, verifier, shuffle_seed):
+    """Options = the answer and the misconceptions, distinct at the sample points, shuffled by the seed."""
     spec: Choice = q.answer
     corrects = tuple(d.answer) if spec.multiple else (d.answer,)
     entries = [("correct" if len(corrects) == 1 else f"correct{i + 1}", e, "", 1.0) for i, e in enumerate(corrects)]
     entries += [(w.name, w.expr, w.feedback, w.credit) for w in d.wrong]
-    for i, (_, a, _, _) in enumerate(entries):
-        for _, b, _, _ in entries[:i]:
-            if verifier.same(a, b):
-                return None, None, None, "two options coincide for these values"
+    if not verifier.distinct([e[1] for e in entries]):
+        return None, None, None, "two options coincide for these values"
     verifier.choice(corrects)
     order = sorted(entries, key=lambda e: _digest(shuffle_seed, "option", e[0]))
     options, wrongs, correct_labels = [], [], []
     for label, (name, expr, feedback, credit) in zip(LABELS, order):
-        options.append(Option(label, name, f"${tex(expr)}$", plain(inst(expr))))
+        options.append(Option(label, name, f"${_option_text(c, expr, pvals, tex_plugged)}$", plain_plugged(expr)))
         if name.startswith("correct"):
             correct_labels.append(label)
         else:
@@ -353,6 +352,14 @@ def _choice(q, c, d, inst, tex, verifier, shuffle_seed):
     }
     answer_latex = ", ".join(correct_labels)
     return answer, answer_latex, tuple(options), wrongs
+
+
+def _option_text(c: Compiled, expr: Any, pvals: Mapping[str, float], tex_plugged) -> str:
+    """A numeric option as a number (4 significant figures), a formula with the numbers plugged in."""
+    expr = sp.sympify(expr)
+    if not (expr.free_symbols - set(c.params)):
+        return fmt_number(c.value(expr, pvals), 4)
+    return tex_plugged(expr)
 
 
 def plain(expr: Any) -> str:
@@ -407,11 +414,15 @@ class _Verifier:
         domains = _answer_symbols(c.question)
         self.points = {n: sample_domain(dom, rng, 16) for n, dom in domains.items()}
         self.args = [np.full(16, v) for v in pvals.values()] + [self.points[s.name] for s in c.answer_syms]
+        self._values: dict[Any, np.ndarray] = {}
 
     def values(self, expr: Any) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            out = self.c.numeric(expr)(*self.args)
-        return np.broadcast_to(np.asarray(out, dtype=float), (16,))
+        out = self._values.get(expr)
+        if out is None:
+            with np.errstate(all="ignore"):
+                raw = self.c.numeric(expr)(*self.args)
+            out = self._values[expr] = np.broadcast_to(np.asarray(raw, dtype=float), (16,))
+        return out
 
     def numeric(self, value: float) -> None:
         ref = float(self._reference())
@@ -443,6 +454,15 @@ class _Verifier:
             raise QuestionError(f"{self.c.question.id}: check() gave {len(refs)} references for {len(corrects)} correct options")
         for expr, ref in zip(corrects, refs):
             self._compare(expr, ref)
+
+    def distinct(self, exprs: Sequence[Any]) -> bool:
+        """No two of ``exprs`` agree at all sample points (one vectorised comparison)."""
+        table = np.stack([self.values(e) for e in exprs])
+        a, b = table[:, None, :], table[None, :, :]
+        with np.errstate(all="ignore"):
+            close = np.all(np.abs(a - b) <= 1e-9 + 1e-6 * np.abs(b), axis=2)
+        np.fill_diagonal(close, False)
+        return not close.any()
 
     def same(self, a: Any, b: Any) -> bool:
         return bool(np.allclose(self.values(a), self.values(b), rtol=1e-6, atol=1e-9))
