@@ -17,7 +17,24 @@ def _names(value: str | None) -> list[str]:
     return [n.strip() for n in (value or "").split(",") if n.strip()]
 
 
-@click.command(name="equiv")
+class _ExpressionArgs(click.Command):
+    """Lets an expression start with "-" (``quizgen equiv x -x``) without being taken for an option.
+
+    Any argument that starts with "-" but is not one of this command's options is given a Unicode
+    minus sign, which the answer parser reads as an ordinary minus.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        known = {o for p in self.get_params(ctx) for o in (*p.opts, *p.secondary_opts)}
+        fixed = []
+        for a in args:
+            if a.startswith("-") and a != "--" and a.split("=", 1)[0] not in known:
+                a = "\u2212" + a[1:]
+            fixed.append(a)
+        return super().parse_args(ctx, fixed)
+
+
+@click.command(name="equiv", cls=_ExpressionArgs)
 @click.argument("expected")
 @click.argument("answer")
 @click.option("--real", metavar="NAMES",

@@ -73,3 +73,15 @@ def test_real_option_makes_e_a_symbol() -> None:
     assert run("e*x", "x*e", "--real", "e").exit_code == 0
     assert run("sigma(z)", "sigmoid(z)").exit_code == 0
     assert run("sigma*(z)", "sigma z", "--positive", "sigma").exit_code == 0
+
+
+def test_an_answer_may_start_with_a_minus_sign():
+    from click.testing import CliRunner
+
+    from quizgen.cli import main
+
+    result = CliRunner().invoke(main, ["equiv", "x", "-x"])
+    assert result.exit_code == 1
+    assert "sign is flipped" in result.output
+    result = CliRunner().invoke(main, ["equiv", "-(y - y_hat)*x", "-x*(y-y_hat)", "--json"])
+    assert result.exit_code == 0 and '"status": "correct"' in result.output
