@@ -1,4 +1,4 @@
-"""Key: what grading needs, as the JSON document described in docs/key-schema.md."""
+"""Key: what grading needs, as the JSON document described in the README ("The answer key")."""
 
 from __future__ import annotations
 

@@ -227,7 +227,7 @@ class Variant:
     statement: str  # Markdown with $math$
     steps: tuple[SolutionStep, ...]
     answer_latex: str  # the answer as shown in the solutions
-    answer: Mapping[str, Any]  # the key's "answer" object (see docs/key-schema.md)
+    answer: Mapping[str, Any]  # the key's "answer" object (see the README, "The answer key")
     known_wrong: tuple[KnownWrong, ...]
     options: tuple[Option, ...] = ()
 

@@ -98,7 +98,7 @@ def _bad_bytes(text: str) -> str | None:
 
 
 def read_submissions(path: str | os.PathLike[str], question_ids: Collection[str]) -> Submissions:
-    """Read ``path``, choosing the form from its extension and header (see docs/grading-batch.md)."""
+    """Read ``path``, choosing the form from its extension and header (see the README, "quizgen grade")."""
     path = Path(path)
     name = path.name
     try:
