@@ -270,14 +270,14 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
         return sp.latex(inst(expr), symbol_names=dict(c.latex_names), order="none")
 
     shown = [given[s.name] for s in c.params]
-    exact = [str(v) for v in subs.values()]
+    exact_values = [str(v) for v in subs.values()]
 
     def tex_plugged(expr: Any) -> str:
         """LaTeX of the derived formula with the variant's numbers plugged in (cheap: printed once)."""
         return fill_latex(c.printed(expr)[0], shown)
 
     def plain_plugged(expr: Any) -> str:
-        return fill_plain(c.printed(expr)[1], exact)
+        return fill_plain(c.printed(expr)[1], exact_values)
 
     if isinstance(q.answer, Numeric):
         spec: Numeric = q.answer
@@ -293,8 +293,7 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
             if not math.isfinite(wv) or abs(wv - value) <= max(spec.atol, spec.rtol * abs(value)) * 10:
                 return f"misconception '{w.name}' gives the right number for these values"
             wrongs.append(KnownWrong(w.name, w.feedback, w.credit, value=wv))
-        exact = plain_plugged(d.answer)
-        answer = {"value": value, "exact": exact, "rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs}
+        answer = {"value": value, "exact": plain_plugged(d.answer), "rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs}
         answer_latex = f"{tex_plugged(d.answer)} \\approx {fmt_number(value, spec.shown_digits)}"
         options: tuple[Option, ...] = ()
     elif isinstance(q.answer, Symbolic):
@@ -340,7 +339,7 @@ def _choice(q, c, d, pvals, tex_plugged, plain_plugged, verifier, shuffle_seed):
     order = sorted(entries, key=lambda e: _digest(shuffle_seed, "option", e[0]))
     options, wrongs, correct_labels = [], [], []
     for label, (name, expr, feedback, credit) in zip(LABELS, order):
-        options.append(Option(label, name, f"${_option_text(c, expr, pvals, tex_plugged)}$", plain_plugged(expr)))
+        options.append(Option(label, name, f"${_show(c, expr, pvals, tex_plugged)}$", plain_plugged(expr)))
         if name.startswith("correct"):
             correct_labels.append(label)
         else:
@@ -354,21 +353,13 @@ def _choice(q, c, d, pvals, tex_plugged, plain_plugged, verifier, shuffle_seed):
     return answer, answer_latex, tuple(options), wrongs
 
 
-def _option_text(c: Compiled, expr: Any, pvals: Mapping[str, float], tex_plugged) -> str:
-    """A numeric option as a number (4 significant figures), a formula with the numbers plugged in."""
-    expr = sp.sympify(expr)
-    if not (expr.free_symbols - set(c.params)):
-        return fmt_number(c.value(expr, pvals), 4)
-    return tex_plugged(expr)
-
-
 def plain(expr: Any) -> str:
     """An expression in the plain syntax of key.json (SymPy's own term order, no costly sort)."""
     return sp.sstr(expr, order="none")
 
 
 def _show(c: Compiled, expr: Any, pvals: Mapping[str, float], tex_plugged) -> str:
-    """A derived value for a statement: a number at a sensible precision, else LaTeX."""
+    """A derived value or an option as shown: a number to 4 significant figures, else a formula."""
     expr = sp.sympify(expr)
     if not (expr.free_symbols - set(c.params)):
         return fmt_number(c.value(expr, pvals), 4)
