@@ -9,7 +9,12 @@ share one writer class; a new format is a folder ``templates/<format>/`` holding
 from __future__ import annotations
 
 import functools
+import os
 import re
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
@@ -84,9 +89,56 @@ class KeyWriter:
         return {"key.json": keymod.dumps(keymod.build_key(exam))}
 
 
-WRITERS: Mapping[str, TemplateWriter | KeyWriter] = {
+#: A fixed timestamp for pdfTeX, so the same exam gives the same PDF bytes (it honours this variable).
+PDF_SOURCE_DATE_EPOCH = "1767225600"  # 2026-01-01
+
+
+@dataclass(frozen=True)
+class PdfWriter:
+    """Sheets and solutions as PDF: the LaTeX writer's files compiled by pdflatex, two at a time."""
+
+    source: TemplateWriter
+
+    def render(self, exam: Exam, env: jinja2.Environment) -> dict[str, bytes]:
+        pdflatex = shutil.which("pdflatex")
+        if pdflatex is None:
+            raise QuizgenError(
+                "format pdf needs pdflatex (Debian: apt-get install texlive-latex-base texlive-latex-recommended "
+                "texlive-fonts-recommended lmodern); use --format tex to write the LaTeX only"
+            )
+        sources = self.source.render(exam, env)
+        with tempfile.TemporaryDirectory(prefix="quizgen-pdf-") as tmp, ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+            compiled = pool.map(lambda item: _pdflatex(pdflatex, Path(tmp), *item), sources.items())
+            return dict(compiled)
+
+
+def _pdflatex(pdflatex: str, tmp: Path, name: str, source: str) -> tuple[str, bytes]:
+    """Compile one .tex in its own folder (no shell escape, a fixed date) and return (pdf name, bytes)."""
+    stem = name.rsplit(".", 1)[0]
+    folder = tmp / stem
+    folder.mkdir()
+    (folder / name).write_text(source, encoding="utf-8")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": PDF_SOURCE_DATE_EPOCH, "FORCE_SOURCE_DATE": "1"}
+    try:
+        proc = subprocess.run(
+            [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", name],
+            cwd=folder, env=env, capture_output=True, text=True, errors="replace", timeout=300,
+        )
+    except subprocess.TimeoutExpired:
+        raise QuizgenError(f"{name}: pdflatex did not finish in 300 s") from None
+    pdf = folder / f"{stem}.pdf"
+    if proc.returncode != 0 or not pdf.exists():
+        first = next((line for line in proc.stdout.splitlines() if line.startswith("!")), "see the .tex output")
+        raise QuizgenError(f"{name}: pdflatex failed: {first.lstrip('! ')}")
+    return f"{stem}.pdf", pdf.read_bytes()
+
+
+LATEX = TemplateWriter("tex", "tex", markup=markdown_to_tex, escape=tex_escape)
+
+WRITERS: Mapping[str, TemplateWriter | KeyWriter | PdfWriter] = {
     "md": TemplateWriter("md", "md"),
-    "tex": TemplateWriter("tex", "tex", markup=markdown_to_tex, escape=tex_escape),
+    "tex": LATEX,
+    "pdf": PdfWriter(LATEX),
     "json": KeyWriter(),
 }
 
@@ -125,10 +177,10 @@ def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(formats))
 
 
-def render_exam(exam: Exam, formats: Sequence[str], templates: str | Path | None = None) -> dict[str, str]:
-    """All output files of ``exam`` in ``formats``, as {file name: text}; nothing is written."""
+def render_exam(exam: Exam, formats: Sequence[str], templates: str | Path | None = None) -> dict[str, str | bytes]:
+    """All output files of ``exam`` in ``formats``, as {file name: text or bytes}; nothing is written."""
     env = environment(templates)
-    files: dict[str, str] = {}
+    files: dict[str, str | bytes] = {}
     for fmt in check_formats(formats):
         try:
             files.update(WRITERS[fmt].render(exam, env))

@@ -145,7 +145,7 @@ def test_refuses_to_overwrite_without_force(tmp_path):
     "args, message",
     [
         (["make", "--topic", "nope"], "unknown topic 'nope'; valid topics: mle"),
-        (["make", "--topic", "mle", "--format", "md,docx"], "unknown format 'docx'; valid formats: md, tex, json"),
+        (["make", "--topic", "mle", "--format", "md,docx"], "unknown format 'docx'; valid formats: md, tex, pdf, json"),
         (["make", "--topic", "mle", "--questions", "gaussian_nll,zzz"], "unknown question 'zzz'; valid questions:"),
         (["make", "--topic", "mle", "--count", "999"], "--count must be between 1 and"),
         (["make", "--topic", "mle", "--versions", "2", "--roster", "x.csv"], "either --versions or --roster"),

@@ -19,7 +19,7 @@ from quizgen.errors import EXIT_PARTIAL, QuizgenError
 @click.option("--questions", "-q", help="Comma-separated question ids or names, in sheet order (instead of --count).")
 @click.option("--versions", type=click.IntRange(1, 100000), help="K versions named v01..vK (one per student).")
 @click.option("--roster", type=click.Path(dir_okay=False), help="CSV with a 'student' column: one version per student.")
-@click.option("--format", "-f", "formats", default="md,tex,json", show_default=True, help="Comma-separated formats: md, tex, json.")
+@click.option("--format", "-f", "formats", default="md,tex,json", show_default=True, help="Comma-separated formats: md, tex, pdf (needs pdflatex), json.")
 @click.option("--out", "-o", type=click.Path(file_okay=False), help="Output folder. Default: quizgen-out/<topic>-seed<seed>.")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in the output folder.")
 @click.option("--title", help="Title printed on the sheets.")
