@@ -117,5 +117,7 @@ def select(entries: Iterable[Entry], ids: Sequence[str] | None) -> tuple[Entry, 
         if e is None:
             valid = ", ".join(sorted(by_name))
             raise QuizgenError(f"unknown question '{i}'; valid questions: {valid}")
+        if e in chosen:
+            raise QuizgenError(f"question '{e.id}' is listed twice; each question appears once on a sheet")
         chosen.append(e)
     return tuple(chosen)
