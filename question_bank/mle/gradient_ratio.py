@@ -1,6 +1,6 @@
 """Gradient of the Gaussian log-likelihood as a multiple of the gradient of the MSE (symbolic)."""
 
-from quizgen.question import Derivation, Question, Step, Symbolic, Wrong
+from quizgen.question import Derivation, Question, Step, Symbolic, Wrong, grid
 
 
 def derive(s):
@@ -8,11 +8,11 @@ def derive(s):
 
     from quizgen.derivations import gaussian_gradient_ratio, gaussian_pdf
 
-    c = gaussian_gradient_ratio(s.sigma, s.m)
+    c = gaussian_gradient_ratio(s.sd, s.m)
     theta = sp.Symbol("theta", real=True)
     yi = sp.Symbol("y_i", real=True)
     f = sp.Function("f")(sp.Symbol("x_i", real=True), theta)
-    ll_term = sp.log(gaussian_pdf(yi, f, s.sigma))
+    ll_term = sp.log(gaussian_pdf(yi, f, s.sd))
     mse_term = (f - yi) ** 2 / s.m
     return Derivation(
         answer=c,
@@ -39,7 +39,7 @@ def derive(s):
             Wrong("lost_half", 2 * c,
                   "Differentiating $(\\hat{y}_i - y_i)^2$ in the MSE produces a factor 2 that the $\\tfrac{1}{2\\sigma^2}$ "
                   "of the log-likelihood does not have; that 2 ends up in the denominator of $c$.", 0.5),
-            Wrong("sigma_not_squared", c * s.sigma,
+            Wrong("sigma_not_squared", c * s.sd,
                   "The Gaussian exponent divides by the variance $\\sigma^2$, not by $\\sigma$.", 0.5),
             Wrong("only_the_variance_factor", -c / s.m,
                   "$\\tfrac{1}{2\\sigma^2}$ is the weight of the squared error inside the log-likelihood, but the "
@@ -52,9 +52,9 @@ def check(p, x):
     import numpy as np
 
     rng = np.random.default_rng(12345)
-    ms, sigmas = np.asarray(x["m"]), np.asarray(x["sigma"])
+    ms, sd = np.asarray(x["m"]), p["sd"]
     out = np.empty(len(ms))
-    for j, (m, sd) in enumerate(zip(ms, sigmas)):
+    for j, m in enumerate(ms):
         m = int(round(m))
         xs = rng.normal(size=m)
         ys = 1.5 * xs - 0.5 + rng.normal(scale=0.3, size=m)
@@ -82,16 +82,16 @@ QUESTION = Question(
     statement=(
         "A regression model $\\hat{y}_i = f(x_i; \\theta)$ is fitted to $m$ samples. One engineer maximises the "
         "Gaussian log-likelihood $\\log L(\\theta) = \\sum_{i=1}^{m} \\log p(y_i \\mid \\hat{y}_i, \\sigma)$ with "
-        "$y_i \\sim \\mathcal{N}(\\hat{y}_i, \\sigma^2)$ and $\\sigma$ fixed; another minimises "
+        "$y_i \\sim \\mathcal{N}(\\hat{y}_i, \\sigma^2)$ and the noise level fixed at $\\sigma = {{ sd }}$; another minimises "
         "$\\mathrm{MSE}(\\theta) = \\frac{1}{m}\\sum_{i=1}^{m} (\\hat{y}_i - y_i)^2$.\n\n"
         "For every model $f$ and every data set, $\\nabla_\\theta \\log L = c\\, \\nabla_\\theta \\mathrm{MSE}$ for a "
-        "constant $c$. Give $c$ as an expression in `m` and `sigma`."
+        "constant $c$. Give $c$ as an expression in `m`."
     ),
-    answer=Symbolic({"m": "positive_integer", "sigma": "positive"}),
+    answer=Symbolic({"m": "positive_integer"}),
     derive=derive,
     check=check,
+    params=(grid("sd", "0.25", "5", "0.25", exclude=("1",), latex="\\sigma"),),
     tags=("gaussian", "likelihood", "mse", "gradient"),
     difficulty=2,
     points=2,
-    symbol_latex={"sigma": "\\sigma"},
 )

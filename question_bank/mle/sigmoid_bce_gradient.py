@@ -1,6 +1,6 @@
 """Gradient of binary cross-entropy through a sigmoid output (symbolic): no vanishing factor."""
 
-from quizgen.question import Derivation, Question, Step, Symbolic, Wrong
+from quizgen.question import Derivation, Question, Step, Symbolic, Wrong, grid
 
 
 def derive(s):
@@ -10,21 +10,21 @@ def derive(s):
 
     theta = sp.Symbol("theta", real=True)
     z = theta * s.x
-    grad = sigmoid_gradient(bce_loss, theta, s.x, s.y, s.y_hat)
-    mse_grad = sigmoid_gradient(mse_loss, theta, s.x, s.y, s.y_hat)
-    dloss = sp.factor(sp.together(sp.diff(bce_loss(s.y, s.y_hat), s.y_hat)))
+    grad = s.w * sigmoid_gradient(bce_loss, theta, s.x, s.y, s.y_hat)
+    mse_grad = s.w * sigmoid_gradient(mse_loss, theta, s.x, s.y, s.y_hat)
+    dloss = sp.factor(sp.together(sp.diff(s.w * bce_loss(s.y, s.y_hat), s.y_hat)))
     dout = in_terms_of_output(sp.diff(sigmoid(z), theta), z, s.y_hat)
     return Derivation(
         answer=grad,
         steps=(
             Step("With $z = \\theta x$ and $\\hat{y} = \\sigma(z)$, the chain rule splits the derivative as "
                  "$\\frac{\\partial L}{\\partial \\hat{y}} \\cdot \\frac{\\partial \\hat{y}}{\\partial \\theta}$."),
-            Step("Differentiating $L = -y\\log\\hat{y} - (1-y)\\log(1-\\hat{y})$ in $\\hat{y}$:",
+            Step("Differentiating $L = w\\,(-y\\log\\hat{y} - (1-y)\\log(1-\\hat{y}))$ with $w = {{ w }}$ in $\\hat{y}$:",
                  sp.Eq(sp.Symbol("\\partial L / \\partial \\hat{y}"), dloss)),
             Step("The sigmoid's derivative, written with its output ($e^{-z} = (1-\\hat{y})/\\hat{y}$):",
                  sp.Eq(sp.Symbol("\\partial \\hat{y} / \\partial \\theta"), dout)),
             Step("The product: the $\\hat{y}(1-\\hat{y})$ cancels the denominator, so the gradient is proportional "
-                 "to the error $\\hat{y} - y$ and stays large when the prediction is confidently wrong.", grad),
+                 "to the error $\\hat{y} - y$ (times the weight) and stays large when the prediction is confidently wrong.", grad),
         ),
         wrong=(
             Wrong("squared_error_shape", mse_grad,
@@ -51,7 +51,7 @@ def check(p, x):
 
     def loss(t):
         out = 1 / (1 + np.exp(-t * xs))
-        return -(y * np.log(out) + (1 - y) * np.log(1 - out))
+        return -p["w"] * (y * np.log(out) + (1 - y) * np.log(1 - out))
 
     h = 1e-6
     return (loss(theta + h) - loss(theta - h)) / (2 * h)
@@ -62,13 +62,14 @@ QUESTION = Question(
     title="Binary cross-entropy through a sigmoid",
     statement=(
         "A binary classifier outputs $\\hat{y} = \\sigma(\\theta x)$ with the logistic sigmoid "
-        "$\\sigma(z) = 1/(1 + e^{-z})$, and is trained with the binary cross-entropy "
-        "$L = -y \\log \\hat{y} - (1 - y) \\log(1 - \\hat{y})$.\n\n"
+        "$\\sigma(z) = 1/(1 + e^{-z})$, and is trained with a class-weighted binary cross-entropy "
+        "$L = w\\,\\bigl(-y \\log \\hat{y} - (1 - y) \\log(1 - \\hat{y})\\bigr)$, where this example's weight is $w = {{ w }}$.\n\n"
         "Give $\\partial L / \\partial \\theta$ as an expression in `y`, `y_hat` and `x`."
     ),
     answer=Symbolic({"y": "real", "y_hat": "unit_interval", "x": "real"}),
     derive=derive,
     check=check,
+    params=(grid("w", "0.25", "5", "0.25", exclude=("1",)),),
     tags=("sigmoid", "cross-entropy", "gradient"),
     difficulty=2,
     points=2,
