@@ -132,7 +132,14 @@ def test_choice_shuffles_options():
             assert len(seen) > 1, e.id
 
 
-@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.question.params], ids=[e.id for e in ENTRIES if e.question.params])
+def test_every_question_varies_between_students():
+    """A question without parameters would give every student the same sheet."""
+    for e in ENTRIES:
+        combos = math.prod(len(p.values) for p in e.question.params)
+        assert combos >= 15, f"{e.id}: only {combos} parameter combinations"
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
 def test_students_get_different_parameters(entry):
     params = [tuple(sorted(make_variant(entry.question, 7, s).params.items())) for s in STUDENTS]
     pairs = list(itertools.combinations(params, 2))
