@@ -11,6 +11,7 @@ is a clear disagreement; anything in between ("near agreement") goes to the proo
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -122,6 +123,9 @@ class Comparison:
         self.seed = seed
         self.limits = limits
         self._batches: list[tuple[dict[str, np.ndarray], Sample]] = []
+        # One time budget for every proof about this answer (the expected expression and each
+        # known wrong answer), so a crafted answer cannot cost 2 s per key entry.
+        self.time_left = limits.time_budget
 
     def _batch(self, k: int) -> tuple[dict[str, np.ndarray], Sample]:
         """Batch 0: N_POINTS points; batch 1: 4*N_POINTS more (only when needed)."""
@@ -154,8 +158,11 @@ class Comparison:
                              for f in ("values", "scale", "ok")))
             ans_s = Sample(*(np.concatenate([getattr(ans_s, f), getattr(a2, f)])
                              for f in ("values", "scale", "ok")))
-        return _decide(target, self.answer, self.doms, env, exp_s, ans_s, self.seed, prove,
-                       want_relation, self.limits)
+        start = time.perf_counter()
+        result = _decide(target, self.answer, self.doms, env, exp_s, ans_s, self.seed, prove,
+                         want_relation, self.limits, self.time_left)
+        self.time_left -= time.perf_counter() - start
+        return result
 
 
 def check_equivalent(expected: Node, answer: Node, domains: Mapping[str, str], *,
@@ -176,7 +183,8 @@ def _point(env: Mapping[str, np.ndarray], i: int) -> dict[str, float]:
 
 def _decide(expected: Node, answer: Node, doms: Mapping[str, str],
             env: Mapping[str, np.ndarray], exp_s: Sample, ans_s: Sample, seed: int,
-            prove: bool, want_relation: bool, limits: Limits) -> EquivResult:
+            prove: bool, want_relation: bool, limits: Limits,
+            seconds: float | None = None) -> EquivResult:
     needed = MIN_POINTS if doms else 1
     # Answer not real where the expected value is: a real difference (log(-x), sqrt(-x)).
     # Answer infinite/NaN there: may be overflow or underflow (log(exp(-2000))), so discarded.
@@ -185,10 +193,17 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str],
     e = exp_s.values.real[both]
     a = ans_s.values.real[both]
     scale = np.maximum(exp_s.scale[both], ans_s.scale[both])
-    size = np.maximum(np.maximum(np.abs(a), np.abs(e)), scale)
+    magnitude = np.maximum(np.abs(a), np.abs(e))
+    size = np.maximum(magnitude, scale)
     gap = np.abs(a - e)
-    close = gap <= RTOL * size + 1e-12
+    # Only agreement relative to the values themselves confirms. The cancellation allowance
+    # (``scale``) is under the answer's control (``7 + 1e300 - 1e300``): a point that agrees only
+    # thanks to it proves nothing, so it is "near" and goes to the proof step.
+    close = gap <= RTOL * magnitude + 1e-12
     far = gap > FAR * size + 1e-12
+    # An answer that overflows where the expected value is finite may be hiding a difference
+    # there (``x + exp(-10000*x)`` is inf for x < 0): sampling cannot call it equivalent.
+    blows_up = bool((exp_s.ok & ~np.isfinite(ans_s.values)).any())
     result = EquivResult("undecided", "undecided", seed, int(both.size))
     result._where = (env, both)  # points are listed only when a verdict's detail is built
     if not undefined_answer.size and not both.size and int(exp_s.ok.sum()) >= needed:
@@ -208,7 +223,7 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str],
         if want_relation:
             result.find_relation()
         return result
-    if close.all() and both.size >= needed:
+    if close.all() and both.size >= needed and not blows_up:
         result.status, result.method = "equivalent", "sampled"
         return result
     result.near = bool((~close).any())
@@ -216,7 +231,7 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str],
     if prove:
         from quizgen.grading.proof import prove_equal
 
-        proved = prove_equal(expected, answer, doms, limits)
+        proved = prove_equal(expected, answer, doms, limits, seconds)
     if proved is True:
         result.status, result.method = "equivalent", "proved"
     elif proved is False:

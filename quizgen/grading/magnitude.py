@@ -62,11 +62,43 @@ def _approx(node: Node, limits: Limits) -> float | None:
         return _approx_pow(node, limits)
     if isinstance(node, Call):
         args = [_approx(a, limits) for a in node.args]
-        if node.fname == "factorial" and args[0] is not None:
+        if any(a is None for a in args):
+            return None
+        if node.fname == "factorial":
             if log10_factorial(args[0]) > limits.max_magnitude_digits or math.isnan(args[0]):
                 raise _too_big(log10_factorial(args[0]), limits)
-        return None  # function values are not needed for the estimate
+        # The value matters when the call is raised to a power: factorial(3000)**10000 is a
+        # 90-million-digit integer for SymPy although every part passes on its own.
+        fn = _FUNCTIONS.get(node.fname)
+        return math.nan if fn is None else _safe(lambda: fn(*args))
     return None
+
+
+def _gamma1(x: float) -> float:
+    if x < 0 and x == int(x):
+        return math.nan  # a pole
+    return math.gamma(x + 1.0)
+
+
+def _log(x: float, base: float | None = None) -> float:
+    if not math.isfinite(x) or x <= 0 or (base is not None and (base <= 0 or base == 1)):
+        return math.nan  # log of a huge or negative number: small, but unknown here
+    return math.log(x) if base is None else math.log(x, base)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
+
+
+#: Approximate values of functions of a constant. Huge results must come out as ``inf``:
+#: factorial(3000)**10000 would otherwise pass as a power of something unknown.
+_FUNCTIONS = {
+    "exp": math.exp, "sqrt": lambda x: math.sqrt(abs(x)), "abs": abs, "factorial": _gamma1,
+    "sinh": math.sinh, "cosh": math.cosh, "log": _log, "log2": lambda x: _log(x, 2.0),
+    "log10": lambda x: _log(x, 10.0), "tanh": math.tanh, "sigmoid": _sigmoid,
+    "softplus": lambda x: x if x > 700 else math.log1p(math.exp(x)),
+    "sin": math.sin, "cos": math.cos, "tan": math.tan,
+}
 
 
 def _approx_pow(node: Pow, limits: Limits) -> float | None:
@@ -79,7 +111,14 @@ def _approx_pow(node: Pow, limits: Limits) -> float | None:
             raise LimitExceeded("an exponent in the answer is far too large "
                                 f"(more than {limits.max_symbolic_exponent:g})")
         return None
-    if base in (0.0, 1.0, -1.0) or math.isnan(base):
+    if math.isnan(base):
+        # Unknown size (inf - inf, a complex intermediate, a log of a huge number): only a small
+        # power of it is safe to hand to exact arithmetic.
+        if not abs(exp) <= _UNKNOWN_BASE_MAX_EXP:
+            raise LimitExceeded("a power in the answer has a base whose size cannot be estimated "
+                                "and a large exponent; simplify it first")
+        return math.nan
+    if base in (0.0, 1.0, -1.0):
         return _safe(lambda: base ** exp)
     if math.isinf(base):
         raise _too_big(math.inf, limits)
@@ -89,10 +128,18 @@ def _approx_pow(node: Pow, limits: Limits) -> float | None:
     return _safe(lambda: base ** exp)
 
 
+#: Largest constant exponent allowed on a base of unknown size.
+_UNKNOWN_BASE_MAX_EXP = 64.0
+
+
 def _safe(fn) -> float:  # type: ignore[no-untyped-def]
+    """The float value of ``fn()``; overflow is ``inf`` (huge: it must not pass as "unknown"),
+    any other failure or a complex result is ``nan`` (unknown)."""
     try:
         value = fn()
-    except (OverflowError, ZeroDivisionError, ValueError):
+    except OverflowError:
+        return math.inf
+    except (ZeroDivisionError, ValueError):
         return math.nan
     if isinstance(value, complex):
         return math.nan

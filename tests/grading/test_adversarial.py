@@ -127,3 +127,92 @@ def test_time_budget_off_main_thread() -> None:
     thread.join(5)
     assert out[0] == (True, 42)
     assert out[1][0] is False
+
+
+# --- cheats found in review: each was graded "correct" before ---------------------------------
+
+X_Q = {"type": "symbolic", "points": 1,
+       "answer": {"expression": "x", "symbols": {"x": "real"}}, "known_wrong": []}
+
+
+@pytest.mark.parametrize("attack", [
+    "7 + 1e300 - 1e300",  # huge cancelling terms widened the tolerance to everything
+    "7 + 10^20 - 10^20",
+    "42 + 0*(1e200*1e200 - 1e200*1e200)^0",  # an infinite term made the tolerance infinite
+    "(y - y_hat)**2/(2*sigma**2) + log(sigma) + log(2*pi)/2"
+    " + 1e-3*exp(-1000*y) - 1e-3*exp(-1000*y)*(1+1e-12)",
+])
+def test_cancellation_allowance_cannot_be_abused(grader, attack: str) -> None:  # type: ignore[no-untyped-def]
+    verdict = grader.grade(attack)
+    assert verdict.status != "correct" and verdict.credit == 0.0, verdict
+
+
+@pytest.mark.parametrize("attack", ["x + exp(-10000*x)", "x + exp(10000*x)"])
+def test_overflow_does_not_hide_a_difference(attack: str) -> None:
+    verdict = compile_question(X_Q).grade(attack)
+    assert verdict.status != "correct" and verdict.credit == 0.0, verdict
+
+
+def test_legitimate_cancellation_and_removable_overflow_still_correct(grader) -> None:  # type: ignore[no-untyped-def]
+    assert grader.grade("(y^2 - 2 y yhat + yhat^2)/(2σ^2) + log σ + log(2π)/2").status == "correct"
+    x_grader = compile_question(X_Q)
+    assert x_grader.grade("(x+1)^10000 - (x+1)^10000 + x").status == "correct"
+    assert x_grader.grade("x + 0*exp(exp(exp(-10*x)))").status == "correct"
+
+
+def test_proof_uses_only_sound_rewrites() -> None:
+    from quizgen.grading.parse import parse_answer
+    from quizgen.grading.proof import prove_equal
+
+    real = {"x": "real", "y": "real"}
+    for expected, answer in [("sqrt(x)*sqrt(y)", "sqrt(x*y)"), ("log(x^2)", "2*log(x)")]:
+        assert prove_equal(parse_answer(expected, real), parse_answer(answer, real), real) is not True
+    positive = {"x": "positive", "y": "positive"}
+    for expected, answer in [("sqrt(x)*sqrt(y)", "sqrt(x*y)"), ("log(x^2)", "2*log(x)")]:
+        assert prove_equal(parse_answer(expected, positive), parse_answer(answer, positive),
+                           positive) is True
+    xy = compile_question({"type": "symbolic", "points": 1,
+                           "answer": {"expression": "x*y", "symbols": real}})
+    assert xy.grade("x*y + 1e-6*(sqrt(x*y) - sqrt(x)*sqrt(y))").status != "correct"
+
+
+@pytest.mark.parametrize("attack", [
+    "x*(1+1e-6) + 0*(factorial(3000)^10000)^0",
+    "x*(1+1e-6) + 0*((2^9999)^9999)^0",
+    "factorial(factorial(10))",
+    "sqrt(10^9999)^10000",
+    "(10^200*10^200*2 - 10^200*10^200)^(10^4)",
+    "(10^200*10^200*2 - 10^200*10^200)^(10^200*10^200*2 - 10^200*10^200)",
+])
+def test_huge_exact_numbers_cannot_sneak_past_the_estimate(attack: str) -> None:
+    start = time.perf_counter()
+    verdict = compile_question(X_Q).grade(attack)
+    assert time.perf_counter() - start < 0.5
+    assert (verdict.status, verdict.method) == ("rejected", "limits"), verdict
+
+
+@pytest.mark.parametrize("text", ["log(2)^100", "(-8)^(1/3)", "factorial(20)^2", "exp(3)^4"])
+def test_moderate_constant_powers_are_still_read(text: str) -> None:
+    from quizgen.grading.parse import parse_answer
+
+    parse_answer(text, ["x"])
+
+
+def test_one_time_budget_for_all_proofs_of_an_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sympy
+
+    from quizgen.grading.equiv import Comparison
+    from quizgen.grading.limits import Limits
+    from quizgen.grading.parse import parse_answer
+
+    def slow_simplify(expr, *args, **kwargs):  # type: ignore[no-untyped-def]
+        while True:
+            time.sleep(0.01)
+
+    monkeypatch.setattr(sympy, "simplify", slow_simplify)
+    doms = {"x": "real"}
+    comparison = Comparison(parse_answer("x*(1+1e-6)", doms), doms, 1, Limits(time_budget=0.3))
+    start = time.perf_counter()
+    for _ in range(6):  # the expected answer and five known wrong ones, all "near"
+        assert comparison.against(parse_answer("x", doms)).status == "undecided"
+    assert time.perf_counter() - start < 0.8
