@@ -288,10 +288,12 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
             return f"the answer is trivially {value:g}"
         verifier.numeric(value)
         wrongs = []
+        seen = [value]
         for w in d.wrong:
             wv = c.value(w.expr, pvals)
-            if not math.isfinite(wv) or abs(wv - value) <= max(spec.atol, spec.rtol * abs(value)) * 10:
-                return f"misconception '{w.name}' gives the right number for these values"
+            if not math.isfinite(wv) or any(abs(wv - v) <= max(spec.atol, spec.rtol * abs(v)) * 10 for v in seen):
+                return f"misconception '{w.name}' gives the answer's or another misconception's number here"
+            seen.append(wv)
             wrongs.append(KnownWrong(w.name, w.feedback, w.credit, value=wv))
         answer = {"value": value, "exact": plain_plugged(d.answer), "rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs}
         answer_latex = f"{tex_plugged(d.answer)} \\approx {fmt_number(value, spec.shown_digits)}"
@@ -299,10 +301,10 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
     elif isinstance(q.answer, Symbolic):
         expr = inst(d.answer)
         verifier.symbolic(d.answer)
+        if not verifier.distinct([d.answer, *(w.expr for w in d.wrong)]):
+            return "a misconception coincides with the answer or with another misconception here"
         wrongs = []
         for w in d.wrong:
-            if verifier.same(w.expr, d.answer):
-                return f"misconception '{w.name}' coincides with the answer for these values"
             wrongs.append(KnownWrong(w.name, w.feedback, w.credit, expression=plain_plugged(w.expr)))
         answer = {"expression": plain(expr), "symbols": dict(q.answer.symbols)}
         answer_latex = tex(d.answer)
@@ -454,9 +456,6 @@ class _Verifier:
             close = np.all(np.abs(a - b) <= 1e-9 + 1e-6 * np.abs(b), axis=2)
         np.fill_diagonal(close, False)
         return not close.any()
-
-    def same(self, a: Any, b: Any) -> bool:
-        return bool(np.allclose(self.values(a), self.values(b), rtol=1e-6, atol=1e-9))
 
     def _reference(self) -> Any:
         try:
