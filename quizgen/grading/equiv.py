@@ -159,8 +159,9 @@ class Comparison:
             ans_s = Sample(*(np.concatenate([getattr(ans_s, f), getattr(a2, f)])
                              for f in ("values", "scale", "ok")))
         start = time.perf_counter()
-        result = _decide(target, self.answer, self.doms, env, exp_s, ans_s, self.seed, prove,
-                         want_relation, self.limits, self.time_left)
+        with np.errstate(all="ignore"):  # |a - e| of two huge values may overflow: no warning
+            result = _decide(target, self.answer, self.doms, env, exp_s, ans_s, self.seed, prove,
+                             want_relation, self.limits, self.time_left)
         self.time_left -= time.perf_counter() - start
         return result
 

@@ -54,6 +54,12 @@ def find_relation(expected: np.ndarray, answer: np.ndarray,
                   env: Mapping[str, np.ndarray], scale: np.ndarray) -> dict | None:
     """A JSON-able description of how ``answer`` relates to ``expected`` (real arrays at valid
     points), with a student-facing ``message``; None when nothing simple fits."""
+    with np.errstate(all="ignore"):  # huge values overflow in the ratios: no warnings on stderr
+        return _find_relation(expected, answer, env, scale)
+
+
+def _find_relation(expected: np.ndarray, answer: np.ndarray,
+                   env: Mapping[str, np.ndarray], scale: np.ndarray) -> dict | None:
     if expected.size < 3:
         return None
     nonzero = np.abs(expected) > 1e-9 * (scale + 1e-300)

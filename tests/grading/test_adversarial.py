@@ -216,3 +216,14 @@ def test_one_time_budget_for_all_proofs_of_an_answer(monkeypatch: pytest.MonkeyP
     for _ in range(6):  # the expected answer and five known wrong ones, all "near"
         assert comparison.against(parse_answer("x", doms)).status == "undecided"
     assert time.perf_counter() - start < 0.8
+
+
+@pytest.mark.parametrize("attack", ["170!", "170! * y", "-(170!)*1.05 + y"])
+def test_huge_values_print_no_numpy_warnings(attack: str) -> None:
+    """A RuntimeWarning would be printed on stderr in the middle of `quizgen grade` output."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        verdict = compile_question(QUESTION).grade(attack)
+    assert (verdict.status, verdict.method) == ("incorrect", "sampled"), verdict
