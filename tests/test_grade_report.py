@@ -157,3 +157,33 @@ def test_failed_write_leaves_the_old_grades_csv(result: ClassResult, tmp_path: P
     assert not [p for p in out.rglob("*.tmp")]
     assert (out / "summary.md").exists()  # files before it are complete
     assert any(Path(name).name.startswith(".grades.csv.") for name in opened)
+
+
+def test_feedback_does_not_pass_student_html_or_markdown_through(tmp_path: Path) -> None:
+    """Verdict messages echo the answer (``unexpected character '<'`` and the caret display);
+    in a rendered feedback page that was raw HTML and live links."""
+    import csv
+
+    subs = tmp_path / "subs.csv"
+    with open(subs, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([
+            ["student", "question", "answer"],
+            ["alice", "mle/gaussian_nll", "<img src=x onerror=alert(1)>"],
+            ["alice", "mle/kl_direction", "[click](http://evil.example)"],
+            ["bob", "mle/gaussian_nll", "(y\n<script>alert(1)</script>"],
+        ])
+    result = grade_class(KEY, subs, jobs=1)
+    alice = feedback_md(result.students[0])
+    bob = feedback_md(result.students[1])
+    quoted = [line for text in (alice, bob) for line in text.splitlines() if line.startswith(">")]
+    outside_code: list[str] = []
+    in_code = False
+    for line in quoted:
+        if line.startswith("> ```"):
+            in_code = not in_code
+        elif not in_code:
+            outside_code.append(line)
+    assert not any("<" in line.replace("\\<", "") for line in outside_code), outside_code
+    assert not any("[click]" in line for line in outside_code), outside_code
+    assert "> ```\n>   <img src=x onerror=alert(1)>\n>   ^\n> ```" in alice
+    assert ">   (y <script>alert(1)</script>\n>      ^" in bob  # one line, caret under the '<'

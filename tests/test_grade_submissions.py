@@ -154,3 +154,28 @@ def test_json_detected_by_content_without_extension(tmp_path: Path) -> None:
                                              ("mle/x", None), ("q", None), ("qq1", None)])
 def test_question_number(ref: str, number: int | None) -> None:
     assert question_number(ref) == number
+
+
+def test_a_huge_cell_does_not_end_the_file(tmp_path: Path) -> None:
+    """The csv module stops at a field over 128 KiB; that cost every later student their grade."""
+    path = tmp_path / "subs.csv"
+    path.write_text("student,question,answer\nalice,q1," + "y" * 200_000 + "\nbob,q1,0.693\n",
+                    encoding="utf-8")
+    subs = read_submissions(path, ["mle/gaussian_nll"])
+    assert [e.student for e in subs.entries] == ["alice", "bob"]
+    assert not subs.problems
+
+
+def test_problem_messages_are_safe_for_a_terminal(tmp_path: Path) -> None:
+    from quizgen.grading.batch import grade_class
+
+    path = tmp_path / "subs.csv"
+    path.write_text("student,question,answer\n\x1b[2Jzed\u202e,q1,1\n" + "x" * 5000 + ",q1,1\n",
+                    encoding="utf-8")
+    result = grade_class(FIXTURES / "key.json", path, jobs=1)
+    messages = [str(p) for p in result.problems]
+    assert len(messages) == 2
+    assert messages[0] == ('subs.csv, line 2: unknown student "\\x1b[2Jzed\\u202e" '
+                           "(not in key.json)")
+    assert all(m.isprintable() for m in messages)
+    assert len(messages[1]) < 500

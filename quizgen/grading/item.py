@@ -18,7 +18,7 @@ from quizgen.grading.choice import ChoiceError, choice_credit, parse_selection, 
 from quizgen.grading.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from quizgen.grading.names import canonical_symbol
 from quizgen.grading.nodes import Node, free_symbols, to_text
-from quizgen.grading.parse import ParseError, make_context, parse
+from quizgen.grading.parse import ParseError, check_text, make_context, parse
 from quizgen.grading.sampling import DOMAINS
 from quizgen.grading.verdict import Verdict, empty, rejected
 
@@ -68,6 +68,7 @@ class QuestionGrader:
         if cached is not None:
             return cached
         try:
+            check_text(answer_text.strip(), self.limits)  # choice answers too: they are echoed
             verdict = self._grade(answer_text.strip())
         except LimitExceeded as err:
             verdict = rejected(f"Your answer was not graded: {err}.", "limits")

@@ -47,7 +47,10 @@ class ParseError(Exception):
         if column is None:
             message = reason
         else:
-            shown = text if len(text) <= 120 else text[max(0, column - 60): column + 60]
+            # One line, one character per column: a newline or tab typed into the answer would
+            # break the caret display (and, in a report, start a line of its own).
+            flat = "".join(" " if ch in "\t\n\r\x0b\x0c\x85\u2028\u2029" else ch for ch in text)
+            shown = flat if len(text) <= 120 else flat[max(0, column - 60): column + 60]
             offset = column if len(text) <= 120 else min(column, 60)
             message = f"{reason} (column {column + 1}):\n  {shown}\n  {' ' * offset}^"
         super().__init__(message)
@@ -669,7 +672,9 @@ def _neg(node: Node) -> Node:
     return Neg(node)
 
 
-def _check_text(text: str, limits: Limits) -> None:
+def check_text(text: str, limits: Limits) -> None:
+    """Refuse an over-long answer or one with control, format or bidi characters (any answer
+    type: they would be echoed into messages, reports and terminals)."""
     if len(text) > limits.max_chars:
         raise LimitExceeded(f"the answer is too long ({len(text)} characters; "
                             f"the limit is {limits.max_chars})")
@@ -691,7 +696,7 @@ def make_context(symbols: Mapping[str, str] | Iterable[str] | None,
 def parse(text: str, ctx: Context, limits: Limits = DEFAULT_LIMITS) -> ParseResult:
     """Parse ``text``; raise :class:`ParseError` or :class:`LimitExceeded` (both have a
     student-facing message). Runs in time linear in the input."""
-    _check_text(text, limits)
+    check_text(text, limits)
     tokens = _Lexer(text, ctx, limits).run()
     depth = max_depth = 0
     for tok in tokens:

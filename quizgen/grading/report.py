@@ -96,12 +96,29 @@ def md_code(text: str, limit: int | None = None) -> str:
 
 
 def md_text(text: str) -> str:
-    """Escape characters that would turn a student's or grader's text into Markdown markup."""
-    return re.sub(r"([\\`*_{}\[\]<>|#])", r"\\\1", " ".join(text.splitlines()))
+    """Escape characters that would turn a student's or grader's text into Markdown markup (or
+    raw HTML), and show control characters as ``\\xNN`` (an ESC would reach a terminal)."""
+    flat = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", " ".join(text.splitlines()))
+    return re.sub(r"([\\`*_{}\[\]<>|#!&])", r"\\\1", flat)
 
 
 def _quote(text: str) -> str:
-    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines()) or "> (no message)"
+    """A verdict message as a block quote. Messages echo what the student typed (``unexpected
+    character '<'``, the caret display of a parse error), so each line is escaped; the caret
+    display (lines indented by two spaces) goes in a code block so the caret stays aligned."""
+    out: list[str] = []
+    code: list[str] = []
+    for line in text.splitlines() + [""]:
+        if line.startswith("  "):
+            code.append(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", line))
+            continue
+        if code:
+            fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", "".join(code))), default=0))
+            out += [">", f"> {fence}", *(f"> {c}" for c in code), f"> {fence}"]
+            code = []
+        if line:
+            out.append(f"> {md_text(line)}")
+    return "\n".join(out) or "> (no message)"
 
 
 def _answer_section(a: GradedAnswer) -> str:

@@ -38,9 +38,12 @@ class Problem:
     order: int = -1  # position in the file, so problems are listed in file order
 
     def __post_init__(self) -> None:
-        # Undecodable bytes must not leak into messages or reports (they could not be printed).
+        # Messages quote what the file says (an unknown student id, a question header) and go to
+        # the instructor's terminal: undecodable bytes could not be printed, and control or bidi
+        # characters (ESC sequences, U+202E) would act on the terminal, so both are made visible;
+        # a pasted megabyte is cut short.
         for name in ("where", "message"):
-            object.__setattr__(self, name, _UNDECODABLE.sub("\ufffd", getattr(self, name)))
+            object.__setattr__(self, name, _printable(getattr(self, name)))
 
     def __str__(self) -> str:
         return f"{self.file}, {self.where}: {self.message}" if self.where else f"{self.file}: {self.message}"
@@ -67,6 +70,27 @@ class Submissions:
     problems: tuple[Problem, ...]
     rows: int  # data rows (CSV) or entries (JSON) seen, good or bad
     ignored_columns: tuple[str, ...] = ()
+
+
+#: Longest problem message or locator kept (the whole row is in the file itself).
+MAX_MESSAGE_CHARS = 400
+
+
+def _printable(text: str) -> str:
+    """``text`` safe for a terminal line: undecodable bytes as U+FFFD, control, format and
+    line-separator characters as ``\\xNN`` / ``\\uNNNN``, at most :data:`MAX_MESSAGE_CHARS`."""
+    text = _UNDECODABLE.sub("\ufffd", text)
+    if len(text) > MAX_MESSAGE_CHARS:
+        text = f"{text[:MAX_MESSAGE_CHARS]}... ({len(text)} characters)"
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable() or ch == " ":
+            out.append(ch)
+        else:
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+    return "".join(out)
 
 
 def question_number(ref: str) -> int | None:
@@ -130,7 +154,13 @@ def _delimiter(first_line: str, tab: bool) -> str:
 
 
 def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, fields) for each CSV record, quoted newlines included."""
+    """(first line number, fields) for each CSV record, quoted newlines included.
+
+    The csv module refuses fields over 128 KiB and the reader cannot go on after that, so one
+    student pasting a huge answer would end the file for everyone after them. No field can be
+    longer than the text, so that is the limit (the answer itself is then refused as too long).
+    """
+    csv.field_size_limit(max(csv.field_size_limit(), min(len(text) + 1, 2**31 - 1)))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     last = 0
     for fields in reader:

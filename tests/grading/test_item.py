@@ -209,3 +209,14 @@ def test_slow_proof_is_cut_off(monkeypatch: pytest.MonkeyPatch) -> None:
     assert prove_equal(parse_answer("log(-x)", doms), answer, doms,
                        Limits(time_budget=0.3)) is None
     assert time.perf_counter() - start < 1.5
+
+
+@pytest.mark.parametrize("text", ["A\x1b[2J", "B\u202e", "\x07A"])
+def test_choice_answers_with_control_characters_are_refused(text: str) -> None:
+    grader = compile_question({"type": "choice", "points": 1, "answer": {
+        "choices": [{"label": "A", "text": "a"}, {"label": "B", "text": "b"}], "correct": ["A"]}})
+    verdict = grader.grade(text)
+    assert (verdict.status, verdict.method) == ("rejected", "limits")
+    assert "\x1b" not in verdict.message and "\u202e" not in verdict.message
+    tf = compile_question({"type": "truefalse", "points": 1, "answer": {"value": True}})
+    assert tf.grade("true\x1b[0m").status == "rejected"

@@ -142,3 +142,12 @@ def test_importing_the_parser_is_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=__file__.rsplit("/tests/", 1)[0], timeout=60)
     assert out.stdout.split() == ["False", "False"], out.stderr
+
+
+def test_caret_display_is_one_line_when_the_answer_has_newlines_or_tabs() -> None:
+    from quizgen.grading.parse import ParseError, parse_answer
+
+    with pytest.raises(ParseError) as info:
+        parse_answer("(y\n\t<b>", ["y"])
+    lines = info.value.message.splitlines()
+    assert lines[1:] == ["  (y  <b>", "      ^"]
