@@ -187,3 +187,16 @@ def test_feedback_does_not_pass_student_html_or_markdown_through(tmp_path: Path)
     assert not any("[click]" in line for line in outside_code), outside_code
     assert "> ```\n>   <img src=x onerror=alert(1)>\n>   ^\n> ```" in alice
     assert ">   (y <script>alert(1)</script>\n>      ^" in bob  # one line, caret under the '<'
+
+
+def test_grades_csv_cells_cannot_be_spreadsheet_formulas() -> None:
+    key = json.loads(KEY.read_text(encoding="utf-8"))
+    key["versions"][0]["student"] = "=cmd|' /C calc'!A0"
+    key["versions"][1]["student"] = "@SUM(1+1)"
+    key["versions"][2]["student"] = "+1"
+    result = grade_class(key, FIXTURES / "long.csv", jobs=1)
+    rows = grades_csv(result).splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == ["'=cmd|' /C calc'!A0", "'@SUM(1+1)", "'+1", "dan"]
+    from quizgen.grading.report import csv_text
+
+    assert csv_text("alice") == "alice" and csv_text("-x") == "'-x" and csv_text("") == ""

@@ -45,17 +45,24 @@ def _percent(x: float) -> str:
 # ------------------------------------------------------------------------------ grades.csv
 
 
+def csv_text(text: str) -> str:
+    """A text cell that a spreadsheet will not run as a formula: ids come from a roster (often
+    an LMS export where students choose their display names), and ``=HYPERLINK(...)`` or
+    ``=cmd|...`` would be live in Excel. Such a cell gets a leading ``'`` (OWASP's advice)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def grades_csv(result: ClassResult) -> str:
     """One row per student in key order; a blank cell is a question not on that student's sheet."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["student", *result.question_ids, "total", "max", "percent"])
+    writer.writerow(["student", *map(csv_text, result.question_ids), "total", "max", "percent"])
     for s in result.students:
         cells = []
         for qid in result.question_ids:
             a = s.answer_for(qid)
             cells.append("" if a is None else fmt_points(a.points))
-        writer.writerow([s.student, *cells, fmt_points(s.total), fmt_points(s.max_points), _percent(s.percent)])
+        writer.writerow([csv_text(s.student), *cells, fmt_points(s.total), fmt_points(s.max_points), _percent(s.percent)])
     return buf.getvalue()
 
 
