@@ -134,3 +134,28 @@ def test_key_with_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "key.json"
     path.write_bytes(b"\xef\xbb\xbf" + (FIXTURES / "key.json").read_bytes())
     assert load_key(path).students[0] == "alice"
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000,
+                                  '{"schema": "quizgen.key/1", "seed": 1' + "0" * 5000 + "}"],
+                         ids=["nested", "long_number"])
+def test_key_json_that_python_cannot_load_is_exit_2(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "key.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(QuizgenError) as info:
+        load_key(path)
+    assert info.value.exit_code == EXIT_USAGE and "not usable JSON" in str(info.value)
+
+
+def test_points_are_bounded(key_data: dict[str, Any]) -> None:
+    """1e308 points per question made the total overflow (a traceback in grade)."""
+    key_data["versions"][0]["questions"][0]["points"] = 1e308
+    with pytest.raises(QuizgenError, match=r"versions\[0\]\.questions\[0\]\.points: must be at most"):
+        validate_key(key_data)
+
+
+def test_lone_surrogate_in_key_is_exit_2(key_data: dict[str, Any]) -> None:
+    """A JSON escape such as \\ud800 cannot be written to the UTF-8 reports."""
+    key_data["versions"][1]["questions"][0]["title"] = "bad \ud800"
+    with pytest.raises(QuizgenError, match=r"versions\[1\]\.questions\[0\]\.title: contains \\ud800"):
+        validate_key(key_data)

@@ -179,3 +179,28 @@ def test_problem_messages_are_safe_for_a_terminal(tmp_path: Path) -> None:
                            "(not in key.json)")
     assert all(m.isprintable() for m in messages)
     assert len(messages[1]) < 500
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000,
+                                  '[{"student": "alice", "question": "q1", "answer": 1' + "0" * 5000 + "}]"],
+                         ids=["nested", "long_number"])
+def test_json_that_python_cannot_load_is_exit_2(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "subs.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(QuizgenError) as info:
+        read_submissions(path, ["mle/gaussian_nll"])
+    assert info.value.exit_code == EXIT_USAGE and "not usable JSON" in str(info.value)
+
+
+def test_lone_surrogates_in_json_are_reported_rows(tmp_path: Path) -> None:
+    from quizgen.grading.batch import grade_class
+    from quizgen.grading.report import write_reports
+
+    path = tmp_path / "subs.json"
+    path.write_text('[{"student": "alice", "question": "q1", "answer": "y\\ud800"},'
+                    ' {"student": "bob", "question": "q1", "answer": "0.693"}]', encoding="utf-8")
+    result = grade_class(FIXTURES / "key.json", path, jobs=1)
+    assert [str(p) for p in result.problems] == [
+        "subs.json, entry 1: \\ud800 is not a Unicode character (a lone surrogate)"]
+    assert result.graded == 1
+    write_reports(result, tmp_path / "out")  # used to raise UnicodeEncodeError

@@ -150,11 +150,13 @@ class SymbolicGrader(QuestionGrader):
         try:
             return parse(text, self.ctx, self.limits).node
         except ParseError as err:
+            where = where.removeprefix("symbolic question: ")  # known_wrong paths carry it
             raise QuizgenError(f"symbolic question: {where} {text!r}: {err.reason}"
                                + (f" at column {err.column + 1}" if err.column is not None
                                   else "")) from None
         except LimitExceeded as err:
-            raise QuizgenError(f"symbolic question: {where}: {err}") from None
+            raise QuizgenError(f"symbolic question: {where.removeprefix('symbolic question: ')}: "
+                               f"{err}") from None
 
     def _grade(self, text: str) -> Verdict:
         from quizgen.grading.equiv import Comparison

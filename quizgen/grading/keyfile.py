@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ from quizgen.errors import EXIT_USAGE, QuizgenError
 
 SCHEMA = "quizgen.key/1"
 QUESTION_TYPES = ("numeric", "symbolic", "choice", "truefalse")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Points for one question: a bound so that totals and means stay finite numbers.
+MAX_POINTS = 1e6
 DOMAINS = ("real", "positive", "nonnegative", "unit_interval", "integer", "positive_integer")
 
 
@@ -232,7 +236,7 @@ def _check_question(q: Any, path: str, known_ids: set[str]) -> KeyQuestion:
     qtype = _string(q, "type", path)
     if qtype not in QUESTION_TYPES:
         raise _Invalid(f"{path}.type", f'unknown type "{qtype}" (expected one of {", ".join(QUESTION_TYPES)})')
-    points = _number(q, "points", path, minimum=0)
+    points = _number(q, "points", path, minimum=0, maximum=MAX_POINTS)
     apath = f"{path}.answer"
     answer = _object(_field(q, "answer", path), apath)
     labels: set[str] = set()
@@ -294,9 +298,33 @@ def _check_version(v: Any, path: str, known_ids: set[str]) -> KeyVersion:
     return KeyVersion(student=student, questions=ordered)  # type: ignore[arg-type]
 
 
+def _check_unicode(data: Any) -> None:
+    """Refuse a lone surrogate anywhere (a JSON escape such as ``"\\ud800"``): ids, titles and
+    feedback are written to UTF-8 reports, which cannot hold one. Iterative: no depth limit."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            strings = [value]
+        elif isinstance(value, dict):
+            strings = list(value)
+            stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in value.items())
+        elif isinstance(value, list):
+            strings = []
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+        else:
+            continue
+        for text in strings:
+            bad = _SURROGATE.search(text)
+            if bad is not None:
+                raise _Invalid(path, f"contains \\u{ord(bad.group()):04x}, which is not a Unicode "
+                                     "character (a lone surrogate)")
+
+
 def validate_key(data: Any, name: str = "key.json") -> Key:
     """Check ``data`` (parsed key.json) against ``quizgen.key/1``; raise QuizgenError (exit 2) if not."""
     try:
+        _check_unicode(data)
         top = _object(data, "")
         schema = _string(top, "schema", "")
         if schema != SCHEMA:
@@ -343,4 +371,7 @@ def load_key(source: Key | dict[str, Any] | str | os.PathLike[str]) -> Key:
     except json.JSONDecodeError as err:
         raise QuizgenError(f"{path}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})",
                            EXIT_USAGE) from None
+    except (ValueError, RecursionError):  # a number of over 4300 digits; thousands of nested [
+        raise QuizgenError(f"{path}: not usable JSON (a number with thousands of digits, or lists "
+                           "nested thousands deep)", EXIT_USAGE) from None
     return validate_key(data, path.name)

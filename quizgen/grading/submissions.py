@@ -113,12 +113,20 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8-sig", errors="surrogateescape")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _bad_bytes(text: str) -> str | None:
-    """A description of the first undecodable byte in ``text``, or None if it is clean."""
+    """A description of the first undecodable byte in ``text``, or None if it is clean. A lone
+    surrogate written as a JSON escape (``"\\ud800"``) counts too: it cannot be written to any
+    UTF-8 report."""
     m = _UNDECODABLE.search(text)
-    if m is None:
-        return None
-    return f"byte {ord(m.group()) - 0xDC00:#04x} is not UTF-8 (save the file as UTF-8 and re-run)"
+    if m is not None:
+        return f"byte {ord(m.group()) - 0xDC00:#04x} is not UTF-8 (save the file as UTF-8 and re-run)"
+    m = _SURROGATE.search(text)
+    if m is not None:
+        return f"\\u{ord(m.group()):04x} is not a Unicode character (a lone surrogate)"
+    return None
 
 
 def read_submissions(path: str | os.PathLike[str], question_ids: Collection[str]) -> Submissions:
@@ -305,6 +313,9 @@ def _read_json(text: str, name: str) -> Submissions:
     except json.JSONDecodeError as err:
         raise QuizgenError(f"{name}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})",
                            EXIT_USAGE) from None
+    except (ValueError, RecursionError):  # a number of over 4300 digits; thousands of nested [
+        raise QuizgenError(f"{name}: not usable JSON (a number with thousands of digits, or lists "
+                           "nested thousands deep)", EXIT_USAGE) from None
     # A file where not one entry has the right shape is the wrong file, not a file with bad rows.
     if isinstance(data, list) and (not data or any(isinstance(i, dict) and "student" in i for i in data)):
         return _read_json_list(data, name)
