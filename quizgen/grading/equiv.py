@@ -41,6 +41,7 @@ class EquivResult:
     counterexample: dict[str, Any] | None = None
     relation: dict[str, Any] | None = None
     near: bool = False
+    blows_up: bool = False  # the answer is inf/NaN at a point where the expected value is finite
 
     def sample_points(self) -> list[dict[str, float]]:
         """The points where both sides were defined and compared (for the record)."""
@@ -75,6 +76,11 @@ class EquivResult:
             return f"differs at point {_fmt_point(self.counterexample['point'])}"
         if self.status == "different":
             return "differs (shown symbolically)"
+        if self.near:
+            return "undecided: close but not equal within rounding at some points, and no symbolic proof"
+        if self.blows_up:
+            return ("undecided: the answer overflows where the expected value is finite, and no "
+                    "symbolic proof")
         return "undecided: too few points where both are defined, and no symbolic proof"
 
     def detail(self) -> dict[str, Any]:
@@ -228,6 +234,7 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str],
         result.status, result.method = "equivalent", "sampled"
         return result
     result.near = bool((~close).any())
+    result.blows_up = blows_up
     proved = None
     if prove:
         from quizgen.grading.proof import prove_equal

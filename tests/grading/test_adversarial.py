@@ -227,3 +227,11 @@ def test_huge_values_print_no_numpy_warnings(attack: str) -> None:
         warnings.simplefilter("error")
         verdict = compile_question(QUESTION).grade(attack)
     assert (verdict.status, verdict.method) == ("incorrect", "sampled"), verdict
+
+
+def test_undecided_verdicts_say_why() -> None:
+    x_grader = compile_question(X_Q)
+    near = x_grader.grade("7 + 1e300 - 1e300")
+    assert near.method == "undecided" and "close but not equal" in near.detail["how"]
+    overflow = x_grader.grade("x + exp(-10000*x)")
+    assert overflow.method == "undecided" and "overflows" in overflow.detail["how"]
