@@ -19,7 +19,8 @@ from typing import Callable, Iterable, Sequence
 from quizgen import __version__
 from quizgen.bank import Entry
 from quizgen.errors import QuizgenError
-from quizgen.variant import Variant, _digest, make_variant
+from quizgen.seeds import digest
+from quizgen.variant import Variant, make_variant
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def choose(entries: Sequence[Entry], count: int | None, seed: int) -> tuple[Entr
         return tuple(entries)
     if not 1 <= count <= len(entries):
         raise QuizgenError(f"--count must be between 1 and {len(entries)} (the topic has {len(entries)} questions)")
-    picked = set(sorted(entries, key=lambda e: _digest(seed, "choose", e.id))[:count])
+    picked = set(sorted(entries, key=lambda e: digest(seed, "choose", e.id))[:count])
     return tuple(e for e in entries if e in picked)
 
 

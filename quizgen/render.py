@@ -25,7 +25,7 @@ from quizgen import key as keymod
 from quizgen.errors import QuizgenError
 from quizgen.exam import Exam
 from quizgen.resources import shipped
-from quizgen.variant import fmt_number
+from quizgen.formulas import fmt_number
 
 # ---------------------------------------------------------------- question text -> LaTeX
 _MATH = re.compile(r"(\$\$.+?\$\$|\$[^$]+\$)", re.S)

@@ -9,45 +9,30 @@ the question's independent NumPy computation before it is used.
 from __future__ import annotations
 
 import functools
-import hashlib
 import math
-import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from types import SimpleNamespace
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
-import numpy as np
 import sympy as sp
-from sympy.printing.str import StrPrinter
-from jinja2.sandbox import SandboxedEnvironment
 from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
 
 from quizgen.errors import QuestionError
+from quizgen.formulas import PlainPrinter, fill_latex, fill_plain, fmt_number, placeholder, plain
 from quizgen.question import Choice, Derivation, Numeric, Question, Symbolic
+from quizgen.seeds import digest, variant_seed
+from quizgen.verify import Verifier
 
-SEED_SCHEME = "quizgen/1"
+__all__ = ["Compiled", "KnownWrong", "Option", "SolutionStep", "Variant", "compiled", "make_variant", "variant_seed"]
+
 MAX_DRAWS = 500
 LABELS = "ABCDEFGH"
 
 
-# ---------------------------------------------------------------- seeds and draws
-def _digest(*parts: object) -> int:
-    text = "|".join(str(p) for p in (SEED_SCHEME, *parts))
-    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
-
-
-def variant_seed(exam_seed: int, question_id: str, student: str) -> int:
-    """The seed of one variant: a function of (exam seed, question id, student id) alone.
-
-    It does not depend on the question's position, so reordering a sheet keeps every variant.
-    SHA-256 makes it identical on every machine and Python version.
-    """
-    return _digest(exam_seed, question_id, student)
-
-
 def _draw(q: Question, seed: int, attempt: int) -> dict[str, str]:
-    return {p.name: p.values[_digest(seed, p.name, attempt) % len(p.values)] for p in q.params}
+    return {p.name: p.values[digest(seed, p.name, attempt) % len(p.values)] for p in q.params}
 
 
 # ---------------------------------------------------------------- symbols and domains
@@ -60,19 +45,6 @@ def _assumptions(domain: str) -> dict[str, bool]:
         "integer": {"integer": True},
         "positive_integer": {"integer": True, "positive": True},
     }[domain]
-
-
-def sample_domain(domain: str, rng: np.random.Generator, n: int) -> np.ndarray:
-    """Points a symbol of ``domain`` may take, over both signs and several magnitudes."""
-    if domain == "real":
-        return rng.choice([-1.0, 1.0], n) * np.exp(rng.uniform(np.log(0.2), np.log(5.0), n))
-    if domain in ("positive", "nonnegative"):
-        return np.exp(rng.uniform(np.log(0.2), np.log(5.0), n))
-    if domain == "unit_interval":
-        return rng.uniform(0.02, 0.98, n)
-    if domain == "integer":
-        return rng.integers(-6, 7, n).astype(float)
-    return rng.integers(1, 9, n).astype(float)
 
 
 def _answer_symbols(q: Question) -> Mapping[str, str]:
@@ -108,9 +80,9 @@ class Compiled:
         key = ("print", expr)
         out = self._functions.get(key)
         if out is None:
-            names = {s: _placeholder(i) for i, s in enumerate(self.params)}
+            names = {s: placeholder(i) for i, s in enumerate(self.params)}
             latex = sp.latex(expr, symbol_names={**self.latex_names, **names}, order="none")
-            out = self._functions[key] = (latex, _PlainPrinter(names).doprint(expr))
+            out = self._functions[key] = (latex, PlainPrinter(names).doprint(expr))
         return out
 
     def value(self, expr: Any, pvals: Mapping[str, float]) -> float:
@@ -143,50 +115,6 @@ def compiled(q: Question) -> Compiled:
         if name:
             latex_names[s] = name
     return Compiled(q, params, answer_syms, derivation, latex_names)
-
-
-def _placeholder(i: int) -> str:
-    return f"QZ{i}QZ"
-
-
-class _PlainPrinter(StrPrinter):
-    """SymPy's plain syntax, in SymPy's own term order, with parameters printed as placeholders."""
-
-    def __init__(self, names: Mapping[sp.Symbol, str]):
-        super().__init__({"order": "none"})
-        self._names = names
-
-    def _print_Symbol(self, expr: sp.Symbol) -> str:
-        return self._names.get(expr) or super()._print_Symbol(expr)
-
-
-# Substituted numbers are marked while filling so that a multiplication dot is added only where a
-# number now stands next to another factor ("2 \\cdot 2.5", "\\frac{1}{2} \\cdot 2.5"), never elsewhere.
-_START, _END = "\x00", "\x01"
-_DOT_BEFORE = re.compile(r"(?<=[\w})])\s+(?=\x00)")
-_DOT_AFTER = re.compile(r"\x01\s+(?=\d|\x00|\\frac|\\sqrt)")
-_BIG_OPERATOR = re.compile(r"\\(sum|prod)_\{[^{}]*\}(\^\{[^{}]*\})?$")
-
-
-def _dot_before(m: re.Match) -> str:
-    return m.group(0) if _BIG_OPERATOR.search(m.string, 0, m.start()) else " \\cdot "
-
-
-def fill_latex(template: str, shown: Sequence[str]) -> str:
-    """Put a variant's numbers into a printed LaTeX form, with a dot where a number meets a factor."""
-    for i, v in enumerate(shown):
-        number = f"\\left({v}\\right)" if v.startswith("-") else v
-        template = template.replace(_placeholder(i), f"{_START}{number}{_END}")
-    template = _DOT_BEFORE.sub(_dot_before, template)
-    template = _DOT_AFTER.sub(_END + r" \\cdot ", template)
-    return template.replace(_START, "").replace(_END, "")
-
-
-def fill_plain(template: str, exact: Sequence[str]) -> str:
-    """Put a variant's exact numbers (as integers or fractions) into a printed plain form."""
-    for i, v in enumerate(exact):
-        template = template.replace(_placeholder(i), v if v.isdigit() else f"({v})")
-    return template
 
 
 # ---------------------------------------------------------------- instances
@@ -259,7 +187,7 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
     given = dict(drawn)
     subs = {s: sp.Rational(given[s.name]) for s in c.params}
     pvals = {s.name: float(v) for s, v in subs.items()}
-    verifier = _Verifier(c, pvals)
+    verifier = Verifier(c, pvals)
 
     def inst(expr: Any) -> Any:
         return sp.sympify(expr).xreplace(subs) if not isinstance(expr, (bool, str)) else expr
@@ -338,7 +266,7 @@ def _choice(q, c, d, pvals, tex_plugged, plain_plugged, verifier, shuffle_seed):
     if not verifier.distinct([e[1] for e in entries]):
         return None, None, None, "two options coincide for these values"
     verifier.choice(corrects)
-    order = sorted(entries, key=lambda e: _digest(shuffle_seed, "option", e[0]))
+    order = sorted(entries, key=lambda e: digest(shuffle_seed, "option", e[0]))
     options, wrongs, correct_labels = [], [], []
     for label, (name, expr, feedback, credit) in zip(LABELS, order):
         options.append(Option(label, name, f"${_show(c, expr, pvals, tex_plugged)}$", plain_plugged(expr)))
@@ -355,28 +283,12 @@ def _choice(q, c, d, pvals, tex_plugged, plain_plugged, verifier, shuffle_seed):
     return answer, answer_latex, tuple(options), wrongs
 
 
-def plain(expr: Any) -> str:
-    """An expression in the plain syntax of key.json (SymPy's own term order, no costly sort)."""
-    return sp.sstr(expr, order="none")
-
-
 def _show(c: Compiled, expr: Any, pvals: Mapping[str, float], tex_plugged) -> str:
     """A derived value or an option as shown: a number to 4 significant figures, else a formula."""
     expr = sp.sympify(expr)
     if not (expr.free_symbols - set(c.params)):
         return fmt_number(c.value(expr, pvals), 4)
     return tex_plugged(expr)
-
-
-def fmt_number(x: float, digits: int = 4) -> str:
-    """``x`` to ``digits`` significant figures, without exponent notation for everyday sizes."""
-    if x == 0:
-        return "0"
-    if 1e-4 <= abs(x) < 1e6:
-        decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
-        text = f"{x:.{decimals}f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return f"{x:.{digits - 1}e}"
 
 
 # ---------------------------------------------------------------- statements
@@ -394,72 +306,3 @@ def render_statement(q: Question, text: str, context: Mapping[str, Any]) -> str:
         return _statement_template(text).render(**context).strip()
     except TemplateError as err:
         raise QuestionError(f"{q.id}: its text does not render: {err}") from None
-
-
-# ---------------------------------------------------------------- independent checks
-class _Verifier:
-    """Checks a variant's results against the question's own NumPy computation."""
-
-    def __init__(self, c: Compiled, pvals: Mapping[str, float]):
-        self.c = c
-        self.pvals = pvals
-        rng = np.random.default_rng(_digest("verify", c.question.id, *sorted(pvals.items())) % 2**63)
-        domains = _answer_symbols(c.question)
-        self.points = {n: sample_domain(dom, rng, 16) for n, dom in domains.items()}
-        self.args = [np.full(16, v) for v in pvals.values()] + [self.points[s.name] for s in c.answer_syms]
-        self._values: dict[Any, np.ndarray] = {}
-
-    def values(self, expr: Any) -> np.ndarray:
-        out = self._values.get(expr)
-        if out is None:
-            with np.errstate(all="ignore"):
-                raw = self.c.numeric(expr)(*self.args)
-            out = self._values[expr] = np.broadcast_to(np.asarray(raw, dtype=float), (16,))
-        return out
-
-    def numeric(self, value: float) -> None:
-        ref = float(self._reference())
-        if not np.isclose(value, ref, rtol=1e-7, atol=1e-10):
-            raise QuestionError(
-                f"{self.c.question.id}: the derived answer {value!r} disagrees with the independent check "
-                f"{ref!r} for parameters {dict(self.pvals)}"
-            )
-
-    def symbolic(self, expr: Any) -> None:
-        self._compare(expr, self._reference())
-
-    def _compare(self, expr: Any, reference: Any) -> None:
-        got = self.values(expr)
-        ref = np.broadcast_to(np.asarray(reference, dtype=float), got.shape)
-        if not np.allclose(got, ref, rtol=1e-6, atol=1e-9):
-            bad = int(np.argmax(~np.isclose(got, ref, rtol=1e-6, atol=1e-9)))
-            at = {k: float(v[bad]) for k, v in self.points.items()}
-            raise QuestionError(
-                f"{self.c.question.id}: the derived answer disagrees with the independent check at {at} "
-                f"(derived {got[bad]!r}, check {ref[bad]!r}) for parameters {dict(self.pvals)}"
-            )
-
-    def choice(self, corrects: tuple[Any, ...]) -> None:
-        """The correct options against check(), which returns one reference per correct option."""
-        refs = self._reference()
-        refs = tuple(refs) if len(corrects) > 1 else (refs,)
-        if len(refs) != len(corrects):
-            raise QuestionError(f"{self.c.question.id}: check() gave {len(refs)} references for {len(corrects)} correct options")
-        for expr, ref in zip(corrects, refs):
-            self._compare(expr, ref)
-
-    def distinct(self, exprs: Sequence[Any]) -> bool:
-        """No two of ``exprs`` agree at all sample points (one vectorised comparison)."""
-        table = np.stack([self.values(e) for e in exprs])
-        a, b = table[:, None, :], table[None, :, :]
-        with np.errstate(all="ignore"):
-            close = np.all(np.abs(a - b) <= 1e-9 + 1e-6 * np.abs(b), axis=2)
-        np.fill_diagonal(close, False)
-        return not close.any()
-
-    def _reference(self) -> Any:
-        try:
-            with np.errstate(all="ignore"):
-                return self.c.question.check(dict(self.pvals), dict(self.points))
-        except Exception as err:
-            raise QuestionError(f"{self.c.question.id}: check() failed: {type(err).__name__}: {err}") from None

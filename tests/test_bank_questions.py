@@ -13,7 +13,8 @@ import sympy as sp
 from quizgen.bank import load_bank
 from quizgen.errors import QuestionError
 from quizgen.question import Choice, Numeric, Symbolic
-from quizgen.variant import compiled, make_variant, sample_domain
+from quizgen.variant import compiled, make_variant
+from quizgen.verify import sample_domain
 
 SEEDS = range(50)
 STUDENTS = [f"s{i:02d}" for i in range(20)]

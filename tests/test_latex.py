@@ -58,7 +58,7 @@ def test_pdf_without_pdflatex_is_a_clear_error(monkeypatch):
 
 
 def test_plugged_numbers_get_a_dot_only_where_they_meet_another_factor():
-    from quizgen.variant import fill_latex
+    from quizgen.formulas import fill_latex
 
     template = r"2 QZ0QZ^{2} + \frac{1}{2} QZ1QZ + \hat{y} \left(-1 + \hat{y}\right) + QZ0QZ QZ1QZ + \sum_{i=1}^{4} QZ0QZ"
     assert fill_latex(template, ["2.5", "-3"]) == (

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from quizgen.bank import load_bank
 from quizgen.exam import STUDENT_ID
 from quizgen.key import question_key
-from quizgen.variant import make_variant, variant_seed
+from quizgen.seeds import variant_seed
+from quizgen.variant import make_variant
 
 ENTRIES = load_bank().topic("mle")
 seeds = st.integers(min_value=0, max_value=2**63 - 1)

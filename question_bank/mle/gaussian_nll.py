@@ -4,8 +4,6 @@ from quizgen.question import Derivation, Question, Step, Symbolic, Wrong, grid
 
 
 def derive(s):
-    import sympy as sp
-
     from quizgen.derivations import gaussian_nll, gaussian_pdf
 
     nll = gaussian_nll(s.y, s.y_hat, s.sd)

@@ -10,7 +10,6 @@ def derive(s):
 
     nll = gaussian_nll(s.y, s.y_hat, s.sd)
     residual = (s.y - s.y_hat) ** 2 / (2 * s.sd**2)
-    const = nll - residual
     return Derivation(
         answer=nll,
         steps=(

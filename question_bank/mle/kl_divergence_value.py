@@ -4,8 +4,6 @@ from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 
 def derive(s):
-    import sympy as sp
-
     from quizgen.derivations import bits, cross_entropy, entropy, kl_divergence
 
     p = [s.p1, s.p2, 1 - s.p1 - s.p2]
