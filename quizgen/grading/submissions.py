@@ -216,6 +216,11 @@ def _safe_records(records: Iterator[tuple[int, list[str]]], name: str,
                                 order=line + 1))
 
 
+def _field_count_problem(name: str, line: int, fields: list[str], header: list[str]) -> Problem:
+    return Problem(name, f"line {line}", f"malformed row: {len(fields)} fields but the header has "
+                   f"{len(header)} (an unquoted comma in an answer?)", order=line)
+
+
 def _read_long(records: Iterator[tuple[int, list[str]]], name: str, header: list[str],
                s_col: int, q_col: int, a_col: int) -> Submissions:
     entries: list[Entry] = []
@@ -225,8 +230,7 @@ def _read_long(records: Iterator[tuple[int, list[str]]], name: str, header: list
         rows += 1
         where = f"line {line}"
         if len(fields) != len(header):
-            problems.append(Problem(name, where, f"malformed row: {len(fields)} fields but the header has "
-                                    f"{len(header)} (an unquoted comma in an answer?)", order=line))
+            problems.append(_field_count_problem(name, line, fields, header))
             continue
         bad = _bad_bytes("".join(fields))
         if bad:
@@ -269,8 +273,7 @@ def _read_wide(records: Iterator[tuple[int, list[str]]], name: str, header: list
         rows += 1
         where = f"line {line}"
         if len(fields) != len(header):
-            problems.append(Problem(name, where, f"malformed row: {len(fields)} fields but the header has "
-                                    f"{len(header)} (an unquoted comma in an answer?)", order=line))
+            problems.append(_field_count_problem(name, line, fields, header))
             continue
         student = fields[s_col].strip()
         if not student:
