@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from quizgen.errors import QuestionError, QuizgenError
-from quizgen.question import DOMAINS, Question, Symbolic
+from quizgen.domains import DOMAINS
+from quizgen.question import Question, Symbolic
 from quizgen.resources import shipped
 
 

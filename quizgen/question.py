@@ -20,10 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Callable, Literal, Mapping, Union
+from typing import Any, Callable, Mapping, Union
 
-Domain = Literal["real", "positive", "nonnegative", "unit_interval", "integer", "positive_integer"]
-DOMAINS: tuple[str, ...] = ("real", "positive", "nonnegative", "unit_interval", "integer", "positive_integer")
+from quizgen.domains import Domain
+
 
 
 @dataclass(frozen=True)

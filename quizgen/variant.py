@@ -19,6 +19,7 @@ import sympy as sp
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from quizgen.domains import ASSUMPTIONS
 from quizgen.errors import QuestionError
 from quizgen.formulas import PlainPrinter, fill_latex, fill_plain, fmt_number, placeholder, plain
 from quizgen.question import Choice, Derivation, Numeric, Question, Symbolic
@@ -36,17 +37,6 @@ def _draw(q: Question, seed: int, attempt: int) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- symbols and domains
-def _assumptions(domain: str) -> dict[str, bool]:
-    return {
-        "real": {"real": True},
-        "positive": {"positive": True},
-        "nonnegative": {"nonnegative": True},
-        "unit_interval": {"positive": True},
-        "integer": {"integer": True},
-        "positive_integer": {"integer": True, "positive": True},
-    }[domain]
-
-
 def _answer_symbols(q: Question) -> Mapping[str, str]:
     return q.answer.symbols if isinstance(q.answer, (Symbolic, Choice)) else {}
 
@@ -100,8 +90,8 @@ class Compiled:
 @functools.lru_cache(maxsize=None)
 def compiled(q: Question) -> Compiled:
     """Run the question's derivation once, symbolically in its parameters."""
-    params = tuple(sp.Symbol(p.name, **_assumptions(p.domain)) for p in q.params)
-    answer_syms = tuple(sp.Symbol(n, **_assumptions(d)) for n, d in _answer_symbols(q).items())
+    params = tuple(sp.Symbol(p.name, **ASSUMPTIONS[p.domain]) for p in q.params)
+    answer_syms = tuple(sp.Symbol(n, **ASSUMPTIONS[d]) for n, d in _answer_symbols(q).items())
     ns = SimpleNamespace(**{s.name: s for s in params + answer_syms})
     try:
         derivation = q.derive(ns)

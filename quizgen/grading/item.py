@@ -19,7 +19,7 @@ from quizgen.grading.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from quizgen.grading.names import canonical_symbol
 from quizgen.grading.nodes import Node, free_symbols, to_text
 from quizgen.grading.parse import ParseError, check_text, make_context, parse
-from quizgen.grading.sampling import DOMAINS
+from quizgen.domains import DOMAINS
 from quizgen.grading.verdict import Verdict, empty, rejected
 
 _CACHE_SIZE = 4096

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from quizgen.domains import DOMAINS
 from quizgen.errors import EXIT_USAGE, QuizgenError
 
 SCHEMA = "quizgen.key/1"
@@ -22,7 +23,6 @@ QUESTION_TYPES = ("numeric", "symbolic", "choice", "truefalse")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: Points for one question: a bound so that totals and means stay finite numbers.
 MAX_POINTS = 1e6
-DOMAINS = ("real", "positive", "nonnegative", "unit_interval", "integer", "positive_integer")
 
 
 @dataclass(frozen=True)

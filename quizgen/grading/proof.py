@@ -9,24 +9,15 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from quizgen.domains import ASSUMPTIONS
 from quizgen.grading.limits import DEFAULT_LIMITS, Limits, run_with_time_limit
 from quizgen.grading.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym
-
-_ASSUMPTIONS: dict[str, dict[str, bool]] = {
-    "real": {"real": True},
-    "positive": {"positive": True},
-    "nonnegative": {"nonnegative": True},
-    "unit_interval": {"positive": True},  # SymPy has no interval assumption; (0, 1) is positive
-    "integer": {"integer": True},
-    "positive_integer": {"integer": True, "positive": True},
-}
-
 
 def to_sympy(node: Node, domains: Mapping[str, str]) -> Any:
     """The SymPy expression for ``node``; symbols carry their domain's assumptions."""
     import sympy
 
-    symbols = {name: sympy.Symbol(name, **_ASSUMPTIONS.get(domain, {}))
+    symbols = {name: sympy.Symbol(name, **ASSUMPTIONS.get(domain, {}))
                for name, domain in domains.items()}
 
     def conv(n: Node) -> Any:

@@ -12,7 +12,6 @@ from typing import Mapping
 
 import numpy as np
 
-DOMAINS = ("real", "positive", "nonnegative", "unit_interval", "integer", "positive_integer")
 
 
 def seed_for(*texts: str) -> int:
@@ -32,7 +31,7 @@ def _magnitudes(u: np.ndarray, v: np.ndarray, w: np.ndarray, domain: str) -> np.
 
 
 def sample_domain(domain: str, rng: np.random.Generator, n: int) -> np.ndarray:
-    """``n`` points from one domain (see :data:`DOMAINS`)."""
+    """``n`` points from one domain (see :data:`quizgen.domains.DOMAINS`)."""
     return _from_uniforms(domain, rng.random((4, n)))
 
 
