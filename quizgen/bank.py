@@ -1,7 +1,9 @@
 """Bank: find and load questions.
 
-A bank is a folder of topics; a topic is a folder of question files (``<name>.py``, each defining
-``QUESTION``). Files whose names start with ``_`` are helpers, not questions. The shipped bank comes
+A bank is a folder of topics; a topic is a folder of sub-topic folders (or of question files directly),
+and a question is one file ``<topic>/[<subtopic>/]<name>.py`` defining ``QUESTION`` with id
+``<topic>/<name>`` (names are unique within a topic, so ids do not change when a question moves
+between sub-topics). Files and folders whose names start with ``_`` are helpers, not questions. The shipped bank comes
 first; ``--bank DIR`` folders are added after it and may add topics or questions (a question id
 that already exists is an error, so nothing is silently shadowed).
 """
@@ -26,10 +28,20 @@ class Entry:
 
     question: Question
     path: Path
+    subtopic: str = ""  # the sub-topic folder, "" for a file directly in its topic folder
 
     @property
     def id(self) -> str:
         return self.question.id
+
+    @property
+    def topic(self) -> str:
+        return self.id.split("/", 1)[0]
+
+    @property
+    def group(self) -> str:
+        """``topic/subtopic`` (or just the topic): what ``--topic`` selects and ``list`` groups by."""
+        return f"{self.topic}/{self.subtopic}" if self.subtopic else self.topic
 
 
 @dataclass(frozen=True)
@@ -37,10 +49,22 @@ class Bank:
     topics: dict[str, tuple[Entry, ...]]
 
     def topic(self, name: str) -> tuple[Entry, ...]:
-        if name not in self.topics:
+        """The questions of a topic (``mle``) or of one sub-topic (``mle/kl``), in bank order."""
+        top, _, sub = name.partition("/")
+        if top not in self.topics:
             valid = ", ".join(sorted(self.topics)) or "(none)"
             raise QuizgenError(f"unknown topic '{name}'; valid topics: {valid}")
-        return self.topics[name]
+        if not sub:
+            return self.topics[top]
+        entries = tuple(e for e in self.topics[top] if e.subtopic == sub)
+        if not entries:
+            valid = ", ".join(self.subtopics(top)) or "(none)"
+            raise QuizgenError(f"unknown sub-topic '{name}'; valid sub-topics: {valid}")
+        return entries
+
+    def subtopics(self, topic: str) -> tuple[str, ...]:
+        """The ``topic/subtopic`` groups of a topic, in bank order."""
+        return tuple(dict.fromkeys(e.group for e in self.topics.get(topic, ())))
 
     def find(self, qid: str) -> Entry:
         for entries in self.topics.values():
@@ -61,20 +85,26 @@ def load_bank(extra: Sequence[str | Path] = ()) -> Bank:
         if root != shipped("question_bank") and not topic_dirs:
             raise QuizgenError(f"{root}: no topic folders found (expected {root}/<topic>/<question>.py)")
         for tdir in topic_dirs:
-            for path in sorted(tdir.glob("*.py")):
-                if path.name.startswith("_"):
-                    continue
+            for path, sub in _question_files(tdir):
                 q = load_question(path, tdir.name)
                 if q.id in seen:
                     raise QuestionError(f"{path}: question id '{q.id}' is already defined in {seen[q.id]}")
                 seen[q.id] = path
-                topics.setdefault(tdir.name, []).append(Entry(q, path))
+                topics.setdefault(tdir.name, []).append(Entry(q, path, sub))
     return Bank({t: tuple(es) for t, es in topics.items()})
+
+
+def _question_files(tdir: Path) -> list[tuple[Path, str]]:
+    """(file, sub-topic) for every question of a topic folder: its own files first, then each sub-folder's."""
+    found = [(p, "") for p in sorted(tdir.glob("*.py")) if not p.name.startswith("_")]
+    for sub in sorted(d for d in tdir.iterdir() if d.is_dir() and not d.name.startswith((".", "_"))):
+        found += [(p, sub.name) for p in sorted(sub.glob("*.py")) if not p.name.startswith("_")]
+    return found
 
 
 def load_question(path: Path, topic: str) -> Question:
     """Import one question file and validate what it declares."""
-    modname = f"quizgen_bank_{topic}_{path.stem}"
+    modname = f"quizgen_bank_{topic}_{path.parent.name}_{path.stem}"
     spec = importlib.util.spec_from_file_location(modname, path)
     if spec is None or spec.loader is None:
         raise QuestionError(f"{path}: cannot be imported as a Python file")

@@ -205,7 +205,7 @@ def test_help_and_list_do_not_import_sympy():
 def test_extra_bank_and_template_override(tmp_path):
     topic = tmp_path / "bank" / "extra"
     topic.mkdir(parents=True)
-    source = Path(__file__).resolve().parents[1] / "question_bank" / "mle" / "gaussian_nll_value.py"
+    source = Path(__file__).resolve().parents[1] / "question_bank" / "mle" / "regression" / "gaussian_nll_value.py"
     (topic / "nll_again.py").write_text(source.read_text().replace('id="mle/gaussian_nll_value"', 'id="extra/nll_again"'))
     templates = tmp_path / "tpl" / "md"
     templates.mkdir(parents=True)
@@ -224,3 +224,18 @@ def test_broken_question_file_is_named(tmp_path):
     result = CliRunner().invoke(main, ["list", "--bank", str(tmp_path / "bank")])
     assert result.exit_code == 2
     assert "oops.py: failed to load: RuntimeError: half-written" in result.output
+
+
+def test_subtopics_select_and_group() -> None:
+    """--topic takes a sub-topic folder; list groups a topic's questions by sub-topic."""
+    from quizgen.bank import load_bank
+
+    bank = load_bank()
+    kl = bank.topic("mle/kl")
+    assert kl and all(e.subtopic == "kl" and e.id.startswith("mle/") for e in kl)
+    assert set(kl) < set(bank.topic("mle"))
+    listing = CliRunner().invoke(main, ["list", "--topic", "mle"]).output
+    for group in bank.subtopics("mle"):
+        assert f" {group} (" in listing
+    bad = CliRunner().invoke(main, ["make", "--topic", "mle/nope"])
+    assert bad.exit_code != 0 and "unknown sub-topic 'mle/nope'; valid sub-topics: mle/" in bad.output

@@ -8,7 +8,7 @@ from quizgen.commands import friendly_errors
 
 
 @click.command("list")
-@click.option("--topic", "-t", help="Only this topic.")
+@click.option("--topic", "-t", help="Only this topic (mle) or sub-topic (mle/kl).")
 @click.option("--bank", "banks", multiple=True, type=click.Path(file_okay=False), help="An extra bank folder (repeatable).")
 @friendly_errors
 def command(topic: str | None, banks: tuple[str, ...]) -> None:
@@ -21,6 +21,10 @@ def command(topic: str | None, banks: tuple[str, ...]) -> None:
         entries = bank.topic(name)
         click.echo(f"{name} ({len(entries)} questions)")
         width = max(len(e.id) for e in entries)
-        for e in entries:
-            q = e.question
-            click.echo(f"  {e.id:<{width}}  {q.kind:<8}  d{q.difficulty}  {q.points:g} pt  {q.title}")
+        for group in dict.fromkeys(e.group for e in entries):
+            members = [e for e in entries if e.group == group]
+            if group != name.partition("/")[0] or len(topics) > 1 or "/" in name:
+                click.echo(f" {group} ({len(members)})")
+            for e in members:
+                q = e.question
+                click.echo(f"  {e.id:<{width}}  {q.kind:<8}  d{q.difficulty}  {q.points:g} pt  {q.title}")

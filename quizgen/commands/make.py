@@ -59,7 +59,7 @@ def command(topic, seed, count, questions, versions, roster, formats, out, force
     for p in problems:
         click.echo(f"quizgen: warning: {p}", err=True)
 
-    out_dir = Path(out) if out else Path("quizgen-out") / f"{topic}-seed{seed}"
+    out_dir = Path(out) if out else Path("quizgen-out") / f"{topic.replace('/', '-')}-seed{seed}"
     show_bar = sys.stderr.isatty() and len(students) > 20
 
     def progress(items):
