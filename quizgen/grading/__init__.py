@@ -9,7 +9,7 @@ from typing import Any
 
 __all__ = [
     "Verdict", "compile_question", "grade_item", "QuestionGrader", "parse_answer", "ParseError",
-    "LimitExceeded", "check_equivalent", "EquivResult", "Limits",
+    "LimitExceeded", "check_equivalent", "EquivResult", "Limits", "show", "Reading",
 ]
 
 _WHERE = {
@@ -23,6 +23,8 @@ _WHERE = {
     "Limits": "quizgen.grading.limits",
     "check_equivalent": "quizgen.grading.equiv",
     "EquivResult": "quizgen.grading.equiv",
+    "show": "quizgen.grading.display",
+    "Reading": "quizgen.grading.display",
 }
 
 
