@@ -24,6 +24,8 @@ def derive(s):
     # the reversed divergence D_KL(q || p), by the same chain rule
     d_rev_dq = sp.diff(kl_divergence(bern(q), bern(p)), q)
     rev_grad = dq * d_rev_dq
+    # the gradient of the squared error between the probabilities, through the same sigmoid
+    sq_grad = in_terms_of_output(sp.diff((sigmoid(z) - p) ** 2 / 2, theta), z, q)
     rev_direct = in_terms_of_output(sp.diff(kl_divergence(bern(sigmoid(z)), bern(p)), theta), z, q)
     for pv, qv in ((sp.Rational(3, 10), sp.Rational(3, 5)), (sp.Rational(4, 5), sp.Rational(1, 10))):
         assert abs(sp.N((rev_grad - rev_direct).subs({p: pv, q: qv, T: 2}))) < 1e-12
@@ -45,10 +47,11 @@ def derive(s):
             Wrong("sign_flip", -grad,
                   "The sign is reversed. When the model's $q$ exceeds the data's $p$ the divergence grows with "
                   "$\\theta$, so the gradient is positive: $q - p$, not $p - q$.", 0.5),
-            Wrong("extra_sigmoid_factor", grad * dq,
-                  "You multiplied by the sigmoid's derivative $q(1-q)$ on top of $q - p$. That factor already "
-                  "cancelled against the $1/(q(1-q))$ from differentiating the logarithms; keeping it gives the "
-                  "squared-error shape of gradient, not the cross-entropy one.", 0.25),
+            Wrong("extra_sigmoid_factor", sq_grad,
+                  "You multiplied $q - p$ by the sigmoid's derivative $q(1-q)/T$, which is the gradient of the "
+                  "squared error $\\tfrac12(q - p)^2$, not of the divergence. In the KL gradient the derivative of the "
+                  "logarithms brings $1/(q(1-q))$, which cancels the $q(1-q)$ and leaves $(q - p)/T$; that is why the "
+                  "KL (cross-entropy) gradient stays large when the model is confidently wrong.", 0.25),
             Wrong("ignored_temperature", grad * T,
                   "The logit is $\\theta / T$, so the chain rule brings a factor $1/T$; without it the step size is off by $T$.", 0.5),
             Wrong("gradient_in_q", d_kl_dq,

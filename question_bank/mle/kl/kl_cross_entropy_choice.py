@@ -6,7 +6,7 @@ from quizgen.question import Choice, Derivation, Question, Step, Wrong, grid
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import cross_entropy, entropy, in_terms_of_output, kl_divergence, mse_loss, sigmoid
+    from quizgen.derivations import bits, cross_entropy, entropy, in_terms_of_output, kl_divergence, sigmoid
 
     p, q = s.p, s.q
     theta = sp.Symbol("theta", real=True)
@@ -14,13 +14,17 @@ def derive(s):
     def bern(t):
         return [t, 1 - t]
 
+    # Every option has one of the two shapes of the correct ones: a weighted sum of two log-ratios
+    # (like the KL divergence) or a weighted sum of two logs (like the cross-entropy). Telling them
+    # apart needs the gradient, not the look.
     objectives = {
         "kl": lambda t: kl_divergence(bern(p), bern(t)),
         "cross_entropy": lambda t: cross_entropy(bern(p), bern(t)),
-        "log_likelihood": lambda t: -cross_entropy(bern(p), bern(t)),
         "reversed_kl": lambda t: kl_divergence(bern(t), bern(p)),
+        "kl_in_bits": lambda t: kl_divergence(bern(p), bern(t), log=bits),
+        "log_likelihood": lambda t: -cross_entropy(bern(p), bern(t)),
+        "swapped_labels": lambda t: cross_entropy([1 - p, p], bern(t)),
         "model_entropy": lambda t: entropy(bern(t)),
-        "squared_error": lambda t: mse_loss(p, t),
     }
     # each objective as an expression in q, and its gradient in the logit theta (q = sigmoid(theta)), written with q
     expr = {k: f(q) for k, f in objectives.items()}
@@ -32,41 +36,55 @@ def derive(s):
         assert abs(sp.N((rev - grad["reversed_kl"]).subs({p: pv, q: qv}))) < 1e-12
     grad["reversed_kl"] = rev
     assert sp.simplify(grad["cross_entropy"] - grad["kl"]) == 0
+    assert sp.simplify(grad["kl"] - (q - p)) == 0
     assert sp.simplify(tidy(expr["cross_entropy"] - expr["kl"] - entropy(bern(p)))) == 0
+    for k in ("reversed_kl", "kl_in_bits", "log_likelihood", "swapped_labels", "model_entropy"):
+        assert sp.simplify(grad[k] - grad["kl"]) != 0, k
 
     return Derivation(
         answer=(expr["kl"], expr["cross_entropy"]),
         steps=(
-            Step("With $q = \\sigma(\\theta)$, differentiate each objective in $\\theta$ by the chain rule "
-                 "($\\partial q/\\partial\\theta = q(1-q)$) and compare with the target gradient. "
-                 "For $D_{\\mathrm{KL}}(p \\,\\|\\, q) = p\\log\\frac{p}{q} + (1-p)\\log\\frac{1-p}{1-q}$ it is",
+            Step("The options come in two shapes, sums of log-ratios and sums of logs, so looks do not settle it: "
+                 "compare gradients. With $q = \\sigma(\\theta)$ the chain rule gives "
+                 "$\\partial/\\partial\\theta = q(1-q)\\,\\partial/\\partial q$. "
+                 "For the target, $D_{\\mathrm{KL}}(p \\,\\|\\, q) = p\\log\\frac{p}{q} + (1-p)\\log\\frac{1-p}{1-q}$, "
+                 "the $q(1-q)$ cancels the denominators of the logarithms' derivatives and leaves",
                  grad["kl"]),
-            Step("The cross-entropy $H(p, q) = -p\\log q - (1-p)\\log(1-q)$ equals $D_{\\mathrm{KL}}(p \\,\\|\\, q) + H(p)$, "
-                 "and the data entropy $H(p) = {{ values.data_entropy }}$ is a constant in $\\theta$, so its gradient is the same:",
+            Step("The cross-entropy $H(p, q) = -p\\log q - (1-p)\\log(1-q)$ equals $D_{\\mathrm{KL}}(p \\,\\|\\, q) + H(p)$. "
+                 "The data entropy $H(p) = {{ values.data_entropy }}$ does not change with $\\theta$, so adding it "
+                 "leaves the gradient unchanged:",
                  grad["cross_entropy"]),
-            Step("The log-likelihood $p\\log q + (1-p)\\log(1-q)$ is the negative cross-entropy; its gradient has the "
-                 "opposite sign (it is maximised, not minimised):", grad["log_likelihood"]),
-            Step("The reversed divergence $D_{\\mathrm{KL}}(q \\,\\|\\, p) = q\\log\\frac{q}{p} + (1-q)\\log\\frac{1-q}{1-p}$ "
-                 "averages under the model instead and has a different gradient:", grad["reversed_kl"]),
-            Step("The model's own entropy $H(q) = -q\\log q - (1-q)\\log(1-q)$ does not involve the data at all:",
+            Step("The reversed divergence $D_{\\mathrm{KL}}(q \\,\\|\\, p)$ has the same shape with the roles swapped: "
+                 "it averages the log-ratio under the model, and its gradient keeps a logarithm:", grad["reversed_kl"]),
+            Step("The same divergence in bits divides every logarithm by $\\log 2$. It has the same minimiser, but "
+                 "every gradient is $1/\\log 2 \\approx 1.443$ times larger:", grad["kl_in_bits"]),
+            Step("The log-likelihood $p\\log q + (1-p)\\log(1-q)$ is the negative cross-entropy; it is maximised, "
+                 "not minimised, so its gradient has the opposite sign:", grad["log_likelihood"]),
+            Step("Swapping the weights, $-(1-p)\\log q - p\\log(1-q)$, is the cross-entropy of the flipped labels; it "
+                 "pulls $q$ towards $1 - p$:", grad["swapped_labels"]),
+            Step("The model's own entropy $H(q) = -q\\log q - (1-q)\\log(1-q)$ contains no data at all:",
                  grad["model_entropy"]),
-            Step("The squared error $\\tfrac12(p - q)^2$ keeps the sigmoid's derivative as a factor:",
-                 grad["squared_error"]),
-            Step("So exactly two options have the gradient $q - p$: the KL divergence itself and the cross-entropy."),
+            Step("So exactly two options have the gradient $q - p$ for every $\\theta$: the KL divergence itself and "
+                 "the cross-entropy."),
         ),
         wrong=(
+            Wrong("reversed_kl", expr["reversed_kl"],
+                  "This is $D_{\\mathrm{KL}}(q \\,\\|\\, p)$, with the roles of data and model swapped. KL divergence is "
+                  "not symmetric: this one averages the log-ratio under the model, and its gradient "
+                  "$q(1-q)\\log\\frac{q(1-p)}{p(1-q)}$ is not $q - p$.", 0.0),
+            Wrong("kl_in_bits", expr["kl_in_bits"],
+                  "This is the right divergence measured in bits: every logarithm is divided by $\\log 2$. It has the "
+                  "same minimiser, but its gradient is $(q - p)/\\log 2$, so it is not the same gradient; the step "
+                  "size changes by the factor $1/\\log 2$.", 0.0),
             Wrong("log_likelihood", expr["log_likelihood"],
                   "This is the log-likelihood, the negative of the cross-entropy. Its gradient is $p - q$: it is the "
                   "objective to maximise, and it agrees with the KL gradient only after a change of sign.", 0.0),
-            Wrong("reversed_kl", expr["reversed_kl"],
-                  "This is $D_{\\mathrm{KL}}(q \\,\\|\\, p)$, with the roles of data and model swapped. KL divergence is "
-                  "not symmetric, and this one's gradient is $q(1-q)\\log\\frac{q(1-p)}{p(1-q)}$, not $q - p$.", 0.0),
+            Wrong("swapped_labels", expr["swapped_labels"],
+                  "The weights are swapped: this is the cross-entropy for labels with $P(y = 1) = 1 - p$. Its "
+                  "gradient $q - (1 - p)$ pulls the model towards the wrong probability.", 0.0),
             Wrong("model_entropy", expr["model_entropy"],
                   "This is the entropy $H(q)$ of the model alone; it contains no data, so its gradient cannot be "
                   "$q - p$. It is the data entropy $H(p)$ that drops out of the gradient.", 0.0),
-            Wrong("squared_error", expr["squared_error"],
-                  "The squared error between the probabilities is also minimised at $q = p$, but its gradient "
-                  "$(q - p)q(1-q)$ carries the sigmoid's derivative, so it is not the KL gradient.", 0.0),
         ),
         values={"data_entropy": entropy(bern(p))},
     )
@@ -79,27 +97,34 @@ def tidy(e):
 
 
 def check(p, x):
+    """The two correct objectives by direct sums over the two outcomes, after checking their claim:
+    the same gradient in the logit as the KL divergence, by finite differences."""
     import numpy as np
 
     pd, q = p["p"], np.asarray(x["q"])
-    kl = pd * np.log(pd / q) + (1 - pd) * np.log((1 - pd) / (1 - q))
-    ce = -(pd * np.log(q) + (1 - pd) * np.log(1 - q))
+    data = np.array([pd, 1 - pd])
 
-    # the claim behind the two options: the same gradient in the logit (finite differences at theta = logit(q))
+    def model(m):
+        return np.stack([m, 1 - m])
+
+    def kl(m):
+        return np.sum(data[:, None] * np.log(data[:, None] / model(m)), axis=0)
+
+    def ce(m):
+        return -np.sum(data[:, None] * np.log(model(m)), axis=0)
+
     theta = np.log(q / (1 - q))
     h = 1e-5
 
     def in_theta(f):
         def at(t):
-            m = 1 / (1 + np.exp(-t))
-            return f(m)
+            return f(1 / (1 + np.exp(-t)))
         return (at(theta + h) - at(theta - h)) / (2 * h)
 
-    g_kl = in_theta(lambda m: pd * np.log(pd / m) + (1 - pd) * np.log((1 - pd) / (1 - m)))
-    g_ce = in_theta(lambda m: -(pd * np.log(m) + (1 - pd) * np.log(1 - m)))
-    if not np.allclose(g_kl, g_ce, rtol=1e-6, atol=1e-8):
+    g_kl = in_theta(kl)
+    if not (np.allclose(in_theta(ce), g_kl, rtol=1e-6, atol=1e-8)):
         raise AssertionError("cross-entropy and KL gradients differ")
-    return kl, ce
+    return kl(q), ce(q)
 
 
 QUESTION = Question(

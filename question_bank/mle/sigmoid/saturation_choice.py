@@ -2,25 +2,18 @@
 
 from quizgen.question import Choice, Derivation, Question, Step, Wrong, grid, pick
 
-SHOWN_DIGITS = 4  # options are numbers to this many significant figures
+# The options are kept apart by construction, not by rounding. Relative to the gradient g, the
+# misconceptions are -g, 2g, g/x, g/s and g/(s x), where s = y_hat(1 - y_hat) <= 0.046 for a logit of
+# size 3 or more and |x| >= 1.5. So every two options differ in sign or by a factor of at least 1.5,
+# and 4 significant figures can never make two of them print alike (tests/test_figures_and_fixes.py
+# checks this over every parameter set the question can draw).
 
 
 def derive(s):
-    import numpy as np
     import sympy as sp
 
-    from quizgen.derivations import bce_loss, mse_loss, sigmoid, sigmoid_gradient
-
-    class Shown(sp.Function):
-        """A number as the sheet prints it: rounded to SHOWN_DIGITS significant figures (exact SymPy until then)."""
-
-        _imp_ = staticmethod(np.vectorize(lambda v: float(f"{v:.{SHOWN_DIGITS}g}")))
-
-        @classmethod
-        def eval(cls, a):
-            if a.is_number:
-                return sp.Float(f"{float(a):.{SHOWN_DIGITS}g}", SHOWN_DIGITS)
-            return None
+    from quizgen.derivations import bce_loss, mse_loss, sigmoid_gradient
+    from quizgen.derivations import sigmoid
 
     # symbols for the general formula, distinct from the parameters (which the engine replaces with numbers)
     t = sp.Symbol("t", real=True)
@@ -35,32 +28,35 @@ def derive(s):
     bce = general_bce.xreplace(at)
     d_output = sp.diff(mse_loss(ys, yh), yh).xreplace(at)
     return Derivation(
-        answer=Shown(grad),
+        answer=grad,
         steps=(
             Step("The logit is $z = \\theta x = {{ values.z }}$, so the output is $\\hat{y} = \\sigma(z) = {{ values.y_hat }}$, "
                  "far from the label $y = {{ y }}$: the prediction is confidently wrong."),
-            Step("By the chain rule through $\\hat{y} = \\sigma(\\theta x)$, the squared-error gradient is",
+            Step("By the chain rule through $\\hat{y} = \\sigma(\\theta x)$, the squared-error gradient is the error "
+                 "$\\hat{y} - y$, times the sigmoid's slope $\\hat{y}(1 - \\hat{y})$, times $\\partial z/\\partial\\theta = x$:",
                  sp.Eq(sp.Symbol("\\partial L / \\partial \\theta"), general)),
-            Step("At these values it is ${{ values.grad }}$. The factor $\\hat{y}(1 - \\hat{y}) = {{ values.slope }}$ "
-                 "makes it tiny: the sigmoid is saturated, so gradient descent barely moves $\\theta$ although the "
-                 "prediction is badly wrong."),
-            Step("For comparison, the binary cross-entropy gradient $(\\hat{y} - y)x$ would be ${{ values.bce }}$ here, "
-                 "because the sigmoid's derivative cancels in it."),
+            Step("At these values it is ${{ values.grad }}$. The sigmoid is flat this far from 0: its slope "
+                 "$\\hat{y}(1 - \\hat{y}) = {{ values.slope }}$ shrinks the gradient, so gradient descent barely moves "
+                 "$\\theta$ although the prediction is badly wrong."),
+            Step("For comparison, the binary cross-entropy gradient $(\\hat{y} - y)x$ would be ${{ values.bce }}$ here: "
+                 "the derivative of its logarithm divides by $\\hat{y}(1 - \\hat{y})$ and cancels the slope, so a "
+                 "confident mistake is corrected quickly."),
         ),
         wrong=(
-            Wrong("cross_entropy_gradient", Shown(bce),
-                  "That is the gradient of the binary cross-entropy, $(\\hat{y} - y)x$. The squared error keeps the "
-                  "sigmoid's derivative $\\hat{y}(1-\\hat{y})$ as an extra factor.", 0.0),
-            Wrong("sign_flip", Shown(-grad),
+            Wrong("cross_entropy_gradient", bce,
+                  "That is the gradient of the binary cross-entropy, $(\\hat{y} - y)x$, where the logarithm's derivative "
+                  "cancels the sigmoid's slope. The squared error has no logarithm, so it keeps the slope "
+                  "$\\hat{y}(1-\\hat{y})$ as an extra factor.", 0.0),
+            Wrong("sign_flip", -grad,
                   "The sign is reversed: $\\partial L/\\partial\\hat{y} = \\hat{y} - y$ for $L = \\tfrac12(y - \\hat{y})^2$, "
-                  "not $y - \\hat{y}$.", 0.25),
-            Wrong("gradient_in_output", Shown(d_output),
-                  "That is $\\partial L/\\partial\\hat{y}$ only. The chain rule still has to multiply by "
-                  "$\\partial\\hat{y}/\\partial\\theta = \\hat{y}(1-\\hat{y})x$.", 0.0),
-            Wrong("dropped_half", Shown(2 * grad),
+                  "because the loss grows as $\\hat{y}$ moves away from $y$; it is not $y - \\hat{y}$.", 0.25),
+            Wrong("gradient_in_output", d_output,
+                  "That is $\\partial L/\\partial\\hat{y}$ only. $\\theta$ acts on the loss through $\\hat{y}$, so the "
+                  "chain rule still multiplies by $\\partial\\hat{y}/\\partial\\theta = \\hat{y}(1-\\hat{y})x$.", 0.0),
+            Wrong("dropped_half", 2 * grad,
                   "The $\\tfrac12$ in $L = \\tfrac12(y - \\hat{y})^2$ cancels the 2 from differentiating the square; "
                   "this option is twice the gradient.", 0.25),
-            Wrong("gradient_in_logit", Shown(grad / s.x),
+            Wrong("gradient_in_logit", grad / s.x,
                   "That is $\\partial L/\\partial z$, the gradient with respect to the logit. Since $z = \\theta x$, "
                   "the gradient with respect to $\\theta$ has an extra factor $x$.", 0.25),
         ),
@@ -78,9 +74,8 @@ def check(p, x):
     def loss(t):
         return 0.5 * (y - 1 / (1 + np.exp(-t * xv))) ** 2
 
-    h = 1e-3  # fourth-order central difference: error far below the rounding to SHOWN_DIGITS figures
-    d = (-loss(theta + 2 * h) + 8 * loss(theta + h) - 8 * loss(theta - h) + loss(theta - 2 * h)) / (12 * h)
-    return float(f"{d:.{SHOWN_DIGITS}g}")  # the option is printed to SHOWN_DIGITS figures
+    h = 1e-4  # fourth-order central difference: truncation error ~h^4, far below the 1e-6 tolerance
+    return (-loss(theta + 2 * h) + 8 * loss(theta + h) - 8 * loss(theta - h) + loss(theta - 2 * h)) / (12 * h)
 
 
 def _confidently_wrong(v):
@@ -103,7 +98,7 @@ QUESTION = Question(
     params=(
         pick("y", "0", "1"),
         grid("theta", "-4", "4", "0.5", exclude=("0",), latex="\\theta"),
-        pick("x", "-2.5", "-2", "-1.5", "-0.5", "0.5", "1.5", "2", "2.5"),
+        pick("x", "-3", "-2.5", "-2", "-1.5", "1.5", "2", "2.5", "3"),
     ),
     constraint=_confidently_wrong,
     tags=("sigmoid", "mse", "cross-entropy", "gradient", "saturation"),

@@ -31,11 +31,11 @@ def derive(s):
                   "The factor $\\hat{y}(1-\\hat{y})$ belongs to the squared-error gradient through a sigmoid. With "
                   "cross-entropy it cancels against the $1/(\\hat{y}(1-\\hat{y}))$ of $\\partial L/\\partial\\hat{y}$.", 0.25),
             Wrong("sign_flip", -grad,
-                  "The sign is reversed: increasing $\\hat{y}$ lowers the loss when $y > \\hat{y}$, so the gradient "
-                  "is $(\\hat{y} - y)x$, not $(y - \\hat{y})x$.", 0.5),
+                  "The sign is reversed. The loss falls as $\\hat{y}$ moves towards $y$, so $\\partial L/\\partial\\hat{y}$ "
+                  "has the sign of $\\hat{y} - y$, and the gradient is $w(\\hat{y} - y)x$, not $w(y - \\hat{y})x$.", 0.5),
             Wrong("dropped_input", grad / s.x,
-                  "That is $\\partial L/\\partial z$. The logit is $z = \\theta x$, so the chain rule multiplies by "
-                  "$\\partial z/\\partial\\theta = x$.", 0.5),
+                  "That is $\\partial L/\\partial z$, the gradient with respect to the logit. The parameter enters "
+                  "through $z = \\theta x$, so the chain rule multiplies by $\\partial z/\\partial\\theta = x$.", 0.5),
             Wrong("divided_by_sigmoid_derivative", grad / (s.y_hat * (1 - s.y_hat)),
                   "The sigmoid's derivative $\\hat{y}(1-\\hat{y})x$ multiplies $\\partial L/\\partial\\hat{y}$ and "
                   "cancels its denominator $\\hat{y}(1-\\hat{y})$; you divided by that factor instead of letting it cancel.", 0.25),
@@ -62,8 +62,9 @@ QUESTION = Question(
     title="Binary cross-entropy through a sigmoid",
     statement=(
         "A binary classifier outputs $\\hat{y} = \\sigma(\\theta x)$ with the logistic sigmoid "
-        "$\\sigma(z) = 1/(1 + e^{-z})$, and is trained with a class-weighted binary cross-entropy "
-        "$L = w\\,\\bigl(-y \\log \\hat{y} - (1 - y) \\log(1 - \\hat{y})\\bigr)$, where this example's weight is $w = {{ w }}$.\n\n"
+        "$\\sigma(z) = 1/(1 + e^{-z})$, and is trained with a per-example weighted binary cross-entropy "
+        "$L = w\\,\\bigl(-y \\log \\hat{y} - (1 - y) \\log(1 - \\hat{y})\\bigr)$, where $w = {{ w }}$ is the weight "
+        "given to this one example (for instance an importance weight).\n\n"
         "Give $\\partial L / \\partial \\theta$ as an expression in `y`, `y_hat` and `x`."
     ),
     answer=Symbolic({"y": "real", "y_hat": "unit_interval", "x": "real"}),

@@ -26,14 +26,17 @@ def derive(s):
         ),
         wrong=(
             Wrong("dropped_sigmoid_derivative", s.w * bce_grad,
-                  "You left out the sigmoid's derivative $\\hat{y}(1-\\hat{y})$. Without it you get the "
-                  "cross-entropy gradient, not the squared-error one.", 0.25),
+                  "You left out the sigmoid's derivative $\\hat{y}(1-\\hat{y})$. The squared error has no logarithm to "
+                  "cancel it, so it stays; without it you have the (weighted) cross-entropy gradient, not the squared-error one.", 0.25),
             Wrong("sign_flip", -grad,
-                  "The sign is reversed: $\\partial L/\\partial \\hat{y} = \\hat{y} - y$, not $y - \\hat{y}$.", 0.5),
+                  "The sign is reversed. The loss grows as $\\hat{y}$ moves away from $y$, so "
+                  "$\\partial L/\\partial \\hat{y} = w(\\hat{y} - y)$, not $w(y - \\hat{y})$.", 0.5),
             Wrong("doubled", 2 * grad,
-                  "The $\\tfrac12$ in the loss cancels the 2 from differentiating the square.", 0.5),
+                  "The $\\tfrac{w}{2}$ in the loss is there so that the 2 from differentiating the square cancels, leaving "
+                  "$w(\\hat{y} - y)$; this answer is twice the gradient.", 0.5),
             Wrong("dropped_input", grad / s.x,
-                  "That is the gradient with respect to $z$; the chain rule through $z = \\theta x$ multiplies by $x$.", 0.5),
+                  "That is the gradient with respect to the logit $z$. The parameter enters through $z = \\theta x$, so the "
+                  "chain rule multiplies by $\\partial z/\\partial\\theta = x$.", 0.5),
         ),
     )
 
