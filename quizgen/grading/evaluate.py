@@ -65,7 +65,98 @@ def _call(fname: str, args: list) -> object:
         return np.log(x) / _LN10
     if fname == "factorial":
         return _factorial(x)
+    if fname in ("max", "min"):
+        arrays = [np.asarray(a, dtype=np.complex128) for a in args]
+        real = [a.real for a in arrays]
+        pick = np.maximum if fname == "max" else np.minimum
+        out = real[0]
+        for r in real[1:]:
+            out = pick(out, r)
+        complex_arg = np.zeros(np.shape(out), dtype=bool)
+        for a in arrays:
+            complex_arg = complex_arg | (np.abs(a.imag) > 1e-9 * (np.abs(a.real) + 1e-300))
+        return np.where(complex_arg, np.nan, out) + 0j
+    if fname in _REAL_ONLY:
+        xr = np.asarray(x, dtype=np.complex128)
+        out = _REAL_ONLY[fname](xr.real)
+        return np.where(np.abs(xr.imag) > 1e-9 * (np.abs(xr.real) + 1e-300), np.nan, out) + 0j
+    if fname == "binomial":
+        return _binomial(np.asarray(x, dtype=np.complex128), np.asarray(args[1], dtype=np.complex128))
+    if fname == "sec":
+        return 1.0 / np.cos(x)
+    if fname == "csc":
+        return 1.0 / np.sin(x)
+    if fname == "cot":
+        return np.cos(x) / np.sin(x)
+    if fname == "sech":
+        return 1.0 / np.cosh(x)
+    if fname == "csch":
+        return 1.0 / np.sinh(x)
+    if fname == "coth":
+        return np.cosh(x) / np.sinh(x)
+    if fname in _INVERSE:
+        return _inverse(fname, np.asarray(x, dtype=np.complex128))
     return getattr(np, fname)(x)  # tanh sin cos tan sinh cosh: fixed names from names.FUNCTIONS
+
+
+#: functions of a real argument (NaN for a complex one): sign, Heaviside step (H(0) = 1/2, as in
+#: SymPy), floor, ceil
+_REAL_ONLY = {
+    "sign": np.sign,
+    "heaviside": lambda r: np.heaviside(r, 0.5),
+    "floor": np.floor,
+    "ceil": np.ceil,
+}
+_INVERSE = {"asin": np.arcsin, "acos": np.arccos, "atan": np.arctan, "asinh": np.arcsinh,
+            "acosh": np.arccosh, "atanh": np.arctanh}
+#: real domain of each inverse function (closed intervals); outside it the value is not real
+_INVERSE_DOMAIN = {"asin": (-1.0, 1.0), "acos": (-1.0, 1.0), "acosh": (1.0, np.inf),
+                   "atanh": (-1.0, 1.0)}
+
+
+def _inverse(fname: str, x: np.ndarray) -> np.ndarray:
+    """Principal values; outside the real domain the result is marked not real (numpy's branch
+    choice on the cut would otherwise return a real-looking number)."""
+    out = np.asarray(_INVERSE[fname](x), dtype=np.complex128)
+    if fname in _INVERSE_DOMAIN:
+        low, high = _INVERSE_DOMAIN[fname]
+        real_arg = np.abs(x.imag) <= 1e-12 * (np.abs(x.real) + 1e-300)
+        outside = real_arg & ((x.real < low) | (x.real > high))
+        if fname == "atanh":
+            outside = real_arg & ((x.real <= low) | (x.real >= high))
+        out = np.where(outside, complex(math.nan, math.nan), out)
+    return out
+
+
+def _binomial_real(n: complex, k: complex) -> complex:
+    if n.imag != 0 or k.imag != 0 or not (math.isfinite(n.real) and math.isfinite(k.real)):
+        return complex(math.nan, 0)
+    a, b = n.real, k.real
+    if a == int(a) and b == int(b) and abs(a) <= 10**6:
+        a, b = int(a), int(b)
+        if b < 0:
+            return complex(0.0, 0)
+        if a >= 0:
+            try:
+                return complex(float(math.comb(a, b)) if b <= a else 0.0, 0)
+            except OverflowError:
+                return complex(math.inf, 0)
+        # negative integer n: (-1)^k C(k - n - 1, k)
+        try:
+            return complex((-1) ** b * float(math.comb(b - a - 1, b)), 0)
+        except OverflowError:
+            return complex(math.inf, 0)
+    try:
+        return complex(math.gamma(a + 1) / (math.gamma(b + 1) * math.gamma(a - b + 1)), 0)
+    except (ValueError, OverflowError, ZeroDivisionError):
+        return complex(math.nan, 0)
+
+
+_binomial_u = np.frompyfunc(_binomial_real, 2, 1)
+
+
+def _binomial(n: np.ndarray, k: np.ndarray) -> np.ndarray:
+    return np.asarray(_binomial_u(n, k), dtype=np.complex128)
 
 
 class Evaluator:

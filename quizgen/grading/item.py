@@ -112,6 +112,20 @@ class QuestionGrader:
         return out
 
 
+def _decimal_comma(answer: Any, kind: str) -> bool | None:
+    """The key's ``answer.decimal_comma`` (``make --decimal-comma``): None, true or false."""
+    value = answer.get("decimal_comma") if isinstance(answer, dict) else None
+    if value is not None and not isinstance(value, bool):
+        raise QuizgenError(f"{kind} question: answer.decimal_comma must be true, false or null")
+    return value
+
+
+def _context(symbols: Any, decimal_comma: bool | None):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    return dataclasses.replace(make_context(symbols), decimal_comma=decimal_comma)
+
+
 def _require(mapping: Any, key: str, where: str) -> Any:
     if not isinstance(mapping, dict) or key not in mapping:
         raise QuizgenError(f"{where}: '{key}' is missing")
@@ -135,7 +149,7 @@ class SymbolicGrader(QuestionGrader):
                 raise QuizgenError(f"symbolic question: symbol '{name}' has unknown domain "
                                    f"'{domain}' (use one of {', '.join(DOMAINS)})")
             self.domains[canonical_symbol(name)] = domain
-        self.ctx = make_context(self.domains)
+        self.ctx = _context(self.domains, _decimal_comma(answer, "symbolic"))
         self.expected = self._parse_key(expression, "answer.expression")
         self.expected_text = to_text(self.expected)
         self.expected_symbols = free_symbols(self.expected)
@@ -163,6 +177,9 @@ class SymbolicGrader(QuestionGrader):
         from quizgen.grading.sampling import seed_for
 
         parsed = parse(text, self.ctx, self.limits)
+        if parsed.unit is not None:
+            return rejected(f"Your answer could not be read: write the expression without a "
+                            f"unit ('{parsed.unit}').", "parse")
         node = parsed.node
         seed = seed_for(self.expected_text, text)  # the answer as typed (stripped)
         comparison = Comparison(node, self.domains, seed, self.limits, self.expected_symbols,
@@ -221,6 +238,12 @@ class NumericGrader(QuestionGrader):
             raise QuizgenError("numeric question: answer.sigfigs must be a positive integer "
                                "or null")
         self.sigfigs: int | None = sigfigs
+        unit = answer.get("unit")
+        if unit is not None and unit not in ("nats", "bits", "%"):
+            raise QuizgenError("numeric question: answer.unit must be \"nats\", \"bits\", "
+                               "\"%\" or null")
+        self.unit: str | None = unit
+        self.ctx = _context((), _decimal_comma(answer, "numeric"))
         self.known_wrong = self._known(
             question.get("known_wrong"),
             lambda entry, where: self._number(_require(entry, "value", where), f"{where}.value"))
@@ -233,16 +256,64 @@ class NumericGrader(QuestionGrader):
         return float(value)
 
     def _grade(self, text: str) -> Verdict:
-        from quizgen.grading.numeric import NotANumber, numbers_match, parse_number
+        from quizgen.grading.parse import AmbiguousReading
 
         try:
-            got = parse_number(text, self.limits)
+            return self._grade_reading(text)
+        except AmbiguousReading as err:
+            return self._needs_review(text, err)
+
+    def _needs_review(self, text: str, err: Any) -> Verdict:
+        """Two readings of the text (``2,143``): grade each; if they agree, that is the verdict;
+        otherwise the answer goes to the teacher's needs-review list with both readings."""
+        from quizgen.grading.parse import AmbiguousReading
+
+        readings = []
+        for description, variant in err.readings:
+            try:
+                verdict = self._grade_reading(variant)
+            except AmbiguousReading:
+                verdict = rejected("two ambiguous numbers", "parse")
+            except (ParseError, LimitExceeded) as inner:
+                verdict = rejected(str(inner), "parse")
+            readings.append({"reading": description, "text": variant, "status": verdict.status,
+                             "credit": verdict.credit, "value": verdict.detail.get("value")})
+        statuses = {(r["status"], r["credit"]) for r in readings}
+        if len(statuses) == 1 and readings[0]["status"] != "rejected":
+            verdict = self._grade_reading(err.readings[0][1])
+            detail = dict(verdict.detail, readings=readings)
+            return Verdict(verdict.status, verdict.credit, verdict.message, verdict.method,
+                           verdict.misconception, detail)
+        both = " or ".join(f"{r['reading']}" for r in readings)
+        message = (f"Your answer can be read in two ways ({both}); it is flagged for your "
+                   f"teacher to review. {err.reason[0].upper() + err.reason[1:]}.")
+        return Verdict("incorrect", 0.0, message, "needs_review", None,
+                       {"needs_review": True, "readings": readings})
+
+    def _grade_reading(self, text: str) -> Verdict:
+        from quizgen.grading.numeric import NotANumber, numbers_match, read_number
+
+        try:
+            got, unit, _notes = read_number(text, self.limits, self.ctx)
         except NotANumber:
             return rejected("Your answer does not have a real, finite value.", "numeric")
         except ParseError as err:
+            if hasattr(err, "readings"):
+                raise
             return rejected(f"Your answer could not be read as a number: {err.message}",
                             "parse", column=err.column)
-        detail = {"value": got}
+        detail: dict[str, Any] = {"value": got}
+        if unit is not None:
+            detail["unit"] = unit
+            if unit == "%" and self.unit is None:
+                got = got / 100.0  # 12.5% = 0.125
+                detail["value"] = got
+            elif self.unit is None:
+                return rejected(f"This question's answer has no unit: write just the number, "
+                                f"without '{unit}'.", "numeric", unit=unit)
+            elif unit != self.unit:
+                return Verdict("incorrect", 0.0, f"Your answer is in {unit}, but the question "
+                               f"asks for {self.unit}.", "numeric", None, detail)
         if numbers_match(got, self.value, self.rtol, self.atol, self.sigfigs):
             return Verdict("correct", 1.0, "Correct.", "numeric", None, detail)
         for known in self.known_wrong:

@@ -67,6 +67,11 @@ def _approx(node: Node, limits: Limits) -> float | None:
         if node.fname == "factorial":
             if log10_factorial(args[0]) > limits.max_magnitude_digits or math.isnan(args[0]):
                 raise _too_big(log10_factorial(args[0]), limits)
+        if node.fname == "binomial":
+            n = args[0]
+            if math.isnan(n) or log10_factorial(abs(n)) > limits.max_magnitude_digits:
+                raise _too_big(log10_factorial(abs(n)) if not math.isnan(n) else math.inf,
+                               limits)
         # The value matters when the call is raised to a power: factorial(3000)**10000 is a
         # 90-million-digit integer for SymPy although every part passes on its own.
         fn = _FUNCTIONS.get(node.fname)
@@ -98,6 +103,12 @@ _FUNCTIONS = {
     "log10": lambda x: _log(x, 10.0), "tanh": math.tanh, "sigmoid": _sigmoid,
     "softplus": lambda x: x if x > 700 else math.log1p(math.exp(x)),
     "sin": math.sin, "cos": math.cos, "tan": math.tan,
+    "max": max, "min": min, "sign": lambda x: float((x > 0) - (x < 0)),
+    "heaviside": lambda x: 1.0 if x > 0 else (0.5 if x == 0 else 0.0),
+    "floor": lambda x: float(math.floor(x)) if math.isfinite(x) else math.nan,
+    "ceil": lambda x: float(math.ceil(x)) if math.isfinite(x) else math.nan,
+    "atan": math.atan, "asinh": math.asinh,
+    "binomial": lambda n, k: math.gamma(n + 1) / (math.gamma(k + 1) * math.gamma(n - k + 1)),
 }
 
 

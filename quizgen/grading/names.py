@@ -7,15 +7,26 @@ FUNCTIONS: dict[str, tuple[int, ...]] = {
     "exp": (1,), "log": (1, 2), "log2": (1,), "log10": (1,), "sqrt": (1,),
     "sigmoid": (1,), "softplus": (1,), "tanh": (1,), "abs": (1,), "factorial": (1,),
     "sin": (1,), "cos": (1,), "tan": (1,), "sinh": (1,), "cosh": (1,),
+    "ln": (1,),  # read as log; kept apart so that ln(2,5) can only mean ln(2.5)
+    "max": (2, 3, 4, 5, 6, 7, 8), "min": (2, 3, 4, 5, 6, 7, 8), "sign": (1,), "heaviside": (1,),
+    "asin": (1,), "acos": (1,), "atan": (1,), "sec": (1,), "csc": (1,), "cot": (1,),
+    "sech": (1,), "csch": (1,), "coth": (1,), "asinh": (1,), "acosh": (1,), "atanh": (1,),
+    "floor": (1,), "ceil": (1,), "binomial": (2,),
 }
 
 #: what people type -> canonical function name
 FUNCTION_ALIASES: dict[str, str] = {name: name for name in FUNCTIONS}
 FUNCTION_ALIASES.update({
-    "ln": "log", "Abs": "abs", "log_2": "log2", "log_10": "log10", "log_e": "log",
+    "Abs": "abs", "log_2": "log2", "log_10": "log10", "log_e": "log",
     "lg": "log10", "expit": "sigmoid", "logistic": "sigmoid", "Exp": "exp", "Log": "log",
-    "Ln": "log", "fact": "factorial",
+    "Ln": "ln", "fact": "factorial",
+    "Max": "max", "Min": "min", "Heaviside": "heaviside", "step": "heaviside", "theta_step": "heaviside",
+    "sgn": "sign", "signum": "sign", "Sign": "sign", "arcsin": "asin", "arccos": "acos",
+    "arctan": "atan", "cosec": "csc", "arsinh": "asinh", "arcsinh": "asinh", "arcosh": "acosh",
+    "arccosh": "acosh", "artanh": "atanh", "arctanh": "atanh", "ceiling": "ceil",
+    "binom": "binomial", "choose": "binomial", "asec": None, "acsc": None, "acot": None,
 })
+FUNCTION_ALIASES = {k: v for k, v in FUNCTION_ALIASES.items() if v is not None}
 
 #: ASCII Greek names -> canonical symbol name ("lambda" is a Python keyword elsewhere: "lam")
 GREEK_NAMES: dict[str, str] = {

@@ -5,6 +5,7 @@ relative, absolute and significant-figure tolerance (rules in the README, "The a
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
@@ -19,21 +20,31 @@ class NotANumber(ValueError):
     """The answer parsed but has no real, finite value (e.g. ``log(-1)``, ``1/0``)."""
 
 
-def parse_number(text: str, limits: Limits = DEFAULT_LIMITS) -> float:
+def parse_number(text: str, limits: Limits = DEFAULT_LIMITS, ctx: Context = _NO_SYMBOLS) -> float:
     """The value of a numeric answer. Raises ParseError / LimitExceeded / NotANumber."""
-    node = parse(text, _NO_SYMBOLS, limits).node
-    values, scale = evaluate(node, {}, 1)
+    return read_number(text, limits, ctx)[0]
+
+
+def read_number(text: str, limits: Limits = DEFAULT_LIMITS,
+                ctx: Context = _NO_SYMBOLS) -> tuple[float, str | None, list[str]]:
+    """(value, unit typed or None, notes) of a numeric answer. Raises ParseError (including
+    :class:`~quizgen.grading.parse.AmbiguousReading`) / LimitExceeded / NotANumber."""
+    result = parse(text, ctx, limits)
+    values, scale = evaluate(result.node, {}, 1)
     if not bool(defined(values, scale)[0]):
         raise NotANumber("the answer does not have a real, finite value")
-    return float(values.real[0])
+    return float(values.real[0]), result.unit, result.notes
 
 
 def round_sig(value: float, sigfigs: int) -> float:
-    """``value`` rounded to ``sigfigs`` significant figures."""
+    """``value`` rounded to ``sigfigs`` significant figures as a person does it: on the decimal
+    that ``value`` prints as (``repr``), half away from zero (0.125 -> 0.13, -0.125 -> -0.13),
+    never on the binary float (where 0.125 would give 0.12)."""
     if value == 0 or not math.isfinite(value):
         return value
-    digits = sigfigs - 1 - math.floor(math.log10(abs(value)))
-    return round(value, digits)
+    exact = Decimal(repr(value))
+    quantum = Decimal(1).scaleb(exact.adjusted() - sigfigs + 1)
+    return float(exact.quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def numbers_match(answer: float, value: float, rtol: float, atol: float,

@@ -16,6 +16,7 @@ Names are resolved against the question's declared symbols (see :func:`parse_ans
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -57,6 +58,16 @@ class ParseError(Exception):
         self.message = message
 
 
+class AmbiguousReading(ParseError):
+    """The text has two sensible readings (``2,143``; ``log(2,5)``). ``readings`` lists
+    ``(description, rewritten text)`` pairs, each of which parses without this ambiguity."""
+
+    def __init__(self, reason: str, text: str, column: int | None,
+                 readings: list[tuple[str, str]]):
+        super().__init__(reason, text, column)
+        self.readings = readings
+
+
 @dataclass(frozen=True)
 class Token:
     kind: str  # NUM SYM CONST FUNC SIGMA OP LP RP COMMA BAR FRAC SQRT END
@@ -69,6 +80,7 @@ class ParseResult:
     node: Node
     notes: list[str] = field(default_factory=list)
     symbols: frozenset[str] = frozenset()  # names of the symbols used
+    unit: str | None = None  # a trailing unit that was typed ("nats", "bits", "%"), canonical
 
 
 _OPS = {
@@ -78,6 +90,13 @@ _OPS = {
     "\u00f7": "/", "\u2215": "/", "\u2044": "/",
 }
 _OPEN = {"(": ")", "[": "]", "{": "}"}
+_EXP_SIGNS = {"+": "+", "-": "-", "\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-",
+              "\uff0d": "-", "\uff0b": "+"}
+_VULGAR = {"½": Fraction(1, 2), "⅓": Fraction(1, 3), "⅔": Fraction(2, 3), "¼": Fraction(1, 4),
+           "¾": Fraction(3, 4), "⅕": Fraction(1, 5), "⅖": Fraction(2, 5), "⅗": Fraction(3, 5),
+           "⅘": Fraction(4, 5), "⅙": Fraction(1, 6), "⅚": Fraction(5, 6), "⅐": Fraction(1, 7),
+           "⅛": Fraction(1, 8), "⅜": Fraction(3, 8), "⅝": Fraction(5, 8), "⅞": Fraction(7, 8),
+           "⅑": Fraction(1, 9), "⅒": Fraction(1, 10)}
 _CLOSE = {")": "(", "]": "[", "}": "{"}
 _SUPERSCRIPTS = {"\u2070": "0", "\u00b9": "1", "\u00b2": "2", "\u00b3": "3", "\u2074": "4",
                  "\u2075": "5", "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9"}
@@ -96,6 +115,10 @@ class Context:
 
     symbols: frozenset[str]
     allow_unknown: bool = False  # instructor input with no declarations: every name is a symbol
+    #: None: the default rule (a comma between digits is a decimal comma unless ambiguous);
+    #: True: every comma between digits is a decimal comma (arguments: ';' or ', ');
+    #: False: a comma is never a decimal point (between digits outside functions: thousands).
+    decimal_comma: bool | None = None
 
 
 class _Lexer:
@@ -105,6 +128,8 @@ class _Lexer:
         self.limits = limits
         self.tokens: list[Token] = []
         self.depth = 0
+        self.frames: list[str] = []  # per open bracket: the function it belongs to, or ""
+        self.notes: list[str] = []
 
     def error(self, reason: str, pos: int) -> ParseError:
         return ParseError(reason, self.text, pos)
@@ -130,15 +155,20 @@ class _Lexer:
                 self.emit("OP", _OPS[c], i)
                 i += 1
             elif c in _OPEN:
-                self.depth += 1
-                self.emit("LP", c, i)
+                self.open_bracket(c, i)
                 i += 1
             elif c in _CLOSE:
-                self.depth = max(0, self.depth - 1)
-                self.emit("RP", c, i)
+                self.close_bracket(c, i)
                 i += 1
-            elif c == ",":
+            elif c in ",;":
                 self.emit("COMMA", ",", i)
+                i += 1
+            elif c in _VULGAR:
+                if self.tokens and self.tokens[-1].kind == "NUM" and i and _isdigit(text[i - 1]):
+                    raise self.error(f"a mixed number like '{text[i - 1]}{c}' is not accepted: "
+                                     f"write it as a sum ({text[i - 1]} + {_VULGAR[c].numerator}"
+                                     f"/{_VULGAR[c].denominator}) or a fraction", i - 1)
+                self.emit("NUM", (_VULGAR[c], False), i)
                 i += 1
             elif c == "|":
                 self.emit("BAR", "|", i)
@@ -171,7 +201,69 @@ class _Lexer:
         self.emit("END", None, n)
         return self.tokens
 
+    def open_bracket(self, c: str, i: int) -> None:
+        last = self.tokens[-1] if self.tokens else None
+        frame = ""
+        if last is not None and last.kind == "FUNC":
+            frame = str(last.value)
+        elif last is not None and last.kind == "SIGMA" and "sigma" not in self.ctx.symbols:
+            frame = "sigmoid"
+        self.frames.append(frame)
+        self.depth += 1
+        self.emit("LP", c, i)
+
+    def close_bracket(self, c: str, i: int) -> None:
+        if self.frames:
+            self.frames.pop()
+        self.depth = max(0, self.depth - 1)
+        self.emit("RP", c, i)
+
     # -- numbers -----------------------------------------------------------------------------
+    def comma_number(self, start: int, int_part: str, i: int) -> tuple[str, str, int] | None:
+        """A comma between digits at ``i``: decide what it is. Returns (int_part, frac, end)
+        when it is part of the number, None when it separates arguments; raises when the
+        reading is ambiguous or not allowed."""
+        text, n = self.text, len(self.text)
+        j = i + 1
+        while j < n and _isdigit(text[j]):
+            j += 1
+        digits = text[i + 1: j]
+        shown = f"{int_part},{digits}"
+        frame = self.frames[-1] if self.frames else None
+        arities = FUNCTIONS.get(frame or "", ())
+        mode = self.ctx.decimal_comma
+        if mode is True:
+            return int_part, digits, j
+        if mode is False:
+            if frame:
+                return None
+            k, groups = i, int_part
+            while (k + 4 <= n and text[k] == "," and all(_isdigit(ch) for ch in text[k + 1:k + 4])
+                   and (k + 4 == n or not _isdigit(text[k + 4]))):
+                groups += text[k + 1: k + 4]
+                k += 4
+            if k == i or len(int_part) > 3 or (int_part.startswith("0")):
+                raise self.error(f"'{shown}': this exam uses a decimal point, not a decimal "
+                                 f"comma; write {int_part}.{digits}", start)
+            return groups, "", k
+        # default rule
+        if frame and 1 not in arities:
+            return None  # max(0,5): only arguments make sense
+        if frame and 2 in arities and (j >= n or text[j] != ","):
+            raise AmbiguousReading(
+                f"'{frame}({shown})' is ambiguous: write {frame}({int_part}.{digits}) for a "
+                f"decimal number, or {frame}({int_part}, {digits}) with a space to give two "
+                "arguments", self.text, start,
+                [(f"{int_part}.{digits} (decimal comma)", text[:i] + "." + text[i + 1:]),
+                 (f"{int_part}, {digits} (two arguments)", text[:i] + ", " + text[i + 1:])])
+        if int_part != "0" and len(digits) == 3 and len(int_part) <= 3:
+            raise AmbiguousReading(
+                f"'{shown}' is ambiguous: write {int_part}.{digits} for a decimal or "
+                f"{int_part}{digits} for a whole number", self.text, start,
+                [(f"{int_part}.{digits} (decimal comma)", text[:i] + "." + text[i + 1:]),
+                 (f"{int_part}{digits} (thousands separator)", text[:i] + text[i + 1:])])
+        return int_part, digits, j
+
     def number(self, i: int) -> int:
         text, n, start = self.text, len(self.text), i
         while i < n and _isdigit(text[i]):
@@ -183,27 +275,32 @@ class _Lexer:
             while j < n and _isdigit(text[j]):
                 j += 1
             frac_part, i = text[i + 1: j], j
-        elif (i + 1 < n and text[i] == "," and _isdigit(text[i + 1]) and self.depth == 0
-              and int_part):
-            j = i + 1
-            while j < n and _isdigit(text[j]):
-                j += 1
-            digits = text[i + 1: j]
-            if int_part != "0" and len(digits) == 3:
-                raise self.error(
-                    f"'{int_part},{digits}' is ambiguous: write {int_part}.{digits} for a decimal "
-                    f"or {int_part}{digits} for a whole number", start)
-            frac_part, i = digits, j
+        elif i + 1 < n and text[i] == "," and _isdigit(text[i + 1]) and int_part:
+            got = self.comma_number(start, int_part, i)
+            if got is not None:
+                int_part, frac_part, i = got
         exponent = ""
-        if i < n and text[i] in "eE":
-            j = i + 1
-            if j < n and text[j] in "+-":
+        k = i
+        if frac_part and "e" not in self.ctx.symbols and "E" not in self.ctx.symbols \
+                and not (self.tokens and self.tokens[-1].kind == "OP"
+                         and self.tokens[-1].value == "^"):
+            while k < n and text[k] == " ":  # 6.931 e-1: a space before the exponent
+                k += 1
+        if k < n and text[k] in "eE":
+            j = k + 1
+            sign = ""
+            if j < n and text[j] in _EXP_SIGNS:
+                sign = _EXP_SIGNS[text[j]]
                 j += 1
             if j < n and _isdigit(text[j]):
-                k = j
-                while k < n and _isdigit(text[k]):
-                    k += 1
-                exponent, i = text[i + 1: k], k
+                m = j
+                while m < n and _isdigit(text[m]):
+                    m += 1
+                if m >= n or not (text[m].isalpha() or text[m] == "_"):
+                    if k > i:
+                        self.notes.append(f"note: '{text[start:m]}' is read as "
+                                          f"{text[start:i]}×10^{sign}{text[j:m]}")
+                    exponent, i = sign + text[j:m], m
         digits = len(int_part.lstrip("0")) + len(frac_part)
         if digits > self.limits.max_int_digits:
             raise LimitExceeded(
@@ -285,12 +382,16 @@ class _Lexer:
         if full in CONSTANTS or canon == "pi":
             self.emit("CONST", CONSTANTS.get(full, "pi"), pos)
             return
+        base, digits = _split_digits(word)
+        if digits and not sub and base in FUNCTION_ALIASES and base not in ctx.symbols \
+                and not self.followed_by_paren(pos + len(full)):
+            self.emit("FUNC", FUNCTION_ALIASES[base], pos)  # ln2 = ln 2
+            self.emit("NUM", (Fraction(int(digits)), False), pos + len(base))
+            return
+        if self.followed_by_paren(pos + len(full)) and len(word) > 1 \
+                and canon not in GREEK_NAMES.values() and _segment(word, ctx.symbols) is None:
+            raise self.error(f"unknown function '{full}'" + _function_hint(full), pos)
         if ctx.allow_unknown:
-            base, digits = _split_digits(word)
-            if digits and not sub and base and base not in FUNCTION_ALIASES:
-                self.emit("SYM", canonical_symbol(base), pos)
-                self.emit("NUM", (Fraction(int(digits)), False), pos + len(base))
-                return
             self.emit("SYM", canon, pos)
             return
         if sub:  # yy_hat: the subscript belongs to the last declared piece
@@ -302,21 +403,23 @@ class _Lexer:
                     self.emit("SYM", tail, pos + k)
                     return
         if not sub:
-            base, digits = _split_digits(word)
             if digits and base:
                 if canonical_symbol(base + "_" + digits) in ctx.symbols:
                     self.emit("SYM", canonical_symbol(base + "_" + digits), pos)
                     return
-                pieces = _segment(base, ctx.symbols)
-                if pieces is not None:
-                    self._emit_pieces(pieces, pos)
-                    self.emit("NUM", (Fraction(int(digits)), False), pos + len(base))
-                    return
+                # never split x1 into x*1: an undeclared name is an error that names it
+                raise self.error(unknown_name_message(canon, ctx.symbols), pos)
             pieces = _segment(word, ctx.symbols)
             if pieces is not None:
                 self._emit_pieces(pieces, pos)
                 return
         raise self.error(unknown_name_message(canon, ctx.symbols), pos)
+
+    def followed_by_paren(self, i: int) -> bool:
+        text, n = self.text, len(self.text)
+        while i < n and text[i] == " ":
+            i += 1
+        return i < n and text[i] == "("
 
     def _emit_pieces(self, pieces: list[tuple[str, str]], pos: int) -> None:
         for kind, value in pieces:
@@ -442,6 +545,13 @@ def _segment(word: str, symbols: frozenset[str]) -> list[tuple[str, str]] | None
             if best[j] is None or len(candidate) < len(best[j]):  # type: ignore[arg-type]
                 best[j] = candidate
     return best[n]
+
+
+def _function_hint(name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name.lower(), sorted(FUNCTION_ALIASES), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def unknown_name_message(name: str, symbols: Iterable[str]) -> str:
@@ -646,10 +756,32 @@ class _Parser:
         raise self.unexpected()
 
     def call(self, fname: str, tok: Token) -> Node:
+        typed = "ln" if fname == "ln" else fname
         if self.tok.kind != "LP":
             if not self.starts_primary():
-                raise self.error(f"'{fname}' needs an argument, e.g. {fname}(x)")
-            return Call(fname, (self.power(),))  # \ln x, log 2, \exp z
+                raise self.error(f"'{typed}' needs an argument, e.g. {typed}(x)")
+            if len(FUNCTIONS[fname]) and 1 not in FUNCTIONS[fname]:
+                raise self.error(f"'{typed}' takes {FUNCTIONS[fname][0]} arguments in "
+                                 f"parentheses, e.g. {typed}(0, x)")
+            start = self.i
+            factors = [self.power()]  # \ln x, log 2, \exp z; ln 2π = ln(2π)
+            while self.tok.kind in ("NUM", "SYM", "CONST") and not self.is_op("^"):
+                if self.tok.kind == "NUM" and self.tokens[self.i - 1].kind == "NUM":
+                    raise self.error("two numbers next to each other; add an operator")
+                factors.append(self.power())
+            if self.tok.kind in ("LP", "FRAC", "SQRT") or (
+                    self.tok.kind == "BAR" and self.abs_depth == 0):
+                raise self.error(f"write parentheses to show what '{typed}' applies to: "
+                                 f"{typed}(…)·(…) or {typed}(…(…))")
+            if len(factors) > 1:
+                shown = self.text[self.tokens[start].pos: self.tok.pos].strip()
+                self.notes.append(f"note: '{typed} {shown}' is read as {typed}({shown}): a "
+                                  "function without parentheses applies to the whole product "
+                                  "that follows it")
+                arg: Node = Mul(tuple(factors))
+            else:
+                arg = factors[0]
+            return Call("log" if fname == "ln" else fname, (arg,))
         open_tok = self.advance()
         saved, self.abs_depth = self.abs_depth, 0
         if self.tok.kind == "RP":
@@ -661,9 +793,11 @@ class _Parser:
         self.abs_depth = saved
         self.close(open_tok)
         if len(args) not in FUNCTIONS[fname]:
-            wanted = " or ".join(str(k) for k in FUNCTIONS[fname])
-            raise self.error(f"'{fname}' takes {wanted} argument(s), not {len(args)}", tok)
-        return Call(fname, tuple(args))
+            arities = FUNCTIONS[fname]
+            wanted = (" or ".join(str(k) for k in arities) if len(arities) <= 2
+                      else f"{arities[0]} to {arities[-1]}")
+            raise self.error(f"'{typed}' takes {wanted} argument(s), not {len(args)}", tok)
+        return Call("log" if fname == "ln" else fname, tuple(args))
 
 
 def _neg(node: Node) -> Node:
@@ -693,11 +827,43 @@ def make_context(symbols: Mapping[str, str] | Iterable[str] | None,
     return Context(names, allow_unknown)
 
 
+_LEADING = re.compile(r"^\s*(?:(?:answer|ans|result)\s*[:=]|=)\s*", re.IGNORECASE)
+_UNIT = re.compile(r"(?<=[\w)\]}.!|\u00b2\u00b3\u00b9\u2070-\u2079])\s*"
+                   r"(nats?|bits?|%|percent)\s*$", re.IGNORECASE)
+#: what a typed unit means
+UNITS = {"nat": "nats", "nats": "nats", "bit": "bits", "bits": "bits", "%": "%", "percent": "%"}
+
+
+def _frame(text: str, ctx: Context) -> tuple[str, str | None]:
+    """Blank out (keeping columns) a leading ``=`` or ``answer:``, a trailing sentence ``.`` and
+    a trailing unit; return the text and the unit typed."""
+    unit = None
+    m = _LEADING.match(text)
+    if m:
+        text = " " * m.end() + text[m.end():]
+    stripped = text.rstrip()
+    if stripped.endswith(".") and not stripped.endswith(".."):
+        cut = len(stripped) - 1
+        text = text[:cut] + " " + text[cut + 1:]
+    m = _UNIT.search(text)
+    if m and m.group(1).lower() not in ctx.symbols:
+        word = m.group(1).lower()
+        # a unit glued to a name is part of the name (xbits); after a number or bracket it is not
+        before = text[:m.start()].rstrip()
+        if m.start(1) == m.start() and word != "%" and before and before[-1].isalpha():
+            return text, None
+        unit = UNITS[word]
+        text = text[:m.start(1)] + " " * (m.end(1) - m.start(1)) + text[m.end(1):]
+    return text, unit
+
+
 def parse(text: str, ctx: Context, limits: Limits = DEFAULT_LIMITS) -> ParseResult:
     """Parse ``text``; raise :class:`ParseError` or :class:`LimitExceeded` (both have a
     student-facing message). Runs in time linear in the input."""
     check_text(text, limits)
-    tokens = _Lexer(text, ctx, limits).run()
+    text, unit = _frame(text, ctx)
+    lexer = _Lexer(text, ctx, limits)
+    tokens = lexer.run()
     depth = max_depth = 0
     for tok in tokens:
         if tok.kind == "LP":
@@ -718,7 +884,7 @@ def parse(text: str, ctx: Context, limits: Limits = DEFAULT_LIMITS) -> ParseResu
         from quizgen.grading.nodes import free_symbols
 
         used = free_symbols(node)
-    return ParseResult(node, parser.notes, used)
+    return ParseResult(node, lexer.notes + parser.notes, used, unit)
 
 
 def parse_answer(text: str, symbols: Mapping[str, str] | Iterable[str] | None = None, *,

@@ -61,6 +61,18 @@ _FUNCS: dict[str, Any] = {
     "tan": lambda sp, x: sp.tan(x),
     "sinh": lambda sp, x: sp.sinh(x),
     "cosh": lambda sp, x: sp.cosh(x),
+    "max": lambda sp, *xs: sp.Max(*xs),
+    "min": lambda sp, *xs: sp.Min(*xs),
+    "sign": lambda sp, x: sp.sign(x),
+    "heaviside": lambda sp, x: sp.Heaviside(x, sp.Rational(1, 2)),
+    "asin": lambda sp, x: sp.asin(x), "acos": lambda sp, x: sp.acos(x),
+    "atan": lambda sp, x: sp.atan(x), "sec": lambda sp, x: sp.sec(x),
+    "csc": lambda sp, x: sp.csc(x), "cot": lambda sp, x: sp.cot(x),
+    "sech": lambda sp, x: sp.sech(x), "csch": lambda sp, x: sp.csch(x),
+    "coth": lambda sp, x: sp.coth(x), "asinh": lambda sp, x: sp.asinh(x),
+    "acosh": lambda sp, x: sp.acosh(x), "atanh": lambda sp, x: sp.atanh(x),
+    "floor": lambda sp, x: sp.floor(x), "ceil": lambda sp, x: sp.ceiling(x),
+    "binomial": lambda sp, n, k: sp.binomial(n, k),
 }
 
 
