@@ -85,3 +85,34 @@ def test_an_answer_may_start_with_a_minus_sign():
     assert "sign is flipped" in result.output
     result = CliRunner().invoke(main, ["equiv", "-(y - y_hat)*x", "-x*(y-y_hat)", "--json"])
     assert result.exit_code == 0 and '"status": "correct"' in result.output
+
+
+def _key(tmp_path: Path) -> Path:
+    key = {"schema": "quizgen.key/1", "generator": "test", "topic": "mle", "seed": 1,
+           "questions": ["mle/g", "mle/n"],
+           "versions": [{"student": "v01", "questions": [
+               {"number": 1, "id": "mle/g", "title": "g", "variant_seed": 1, "type": "symbolic",
+                "points": 1.0,
+                "answer": {"expression": "(q - p)/2", "symbols": {"p": "unit_interval",
+                                                                  "q": "unit_interval"}},
+                "known_wrong": [{"name": "sign_flip", "expression": "(p - q)/2",
+                                 "feedback": "The sign is reversed.", "credit": 0.0}]},
+               {"number": 2, "id": "mle/n", "title": "n", "variant_seed": 2, "type": "numeric",
+                "points": 1.0, "answer": {"value": 2.143, "rtol": 0.001, "atol": 1e-09}}]}]}
+    path = tmp_path / "key.json"
+    path.write_text(json.dumps(key), encoding="utf-8")
+    return path
+
+
+def test_equiv_with_key_says_what_the_grader_would_say(tmp_path: Path) -> None:
+    key = str(_key(tmp_path))
+    result = run("--key", key, "--question", "mle/g", "(p-q)/2")
+    assert result.exit_code == 1
+    assert "misconception sign_flip" in result.output and "The sign is reversed." in result.output
+    assert run("--key", key, "--question", "q1", "q/2 - p/2").exit_code == 0
+    result = run("--key", key, "--question", "mle/n", "2,143")
+    assert result.exit_code == 1 and "needs review" in result.output
+    assert run("--key", key, "--question", "mle/n", "--decimal-comma", "2,143").exit_code == 0
+    result = run("--key", key, "--question", "nope", "1")
+    assert result.exit_code == 2 and "no question 'nope'" in result.output
+    assert run("--key", key, "x", "y").exit_code == 2
