@@ -21,7 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from quizgen.domains import ASSUMPTIONS
 from quizgen.errors import QuestionError
-from quizgen.formulas import PlainPrinter, fill_latex, fill_plain, fmt_number, placeholder, plain
+from quizgen.formulas import Computed, PlainPrinter, fill_latex, fill_plain, fmt_number, person_order, placeholder, plain
 from quizgen.question import Choice, Derivation, Numeric, Question, Symbolic
 from quizgen.seeds import digest, variant_seed
 from quizgen.verify import Verifier
@@ -51,6 +51,7 @@ class Compiled:
     answer_syms: tuple[sp.Symbol, ...]
     derivation: Derivation
     latex_names: Mapping[sp.Symbol, str]
+    computed: Computed
     _functions: dict = field(default_factory=dict, compare=False, repr=False)
 
     def numeric(self, expr: Any):
@@ -65,15 +66,24 @@ class Compiled:
 
         A variant fills in its numbers with :func:`fill_latex` / :func:`fill_plain`: printing SymPy
         per variant would dominate the cost of a class set, and showing the numbers plugged into the
-        formula is what a worked solution should show anyway.
+        formula is what a worked solution should show anyway. The LaTeX form is a person's: sums of
+        plain numbers are stand-ins that each variant fills with their value (``1 - p`` shows 0.85),
+        and signs and terms are in the order a person writes them (:func:`person_order`).
         """
         key = ("print", expr)
         out = self._functions.get(key)
         if out is None:
             names = {s: placeholder(i) for i, s in enumerate(self.params)}
-            latex = sp.latex(expr, symbol_names={**self.latex_names, **names}, order="none")
+            shown = person_order(self.computed.collapse(sp.sympify(expr).xreplace(self.renamed)))
+            stand_ins = {s: s.name for s in shown.free_symbols if s.name.startswith("QZ")} if isinstance(shown, sp.Basic) else {}
+            latex = sp.latex(shown, symbol_names={**self.latex_names, **stand_ins}, order="none")
             out = self._functions[key] = (latex, PlainPrinter(names).doprint(expr))
         return out
+
+    @property
+    def renamed(self) -> Mapping[sp.Symbol, sp.Symbol]:
+        """Each parameter as a symbol named by its placeholder, so numbers sort first in a product."""
+        return dict(zip(self.params, self.computed.params))
 
     def value(self, expr: Any, pvals: Mapping[str, float]) -> float:
         """A derived expression's value at the parameter values (no answer symbols)."""
@@ -104,7 +114,8 @@ def compiled(q: Question) -> Compiled:
         name = q.symbol_latex.get(s.name) or next((p.latex for p in q.params if p.name == s.name and p.latex), None)
         if name:
             latex_names[s] = name
-    return Compiled(q, params, answer_syms, derivation, latex_names)
+    stand_ins = Computed([sp.Symbol(placeholder(i)) for i in range(len(params))])
+    return Compiled(q, params, answer_syms, derivation, latex_names, stand_ins)
 
 
 # ---------------------------------------------------------------- instances
@@ -185,14 +196,21 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
     def tex(expr: Any) -> str:
         """LaTeX of the expression evaluated at the variant's numbers (for final answers and options)."""
         # order="none" keeps SymPy's canonical argument order and skips a costly term sort
-        return sp.latex(inst(expr), symbol_names=dict(c.latex_names), order="none")
+        value = inst(expr)
+        if isinstance(value, sp.Expr):  # (q - p)/2 rather than q/2 - p/2, when taking out a factor is shorter
+            common = sp.factor_terms(value)
+            if sp.count_ops(common) < sp.count_ops(value):
+                value = common
+        return sp.latex(person_order(value), symbol_names=dict(c.latex_names), order="none")
 
     shown = [given[s.name] for s in c.params]
     exact_values = [str(v) for v in subs.values()]
+    exact_fractions = [Fraction(given[s.name]) for s in c.params]
 
     def tex_plugged(expr: Any) -> str:
         """LaTeX of the derived formula with the variant's numbers plugged in (cheap: printed once)."""
-        return fill_latex(c.printed(expr)[0], shown)
+        template = c.printed(expr)[0]
+        return fill_latex(template, shown + c.computed.values(exact_fractions))
 
     def plain_plugged(expr: Any) -> str:
         return fill_plain(c.printed(expr)[1], exact_values)
