@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +68,42 @@ def test_plugged_numbers_get_a_dot_only_where_they_meet_another_factor():
         r"2 \cdot 2.5^{2} + \frac{1}{2} \cdot \left(-3\right) + \hat{y} \left(-1 + \hat{y}\right)"
         r" + 2.5 \cdot \left(-3\right) + \sum_{i=1}^{4} 2.5"
     )
+
+
+_OVERFULL = re.compile(r"Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)[^\n]*\n(.*?)\n\n", re.S)
+
+
+def overfull_boxes(log: str, limit: float = 1.0) -> list[str]:
+    """The Overfull \\hbox warnings of a pdflatex log wider than ``limit`` points, with the offending text."""
+    return [f"{w}pt: {text.strip()[:200]}" for w, text in _OVERFULL.findall(log) if float(w) > limit]
+
+
+LONG_BANK = Path(__file__).parent / "fixtures" / "longbank"  # a question whose formula is ~3 lines long
+
+
+@needs_pdflatex
+def test_no_line_of_any_sheet_or_solution_overflows(tmp_path):
+    """Every question's sheet and solutions, for several students, with no Overfull \\hbox wider than 1pt;
+    plus a question with a formula several lines long, which must break instead of running off the page."""
+    assert pdflatex, "CI must have pdflatex: .ci/run installs TeX Live"
+    bank = load_bank([LONG_BANK])
+    exam = build_exam(bank.topic("mle") + bank.topic("long"), seed=2026, students=version_names(4))
+    files = render_exam(exam, ["tex"])
+    assert "long_sum" in files["solutions-v01.tex"] or "A long sum" in files["solutions-v01.tex"]
+    problems = []
+    for name, source in sorted(files.items()):
+        (tmp_path / name).write_text(source, encoding="utf-8")
+        proc = subprocess.run(
+            [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", name],
+            cwd=tmp_path, capture_output=True, text=True, errors="replace", timeout=300,
+        )
+        log = (tmp_path / name.replace(".tex", ".log")).read_text(encoding="latin-1")
+        assert proc.returncode == 0, (name, log[-2000:])
+        problems += [f"{name}: {p}" for p in overfull_boxes(log)]
+    assert not problems, "\n".join(problems)
+
+
+def test_overfull_parser_reads_pdflatex_warnings():
+    log = ("Overfull \\hbox (12.5pt too wide) in paragraph at lines 3--4\n[]\\T1/lmr/m/n/10.95 long text\n\n"
+           "Overfull \\hbox (0.4pt too wide) detected at line 9\n[]\n\n")
+    assert overfull_boxes(log) == ["12.5pt: []\\T1/lmr/m/n/10.95 long text"]
