@@ -29,7 +29,7 @@ def main() -> None:
     from quizgen.bank import load_bank
     from quizgen.exam import build_exam, version_names
     from quizgen.fsio import write_atomic
-    from quizgen.render import render_exam
+    from quizgen.export import render_exam
     import quizgen.variant as variant
 
     entries = load_bank().topic("mle")[: args.questions]

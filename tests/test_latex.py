@@ -12,7 +12,8 @@ import pytest
 
 from quizgen.bank import load_bank
 from quizgen.exam import build_exam, version_names
-from quizgen.render import markdown_to_tex, render_exam
+from quizgen.export import render_exam
+from quizgen.export.markup import markdown_to_tex
 
 pdflatex = shutil.which("pdflatex")
 
@@ -51,7 +52,7 @@ def test_pdf_is_byte_identical_across_runs():
 
 
 def test_pdf_without_pdflatex_is_a_clear_error(monkeypatch):
-    from quizgen import render
+    from quizgen.export import pdf as render
     from quizgen.errors import QuizgenError
 
     monkeypatch.setattr(render.shutil, "which", lambda name: None)

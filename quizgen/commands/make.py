@@ -19,7 +19,7 @@ from quizgen.errors import EXIT_PARTIAL, QuizgenError
 @click.option("--questions", "-q", help="Comma-separated question ids or names, in sheet order (instead of --count).")
 @click.option("--versions", type=click.IntRange(1, 100000), help="K versions named v01..vK (one per student).")
 @click.option("--roster", type=click.Path(dir_okay=False), help="CSV with a 'student' column: one version per student.")
-@click.option("--format", "-f", "formats", default="md,tex,json", show_default=True, help="Comma-separated formats: md, tex, pdf (needs pdflatex), json.")
+@click.option("--format", "-f", "formats", default="md,tex,json", show_default=True, help="Comma-separated formats (see `quizgen formats`): md, tex, pdf (needs pdflatex), json.")
 @click.option("--out", "-o", type=click.Path(file_okay=False), help="Output folder. Default: quizgen-out/<topic>-seed<seed>.")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in the output folder.")
 @click.option("--title", help="Title printed on the sheets.")
@@ -35,7 +35,7 @@ def command(topic, seed, count, questions, versions, roster, formats, out, force
     from quizgen.bank import load_bank, select
     from quizgen.exam import build_exam, choose, read_roster, version_names
     from quizgen.fsio import write_atomic
-    from quizgen.render import check_formats, render_exam
+    from quizgen.export import check_formats, notes, render_exam
 
     fmts = check_formats([f.strip() for f in formats.split(",") if f.strip()])
     if versions and roster:
@@ -74,6 +74,8 @@ def command(topic, seed, count, questions, versions, roster, formats, out, force
     else:
         exam = build_exam(entries, seed, students, topic=topic, title=title)
     files = render_exam(exam, fmts, templates)
+    for line in notes(exam, fmts):
+        click.echo(f"quizgen: note: {line}", err=True)
 
     clash = sorted(name for name in files if (out_dir / name).exists())
     if clash and not force:

@@ -1,0 +1,128 @@
+"""What every writer shares: how it declares what it carries, the template environment, options.
+
+A writer turns an :class:`~quizgen.exam.Exam` into ``{file name: text or bytes}`` and says, for
+each answer type, whether it carries it as is (``native``), ``converted`` (and how), or cannot
+carry it (``dropped``). ``quizgen make`` prints every conversion and drop per question, so nothing
+is left out silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Mapping
+
+import jinja2
+
+from quizgen.errors import QuizgenError
+from quizgen.resources import shipped
+
+if TYPE_CHECKING:
+    from quizgen.exam import Exam
+
+#: Answer types the engine produces today (a writer that does not list a type drops it, loudly).
+ANSWER_TYPES = ("numeric", "symbolic", "choice", "truefalse")
+
+
+@dataclass(frozen=True)
+class Carry:
+    """How a format carries one answer type: ``native``, ``converted`` or ``dropped``, and a note."""
+
+    how: str
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.how not in ("native", "converted", "dropped"):
+            raise ValueError(f"Carry.how must be native, converted or dropped, not {self.how!r}")
+
+
+NATIVE = Carry("native")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Choices of ``quizgen make`` that change what a writer writes."""
+
+    moodle_stack: bool = False  # symbolic questions as STACK questions instead of numerical ones
+
+
+class Writer:
+    """Base of every writer: its registry entry (name, summary, files) and what it carries."""
+
+    name: str = ""
+    summary: str = ""
+    files: str = ""  # the file layout, e.g. "sheet[-<student>].md, solutions[-<student>].md"
+    carries: Mapping[str, Carry] = {}
+
+    def carry(self, kind: str, options: Options = Options()) -> Carry:
+        return self.carries.get(kind) or Carry("dropped", f"{self.name} has no {kind} questions; left out")
+
+    def render(self, exam: "Exam", env: jinja2.Environment, options: Options = Options()) -> dict[str, str | bytes]:
+        raise NotImplementedError
+
+
+def per_version_name(exam: "Exam", kind: str, student: str, ext: str) -> str:
+    """``sheet.md`` for a single version, ``sheet-<student>.md`` for several."""
+    return f"{kind}.{ext}" if len(exam.versions) == 1 else f"{kind}-{student}.{ext}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TemplateWriter(Writer):
+    """Renders ``templates/<folder>/{sheet,solutions}.<ext>.j2`` once per student version."""
+
+    name: str
+    summary: str
+    folder: str
+    ext: str
+    markup: Callable[[str], str] = lambda text: text
+    escape: Callable[[str], str] = lambda text: text
+    carries: Mapping[str, Carry] = field(default_factory=lambda: {k: NATIVE for k in ANSWER_TYPES})
+
+    @property
+    def files(self) -> str:  # type: ignore[override]
+        return f"sheet[-<student>].{self.ext}, solutions[-<student>].{self.ext}"
+
+    def filters(self) -> dict[str, Callable]:
+        from quizgen.formulas import fmt_number
+
+        return dict(text=self.markup, escape_text=self.escape, num=fmt_number)
+
+    def render(self, exam: "Exam", env: jinja2.Environment, options: Options = Options()) -> dict[str, str | bytes]:
+        env = env.overlay()
+        env.filters.update(self.filters())
+        files: dict[str, str | bytes] = {}
+        for kind in ("sheet", "solutions"):
+            template = get_template(env, f"{self.folder}/{kind}.{self.ext}.j2")
+            for version in exam.versions:
+                questions = [dict(number=n, v=v) for n, v in enumerate(version.variants, 1)]
+                files[per_version_name(exam, kind, version.student, self.ext)] = template.render(
+                    exam=exam, version=version, questions=questions
+                )
+        return files
+
+
+def environment(templates: str | Path | None = None) -> jinja2.Environment:
+    """Templates from ``templates`` first (an instructor's overrides), then the shipped ones."""
+    loaders: list[jinja2.BaseLoader] = []
+    if templates is not None:
+        if not Path(templates).is_dir():
+            raise QuizgenError(f"templates folder not found: {templates}")
+        loaders.append(jinja2.FileSystemLoader(str(templates)))
+    loaders.append(jinja2.FileSystemLoader(str(shipped("templates"))))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+
+
+def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateNotFound:
+        raise QuizgenError(f"template not found: {name}") from None
+    except jinja2.TemplateSyntaxError as err:
+        raise QuizgenError(f"{err.filename or name}:{err.lineno}: template syntax error: {err.message}") from None

@@ -1,0 +1,12 @@
+"""Markdown: ``sheet.md`` and ``solutions.md`` per version, math as ``$…$``."""
+
+from __future__ import annotations
+
+from quizgen.export.base import TemplateWriter
+
+WRITER = TemplateWriter(
+    name="md",
+    summary="Markdown with $…$ math (pandoc, GitHub, Jupyter)",
+    folder="md",
+    ext="md",
+)

@@ -1,0 +1,82 @@
+"""The export registry: every format is a writer module that says what it carries, and make says so per question."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from quizgen import export
+from quizgen.bank import load_bank
+from quizgen.cli import main
+from quizgen.exam import build_exam
+from quizgen.export.base import ANSWER_TYPES, NATIVE, Carry, TemplateWriter
+
+
+def test_every_format_is_a_writer_that_declares_every_answer_type():
+    for name in export.REGISTRY:
+        w = export.writer(name)
+        assert w.name == name
+        assert w.summary and w.files
+        for kind in ANSWER_TYPES:
+            assert w.carry(kind).how in ("native", "converted", "dropped")
+            if w.carry(kind).how != "native":
+                assert w.carry(kind).note, (name, kind)
+
+
+def test_an_undeclared_answer_type_is_dropped_with_a_note_never_silently():
+    w = export.writer("md")
+    carry = w.carry("ordering_of_the_future")
+    assert carry.how == "dropped" and "ordering_of_the_future" in carry.note
+
+
+def test_formats_command_lists_each_format_its_files_and_types():
+    result = CliRunner().invoke(main, ["formats"], catch_exceptions=False)
+    assert result.exit_code == 0
+    for name in export.REGISTRY:
+        assert f"\n{name}: " in "\n" + result.output
+    assert "files: sheet[-<student>].md, solutions[-<student>].md" in result.output
+    assert "files: key.json" in result.output
+    assert result.output.count("  numeric: ") == len(export.REGISTRY)
+
+
+def test_make_prints_each_converted_or_dropped_question(tmp_path, monkeypatch):
+    """A format that converts one type and drops another: make names both questions, and still writes."""
+    lossy = TemplateWriter(
+        name="md", summary="test", folder="md", ext="md",
+        carries={"numeric": NATIVE, "choice": Carry("converted", "options as a list")},
+    )
+    real = export.writer
+    monkeypatch.setattr(export, "writer", lambda name: lossy if name == "md" else real(name))
+    result = CliRunner().invoke(
+        main,
+        ["make", "--topic", "mle", "--seed", "1", "--format", "md", "--out", str(tmp_path / "o"),
+         "--questions", "gaussian_nll,gaussian_nll_value,kl_cross_entropy_choice"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0
+    lines = [line for line in result.output.splitlines() if line.startswith("quizgen: note:")]
+    assert lines == [
+        "quizgen: note: md: question 1 (mle/gaussian_nll, symbolic) dropped: md has no symbolic questions; left out",
+        "quizgen: note: md: question 3 (mle/kl_cross_entropy_choice, choice) converted: options as a list",
+    ]
+
+
+def test_native_formats_print_no_notes():
+    exam = build_exam(load_bank().topic("mle"), seed=2, students=["ann"])
+    assert export.notes(exam, ["md", "tex", "pdf", "json"]) == []
+
+
+def test_readme_formats_table_is_what_the_writers_declare():
+    import html
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = re.search(r"<!-- formats-table -->\n(.*?)<!-- /formats-table -->", readme, re.S).group(1)
+    rows = [line.strip("|").split(" | ") for line in table.strip().splitlines()[2:]]
+    header = table.strip().splitlines()[0].strip("| ").split(" | ")
+    assert header[2:] == list(ANSWER_TYPES)
+    assert [r[0].strip(" `") for r in rows] == list(export.REGISTRY)
+    for row in rows:
+        w = export.writer(row[0].strip(" `"))
+        assert html.unescape(row[1].strip()) == w.files
+        assert [c.strip().split(":")[0] for c in row[2:]] == [w.carry(k).how for k in ANSWER_TYPES], row[0]
