@@ -12,7 +12,7 @@ import sympy as sp
 from quizgen.bank import load_bank
 from quizgen.exam import build_exam, version_names
 from quizgen.formulas import Computed, fill_latex, fmt_exact, fmt_number, person_order, placeholder
-from quizgen.render import render_exam
+from quizgen.export import render_exam
 from quizgen.variant import compiled
 
 
