@@ -1,0 +1,88 @@
+"""Cross-entropy from the data entropy and the KL divergence, H(p, q) = H(p) + D_KL(p || q) (numeric)."""
+
+from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+
+
+def derive(s):
+    import sympy as sp
+
+    from quizgen.derivations import cross_entropy, entropy, kl_divergence, tidy_log
+
+    p = [s.p1, s.p2, 1 - s.p1 - s.p2]
+    q = [s.q1, s.q2, 1 - s.q1 - s.q2]
+    ent, kl, ce = entropy(p), kl_divergence(p, q), cross_entropy(p, q)
+    assert sp.simplify(tidy_log(ce - ent - kl)) == 0  # the decomposition, checked symbolically
+    return Derivation(
+        answer=ce,
+        steps=(
+            Step("Write $\\log\\frac{p_k}{q_k} = \\log p_k - \\log q_k$ inside the divergence. Then "
+                 "$D_{\\mathrm{KL}}(p \\,\\|\\, q) = \\sum_k p_k \\log p_k - \\sum_k p_k \\log q_k = -H(p) + H(p, q)$, "
+                 "so the cross-entropy is the entropy of the data plus the divergence:",
+                 sp.Eq(sp.Symbol("H(p, q)"), sp.Symbol("H(p)") + sp.Symbol("D_{\\mathrm{KL}}(p \\| q)"))),
+            Step("With the numbers given, $H(p, q) = {{ values.ent }} + {{ values.kl }} = {{ values.ce }}$ nats. "
+                 "As a check, the direct sum $-\\sum_k p_k \\log q_k$ over the three classes "
+                 "($p_3 = {{ values.p3 }}$, $q_3 = {{ values.q3 }}$) gives the same number:", ce),
+            Step("Why this matters for training: if $q$ depends on parameters $\\theta$, the term $H(p)$ "
+                 "is fixed by the data and has no $\\theta$ in it, so $\\partial H(p, q)/\\partial\\theta = "
+                 "\\partial D_{\\mathrm{KL}}(p \\,\\|\\, q)/\\partial\\theta$. Minimising the cross-entropy and minimising "
+                 "the divergence move $\\theta$ the same way; their values differ by the constant $H(p)$."),
+        ),
+        wrong=(
+            Wrong("subtracted_entropy", kl - ent,
+                  "The entropy is added, not subtracted: $D_{\\mathrm{KL}} = H(p, q) - H(p)$, so "
+                  "$H(p, q) = H(p) + D_{\\mathrm{KL}}$. The cross-entropy can never be smaller than $H(p)$, "
+                  "because the divergence is never negative.", 0.0),
+            Wrong("kl_only", kl,
+                  "That is the divergence alone. It equals the cross-entropy only when $H(p) = 0$, which "
+                  "happens for a one-hot $p$; here $p$ spreads over three classes, so its entropy must be added.", 0.0),
+            Wrong("entropy_only", ent,
+                  "That is $H(p)$, the smallest value the cross-entropy can take (reached when $q = p$). The model "
+                  "differs from the data, so the divergence adds to it.", 0.0),
+            Wrong("reversed_cross_entropy", cross_entropy(q, p),
+                  "You computed $-\\sum_k q_k \\log p_k$, averaging under the model instead of the data. The "
+                  "cross-entropy $H(p, q)$ averages the model's $-\\log q_k$ under the data's $p_k$.", 0.25),
+        ),
+        values={"ce": ce, "ent": ent, "kl": kl, "p3": p[2], "q3": q[2]},
+    )
+
+
+def check(p, x):
+    import numpy as np
+
+    pv = np.array([p["p1"], p["p2"], 1 - p["p1"] - p["p2"]])
+    qv = np.array([p["q1"], p["q2"], 1 - p["q1"] - p["q2"]])
+    total = 0.0
+    for pk, qk in zip(pv, qv):  # -sum p log q, term by term
+        total -= pk * np.log(qk)
+    return total
+
+
+def _well_posed(v):
+    return (v["p1"] + v["p2"] < 1 and v["q1"] + v["q2"] < 1
+            and (v["p1"], v["p2"]) != (v["q1"], v["q2"]))
+
+
+QUESTION = Question(
+    id="mle/cross_entropy_decomposition",
+    title="Cross-entropy = entropy + divergence",
+    statement=(
+        "Over three classes, the data distribution is $p = ({{ p1 }}, {{ p2 }}, p_3)$ and a model predicts "
+        "$q = ({{ q1 }}, {{ q2 }}, q_3)$, where $p_3$ and $q_3$ make each sum to 1. "
+        "The entropy of the data is $H(p) = {{ values.ent }}$ nats and the divergence is "
+        "$D_{\\mathrm{KL}}(p \\,\\|\\, q) = {{ values.kl }}$ nats.\n\n"
+        "Compute the cross-entropy $H(p, q)$ in nats, to 4 significant figures."
+    ),
+    answer=Numeric(rtol=1e-3),
+    derive=derive,
+    check=check,
+    params=(
+        grid("p1", "0.1", "0.8", "0.1"),
+        grid("p2", "0.1", "0.8", "0.1"),
+        grid("q1", "0.1", "0.8", "0.1"),
+        grid("q2", "0.1", "0.8", "0.1"),
+    ),
+    constraint=_well_posed,
+    tags=("cross-entropy", "kl-divergence", "entropy"),
+    difficulty=1,
+    points=1,
+)
