@@ -1,0 +1,80 @@
+"""How many factors of a small probability make a float64 likelihood underflow to 0: why we sum logs (numeric)."""
+
+from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+
+# float64: the smallest positive (subnormal) number is 2**-1074; a result below half of it rounds to 0.
+# The smallest *normal* float64 is 2**-1022; float32's smallest subnormal is 2**-149.
+SUBNORMAL_EXP, NORMAL_EXP, FLOAT32_EXP = 1074, 1022, 149
+
+
+def derive(s):
+    import sympy as sp
+
+    p = s.p
+    n = sp.Symbol("n", positive=True)
+    ln2 = sp.Symbol("ln2", positive=True)  # kept apart so that SymPy does not fold 1075 log 2 into log(2**1075)
+    # p**n rounds to 0 once p**n <= 2**-(1074 + 1), i.e. n * log(1/p) >= 1075 * log 2
+    (bound,) = sp.solve(sp.Eq(n * sp.log(1 / p), (SUBNORMAL_EXP + 1) * ln2), n)
+    (normal,) = sp.solve(sp.Eq(n * sp.log(1 / p), NORMAL_EXP * ln2), n)
+    (single,) = sp.solve(sp.Eq(n * sp.log(1 / p), (FLOAT32_EXP + 1) * ln2), n)
+    bound, normal, single = (e.xreplace({ln2: sp.log(2)}) for e in (bound, normal, single))
+    answer = sp.ceiling(bound)
+    return Derivation(
+        answer=answer,
+        steps=(
+            Step("The smallest positive float64 is $2^{-1074} \\approx 4.94 \\times 10^{-324}$ (a *subnormal* number). "
+                 "A correctly rounded result below half of it, $2^{-1075}$, rounds to 0. So the product $p^n$ becomes "
+                 "0 once $p^n \\le 2^{-1075}$, that is once $n \\log(1/p) \\ge 1075 \\log 2$:",
+                 sp.Eq(sp.Symbol("n"), bound)),
+            Step("The count of factors is a whole number, so we round up: $n = {{ values.n }}$ factors give exactly 0, "
+                 "while $n - 1$ factors still give a tiny positive number."),
+            Step("The log-likelihood of the same data is $n \\log p = {{ values.log_lik }}$ (natural log), an "
+                 "ordinary number. Taking logs turns the product into a sum, which neither underflows nor loses "
+                 "precision; and since $\\log$ is increasing, the parameter that maximises the log-likelihood also "
+                 "maximises the likelihood."),
+        ),
+        wrong=(
+            Wrong("normal_minimum", sp.ceiling(normal),
+                  "You used $2^{-1022} \\approx 2.2 \\times 10^{-308}$, the smallest *normal* float64 "
+                  "(the value NumPy reports as its `tiny`). Below it, subnormal numbers with fewer significant bits carry the "
+                  "product further down, to about $4.9 \\times 10^{-324}$, before it becomes 0.", 0.25),
+            Wrong("last_nonzero", answer - 1,
+                  "With this many factors the product is still a positive (subnormal) number; the question asks for "
+                  "the first count at which it rounds to 0, one factor more.", 0.5),
+            Wrong("single_precision", sp.ceiling(single),
+                  "That is where a float32 product underflows (its smallest positive number is $2^{-149}$). NumPy "
+                  "and Python compute in float64 by default.", 0.25),
+        ),
+        values={"n": answer, "log_lik": answer * sp.log(p)},
+    )
+
+
+def check(p, x):
+    import numpy as np
+
+    # compute p**n in float64 for every n and find the first one that is exactly 0
+    n = np.arange(1, 20001)
+    with np.errstate(under="ignore"):
+        powers = np.power(np.float64(p["p"]), n)
+    zero = np.flatnonzero(powers == 0.0)
+    assert zero.size, "no underflow within 20000 factors"
+    return float(n[zero[0]])
+
+
+QUESTION = Question(
+    id="mle/underflow_count",
+    title="When a likelihood underflows",
+    statement=(
+        "A model gives each of $n$ independent observations the probability $p = {{ p }}$, so the likelihood of "
+        "the data is the product $p^n$.\n\n"
+        "Computing $p^n$ in double precision (float64, correctly rounded), what is the smallest number of "
+        "observations $n$ for which the likelihood comes out as exactly 0?"
+    ),
+    answer=Numeric(rtol=0.0, atol=0.05, shown_digits=4),
+    derive=derive,
+    check=check,
+    params=(grid("p", "0.01", "0.4", "0.01"),),
+    tags=("likelihood", "log-likelihood", "floating-point", "underflow"),
+    difficulty=2,
+    points=1,
+)
