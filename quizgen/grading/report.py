@@ -102,11 +102,34 @@ def md_code(text: str, limit: int | None = None) -> str:
     return f"{fence}{pad}{flat}{pad}{fence}"
 
 
+#: ``$…$`` math as pandoc reads it (no space inside the dollars, no digit after the closing one),
+#: holding none of the characters that could reach HTML or a code span.
+_MATH_SPAN = re.compile(r"\$(?=[^\s$])([^$`<>&\n]*?)(?<=[^\s$\\])\$(?!\d)")
+#: TeX commands that a math renderer (MathJax) turns into links, styles or loads: never kept as math.
+_UNSAFE_TEX = re.compile(r"\\(href|url|html|class|style|cssId|require|unicode|data|toggle|mmlToken|input|include|def|newcommand)(?![A-Za-z])")
+
+
 def md_text(text: str) -> str:
     """Escape characters that would turn a student's or grader's text into Markdown markup (or
-    raw HTML), and show control characters as ``\\xNN`` (an ESC would reach a terminal)."""
+    raw HTML), and show control characters as ``\\xNN`` (an ESC would reach a terminal).
+
+    ``$…$`` math (a question's feedback on a misconception) is kept as math, unescaped, so it
+    renders in pandoc, GitHub and Jupyter instead of showing doubled backslashes; a lone ``$`` is
+    escaped, and a math span holding ``< > & `` or a link/style command is escaped as text."""
     flat = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", " ".join(text.splitlines()))
-    return re.sub(r"([\\`*_{}\[\]<>|#!&])", r"\\\1", flat)
+    out, at = [], 0
+    for m in _MATH_SPAN.finditer(flat):
+        if _UNSAFE_TEX.search(m.group(1)):
+            continue
+        out.append(_md_escape(flat[at : m.start()]))
+        out.append(m.group(0))
+        at = m.end()
+    out.append(_md_escape(flat[at:]))
+    return "".join(out)
+
+
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]<>|#!&$])", r"\\\1", text)
 
 
 def _quote(text: str) -> str:
