@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Sequence
 from quizgen import __version__
 from quizgen.bank import Entry
 from quizgen.errors import QuizgenError
-from quizgen.seeds import digest
+from quizgen.seeds import digest, exam_id, root_seed
 from quizgen.variant import Variant, make_variant
 
 
@@ -33,12 +33,41 @@ class Version:
 
 @dataclass(frozen=True)
 class Exam:
+    """A whole exam. ``seed`` and ``secret`` are private (they rebuild every sheet); templates and
+    every student-facing file see only :attr:`public` (title, topic, the exam id)."""
+
     topic: str
     seed: int
     title: str
     question_ids: tuple[str, ...]
     versions: tuple[Version, ...]
     generator: str = f"quizgen {__version__}"
+    secret: str = ""  # mixed with a small seed (see quizgen.seeds.root_seed); "" = none
+    shuffle: bool = False  # each student's questions in their own order
+    pool: int | None = None  # each student draws this many of question_ids
+
+    @property
+    def root(self) -> int:
+        return root_seed(self.seed, self.secret)
+
+    @property
+    def id(self) -> str:
+        """The exam id shown on sheets: a hash of the (mixed) seed that cannot be inverted."""
+        return exam_id(self.root)
+
+    @property
+    def public(self) -> "PublicExam":
+        return PublicExam(title=self.title, topic=self.topic, id=self.id, versions=self.versions)
+
+
+@dataclass(frozen=True)
+class PublicExam:
+    """What templates see of an exam: no seed, no secret."""
+
+    title: str
+    topic: str
+    id: str
+    versions: tuple[Version, ...]
 
 
 def choose(entries: Sequence[Entry], count: int | None, seed: int) -> tuple[Entry, ...]:
@@ -51,6 +80,22 @@ def choose(entries: Sequence[Entry], count: int | None, seed: int) -> tuple[Entr
     return tuple(e for e in entries if e in picked)
 
 
+def sheet_entries(entries: Sequence[Entry], root: int, student: str, *, shuffle: bool = False,
+                  pool: int | None = None) -> tuple[Entry, ...]:
+    """The questions on one student's sheet, in sheet order: a function of (root seed, student).
+
+    ``pool``: the student draws ``pool`` of ``entries`` (kept in their order unless shuffled);
+    ``shuffle``: the student's questions in an order of their own.
+    """
+    chosen = tuple(entries)
+    if pool is not None and pool < len(chosen):
+        picked = set(sorted(chosen, key=lambda e: digest(root, "pool", student, e.id))[:pool])
+        chosen = tuple(e for e in chosen if e in picked)
+    if shuffle:
+        chosen = tuple(sorted(chosen, key=lambda e: digest(root, "order", student, e.id)))
+    return chosen
+
+
 def build_exam(
     entries: Sequence[Entry],
     seed: int,
@@ -58,12 +103,23 @@ def build_exam(
     *,
     topic: str = "",
     title: str | None = None,
+    secret: str = "",
+    shuffle: bool = False,
+    pool: int | None = None,
     progress: Callable[[Iterable[str]], Iterable[str]] = lambda it: it,
 ) -> Exam:
-    """Build every student's version. Each variant depends only on (seed, question id, student)."""
+    """Build every student's version.
+
+    Each variant depends only on (seed, secret, question id, student); the questions on a sheet
+    and their order only on (seed, secret, student) and the ``shuffle``/``pool`` choices.
+    """
+    if pool is not None and not 1 <= pool <= len(entries):
+        raise QuizgenError(f"--pool must be between 1 and {len(entries)} (the number of questions selected)")
+    root = root_seed(seed, secret)
     versions = []
     for student in progress(students):
-        versions.append(Version(student, tuple(make_variant(e.question, seed, student) for e in entries)))
+        on_sheet = sheet_entries(entries, root, student, shuffle=shuffle, pool=pool)
+        versions.append(Version(student, tuple(make_variant(e.question, root, student) for e in on_sheet)))
     topic = topic or (entries[0].id.split("/")[0] if entries else "")
     return Exam(
         topic=topic,
@@ -71,7 +127,46 @@ def build_exam(
         title=title or f"Problem sheet: {topic}",
         question_ids=tuple(e.id for e in entries),
         versions=tuple(versions),
+        secret=secret,
+        shuffle=shuffle,
+        pool=pool if pool is not None and pool < len(entries) else None,
     )
+
+
+#: Enumerating more parameter sets than this to count a question's variants is not worth it.
+SUPPLY_ENUMERATION_LIMIT = 200_000
+
+
+def variant_supply(q) -> int:
+    """How many distinct parameter sets a question can draw (those its constraint allows).
+
+    An upper bound on its distinct variants (a draw that is ill-posed is also redrawn). Above
+    :data:`SUPPLY_ENUMERATION_LIMIT` combinations the product is returned without enumerating.
+    """
+    import itertools
+    from fractions import Fraction
+
+    total = 1
+    for p in q.params:
+        total *= len(p.values)
+    if q.constraint is None or total > SUPPLY_ENUMERATION_LIMIT:
+        return total
+    names = [p.name for p in q.params]
+    values = [[Fraction(v) for v in p.values] for p in q.params]
+    return sum(1 for combo in itertools.product(*values) if q.constraint(dict(zip(names, combo))))
+
+
+def supply_warnings(entries: Sequence[Entry], students: int) -> list[str]:
+    """One line per question with fewer distinct variants than there are students."""
+    out = []
+    if students < 2:
+        return out
+    for e in entries:
+        n = variant_supply(e.question)
+        if n < students:
+            out.append(f"{e.id} has at most {n} distinct variant(s) for {students} students: "
+                       "some students will share numbers")
+    return out
 
 
 def version_names(count: int) -> tuple[str, ...]:

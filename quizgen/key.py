@@ -41,6 +41,10 @@ def build_key(exam: Exam) -> dict[str, Any]:
         "generator": exam.generator,
         "topic": exam.topic,
         "seed": exam.seed,
+        "secret": exam.secret or None,
+        "exam_id": exam.id,
+        "shuffle": exam.shuffle,
+        "pool": exam.pool,
         "questions": list(exam.question_ids),
         "versions": [
             {"student": ver.student, "questions": [question_key(v, n) for n, v in enumerate(ver.variants, 1)]}

@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from quizgen.cli import main
 
 QUESTIONS = "gaussian_nll,gaussian_nll_value,sigmoid_mse_gradient"
+#: A small seed is mixed with a per-exam secret; passing the secret makes a run reproducible.
+SECRET = "0123456789abcdef0123456789abcdef"
 
 
 def run(*args: str):
@@ -21,7 +23,8 @@ def run(*args: str):
 
 
 def make(out: Path, *extra: str, seed: str = "7"):
-    return run("make", "--topic", "mle", "--seed", seed, "--questions", QUESTIONS, "--out", str(out), *extra)
+    return run("make", "--topic", "mle", "--seed", seed, "--secret", SECRET, "--questions", QUESTIONS,
+               "--out", str(out), *extra)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -40,8 +43,8 @@ def test_same_bytes_in_a_fresh_process(tmp_path):
     """Nothing depends on the process (hash seeds, dict order, caches): compare with a subprocess run."""
     assert make(tmp_path / "A").exit_code == 0
     proc = subprocess.run(
-        [sys.executable, "-m", "quizgen", "make", "--topic", "mle", "--seed", "7", "--questions", QUESTIONS,
-         "--out", str(tmp_path / "B")],
+        [sys.executable, "-m", "quizgen", "make", "--topic", "mle", "--seed", "7", "--secret", SECRET,
+         "--questions", QUESTIONS, "--out", str(tmp_path / "B")],
         capture_output=True, text=True, env={"PYTHONHASHSEED": "123", "PATH": "/usr/bin:/bin"},
     )
     assert proc.returncode == 0, proc.stderr
@@ -63,8 +66,8 @@ def test_other_seed_other_numbers(tmp_path):
 
 def test_variants_do_not_depend_on_question_order(tmp_path):
     make(tmp_path / "A")
-    run("make", "--topic", "mle", "--seed", "7", "--questions", ",".join(reversed(QUESTIONS.split(","))),
-        "--out", str(tmp_path / "B"))
+    run("make", "--topic", "mle", "--seed", "7", "--secret", SECRET, "--questions",
+        ",".join(reversed(QUESTIONS.split(","))), "--out", str(tmp_path / "B"))
     qa = {q["id"]: q for q in json.loads((tmp_path / "A" / "key.json").read_text())["versions"][0]["questions"]}
     qb = {q["id"]: q for q in json.loads((tmp_path / "B" / "key.json").read_text())["versions"][0]["questions"]}
     for qid in qa:
@@ -80,13 +83,17 @@ def test_variant_rebuilt_from_seed_question_and_student_alone(tmp_path):
     key = json.loads((tmp_path / "A" / "key.json").read_text())
     from quizgen.bank import load_bank
     from quizgen.key import question_key
+    from quizgen.seeds import root_seed
     from quizgen.variant import make_variant
 
     bank = load_bank()
+    assert key["seed"] == 7 and key["secret"] == SECRET
     bob = next(v for v in key["versions"] if v["student"] == "bob")
     for q in bob["questions"]:
-        rebuilt = question_key(make_variant(bank.find(q["id"]).question, 7, "bob"), q["number"])
+        rebuilt = question_key(make_variant(bank.find(q["id"]).question, root_seed(7, SECRET), "bob"), q["number"])
         assert rebuilt == q
+        # the seed without the secret does not give bob's numbers
+        assert question_key(make_variant(bank.find(q["id"]).question, 7, "bob"), q["number"]) != q
 
 
 def test_students_get_different_numbers(tmp_path):
@@ -103,6 +110,8 @@ def test_key_json_matches_documented_schema(tmp_path):
     make(tmp_path / "A", "--versions", "2")
     key = json.loads((tmp_path / "A" / "key.json").read_text())
     assert key["schema"] == "quizgen.key/1" and key["seed"] == 7 and key["topic"] == "mle"
+    assert key["secret"] == SECRET and re.fullmatch(r"[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}", key["exam_id"])
+    assert key["shuffle"] is False and key["pool"] is None
     assert key["questions"] == [f"mle/{q}" for q in QUESTIONS.split(",")]
     assert [v["student"] for v in key["versions"]] == ["v01", "v02"]
     for version in key["versions"]:
@@ -124,9 +133,9 @@ def test_default_run_writes_everything_and_says_where(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("make", "--topic", "mle")
     assert result.exit_code == 0
-    where = re.search(r"to (\S+)/ \(seed (\d+)", result.output)
+    where = re.search(r"to (\S+)/ \(exam id ([0-9a-f-]+)\)", result.output)
     folder = tmp_path / where.group(1)
-    assert folder.name == f"mle-seed{where.group(2)}"
+    assert folder.name == f"mle-{where.group(2)}"
     assert {p.name for p in folder.iterdir()} == {"sheet.md", "solutions.md", "sheet.tex", "solutions.tex", "key.json"}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import sys
 from pathlib import Path
 
@@ -14,26 +13,31 @@ from quizgen.errors import EXIT_PARTIAL, QuizgenError
 
 @click.command("make")
 @click.option("--topic", "-t", required=True, help="Topic to draw questions from (see `quizgen list`).")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Exam seed; the same seed gives the same bytes. Default: a fresh random seed, printed.")
+@click.option("--seed", type=click.IntRange(0, 2**128 - 1), help="Exam seed (private). Default: 128 random bits, printed for you. A seed below 2^64 is mixed with a random secret (printed too).")
+@click.option("--secret", help="The per-exam secret printed by an earlier run (32+ hex digits): with the same --seed, rebuilds that exam byte for byte.")
+@click.option("--shuffle", is_flag=True, help="Each student gets the questions in an order of their own (recorded in the key).")
+@click.option("--pool", type=click.IntRange(1), help="Each student draws this many of the selected questions (recorded in the key).")
 @click.option("--count", "-n", type=click.IntRange(1), help="How many questions (chosen by the seed). Default: all of the topic.")
 @click.option("--questions", "-q", help="Comma-separated question ids or names, in sheet order (instead of --count).")
 @click.option("--versions", type=click.IntRange(1, 100000), help="K versions named v01..vK (one per student).")
 @click.option("--roster", type=click.Path(dir_okay=False), help="CSV with a 'student' column: one version per student.")
 @click.option("--format", "-f", "formats", default="md,tex,json", show_default=True, help="Comma-separated formats (see `quizgen formats`): md, tex, pdf (needs pdflatex), json.")
-@click.option("--out", "-o", type=click.Path(file_okay=False), help="Output folder. Default: quizgen-out/<topic>-seed<seed>.")
+@click.option("--out", "-o", type=click.Path(file_okay=False), help="Output folder. Default: quizgen-out/<topic>-<exam id>.")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in the output folder.")
 @click.option("--title", help="Title printed on the sheets.")
 @click.option("--bank", "banks", multiple=True, type=click.Path(file_okay=False), help="An extra bank folder (repeatable).")
 @click.option("--templates", type=click.Path(file_okay=False), help="A folder of templates that override the shipped ones.")
 @friendly_errors
-def command(topic, seed, count, questions, versions, roster, formats, out, force, title, banks, templates) -> None:
+def command(topic, seed, secret, shuffle, pool, count, questions, versions, roster, formats, out, force, title, banks, templates) -> None:
     """Generate problem sheets, solutions and an answer key for TOPIC.
 
     One version per student: --roster FILE (a CSV with a 'student' column) or --versions K.
-    Each question's numbers depend only on (seed, question id, student id).
+    Each question's numbers depend only on (seed, secret, question id, student id). Sheets show
+    only the exam id; keep the seed, the secret and key.json private.
     """
     from quizgen.bank import load_bank, select
-    from quizgen.exam import build_exam, choose, read_roster, version_names
+    from quizgen.exam import build_exam, choose, read_roster, supply_warnings, version_names
+    from quizgen.seeds import SECRET_HEX_DIGITS, SMALL_SEED, exam_id, new_secret, new_seed, root_seed
     from quizgen.fsio import write_atomic
     from quizgen.export import check_formats, notes, render_exam
 
@@ -44,11 +48,23 @@ def command(topic, seed, count, questions, versions, roster, formats, out, force
         raise QuizgenError("use either --count or --questions, not both")
     bank = load_bank(banks)
     entries = bank.topic(topic)
-    seed = secrets.randbelow(10**6) if seed is None else seed
+    if secret is not None:
+        secret = secret.strip().lower()
+        if len(secret) < SECRET_HEX_DIGITS or any(c not in "0123456789abcdef" for c in secret):
+            raise QuizgenError(f"--secret must be at least {SECRET_HEX_DIGITS} hex digits (as printed by an earlier quizgen make)")
+        if seed is None:
+            raise QuizgenError("--secret needs the --seed it was printed with")
+    if seed is None:
+        seed = new_seed()
+    if secret is None:
+        secret = new_secret() if seed < SMALL_SEED else ""
+    root = root_seed(seed, secret)
     if questions:
         entries = select(entries, [q.strip() for q in questions.split(",") if q.strip()])
     else:
-        entries = choose(entries, count, seed)
+        entries = choose(entries, count, root)
+    if pool is not None and pool > len(entries):
+        raise QuizgenError(f"--pool {pool} is more than the {len(entries)} question(s) selected")
 
     problems: tuple[str, ...] = ()
     if roster:
@@ -58,8 +74,10 @@ def command(topic, seed, count, questions, versions, roster, formats, out, force
         students = version_names(versions or 1)
     for p in problems:
         click.echo(f"quizgen: warning: {p}", err=True)
+    for line in supply_warnings(entries, len(students)):
+        click.echo(f"quizgen: warning: {line}", err=True)
 
-    out_dir = Path(out) if out else Path("quizgen-out") / f"{topic.replace('/', '-')}-seed{seed}"
+    out_dir = Path(out) if out else Path("quizgen-out") / f"{topic.replace('/', '-')}-{exam_id(root)}"
     show_bar = sys.stderr.isatty() and len(students) > 20
 
     def progress(items):
@@ -70,9 +88,9 @@ def command(topic, seed, count, questions, versions, roster, formats, out, force
     bar = progress(students)
     if show_bar:
         with bar as it:
-            exam = build_exam(entries, seed, list(it), topic=topic, title=title)
+            exam = build_exam(entries, seed, list(it), topic=topic, title=title, secret=secret, shuffle=shuffle, pool=pool)
     else:
-        exam = build_exam(entries, seed, students, topic=topic, title=title)
+        exam = build_exam(entries, seed, students, topic=topic, title=title, secret=secret, shuffle=shuffle, pool=pool)
     files = render_exam(exam, fmts, templates)
     for line in notes(exam, fmts):
         click.echo(f"quizgen: note: {line}", err=True)
@@ -82,9 +100,13 @@ def command(topic, seed, count, questions, versions, roster, formats, out, force
         raise QuizgenError(f"{out_dir}: already holds {clash[0]}" + (f" and {len(clash) - 1} more" if len(clash) > 1 else "") + "; use --force to overwrite")
     for name, text in files.items():
         write_atomic(out_dir / name, text)
+    rebuild = f"--seed {seed}" + (f" --secret {secret}" if secret else "")
+    rebuild += (" --shuffle" if shuffle else "") + (f" --pool {exam.pool}" if exam.pool else "")
     click.echo(
         f"Wrote {len(files)} files for {len(students)} version(s) of {len(entries)} question(s) to {out_dir}/ "
-        f"(seed {seed}; rebuild with --seed {seed})"
+        f"(exam id {exam.id})"
     )
+    click.echo(f"Private, for the instructor (also in key.json): seed {seed}" + (f", secret {secret}" if secret else "")
+               + f"; rebuild with {rebuild}")
     if problems:
         raise click.exceptions.Exit(EXIT_PARTIAL)

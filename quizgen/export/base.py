@@ -96,7 +96,7 @@ class TemplateWriter(Writer):
             for version in exam.versions:
                 questions = [dict(number=n, v=v) for n, v in enumerate(version.variants, 1)]
                 files[per_version_name(exam, kind, version.student, self.ext)] = template.render(
-                    exam=exam, version=version, questions=questions
+                    exam=exam.public, version=version, questions=questions
                 )
         return files
 

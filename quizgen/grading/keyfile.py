@@ -74,6 +74,7 @@ class Key:
     versions: tuple[KeyVersion, ...]
     topic: str | None = None
     seed: int | None = None
+    exam_id: str | None = None
 
     def version(self, student: str) -> KeyVersion | None:
         return next((v for v in self.versions if v.student == student), None)
@@ -164,7 +165,7 @@ def _boolean(obj: dict[str, Any], name: str, path: str, *, required: bool = True
     value = _field(obj, name, path, required)
     if name not in obj:
         return None
-    _expect(isinstance(value, bool), f"{path}.{name}", "true or false", value)
+    _expect(isinstance(value, bool), f"{path}.{name}" if path else name, "true or false", value)
     return value
 
 
@@ -332,6 +333,11 @@ def validate_key(data: Any, name: str = "key.json") -> Key:
         _string(top, "generator", "", required=False, nonempty=False)
         topic = _string(top, "topic", "", required=False, nonempty=False)
         seed = _integer(top, "seed", "", required=False, nullable=True)
+        _string(top, "secret", "", required=False, nullable=True)
+        exam_id = _string(top, "exam_id", "", required=False, nullable=True)
+        if "shuffle" in top:
+            _boolean(top, "shuffle", "")
+        _integer(top, "pool", "", required=False, minimum=1, nullable=True)
         ids = _list(_field(top, "questions", ""), "questions")
         for i, qid in enumerate(ids):
             _expect(isinstance(qid, str) and bool(qid.strip()), f"questions[{i}]", "a question id", qid)
@@ -347,7 +353,7 @@ def validate_key(data: Any, name: str = "key.json") -> Key:
             first[v.student] = i
     except _Invalid as err:
         raise QuizgenError(f"{name}: {err}", EXIT_USAGE) from None
-    return Key(name=name, question_ids=tuple(ids), versions=tuple(versions), topic=topic, seed=seed)
+    return Key(name=name, question_ids=tuple(ids), versions=tuple(versions), topic=topic, seed=seed, exam_id=exam_id)
 
 
 def load_key(source: Key | dict[str, Any] | str | os.PathLike[str]) -> Key:
