@@ -69,7 +69,7 @@ QUESTION = Question(
     id="mle/label_smoothing",
     title="Cross-entropy with label smoothing",
     statement=(
-        "{% set o3 = (1 - q_true | float - o1 | float - o2 | float) | round(2) %}{% set others = [o1, o2, o3] %}{% set at = (k | int) - 1 %}"
+        "{% set o3 = '%g' | format(1 - q_true | float - o1 | float - o2 | float) %}{% set others = [o1, o2, o3] %}{% set at = (k | int) - 1 %}"
         "A classifier's softmax layer outputs $q = ({{ (others[:at] + [q_true] + others[at:]) | join(', ') }})$ "
         "over $K = 4$ classes. The true class of this sample is class {{ k }}, and training uses label smoothing "
         "with $\\varepsilon = {{ eps }}$: the target is $t = (1 - \\varepsilon)\\,y + \\varepsilon/K$, "

@@ -1,0 +1,99 @@
+"""Expected calibration error from a reliability table (numeric, a random table per variant)."""
+
+from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+
+EDGES = ("0.5", "0.6", "0.7", "0.8", "0.9", "1")  # confidence bins of a binary or multiclass classifier
+B = len(EDGES) - 1
+
+
+def derive(s):
+    import sympy as sp
+
+    n = [getattr(s, f"n{b}") for b in range(1, B + 1)]
+    conf = [getattr(s, f"c{b}") for b in range(1, B + 1)]
+    acc = [c + getattr(s, f"d{b}") for b, c in enumerate(conf, 1)]  # accuracy = confidence + the bin's deviation
+    N = sum(n, sp.Integer(0))
+    gaps = [sp.Abs(a - c) for a, c in zip(acc, conf)]
+    ece = sum((nb * g for nb, g in zip(n, gaps)), sp.Integer(0)) / N
+    return Derivation(
+        answer=ece,
+        steps=(
+            Step("A model is calibrated when, among the predictions made with confidence about $c$, a fraction "
+                 "$c$ is correct. The reliability table compares the two in each bin: the gap "
+                 "$|\\mathrm{acc}_b - \\mathrm{conf}_b|$ measures how far the bin is from calibrated."),
+            Step("The expected calibration error averages these gaps over all $N = {{ values.N }}$ predictions, so "
+                 "each bin counts in proportion to its size $n_b$:",
+                 sp.Eq(sp.Symbol("\\mathrm{ECE}"), ece)),
+            Step("That is ${{ values.ece }}$: a typical prediction's confidence is off from the accuracy it earns by "
+                 "about that much. The bins with $\\mathrm{conf}_b > \\mathrm{acc}_b$ are overconfident, those "
+                 "with $\\mathrm{conf}_b < \\mathrm{acc}_b$ underconfident; the absolute value keeps the two "
+                 "from cancelling."),
+        ),
+        wrong=(
+            Wrong("unweighted_bins", sum(gaps, sp.Integer(0)) / B,
+                  "You gave every bin the same weight. The ECE is an average over predictions, so a bin holding "
+                  "many predictions counts more: each gap is weighted by $n_b/N$.", 0.25),
+            Wrong("signed_gaps", sum((nb * (c - a) for nb, a, c in zip(n, acc, conf)), sp.Integer(0)) / N,
+                  "Without the absolute value, overconfident and underconfident bins cancel, and a badly "
+                  "calibrated model could score 0. The ECE averages $|\\mathrm{acc}_b - \\mathrm{conf}_b|$.", 0.0),
+            Wrong("maximum_gap", sp.Max(*gaps),
+                  "That is the largest gap of any bin, the maximum calibration error. The expected calibration "
+                  "error is the weighted average of the gaps, not their maximum.", 0.0),
+            Wrong("not_normalised", sum((nb * g for nb, g in zip(n, gaps)), sp.Integer(0)),
+                  "You added up $n_b\\,|\\mathrm{acc}_b - \\mathrm{conf}_b|$ but did not divide by the number of "
+                  "predictions $N$, so the result grows with the size of the test set.", 0.25),
+        ),
+        values={"N": N, "ece": ece},
+    )
+
+
+def check(p, x):
+    import numpy as np
+
+    # rebuild the individual predictions the table summarises, then bin them again from scratch
+    confidences, correct = [], []
+    for b in range(1, B + 1):
+        n = int(round(p[f"n{b}"]))
+        k = int(round((p[f"c{b}"] + p[f"d{b}"]) * n))  # correct predictions in the bin (acc * n is a whole number)
+        assert abs(k - (p[f"c{b}"] + p[f"d{b}"]) * n) < 1e-6
+        confidences += [p[f"c{b}"]] * n
+        correct += [1] * k + [0] * (n - k)
+    confidences, correct = np.array(confidences), np.array(correct)
+    edges = [float(e) for e in EDGES]
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        inside = (confidences >= lo) & ((confidences < hi) | (hi == edges[-1]))
+        if inside.any():
+            total += inside.sum() / len(confidences) * abs(correct[inside].mean() - confidences[inside].mean())
+    return total
+
+
+QUESTION = Question(
+    id="mle/ece_from_bins",
+    title="Expected calibration error from a reliability table",
+    statement=(
+        "A classifier's predictions on a test set are grouped by their confidence (the probability given to the "
+        "predicted class). For each bin the table gives the number of predictions $n_b$, their mean confidence "
+        "$\\mathrm{conf}_b$ and the fraction that were correct, $\\mathrm{acc}_b$:\n\n"
+        "$$\\begin{array}{lccc} \\text{bin} & n_b & \\mathrm{conf}_b & \\mathrm{acc}_b \\\\ \\hline "
+        "{[0.5, 0.6)} & {{ n1 }} & {{ c1 }} & {{ '%g' | format(c1 | float + d1 | float) }} \\\\ "
+        "{[0.6, 0.7)} & {{ n2 }} & {{ c2 }} & {{ '%g' | format(c2 | float + d2 | float) }} \\\\ "
+        "{[0.7, 0.8)} & {{ n3 }} & {{ c3 }} & {{ '%g' | format(c3 | float + d3 | float) }} \\\\ "
+        "{[0.8, 0.9)} & {{ n4 }} & {{ c4 }} & {{ '%g' | format(c4 | float + d4 | float) }} \\\\ "
+        "{[0.9, 1]} & {{ n5 }} & {{ c5 }} & {{ '%g' | format(c5 | float + d5 | float) }}"
+        "\\end{array}$$\n\n"
+        "Compute the expected calibration error (ECE) over these bins, to 4 significant figures."
+    ),
+    answer=Numeric(rtol=1e-3),
+    derive=derive,
+    check=check,
+    params=(
+        tuple(grid(f"n{b}", "100", "500", "100", latex=f"n_{b}") for b in range(1, B + 1))
+        + tuple(grid(f"c{b}", f"{0.41 + 0.1 * b:.2f}", f"{0.49 + 0.1 * b:.2f}", "0.02", latex=f"c_{b}") for b in range(1, B + 1))
+        + tuple(grid(f"d{b}", "-0.2", "0.06", "0.02", exclude=("0",), latex=f"d_{b}") for b in range(1, B + 1))
+    ),
+    constraint=lambda v: all(v[f"c{b}"] + v[f"d{b}"] <= 1 for b in range(1, B + 1)),
+    tags=("calibration", "ece", "reliability", "data"),
+    difficulty=2,
+    points=2,
+)
