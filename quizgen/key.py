@@ -17,7 +17,14 @@ def _wrong(w: KnownWrong, kind: str) -> dict[str, Any]:
         item["value"] = w.value
     elif kind == "symbolic":
         item["expression"] = w.expression
-    else:
+    elif kind == "vector":
+        if w.values is not None:
+            item["values"] = list(w.values)
+        else:
+            item["expressions"] = list(w.expressions or ())
+    elif kind == "order":
+        item["order"] = list(w.order or ())
+    else:  # choice, and the reason of a truefalse
         item["choice"] = w.choice
     return item
 
@@ -56,3 +63,52 @@ def build_key(exam: Exam) -> dict[str, Any]:
 def dumps(key: dict[str, Any]) -> str:
     """Stable bytes: sorted keys, fixed indent, shortest float repr, a final newline."""
     return json.dumps(key, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def answer_text(entry: dict[str, Any]) -> str | None:
+    """A key entry's own answer typed as a student would (None for a manual question: nothing to type)."""
+    a = entry["answer"]
+    kind = entry["type"]
+    if kind == "symbolic":
+        return a["expression"]
+    if kind == "numeric":
+        return repr(a["value"])
+    if kind == "choice":
+        return ", ".join(a["correct"])
+    if kind == "truefalse":
+        text = "true" if a["value"] else "false"
+        return f"{text}, {a['reason']['correct']}" if "reason" in a else text
+    if kind == "order":
+        return ", ".join(a["correct"])
+    if kind == "vector":
+        parts = [repr(v) for v in a["values"]] if "values" in a else list(a["expressions"])
+        return "(" + ", ".join(parts) + ")"
+    return None
+
+
+def wrong_text(entry: dict[str, Any], wrong: dict[str, Any]) -> str:
+    """A known wrong answer of a key entry typed as a student would (a truefalse reason with the right truth)."""
+    kind = entry["type"]
+    if kind == "symbolic":
+        return wrong["expression"]
+    if kind == "numeric":
+        return repr(wrong["value"])
+    if kind == "truefalse":
+        if "reason" in entry["answer"]:
+            return f"{'true' if entry['answer']['value'] else 'false'}, {wrong['choice']}"
+        return "true" if wrong["value"] else "false"
+    if kind == "order":
+        return ", ".join(wrong["order"])
+    if kind == "vector":
+        parts = [repr(v) for v in wrong["values"]] if "values" in wrong else list(wrong["expressions"])
+        return "(" + ", ".join(parts) + ")"
+    return wrong["choice"]
+
+
+def wrong_credit(entry: dict[str, Any], wrong: dict[str, Any]) -> float:
+    """The credit ``wrong_text`` earns: the entry's credit, plus the true/false part for a truefalse reason."""
+    a = entry["answer"]
+    if entry["type"] == "truefalse" and "reason" in a:
+        share = a.get("truth_credit", 0.5)
+        return share + (1 - share) * wrong["credit"]
+    return wrong["credit"]

@@ -96,6 +96,29 @@ class Wrong:
 
 
 @dataclass(frozen=True)
+class Right:
+    """A correct option of a multiple-select question, with why it is right (shown to a student who missed it)."""
+
+    name: str
+    expr: Any
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The answer of a :class:`TrueFalse` question: is the statement true for this variant, and why.
+
+    ``truth`` is a SymPy relation in the parameters (``density > 1``) or a plain bool; ``reason`` is
+    the correct reason, a SymPy expression (shown as a number or formula) or a sentence (a str).
+    ``feedback`` is shown to a student whose true/false part is wrong.
+    """
+
+    truth: Any
+    reason: Any
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
 class Derivation:
     """What ``derive`` returns: all SymPy, all symbolic in the parameters."""
 
@@ -130,7 +153,61 @@ class Choice:
     symbols: Mapping[str, Domain] = field(default_factory=dict)  # free symbols of the options, if any
 
 
-AnswerSpec = Union[Numeric, Symbolic, Choice]
+@dataclass(frozen=True)
+class TrueFalse:
+    """A statement judged true or false AND the reason, chosen among options (see :class:`Claim`).
+
+    ``derive`` returns ``answer=Claim(truth, reason, feedback)`` and the wrong reasons as ``Wrong``
+    (their ``expr`` a SymPy expression or a sentence). ``check`` returns ``(truth, reason_value)``
+    (``reason_value`` is ``None`` for a sentence). Credit: ``truth_credit`` for the true/false part
+    plus ``1 - truth_credit`` for the reason.
+    """
+
+    truth_credit: float = 0.5
+    symbols: Mapping[str, Domain] = field(default_factory=dict)  # free symbols of the reasons, if any
+    reason_prefix: str = ""  # LaTeX put before each expression reason, e.g. "p(\\mu) = "
+
+
+@dataclass(frozen=True)
+class Order:
+    """Put the steps of a derivation in order. ``derive`` returns ``answer=(step1, step2, ...)``: 4–6
+    texts (Markdown, Jinja2 like the statement) in the right order; the sheet shows them shuffled
+    per variant and the student answers with their numbers in order, e.g. ``3,1,4,2``. A ``Wrong``
+    may name a known wrong order: its ``expr`` a tuple of 0-based indices into the right order.
+    ``check`` returns a dict of numbers verified against the derivation's ``values`` (or ``{}``)."""
+
+
+@dataclass(frozen=True)
+class Manual:
+    """An interview question graded by a person. ``derive`` returns ``answer=`` the model answer
+    (Markdown, Jinja2 like the statement); ``rubric`` lists the points an interviewer listens for,
+    ``followups`` the follow-up questions. ``check`` returns a dict of numbers verified against the
+    derivation's ``values`` (or ``{}``). The grader never scores these: it lists them for a person."""
+
+    rubric: tuple[str, ...] = ()
+    followups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Vector:
+    """A tuple of numbers (no ``symbols``) or of expressions (``symbols`` given), graded component-wise.
+
+    ``derive`` returns ``answer=(e1, e2, ...)`` (or a SymPy Matrix); each ``Wrong.expr`` is a tuple
+    of the same length. ``check`` returns the components as an array. Numbers are right within
+    ``max(atol, rtol*|value|)`` per component, as for :class:`Numeric`.
+    """
+
+    symbols: Mapping[str, Domain] = field(default_factory=dict)
+    rtol: float = 1e-3
+    atol: float = 1e-9
+    sigfigs: int | None = None
+    shown_digits: int = 4
+
+
+AnswerSpec = Union[Numeric, Symbolic, Choice, TrueFalse, Order, Manual, Vector]
+
+KINDS = {Numeric: "numeric", Symbolic: "symbolic", Choice: "choice", TrueFalse: "truefalse",
+         Order: "order", Manual: "manual", Vector: "vector"}
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: a loaded question is cached by object
@@ -152,4 +229,4 @@ class Question:
 
     @property
     def kind(self) -> str:
-        return {Numeric: "numeric", Symbolic: "symbolic", Choice: "choice"}[type(self.answer)]
+        return KINDS[type(self.answer)]

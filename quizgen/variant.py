@@ -22,7 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from quizgen.domains import ASSUMPTIONS
 from quizgen.errors import QuestionError
 from quizgen.formulas import Computed, PlainPrinter, fill_latex, fill_plain, fmt_number, person_order, placeholder, plain
-from quizgen.question import Choice, Derivation, Numeric, Question, Symbolic
+from quizgen.question import Choice, Claim, Derivation, Manual, Numeric, Order, Question, Right, Symbolic, TrueFalse, Vector
 from quizgen.seeds import digest, variant_seed
 from quizgen.verify import Verifier
 
@@ -38,7 +38,7 @@ def _draw(q: Question, seed: int, attempt: int) -> dict[str, str]:
 
 # ---------------------------------------------------------------- symbols and domains
 def _answer_symbols(q: Question) -> Mapping[str, str]:
-    return q.answer.symbols if isinstance(q.answer, (Symbolic, Choice)) else {}
+    return getattr(q.answer, "symbols", {}) or {}
 
 
 # ---------------------------------------------------------------- compiled question
@@ -134,7 +134,10 @@ class KnownWrong:
     credit: float
     expression: str | None = None  # symbolic
     value: float | None = None  # numeric
-    choice: str | None = None  # choice label
+    choice: str | None = None  # choice label (choice; the reason of a truefalse)
+    values: tuple[float, ...] | None = None  # numeric vector
+    expressions: tuple[str, ...] | None = None  # symbolic vector
+    order: tuple[str, ...] | None = None  # a wrong order of steps (their labels)
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,7 @@ class Variant:
 
     question_id: str
     title: str
-    kind: str  # numeric | symbolic | choice
+    kind: str  # numeric | symbolic | choice | truefalse | order | manual | vector
     points: float
     seed: int
     params: Mapping[str, str]
@@ -158,7 +161,18 @@ class Variant:
     answer_latex: str  # the answer as shown in the solutions
     answer: Mapping[str, Any]  # the key's "answer" object (see the README, "The answer key")
     known_wrong: tuple[KnownWrong, ...]
-    options: tuple[Option, ...] = ()
+    options: tuple[Option, ...] = ()  # choice options, truefalse reasons, order steps (labels 1..n)
+    tables: tuple["DataTable", ...] = ()  # data shown with the statement
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """A data set drawn for a variant, shown as a table: headers are LaTeX math, cells exact decimals."""
+
+    name: str
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
 
 
 def make_variant(q: Question, exam_seed: int, student: str) -> Variant:
@@ -169,7 +183,8 @@ def make_variant(q: Question, exam_seed: int, student: str) -> Variant:
         drawn = _draw(q, seed, attempt)
         if q.constraint is not None and not q.constraint({k: Fraction(v) for k, v in drawn.items()}):
             continue
-        result = _instance(q, tuple(sorted(drawn.items())), seed if isinstance(q.answer, Choice) else 0)
+        shuffled = isinstance(q.answer, (Choice, TrueFalse, Order))
+        result = _instance(q, tuple(sorted(drawn.items())), seed if shuffled else 0)
         if isinstance(result, str):  # ill-posed for these numbers: draw again
             last_problem = result
             continue
@@ -215,6 +230,9 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
     def plain_plugged(expr: Any) -> str:
         return fill_plain(c.printed(expr)[1], exact_values)
 
+    params = dict(drawn)
+    context = {**params, "values": {k: _show(c, v, pvals, tex_plugged) for k, v in d.values.items()}}
+
     if isinstance(q.answer, Numeric):
         spec: Numeric = q.answer
         value = c.value(d.answer, pvals)
@@ -245,14 +263,18 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
         answer = {"expression": plain(expr), "symbols": dict(q.answer.symbols)}
         answer_latex = tex(d.answer)
         options = ()
-    else:
-        answer, answer_latex, options, wrongs_or_reason = _choice(q, c, d, pvals, tex_plugged, plain_plugged, verifier, shuffle_seed)
+    elif isinstance(q.answer, Choice):
+        answer, answer_latex, options, wrongs_or_reason = _choice(q, c, d, pvals, tex_plugged, plain_plugged, verifier, shuffle_seed, context)
         if isinstance(wrongs_or_reason, str):
             return wrongs_or_reason
         wrongs = wrongs_or_reason
+    else:
+        kinds = {Vector: _vector, TrueFalse: _truefalse, Order: _order, Manual: _manual}
+        out = kinds[type(q.answer)](q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuffle_seed, context)
+        if isinstance(out, str):
+            return out
+        answer, answer_latex, options, wrongs = out
 
-    params = dict(drawn)
-    context = {**params, "values": {k: _show(c, v, pvals, tex_plugged) for k, v in d.values.items()}}
     statement = render_statement(q, q.statement, context)
     steps = tuple(
         SolutionStep(render_statement(q, s.text, context), tex_plugged(s.expr) if s.expr is not None else None)
@@ -265,34 +287,216 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
     )
 
 
-def _choice(q, c, d, pvals, tex_plugged, plain_plugged, verifier, shuffle_seed):
+def _options(c, pvals, tex_plugged, plain_plugged, verifier, shuffle_seed, entries):
+    """Shuffled, lettered options from (name, expr or sentence, feedback, credit) entries.
+
+    Returns the options in sheet order, or a reason string when two options coincide for these
+    values (as expressions at the sample points, or as the text a student sees).
+    """
+    exprs = [e[1] for e in entries if not isinstance(e[1], str)]
+    if len(exprs) > 1 and not verifier.distinct(exprs):
+        return "two options coincide for these values"
+    order = sorted(entries, key=lambda e: digest(shuffle_seed, "option", e[0]))
+    options = []
+    for label, (name, expr, _feedback, _credit) in zip(LABELS, order):
+        if isinstance(expr, str):
+            options.append(Option(label, name, expr, ""))
+        else:
+            options.append(Option(label, name, f"${_show(c, expr, pvals, tex_plugged)}$", plain_plugged(expr)))
+    if len({o.text for o in options}) != len(options):
+        return "two options look the same when rounded for these values"
+    return tuple(options)
+
+
+def _choice(q, c, d, pvals, tex_plugged, plain_plugged, verifier, shuffle_seed, context):
     """Options = the answer and the misconceptions, distinct at the sample points, shuffled by the seed."""
     spec: Choice = q.answer
     corrects = tuple(d.answer) if spec.multiple else (d.answer,)
-    entries = [("correct" if len(corrects) == 1 else f"correct{i + 1}", e, "", 1.0) for i, e in enumerate(corrects)]
-    entries += [(w.name, w.expr, w.feedback, w.credit) for w in d.wrong]
-    if not verifier.distinct([e[1] for e in entries]):
-        return None, None, None, "two options coincide for these values"
-    verifier.choice(corrects)
-    order = sorted(entries, key=lambda e: digest(shuffle_seed, "option", e[0]))
-    options, wrongs, correct_labels = [], [], []
-    for label, (name, expr, feedback, credit) in zip(LABELS, order):
-        options.append(Option(label, name, f"${_show(c, expr, pvals, tex_plugged)}$", plain_plugged(expr)))
-        if name.startswith("correct"):
-            correct_labels.append(label)
+    entries = []
+    for i, e in enumerate(corrects):
+        if isinstance(e, Right):
+            entries.append((f"correct_{e.name}", e.expr, e.feedback, 1.0))
         else:
-            wrongs.append(KnownWrong(name, feedback, credit, choice=label))
+            entries.append(("correct" if len(corrects) == 1 else f"correct{i + 1}", e, "", 1.0))
+    entries += [(w.name, w.expr, w.feedback, w.credit) for w in d.wrong]
+    if len({e[0] for e in entries}) != len(entries):
+        raise QuestionError(f"{q.id}: two options have the same name")
+    entries = [(n, render_statement(q, e, context) if isinstance(e, str) else e, f, cr) for n, e, f, cr in entries]
+    options = _options(c, pvals, tex_plugged, plain_plugged, verifier, shuffle_seed, entries)
+    if isinstance(options, str):
+        return None, None, None, options
+    verifier.choice(tuple(e.expr if isinstance(e, Right) else e for e in corrects))
+    by_name = {e[0]: e for e in entries}
+    wrongs, correct_labels, explain = [], [], {}
+    for o in options:
+        _, _, feedback, credit = by_name[o.name]
+        if o.name.startswith("correct"):
+            correct_labels.append(o.label)
+            if feedback:
+                explain[o.label] = feedback
+        else:
+            wrongs.append(KnownWrong(o.name, feedback, credit, choice=o.label))
     answer = {
         "choices": [{"label": o.label, "text": o.text} for o in options],
         "correct": correct_labels,
         "multiple": spec.multiple,
     }
+    if explain:
+        answer["explain"] = explain
     answer_latex = ", ".join(correct_labels)
-    return answer, answer_latex, tuple(options), wrongs
+    return answer, answer_latex, options, wrongs
+
+
+def _components(q: Question, expr: Any, what: str) -> tuple[Any, ...]:
+    if isinstance(expr, sp.MatrixBase):
+        return tuple(expr)
+    if isinstance(expr, (tuple, list)):
+        return tuple(expr)
+    raise QuestionError(f"{q.id}: {what} of a Vector question must be a tuple or a Matrix, not {type(expr).__name__}")
+
+
+def _vector(q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuffle_seed, context):
+    """A tuple of numbers or expressions, each component verified against check()."""
+    spec: Vector = q.answer
+    comps = _components(q, d.answer, "the answer")
+    n = len(comps)
+    if not 2 <= n <= 12:
+        raise QuestionError(f"{q.id}: a Vector answer has 2 to 12 components, not {n}")
+    wrong_comps = []
+    for w in d.wrong:
+        wc = _components(q, w.expr, f"wrong answer '{w.name}'")
+        if len(wc) != n:
+            raise QuestionError(f"{q.id}: wrong answer '{w.name}' has {len(wc)} components, the answer {n}")
+        wrong_comps.append((w, wc))
+    if not spec.symbols:
+        values = [c.value(e, pvals) for e in comps]
+        if not all(math.isfinite(v) for v in values):
+            return f"the answer is not finite ({values})"
+        verifier.vector_numeric(values)
+        tol = [max(spec.atol, spec.rtol * abs(v)) * 10 for v in values]
+        seen = [values]
+        wrongs = []
+        for w, wc in wrong_comps:
+            wv = [c.value(e, pvals) for e in wc]
+            if not all(math.isfinite(v) for v in wv):
+                return f"misconception '{w.name}' is not finite here"
+            if any(all(abs(a - b) <= t for a, b, t in zip(wv, other, tol)) for other in seen):
+                return f"misconception '{w.name}' gives the answer or another misconception here"
+            seen.append(wv)
+            wrongs.append(KnownWrong(w.name, w.feedback, w.credit, values=tuple(wv)))
+        answer = {"values": values,
+                  "rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs}
+        answer_latex = "\\left(" + ",\\ ".join(fmt_number(v, spec.shown_digits) for v in values) + "\\right)"
+    else:
+        verifier.vector_symbolic(comps)
+        for w, wc in wrong_comps:
+            if not verifier.vector_differs(comps, wc):
+                return f"misconception '{w.name}' coincides with the answer here"
+        for i, (w, wc) in enumerate(wrong_comps):
+            for w2, wc2 in wrong_comps[:i]:
+                if not verifier.vector_differs(wc, wc2):
+                    return f"misconceptions '{w2.name}' and '{w.name}' coincide here"
+        wrongs = [KnownWrong(w.name, w.feedback, w.credit, expressions=tuple(plain(inst(e)) for e in wc))
+                  for w, wc in wrong_comps]
+        answer = {"expressions": [plain(inst(e)) for e in comps], "symbols": dict(spec.symbols)}
+        answer_latex = "\\left(" + ",\\ ".join(sp.latex(inst(e), symbol_names=dict(c.latex_names), order="none") for e in comps) + "\\right)"
+    return answer, answer_latex, (), wrongs
+
+
+def _truefalse(q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuffle_seed, context):
+    """True or false for these numbers (a derived relation) and the reason, chosen among options."""
+    spec: TrueFalse = q.answer
+    claim = d.answer
+    if not isinstance(claim, Claim):
+        raise QuestionError(f"{q.id}: a TrueFalse question's derive() must return answer=Claim(truth, reason)")
+    if not 0 <= spec.truth_credit <= 1:
+        raise QuestionError(f"{q.id}: truth_credit must be between 0 and 1")
+    truth = claim.truth
+    if not isinstance(truth, bool):
+        rel = inst(truth)
+        if isinstance(rel, sp.core.relational.Relational):
+            gap = c.value(truth.lhs - truth.rhs, pvals)
+            scale = max(abs(c.value(truth.lhs, pvals)), abs(c.value(truth.rhs, pvals)), 1e-12)
+            if not math.isfinite(gap) or abs(gap) <= 1e-9 * scale:
+                return "the statement is on the borderline between true and false here"
+        try:
+            truth = bool(rel)
+        except TypeError:
+            raise QuestionError(f"{q.id}: the claim's truth {truth} cannot be decided for {dict(pvals)}") from None
+    entries = [("correct", claim.reason, "", 1.0)] + [(w.name, w.expr, w.feedback, w.credit) for w in d.wrong]
+    if len({e[0] for e in entries}) != len(entries):
+        raise QuestionError(f"{q.id}: two reasons have the same name")
+    entries = [(n, render_statement(q, e, context) if isinstance(e, str) else e, f, cr) for n, e, f, cr in entries]
+    options = _options(c, pvals, tex_plugged, plain_plugged, verifier, shuffle_seed, entries)
+    if isinstance(options, str):
+        return options
+    if spec.reason_prefix:
+        options = tuple(o if not o.expression else Option(o.label, o.name, f"${spec.reason_prefix}{o.text[1:]}", o.expression)
+                        for o in options)
+    verifier.claim(truth, None if isinstance(claim.reason, str) else claim.reason)
+    by_name = {e[0]: e for e in entries}
+    correct = next(o.label for o in options if o.name == "correct")
+    wrongs = [KnownWrong(o.name, by_name[o.name][2], by_name[o.name][3], choice=o.label)
+              for o in options if o.name != "correct"]
+    answer = {
+        "value": truth,
+        "reason": {"choices": [{"label": o.label, "text": o.text} for o in options], "correct": correct},
+        "truth_credit": spec.truth_credit,
+        "truth_feedback": render_statement(q, claim.feedback, context) if claim.feedback else "",
+    }
+    answer_latex = f"{'True' if truth else 'False'}; reason {correct}"
+    return answer, answer_latex, options, wrongs
+
+
+def _order(q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuffle_seed, context):
+    """The steps shuffled by the seed (never left in the right order); the key is their right order."""
+    steps = d.answer
+    if not isinstance(steps, (tuple, list)) or not all(isinstance(t, str) for t in steps) or not 4 <= len(steps) <= 6:
+        raise QuestionError(f"{q.id}: an Order question's derive() must return answer= a tuple of 4 to 6 step texts")
+    n = len(steps)
+    texts = [render_statement(q, t, context) for t in steps]
+    if len(set(texts)) != n:
+        raise QuestionError(f"{q.id}: two steps have the same text")
+    perm = sorted(range(n), key=lambda i: digest(shuffle_seed, "step", i))
+    if perm == list(range(n)):  # shown in the right order: rotate, deterministically
+        perm = perm[1:] + perm[:1]
+    label_of = {orig: str(k + 1) for k, orig in enumerate(perm)}
+    options = tuple(Option(str(k + 1), f"step{orig + 1}", texts[orig], "") for k, orig in enumerate(perm))
+    correct = [label_of[i] for i in range(n)]
+    verifier.values_dict(d.values)
+    wrongs = []
+    for w in d.wrong:
+        idx = tuple(w.expr) if isinstance(w.expr, (tuple, list)) else None
+        if idx is None or sorted(idx) != list(range(n)) or list(idx) == list(range(n)):
+            raise QuestionError(f"{q.id}: wrong order '{w.name}' must be a tuple of the 0-based step indices 0..{n - 1}, "
+                                "in an order other than the right one")
+        wrongs.append(KnownWrong(w.name, w.feedback, w.credit, order=tuple(label_of[i] for i in idx)))
+    answer = {"items": [{"label": o.label, "text": o.text} for o in options], "correct": correct}
+    return answer, ", ".join(correct), options, wrongs
+
+
+def _manual(q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuffle_seed, context):
+    """A model answer, a rubric and follow-up questions, for a person to grade."""
+    spec: Manual = q.answer
+    if not isinstance(d.answer, str) or not d.answer.strip():
+        raise QuestionError(f"{q.id}: a Manual question's derive() must return answer= the model answer (text)")
+    if not spec.rubric:
+        raise QuestionError(f"{q.id}: a Manual question needs a rubric (the points an interviewer listens for)")
+    verifier.values_dict(d.values)
+    answer = {
+        "model_answer": render_statement(q, d.answer, context),
+        "rubric": [render_statement(q, r, context) for r in spec.rubric],
+        "followups": [render_statement(q, f, context) for f in spec.followups],
+    }
+    if d.wrong:
+        raise QuestionError(f"{q.id}: a Manual question has no wrong answers to list (put them in the rubric)")
+    return answer, "", (), []
 
 
 def _show(c: Compiled, expr: Any, pvals: Mapping[str, float], tex_plugged) -> str:
     """A derived value or an option as shown: a number to 4 significant figures, else a formula."""
+    if isinstance(expr, str):
+        return expr
     expr = sp.sympify(expr)
     if not (expr.free_symbols - set(c.params)):
         return fmt_number(c.value(expr, pvals), 4)

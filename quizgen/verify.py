@@ -82,6 +82,56 @@ class Verifier:
         for expr, ref in zip(corrects, refs):
             self._compare(expr, ref)
 
+    def vector_numeric(self, values: Sequence[float]) -> None:
+        """A numeric vector answer against check(), component by component."""
+        ref = np.asarray(self._reference(), dtype=float).reshape(-1)
+        if ref.shape != (len(values),):
+            raise QuestionError(f"{self.c.question.id}: check() gave {ref.size} components for an answer of {len(values)}")
+        bad = ~np.isclose(np.asarray(values, dtype=float), ref, rtol=1e-7, atol=1e-10)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise QuestionError(
+                f"{self.c.question.id}: component {i + 1} of the derived answer, {values[i]!r}, disagrees with the "
+                f"independent check {float(ref[i])!r} for parameters {dict(self.pvals)}"
+            )
+
+    def vector_symbolic(self, exprs: Sequence[Any]) -> None:
+        """A symbolic vector answer against check(), which returns one row of values per component."""
+        refs = self._reference()
+        if len(refs) != len(exprs):
+            raise QuestionError(f"{self.c.question.id}: check() gave {len(refs)} components for an answer of {len(exprs)}")
+        for expr, ref in zip(exprs, refs):
+            self._compare(expr, ref)
+
+    def vector_differs(self, a: Sequence[Any], b: Sequence[Any]) -> bool:
+        """Two symbolic vectors differ in at least one component at the sample points."""
+        return any(self.distinct([x, y]) for x, y in zip(a, b))
+
+    def claim(self, truth: bool, reason: Any) -> None:
+        """A true/false claim and (when it is an expression) its reason, against check()."""
+        ref = self._reference()
+        if not isinstance(ref, (tuple, list)) or len(ref) != 2:
+            raise QuestionError(f"{self.c.question.id}: check() of a TrueFalse question must return (truth, reason value)")
+        if bool(ref[0]) != truth:
+            raise QuestionError(
+                f"{self.c.question.id}: the derived claim is {truth} but the independent check says {bool(ref[0])} "
+                f"for parameters {dict(self.pvals)}"
+            )
+        if reason is not None:
+            if ref[1] is None:
+                raise QuestionError(f"{self.c.question.id}: check() gave no value for the reason")
+            self._compare(reason, ref[1])
+
+    def values_dict(self, values: Mapping[str, Any]) -> None:
+        """check() returns {name: number}; each must agree with the derivation's ``values[name]``."""
+        ref = self._reference()
+        if not isinstance(ref, Mapping):
+            raise QuestionError(f"{self.c.question.id}: check() must return a dict of values to verify (or {{}})")
+        for name, expected in ref.items():
+            if name not in values:
+                raise QuestionError(f"{self.c.question.id}: check() verifies '{name}', which derive() does not return in values")
+            self._compare(values[name], expected)
+
     def distinct(self, exprs: Sequence[Any]) -> bool:
         """No two of ``exprs`` agree at all sample points (one vectorised comparison)."""
         table = np.stack([self.values(e) for e in exprs])

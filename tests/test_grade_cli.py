@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from quizgen.cli import main
+from quizgen.key import answer_text
 from quizgen.grading.report import fmt_points
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grade"
@@ -150,10 +151,9 @@ def test_grades_a_key_written_by_quizgen_make(tmp_path: Path) -> None:
     rows = []
     for version in key["versions"]:
         for q in version["questions"]:
-            answer = q["answer"]
-            text = {"symbolic": lambda: answer["expression"], "numeric": lambda: repr(answer["value"]),
-                    "choice": lambda: ",".join(answer["correct"]),
-                    "truefalse": lambda: json.dumps(answer["value"])}[q["type"]]()
+            text = answer_text(q)
+            if text is None:  # a manual (interview) question: graded by a person, not by the key
+                continue
             rows.append({"student": version["student"], "question": f"q{q['number']}", "answer": text})
     first = key["versions"][0]["questions"][0]
     wrong = next(iter(first.get("known_wrong", [])), None)
@@ -167,7 +167,11 @@ def test_grades_a_key_written_by_quizgen_make(tmp_path: Path) -> None:
     assert code == (1 if wrong else 0), err  # the known-wrong row superseded the right one: a duplicate
     assert len(summary["problems"]) == (1 if wrong else 0)
     grades = (tmp_path / "g" / "grades.csv").read_text(encoding="utf-8").splitlines()
-    assert grades[2].endswith(",100.00"), grades
+    manual = {q["id"] for q in key["versions"][1]["questions"] if q["type"] == "manual"}
+    possible = sum(q["points"] for q in key["versions"][1]["questions"])
+    manual_points = sum(q["points"] for q in key["versions"][1]["questions"] if q["id"] in manual)
+    assert grades[2].endswith(f",{100 * (possible - manual_points) / possible:.2f}"), grades
+    assert {r["question"] for r in summary["manual_review"]} == set()  # unanswered: nothing to review
     if wrong is not None:
         expected = wrong.get("credit", 0.0) * first["points"]
         assert grades[1].split(",")[1 + key["questions"].index(first["id"])] == fmt_points(expected)

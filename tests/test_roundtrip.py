@@ -14,37 +14,34 @@ import pytest
 from quizgen.bank import load_bank
 from quizgen.exam import build_exam, version_names
 from quizgen.grading import compile_question
-from quizgen.key import build_key
+from quizgen.key import answer_text, build_key, wrong_credit, wrong_text
 
 ENTRIES = load_bank().topic("mle")
 KEYS = [json.loads(json.dumps(build_key(build_exam(ENTRIES, seed=s, students=version_names(5))))) for s in (99, 2026, 7)]
 QUESTIONS = [q for key in KEYS for v in key["versions"] for q in v["questions"]]
 
 
-def own_answer(q: dict) -> str:
-    a = q["answer"]
-    return {"symbolic": lambda: a["expression"], "numeric": lambda: a["exact"], "choice": lambda: ", ".join(a["correct"])}[q["type"]]()
-
-
-def wrong_answer(q: dict, w: dict) -> str:
-    return {"symbolic": lambda: w["expression"], "numeric": lambda: repr(w["value"]), "choice": lambda: w["choice"]}[q["type"]]()
-
-
 @pytest.mark.parametrize("q", QUESTIONS, ids=[f"{q['id']}#{i}" for i, q in enumerate(QUESTIONS)])
 def test_key_answers_grade_correct_and_misconceptions_are_named(q):
     grader = compile_question(q)
-    verdict = grader.grade(own_answer(q))
+    own = answer_text(q)
+    if own is None:  # manual: never scored, listed for a person
+        verdict = grader.grade("The model is overconfident.")
+        assert (verdict.status, verdict.credit, verdict.detail["needs_review"]) == ("manual", 0.0, True)
+        return
+    verdict = grader.grade(own)
     assert verdict.status == "correct", (q["id"], verdict.message)
     assert verdict.credit == 1.0
     if q["type"] == "numeric":
-        assert grader.grade(repr(q["answer"]["value"])).status == "correct"
+        assert grader.grade(q["answer"]["exact"]).status == "correct"
     for w in q["known_wrong"]:
-        verdict = grader.grade(wrong_answer(q, w))
+        verdict = grader.grade(wrong_text(q, w))
+        credit = wrong_credit(q, w)
         assert verdict.misconception == w["name"], (q["id"], w["name"], verdict.message)
-        assert verdict.credit == pytest.approx(w["credit"])
-        assert verdict.status == ("partial" if w["credit"] > 0 else "incorrect")
+        assert verdict.credit == pytest.approx(credit)
+        assert verdict.status == ("partial" if credit > 0 else "incorrect")
 
 
 def test_every_question_and_type_is_covered():
     assert {q["id"] for q in QUESTIONS} == {e.id for e in load_bank().topic("mle")}
-    assert {q["type"] for q in QUESTIONS} == {"numeric", "symbolic", "choice"}
+    assert {q["type"] for q in QUESTIONS} == {"numeric", "symbolic", "choice", "truefalse", "order", "vector", "manual"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -350,6 +351,10 @@ class ChoiceGrader(QuestionGrader):
                                "answer.choices")
         self.correct = frozenset(str(c) for c in correct)
         self.multiple = bool(answer.get("multiple", len(self.correct) > 1))
+        explain = answer.get("explain") or {}
+        if not isinstance(explain, dict) or not all(isinstance(v, str) for v in explain.values()):
+            raise QuizgenError("choice question: answer.explain must map labels to texts")
+        self.explain: dict[str, str] = dict(explain)
 
         def target(entry: dict, where: str) -> str:
             label = str(_require(entry, "choice", where))
@@ -374,6 +379,10 @@ class ChoiceGrader(QuestionGrader):
         if credit >= 1.0:
             return Verdict("correct", 1.0, "Correct.", "choice", None, detail)
         status = "partial" if credit > 0 else "incorrect"
+        if picked and self.multiple:
+            return Verdict(status, credit, f"{len(chosen & self.correct)} of your choices are right and "
+                           f"{len(chosen - self.correct)} wrong." + self._per_option(chosen),
+                           "choice", picked[0].name, detail)
         if picked:
             return Verdict(status, credit, picked[0].feedback, "choice", picked[0].name, detail)
         if self.multiple:
@@ -382,9 +391,22 @@ class ChoiceGrader(QuestionGrader):
                        "correct.")
             if len(chosen) == len(self.labels):
                 message = "Choosing every option earns no credit."
+            message += self._per_option(chosen)
         else:
             message = "That is not the right option."
         return Verdict(status, credit, message, "choice", None, detail)
+
+
+    def _per_option(self, chosen: frozenset[str]) -> str:
+        """Multiple-select feedback: why each wrong pick is wrong, and why each missed option is right."""
+        parts = []
+        feedback = {k.target: k.feedback for k in self.known_wrong}
+        for label in self.labels:
+            if label in chosen and label not in self.correct:
+                parts.append(f" You chose {label}: {feedback.get(label, 'it is not correct.')}")
+            elif label in self.correct and label not in chosen:
+                parts.append(f" You missed {label}: {self.explain.get(label, 'it is also correct.')}")
+        return "".join(parts)
 
 
 class TrueFalseGrader(QuestionGrader):
@@ -397,8 +419,27 @@ class TrueFalseGrader(QuestionGrader):
         if not isinstance(value, bool):
             raise QuizgenError("truefalse question: answer.value must be true or false")
         self.value = value
+        reason = answer.get("reason")
+        self.reason_labels: list[str] = []
+        self.reason_correct = ""
+        if reason is not None:
+            choices = _require(reason, "choices", "truefalse question: answer.reason")
+            if not isinstance(choices, list) or len(choices) < 2:
+                raise QuizgenError("truefalse question: answer.reason.choices must list the reasons")
+            self.reason_labels = [str(_require(c, "label", "truefalse question: answer.reason.choices[]"))
+                                  for c in choices]
+            self.reason_correct = str(_require(reason, "correct", "truefalse question: answer.reason"))
+            if self.reason_correct not in self.reason_labels:
+                raise QuizgenError("truefalse question: answer.reason.correct must be one of the labels")
+        self.truth_credit = float(answer.get("truth_credit", 0.5))
+        self.truth_feedback = str(answer.get("truth_feedback") or "")
 
-        def target(entry: dict, where: str) -> bool:
+        def target(entry: dict, where: str) -> Any:
+            if self.reason_labels:
+                label = str(_require(entry, "choice", where))
+                if label not in self.reason_labels:
+                    raise QuizgenError(f"{where}: choice '{label}' is not one of the reasons")
+                return label
             v = _require(entry, "value", where)
             if not isinstance(v, bool):
                 raise QuizgenError(f"{where}: value must be true or false")
@@ -407,6 +448,8 @@ class TrueFalseGrader(QuestionGrader):
         self.known_wrong = self._known(question.get("known_wrong"), target)
 
     def _grade(self, text: str) -> Verdict:
+        if self.reason_labels:
+            return self._grade_with_reason(text)
         try:
             got = parse_truefalse(text)
         except ChoiceError as err:
@@ -421,10 +464,49 @@ class TrueFalseGrader(QuestionGrader):
                        "choice", None, detail)
 
 
+    def _grade_with_reason(self, text: str) -> Verdict:
+        """``true, B`` / ``F; C`` / ``false because A``: the truth value first, then the reason's label."""
+        how = (f"write true or false, then the letter of the reason, e.g. 'false, {self.reason_labels[-1]}'")
+        words = [w for w in re.split(r"[\s,;:/]+|\bbecause\b|\bsince\b", text, flags=re.IGNORECASE) if w]
+        if len(words) != 2:
+            return rejected(f"Your answer could not be read: {how}.", "choice")
+        try:
+            truth = parse_truefalse(words[0])
+            label = parse_selection(words[1], self.reason_labels)
+        except ChoiceError as err:
+            return rejected(f"Your answer could not be read: {err}; {how}.", "choice")
+        if len(label) != 1:
+            return rejected(f"Choose one reason; {how}.", "choice")
+        (reason,) = label
+        detail: dict[str, Any] = {"chosen": truth, "reason": reason}
+        truth_ok, reason_ok = truth == self.value, reason == self.reason_correct
+        credit = self.truth_credit * truth_ok + (1 - self.truth_credit) * reason_ok
+        if truth_ok and reason_ok:
+            return Verdict("correct", 1.0, "Correct.", "choice", None, detail)
+        parts = [("The statement is indeed " if truth_ok else "The statement is ")
+                 + f"{str(self.value).lower()}."]
+        if not truth_ok and self.truth_feedback:
+            parts.append(self.truth_feedback)
+        known = next((k for k in self.known_wrong if k.target == reason), None)
+        if reason_ok:
+            parts.append("Your reason is right.")
+        elif known is not None:
+            parts.append(f"Reason {reason} is not why: {known.feedback}")
+            credit += (1 - self.truth_credit) * known.credit
+        else:
+            parts.append(f"Reason {reason} is not why.")
+        status = "partial" if credit > 0 else "incorrect"
+        return Verdict(status, credit, " ".join(parts), "choice", known.name if known else None, detail)
+
+
 _GRADERS: dict[str, type[QuestionGrader]] = {
     "symbolic": SymbolicGrader, "numeric": NumericGrader, "choice": ChoiceGrader,
     "truefalse": TrueFalseGrader,
 }
+
+from quizgen.grading.structured import ManualGrader, OrderGrader, VectorGrader  # noqa: E402  (they build on the classes above)
+
+_GRADERS.update(order=OrderGrader, vector=VectorGrader, manual=ManualGrader)
 
 
 def compile_question(question: dict, limits: Limits = DEFAULT_LIMITS) -> QuestionGrader:

@@ -19,7 +19,7 @@ from quizgen.domains import DOMAINS
 from quizgen.errors import EXIT_USAGE, QuizgenError
 
 SCHEMA = "quizgen.key/1"
-QUESTION_TYPES = ("numeric", "symbolic", "choice", "truefalse")
+QUESTION_TYPES = ("numeric", "symbolic", "choice", "truefalse", "order", "vector", "manual")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: Points for one question: a bound so that totals and means stay finite numbers.
 MAX_POINTS = 1e6
@@ -226,6 +226,46 @@ def _check_choice(answer: dict[str, Any], path: str) -> set[str]:
     return labels
 
 
+def _check_order(answer: dict[str, Any], path: str) -> set[str]:
+    items = _list(_field(answer, "items", path), f"{path}.items")
+    labels: list[str] = []
+    for i, item in enumerate(items):
+        sub = f"{path}.items[{i}]"
+        item = _object(item, sub)
+        label = _string(item, "label", sub)
+        _string(item, "text", sub, nonempty=False)
+        if label in labels:
+            raise _Invalid(f"{sub}.label", f'duplicate label "{label}"')
+        labels.append(label)  # type: ignore[arg-type]
+    correct = _list(_field(answer, "correct", path), f"{path}.correct")
+    if sorted(map(str, correct)) != sorted(labels) or not all(isinstance(c, str) for c in correct):
+        raise _Invalid(f"{path}.correct", "must list every step label once")
+    return set(labels)
+
+
+def _check_vector(answer: dict[str, Any], path: str) -> None:
+    if "values" in answer:
+        values = _list(answer["values"], f"{path}.values")
+        for i, v in enumerate(values):
+            _expect(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
+                    f"{path}.values[{i}]", "a finite number", v)
+        _number(answer, "rtol", path, required=False, minimum=0)
+        _number(answer, "atol", path, required=False, minimum=0)
+        _integer(answer, "sigfigs", path, required=False, minimum=1, nullable=True)
+    else:
+        exprs = _list(_field(answer, "expressions", path), f"{path}.expressions")
+        for i, e in enumerate(exprs):
+            _expect(isinstance(e, str), f"{path}.expressions[{i}]", "an expression (text)", e)
+        _check_symbolic({"expression": "0", "symbols": _field(answer, "symbols", path)}, path)
+
+
+def _check_vector_wrong(answer: dict[str, Any], wrong: dict[str, Any], path: str) -> None:
+    field = "values" if "values" in answer else "expressions"
+    items = _list(_field(wrong, field, path), f"{path}.{field}")
+    if len(items) != len(answer[field]):
+        raise _Invalid(f"{path}.{field}", f"must have {len(answer[field])} components like the answer")
+
+
 def _check_question(q: Any, path: str, known_ids: set[str]) -> KeyQuestion:
     q = _object(q, path)
     number = _integer(q, "number", path, minimum=1)
@@ -247,8 +287,23 @@ def _check_question(q: Any, path: str, known_ids: set[str]) -> KeyQuestion:
         _check_symbolic(answer, apath)
     elif qtype == "choice":
         labels = _check_choice(answer, apath)
+    elif qtype == "order":
+        labels = _check_order(answer, apath)
+    elif qtype == "vector":
+        _check_vector(answer, apath)
+    elif qtype == "manual":
+        rubric = _list(_field(answer, "rubric", apath), f"{apath}.rubric")
+        followups = _list(answer.get("followups", []), f"{apath}.followups", nonempty=False)
+        for name, items in (("rubric", rubric), ("followups", followups)):
+            for i, item in enumerate(items):
+                _expect(isinstance(item, str), f"{apath}.{name}[{i}]", "a text", item)
+        _string(answer, "model_answer", apath, required=False, nonempty=False)
     else:
         _boolean(answer, "value", apath)
+        if "reason" in answer:
+            labels = _check_choice({**_object(answer["reason"], f"{apath}.reason"), "multiple": False,
+                                    "correct": [answer["reason"].get("correct")]}, f"{apath}.reason")
+            _number(answer, "truth_credit", apath, required=False, minimum=0, maximum=1)
     if "known_wrong" in q:
         wrongs = _list(q["known_wrong"], f"{path}.known_wrong", nonempty=False)
         for i, wrong in enumerate(wrongs):
@@ -261,10 +316,18 @@ def _check_question(q: Any, path: str, known_ids: set[str]) -> KeyQuestion:
                 _number(wrong, "value", sub)
             elif qtype == "symbolic":
                 _string(wrong, "expression", sub)
-            elif qtype == "choice":
+            elif qtype == "choice" or (qtype == "truefalse" and labels):
                 choice = _string(wrong, "choice", sub)
                 if choice not in labels:
                     raise _Invalid(f"{sub}.choice", f'"{choice}" is not one of the labels {", ".join(sorted(labels))}')
+            elif qtype == "order":
+                order = _list(_field(wrong, "order", sub), f"{sub}.order")
+                if sorted(map(str, order)) != sorted(labels):
+                    raise _Invalid(f"{sub}.order", "must list every step label once")
+            elif qtype == "vector":
+                _check_vector_wrong(answer, wrong, sub)
+            elif qtype == "manual":
+                raise _Invalid(sub, "a manual question has no known wrong answers")
             else:
                 _boolean(wrong, "value", sub)
     fingerprint = {k: v for k, v in q.items() if k != "number"}

@@ -234,6 +234,8 @@ def summary_data(result: ClassResult) -> dict[str, Any]:
         "problems": [{"file": p.file, "where": p.where, "message": p.message} for p in result.problems],
         "ignored_columns": list(result.ignored_columns),
         "exit_status": result.exit_code,
+        "manual_review": [{"student": s.student, "question": a.question_id, "answer": a.answer}
+                          for s in result.students for a in s.answers if a.status == "manual"],
     }
 
 
@@ -274,6 +276,10 @@ def summary_md(result: ClassResult) -> str:
     lines += ["", "## Problems (rows not graded)", ""]
     lines += [f"- {md_text(p['file'])}" + (f", {md_text(p['where'])}" if p["where"] else "") + f": {md_text(p['message'])}"
               for p in d["problems"]] or ["None."]
+    if d["manual_review"]:  # interview answers: never scored automatically
+        lines += ["", "## To grade by hand (scored 0 until graded)", ""]
+        lines += [f"- {md_text(r['student'])}, {md_code(r['question'])}: "
+                  f"{md_code(r['answer'], SUMMARY_ANSWER_CHARS)}" for r in d["manual_review"]]
     lines += ["", "## Missing students (no submission, scored 0)", ""]
     lines += [f"- {md_text(s)}" for s in d["missing"]] or ["None."]
     if d["ignored_columns"]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-STATUSES = ("correct", "partial", "incorrect", "rejected", "empty")
+STATUSES = ("correct", "partial", "incorrect", "rejected", "empty", "manual")
 
 
 @dataclass(frozen=True)
 class Verdict:
     """How one answer was judged.
 
-    ``status`` is one of :data:`STATUSES`; ``credit`` the fraction (0..1) of the question's points;
+    ``status`` is one of :data:`STATUSES` (``manual``: an interview answer, left for a person); ``credit`` the fraction (0..1) of the question's points;
     ``message`` feedback written for the student; ``method`` how the decision was reached
     ("proved", "sampled", "undecided", "numeric", "choice", "parse", "limits", "empty");
     ``misconception`` the name of the recognised known-wrong answer, if any; ``detail`` a
