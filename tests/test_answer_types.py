@@ -12,7 +12,7 @@ from quizgen.grading import compile_question
 from quizgen.grading.keyfile import load_key
 from quizgen.grading.structured import longest_run, order_credit, split_vector, VectorError
 from quizgen.key import build_key, dumps
-from quizgen.render import render_exam
+from quizgen.export import render_exam
 from quizgen.variant import make_variant
 
 BANK = load_bank()

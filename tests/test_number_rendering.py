@@ -7,6 +7,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+
+from quizgen.question import Claim, Right
 import sympy as sp
 
 from quizgen.bank import load_bank
@@ -76,16 +78,24 @@ def test_person_order():
         assert sp.simplify(tidy.doit() - expr) == 0
 
 
+def _flatten(e):
+    """The SymPy expressions inside an answer of any type (vectors, Right, Claim); texts and step orders skipped."""
+    if isinstance(e, Right):
+        return _flatten(e.expr)
+    if isinstance(e, Claim):
+        return _flatten(e.reason) + ([] if isinstance(e.truth, bool) else [e.truth.lhs, e.truth.rhs])
+    if isinstance(e, (tuple, list)):
+        return [x for item in e for x in _flatten(item)]
+    if isinstance(e, (str, int)):
+        return []
+    e = sp.sympify(e)
+    return [e.lhs, e.rhs] if isinstance(e, sp.Eq) else [e]
+
+
 def _all_expressions(c):
     d = c.derivation
-    exprs = [d.answer] if not isinstance(d.answer, tuple) else list(d.answer)
-    exprs += [s.expr for s in d.steps if s.expr is not None]
-    exprs += [w.expr for w in d.wrong]
-    out = []
-    for e in exprs:
-        e = sp.sympify(e)
-        out += [e.lhs, e.rhs] if isinstance(e, sp.Eq) else [e]
-    return out
+    exprs = [d.answer, *(s.expr for s in d.steps if s.expr is not None), *(w.expr for w in d.wrong)]
+    return _flatten(exprs)
 
 
 @pytest.mark.parametrize("entry", load_bank().topic("mle"), ids=lambda e: e.id)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from quizgen.exam import Exam
 
 #: Answer types the engine produces today (a writer that does not list a type drops it, loudly).
-ANSWER_TYPES = ("numeric", "symbolic", "choice", "truefalse")
+ANSWER_TYPES = ("numeric", "symbolic", "choice", "truefalse", "order", "vector", "manual")
 
 
 @dataclass(frozen=True)
