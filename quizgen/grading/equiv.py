@@ -11,7 +11,6 @@ is a clear disagreement; anything in between ("near agreement") goes to the proo
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -42,6 +41,8 @@ class EquivResult:
     relation: dict[str, Any] | None = None
     near: bool = False
     blows_up: bool = False  # the answer is inf/NaN at a point where the expected value is finite
+    proof_attempted: bool = False
+    precise: bool = False  # decided by the high-precision check
 
     def sample_points(self) -> list[dict[str, float]]:
         """The points where both sides were defined and compared (for the record)."""
@@ -72,6 +73,9 @@ class EquivResult:
             return "shown different symbolically"
         if self.status == "equivalent":
             return f"agrees at {self.n_points} sampled points"
+        if self.status == "different" and self.counterexample and self.near:
+            return (f"close but not equal (rounded?): differs in high precision at point "
+                    f"{_fmt_point(self.counterexample['point'])}")
         if self.status == "different" and self.counterexample:
             return f"differs at point {_fmt_point(self.counterexample['point'])}"
         if self.status == "different":
@@ -129,9 +133,9 @@ class Comparison:
         self.seed = seed
         self.limits = limits
         self._batches: list[tuple[dict[str, np.ndarray], Sample]] = []
-        # One time budget for every proof about this answer (the expected expression and each
-        # known wrong answer), so a crafted answer cannot cost 2 s per key entry.
-        self.time_left = limits.time_budget
+        # One proof budget for every comparison of this answer (the expected expression and each
+        # known wrong answer), counted in attempts, never in seconds: deterministic.
+        self.proofs_left = limits.proof_attempts
 
     def _batch(self, k: int) -> tuple[dict[str, np.ndarray], Sample]:
         """Batch 0: N_POINTS points; batch 1: 4*N_POINTS more (only when needed)."""
@@ -164,11 +168,11 @@ class Comparison:
                              for f in ("values", "scale", "ok")))
             ans_s = Sample(*(np.concatenate([getattr(ans_s, f), getattr(a2, f)])
                              for f in ("values", "scale", "ok")))
-        start = time.perf_counter()
         with np.errstate(all="ignore"):  # |a - e| of two huge values may overflow: no warning
-            result = _decide(target, self.answer, self.doms, env, exp_s, ans_s, self.seed, prove,
-                             want_relation, self.limits, self.time_left)
-        self.time_left -= time.perf_counter() - start
+            result = _decide(target, self.answer, self.doms, env, exp_s, ans_s, self.seed,
+                             prove and self.proofs_left > 0, want_relation, self.limits)
+        if result.proof_attempted:
+            self.proofs_left -= 1
         return result
 
 
@@ -190,8 +194,7 @@ def _point(env: Mapping[str, np.ndarray], i: int) -> dict[str, float]:
 
 def _decide(expected: Node, answer: Node, doms: Mapping[str, str],
             env: Mapping[str, np.ndarray], exp_s: Sample, ans_s: Sample, seed: int,
-            prove: bool, want_relation: bool, limits: Limits,
-            seconds: float | None = None) -> EquivResult:
+            prove: bool, want_relation: bool, limits: Limits) -> EquivResult:
     needed = MIN_POINTS if doms else 1
     # Answer not real where the expected value is: a real difference (log(-x), sqrt(-x)).
     # Answer infinite/NaN there: may be overflow or underflow (log(exp(-2000))), so discarded.
@@ -213,8 +216,7 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str],
     blows_up = bool((exp_s.ok & ~np.isfinite(ans_s.values)).any())
     result = EquivResult("undecided", "undecided", seed, int(both.size))
     result._where = (env, both)  # points are listed only when a verdict's detail is built
-    if not undefined_answer.size and not both.size and int(exp_s.ok.sum()) >= needed:
-        undefined_answer = np.flatnonzero(exp_s.ok)  # e.g. x/0: undefined wherever it matters
+    nowhere = (not undefined_answer.size and not both.size and int(exp_s.ok.sum()) >= needed)
     if undefined_answer.size:
         i = int(undefined_answer[0])
         result.status, result.method = "different", "sampled"
@@ -223,6 +225,9 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str],
         return result
     if far.any():
         i = int(both[int(np.flatnonzero(far)[0])])
+        if _overflowed(exp_s, ans_s, i):
+            far = np.zeros_like(far)  # inf - inf or 1e308-sized values: decide in high precision
+    if far.any():
         result.status, result.method = "different", "sampled"
         result.counterexample = {"point": _point(env, i), "expected": _real(exp_s.values[i]),
                                  "answer": _real(ans_s.values[i])}
@@ -230,16 +235,43 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str],
         if want_relation:
             result.find_relation()
         return result
-    if close.all() and both.size >= needed and not blows_up:
+    sampled_ok = bool(close.all()) and both.size >= needed and not blows_up
+    precise = None
+    if not sampled_ok or _wants_precision(expected, answer, gap, magnitude):
+        precise = _precise(expected, answer, env, exp_s, ans_s, both, close, needed, sampled_ok)
+    if precise is not None and precise[0] == "different":
+        i = precise[1]
+        result.status, result.method = "different", "sampled"
+        result.near = bool(i in set(both.tolist()))  # float sampling could not tell them apart
+        result.counterexample = {"point": _point(env, i), "expected": precise[2],
+                                 "answer": precise[3]}
+        result.precise = True
+        return result
+    if nowhere and (precise is None or precise[0] != "equivalent"):
+        # e.g. x/0: undefined wherever it matters, also in high precision
+        i = int(np.flatnonzero(exp_s.ok)[0])
+        result.status, result.method = "different", "sampled"
+        result.counterexample = {"point": _point(env, i), "expected": _real(exp_s.values[i]),
+                                 "answer": "undefined"}
+        return result
+    if precise is not None and precise[0] == "equivalent":
+        result.status, result.method = "equivalent", "sampled"
+        result.n_points = max(result.n_points, precise[1])
+        return result
+    if sampled_ok and precise is None:
         result.status, result.method = "equivalent", "sampled"
         return result
-    result.near = bool((~close).any())
-    result.blows_up = blows_up
+    if sampled_ok and precise[0] == "unchecked":
+        result.status, result.method = "equivalent", "sampled"
+        return result
+    result.near = bool((~close).any()) or (precise is not None and precise[0] == "near")
+    result.blows_up = blows_up or (precise is not None and precise[0] == "unknown")
     proved = None
     if prove:
         from quizgen.grading.proof import prove_equal
 
-        proved = prove_equal(expected, answer, doms, limits, seconds)
+        result.proof_attempted = True
+        proved = prove_equal(expected, answer, doms, limits)
     if proved is True:
         result.status, result.method = "equivalent", "proved"
     elif proved is False:
@@ -249,6 +281,116 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str],
             result.counterexample = {"point": _point(env, i), "expected": _real(exp_s.values[i]),
                                      "answer": _real(ans_s.values[i])}
     return result
+
+
+#: decimal digits for the high-precision check (more when the answer types long numbers)
+MP_DPS = 50
+MP_POINTS = 3
+
+
+def _overflowed(exp_s: Sample, ans_s: Sample, i: int) -> bool:
+    big = 1e300
+    return bool(abs(exp_s.values[i]) > big or abs(ans_s.values[i]) > big
+                or exp_s.scale[i] > big or ans_s.scale[i] > big)
+
+
+def _literal_digits(*nodes: Node) -> tuple[bool, int]:
+    """(whether a decimal literal or a large integer appears, most digits in one literal)."""
+    from quizgen.grading.nodes import Num, walk
+
+    seen, most = False, 0
+    for node in nodes:
+        for n in walk(node):
+            if isinstance(n, Num):
+                v = n.value
+                digits = max(len(str(abs(v.numerator))), len(str(v.denominator)))
+                most = max(most, digits)
+                if n.decimal or digits >= 6:
+                    seen = True
+    return seen, most
+
+
+def _float_printed(node: Node) -> bool:
+    """A decimal with 15+ significant digits in the expected expression: a printed binary float,
+    so the key itself is not exact and only the float tolerance applies."""
+    from quizgen.grading.nodes import Num, walk
+
+    for n in walk(node):
+        if isinstance(n, Num) and n.decimal:
+            v = n.value
+            if len(str(abs(v.numerator)).strip("0")) >= 15:
+                return True
+    return False
+
+
+def _wants_precision(expected: Node, answer: Node, gap: np.ndarray, magnitude: np.ndarray) -> bool:
+    """Float agreement can hide a difference below ~1e-13 (a rounded decimal, a 1e-10 bump, two
+    big rationals): check in high precision when the answer could be one of those."""
+    if _literal_digits(expected, answer)[0]:
+        return True
+    with np.errstate(all="ignore"):
+        rel = gap / np.maximum(magnitude, 1e-300)
+    return bool(rel.size and float(np.max(rel)) > 1e-13)
+
+
+def _precise(expected: Node, answer: Node, env: Mapping[str, np.ndarray], exp_s: Sample,
+             ans_s: Sample, both: np.ndarray, close: np.ndarray, needed: int,
+             sampled_ok: bool) -> tuple | None:
+    """Compare at a few points with mpmath. Returns ("different", i, e, a), ("equivalent", n),
+    ("near",), ("unchecked",) or None (nothing to check)."""
+    from quizgen.grading.evaluate import mp_evaluate
+
+    if _float_printed(expected):
+        return ("unchecked",)
+    digits = _literal_digits(expected, answer)[1]
+    dps = max(MP_DPS, 2 * digits + 30)
+    # the points where floats disagreed most, then those where floats overflowed
+    order = list(both[np.argsort(~close, kind="stable")[::-1]]) if both.size else []
+    overflow = np.flatnonzero(exp_s.ok & ~np.isfinite(ans_s.values)).tolist()
+    if not sampled_ok and not both.size:
+        overflow += np.flatnonzero(~np.isfinite(exp_s.values)).tolist()
+    candidates: list[int] = []
+    for i in order[:MP_POINTS] + overflow[:max(needed, MP_POINTS)]:
+        if int(i) not in candidates:
+            candidates.append(int(i))
+    if not candidates:
+        return None
+    eps = 10.0 ** -(dps - 12)
+    agreed = 0
+    near = unknown = False
+    for i in candidates:
+        point = _point(env, i)
+        e = mp_evaluate(expected, point, dps)
+        if e is None:
+            continue
+        a = mp_evaluate(answer, point, dps)
+        if e == "unknown" or a == "unknown":
+            unknown = True
+            continue
+        if a is None:
+            if not np.isfinite(ans_s.values[i]):
+                unknown = True  # beyond even mpmath's range: the proof decides
+                continue
+            return ("different", i, float(e[0]), "undefined")
+        gap = abs(a[0] - e[0])
+        size = max(abs(a[0]), abs(e[0]))
+        scale = max(a[1], e[1], size)
+        if gap <= eps * size + eps:
+            agreed += 1
+        elif gap > 1e-30 * scale + eps:
+            return ("different", i, float(e[0]), float(a[0]))
+        else:
+            near = True
+    if near:
+        return ("near",)
+    if unknown:
+        return ("unknown",)
+    if sampled_ok:
+        return ("equivalent", 0) if agreed else None
+    # floats were inconclusive (overflow, too few points): enough precise agreement decides
+    if agreed >= needed and not near:
+        return ("equivalent", agreed)
+    return None
 
 
 def _real(value: complex) -> float:

@@ -223,3 +223,164 @@ def defined(values: np.ndarray, scale: np.ndarray) -> np.ndarray:
     finite = np.isfinite(values)
     noise = 1e-9 * (np.abs(values.real) + scale) + 1e-12
     return finite & (np.abs(values.imag) <= noise)
+
+
+# --------------------------------------------------------------------------- high precision
+
+class _Undefined(Exception):
+    """An expression has no value at a point (a pole, 0/0, an overflow of mpmath's range)."""
+
+
+class _TooBig(Exception):
+    """An argument beyond what we compute in high precision: the check is inconclusive."""
+
+
+def _mp_functions(mp):  # type: ignore[no-untyped-def]
+    def real_only(fn):  # type: ignore[no-untyped-def]
+        def wrapped(x):  # type: ignore[no-untyped-def]
+            if isinstance(x, mp.mpc):
+                if abs(x.imag) > mp.mpf(10) ** (-(mp.dps - 10)) * (abs(x.real) + 1):
+                    raise _Undefined()
+                x = x.real
+            return fn(x)
+        return wrapped
+
+    def sign(x):  # type: ignore[no-untyped-def]
+        return mp.mpf((x > 0) - (x < 0))
+
+    def heaviside(x):  # type: ignore[no-untyped-def]
+        return mp.mpf(1) if x > 0 else (mp.mpf(1) / 2 if x == 0 else mp.mpf(0))
+
+    def factorial(x):  # type: ignore[no-untyped-def]
+        if isinstance(x, mp.mpf) and x < 0 and x == mp.floor(x):
+            raise _Undefined()
+        if abs(x) > _MP_MAX_ARG:
+            raise _TooBig()
+        return mp.gamma(x + 1)
+
+    def binomial(n, k):  # type: ignore[no-untyped-def]
+        n, k = real_only(lambda v: v)(n), real_only(lambda v: v)(k)
+        if abs(n) > _MP_MAX_ARG or abs(k) > _MP_MAX_ARG:
+            raise _TooBig()
+        if n == mp.floor(n) and k == mp.floor(k):
+            if k < 0:
+                return mp.mpf(0)
+            if n >= 0:
+                return mp.binomial(n, k) if k <= n else mp.mpf(0)
+        return mp.binomial(n, k)
+
+    def log(x, b=None):  # type: ignore[no-untyped-def]
+        if x == 0:
+            raise _Undefined()
+        return mp.log(x) if b is None else mp.log(x) / mp.log(b)
+
+    def extreme(pick):  # type: ignore[no-untyped-def]
+        def fn(*xs):  # type: ignore[no-untyped-def]
+            vals = [real_only(lambda v: v)(x) for x in xs]
+            out = vals[0]
+            for v in vals[1:]:
+                out = pick(out, v)
+            return out
+        return fn
+
+    def bounded(fn):  # type: ignore[no-untyped-def]
+        def wrapped(x):  # type: ignore[no-untyped-def]
+            if abs(x) > _MP_MAX_ARG:
+                raise _TooBig()  # exp(exp(exp(..))): beyond what we compute; inconclusive
+            return fn(x)
+        return wrapped
+
+    def sigmoid(x):  # type: ignore[no-untyped-def]
+        return 1 / (1 + bounded(mp.exp)(-x))
+
+    return {
+        "exp": bounded(mp.exp), "log": log, "log2": lambda x: log(x, 2), "log10": lambda x: log(x, 10),
+        "sqrt": mp.sqrt, "sigmoid": sigmoid,
+        "softplus": lambda x: mp.log(1 + bounded(mp.exp)(x)), "tanh": bounded(mp.tanh),
+        "abs": lambda x: abs(x), "factorial": factorial, "sin": mp.sin, "cos": mp.cos,
+        "tan": bounded(mp.tan), "sinh": bounded(mp.sinh), "cosh": bounded(mp.cosh),
+        "max": extreme(max), "min": extreme(min), "sign": real_only(sign),
+        "heaviside": real_only(heaviside), "floor": real_only(mp.floor),
+        "ceil": real_only(mp.ceil), "asin": mp.asin, "acos": mp.acos, "atan": mp.atan,
+        "sec": bounded(mp.sec), "csc": bounded(mp.csc), "cot": bounded(mp.cot),
+        "sech": bounded(mp.sech), "csch": bounded(mp.csch), "coth": bounded(mp.coth), "asinh": mp.asinh, "acosh": mp.acosh, "atanh": mp.atanh,
+        "binomial": binomial,
+    }
+
+
+def mp_evaluate(node: Node, point: Mapping[str, float], dps: int) -> tuple[object, object] | str | None:
+    """(value, scale) of ``node`` at one point with ``dps`` decimal digits (mpmath); None where
+    it has no value; ``"unknown"`` where an argument is too large to compute (exp(exp(50)))).
+    Inputs are the float sample values, converted exactly."""
+    import mpmath
+
+    global _MP_FUNCS
+    old = mpmath.mp.dps
+    mpmath.mp.dps = dps
+    mp = mpmath.mp
+    try:
+        env = {k: mp.mpf(v) for k, v in point.items()}
+        if _MP_FUNCS is None:
+            _MP_FUNCS = _mp_functions(mp)
+        funcs = _MP_FUNCS
+        scale = [mp.mpf(0)]
+
+        def ev(n: Node):  # type: ignore[no-untyped-def]
+            kind = type(n)
+            if kind is Num:
+                return mp.mpf(n.value.numerator) / n.value.denominator
+            if kind is Sym:
+                return env[n.name]
+            if kind is Const:
+                return +mp.pi if n.name == "pi" else mp.e
+            if kind is Add:
+                total = mp.mpf(0)
+                for t in n.terms:
+                    v = ev(t)
+                    scale[0] = max(scale[0], abs(v))
+                    total += v
+                return total
+            if kind is Mul:
+                out = mp.mpf(1)
+                for f in n.factors:
+                    out *= ev(f)
+                return out
+            if kind is Div:
+                den = ev(n.den)
+                if den == 0:
+                    raise _Undefined()
+                return ev(n.num) / den
+            if kind is Neg:
+                return -ev(n.arg)
+            if kind is Pow:
+                base, exp = ev(n.base), ev(n.exp)
+                if base == 0 and (exp.real if isinstance(exp, mp.mpc) else exp) <= 0:
+                    raise _Undefined()
+                if base != 0 and abs(exp) * (abs(mp.log(base)) + 1) > _MP_MAX_ARG:
+                    raise _TooBig()
+                return mp.power(base, exp)
+            if kind is Call:
+                return funcs[n.fname](*[ev(a) for a in n.args])
+            raise TypeError(f"not a node: {n!r}")
+
+        try:
+            value = ev(node)
+        except _TooBig:
+            return "unknown"
+        except (_Undefined, ZeroDivisionError, ValueError, OverflowError):
+            return None
+        if not mp.isfinite(value):
+            return None
+        if isinstance(value, mp.mpc):
+            if abs(value.imag) > mp.mpf(10) ** (-(dps - 10)) * (abs(value.real) + scale[0] + 1):
+                return None
+            value = value.real
+        return value, scale[0]
+    finally:
+        mpmath.mp.dps = old
+
+
+_MP_FUNCS: dict | None = None
+#: largest |argument| of exp, sinh, factorial, ... (and |exponent * log base|) computed in high
+#: precision: a bound on work (and on sin of a huge argument); beyond it the check is inconclusive
+_MP_MAX_ARG = 1e5

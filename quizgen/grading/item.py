@@ -20,6 +20,7 @@ from quizgen.grading.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from quizgen.grading.names import canonical_symbol
 from quizgen.grading.nodes import Node, free_symbols, to_text
 from quizgen.grading.parse import ParseError, check_text, make_context, parse
+from quizgen.grading.proof import SafetyNet
 from quizgen.domains import DOMAINS
 from quizgen.grading.verdict import Verdict, empty, rejected
 
@@ -78,6 +79,11 @@ class QuestionGrader:
                                column=err.column)
         except RecursionError:
             verdict = rejected("Your answer was not graded: it is nested too deeply.", "limits")
+        except SafetyNet:
+            verdict = Verdict("incorrect", 0.0, "Your answer could not be checked automatically; "
+                              "it is flagged for your teacher to review.", "undecided", None,
+                              {"needs_review": True, "how": "the proof reached the safety time "
+                               "limit (outside the deterministic budget; please report)"})
         except Exception as err:  # noqa: BLE001 - a grader bug must not stop a class's grading
             verdict = rejected("Your answer could not be graded automatically; it is flagged "
                                "for your teacher to review.", "error", error=type(err).__name__)
@@ -211,8 +217,8 @@ class SymbolicGrader(QuestionGrader):
         if result.relation:
             parts.append(result.relation["message"])
         elif result.near:
-            parts.append("It is numerically very close: use exact constants (e.g. log(2*pi), "
-                         "1/2) instead of rounded decimals.")
+            parts.append("It is close but not equal (rounded?): use exact values (e.g. "
+                         "log(2*pi), 1/3) instead of rounded decimals.")
         elif counter and counter.get("answer") == "undefined":
             where = ", ".join(f"{k}={v:.4g}" for k, v in counter["point"].items())
             parts.append(f"It is undefined at {where}, where the expected expression is defined.")

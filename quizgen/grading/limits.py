@@ -27,7 +27,17 @@ class Limits:
     max_exponent_digits: int = 4  # in 1e-3000: the "3000"
     max_magnitude_digits: float = 10000.0  # |log10| of any constant power / factorial
     max_symbolic_exponent: float = 10000.0  # |n| in x**n
-    time_budget: float = 2.0  # seconds for any SymPy step on one answer
+    #: Deterministic proof budget (a verdict is a pure function of key and answer): at most
+    #: ``proof_attempts`` proofs per answer (shared by the expected answer and the known wrong
+    #: ones), each on a difference of at most ``proof_max_ops`` SymPy operations; ``simplify``
+    #: only below ``proof_simplify_ops``; any intermediate result above ``4 * proof_max_ops``
+    #: stops the proof (undecided).
+    proof_attempts: int = 4
+    proof_max_ops: int = 300
+    proof_simplify_ops: int = 120
+    #: A safety net only, not a budget: a proof inside the size budget ends far sooner. If it
+    #: ever fires, the answer is flagged for review with a message saying so.
+    time_budget: float = 30.0
 
 
 DEFAULT_LIMITS = Limits()

@@ -76,11 +76,25 @@ _FUNCS: dict[str, Any] = {
 }
 
 
+class SafetyNet(Exception):
+    """The proof ran into the wall-clock safety net (never expected within the size budget)."""
+
+
+def proof_size(expected: Node, answer: Node, domains: Mapping[str, str]) -> int:
+    """SymPy's operation count of ``answer - expected`` (what the size budget measures)."""
+    import sympy
+
+    return int(sympy.count_ops(to_sympy(answer, domains) - to_sympy(expected, domains)))
+
+
 def prove_equal(expected: Node, answer: Node, domains: Mapping[str, str],
                 limits: Limits = DEFAULT_LIMITS, seconds: float | None = None) -> bool | None:
     """True when SymPy shows ``answer - expected == 0``; False when the difference simplifies
-    to a nonzero number; None when undecided or out of time (``seconds``, by default
-    ``limits.time_budget``).
+    to a nonzero number; None when undecided or over the size budget.
+
+    The budget is deterministic (operation counts, see :class:`Limits`), so the result is the
+    same on any machine, under any load. ``seconds`` (default ``limits.time_budget``) is only a
+    safety net: if it fires, :class:`SafetyNet` is raised so the caller can flag the answer.
 
     Only rewrites that hold under the symbols' assumptions are used: ``force=True`` in
     ``expand_log``/``powsimp`` would "prove" ``2*log(x) == log(x**2)`` for real ``x`` and
@@ -89,23 +103,31 @@ def prove_equal(expected: Node, answer: Node, domains: Mapping[str, str],
     import sympy  # before the clock starts: a first import must not use up the answer's time
 
     budget = limits.time_budget if seconds is None else seconds
-    if budget <= 0:
-        return None
+    cap = 4 * limits.proof_max_ops
 
     def attempt() -> bool | None:
         diff = to_sympy(answer, domains) - to_sympy(expected, domains)
-        for step in (lambda d: d, sympy.simplify,
-                     lambda d: sympy.simplify(sympy.expand_log(d)),
-                     lambda d: sympy.simplify(sympy.expand(sympy.powsimp(d)))):
+        ops = sympy.count_ops(diff)
+        if ops > limits.proof_max_ops:
+            return None
+        steps = [lambda d: d, sympy.expand, sympy.cancel]
+        if ops <= limits.proof_simplify_ops:
+            steps += [sympy.simplify, lambda d: sympy.simplify(sympy.expand_log(d)),
+                      lambda d: sympy.simplify(sympy.expand(sympy.powsimp(d)))]
+        for step in steps:
             result = step(diff)
             if result == 0:
                 return True
             if result.is_number and result.is_zero is False:
                 return False
+            if sympy.count_ops(result) > cap:
+                return None
         return None
 
     try:
         finished, result = run_with_time_limit(attempt, budget)
     except Exception:  # noqa: BLE001 - SymPy may fail on odd input; that is "undecided"
         return None
-    return result if finished else None
+    if not finished:
+        raise SafetyNet()
+    return result
