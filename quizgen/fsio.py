@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -40,3 +41,27 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+def remove_stale_temporaries(folder: str | os.PathLike, owns=lambda name: True) -> list[Path]:
+    """Delete the temporary files that :func:`write_atomic` left in ``folder`` when its process
+    was killed (``kill -9`` cannot run cleanup code), for target names that ``owns(name)``
+    accepts. Returns what was removed."""
+    folder = Path(folder)
+    removed = []
+    try:
+        candidates = list(folder.iterdir())
+    except OSError:
+        return removed
+    for path in candidates:
+        m = _TEMPORARY.match(path.name)
+        if m and owns(m.group("name")) and path.is_file():
+            try:
+                path.unlink()
+                removed.append(path)
+            except OSError:
+                pass
+    return removed

@@ -11,6 +11,9 @@ from quizgen.commands import friendly_errors
 from quizgen.errors import EXIT_PARTIAL, QuizgenError
 
 
+DEFAULT_FORMATS = "md,tex,json"
+
+
 @click.command("make")
 @click.option("--topic", "-t", required=True, help="Topic to draw questions from (see `quizgen list`).")
 @click.option("--seed", type=click.IntRange(0, 2**128 - 1), help="Exam seed (private). Default: 128 random bits, printed for you. A seed below 2^64 is mixed with a random secret (printed too).")
@@ -21,8 +24,8 @@ from quizgen.errors import EXIT_PARTIAL, QuizgenError
 @click.option("--questions", "-q", help="Comma-separated question ids or names, in sheet order (instead of --count).")
 @click.option("--versions", type=click.IntRange(1, 100000), help="K versions named v01..vK (one per student).")
 @click.option("--roster", type=click.Path(dir_okay=False), help="CSV with a 'student' column: one version per student.")
-@click.option("--format", "-f", "formats", default="md,tex,json", show_default=True, help="Comma-separated formats (see `quizgen formats`): md, tex, pdf (needs pdflatex), json.")
-@click.option("--out", "-o", type=click.Path(file_okay=False), help="Output folder. Default: quizgen-out/<topic>-<exam id>.")
+@click.option("--format", "-f", "formats", default=DEFAULT_FORMATS, show_default=True, help="Comma-separated formats (see `quizgen formats`): md, tex, pdf (needs pdflatex), json.")
+@click.option("--out", "-o", type=click.Path(file_okay=False), help="Output folder ('-': print the one sheet to stdout). Default: quizgen-out/<topic>-<exam id>.")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in the output folder.")
 @click.option("--title", help="Title printed on the sheets.")
 @click.option("--bank", "banks", multiple=True, type=click.Path(file_okay=False), help="An extra bank folder (repeatable).")
@@ -42,6 +45,18 @@ def command(topic, seed, secret, shuffle, pool, count, questions, versions, rost
     from quizgen.export import check_formats, notes, render_exam
 
     fmts = check_formats([f.strip() for f in formats.split(",") if f.strip()])
+    to_stdout = out == "-"
+    if to_stdout:
+        if (versions or 1) > 1 or roster:
+            raise QuizgenError("--out - prints a single sheet: drop --roster and --versions (or use --versions 1)")
+        sheet_formats = [f for f in fmts if f != "json"]
+        if formats == DEFAULT_FORMATS:
+            sheet_formats = ["md"]
+        if len(sheet_formats) != 1:
+            raise QuizgenError("--out - prints one sheet in one format: give one --format (md, tex, pdf, ...)")
+        fmts = tuple(sheet_formats)
+    elif "json" not in fmts:
+        fmts = (*fmts, "json")  # key.json is always written: without it nothing can be graded
     if versions and roster:
         raise QuizgenError("use either --versions or --roster, not both")
     if count and questions:
@@ -77,7 +92,7 @@ def command(topic, seed, secret, shuffle, pool, count, questions, versions, rost
     for line in supply_warnings(entries, len(students)):
         click.echo(f"quizgen: warning: {line}", err=True)
 
-    out_dir = Path(out) if out else Path("quizgen-out") / f"{topic.replace('/', '-')}-{exam_id(root)}"
+    out_dir = Path("-") if to_stdout else Path(out) if out else Path("quizgen-out") / f"{topic.replace('/', '-')}-{exam_id(root)}"
     show_bar = sys.stderr.isatty() and len(students) > 20
 
     def progress(items):
@@ -95,18 +110,28 @@ def command(topic, seed, secret, shuffle, pool, count, questions, versions, rost
     for line in notes(exam, fmts):
         click.echo(f"quizgen: note: {line}", err=True)
 
+    rebuild = f"--seed {seed}" + (f" --secret {secret}" if secret else "")
+    rebuild += (" --shuffle" if shuffle else "") + (f" --pool {exam.pool}" if exam.pool else "")
+    private = (f"seed {seed}" + (f", secret {secret}" if secret else "") + f"; rebuild with {rebuild}")
+    if to_stdout:
+        sheet = next(data for name, data in files.items() if name.startswith("sheet."))
+        if isinstance(sheet, bytes):
+            sys.stdout.buffer.write(sheet)
+            sys.stdout.buffer.flush()
+        else:
+            click.echo(sheet, nl=False)
+        click.echo(f"quizgen: exam id {exam.id}; private, for the instructor: {private}", err=True)
+        return
+
     clash = sorted(name for name in files if (out_dir / name).exists())
     if clash and not force:
         raise QuizgenError(f"{out_dir}: already holds {clash[0]}" + (f" and {len(clash) - 1} more" if len(clash) > 1 else "") + "; use --force to overwrite")
     for name, text in files.items():
         write_atomic(out_dir / name, text)
-    rebuild = f"--seed {seed}" + (f" --secret {secret}" if secret else "")
-    rebuild += (" --shuffle" if shuffle else "") + (f" --pool {exam.pool}" if exam.pool else "")
     click.echo(
         f"Wrote {len(files)} files for {len(students)} version(s) of {len(entries)} question(s) to {out_dir}/ "
         f"(exam id {exam.id})"
     )
-    click.echo(f"Private, for the instructor (also in key.json): seed {seed}" + (f", secret {secret}" if secret else "")
-               + f"; rebuild with {rebuild}")
+    click.echo(f"Private, for the instructor (also in key.json): {private}")
     if problems:
         raise click.exceptions.Exit(EXIT_PARTIAL)

@@ -188,6 +188,42 @@ def _grade_groups(groups: list[Group], cache: "OrderedDict[str, Any]") -> tuple[
     return out, None
 
 
+#: How often a worker checks that the process that started it is still alive (seconds).
+PARENT_CHECK_SECONDS = 0.2
+
+
+def _worker_init() -> None:
+    """In each worker: leave Ctrl-C to the parent (which stops the workers itself), and exit as
+    soon as the parent is gone, so a ``kill -9`` of ``quizgen grade`` leaves no orphans."""
+    import signal
+    import threading
+    import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="quizgen-parent-watch").start()
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now (Ctrl-C or an error in the parent), without waiting for their work."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        try:
+            process.terminate()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(1.0)
+
+
 def _worker(groups: list[Group]) -> tuple[list[tuple[int, "Verdict"]], tuple[str, str] | None]:
     return _grade_groups(groups, _WORKER_CACHE)
 
@@ -219,10 +255,11 @@ def effective_jobs(jobs: int | None, n_answers: int, min_parallel_rows: int = MI
     return jobs
 
 
-def _run(groups: list[Group], jobs: int, progress: Callable[[int], None] | None) -> tuple[dict[int, "Verdict"], tuple[str, str] | None]:
+def _run(groups: list[Group], jobs: int, progress: Callable[[int], None] | None,
+         compiled: dict[str, Any] | None = None) -> tuple[dict[int, "Verdict"], tuple[str, str] | None]:
     verdicts: dict[int, Verdict] = {}
     if jobs == 1:
-        cache: OrderedDict[str, Any] = OrderedDict()
+        cache: OrderedDict[str, Any] = OrderedDict(compiled or {})
         for group in groups:
             done, error = _grade_groups([group], cache)
             if error:
@@ -233,23 +270,25 @@ def _run(groups: list[Group], jobs: int, progress: Callable[[int], None] | None)
         return verdicts, None
     total = sum(len(g[2]) for g in groups)
     target = max(20, math.ceil(total / (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    try:
         futures = [pool.submit(_worker, chunk) for chunk in _chunks(groups, target)]
-        try:
-            for future in as_completed(futures):
-                try:
-                    done, error = future.result()
-                except BrokenProcessPool:
-                    raise QuizgenError("a grading worker process died (out of memory?); "
-                                       "rerun with --jobs 1 or fewer jobs", EXIT_USAGE) from None
-                if error:
-                    return verdicts, error
-                verdicts.update(done)
-                if progress:
-                    progress(len(done))
-        finally:
-            for f in futures:
-                f.cancel()
+        for future in as_completed(futures):
+            try:
+                done, error = future.result()
+            except BrokenProcessPool:
+                raise QuizgenError("a grading worker process died (out of memory?); "
+                                   "rerun with --jobs 1 or fewer jobs", EXIT_USAGE) from None
+            if error:
+                _stop_pool(pool)
+                return verdicts, error
+            verdicts.update(done)
+            if progress:
+                progress(len(done))
+    except BaseException:  # Ctrl-C (KeyboardInterrupt) or an error: stop the workers at once
+        _stop_pool(pool)
+        raise
+    pool.shutdown(wait=True, cancel_futures=True)
     return verdicts, None
 
 
@@ -269,6 +308,9 @@ def grade_class(
     as ``n`` more answers are graded; ``on_start(total)`` once before grading starts.
     """
     key = load_key(key)
+    from quizgen.grading.keycheck import check_key_content
+
+    compiled = check_key_content(key)  # a broken key entry stops here, before any grading
     subs = submissions if isinstance(submissions, Submissions) else read_submissions(submissions, key.question_ids)
     counted, problems = _resolve(key, subs)
 
@@ -279,7 +321,7 @@ def grade_class(
     groups: list[Group] = [(fp, kq.source, rows) for fp, (kq, rows) in by_fingerprint.items()]
     if on_start:
         on_start(len(ordered))
-    verdicts, error = _run(groups, effective_jobs(jobs, len(ordered), min_parallel_rows), progress)
+    verdicts, error = _run(groups, effective_jobs(jobs, len(ordered), min_parallel_rows), progress, compiled)
     if error:
         fingerprint, message = error
         path = by_fingerprint[fingerprint][0].path

@@ -30,7 +30,8 @@ class KeyQuestion:
     """One question on one student's sheet.
 
     ``source`` is the key entry as canonical JSON (immutable, picklable for worker processes);
-    ``fingerprint`` is the same without ``number`` so identical variants are compiled once.
+    ``fingerprint`` is what a verdict depends on (type, answer, known wrong answers), so identical
+    variants are compiled and graded once.
     """
 
     number: int
@@ -330,7 +331,6 @@ def _check_question(q: Any, path: str, known_ids: set[str]) -> KeyQuestion:
                 raise _Invalid(sub, "a manual question has no known wrong answers")
             else:
                 _boolean(wrong, "value", sub)
-    fingerprint = {k: v for k, v in q.items() if k != "number"}
     return KeyQuestion(
         number=number,  # type: ignore[arg-type]
         id=qid,  # type: ignore[arg-type]
@@ -338,7 +338,9 @@ def _check_question(q: Any, path: str, known_ids: set[str]) -> KeyQuestion:
         points=points,  # type: ignore[arg-type]
         path=path,
         source=json.dumps(q, sort_keys=True, ensure_ascii=False),
-        fingerprint=json.dumps(fingerprint, sort_keys=True, ensure_ascii=False),
+        # what a verdict depends on (not the number, title, points or variant seed): identical
+        # variants of different students are compiled and graded once
+        fingerprint=json.dumps([qtype, answer, q.get("known_wrong")], sort_keys=True, ensure_ascii=False),
         title=title,
     )
 

@@ -19,9 +19,11 @@ from hashlib import sha1
 from pathlib import Path
 from typing import Any
 
-from quizgen.fsio import write_atomic
+from quizgen.fsio import remove_stale_temporaries, write_atomic
 from quizgen.grading.batch import ClassResult, GradedAnswer, StudentResult
 
+#: The files ``write_reports`` writes at the top of the output folder.
+REPORT_FILES = ("grades.csv", "summary.md", "summary.json", "report.html")
 #: How many distinct wrong answers the summary lists per question.
 TOP_WRONG = 5
 WRONG_STATUSES = ("partial", "incorrect", "rejected")
@@ -296,6 +298,9 @@ def write_reports(result: ClassResult, out_dir: str | os.PathLike[str]) -> list[
     when it is new, everything else already is."""
     out = Path(out_dir)
     written: list[Path] = []
+    # a run killed with kill -9 (no cleanup possible) may have left temporary files behind
+    remove_stale_temporaries(out, lambda name: name in REPORT_FILES)
+    remove_stale_temporaries(out / "feedback", lambda name: name.endswith(".md"))
     names = feedback_names([s.student for s in result.students])
     for s in result.students:
         path = out / "feedback" / names[s.student]

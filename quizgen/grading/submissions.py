@@ -24,7 +24,10 @@ from quizgen.errors import EXIT_USAGE, QuizgenError
 #: Column headers (compared case-insensitively, spaces trimmed) that name the student column.
 STUDENT_HEADERS = ("student", "student_id", "student id")
 #: ``q3`` / ``Q3`` / ``q 3``: question number 3 on that student's sheet.
-NUMBER_REF = re.compile(r"^q\s*(\d+)$", re.IGNORECASE)
+NUMBER_REF = re.compile(r"^q\s*([0-9]{1,6})$", re.IGNORECASE | re.ASCII)
+#: ASCII digits only (``²`` and ``①`` are digits to ``str.isdigit``, not to ``int``); a question
+#: number has at most 6 digits, so a 5,000-digit cell is an unknown question, not a crash.
+_PLAIN_NUMBER = re.compile(r"^[0-9]{1,6}$", re.ASCII)
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
@@ -96,7 +99,7 @@ def _printable(text: str) -> str:
 def question_number(ref: str) -> int | None:
     """``"q3"`` -> 3 (also ``"Q3"``, ``"3"``); anything else -> None."""
     ref = ref.strip()
-    if ref.isdigit():
+    if _PLAIN_NUMBER.match(ref):
         return int(ref)
     m = NUMBER_REF.match(ref)
     return int(m.group(1)) if m else None
@@ -161,32 +164,97 @@ def _delimiter(first_line: str, tab: bool) -> str:
     return ","
 
 
-def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, fields) for each CSV record, quoted newlines included.
+class _Records:
+    """(first line number, fields, problem) for each CSV record, quoted newlines included.
+
+    ``problem`` is None for a good record. A quote that is opened and not closed would make the
+    csv module read the rest of the file as one answer; so a record that spans several lines is
+    checked: if it runs to the end of the file unclosed, or a line inside it looks like a row of
+    its own (as many fields as the header, a student id first), that record is reported and
+    skipped, and reading starts again on the line after it. A CSV syntax error (a NUL byte)
+    skips its line the same way.
 
     The csv module refuses fields over 128 KiB and the reader cannot go on after that, so one
     student pasting a huge answer would end the file for everyone after them. No field can be
     longer than the text, so that is the limit (the answer itself is then refused as too long).
     """
-    csv.field_size_limit(max(csv.field_size_limit(), min(len(text) + 1, 2**31 - 1)))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    last = 0
-    for fields in reader:
-        yield last + 1, fields
-        last = reader.line_num
+
+    def __init__(self, text: str, delimiter: str):
+        csv.field_size_limit(max(csv.field_size_limit(), min(len(text) + 1, 2**31 - 1)))
+        self.lines = list(io.StringIO(text, newline=""))
+        self.delimiter = delimiter
+        self.width: int | None = None  # the header's field count, once known
+        self._gen = self._generate()
+
+    def __iter__(self) -> "_Records":
+        return self
+
+    def __next__(self) -> tuple[int, list[str], str | None]:
+        return next(self._gen)
+
+    def _generate(self) -> Iterator[tuple[int, list[str], str | None]]:
+        start = 0  # index of the line the current reader starts on
+        while start < len(self.lines):
+            reader = csv.reader(iter(self.lines[start:]), delimiter=self.delimiter)
+            last = 0
+            restart = None
+            while True:
+                try:
+                    fields = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as err:
+                    line = start + reader.line_num
+                    yield line, [], f"CSV syntax error ({err}); line skipped"
+                    restart = line
+                    break
+                first, end = start + last + 1, start + reader.line_num
+                problem = self._unclosed_quote(first, end) if end > first or end == len(self.lines) else None
+                if problem:
+                    yield first, fields, problem
+                    restart = first
+                    break
+                yield first, fields, None
+                last = reader.line_num
+            start = restart
+
+    def _unclosed_quote(self, first: int, end: int) -> str | None:
+        """A reason if the record on lines ``first``..``end`` is a quote left open."""
+        if self.width is None:
+            return None
+        for line in range(first + 1, end + 1):
+            try:
+                alone = next(csv.reader([self.lines[line - 1]], delimiter=self.delimiter), [])
+            except csv.Error:
+                continue
+            if len(alone) == self.width and alone[0].strip() and '"' not in alone[0]:
+                return (f"a quote opened in this row is not closed before line {line}, which looks "
+                        "like a row of its own; row skipped, the lines after it are read as rows")
+        if end == len(self.lines):
+            try:
+                list(csv.reader(self.lines[first - 1:end], delimiter=self.delimiter, strict=True))
+            except csv.Error:
+                return ("a quote opened in this row is never closed; row skipped, the lines after "
+                        "it are read as rows")
+        return None
+
+
+def _records(text: str, delimiter: str) -> _Records:
+    return _Records(text, delimiter)
 
 
 def _read_csv(text: str, name: str, question_ids: set[str], tab: bool) -> Submissions:
     first_line = text.split("\n", 1)[0]
     records = _records(text, _delimiter(first_line, tab))
     try:
-        header_line, header = next(records)
-        while not any(h.strip() for h in header):
-            header_line, header = next(records)
+        header_line, header, problem = next(records)
+        while problem is None and not any(h.strip() for h in header):
+            header_line, header, problem = next(records)
     except StopIteration:
         raise QuizgenError(f"{name}: the file is empty (expected a header row)", EXIT_USAGE) from None
-    except csv.Error as err:
-        raise QuizgenError(f"{name}: not a readable CSV file ({err})", EXIT_USAGE) from None
+    if problem is not None:
+        raise QuizgenError(f"{name}, line {header_line} (header): not a readable CSV header ({problem})", EXIT_USAGE)
+    records.width = len(header)
     bad = _bad_bytes("".join(header))
     if bad:
         raise QuizgenError(f"{name}, line {header_line} (header): {bad}", EXIT_USAGE)
@@ -203,17 +271,14 @@ def _read_csv(text: str, name: str, question_ids: set[str], tab: bool) -> Submis
     return _read_wide(records, name, header, student_col, question_ids)
 
 
-def _safe_records(records: Iterator[tuple[int, list[str]]], name: str,
-                  problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
-    """Skip blank lines; a CSV syntax error ends the file with a reported problem, not a crash."""
-    line = 0
-    try:
-        for line, fields in records:
-            if any(f.strip() for f in fields):
-                yield line, fields
-    except csv.Error as err:
-        problems.append(Problem(name, f"after line {line}", f"CSV syntax error, rest of file skipped ({err})",
-                                order=line + 1))
+def _safe_records(records: _Records, name: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """Skip blank lines; a record the reader flags (an unclosed quote, a CSV syntax error) is a
+    reported problem and the lines after it are still read."""
+    for line, fields, problem in records:
+        if problem is not None:
+            problems.append(Problem(name, f"line {line}", problem, order=line))
+        elif any(f.strip() for f in fields):
+            yield line, fields
 
 
 def _field_count_problem(name: str, line: int, fields: list[str], header: list[str]) -> Problem:
@@ -221,7 +286,7 @@ def _field_count_problem(name: str, line: int, fields: list[str], header: list[s
                    f"{len(header)} (an unquoted comma in an answer?)", order=line)
 
 
-def _read_long(records: Iterator[tuple[int, list[str]]], name: str, header: list[str],
+def _read_long(records: _Records, name: str, header: list[str],
                s_col: int, q_col: int, a_col: int) -> Submissions:
     entries: list[Entry] = []
     problems: list[Problem] = []
@@ -245,7 +310,7 @@ def _read_long(records: Iterator[tuple[int, list[str]]], name: str, header: list
     return Submissions(name, "long", tuple(entries), tuple(problems), rows)
 
 
-def _read_wide(records: Iterator[tuple[int, list[str]]], name: str, header: list[str],
+def _read_wide(records: _Records, name: str, header: list[str],
                s_col: int, question_ids: set[str]) -> Submissions:
     """One row per student. A column is a question if its header is a key question id or ``qN``;
     a header that looks like an id (has a ``/``) but is not in the key is reported; other columns

@@ -1,0 +1,79 @@
+"""Checks of a key's content made when the key is loaded, before any student's answer is graded.
+
+Schema validation (:mod:`quizgen.grading.keyfile`) checks shapes; this checks meaning: every
+expression must parse with the grader's own parser, and no ``known_wrong`` entry may be the
+correct answer itself (a student giving the right answer would be told it is a known mistake).
+Each distinct question content is compiled once; the compiled graders are returned for reuse.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from quizgen.errors import EXIT_USAGE, QuizgenError
+from quizgen.grading.keyfile import Key
+
+
+def content_fingerprint(entry: dict[str, Any]) -> str:
+    """What a verdict depends on: the type, the answer and the known wrong answers."""
+    return json.dumps([entry.get("type"), entry.get("answer"), entry.get("known_wrong")],
+                      sort_keys=True, ensure_ascii=False)
+
+
+def known_wrong_equal_to_answer(grader: Any) -> int | None:
+    """The index of the first known wrong answer that equals the correct answer, or None."""
+    from quizgen.grading.item import ChoiceGrader, NumericGrader, SymbolicGrader, TrueFalseGrader
+
+    for i, known in enumerate(getattr(grader, "known_wrong", ())):
+        if isinstance(grader, NumericGrader):
+            from quizgen.grading.numeric import numbers_match
+
+            if numbers_match(known.target, grader.value, grader.rtol, grader.atol, grader.sigfigs):
+                return i
+        elif isinstance(grader, SymbolicGrader):
+            from quizgen.grading.equiv import Comparison
+            from quizgen.grading.nodes import to_text
+            from quizgen.grading.sampling import seed_for
+
+            seed = seed_for(grader.expected_text, to_text(known.target))
+            result = Comparison(known.target, grader.domains, seed, grader.limits, grader.expected_symbols,
+                                known.symbols).against(grader.expected, want_relation=False,
+                                                       target_symbols=grader.expected_symbols)
+            if result.equivalent:
+                return i
+        elif isinstance(grader, ChoiceGrader):
+            if known.target in grader.correct:
+                return i
+        elif isinstance(grader, TrueFalseGrader):
+            if known.target == grader.value:
+                return i
+    return None
+
+
+def check_key_content(key: Key) -> dict[str, Any]:
+    """Compile every distinct question of ``key`` once; raise a one-line QuizgenError (exit 2)
+    for the first entry whose expression does not parse or whose known wrong answer is right.
+    Returns {content fingerprint: compiled grader}."""
+    from quizgen.grading.item import compile_question
+
+    graders: dict[str, Any] = {}
+    for version in key.versions:
+        for kq in version.questions:
+            fp = kq.fingerprint
+            if fp in graders:
+                continue
+            entry = kq.entry()
+            try:
+                grader = compile_question(entry)
+            except QuizgenError as err:
+                raise QuizgenError(f"{key.name}: {kq.path}: the grader cannot use this key entry: {err}",
+                                   EXIT_USAGE) from None
+            bad = known_wrong_equal_to_answer(grader)
+            if bad is not None:
+                name = grader.known_wrong[bad].name
+                raise QuizgenError(f"{key.name}: {kq.path}.known_wrong[{bad}] (\"{name}\") is the correct answer "
+                                   "itself: a right answer would be graded as this mistake; fix or remove it",
+                                   EXIT_USAGE)
+            graders[fp] = grader
+    return graders
