@@ -31,6 +31,7 @@ REGISTRY: dict[str, str] = {
     "tex": "tex",
     "pdf": "pdf",
     "json": "json_",
+    "html": "html",
 }
 
 

@@ -1,0 +1,52 @@
+"""HTML: one self-contained page per sheet and per solutions sheet, plus ``index.html``.
+
+Math is MathML made here (latex2mathml), so a page needs no JavaScript and no network; its CSS is
+inline and prints cleanly; a Content-Security-Policy forbids scripts and any outside resource.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from quizgen.export.base import Options, TemplateWriter, get_template, per_version_name
+from quizgen.export.markup import html_escape, latex_to_mathml, markdown_to_html
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from quizgen.exam import Exam
+
+
+class HtmlWriter(TemplateWriter):
+    @property
+    def files(self) -> str:  # type: ignore[override]
+        return "sheet[-<student>].html, solutions[-<student>].html, index.html"
+
+    def filters(self) -> dict[str, Callable]:
+        return {
+            **super().filters(),
+            "inline_math": lambda latex: latex_to_mathml(latex.strip(), False),
+            "display_math": lambda latex: latex_to_mathml(latex.strip(), True),
+        }
+
+    def render(self, exam: "Exam", env: "jinja2.Environment", options: Options = Options()) -> dict[str, str | bytes]:
+        files = super().render(exam, env, options)
+        rows = [
+            dict(student=v.student, sheet=per_version_name(exam, "sheet", v.student, "html"),
+                 solutions=per_version_name(exam, "solutions", v.student, "html"))
+            for v in exam.versions
+        ]
+        index_env = env.overlay()
+        index_env.filters.update(self.filters())
+        files["index.html"] = get_template(index_env, "html/index.html.j2").render(exam=exam, rows=rows)
+        return files
+
+
+WRITER = HtmlWriter(
+    name="html",
+    summary="self-contained web pages, math as MathML (no JavaScript, no network), printable",
+    folder="html",
+    ext="html",
+    markup=markdown_to_html,
+    escape=html_escape,
+)

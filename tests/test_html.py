@@ -1,0 +1,123 @@
+"""The HTML pages: self-contained, MathML made on our side, checked in headless Chromium.
+
+CI installs Debian's chromium and chromium-driver (.ci/run); locally the browser test is skipped
+with a reason when they are missing, and under CI=true a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+
+import pytest
+
+from quizgen.bank import load_bank
+from quizgen.exam import build_exam, version_names
+from quizgen.export import render_exam
+from quizgen.export.markup import latex_to_mathml, markdown_to_html
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+needs_chromium = pytest.mark.skipif(
+    (CHROMIUM is None or CHROMEDRIVER is None) and not os.environ.get("CI"),
+    reason="chromium and chromedriver are not installed here (.ci/run installs them)",
+)
+MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$", re.S)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    exam = build_exam(load_bank().topic("mle"), seed=13, students=version_names(2))
+    files = render_exam(exam, ["html", "md"])
+    folder = tmp_path_factory.mktemp("html")
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder, files
+
+
+def test_files_and_index(pages):
+    folder, files = pages
+    html = sorted(n for n in files if n.endswith(".html"))
+    assert html == ["index.html", "sheet-v01.html", "sheet-v02.html", "solutions-v01.html", "solutions-v02.html"]
+    index = files["index.html"]
+    for name in html[1:]:
+        assert f'href="{name}"' in index
+
+
+def test_pages_are_self_contained_and_every_formula_is_mathml(pages):
+    folder, files = pages
+    for name, text in files.items():
+        if not name.endswith(".html") or name == "index.html":
+            continue
+        assert "<script" not in text.lower() and "http://" not in text.replace("http://www.w3.org/1998/Math/MathML", "")
+        assert "https://" not in text and "$" not in text, name
+        md = files[name.replace(".html", ".md")]
+        assert text.count("<math ") == len(MATH.findall(md)), name
+
+
+def test_mathml_by_shape_equals_a_direct_conversion():
+    """latex_to_mathml converts a formula's shape once and puts its numbers back: same result."""
+    from quizgen.export.markup import mathml as convert
+
+    exam = build_exam(load_bank().topic("mle"), seed=5, students=["ann"])
+    text = "\n".join(render_exam(exam, ["md"]).values())
+    formulas = {(m.group(1) or m.group(2)).strip() for m in MATH.finditer(text)}
+    assert len(formulas) > 100
+    for f in formulas:
+        assert latex_to_mathml(f) == convert(f), f
+    assert latex_to_mathml(r"\tfrac12 + 2.5^{2}") == convert(r"\tfrac12 + 2.5^{2}")
+
+
+def test_prose_is_escaped_and_markup_mapped():
+    out = markdown_to_html("a <b>&</b> `x<y` **bold** *it* $x_1$\n\nnext")
+    assert out.startswith("a &lt;b&gt;&amp;&lt;/b&gt; <code>x&lt;y</code> <strong>bold</strong> <em>it</em> <math")
+    assert out.endswith("</math></p>\n<p>next")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert CHROMIUM and CHROMEDRIVER, "CI must have chromium and chromedriver: .ci/run installs them"
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1000,1400"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    yield driver
+    driver.quit()
+
+
+@needs_chromium
+@pytest.mark.parametrize("name", ["index.html", "sheet-v01.html", "solutions-v01.html"])
+def test_page_in_headless_chromium(pages, browser, name):
+    from PIL import Image
+    from selenium.webdriver.common.by import By
+
+    folder, files = pages
+    browser.get((folder / name).as_uri())
+    assert browser.execute_script("return document.readyState") == "complete"
+    logs = [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+    assert logs == [], logs
+    formulas = browser.find_elements(By.TAG_NAME, "math")
+    assert len(formulas) == files[name].count("<math ")
+    if name != "index.html":
+        assert formulas
+    sizes = browser.execute_script(
+        "return Array.from(document.getElementsByTagName('math'), m => {"
+        " const r = m.getBoundingClientRect(); return [r.width, r.height, m.outerHTML.slice(0, 200)]; })"
+    )
+    for width, height, source in sizes:
+        assert width > 0 and height > 0, source
+    # MathML is laid out as math (Chromium's MathML Core), not as a run of inline text
+    if formulas:
+        assert browser.execute_script("return arguments[0] instanceof MathMLElement", formulas[0])
+    shot = Image.open(io.BytesIO(browser.get_screenshot_as_png())).convert("L")
+    lo, hi = shot.getextrema()
+    assert hi - lo > 100, "the screenshot is blank"
+    dark = sum(shot.histogram()[:128])
+    assert dark > 500, "almost no dark pixels: nothing was drawn"
