@@ -38,7 +38,7 @@ class HtmlWriter(TemplateWriter):
         ]
         index_env = env.overlay()
         index_env.filters.update(self.filters())
-        files["index.html"] = get_template(index_env, "html/index.html.j2").render(exam=exam, rows=rows)
+        files["index.html"] = get_template(index_env, "html/index.html.j2").render(exam=exam.public, rows=rows)
         return files
 
 
