@@ -210,6 +210,44 @@ KINDS = {Numeric: "numeric", Symbolic: "symbolic", Choice: "choice", TrueFalse: 
          Order: "order", Manual: "manual", Vector: "vector"}
 
 
+@dataclass(frozen=True)
+class Table:
+    """A small random data set, drawn per variant and shown as a table in every format.
+
+    Each column is a :class:`Param` (``grid``/``pick``): every cell is drawn from its values. The
+    cell in row ``i`` (1-based) of column ``x`` becomes the parameter ``x<i>`` (``x1``, ``x2``, ...),
+    so ``derive`` sees it as ``s.x1``, ``check`` as ``p["x1"]`` and a ``constraint`` as ``p["x1"]``;
+    :meth:`column` collects a column from any of these. ``headers`` gives a column's LaTeX heading
+    (default: the column's ``latex`` or its name).
+    """
+
+    name: str
+    columns: tuple[Param, ...]
+    rows: int
+    caption: str = ""  # Markdown, shown above the table (a Jinja2 template like the statement)
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.rows <= 30:
+            raise ValueError(f"table {self.name!r}: rows must be from 1 to 30, not {self.rows}")
+        if not self.columns:
+            raise ValueError(f"table {self.name!r} has no columns")
+
+    def cell_params(self) -> tuple[Param, ...]:
+        return tuple(Param(f"{c.name}{i}", c.values, f"{c.latex or c.name}_{{{i}}}")
+                     for i in range(1, self.rows + 1) for c in self.columns)
+
+    def column(self, source: Any, name: str) -> list[Any]:
+        """The cells of column ``name``, row by row, from ``s`` (derive), ``p`` (check) or a constraint's dict."""
+        keys = [f"{name}{i}" for i in range(1, self.rows + 1)]
+        if isinstance(source, Mapping):
+            return [source[k] for k in keys]
+        return [getattr(source, k) for k in keys]
+
+    def header(self, column: Param) -> str:
+        return self.headers.get(column.name) or column.latex or column.name
+
+
 @dataclass(frozen=True, eq=False)  # identity hash: a loaded question is cached by object
 class Question:
     """One question of a bank. See the module docstring for the roles of ``derive`` and ``check``."""
@@ -226,6 +264,12 @@ class Question:
     difficulty: int = 1  # 1 easy, 2 medium, 3 hard
     points: float = 1.0
     symbol_latex: Mapping[str, str] = field(default_factory=dict)  # e.g. {"y_hat": r"\hat{y}"}
+    tables: tuple[Table, ...] = ()  # data sets shown with the statement; their cells join ``params``
+
+    def __post_init__(self) -> None:
+        cells = tuple(p for t in self.tables for p in t.cell_params())
+        if cells:  # every cell is a parameter like any other: drawn, substituted, verified, cached
+            object.__setattr__(self, "params", tuple(self.params) + cells)
 
     @property
     def kind(self) -> str:

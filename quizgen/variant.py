@@ -280,8 +280,14 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
         SolutionStep(render_statement(q, s.text, context), tex_plugged(s.expr) if s.expr is not None else None)
         for s in d.steps
     )
+    tables = tuple(
+        DataTable(t.name, render_statement(q, t.caption, context) if t.caption else "",
+                  tuple(t.header(col) for col in t.columns),
+                  tuple(tuple(given[f"{col.name}{i}"] for col in t.columns) for i in range(1, t.rows + 1)))
+        for t in q.tables
+    )
     return dict(
-        question_id=q.id, title=q.title, kind=q.kind, points=float(q.points), params=params,
+        question_id=q.id, title=q.title, kind=q.kind, points=float(q.points), params=params, tables=tables,
         statement=statement, steps=steps, answer_latex=answer_latex, answer=answer,
         known_wrong=tuple(wrongs), options=options,
     )
