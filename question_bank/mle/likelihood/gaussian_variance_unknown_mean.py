@@ -1,0 +1,96 @@
+"""Joint maximum-likelihood estimate of a Gaussian's mean and variance: the variance divides by m (numeric)."""
+
+from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+
+M = 5  # observations on the sheet
+
+
+def derive(s):
+    import sympy as sp
+
+    from quizgen.derivations import gaussian_pdf
+
+    mu, v = sp.Symbol("mu", real=True), sp.Symbol("v", positive=True)
+    xs = [getattr(s, f"x{k}") for k in range(1, M + 1)]
+    log_lik = sum((sp.expand_log(sp.log(gaussian_pdf(xk, mu, sp.sqrt(v))), force=True) for xk in xs), sp.Integer(0))
+    sol = sp.solve([sp.diff(log_lik, mu), sp.diff(log_lik, v)], [mu, v], dict=True)
+    (sol,) = [d for d in sol if d[v] != 0]
+    mean, answer = sol[mu], sp.factor(sol[v])
+    ss = sum(((xk - mean) ** 2 for xk in xs), sp.Integer(0))
+    ss_zero = sum((xk**2 for xk in xs), sp.Integer(0))
+    assert sp.simplify(answer - ss / M) == 0
+    shown = sp.Mul(ss, sp.Rational(1, M), evaluate=False)  # (sum of squared deviations) / m
+    return Derivation(
+        answer=shown,
+        steps=(
+            Step("With both parameters unknown, the log-likelihood is "
+                 "$-\\frac{m}{2}\\log(2\\pi\\sigma^2) - \\frac{1}{2\\sigma^2}\\sum_i (x_i - \\mu)^2$ with $m = 5$. "
+                 "Its derivative in $\\mu$ is $\\frac{1}{\\sigma^2}\\sum_i (x_i - \\mu)$, zero at the sample mean, "
+                 "whatever $\\sigma^2$ is:", sp.Eq(sp.Symbol("\\hat\\mu"), mean)),
+            Step("Putting $\\hat\\mu$ in and setting the derivative in $\\sigma^2$ to zero gives the mean squared "
+                 "deviation from $\\hat\\mu$, with $\\sum_i (x_i - \\hat\\mu)^2 = {{ values.ss }}$:", shown),
+            Step("This divides by $m$, not $m - 1$. The maximum-likelihood estimate is biased low: $\\hat\\mu$ is fitted "
+                 "to these very data, so the deviations from it are a little smaller than those from the true mean. "
+                 "Dividing by $m - 1$ removes that bias, but it is a different estimator, not the one that maximises "
+                 "the likelihood."),
+        ),
+        wrong=(
+            Wrong("bessel_correction", ss / (M - 1),
+                  "Dividing by $m - 1$ gives the unbiased sample variance. Setting the derivative of the "
+                  "log-likelihood to zero gives a division by $m$; unbiasedness is another criterion.", 0.25),
+            Wrong("not_centred", ss_zero / M,
+                  "You squared the observations themselves, as if the mean were 0. The mean is unknown and is "
+                  "estimated by $\\bar{x}$; the variance estimate measures the spread around it.", 0.0),
+            Wrong("standard_deviation", sp.sqrt(ss / M),
+                  "That is $\\hat\\sigma$, the square root of the variance that was asked for.", 0.5),
+        ),
+        values={"ss": ss},
+    )
+
+
+def check(p, x):
+    import numpy as np
+
+    from quizgen.numopt import minimise
+
+    data = np.array([p[f"x{k}"] for k in range(1, M + 1)])
+
+    def nll(mu, v):  # minus the sum of the normal log-densities (mu or v may be an array of candidates)
+        mu, v = np.asarray(mu, dtype=float)[..., None], np.asarray(v, dtype=float)[..., None]
+        return -np.sum(np.log(np.exp(-((data - mu) ** 2) / (2 * v)) / np.sqrt(2 * np.pi * v)), axis=-1)
+
+    # coordinate ascent: maximise numerically over mu with v fixed, then over v with mu fixed, until stable
+    mu, v = float(np.max(data)), 1.0
+    for _ in range(20):
+        mu = minimise(lambda m: nll(m, v), -10.0, 10.0)
+        new_v = minimise(lambda w: nll(mu, w), 1e-3, 1e3, log_scale=True)
+        if abs(new_v - v) <= 1e-13 * new_v:
+            v = new_v
+            break
+        v = new_v
+    return float(v)
+
+
+def _spread(v):
+    return len({v[f"x{k}"] for k in range(1, M + 1)}) >= 3
+
+
+QUESTION = Question(
+    id="mle/gaussian_variance_unknown_mean",
+    title="Gaussian mean and variance, both unknown",
+    statement=(
+        "Five independent measurements of a battery's voltage drift (in mV) are "
+        "${{ x1 }}$, ${{ x2 }}$, ${{ x3 }}$, ${{ x4 }}$ and ${{ x5 }}$. Model them as draws from "
+        "$\\mathcal{N}(\\mu, \\sigma^2)$ with both $\\mu$ and $\\sigma^2$ unknown, and estimate both by maximum "
+        "likelihood.\n\n"
+        "Compute the maximum-likelihood estimate of the variance $\\sigma^2$ (in mV²), to 4 significant figures."
+    ),
+    answer=Numeric(rtol=1e-3),
+    derive=derive,
+    check=check,
+    params=tuple(grid(f"x{k}", "-3", "3", "0.5") for k in range(1, M + 1)),
+    constraint=_spread,
+    tags=("likelihood", "mle", "gaussian", "variance", "bias"),
+    difficulty=2,
+    points=2,
+)
