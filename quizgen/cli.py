@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "make": ("make", "Generate problem sheets, solutions and an answer key."),
     "equiv": ("equiv", "Check whether a typed answer is equivalent to an expected expression."),
     "grade": ("grade", "Grade a class's submissions against a key.json."),
+    "practice": ("practice", "Practise a topic in the terminal, one question at a time, with feedback."),
     "formats": ("formats", "List the output formats and what each carries."),
 }
 

@@ -1,0 +1,200 @@
+"""``quizgen practice``: an interactive terminal session over :mod:`quizgen.practice`.
+
+Reads one line at a time from stdin, so it works the same typed at a terminal (with line
+editing from ``readline``) and piped from a file or a test.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+
+import click
+
+from quizgen.commands import friendly_errors
+
+HELP = (
+    "Commands: h = hint, s = full solution, n = new variant of this question, "
+    "next (or Enter after answering) = next question, q = quit with a summary, ? = this help.\n"
+    "Anything else is your answer. To answer with a letter that is a command, start with '=' (e.g. = q)."
+)
+COMMANDS = {"h": "hint", "hint": "hint", "s": "solution", "solution": "solution", "n": "new",
+            "new": "new", "next": "next", "q": "quit", "quit": "quit", "exit": "quit",
+            "?": "help", "help": "help"}
+WIDTH = 78
+
+
+def _say(text: str = "", **style) -> None:
+    click.echo(click.style(text, **style) if style else text)
+
+
+def _md(text: str, indent: str = "") -> str:
+    from quizgen.mathtext import markdown_to_unicode, wrap_paragraphs
+
+    return wrap_paragraphs(markdown_to_unicode(text), WIDTH, indent)
+
+
+def _show_question(session, item, number: int) -> None:
+    from quizgen.mathtext import markdown_to_unicode
+    from quizgen.practice import answer_help, choices_of, fmt_points
+
+    v = item.variant
+    pts = fmt_points(item.points)
+    head = f"── Question {number} · {item.subtopic} · {v.title} ({pts} point{'s' if pts != '1' else ''}) "
+    _say()
+    _say(head + "─" * max(3, WIDTH - len(head)), bold=True)
+    _say(_md(v.statement))
+    options = choices_of(v)
+    if options:
+        _say()
+        for label, text in options:
+            _say(f"  {label} │ {markdown_to_unicode(text)}")
+    _say()
+    _say(answer_help(item.key), dim=True)
+
+
+def _show_outcome(session, outcome) -> None:
+    from quizgen.mathtext import markdown_to_unicode
+    from quizgen.practice import fmt_points, verdict_label
+
+    r = outcome.reading
+    if r.ok:
+        extra = ""
+        if r.value is not None and r.text != _num(r.value):
+            extra = f"  (= {_num(r.value)})"
+        if r.unit:
+            extra += f"  [{r.unit}]"
+        _say(f"  read as: {r.text}{extra}", fg="cyan")
+    v = outcome.verdict
+    if v.status in ("rejected", "empty"):
+        message = r.message if not r.ok and r.message else v.message
+        _say("  " + message.replace("\n", "\n  "), fg="yellow")
+        _say("  (not counted: try again)", dim=True)
+        return
+    colour = {"correct": "green", "partial": "yellow"}.get(v.status, "red")
+    mark = {"correct": "✓", "partial": "~"}.get(v.status, "✗")
+    credit = f" — credit {fmt_points(v.credit * 100)}%" if v.status == "partial" else ""
+    _say(f"  {mark} {verdict_label(v)}{credit}", fg=colour, bold=True)
+    if v.status != "correct":
+        _say(_md(markdown_to_unicode(v.message), "  "))
+    if not outcome.counted:
+        _say("  (this try is not counted: the question's score was set by your first graded answer"
+             " or by viewing the solution)", dim=True)
+    _say(f"  score: {fmt_points(session.earned)}/{fmt_points(session.possible)} points", bold=True)
+
+
+def _num(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _show_summary(session) -> None:
+    from quizgen.practice import fmt_points
+
+    s = session.summary()
+    _say()
+    _say(f"Session summary: {fmt_points(s.earned)}/{fmt_points(s.possible)} points "
+         f"on {len(session.scored)} question(s) answered ({s.shown} shown)", bold=True)
+    if s.groups:
+        width = max(len("sub-topic"), *(len(g.subtopic) for g in s.groups))
+        _say(f"  {'sub-topic'.ljust(width)}  questions  points")
+        for g in s.groups:
+            _say(f"  {g.subtopic.ljust(width)}  {str(g.questions).rjust(9)}  {fmt_points(g.earned)}/{fmt_points(g.possible)}")
+    if s.review:
+        _say("What to review:", bold=True)
+        for r in s.review:
+            what = f" ({r.misconception})" if r.misconception else ""
+            _say(f"  - {r.subtopic}: {r.title}{what}")
+            if r.why:
+                _say(_md(r.why, "      "))
+    elif s.groups:
+        _say("Nothing to review: every answered question was fully right.")
+
+
+def _read_line(prompt: str) -> str | None:
+    try:
+        line = input(prompt)
+        if not sys.stdin.isatty():
+            click.echo(line)  # piped input: show it, so the transcript reads as a session
+        return line
+    except EOFError:
+        return None
+    except KeyboardInterrupt:
+        click.echo()
+        return None
+
+
+@click.command("practice")
+@click.option("--topic", "-t", required=True, help="Topic or sub-topic to practise (e.g. mle, mle/kl).")
+@click.option("--difficulty", "-d", default=None, help="1/easy, 2/medium or 3/hard. Default: any.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Session seed (same seed, same questions and numbers). Default: random, printed.")
+@click.option("--bank", "banks", multiple=True, type=click.Path(file_okay=False), help="An extra bank folder (repeatable).")
+@friendly_errors
+def command(topic, difficulty, seed, banks) -> None:
+    """Practise TOPIC one question at a time, with immediate feedback.
+
+    Before each verdict quizgen shows how it read your answer. Type h for a hint, s for the
+    solution, n for a new variant, q to stop with a summary by sub-topic.
+    """
+    from quizgen.bank import load_bank
+    from quizgen.practice import Session, parse_difficulty, select_entries
+
+    level = parse_difficulty(difficulty)
+    bank = load_bank(banks)
+    entries = select_entries(bank.topic(topic), level, topic)
+    seed = secrets.randbelow(10**6) if seed is None else seed
+    if sys.stdin.isatty():
+        try:
+            import readline  # noqa: F401 - line editing and history for input()
+        except ImportError:  # pragma: no cover - not on every platform
+            pass
+    session = Session(entries, seed, topic)
+    _say(f"quizgen practice: {topic}, {len(entries)} question(s)"
+         + (f" of difficulty {level}" if level else "") + f", seed {seed} (replay with --seed {seed})",
+         bold=True)
+    _say(HELP, dim=True)
+    item = session.next_question()
+    _show_question(session, item, len(session.items))
+    while True:
+        line = _read_line("answer> ")
+        if line is None:
+            break
+        text = line.strip()
+        action = COMMANDS.get(text) if text == text.lower() or text == "?" else None
+        if text == "" and session.current.score is not None:
+            action = "next"
+        if action == "quit":
+            break
+        if action == "help":
+            _say(HELP, dim=True)
+        elif action == "hint":
+            hint = session.hint()
+            _say("  Hint: " + (_md(hint, "  ").lstrip() if hint else "this question has no worked steps."), fg="magenta")
+        elif action == "solution":
+            steps = session.solution()
+            _say("  Solution:", bold=True)
+            from quizgen.mathtext import latex_to_unicode
+
+            for n, (txt, latex) in enumerate(steps, 1):
+                _say(_md(f"{n}. {txt}", "  "))
+                if latex:
+                    _say("      " + latex_to_unicode(latex))
+            _say(f"  Answer: {latex_to_unicode(session.current.variant.answer_latex)}", fg="green")
+            _say(f"  score: {_fmt(session)} points", bold=True)
+        elif action == "new":
+            item = session.new_variant()
+            _say("  A new variant of the same question, with new numbers:", dim=True)
+            _show_question(session, item, len(session.items))
+        elif action == "next":
+            item = session.next_question()
+            _show_question(session, item, len(session.items))
+        elif text == "":
+            _say("  Type an answer (or ? for the commands).", dim=True)
+        else:
+            _show_outcome(session, session.answer(text))
+    _show_summary(session)
+
+
+def _fmt(session) -> str:
+    from quizgen.practice import fmt_points
+
+    return f"{fmt_points(session.earned)}/{fmt_points(session.possible)}"
