@@ -193,8 +193,11 @@ def test_practice_end_of_input_still_prints_the_summary():
 def test_practice_unknown_topic_and_difficulty_are_one_line_errors():
     r = CliRunner().invoke(main, ["practice", "-t", "nope"])
     assert r.exit_code == 2 and "unknown topic" in r.output and "Traceback" not in r.output
-    r = CliRunner().invoke(main, ["practice", "-t", "mle", "-d", "3"])
-    assert r.exit_code == 2 and "no question of difficulty 3" in r.output
+    bank = load_bank()
+    group, level = next((g, lv) for g in bank.subtopics("mle") for lv in (1, 2, 3)
+                        if all(e.question.difficulty != lv for e in bank.topic(g)))
+    r = CliRunner().invoke(main, ["practice", "-t", group, "-d", str(level)])
+    assert r.exit_code == 2 and f"no question of difficulty {level}" in r.output
 
 
 def test_practice_with_piped_stdin_in_a_real_process():
