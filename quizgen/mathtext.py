@@ -214,12 +214,45 @@ def latex_to_unicode(latex: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_ARRAY = re.compile(r"\\begin\{(?:array|tabular)\}\{[^}]*\}(.*?)\\end\{(?:array|tabular)\}", re.S)
+
+
+def array_to_unicode(latex: str) -> str | None:
+    """A LaTeX ``array`` (a data table) as aligned text rows, or None if ``latex`` holds none."""
+    m = _ARRAY.search(latex)
+    if not m:
+        return None
+    rows: list[list[str] | None] = []
+    for raw in re.split(r"\\\\", m.group(1)):
+        if "\\hline" in raw:
+            rows.append(None)
+            raw = raw.replace("\\hline", "")
+        if raw.strip():
+            rows.append([latex_to_unicode(cell.strip()) for cell in raw.split("&")])
+    cells = [r for r in rows if r is not None]
+    if not cells:
+        return None
+    ncol = max(len(r) for r in cells)
+    widths = [max(len(r[i]) if i < len(r) else 0 for r in cells) for i in range(ncol)]
+    lines = []
+    for r in rows:
+        if r is None:
+            lines.append("─┼─".join("─" * w for w in widths))
+        else:
+            lines.append(" │ ".join((r[i] if i < len(r) else "").ljust(widths[i]) for i in range(ncol)).rstrip())
+    return "\n".join(lines)
+
+
 def markdown_to_unicode(text: str) -> str:
     """Question text with each ``$math$`` in Unicode and Markdown marks (`code`, **bold**) removed."""
     out = []
     for i, part in enumerate(MATH.split(text)):
         if i % 2:
             display = part.startswith("$$")
+            table = array_to_unicode(part) if display else None
+            if table is not None:
+                out.append("\n\n" + "\n".join("    " + line for line in table.splitlines()) + "\n\n")
+                continue
             math = latex_to_unicode(part[2:-2] if display else part[1:-1])
             # no-break spaces: a formula is not split across lines when the text is wrapped
             out.append(f"\n\n    {math}\n\n" if display else math.replace(" ", "\u00a0"))
@@ -236,7 +269,7 @@ def wrap_paragraphs(text: str, width: int = 78, indent: str = "") -> str:
     filled = []
     for p in paragraphs:
         if p.startswith("    "):
-            filled.append(indent + p)
+            filled.append("\n".join(indent + line for line in p.splitlines()))
         else:
             filled.append(textwrap.fill(" ".join(p.split()), width, initial_indent=indent,
                                         subsequent_indent=indent, break_on_hyphens=False))

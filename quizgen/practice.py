@@ -151,8 +151,8 @@ class Session:
         cur = self._need()
         reading = read_answer(cur.key, text)
         verdict = grade_item(cur.key, text)
-        if verdict.status in ("rejected", "empty"):
-            # not an attempt: the learner is told how to write it
+        if verdict.status in ("rejected", "empty", "manual"):
+            # not an attempt (the learner is told how to write it), or graded by a person
             return Outcome(reading, verdict, False, cur.score)
         counted = cur.score is None and not cur.solution_shown
         if counted:
@@ -262,11 +262,28 @@ def choices_of(variant: Any) -> list[tuple[str, str]]:
 def answer_help(key: Mapping[str, Any]) -> str:
     """One line on how to type an answer to this question."""
     kind = key.get("type")
+    answer = key.get("answer") or {}
     if kind == "symbolic":
-        names = ", ".join(key["answer"].get("symbols", {}))
+        names = ", ".join(answer.get("symbols", {}))
         return (f"Type an expression in {names} (plain, Unicode or LaTeX: (y - y_hat)^2/2, "
                 f"(y − ŷ)²/2 and \\frac{{(y-\\hat{{y}})^2}}{{2}} all work).")
     if kind == "numeric":
         return "Type a number or an exact expression (0.7817, -log(0.35), 3/8, ln 2)."
-    multiple = (key.get("answer") or {}).get("multiple")
-    return "Type the letter(s) of your choice" + (", e.g. B, D (select all that apply)." if multiple else ", e.g. B.")
+    if kind == "choice":
+        return "Type the letter(s) of your choice" + (
+            ", e.g. B, D (select all that apply)." if answer.get("multiple") else ", e.g. B.")
+    if kind == "truefalse":
+        if answer.get("reason"):
+            return "Type true or false, then the letter of the reason, e.g. false, B."
+        return "Type true or false."
+    if kind == "order":
+        n = len(answer.get("items", []))
+        return f"Type the {n} step numbers in the right order, e.g. {', '.join(str(i) for i in range(n, 0, -1))}."
+    if kind == "vector":
+        n = len(answer.get("values") or answer.get("expressions") or [])
+        return f"Type the {n} components in brackets, separated by commas, e.g. ({', '.join('abcdefgh'[:n])})."
+    return "Answer in words; this question is graded by a person: you will see the model answer and the rubric."
+
+
+def options_heading(kind: str) -> str:
+    return {"truefalse": "Reasons:", "order": "Steps, in a shuffled order:"}.get(kind, "")

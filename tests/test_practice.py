@@ -36,6 +36,10 @@ def correct_answer(key: dict) -> str:
         return repr(ans["value"])
     if key["type"] == "symbolic":
         return ans["expression"]
+    if key["type"] == "truefalse":
+        return f"{str(ans['value']).lower()}, {ans['reason']['correct']}" if ans.get("reason") else str(ans["value"])
+    if key["type"] == "vector":
+        return "(" + ", ".join(repr(x) for x in ans["values"]) + ")" if "values" in ans else "(" + ", ".join(ans["expressions"]) + ")"
     return ", ".join(ans["correct"])
 
 
@@ -67,9 +71,10 @@ def test_markdown_to_unicode_and_html():
 # ---------------------------------------------------------------- how an answer is read
 def test_reading_shows_grouping_a_person_can_check():
     key = {"type": "symbolic", "answer": {"expression": "x", "symbols": {"x": "real", "y_hat": "real", "sigma": "positive"}}}
-    assert read_answer(key, "1/2x").text == "(1/2)·x"
-    assert read_answer(key, "1/(2x)").text == "1/(2·x)"
-    assert read_answer(key, r"\frac{(x-\hat{y})^2}{2\sigma^2}").text == "(x − ŷ)²/(2·σ²)"
+    r = read_answer(key, "1/2x")
+    assert r.text == "(1/2)x" and any("a/bc" in n for n in r.notes)
+    assert read_answer(key, "1/(2x)").text == "1/(2x)"
+    assert read_answer(key, r"\frac{(x-\hat{y})^2}{2\sigma^2}").text == "(x − ŷ)²/(2σ²)"
     r = read_answer(key, "x +* 2")
     assert not r.ok and "column" in r.message
     assert "<math" in read_answer(key, "x^2").mathml
@@ -78,7 +83,7 @@ def test_reading_shows_grouping_a_person_can_check():
 def test_reading_numbers_and_choices():
     num = {"type": "numeric", "answer": {"value": 1.0}}
     r = read_answer(num, "-log(0.35) nats")
-    assert r.ok and r.text == "−log(0.35)" and abs(r.value - 1.0498221) < 1e-6 and r.unit == "nats"
+    assert r.ok and r.text == "−ln(0.35)" and abs(r.value - 1.0498221) < 1e-6 and r.unit == "nats"
     assert not read_answer(num, "1/0").ok
     choice = {"type": "choice", "answer": {"choices": [{"label": "A"}, {"label": "B"}, {"label": "C"}]}}
     assert read_answer(choice, "c, a").text == "options A, C"
@@ -257,3 +262,24 @@ def test_readme_practice_example_is_what_the_command_prints():
     for line in block.splitlines():
         if not line.startswith("..."):
             assert line.rstrip() in result.output, line
+
+
+def test_tables_orders_and_interview_questions_in_the_terminal():
+    """A data table is drawn as aligned columns; a question graded by a person shows the model
+    answer and the rubric instead of a verdict, and is not scored."""
+    s = _session("mle/calibration", 2)
+    items = [s.next_question() for _ in range(len(s.entries))]
+    ids = [i.entry.id for i in items]
+    manual = ids.index("mle/onehot_calibration_interview")
+    table = ids.index("mle/ece_from_bins")
+    lines = []
+    for n in range(len(ids)):
+        lines += ["it is overconfident"] if n == manual else [correct_answer(items[n].key)]
+        lines.append("next")
+    result = CliRunner().invoke(main, ["practice", "-t", "mle/calibration", "--seed", "2"], input="\n".join(lines) + "\nq\n")
+    out = result.output
+    assert result.exit_code == 0, out
+    assert "─┼─" in out and "[0.5, 0.6) │" in out
+    assert "graded by a person" in out and "Rubric:" in out
+    assert items[manual].score is None  # (the test's own session) and the command's summary:
+    assert f"on {len(ids) - 1} question(s) answered" in out

@@ -36,7 +36,7 @@ def _md(text: str, indent: str = "") -> str:
 
 def _show_question(session, item, number: int) -> None:
     from quizgen.mathtext import markdown_to_unicode
-    from quizgen.practice import answer_help, choices_of, fmt_points
+    from quizgen.practice import answer_help, choices_of, fmt_points, options_heading
 
     v = item.variant
     pts = fmt_points(item.points)
@@ -44,13 +44,32 @@ def _show_question(session, item, number: int) -> None:
     _say()
     _say(head + "─" * max(3, WIDTH - len(head)), bold=True)
     _say(_md(v.statement))
+    for table in getattr(v, "tables", ()) or ():
+        _say()
+        _say(_table(table))
     options = choices_of(v)
     if options:
         _say()
+        if options_heading(v.kind):
+            _say(options_heading(v.kind))
         for label, text in options:
-            _say(f"  {label} │ {markdown_to_unicode(text)}")
+            _say(_md(f"{label} │ {text}", "  "))
     _say()
     _say(answer_help(item.key), dim=True)
+
+
+def _table(table) -> str:
+    """A variant's data table as aligned text (headers are LaTeX)."""
+    from quizgen.mathtext import latex_to_unicode
+
+    head = [latex_to_unicode(h) for h in table.headers]
+    rows = [[str(c) for c in r] for r in table.rows]
+    widths = [max(len(x) for x in col) for col in zip(head, *rows)]
+    lines = [f"  {table.caption}"] if table.caption else []
+    lines.append("    " + " │ ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip())
+    lines.append("    " + "─┼─".join("─" * w for w in widths))
+    lines += ["    " + " │ ".join(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
+    return "\n".join(lines)
 
 
 def _show_outcome(session, outcome) -> None:
@@ -65,7 +84,18 @@ def _show_outcome(session, outcome) -> None:
         if r.unit:
             extra += f"  [{r.unit}]"
         _say(f"  read as: {r.text}{extra}", fg="cyan")
+        for note in r.notes:
+            _say(f"  ({note})", dim=True)
     v = outcome.verdict
+    if v.status == "manual":
+        answer = session.current.key.get("answer") or {}
+        _say("  This question is graded by a person. Compare your answer with the model answer:", bold=True)
+        _say(_md(answer.get("model_answer", ""), "    "))
+        if answer.get("rubric"):
+            _say("  Rubric:", bold=True)
+            for point in answer["rubric"]:
+                _say(_md(f"- {point}", "    "))
+        return
     if v.status in ("rejected", "empty"):
         message = r.message if not r.ok and r.message else v.message
         _say("  " + message.replace("\n", "\n  "), fg="yellow")
@@ -178,7 +208,8 @@ def command(topic, difficulty, seed, banks) -> None:
                 _say(_md(f"{n}. {txt}", "  "))
                 if latex:
                     _say("      " + latex_to_unicode(latex))
-            _say(f"  Answer: {latex_to_unicode(session.current.variant.answer_latex)}", fg="green")
+            if session.current.variant.answer_latex:
+                _say(f"  Answer: {latex_to_unicode(session.current.variant.answer_latex)}", fg="green")
             _say(f"  score: {_fmt(session)} points", bold=True)
         elif action == "new":
             item = session.new_variant()
