@@ -24,14 +24,16 @@ DEFAULT_FORMATS = "md,tex,json"
 @click.option("--questions", "-q", help="Comma-separated question ids or names, in sheet order (instead of --count).")
 @click.option("--versions", type=click.IntRange(1, 100000), help="K versions named v01..vK (one per student).")
 @click.option("--roster", type=click.Path(dir_okay=False), help="CSV with a 'student' column: one version per student.")
-@click.option("--format", "-f", "formats", default=DEFAULT_FORMATS, show_default=True, help="Comma-separated formats (see `quizgen formats`): md, tex, pdf (needs pdflatex), json.")
+@click.option("--format", "-f", "formats", default=DEFAULT_FORMATS, show_default=True, help="Comma-separated formats (see `quizgen formats`): md, tex, pdf (needs pdflatex), json, html, moodle, qti.")
+@click.option("--moodle-stack", is_flag=True, help="Moodle: symbolic questions as STACK questions (AlgEquiv) instead of numerical ones.")
+@click.option("--moodle-by-student", is_flag=True, help="Moodle: one category per student (their sheet) instead of one per question.")
 @click.option("--out", "-o", type=click.Path(file_okay=False), help="Output folder ('-': print the one sheet to stdout). Default: quizgen-out/<topic>-<exam id>.")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in the output folder.")
 @click.option("--title", help="Title printed on the sheets.")
 @click.option("--bank", "banks", multiple=True, type=click.Path(file_okay=False), help="An extra bank folder (repeatable).")
 @click.option("--templates", type=click.Path(file_okay=False), help="A folder of templates that override the shipped ones.")
 @friendly_errors
-def command(topic, seed, secret, shuffle, pool, count, questions, versions, roster, formats, out, force, title, banks, templates) -> None:
+def command(topic, seed, secret, shuffle, pool, count, questions, versions, roster, formats, moodle_stack, moodle_by_student, out, force, title, banks, templates) -> None:
     """Generate problem sheets, solutions and an answer key for TOPIC.
 
     One version per student: --roster FILE (a CSV with a 'student' column) or --versions K.
@@ -42,7 +44,7 @@ def command(topic, seed, secret, shuffle, pool, count, questions, versions, rost
     from quizgen.exam import build_exam, choose, read_roster, supply_warnings, version_names
     from quizgen.seeds import SECRET_HEX_DIGITS, SMALL_SEED, exam_id, new_secret, new_seed, root_seed
     from quizgen.fsio import write_atomic
-    from quizgen.export import check_formats, notes, render_exam
+    from quizgen.export import Options, check_formats, notes, render_exam
 
     fmts = check_formats([f.strip() for f in formats.split(",") if f.strip()])
     to_stdout = out == "-"
@@ -106,8 +108,10 @@ def command(topic, seed, secret, shuffle, pool, count, questions, versions, rost
             exam = build_exam(entries, seed, list(it), topic=topic, title=title, secret=secret, shuffle=shuffle, pool=pool)
     else:
         exam = build_exam(entries, seed, students, topic=topic, title=title, secret=secret, shuffle=shuffle, pool=pool)
-    files = render_exam(exam, fmts, templates)
-    for line in notes(exam, fmts):
+    left_out: list[str] = []
+    options = Options(moodle_stack=moodle_stack, moodle_by_student=moodle_by_student, report=left_out.append)
+    files = render_exam(exam, fmts, templates, options)
+    for line in notes(exam, fmts, options) + left_out:
         click.echo(f"quizgen: note: {line}", err=True)
 
     rebuild = f"--seed {seed}" + (f" --secret {secret}" if secret else "")

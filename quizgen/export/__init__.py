@@ -32,6 +32,7 @@ REGISTRY: dict[str, str] = {
     "pdf": "pdf",
     "json": "json_",
     "html": "html",
+    "moodle": "moodle",
 }
 
 

@@ -44,6 +44,13 @@ class Options:
     """Choices of ``quizgen make`` that change what a writer writes."""
 
     moodle_stack: bool = False  # symbolic questions as STACK questions instead of numerical ones
+    moodle_by_student: bool = False  # one Moodle category per student instead of one per question
+    #: called with one line per variant a writer had to leave out (make prints them as notes)
+    report: Callable[[str], None] | None = field(default=None, compare=False)
+
+    def tell(self, line: str) -> None:
+        if self.report is not None:
+            self.report(line)
 
 
 class Writer:

@@ -1,0 +1,164 @@
+"""What the LMS writers (Moodle XML, Canvas QTI) share: question text as LMS HTML, tolerances,
+grade fractions, and symbolic answers turned into numbers at given values.
+
+LMS editors render TeX between ``\\(…\\)`` and ``\\[…\\]`` (Moodle's MathJax filter, Canvas's math
+handling); MathML would be stripped by their HTML cleaners, so math goes in as TeX.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from quizgen.export.markup import MATH, html_escape
+
+# ---------------------------------------------------------------- text
+
+
+@functools.lru_cache(maxsize=65536)
+def lms_html(text: str) -> str:
+    """Question text (Markdown with ``$math$``) as the HTML an LMS editor holds, math as ``\\(…\\)``."""
+    out = []
+    for i, part in enumerate(MATH.split(text)):
+        if i % 2:
+            if part.startswith("$$"):
+                out.append(r"\[" + html_escape(part[2:-2].strip()) + r"\]")
+            else:
+                out.append(r"\(" + html_escape(part[1:-1].strip()) + r"\)")
+            continue
+        for j, chunk in enumerate(re.split(r"(`[^`]*`)", part)):
+            if j % 2:
+                out.append("<code>" + html_escape(chunk[1:-1]) + "</code>")
+                continue
+            chunk = html_escape(chunk)
+            chunk = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", chunk)
+            chunk = re.sub(r"\*(.+?)\*", r"<em>\1</em>", chunk)
+            out.append(chunk)
+    return "<p>" + re.sub(r"\n\s*\n", "</p><p>", "".join(out)).strip() + "</p>"
+
+
+def tex_html(latex: str, display: bool = False) -> str:
+    latex = html_escape(latex.strip())
+    return rf"\[{latex}\]" if display else rf"\({latex}\)"
+
+
+def table_html(tables) -> str:
+    """A variant's data tables (headers are LaTeX) as HTML tables."""
+    out = []
+    for t in tables:
+        rows = "".join("<tr>" + "".join(f"<td>{html_escape(c)}</td>" for c in row) + "</tr>" for row in t.rows)
+        head = "".join(f"<th>{tex_html(h)}</th>" for h in t.headers)
+        caption = f"<caption>{lms_html(t.caption)[3:-4]}</caption>" if t.caption else ""
+        out.append(f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def number_text(value: float) -> str:
+    """A float as an LMS reads it: up to 15 significant figures, plain decimal where reasonable."""
+    if value == 0:
+        return "0"
+    text = format(value, ".15g")
+    if "e" in text and 1e-6 <= abs(value) < 1e15:
+        text = format(value, ".15f").rstrip("0").rstrip(".")
+    return text
+
+
+def tolerance(answer: Mapping, value: float) -> float:
+    """The key's acceptance band around ``value`` as one absolute tolerance: ``max(atol, rtol*|v|)``,
+    and half a unit in the last significant figure when the key accepts ``sigfigs`` figures."""
+    tol = max(float(answer.get("atol") or 0.0), float(answer.get("rtol") or 0.0) * abs(value))
+    sig = answer.get("sigfigs")
+    if sig and value != 0:
+        tol = max(tol, 0.5 * 10 ** (math.floor(math.log10(abs(value))) - int(sig) + 1))
+    return float(format(tol, ".6g"))
+
+
+#: The grade fractions Moodle accepts on import (its question bank refuses any other).
+MOODLE_GRADES = (1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2,
+                 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0)
+
+
+def moodle_fraction(credit: float) -> str:
+    """A credit (−1…1) as a Moodle fraction in percent, the nearest value Moodle accepts."""
+    sign = -1 if credit < 0 else 1
+    nearest = min(MOODLE_GRADES, key=lambda g: abs(g - abs(credit)))
+    text = format(round(100 * nearest, 5), ".5f").rstrip("0").rstrip(".")
+    return ("-" if sign < 0 and nearest else "") + text
+
+
+def fraction_is_exact(credit: float) -> bool:
+    return any(abs(abs(credit) - g) < 1e-6 for g in MOODLE_GRADES)
+
+
+# ---------------------------------------------------------------- symbolic answers at given values
+
+#: Values tried for each domain, in order (a variant's seed picks where to start).
+_POINTS = {
+    "real": ("0.7", "1.3", "-0.4", "2.1", "-1.6"),
+    "positive": ("1.5", "0.8", "2.5", "3.2", "1.2"),
+    "nonnegative": ("1.5", "0.5", "2.5", "3.5", "0.8"),
+    "unit_interval": ("0.3", "0.65", "0.8", "0.2", "0.45"),
+    "integer": ("3", "2", "5", "-2", "4"),
+    "positive_integer": ("3", "2", "5", "4", "6"),
+}
+
+
+@dataclass(frozen=True)
+class AtPoint:
+    """A symbolic answer evaluated at given values: the point, the answer and each known wrong's value."""
+
+    point: tuple[tuple[str, str], ...]  # (symbol, exact decimal), in the key's symbol order
+    value: float
+    wrong: tuple[tuple[int, float], ...]  # (index into known_wrong, value) for those that differ here
+
+
+def _evaluate(expression: str, symbols: Mapping[str, str], point: Mapping[str, str]) -> float:
+    """Our own key expression (never student text) through the grader's safe parser and evaluator."""
+    import numpy as np
+
+    from quizgen.grading.evaluate import evaluate
+    from quizgen.grading.parse import make_context, parse
+
+    node = parse(expression, make_context(symbols)).node
+    env = {name: np.array([complex(float(v))]) for name, v in point.items()}
+    values, _ = evaluate(node, env, 1)
+    v = values[0]
+    return float(v.real) if abs(v.imag) <= 1e-12 * max(1.0, abs(v.real)) else math.nan
+
+
+def at_point(answer: Mapping, wrong_expressions: Sequence[str], seed: int) -> AtPoint | None:
+    """Values for the answer symbols where the answer is finite and away from 0, and each known
+    wrong expression is kept only if it differs from the answer there by more than 10 tolerances."""
+    symbols = dict(answer["symbols"])
+    names = list(symbols)
+    for attempt in range(5):
+        point = {n: _POINTS[symbols[n]][(seed + attempt + i) % 5] for i, n in enumerate(names)}
+        try:
+            value = _evaluate(answer["expression"], symbols, point)
+        except Exception:
+            continue
+        if not math.isfinite(value) or abs(value) < 1e-9:
+            continue
+        tol = tolerance({"rtol": 1e-3}, value)
+        wrong = []
+        for i, expr in enumerate(wrong_expressions):
+            try:
+                wv = _evaluate(expr, symbols, point)
+            except Exception:
+                continue
+            if math.isfinite(wv) and abs(wv - value) > 10 * tol and all(abs(wv - w) > 10 * tol for _, w in wrong):
+                wrong.append((i, wv))
+        return AtPoint(tuple((n, point[n]) for n in names), value, tuple(wrong))
+    return None
+
+
+def point_sentence(p: AtPoint) -> str:
+    given = ", ".join(f"<code>{html_escape(n)}</code> = {v}" for n, v in p.point)
+    return (f"<p>Give the <strong>value</strong> of your expression at {given}, "
+            "to at least 4 significant figures.</p>")
