@@ -558,7 +558,8 @@ def unknown_name_message(name: str, symbols: Iterable[str]) -> str:
     """A student-facing message naming the unknown name and what the question uses."""
     used = sorted(symbols)
     if not used:
-        return f"unknown name '{name}'; this answer should not contain any variables"
+        return (f"unknown name '{name}'; the answer here is a constant, so it cannot contain "
+                "variables: write the number it equals (e.g. 1, not sin(x)^2 + cos(x)^2)")
     return f"unknown name '{name}'; this question uses {', '.join(used)}"
 
 

@@ -62,3 +62,34 @@ def sample_points(domains: Mapping[str, str], rng: np.random.Generator,
     block = rng.random((len(names), 4, n))
     return {name: _from_uniforms(domains[name], block[i]).astype(np.complex128)
             for i, name in enumerate(names)}
+
+
+#: Small exact values per domain, where power rules, roots, kinks and integer-only identities
+#: show their domains: negative bases with integer and non-integer exponents, 0, ±1, halves.
+LATTICE: dict[str, tuple[float, ...]] = {
+    "real": (-3.0, -2.0, -1.5, -1.0, -0.5, -1 / 3, 0.0, 1 / 3, 0.5, 1.0, 1.5, 2.0, 3.0),
+    "positive": (1 / 3, 0.5, 1.0, 1.5, 2.0, 3.0),
+    "nonnegative": (0.0, 1 / 3, 0.5, 1.0, 1.5, 2.0, 3.0),
+    "unit_interval": (0.25, 1 / 3, 0.5, 2 / 3, 0.75),
+    "integer": (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0),
+    "positive_integer": (1.0, 2.0, 3.0, 4.0, 5.0, 6.0),
+}
+MAX_LATTICE = 2197
+
+
+def lattice_points(domains: Mapping[str, str], seed: int) -> dict[str, np.ndarray]:
+    """Every combination of the lattice values (at most :data:`MAX_LATTICE`; beyond that a
+    reproducible random subset of that size), as complex arrays per symbol."""
+    names = sorted(domains)
+    values = [np.asarray(LATTICE[domains[n]]) for n in names]
+    total = 1
+    for v in values:
+        total *= len(v)
+    if not names:
+        return {}
+    if total <= MAX_LATTICE:
+        grids = np.meshgrid(*values, indexing="ij")
+        return {n: g.ravel().astype(np.complex128) for n, g in zip(names, grids)}
+    rng = np.random.default_rng(seed ^ 0x5EED)
+    return {n: v[rng.integers(0, len(v), MAX_LATTICE)].astype(np.complex128)
+            for n, v in zip(names, values)}

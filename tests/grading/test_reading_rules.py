@@ -189,3 +189,18 @@ def test_new_functions_evaluate() -> None:
     for e, a, eq in pairs:
         r = check_equivalent(parse_answer(e, doms), parse_answer(a, doms), doms)
         assert r.equivalent is eq, (e, a, r.describe())
+
+
+def test_constant_answer_with_variables_says_what_to_write() -> None:
+    grader = compile_question({"type": "symbolic", "points": 1,
+                               "answer": {"expression": "1", "symbols": {}}})
+    verdict = grader.grade("sin(x)^2 + cos(x)^2")
+    assert verdict.status == "rejected"
+    assert "unknown name 'x'" in verdict.message and "write the number it equals" in verdict.message
+    assert _numeric(1.0).grade("sin(x)^2+cos(x)^2").status == "rejected"
+    from click.testing import CliRunner
+
+    from quizgen.commands.equiv import command
+
+    result = CliRunner().invoke(command, ["1", "sin(x)^2 + cos(x)^2", "--real", "x"])
+    assert result.exit_code == 0, result.output
