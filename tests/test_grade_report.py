@@ -102,7 +102,7 @@ def test_md_code_survives_backticks_and_newlines() -> None:
 def test_write_reports_and_rerun_is_byte_identical(result: ClassResult, tmp_path: Path) -> None:
     written = write_reports(result, tmp_path / "out")
     assert sorted(p.name for p in written) == ["alice.md", "bob.md", "carol.md", "dan.md",
-                                               "grades.csv", "summary.json", "summary.md"]
+                                               "grades.csv", "report.html", "summary.json", "summary.md"]
     first = _snapshot(tmp_path / "out")
     again = grade_class(KEY, FIXTURES / "long.csv", jobs=1)
     write_reports(again, tmp_path / "out")

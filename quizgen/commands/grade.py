@@ -33,17 +33,22 @@ def _count(n: int, noun: str) -> str:
               help="Output folder [default: grades/ beside SUBMISSIONS]. Existing files are replaced.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: all cores for large classes]; 1 forces serial grading.")
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CSV with 'student' and 'name' columns: feedback greets each student by name.")
+@click.option("--show-solutions", is_flag=True, help="Feedback shows the correct answer of every question.")
 @friendly_errors
-def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int | None) -> None:
+def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int | None, roster: Path | None,
+            show_solutions: bool) -> None:
     """Grade SUBMISSIONS (CSV long or wide form, or JSON) against a key.json.
 
-    Writes grades.csv, summary.md, summary.json and feedback/<student>.md. Bad rows are
+    Writes grades.csv, summary.md, summary.json, report.html and feedback/<student>.md. Bad rows are
     reported on stderr and in summary.md, everything else is graded. Exit status: 0 all rows
     graded, 1 some rows rejected, 2 unusable key or submissions file.
     """
     from quizgen.grading.batch import default_out_dir, grade_class
-    from quizgen.grading.report import write_reports
+    from quizgen.grading.report import read_roster_names, write_reports
 
+    names = read_roster_names(roster) if roster is not None else None
     out = out_dir if out_dir is not None else default_out_dir(submissions)
     with contextlib.ExitStack() as stack:
         bar: list = []  # the progress bar, once grading knows how long it will be
@@ -63,13 +68,13 @@ def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int |
         click.echo(f"quizgen: ... and {len(result.problems) - MAX_PROBLEMS_SHOWN} more problems, "
                    f"all listed in {out / 'summary.md'}", err=True)
     try:
-        write_reports(result, out)
+        write_reports(result, out, names=names, show_solutions=show_solutions)
     except OSError as err:
         raise QuizgenError(f"{out}: cannot write the grades there ({err.strerror or err})", EXIT_USAGE) from None
     submitted = len(result.students) - len(result.missing)
     missing = f"; {_count(len(result.missing), 'student')} with no submission" if result.missing else ""
     rejected = f"; {_count(len(result.problems), 'problem')} (rows not graded)" if result.problems else ""
     click.echo(f"Graded {_count(result.graded, 'answer')} from {_count(submitted, 'student')}{missing}{rejected}. "
-               f"Wrote {out / 'grades.csv'}, summary.md, summary.json and {len(result.students)} feedback files.")
+               f"Wrote {out / 'grades.csv'}, summary.md, summary.json, report.html and {len(result.students)} feedback files.")
     if result.exit_code:
         raise click.exceptions.Exit(result.exit_code)

@@ -15,7 +15,7 @@ import os
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -85,6 +85,7 @@ class ClassResult:
     rows: int
     graded: int
     ignored_columns: tuple[str, ...] = ()
+    key: Key | None = field(default=None, compare=False, repr=False)  # for solutions in feedback
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -333,7 +334,7 @@ def grade_class(
                      for v in key.versions)
     all_problems = tuple(sorted(list(subs.problems) + problems, key=lambda p: p.order))
     return ClassResult(key.name, subs.name, subs.form, key.question_ids, students, all_problems,
-                       rows=subs.rows, graded=len(ordered), ignored_columns=subs.ignored_columns)
+                       rows=subs.rows, graded=len(ordered), ignored_columns=subs.ignored_columns, key=key)
 
 
 def _student_result(student: str, questions: Sequence[KeyQuestion],

@@ -153,9 +153,30 @@ def _quote(text: str) -> str:
     return "\n".join(out) or "> (no message)"
 
 
-def _answer_section(a: GradedAnswer) -> str:
+def solution_text(entry: dict[str, Any]) -> str:
+    """The correct answer of a key entry as a student should read it (``--show-solutions``)."""
+    answer = entry.get("answer") or {}
+    kind = entry.get("type")
+    if kind == "numeric":
+        value = f"{answer.get('value'):.6g}"
+        exact = answer.get("exact")
+        text = f"{exact} ≈ {value}" if exact and exact != value else value
+        return text + (f" {answer['unit']}" if answer.get("unit") else "")
+    if kind == "symbolic":
+        return str(answer.get("expression", ""))
+    if kind == "choice":
+        texts = {c.get("label"): c.get("text", "") for c in answer.get("choices", [])}
+        return "; ".join(f"{label}: {texts.get(label, '')}" for label in answer.get("correct", []))
+    if kind == "truefalse":
+        return "true" if answer.get("value") else "false"
+    return ""
+
+
+def _answer_section(a: GradedAnswer, solution: str | None = None) -> str:
     heading = f"## Question {a.number}" + (f": {md_text(a.title)}" if a.title else "")
     lines = [heading, "", f"- Question id: {md_code(a.question_id)}"]
+    if solution is not None:
+        lines.append(f"- Correct answer: {solution}")
     if a.answer is None:
         lines += ["- Your answer: (none submitted)", "- Verdict: unanswered",
                   f"- Points: 0 / {fmt_points(a.points_possible)}", "", "> No answer was received for this question."]
@@ -166,15 +187,19 @@ def _answer_section(a: GradedAnswer) -> str:
     return "\n".join(lines)
 
 
-def feedback_md(student: StudentResult) -> str:
-    """The Markdown a student receives: their answers, verdicts, messages and points."""
-    parts = [f"# Feedback for {md_text(student.student)}", "",
+def feedback_md(student: StudentResult, name: str | None = None,
+                solutions: dict[str, str] | None = None) -> str:
+    """The Markdown a student receives: their answers, verdicts, messages and points; with
+    ``name`` (from the roster) the heading greets them by name; with ``solutions`` ({question
+    id: correct answer}) each question shows its correct answer."""
+    who = f"{md_text(name)} ({md_text(student.student)})" if name else md_text(student.student)
+    parts = [f"# Feedback for {who}", "",
              f"Score: **{fmt_points(student.total)} / {fmt_points(student.max_points)}** "
              f"({_percent(student.percent)}%)"]
     if not student.submitted:
         parts += ["", "No submission was received from you, so every question scores 0."]
     for a in student.answers:
-        parts += ["", _answer_section(a)]
+        parts += ["", _answer_section(a, None if solutions is None else solutions.get(a.question_id, ""))]
     return "\n".join(parts) + "\n"
 
 
@@ -205,8 +230,15 @@ def _question_summary(result: ClassResult, qid: str) -> dict[str, Any]:
     wrong.sort(key=lambda w: (-w["count"], w["answer"]))
     possible = math.fsum(a.points_possible for a in answers)
     earned = math.fsum(a.points for a in answers)
+    stats = item_statistics(result, qid)
+    misconceptions = Counter(a.verdict.misconception for a in answers if a.verdict is not None and a.verdict.misconception)
     return {
         "id": qid,
+        "difficulty": stats["difficulty"],
+        "discrimination": stats["discrimination"],
+        "upper_lower": stats["upper_lower"],
+        "histogram": stats["histogram"],
+        "misconceptions": [{"name": n, "count": c} for n, c in sorted(misconceptions.items(), key=lambda i: (-i[1], i[0]))],
         "students": len(answers),
         "answered": len(answered),
         "correct": sum(1 for a in answers if a.status == "correct"),
@@ -216,6 +248,92 @@ def _question_summary(result: ClassResult, qid: str) -> dict[str, Any]:
         "unreadable": sum(1 for a in answers if a.status == "rejected"),
         "common_wrong": wrong[:TOP_WRONG],
     }
+
+
+def _mean(xs: list[float]) -> float:
+    return math.fsum(xs) / len(xs)
+
+
+def _pearson(xs: list[float], ys: list[float]) -> float | None:
+    """Pearson's r, or None when either variable does not vary (or fewer than 3 students)."""
+    if len(xs) < 3:
+        return None
+    mx, my = _mean(xs), _mean(ys)
+    sxy = math.fsum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxx = math.fsum((x - mx) ** 2 for x in xs)
+    syy = math.fsum((y - my) ** 2 for y in ys)
+    if sxx <= 1e-15 or syy <= 1e-15:
+        return None
+    return sxy / math.sqrt(sxx * syy)
+
+
+#: Share of the class in each of the upper and lower groups of the upper-lower index.
+UPPER_LOWER_SHARE = 0.27
+
+
+def item_statistics(result: ClassResult, qid: str) -> dict[str, Any]:
+    """Item analysis of one question over the students who submitted and had it on their sheet.
+
+    - ``difficulty``: the mean score as a fraction of the question's points (1 = everyone right).
+    - ``discrimination``: point-biserial (Pearson) correlation between the score on this question
+      and the score on the rest of the sheet (both as fractions), so the item is not correlated
+      with itself; None when either does not vary or there are fewer than 3 students.
+    - ``upper_lower``: mean score (fraction) of the top 27% of students by total percent minus that
+      of the bottom 27% (at least one student each; ties broken by student id).
+    - ``histogram``: how many students got each number of points.
+    """
+    rows = [(s, a) for s in result.students if s.submitted and (a := s.answer_for(qid)) is not None]
+    rows = [(s, a) for s, a in rows if a.points_possible > 0]
+    if not rows:
+        return {"difficulty": None, "discrimination": None, "upper_lower": None, "histogram": []}
+    frac = [a.points / a.points_possible for _, a in rows]
+    rest = [((s.total - a.points) / (s.max_points - a.points_possible)) if s.max_points > a.points_possible else 0.0
+            for s, a in rows]
+    r = _pearson(frac, rest)
+    upper_lower = None
+    if len(rows) >= 2:
+        k = max(1, round(UPPER_LOWER_SHARE * len(rows)))
+        ranked = sorted(range(len(rows)), key=lambda i: (-rows[i][0].percent, rows[i][0].student))
+        upper_lower = round(_mean([frac[i] for i in ranked[:k]]) - _mean([frac[i] for i in ranked[-k:]]), 4)
+    counts = Counter(a.points for _, a in rows)
+    return {
+        "difficulty": round(_mean(frac), 4),
+        "discrimination": None if r is None else round(r, 4),
+        "upper_lower": upper_lower,
+        "histogram": [{"points": fmt_points(p), "count": counts[p]} for p in sorted(counts)],
+    }
+
+
+def class_distribution(result: ClassResult) -> dict[str, Any]:
+    """Percent scores of the students who submitted: counts in ten bins (0-10, ..., 90-100; 100
+    falls in the last) and the usual figures."""
+    scores = sorted(s.percent for s in result.students if s.submitted)
+    bins = [0] * 10
+    for x in scores:
+        bins[min(9, int(x // 10))] += 1
+    if not scores:
+        return {"bins": bins, "count": 0, "mean": None, "median": None, "sd": None, "min": None, "max": None}
+    n = len(scores)
+    median = scores[n // 2] if n % 2 else (scores[n // 2 - 1] + scores[n // 2]) / 2
+    mean = _mean(scores)
+    return {"bins": bins, "count": n, "mean": round(mean, 2), "median": round(median, 2),
+            "sd": round(math.sqrt(math.fsum((x - mean) ** 2 for x in scores) / n), 2),
+            "min": round(scores[0], 2), "max": round(scores[-1], 2)}
+
+
+def needs_review(result: ClassResult) -> list[dict[str, Any]]:
+    """Answers the grader could not decide (an ambiguous number such as ``2,143``, an equivalence
+    neither sampling nor proof settled): scored 0 until a person looks at them."""
+    out = []
+    for s in result.students:
+        for a in s.answers:
+            if a.verdict is not None and a.verdict.detail.get("needs_review"):
+                item: dict[str, Any] = {"student": s.student, "question": a.question_id, "number": a.number,
+                                        "answer": a.answer, "message": a.verdict.message}
+                if a.verdict.detail.get("readings"):
+                    item["readings"] = a.verdict.detail["readings"]
+                out.append(item)
+    return out
 
 
 def summary_data(result: ClassResult) -> dict[str, Any]:
@@ -232,6 +350,8 @@ def summary_data(result: ClassResult) -> dict[str, Any]:
         "rows_read": result.rows,
         "answers_graded": result.graded,
         "class_mean_percent": round(100.0 * total / possible, 2) if possible > 0 else 0.0,
+        "distribution": class_distribution(result),
+        "needs_review": needs_review(result),
         "questions": [_question_summary(result, qid) for qid in result.question_ids],
         "problems": [{"file": p.file, "where": p.where, "message": p.message} for p in result.problems],
         "ignored_columns": list(result.ignored_columns),
@@ -239,6 +359,10 @@ def summary_data(result: ClassResult) -> dict[str, Any]:
         "manual_review": [{"student": s.student, "question": a.question_id, "answer": a.answer}
                           for s in result.students for a in s.answers if a.status == "manual"],
     }
+
+
+def _stat(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"
 
 
 def summary_json(result: ClassResult) -> str:
@@ -256,12 +380,32 @@ def summary_md(result: ClassResult) -> str:
              f"problems (not graded): {len(d['problems'])}",
              f"- Class mean: {_percent(d['class_mean_percent'])}%", "",
              "## Questions", "",
-             "| Question | Mean points | Mean % | Answered | Correct | Unreadable |",
-             "|---|---|---|---|---|---|"]
+             "| Question | Mean points | Mean % | Answered | Correct | Unreadable | Difficulty | Discrimination | Upper-lower |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for q in d["questions"]:
         lines.append(f"| {md_code(q['id'])} | {fmt_points(q['mean_points'])} / {fmt_points(q['mean_max_points'])} "
                      f"| {_percent(q['mean_percent'])} | {q['answered']} / {q['students']} | {q['correct']} "
-                     f"| {q['unreadable']} |")
+                     f"| {q['unreadable']} | {_stat(q['difficulty'])} | {_stat(q['discrimination'])} "
+                     f"| {_stat(q['upper_lower'])} |")
+    dist = d["distribution"]
+    lines += ["", "## Class score distribution", ""]
+    if dist["count"]:
+        lines += [f"{dist['count']} students with a submission: mean {_percent(dist['mean'])}%, median "
+                  f"{_percent(dist['median'])}%, standard deviation {_percent(dist['sd'])}, lowest "
+                  f"{_percent(dist['min'])}%, highest {_percent(dist['max'])}%.", "",
+                  "| Percent | " + " | ".join(f"{10 * i}-{10 * i + 10}" for i in range(10)) + " |",
+                  "|---" * 11 + "|", "| Students | " + " | ".join(str(c) for c in dist["bins"]) + " |"]
+    else:
+        lines += ["No submissions."]
+    lines += ["", "## Scores per question", ""]
+    for q in d["questions"]:
+        hist = ", ".join(f"{h['points']} points: {h['count']}" for h in q["histogram"]) or "no answers"
+        mis = ", ".join(f"{md_text(m['name'])} {m['count']}" for m in q["misconceptions"]) or "none"
+        lines.append(f"- {md_code(q['id'])}: {hist}; misconceptions (all variants): {mis}")
+    lines += ["", "## Needs review (scored 0 until you decide)", ""]
+    lines += [f"- {md_text(r['student'])}, question {r['number']} ({md_code(r['question'])}): "
+              f"{md_code(r['answer'] or '', SUMMARY_ANSWER_CHARS)}: {md_text(r['message'])}"
+              for r in d["needs_review"]] or ["None."]
     lines += ["", "## Most common wrong answers"]
     any_wrong = False
     for q in d["questions"]:
@@ -292,11 +436,51 @@ def summary_md(result: ClassResult) -> str:
 # -------------------------------------------------------------------------------- writing
 
 
-def write_reports(result: ClassResult, out_dir: str | os.PathLike[str]) -> list[Path]:
+def read_roster_names(path: str | os.PathLike[str]) -> dict[str, str]:
+    """{student id: name} from a roster CSV with ``student`` and ``name`` columns (the roster
+    ``quizgen make --roster`` read). Rows without a name are left out."""
+    from quizgen.errors import EXIT_USAGE, QuizgenError
+
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as err:
+        raise QuizgenError(f"{path}: cannot read the roster: {err.strerror or err}", EXIT_USAGE) from None
+    except UnicodeDecodeError:
+        raise QuizgenError(f"{path}: the roster is not UTF-8 text (save it as UTF-8 CSV)", EXIT_USAGE) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in next(reader, [])]
+    if "student" not in header or "name" not in header:
+        raise QuizgenError(f"{path}: the roster needs 'student' and 'name' columns (found: "
+                           f"{', '.join(header) or 'nothing'})", EXIT_USAGE)
+    si, ni = header.index("student"), header.index("name")
+    names = {}
+    for row in reader:
+        if len(row) > max(si, ni) and row[si].strip() and row[ni].strip():
+            names[row[si].strip()] = " ".join(row[ni].split())
+    return names
+
+
+def student_solutions(result: ClassResult, student: str) -> dict[str, str]:
+    """{question id: correct answer} for one student's version of the key."""
+    version = result.key.version(student) if result.key is not None else None
+    if version is None:
+        return {}
+    out = {}
+    for kq in version.questions:
+        text = solution_text(kq.entry())
+        out[kq.id] = md_text(text) if kq.type == "choice" else md_code(text)  # choice texts hold $math$
+    return out
+
+
+def write_reports(result: ClassResult, out_dir: str | os.PathLike[str], *, names: dict[str, str] | None = None,
+                  show_solutions: bool = False, html: bool = True) -> list[Path]:
     """Write every output file atomically into ``out_dir`` (created if needed; existing files with
     the same names are replaced, other files are left alone). grades.csv is written last, so
-    when it is new, everything else already is."""
+    when it is new, everything else already is. ``names``: {student id: name} from a roster, shown
+    in feedback; ``show_solutions``: feedback shows each correct answer; ``html``: report.html."""
     out = Path(out_dir)
+    roster_names = names or {}
     written: list[Path] = []
     # a run killed with kill -9 (no cleanup possible) may have left temporary files behind
     remove_stale_temporaries(out, lambda name: name in REPORT_FILES)
@@ -304,10 +488,16 @@ def write_reports(result: ClassResult, out_dir: str | os.PathLike[str]) -> list[
     names = feedback_names([s.student for s in result.students])
     for s in result.students:
         path = out / "feedback" / names[s.student]
-        write_atomic(path, feedback_md(s))
+        write_atomic(path, feedback_md(s, roster_names.get(s.student),
+                                       student_solutions(result, s.student) if show_solutions else None))
         written.append(path)
-    for name, text in (("summary.json", summary_json(result)), ("summary.md", summary_md(result)),
-                       ("grades.csv", grades_csv(result))):
+    outputs = [("summary.json", summary_json(result)), ("summary.md", summary_md(result))]
+    if html:
+        from quizgen.grading.html_report import report_html
+
+        outputs.append(("report.html", report_html(result)))
+    outputs.append(("grades.csv", grades_csv(result)))
+    for name, text in outputs:
         write_atomic(out / name, text)
         written.append(out / name)
     return written
