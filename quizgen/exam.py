@@ -71,13 +71,10 @@ class PublicExam:
 
 
 def choose(entries: Sequence[Entry], count: int | None, seed: int) -> tuple[Entry, ...]:
-    """``count`` questions of a topic, chosen by the seed and kept in bank order (all when None)."""
-    if count is None or count == len(entries):
-        return tuple(entries)
-    if not 1 <= count <= len(entries):
-        raise QuizgenError(f"--count must be between 1 and {len(entries)} (the topic has {len(entries)} questions)")
-    picked = set(sorted(entries, key=lambda e: digest(seed, "choose", e.id))[:count])
-    return tuple(e for e in entries if e in picked)
+    """``count`` questions balanced across sub-topics, chosen by the seed, in bank order (all when None)."""
+    from quizgen.selection import choose_balanced
+
+    return choose_balanced(entries, count, seed)
 
 
 def sheet_entries(entries: Sequence[Entry], root: int, student: str, *, shuffle: bool = False,

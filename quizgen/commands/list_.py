@@ -27,4 +27,4 @@ def command(topic: str | None, banks: tuple[str, ...]) -> None:
                 click.echo(f" {group} ({len(members)})")
             for e in members:
                 q = e.question
-                click.echo(f"  {e.id:<{width}}  {q.kind:<8}  d{q.difficulty}  {q.points:g} pt  {q.title}")
+                click.echo(f"  {e.id:<{width}}  {q.kind:<9}  d{q.difficulty}  {q.points:g} pt  {q.title}")

@@ -20,7 +20,9 @@ DEFAULT_FORMATS = "md,tex,json"
 @click.option("--secret", help="The per-exam secret printed by an earlier run (32+ hex digits): with the same --seed, rebuilds that exam byte for byte.")
 @click.option("--shuffle", is_flag=True, help="Each student gets the questions in an order of their own (recorded in the key).")
 @click.option("--pool", type=click.IntRange(1), help="Each student draws this many of the selected questions (recorded in the key).")
-@click.option("--count", "-n", type=click.IntRange(1), help="How many questions (chosen by the seed). Default: all of the topic.")
+@click.option("--count", "-n", type=click.IntRange(1), help="How many questions, balanced across sub-topics (chosen by the seed). Default: all that match.")
+@click.option("--difficulty", "-d", help="Only questions of this difficulty: a level 1-3 or a range, e.g. 2-3.")
+@click.option("--tags", help="Only questions with at least one of these comma-separated tags (a sub-topic name counts as a tag).")
 @click.option("--questions", "-q", help="Comma-separated question ids or names, in sheet order (instead of --count).")
 @click.option("--versions", type=click.IntRange(1, 100000), help="K versions named v01..vK (one per student).")
 @click.option("--roster", type=click.Path(dir_okay=False), help="CSV with a 'student' column: one version per student.")
@@ -33,7 +35,7 @@ DEFAULT_FORMATS = "md,tex,json"
 @click.option("--bank", "banks", multiple=True, type=click.Path(file_okay=False), help="An extra bank folder (repeatable).")
 @click.option("--templates", type=click.Path(file_okay=False), help="A folder of templates that override the shipped ones.")
 @friendly_errors
-def command(topic, seed, secret, shuffle, pool, count, questions, versions, roster, formats, moodle_stack, moodle_by_student, out, force, title, banks, templates) -> None:
+def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questions, versions, roster, formats, moodle_stack, moodle_by_student, out, force, title, banks, templates) -> None:
     """Generate problem sheets, solutions and an answer key for TOPIC.
 
     One version per student: --roster FILE (a CSV with a 'student' column) or --versions K.
@@ -41,7 +43,7 @@ def command(topic, seed, secret, shuffle, pool, count, questions, versions, rost
     only the exam id; keep the seed, the secret and key.json private.
     """
     from quizgen.bank import load_bank, select
-    from quizgen.exam import build_exam, choose, read_roster, supply_warnings, version_names
+    from quizgen.exam import build_exam, read_roster, supply_warnings, version_names
     from quizgen.seeds import SECRET_HEX_DIGITS, SMALL_SEED, exam_id, new_secret, new_seed, root_seed
     from quizgen.fsio import write_atomic
     from quizgen.export import Options, check_formats, notes, render_exam
@@ -61,8 +63,8 @@ def command(topic, seed, secret, shuffle, pool, count, questions, versions, rost
         fmts = (*fmts, "json")  # key.json is always written: without it nothing can be graded
     if versions and roster:
         raise QuizgenError("use either --versions or --roster, not both")
-    if count and questions:
-        raise QuizgenError("use either --count or --questions, not both")
+    if (count or difficulty or tags) and questions:
+        raise QuizgenError("--questions names the questions itself: drop --count, --difficulty and --tags")
     bank = load_bank(banks)
     entries = bank.topic(topic)
     if secret is not None:
@@ -79,7 +81,12 @@ def command(topic, seed, secret, shuffle, pool, count, questions, versions, rost
     if questions:
         entries = select(entries, [q.strip() for q in questions.split(",") if q.strip()])
     else:
-        entries = choose(entries, count, root)
+        from quizgen.selection import choose_balanced, filter_entries
+
+        if difficulty is not None or tags is not None:
+            entries = filter_entries(entries, difficulty, tags, topic)
+        filters = " ".join(f for f in (f"--difficulty {difficulty}" if difficulty else "", f"--tags {tags}" if tags else "") if f)
+        entries = choose_balanced(entries, count, root, what=f"{topic} {filters}".strip())
     if pool is not None and pool > len(entries):
         raise QuizgenError(f"--pool {pool} is more than the {len(entries)} question(s) selected")
 
