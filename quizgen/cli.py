@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "equiv": ("equiv", "Check whether a typed answer is equivalent to an expected expression."),
     "grade": ("grade", "Grade a class's submissions against a key.json."),
     "practice": ("practice", "Practise a topic in the terminal, one question at a time, with feedback."),
+    "check": ("check", "Check every question of a bank over many seeds (keys, wrong answers, rendering)."),
     "formats": ("formats", "List the output formats and what each carries."),
 }
 
