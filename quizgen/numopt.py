@@ -46,13 +46,19 @@ def maximise(f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, *, smo
     scale = max(abs(a), abs(b), 1e-12)
 
     def slope(v: float) -> float:
-        h = 1e-6 * scale
+        h = 1e-4 * scale  # central difference: exact for a quadratic, O(h^2) otherwise; far above rounding noise
         return (at(v + h) - at(v - h)) / (2 * h)
 
-    width = max(b - a, 1e-9 * scale)
-    a, b = a - width, b + width
-    if not slope(a) > 0 > slope(b):
-        return (a + b) / 2  # the bracket already is as fine as the finite difference can tell
+    # golden section stalls where f is flat, possibly a little off the maximum: widen the bracket until the
+    # finite-difference slope changes sign across it, then bisect on that sign
+    centre, width = (a + b) / 2, max(b - a, 1e-7 * scale)
+    for _ in range(60):
+        a, b = centre - width, centre + width
+        if slope(a) > 0 > slope(b):
+            break
+        width *= 2
+    else:
+        return centre
     for _ in range(100):
         m = (a + b) / 2
         if slope(m) > 0:
