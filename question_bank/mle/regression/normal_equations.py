@@ -22,6 +22,7 @@ def derive(s):
     a, b = sp.symbols("a b", real=True)
     sol = sp.solve(list(gram * sp.Matrix([a, b]) - moment), [a, b], dict=True)[0]
     intercept, slope = sol[a], sol[b]
+    assert gram[0, 0] == M and gram[0, 1] == sum(xs) and gram[1, 1] == sum(xk**2 for xk in xs)
     n = sp.Integer(M)
     xbar, ybar = sum(xs, sp.Integer(0)) / n, sum(ys, sp.Integer(0)) / n
     sxy = sum((xk * yk for xk, yk in zip(xs, ys)), sp.Integer(0))
@@ -34,12 +35,12 @@ def derive(s):
             Step("With Gaussian noise of fixed variance, maximum likelihood is least squares: minimise "
                  "$\\sum_i (y_i - a - b x_i)^2$. Write it with the design matrix $X$ (a column of ones for the "
                  "intercept and a column of $x_i$) and set the gradient to zero; that gives the normal equations "
-                 "$X^\\top X \\,(a, b)^\\top = X^\\top y$. Here $\\sum_i x_i = {{ values.sx }}$, "
-                 "$\\sum_i x_i^2 = {{ values.sxx }}$, $\\sum_i y_i = {{ values.sy }}$ and "
-                 "$\\sum_i x_i y_i = {{ values.sxy }}$. The first row (the derivative in $a$) reads",
-                 sp.Eq(gram[0, 0] * A + gram[0, 1] * B, moment[0], evaluate=False)),
+                 "$X^\\top X \\,(a, b)^\\top = X^\\top y$. Here $S_x = \\sum_i x_i = {{ values.sx }}$, "
+                 "$S_{xx} = \\sum_i x_i^2 = {{ values.sxx }}$, $S_y = \\sum_i y_i = {{ values.sy }}$ and "
+                 "$S_{xy} = \\sum_i x_i y_i = {{ values.sxy }}$. The first row (the derivative in $a$) reads",
+                 sp.Eq(M * A + sp.Symbol("S_x") * B, sp.Symbol("S_y"))),
             Step("and the second row (the derivative in $b$)",
-                 sp.Eq(gram[1, 0] * A + gram[1, 1] * B, moment[1], evaluate=False)),
+                 sp.Eq(sp.Symbol("S_x") * A + sp.Symbol("S_xx") * B, sp.Symbol("S_xy"))),
             Step("Solving the 2×2 system (the loss is a convex quadratic, so this stationary point is its minimum) "
                  "gives the slope ${{ values.slope }}$ and the intercept $a = \\bar{y} - b\\bar{x} = {{ values.intercept }}$."),
             Step("This closed form exists because the squared error is quadratic in $(a, b)$, so its gradient is "
