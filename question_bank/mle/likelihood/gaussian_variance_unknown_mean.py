@@ -1,8 +1,10 @@
-"""Joint maximum-likelihood estimate of a Gaussian's mean and variance: the variance divides by m (numeric)."""
+"""Joint maximum-likelihood estimate of a Gaussian's mean and variance: the variance divides by m (vector)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.question import Derivation, Question, Step, Table, Vector, Wrong, grid
 
 M = 5  # observations on the sheet
+DATA = Table("data", columns=(grid("x", "-3", "3", "0.5"),), rows=M, caption="The measurements (mV):",
+             headers={"x": "x_i"})
 
 
 def derive(s):
@@ -21,7 +23,7 @@ def derive(s):
     assert sp.simplify(answer - ss / M) == 0
     shown = sp.Mul(ss, sp.Rational(1, M), evaluate=False)  # (sum of squared deviations) / m
     return Derivation(
-        answer=shown,
+        answer=(mean, shown),
         steps=(
             Step("With both parameters unknown, the log-likelihood is "
                  "$-\\frac{m}{2}\\log(2\\pi\\sigma^2) - \\frac{1}{2\\sigma^2}\\sum_i (x_i - \\mu)^2$ with $m = 5$. "
@@ -35,14 +37,14 @@ def derive(s):
                  "the likelihood."),
         ),
         wrong=(
-            Wrong("bessel_correction", ss / (M - 1),
+            Wrong("bessel_correction", (mean, ss / (M - 1)),
                   "Dividing by $m - 1$ gives the unbiased sample variance. Setting the derivative of the "
-                  "log-likelihood to zero gives a division by $m$; unbiasedness is another criterion.", 0.25),
-            Wrong("not_centred", ss_zero / M,
+                  "log-likelihood to zero gives a division by $m$; unbiasedness is another criterion.", 0.5),
+            Wrong("not_centred", (mean, ss_zero / M),
                   "You squared the observations themselves, as if the mean were 0. The mean is unknown and is "
                   "estimated by $\\bar{x}$; the variance estimate measures the spread around it.", 0.0),
-            Wrong("standard_deviation", sp.sqrt(ss / M),
-                  "That is $\\hat\\sigma$, the square root of the variance that was asked for.", 0.5),
+            Wrong("standard_deviation", (mean, sp.sqrt(ss / M)),
+                  "The second component is $\\hat\\sigma$, the square root of the variance that was asked for.", 0.5),
         ),
         values={"ss": ss},
     )
@@ -68,27 +70,28 @@ def check(p, x):
             v = new_v
             break
         v = new_v
-    return float(v)
+    return np.array([mu, v])
 
 
 def _spread(v):
-    return len({v[f"x{k}"] for k in range(1, M + 1)}) >= 3
+    xs = DATA.column(v, "x")
+    return len(set(xs)) >= 3 and sum(xs) != 0  # a spread-out sample whose mean is not 0
 
 
 QUESTION = Question(
     id="mle/gaussian_variance_unknown_mean",
     title="Gaussian mean and variance, both unknown",
     statement=(
-        "Five independent measurements of a battery's voltage drift (in mV) are "
-        "${{ x1 }}$, ${{ x2 }}$, ${{ x3 }}$, ${{ x4 }}$ and ${{ x5 }}$. Model them as draws from "
+        "Five independent measurements of a battery's voltage drift are listed below. Model them as draws from "
         "$\\mathcal{N}(\\mu, \\sigma^2)$ with both $\\mu$ and $\\sigma^2$ unknown, and estimate both by maximum "
         "likelihood.\n\n"
-        "Compute the maximum-likelihood estimate of the variance $\\sigma^2$ (in mV²), to 4 significant figures."
+        "Give the maximum-likelihood estimates $(\\hat\\mu, \\hat\\sigma^2)$ (in mV and mV²), each to 4 significant "
+        "figures."
     ),
-    answer=Numeric(rtol=1e-3),
+    answer=Vector(rtol=1e-3, atol=1e-4),
     derive=derive,
     check=check,
-    params=tuple(grid(f"x{k}", "-3", "3", "0.5") for k in range(1, M + 1)),
+    tables=(DATA,),
     constraint=_spread,
     tags=("likelihood", "mle", "gaussian", "variance", "bias"),
     difficulty=2,
