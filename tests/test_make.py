@@ -154,7 +154,7 @@ def test_refuses_to_overwrite_without_force(tmp_path):
     "args, message",
     [
         (["make", "--topic", "nope"], "unknown topic 'nope'; valid topics: mle"),
-        (["make", "--topic", "mle", "--format", "md,docx"], "unknown format 'docx'; valid formats: md, tex, pdf, json, html, moodle"),
+        (["make", "--topic", "mle", "--format", "md,docx"], "unknown format 'docx'; valid formats: md, tex, pdf, json, html, moodle, qti"),
         (["make", "--topic", "mle", "--questions", "gaussian_nll,zzz"], "unknown question 'zzz'; valid questions:"),
         (["make", "--topic", "mle", "--count", "999"], "--count 999 is more than the"),
         (["make", "--topic", "mle", "--questions", "gaussian_nll,mle/gaussian_nll"], "'mle/gaussian_nll' is listed twice"),

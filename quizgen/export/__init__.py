@@ -33,6 +33,7 @@ REGISTRY: dict[str, str] = {
     "json": "json_",
     "html": "html",
     "moodle": "moodle",
+    "qti": "qti",
 }
 
 
