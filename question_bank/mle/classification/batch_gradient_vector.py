@@ -1,8 +1,20 @@
 """Batch gradient of logistic regression, X^T (q - y) / m, as a vector (vector answer, a random small data set)."""
 
-from quizgen.question import Derivation, Question, Step, Vector, Wrong, grid, pick
+from quizgen.question import Derivation, Question, Step, Table, Vector, Wrong, grid, pick
 
 M = 3  # examples
+
+BATCH = Table(
+    "batch",
+    columns=(
+        grid("a", "-2", "2", "0.5", latex="x_1"),
+        grid("b", "-2", "2", "0.5", latex="x_2"),
+        pick("y", "0", "1", latex="y"),
+        grid("q", "0.1", "0.9", "0.05", latex="q"),
+    ),
+    rows=M,
+    caption="The batch, with the model's current outputs $q$:",
+)
 
 
 def derive(s):
@@ -25,6 +37,7 @@ def derive(s):
     assert sp.simplify(grad - X.T * (q - y) / M) == sp.zeros(3, 1)
     assert all(sp.diff((X * theta)[i], theta[j]) == X[i, j] for i in range(M) for j in range(3))
     residual = q - y
+    sums = list(X.T * residual)
     sq_factor = sp.Matrix([q[i] * (1 - q[i]) for i in range(M)])
     return Derivation(
         answer=tuple(grad),
@@ -39,8 +52,10 @@ def derive(s):
                  "$\\nabla_\\theta L = \\frac{1}{m} X^\\top (q - y)$, where the rows of $X$ are the $\\tilde{x}_i$."),
             Step("Each component is a residual-weighted average of one column of $X$: the bias component averages "
                  "the residuals themselves, and each weight's component averages residual times feature. "
-                 "Before dividing by $m = 3$, the sums $X^\\top(q - y)$ are",
-                 sp.ImmutableMatrix(X.T * residual)),
+                 "Before dividing by $m = 3$, the sums of $X^\\top(q - y)$ are",
+                 sp.Eq(sp.Symbol("S_0"), sums[0])),
+            Step("", sp.Eq(sp.Symbol("S_1"), sums[1])),
+            Step("", sp.Eq(sp.Symbol("S_2"), sums[2])),
             Step("and dividing each by 3 gives $\\nabla_\\theta L = ({{ values.g1 }}, {{ values.g2 }}, {{ values.g3 }})$."),
             Step("Computing all examples at once as $X^\\top(q - y)/m$ is how the gradient is computed in practice; "
                  "the same form holds for softmax regression with a matrix of residuals $Q - Y$."),
@@ -100,24 +115,14 @@ QUESTION = Question(
     statement=(
         "A logistic regression model $q = \\sigma(\\theta_0 + \\theta_1 x_1 + \\theta_2 x_2)$ is trained with the "
         "binary cross-entropy averaged over a batch of $m = 3$ examples. At the current parameters its outputs on "
-        "the batch are:\n\n"
-        "$$\\begin{array}{cccc} x_1 & x_2 & y & q \\\\ \\hline "
-        "{{ a1 }} & {{ b1 }} & {{ y1 }} & {{ q1 }} \\\\ "
-        "{{ a2 }} & {{ b2 }} & {{ y2 }} & {{ q2 }} \\\\ "
-        "{{ a3 }} & {{ b3 }} & {{ y3 }} & {{ q3 }}"
-        "\\end{array}$$\n\n"
+        "the batch are in the table below.\n\n"
         "Compute the gradient $\\nabla_\\theta L = (\\partial L/\\partial\\theta_0, \\partial L/\\partial\\theta_1, "
         "\\partial L/\\partial\\theta_2)$ of the batch loss, each component to 4 significant figures."
     ),
     answer=Vector(rtol=1e-3, atol=1e-4),
     derive=derive,
     check=check,
-    params=(
-        tuple(grid(f"a{i}", "-2", "2", "0.5", latex=f"x_{{{i}1}}") for i in range(1, M + 1))
-        + tuple(grid(f"b{i}", "-2", "2", "0.5", latex=f"x_{{{i}2}}") for i in range(1, M + 1))
-        + tuple(pick(f"y{i}", "0", "1", latex=f"y_{i}") for i in range(1, M + 1))
-        + tuple(grid(f"q{i}", "0.1", "0.9", "0.05", latex=f"q_{i}") for i in range(1, M + 1))
-    ),
+    tables=(BATCH,),
     constraint=_well_posed,
     tags=("cross-entropy", "sigmoid", "gradient", "logistic-regression", "data"),
     difficulty=3,

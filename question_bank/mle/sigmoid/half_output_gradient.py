@@ -1,8 +1,15 @@
 """A sigmoid output initialised at 0.5 still learns under squared error: the first gradient (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
+from quizgen.question import Derivation, Numeric, Question, Step, Table, Wrong, grid, pick
 
 M = 4  # training examples
+
+DATA = Table(
+    "data",
+    columns=(grid("x", "-2", "2", "0.5", exclude=("0",), latex="x"), pick("y", "0", "1", latex="y")),
+    rows=M,
+    caption="The training examples:",
+)
 
 
 def derive(s):
@@ -78,15 +85,14 @@ QUESTION = Question(
     statement=(
         "A logistic unit $\\hat{y} = \\sigma(w x + b)$ with $\\sigma(z) = 1/(1 + e^{-z})$ is initialised with $w = 0$ "
         "and $b = 0$, so it outputs $0.5$ for every input. It is trained on the squared error "
-        "$L = \\frac{1}{4}\\sum_{i=1}^{4} \\tfrac12(\\hat{y}_i - y_i)^2$ over four examples $(x_i, y_i)$: "
-        "$({{ x1 }}, {{ y1 }})$, $({{ x2 }}, {{ y2 }})$, $({{ x3 }}, {{ y3 }})$ and $({{ x4 }}, {{ y4 }})$.\n\n"
+        "$L = \\frac{1}{4}\\sum_{i=1}^{4} \\tfrac12(\\hat{y}_i - y_i)^2$ over the four examples $(x_i, y_i)$ "
+        "in the table below.\n\n"
         "Compute $\\partial L/\\partial w$ at the initial parameters, to 4 significant figures."
     ),
     answer=Numeric(rtol=1e-3),
     derive=derive,
     check=check,
-    params=tuple(grid(f"x{i}", "-2", "2", "0.5", exclude=("0",), latex=f"x_{i}") for i in range(1, M + 1))
-    + tuple(pick(f"y{i}", "0", "1", latex=f"y_{i}") for i in range(1, M + 1)),
+    tables=(DATA,),
     tags=("sigmoid", "mse", "gradient", "initialisation"),
     difficulty=2,
     points=2,
