@@ -100,8 +100,8 @@ def plain(expr: Any) -> str:
 def fmt_number(x: float, digits: int = 4) -> str:
     """``x`` to ``digits`` significant figures, as a person rounds: half away from zero, on the decimal.
 
-    The decimal is the shortest one that reads back as ``x`` (``repr``), so 0.125 gives 0.13 and
-    2.675 gives 2.68 at 3 figures, although the binary float 2.675 lies a hair below 2.675. Trailing
+    The decimal is ``x`` to 12 significant figures, which removes binary noise, so 0.125 gives 0.13
+    and 2.675 gives 2.68 at 3 figures, although the binary float 2.675 lies a hair below 2.675. Trailing
     zeros are kept when they are significant (0.01550, not 0.0155) and dropped only when the value
     is exactly the shorter decimal (0.95, 2). Everyday sizes never use exponent notation.
     """
@@ -109,7 +109,8 @@ def fmt_number(x: float, digits: int = 4) -> str:
         return "0"
     if not math.isfinite(x):
         return str(x)
-    exact = Decimal(repr(float(x)))
+    # the decimal a person sees: 12 significant figures remove binary noise (0.55000000000000004 is 0.55)
+    exact = Decimal(f"{float(x):.12g}")
     exponent = exact.adjusted()  # the position of the leading digit
     rounded = exact.quantize(Decimal(1).scaleb(exponent - digits + 1), rounding=ROUND_HALF_UP)
     if rounded.adjusted() != exponent:  # 9.9996 -> 10.00: one figure fewer after the point
@@ -174,17 +175,20 @@ class Computed:
         return [fmt_exact(c + sum((k * exact[i] for i, k in terms), Fraction(0))) for c, terms in self.sums]
 
     def collapse(self, expr: Any) -> Any:
-        """Replace every sum of two or more plain numbers (after the parameters are put in) by a stand-in."""
+        """Replace every sum of plain numbers, and every number times a parameter, by a stand-in for its value."""
         if not isinstance(expr, sp.Basic) or expr.is_Atom:
             return expr
-        args = tuple(self.collapse(a) for a in expr.args)
+        if isinstance(expr, sp.Mul) and len(expr.args) == 2 and expr.args[0].is_Number and expr.args[0] not in (1, -1) \
+                and expr.args[1] in self._set:
+            return self.stand_in(expr)  # k/10 shows as 0.7
         if isinstance(expr, sp.Add):
-            pure = [a for a in args if _linear_in(a, self._set)]
+            pure = [a for a in expr.args if _linear_in(a, self._set)]
             if len(pure) >= 2 and any(a.free_symbols for a in pure):
-                rest = [a for a in args if not _linear_in(a, self._set)]
+                rest = [self.collapse(a) for a in expr.args if not _linear_in(a, self._set)]
                 if not rest:
                     return self.stand_in(sp.Add(*pure))
                 return sp.Add(*rest, self.stand_in(sp.Add(*pure)), evaluate=False)  # the number last: q - 0.85
+        args = tuple(self.collapse(a) for a in expr.args)
         if args == expr.args:
             return expr
         try:

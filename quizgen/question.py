@@ -248,6 +248,29 @@ class Table:
         return self.headers.get(column.name) or column.latex or column.name
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A picture for the question, drawn by matplotlib from the variant's numbers (see ``quizgen/figures.py``).
+
+    - ``kind``: the drawing: ``sigmoid_slope``, ``loss_vs_output``, ``reliability`` or ``likelihood``;
+    - ``alt``: what the picture shows, in words (a Jinja template like the statement; it is the
+      Markdown alt text, so a reader who cannot see the picture loses nothing);
+    - ``args``: the drawing's arguments from the variant's parameters (exact decimal strings);
+      a figure is drawn once per distinct result, so keep it to the numbers the picture needs;
+    - ``where``: ``"sheet"`` (with the question) or ``"solutions"`` (only with the worked solution,
+      for a picture that would give the answer away).
+    """
+
+    kind: str
+    alt: str
+    args: Callable[[Mapping[str, str]], Mapping[str, Any]] | None = None
+    where: str = "sheet"
+
+    def __post_init__(self) -> None:
+        if self.where not in ("sheet", "solutions"):
+            raise ValueError(f"Figure.where must be 'sheet' or 'solutions', not {self.where!r}")
+
+
 @dataclass(frozen=True, eq=False)  # identity hash: a loaded question is cached by object
 class Question:
     """One question of a bank. See the module docstring for the roles of ``derive`` and ``check``."""
@@ -265,6 +288,7 @@ class Question:
     points: float = 1.0
     symbol_latex: Mapping[str, str] = field(default_factory=dict)  # e.g. {"y_hat": r"\hat{y}"}
     tables: tuple[Table, ...] = ()  # data sets shown with the statement; their cells join ``params``
+    figures: tuple[Figure, ...] = ()  # pictures drawn from the variant's numbers
 
     def __post_init__(self) -> None:
         cells = tuple(p for t in self.tables for p in t.cell_params())

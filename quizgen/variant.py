@@ -22,6 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from quizgen.domains import ASSUMPTIONS
 from quizgen.errors import QuestionError
 from quizgen.formulas import Computed, PlainPrinter, fill_latex, fill_plain, fmt_number, person_order, placeholder, plain
+from quizgen.figures import FigureRef, plain_args
 from quizgen.question import Choice, Claim, Derivation, Manual, Numeric, Order, Question, Right, Symbolic, TrueFalse, Vector
 from quizgen.seeds import digest, variant_seed
 from quizgen.verify import Verifier
@@ -163,6 +164,7 @@ class Variant:
     known_wrong: tuple[KnownWrong, ...]
     options: tuple[Option, ...] = ()  # choice options, truefalse reasons, order steps (labels 1..n)
     tables: tuple["DataTable", ...] = ()  # data shown with the statement
+    figures: tuple[FigureRef, ...] = ()  # what to draw; quizgen.figures.png(ref) gives the bytes
 
 
 @dataclass(frozen=True)
@@ -286,10 +288,14 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
                   tuple(tuple(given[f"{col.name}{i}"] for col in t.columns) for i in range(1, t.rows + 1)))
         for t in q.tables
     )
+    figures = tuple(
+        FigureRef(f.kind, plain_args(f.args(params) if f.args else {}), render_statement(q, f.alt, context), f.where)
+        for f in q.figures
+    )
     return dict(
         question_id=q.id, title=q.title, kind=q.kind, points=float(q.points), params=params, tables=tables,
         statement=statement, steps=steps, answer_latex=answer_latex, answer=answer,
-        known_wrong=tuple(wrongs), options=options,
+        known_wrong=tuple(wrongs), options=options, figures=figures,
     )
 
 

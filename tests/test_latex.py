@@ -92,7 +92,12 @@ def test_no_line_of_any_sheet_or_solution_overflows(tmp_path):
     files = render_exam(exam, ["tex"])
     assert "long_sum" in files["solutions-v01.tex"] or "A long sum" in files["solutions-v01.tex"]
     problems = []
+    for name, data in files.items():  # the figures' PNG files first: the .tex files include them
+        if isinstance(data, bytes):
+            (tmp_path / name).write_bytes(data)
     for name, source in sorted(files.items()):
+        if not name.endswith(".tex"):
+            continue
         (tmp_path / name).write_text(source, encoding="utf-8")
         proc = subprocess.run(
             [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", name],
@@ -108,3 +113,21 @@ def test_overfull_parser_reads_pdflatex_warnings():
     log = ("Overfull \\hbox (12.5pt too wide) in paragraph at lines 3--4\n[]\\T1/lmr/m/n/10.95 long text\n\n"
            "Overfull \\hbox (0.4pt too wide) detected at line 9\n[]\n\n")
     assert overfull_boxes(log) == ["12.5pt: []\\T1/lmr/m/n/10.95 long text"]
+
+
+@needs_pdflatex
+def test_pdf_embeds_figures_byte_identically():
+    """Figures reach the compiled PDF (as images), and the same seed gives the same PDF bytes."""
+    assert pdflatex, "CI must have pdflatex: .ci/run installs TeX Live"
+    from quizgen import figures
+
+    bank = load_bank()
+    entries = [bank.find("mle/reliability_ece"), bank.find("mle/bernoulli_likelihood_curve")]
+    first = render_exam(build_exam(entries, seed=5, students=["ann"]), ["pdf"])
+    figures._draw.cache_clear()  # draw the figures again, not from the cache
+    second = render_exam(build_exam(entries, seed=5, students=["ann"]), ["pdf"])
+    assert sorted(first) == ["sheet.pdf", "solutions.pdf"]  # the PNG files are inside, not beside
+    assert first == second
+    on_sheet = first["sheet.pdf"].count(b"/Subtype /Image")  # the reliability diagram (an image and its alpha mask)
+    assert on_sheet >= 1
+    assert first["solutions.pdf"].count(b"/Subtype /Image") == 2 * on_sheet  # and the likelihood curve

@@ -136,7 +136,9 @@ def test_default_run_writes_everything_and_says_where(tmp_path, monkeypatch):
     where = re.search(r"to (\S+)/ \(exam id ([0-9a-f-]+)\)", result.output)
     folder = tmp_path / where.group(1)
     assert folder.name == f"mle-{where.group(2)}"
-    assert {p.name for p in folder.iterdir()} == {"sheet.md", "solutions.md", "sheet.tex", "solutions.tex", "key.json"}
+    names = {p.name for p in folder.iterdir()}
+    assert {n for n in names if not n.startswith("fig-")} == {"sheet.md", "solutions.md", "sheet.tex", "solutions.tex", "key.json"}
+    assert all(n.endswith(".png") for n in names if n.startswith("fig-"))  # the figures, beside the sheets
 
 
 def test_refuses_to_overwrite_without_force(tmp_path):

@@ -84,6 +84,7 @@ class TemplateWriter(Writer):
     markup: Callable[[str], str] = lambda text: text
     escape: Callable[[str], str] = lambda text: text
     carries: Mapping[str, Carry] = field(default_factory=lambda: {k: NATIVE for k in ANSWER_TYPES})
+    figures: bool = False  # write each figure's PNG beside the sheets (the templates refer to ref.file)
 
     @property
     def files(self) -> str:  # type: ignore[override]
@@ -105,6 +106,10 @@ class TemplateWriter(Writer):
                 files[per_version_name(exam, kind, version.student, self.ext)] = template.render(
                     exam=exam.public, version=version, questions=questions
                 )
+        if self.figures:
+            from quizgen.figures import figure_files  # draws (and imports matplotlib) only if a variant has figures
+
+            files.update(figure_files(exam))
         return files
 
 

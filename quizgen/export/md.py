@@ -9,4 +9,5 @@ WRITER = TemplateWriter(
     summary="Markdown with $…$ math (pandoc, GitHub, Jupyter)",
     folder="md",
     ext="md",
+    figures=True,
 )

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from quizgen.errors import QuizgenError
 from quizgen.export.base import Options, TemplateWriter, Writer
@@ -42,17 +42,23 @@ class PdfWriter(Writer):
                 "texlive-fonts-recommended lmodern); use --format tex to write the LaTeX only"
             )
         sources = self.source.render(exam, env, options)
+        # the figures' PNG files go into every compile folder; the PDFs embed them, so they are not output
+        assets = {name: data for name, data in sources.items() if isinstance(data, bytes)}
+        texts = {name: text for name, text in sources.items() if isinstance(text, str)}
         with tempfile.TemporaryDirectory(prefix="quizgen-pdf-") as tmp, ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-            compiled = pool.map(lambda item: _pdflatex(pdflatex, Path(tmp), *item), sources.items())
+            compiled = pool.map(lambda item: _pdflatex(pdflatex, Path(tmp), *item, assets=assets), texts.items())
             return dict(compiled)
 
 
-def _pdflatex(pdflatex: str, tmp: Path, name: str, source: str) -> tuple[str, bytes]:
+def _pdflatex(pdflatex: str, tmp: Path, name: str, source: str, assets: Mapping[str, bytes] = {}) -> tuple[str, bytes]:
     """Compile one .tex in its own folder (no shell escape, a fixed date) and return (pdf name, bytes)."""
     stem = name.rsplit(".", 1)[0]
     folder = tmp / stem
     folder.mkdir()
     (folder / name).write_text(source, encoding="utf-8")
+    for asset, data in assets.items():
+        if asset in source:  # only the figures this sheet includes
+            (folder / asset).write_bytes(data)
     env = {**os.environ, "SOURCE_DATE_EPOCH": PDF_SOURCE_DATE_EPOCH, "FORCE_SOURCE_DATE": "1"}
     try:
         proc = subprocess.run(

@@ -12,4 +12,5 @@ WRITER = TemplateWriter(
     ext="tex",
     markup=markdown_to_tex,
     escape=tex_escape,
+    figures=True,
 )

@@ -1,6 +1,6 @@
 """Squared error on a saturated sigmoid: pick the gradient's value among tempting look-alikes (choice)."""
 
-from quizgen.question import Choice, Derivation, Question, Step, Wrong, grid, pick
+from quizgen.question import Choice, Derivation, Figure, Question, Step, Wrong, grid, pick
 
 # The options are kept apart by construction, not by rounding. Relative to the gradient g, the
 # misconceptions are -g, 2g, g/x, g/s and g/(s x), where s = y_hat(1 - y_hat) <= 0.046 for a logit of
@@ -102,6 +102,12 @@ QUESTION = Question(
     ),
     constraint=_confidently_wrong,
     tags=("sigmoid", "mse", "cross-entropy", "gradient", "saturation"),
+    figures=(
+        Figure("sigmoid_slope", where="solutions",  # the same picture for every variant: drawn once per class
+               alt="The sigmoid and its slope sigma(z)(1 - sigma(z)); the slope is below 0.05 in the shaded regions "
+                   "|z| > 2.9, where the squared-error gradient nearly vanishes. This sample's logit, "
+                   "z = {{ values.z }}, lies in one of them."),
+    ),
     difficulty=2,
     points=2,
 )

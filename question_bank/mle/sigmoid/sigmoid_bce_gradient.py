@@ -1,6 +1,6 @@
 """Gradient of binary cross-entropy through a sigmoid output (symbolic): no vanishing factor."""
 
-from quizgen.question import Derivation, Question, Step, Symbolic, Wrong, grid
+from quizgen.question import Derivation, Figure, Question, Step, Symbolic, Wrong, grid
 
 
 def derive(s):
@@ -75,4 +75,10 @@ QUESTION = Question(
     difficulty=2,
     points=2,
     symbol_latex={"y_hat": "\\hat{y}"},
+    figures=(
+        Figure("loss_vs_output", where="solutions",
+               alt="For a label y = 1, the cross-entropy -log(y_hat) grows without bound as y_hat goes to 0, while "
+                   "the squared error (1 - y_hat)^2/2 levels off at 0.5: a confidently wrong output is punished "
+                   "far harder by cross-entropy."),
+    ),
 )

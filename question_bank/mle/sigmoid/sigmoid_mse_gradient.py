@@ -1,6 +1,6 @@
 """Gradient of the squared error through a sigmoid output (symbolic): the vanishing factor."""
 
-from quizgen.question import Derivation, Question, Step, Symbolic, Wrong, grid
+from quizgen.question import Derivation, Figure, Question, Step, Symbolic, Wrong, grid
 
 
 def derive(s):
@@ -71,4 +71,9 @@ QUESTION = Question(
     difficulty=2,
     points=3,
     symbol_latex={"y_hat": "\\hat{y}"},
+    figures=(
+        Figure("sigmoid_slope", where="solutions",
+               alt="The sigmoid sigma(z) rises from 0 to 1; its slope sigma(z)(1 - sigma(z)) peaks at 0.25 at z = 0 "
+                   "and is below 0.05 for |z| above about 2.9 (shaded), where the squared-error gradient nearly vanishes."),
+    ),
 )

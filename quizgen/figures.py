@@ -1,0 +1,230 @@
+"""Figures: pictures drawn with matplotlib from a variant's own numbers, reproducible to the byte.
+
+A question declares its figures (:class:`quizgen.question.Figure`): which drawing, its arguments
+as a function of the variant's parameters, the alt text, and whether it belongs on the sheet or in
+the solutions. A variant carries a :class:`FigureRef` per figure — what to draw, never the
+pixels — and the writers ask :func:`png` for the bytes when they write files. So:
+
+- matplotlib is imported only when a figure is drawn (``quizgen --help``, ``list`` and a class
+  without figures never import it);
+- each distinct figure (drawing + arguments) is drawn once and cached, whatever the number of
+  students who share it; its file name is a hash of exactly that, so the files are shared too;
+- the same arguments give the same bytes: Agg backend, fixed font (DejaVu Sans, shipped with
+  matplotlib), fixed size and resolution, and no date or software version in the PNG metadata.
+
+Other writers (HTML, Moodle, ...) inline figures with :func:`figure_files` or, per variant,
+``[(ref.file, png(ref), ref.alt) for ref in variant.figures]``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+if TYPE_CHECKING:
+    from quizgen.exam import Exam
+
+#: Resolution of the PNG files: print quality at the width the sheets use (about 12 cm).
+DPI = 200
+#: Width and height of every figure in inches.
+SIZE = (5.0, 3.0)
+
+#: rcParams every drawing runs under (no style file, no user matplotlibrc can change the bytes).
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9.0,
+    "mathtext.fontset": "dejavusans",
+    "axes.unicode_minus": True,
+    "svg.hashsalt": "quizgen",
+    "path.simplify": True,
+    "lines.linewidth": 1.6,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "legend.frameon": False,
+    "legend.fontsize": 8.5,
+    "savefig.dpi": DPI,
+}
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """One figure of one variant: the drawing's name and arguments, its alt text and where it goes."""
+
+    kind: str
+    args: tuple[tuple[str, Any], ...]  # sorted (name, value) pairs of plain numbers, strings, tuples
+    alt: str  # a sentence saying what the picture shows (Markdown alt text, screen readers)
+    where: str = "sheet"  # "sheet": with the question; "solutions": with the worked solution only
+
+    @property
+    def file(self) -> str:
+        """The PNG file name: a hash of the drawing and its arguments, shared by every variant that shows it."""
+        key = repr((self.kind, self.args)).encode("utf-8")
+        return f"fig-{self.kind.replace('_', '-')}-{hashlib.sha256(key).hexdigest()[:12]}.png"
+
+
+def plain_args(args: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A drawing's arguments as a hashable, repr-stable tuple (floats rounded to 12 figures)."""
+
+    def plain(v: Any) -> Any:
+        if isinstance(v, (list, tuple)):
+            return tuple(plain(x) for x in v)
+        if isinstance(v, bool) or v is None or isinstance(v, str):
+            return v
+        f = float(v)
+        return int(f) if f.is_integer() else float(f"{f:.12g}")
+
+    return tuple(sorted((k, plain(v)) for k, v in args.items()))
+
+
+# ---------------------------------------------------------------- drawing
+DRAWINGS: dict[str, Callable[..., None]] = {}
+
+
+def drawing(fn: Callable[..., None]) -> Callable[..., None]:
+    DRAWINGS[fn.__name__] = fn
+    return fn
+
+
+@functools.lru_cache(maxsize=None)
+def _draw(kind: str, args: tuple[tuple[str, Any], ...]) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)  # no display, no GUI toolkit; the object API below needs no pyplot
+    from matplotlib.figure import Figure
+
+    if kind not in DRAWINGS:
+        raise KeyError(f"no drawing named {kind!r} (known: {', '.join(sorted(DRAWINGS))})")
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=SIZE, dpi=DPI)
+        DRAWINGS[kind](fig, **dict(args))
+        out = io.BytesIO()
+        # no Software/date chunks; zlib level 3 is much faster than the default 6 for ~10% more bytes
+        fig.savefig(out, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
+    return out.getvalue()
+
+
+def png(ref: FigureRef) -> bytes:
+    """The PNG bytes of a figure, drawn once per distinct (drawing, arguments) and cached."""
+    return _draw(ref.kind, ref.args)
+
+
+def figure_files(exam: "Exam") -> dict[str, bytes]:
+    """Every figure of an exam, ``{file name: PNG bytes}``, each distinct figure once."""
+    refs: dict[str, FigureRef] = {}
+    for version in exam.versions:
+        for v in version.variants:
+            for ref in v.figures:
+                refs.setdefault(ref.file, ref)
+    return {name: png(ref) for name, ref in sorted(refs.items())}
+
+
+def _frame(fig, left=0.11, right=0.96, bottom=0.15, top=0.96):
+    """One axes with fixed margins (no tight_layout: the same layout every time, and cheaper)."""
+    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top)
+    return fig.add_subplot()
+
+
+def _sigmoid(z):
+    import numpy as np
+
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+
+
+# ---------------------------------------------------------------- the drawings
+@drawing
+def sigmoid_slope(fig, threshold: float = 0.05, z: float | None = None) -> None:
+    """σ(z) and its slope σ(z)(1 − σ(z)); shaded where the slope (the factor in the MSE gradient) is below ``threshold``."""
+    import numpy as np
+
+    ax = _frame(fig)
+    zs = np.linspace(-8, 8, 321)
+    s = _sigmoid(zs)
+    ax.plot(zs, s, color="#1f4e9a", label="σ(z)")
+    ax.plot(zs, s * (1 - s), color="#c0392b", linestyle="--", label="σ(z)(1 − σ(z)), the slope")
+    # |z| beyond which the slope is below the threshold: solve s(1 - s) = t for s > 1/2
+    edge = math.log((1 + math.sqrt(1 - 4 * threshold)) / (1 - math.sqrt(1 - 4 * threshold)))
+    for lo, hi in ((-8, -edge), (edge, 8)):
+        ax.axvspan(lo, hi, color="#888888", alpha=0.15, linewidth=0)
+    ax.text(-7.8, 0.55, f"slope < {threshold:g}:\nMSE gradient\nnearly 0", fontsize=8, color="#444444")
+    ax.text(edge + 0.2, 0.55, "slope < {0:g}:\nMSE gradient\nnearly 0".format(threshold), fontsize=8, color="#444444")
+    if z is not None:
+        sz = float(_sigmoid(z))
+        ax.plot([z], [sz], "o", color="#1f4e9a")
+        ax.plot([z], [sz * (1 - sz)], "o", color="#c0392b")
+        ax.annotate(f"z = {z:g}", (z, sz), textcoords="offset points", xytext=(0, -16 if sz > 0.5 else 8),
+                    ha="center", fontsize=8)
+    ax.set_xlim(-8, 8)
+    ax.set_ylim(-0.02, 1.05)
+    ax.set_xticks([-8, -6, -4, -2, 0, 2, 4, 6, 8])
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1])
+    ax.set_xlabel("logit z")
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.98))
+
+
+@drawing
+def loss_vs_output(fig, y_hat: float | None = None) -> None:
+    """For a label y = 1: the squared error ½(1 − ŷ)² and the cross-entropy −log ŷ against the output ŷ."""
+    import numpy as np
+
+    ax = _frame(fig)
+    yh = np.linspace(0.002, 1.0, 500)
+    ax.plot(yh, 0.5 * (1 - yh) ** 2, color="#c0392b", linestyle="--", label="squared error ½(1 − ŷ)²")
+    ax.plot(yh, -np.log(yh), color="#1f4e9a", label="cross-entropy −log ŷ")
+    ax.axvspan(0.0, 0.1, color="#888888", alpha=0.15, linewidth=0)
+    ax.text(0.11, 4.1, "← confidently wrong:\n   ŷ near 0 although y = 1", fontsize=8, color="#444444")
+    if y_hat is not None:
+        ax.axvline(y_hat, color="#444444", linestyle=":", linewidth=1)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 5)
+    ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1])
+    ax.set_yticks([0, 1, 2, 3, 4, 5])
+    ax.set_xlabel("output ŷ (label y = 1)")
+    ax.set_ylabel("loss")
+    ax.legend(loc="upper right")
+
+
+@drawing
+def reliability(fig, confidence: tuple, accuracy: tuple, width: float = 0.1) -> None:
+    """A reliability diagram: each bin's accuracy (bars) against its mean confidence; the diagonal is calibration."""
+    ax = _frame(fig, left=0.11, bottom=0.15)
+    ax.plot([0, 1], [0, 1], color="#444444", linestyle=":", linewidth=1, label="perfect calibration")
+    ax.bar(confidence, accuracy, width=width * 0.9, color="#1f4e9a", alpha=0.85, label="accuracy in the bin")
+    for c, a in zip(confidence, accuracy):
+        if c != a:
+            ax.bar([c], [c - a], bottom=[a], width=width * 0.9, color="#c0392b", alpha=0.35,
+                   label="gap (confidence − accuracy)" if c == confidence[0] else None)
+    ax.set_xlim(0.4, 1.0)
+    ax.set_ylim(0, 1)
+    ax.set_xticks([0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
+    ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    ax.set_xlabel("mean confidence in the bin")
+    ax.set_ylabel("accuracy")
+    ax.legend(loc="upper left")
+
+
+@drawing
+def likelihood(fig, k: int, n: int) -> None:
+    """The Bernoulli log-likelihood ℓ(θ) = k log θ + (n − k) log(1 − θ) over θ, with its maximum marked."""
+    import numpy as np
+
+    ax = _frame(fig, left=0.13)
+    theta = np.linspace(0.01, 0.99, 393)
+    ll = k * np.log(theta) + (n - k) * np.log(1 - theta)
+    best = k / n
+    top = k * math.log(best) + (n - k) * math.log(1 - best)
+    ax.plot(theta, ll, color="#1f4e9a", label=f"ℓ(θ) for {k} successes in {n} trials")
+    ax.axvline(best, color="#c0392b", linestyle="--", linewidth=1)
+    ax.plot([best], [top], "o", color="#c0392b")
+    ax.annotate(f"maximum at θ̂ = {k}/{n} = {best:g}", (best, top), textcoords="offset points",
+                xytext=(8 if best < 0.6 else -8, 6), ha="left" if best < 0.6 else "right", fontsize=8)
+    low = max(float(np.min(ll)), top - 12)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(low, top + 0.15 * (top - low))
+    ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1])
+    ax.set_xlabel("θ = P(success)")
+    ax.set_ylabel("log-likelihood")
+    ax.legend(loc="lower center")

@@ -1,0 +1,126 @@
+"""Figures: drawn from the variant's numbers, once per distinct figure, byte-identical, in Markdown and LaTeX."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from fractions import Fraction
+
+import pytest
+
+from quizgen import figures
+from quizgen.bank import load_bank
+from quizgen.exam import build_exam, version_names
+from quizgen.export import render_exam
+from quizgen.figures import FigureRef, figure_files, png
+from quizgen.variant import make_variant
+
+BANK = load_bank()
+WITH_FIGURES = [e for e in BANK.topic("mle") if e.question.figures]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def test_at_least_four_questions_have_figures_of_every_kind():
+    assert len(WITH_FIGURES) >= 4
+    kinds = {f.kind for e in WITH_FIGURES for f in e.question.figures}
+    assert kinds == {"sigmoid_slope", "loss_vs_output", "reliability", "likelihood"}
+    assert set(figures.DRAWINGS) == kinds
+
+
+def test_markdown_shows_each_figure_beside_the_sheet_with_alt_text():
+    exam = build_exam(WITH_FIGURES, seed=4, students=version_names(3))
+    files = render_exam(exam, ["md"])
+    pngs = {name for name in files if name.endswith(".png")}
+    assert pngs
+    for name, text in files.items():
+        if name.endswith(".md"):
+            for alt, target in re.findall(r"!\[([^\]]+)\]\(([^)]+)\)", text):
+                assert target in pngs and len(alt) > 40, (name, target)
+    for name in pngs:
+        assert files[name].startswith(PNG_SIGNATURE)
+    # the reliability diagram is on the sheet; the likelihood curve (it shows the answer) only in the solutions
+    sheet, solutions = files["sheet-v01.md"], files["solutions-v01.md"]
+    assert "fig-reliability-" in sheet and "fig-reliability-" in solutions
+    assert "fig-likelihood-" not in sheet and "fig-likelihood-" in solutions
+
+
+def test_latex_includes_the_figures_and_pdf_embeds_them():
+    exam = build_exam(WITH_FIGURES, seed=4, students=["ann"])
+    files = render_exam(exam, ["tex"])
+    included = re.findall(r"\\qzfigure\{([^}]+)\}", files["solutions.tex"])
+    assert included and all(name in files for name in included)
+    assert "\\usepackage{graphicx}" in files["solutions.tex"]
+
+
+def test_figure_arguments_are_the_questions_own_numbers():
+    """The reliability diagram's bars are the accuracies of the variant's bins (recomputed here from its parameters)."""
+    q = BANK.find("mle/reliability_ece").question
+    for seed in range(20):
+        v = make_variant(q, seed, "s")
+        (ref,) = v.figures
+        args = dict(ref.args)
+        gap, step = Fraction(v.params["gap"]), Fraction(v.params["step"])
+        expected = tuple(float(Fraction(c) - gap - b * step) for b, c in enumerate(("0.6", "0.7", "0.8", "0.9")))
+        assert args["accuracy"] == pytest.approx(expected)
+        assert all(a < c for a, c in zip(args["accuracy"], args["confidence"]))  # overconfident, as the text says
+    q = BANK.find("mle/bernoulli_likelihood_curve").question
+    v = make_variant(q, 3, "s")
+    assert dict(v.figures[0].args) == {"k": int(v.params["k"]), "n": 10}
+
+
+def test_each_distinct_figure_is_drawn_once():
+    figures._draw.cache_clear()
+    exam = build_exam(WITH_FIGURES, seed=9, students=version_names(40))
+    files = figure_files(exam)
+    distinct = {ref.file for version in exam.versions for v in version.variants for ref in v.figures}
+    assert set(files) == distinct
+    assert len(distinct) < 40 * len(WITH_FIGURES)  # shared between students
+    assert figures._draw.cache_info().misses == len(distinct)
+    render_exam(exam, ["md", "tex"])  # both writers use the same drawings: nothing is drawn again
+    assert figures._draw.cache_info().misses == len(distinct)
+
+
+def test_png_has_no_date_or_software_stamp():
+    data = png(FigureRef("likelihood", (("k", 3), ("n", 10)), "alt"))
+    assert data.startswith(PNG_SIGNATURE)
+    assert b"tIME" not in data and b"Software" not in data and b"matplotlib" not in data.lower()
+
+
+_DRAW_ALL = (
+    "import hashlib, sys\n"
+    "from quizgen.bank import load_bank\nfrom quizgen.exam import build_exam, version_names\n"
+    "from quizgen.export import render_exam\n"
+    "entries = [e for e in load_bank().topic('mle') if e.question.figures]\n"
+    "files = render_exam(build_exam(entries, seed=12, students=version_names(3)), ['md'])\n"
+    "for n in sorted(files):\n"
+    "    if n.endswith('.png'): print(n, hashlib.sha256(files[n]).hexdigest())\n"
+)
+
+
+def test_same_seed_same_figure_bytes_in_fresh_processes():
+    runs = [subprocess.run([sys.executable, "-c", _DRAW_ALL], capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]
+    assert runs[0] == runs[1] and runs[0].count(".png") >= 4
+
+
+def test_matplotlib_is_imported_only_to_draw():
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom quizgen.cli import main\n"
+        "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0\n"
+        "r = CliRunner().invoke(main, ['list']); assert r.exit_code == 0, r.output\n"
+        "print('matplotlib' in sys.modules)\n"
+        "from quizgen.bank import load_bank\nfrom quizgen.exam import build_exam\nfrom quizgen.export import render_exam\n"
+        "bank = load_bank()\n"
+        "render_exam(build_exam([bank.find('mle/gaussian_nll')], seed=1, students=['a']), ['md', 'tex'])\n"
+        "print('matplotlib' in sys.modules)\n"
+        "render_exam(build_exam([bank.find('mle/reliability_ece')], seed=1, students=['a']), ['md'])\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False", "True"]
+
+
+def test_unknown_drawing_is_named():
+    with pytest.raises(KeyError, match="no drawing named 'pie'"):
+        png(FigureRef("pie", (), "alt"))
