@@ -32,8 +32,11 @@ def pages(tmp_path_factory):
     exam = build_exam(load_bank().topic("mle"), seed=13, students=version_names(2))
     files = render_exam(exam, ["html", "md"])
     folder = tmp_path_factory.mktemp("html")
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    for name, text in files.items():  # the Markdown writer's figure PNGs are bytes
+        if isinstance(text, bytes):
+            (folder / name).write_bytes(text)
+        else:
+            (folder / name).write_text(text, encoding="utf-8")
     return folder, files
 
 
