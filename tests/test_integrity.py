@@ -26,7 +26,8 @@ def key_of(folder: Path) -> dict:
 
 
 def student_files(folder: Path) -> dict[str, str]:
-    return {p.name: p.read_text() for p in folder.iterdir() if p.name != "key.json"}
+    # the sheets and solutions (not key.json, not the figures' PNG files)
+    return {p.name: p.read_text() for p in folder.iterdir() if p.name != "key.json" and p.suffix != ".png"}
 
 
 def test_default_seed_is_128_bit_and_only_the_exam_id_reaches_the_sheets(tmp_path):
