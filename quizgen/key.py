@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -42,8 +43,22 @@ def question_key(v: Variant, number: int) -> dict[str, Any]:
     }
 
 
-def build_key(exam: Exam) -> dict[str, Any]:
-    return {
+#: A class with more versions than this gets a compact key: each distinct variant is stored once,
+#: under "variants", and each sheet refers to it (a class of 8,000 shares a few hundred variants
+#: per question; a key listing every entry in full was 196 MB and took seconds to load).
+COMPACT_MIN_VERSIONS = 50
+
+
+def variant_ref(entry: dict[str, Any]) -> str:
+    """A short name for a variant's key entry: 16 hex digits of SHA-256 of its canonical JSON."""
+    text = json.dumps(entry, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def build_key(exam: Exam, compact: bool | None = None) -> dict[str, Any]:
+    """The key as a JSON-ready dict. ``compact`` (default: more than COMPACT_MIN_VERSIONS
+    versions) stores each distinct variant once under "variants" (see the README)."""
+    key: dict[str, Any] = {
         "schema": SCHEMA,
         "generator": exam.generator,
         "topic": exam.topic,
@@ -58,6 +73,52 @@ def build_key(exam: Exam) -> dict[str, Any]:
             for ver in exam.versions
         ],
     }
+    if compact is None:
+        compact = len(exam.versions) > COMPACT_MIN_VERSIONS
+    return compact_key(key) if compact else key
+
+
+def compact_key(key: dict[str, Any]) -> dict[str, Any]:
+    """The same key with each distinct variant stored once under "variants"."""
+    variants: dict[str, dict[str, Any]] = dict(key.get("variants") or {})
+    versions = []
+    for ver in key["versions"]:
+        refs = []
+        for q in ver["questions"]:
+            if "variant" in q:
+                refs.append(q)
+                continue
+            shared = {k: v for k, v in q.items() if k not in ("number", "variant_seed")}
+            ref = variant_ref(shared)
+            variants.setdefault(ref, shared)
+            item = {"number": q["number"], "id": q["id"], "variant": ref}
+            if "variant_seed" in q:
+                item["variant_seed"] = q["variant_seed"]
+            refs.append(item)
+        versions.append({**ver, "questions": refs})
+    return {**key, "variants": variants, "versions": versions}
+
+
+def expand_key(key: dict[str, Any]) -> dict[str, Any]:
+    """The same key with every sheet's entries in full (no "variants"): what a compact key means."""
+    variants = key.get("variants")
+    if not variants:
+        return key
+    versions = []
+    for ver in key["versions"]:
+        full = []
+        for q in ver["questions"]:
+            if "variant" in q:
+                entry = {"number": q["number"], **variants[q["variant"]]}
+                if "variant_seed" in q:
+                    entry["variant_seed"] = q["variant_seed"]
+                full.append(entry)
+            else:
+                full.append(q)
+        versions.append({**ver, "questions": full})
+    out = {k: v for k, v in key.items() if k != "variants"}
+    out["versions"] = versions
+    return out
 
 
 def dumps(key: dict[str, Any]) -> str:

@@ -68,7 +68,11 @@ class StudentResult:
         return 100.0 * self.total / self.max_points if self.max_points > 0 else 0.0
 
     def answer_for(self, question_id: str) -> GradedAnswer | None:
-        return next((a for a in self.answers if a.question_id == question_id), None)
+        index = self.__dict__.get("_by_id")
+        if index is None:  # built once: reports look up every question of every student
+            index = {a.question_id: a for a in reversed(self.answers)}
+            object.__setattr__(self, "_by_id", index)
+        return index.get(question_id)
 
 
 @dataclass(frozen=True)

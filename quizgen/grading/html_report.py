@@ -56,7 +56,7 @@ def bar_svg(labels: Sequence[str], counts: Sequence[int], *, xlabel: str, ylabel
         if title:
             ax.set_title(title)
         ax.yaxis.get_major_locator().set_params(integer=True)
-        fig.tight_layout()
+        fig.subplots_adjust(left=0.1 * 6.0 / width, right=0.98, bottom=0.2 * 2.6 / height, top=0.92 if title else 0.96)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
@@ -72,8 +72,9 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequen
     return out
 
 
-def report_html(result: ClassResult) -> str:
-    d = summary_data(result)
+def report_html(result: ClassResult, data: dict[str, Any] | None = None) -> str:
+    """The page; ``data`` is ``summary_data(result)`` if the caller has it already."""
+    d = data if data is not None else summary_data(result)
     dist = d["distribution"]
     out = ['<?xml version="1.0" encoding="utf-8"?>', "<!DOCTYPE html>",
            '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">', "<head>", '<meta charset="utf-8"/>',

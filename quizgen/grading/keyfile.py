@@ -21,6 +21,7 @@ from quizgen.errors import EXIT_USAGE, QuizgenError
 SCHEMA = "quizgen.key/1"
 QUESTION_TYPES = ("numeric", "symbolic", "choice", "truefalse", "order", "vector", "manual")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 #: Points for one question: a bound so that totals and means stay finite numbers.
 MAX_POINTS = 1e6
 
@@ -267,9 +268,15 @@ def _check_vector_wrong(answer: dict[str, Any], wrong: dict[str, Any], path: str
         raise _Invalid(f"{path}.{field}", f"must have {len(answer[field])} components like the answer")
 
 
-def _check_question(q: Any, path: str, known_ids: set[str]) -> KeyQuestion:
+#: Fields of a key entry that belong to one student's sheet, not to the variant.
+PER_SHEET_FIELDS = ("number", "variant_seed")
+
+
+def _check_question(q: Any, path: str, known_ids: set[str], interned: dict[str, str] | None = None,
+                    shared: bool = False) -> KeyQuestion:
+    """Validate one key entry. ``shared``: an entry of the top-level ``variants`` (no number)."""
     q = _object(q, path)
-    number = _integer(q, "number", path, minimum=1)
+    number = 1 if shared else _integer(q, "number", path, minimum=1)
     qid = _string(q, "id", path)
     if qid not in known_ids:
         raise _Invalid(f"{path}.id", f'"{qid}" is not in the top-level "questions" list')
@@ -331,25 +338,70 @@ def _check_question(q: Any, path: str, known_ids: set[str]) -> KeyQuestion:
                 raise _Invalid(sub, "a manual question has no known wrong answers")
             else:
                 _boolean(wrong, "value", sub)
+    source = json.dumps({k: v for k, v in q.items() if k not in PER_SHEET_FIELDS}, sort_keys=True, ensure_ascii=False)
+    # what a verdict depends on (not the number, title, points or variant seed): identical
+    # variants of different students are compiled and graded once
+    fingerprint = json.dumps([qtype, answer, q.get("known_wrong")], sort_keys=True, ensure_ascii=False)
+    if interned is not None:  # one string per distinct variant, however many students share it
+        source = interned.setdefault(source, source)
+        fingerprint = interned.setdefault(fingerprint, fingerprint)
     return KeyQuestion(
         number=number,  # type: ignore[arg-type]
         id=qid,  # type: ignore[arg-type]
         type=qtype,  # type: ignore[arg-type]
         points=points,  # type: ignore[arg-type]
         path=path,
-        source=json.dumps(q, sort_keys=True, ensure_ascii=False),
-        # what a verdict depends on (not the number, title, points or variant seed): identical
-        # variants of different students are compiled and graded once
-        fingerprint=json.dumps([qtype, answer, q.get("known_wrong")], sort_keys=True, ensure_ascii=False),
+        source=source,
+        fingerprint=fingerprint,
         title=title,
     )
 
 
-def _check_version(v: Any, path: str, known_ids: set[str]) -> KeyVersion:
+_REF_FIELDS = frozenset(("number", "id", "variant", "variant_seed"))
+
+
+def _check_reference(q: Any, path: str, variants: dict[str, KeyQuestion]) -> KeyQuestion:
+    """One question of a compact key: ``{"number", "id", "variant", "variant_seed"}``.
+
+    A class of 8,000 has 100,000 of these, so a well-formed one is checked inline; anything
+    else goes through the field-by-field checks below for a message naming the problem."""
+    if type(q) is dict and q.keys() <= _REF_FIELDS:
+        number, ref, seed = q.get("number"), q.get("variant"), q.get("variant_seed", 0)
+        shared = variants.get(ref) if type(ref) is str else None
+        if type(number) is int and number >= 1 and type(seed) is int and shared is not None \
+                and q.get("id", shared.id) == shared.id:
+            return KeyQuestion(number, shared.id, shared.type, shared.points, path, shared.source,
+                               shared.fingerprint, shared.title)
+    return _check_reference_slow(q, path, variants)
+
+
+def _check_reference_slow(q: Any, path: str, variants: dict[str, KeyQuestion]) -> KeyQuestion:
+    q = _object(q, path)
+    number = _integer(q, "number", path, minimum=1)
+    ref = _string(q, "variant", path)
+    shared = variants.get(ref)  # type: ignore[arg-type]
+    if shared is None:
+        raise _Invalid(f"{path}.variant", f'"{ref}" is not in the top-level "variants"')
+    qid = _string(q, "id", path, required=False)
+    if qid is not None and qid != shared.id:
+        raise _Invalid(f"{path}.id", f'"{qid}" is not the id of variant "{ref}" ("{shared.id}")')
+    _integer(q, "variant_seed", path, required=False)
+    extra = set(q) - {"number", "id", "variant", "variant_seed"}
+    if extra:
+        raise _Invalid(path, f'unexpected field "{sorted(extra)[0]}" beside "variant"')
+    return KeyQuestion(number=number, id=shared.id, type=shared.type, points=shared.points, path=path,  # type: ignore[arg-type]
+                       source=shared.source, fingerprint=shared.fingerprint, title=shared.title)
+
+
+def _check_version(v: Any, path: str, known_ids: set[str], interned: dict[str, str] | None = None,
+                   variants: dict[str, KeyQuestion] | None = None) -> KeyVersion:
     v = _object(v, path)
     student = _string(v, "student", path)
     qs = _list(_field(v, "questions", path), f"{path}.questions")
-    questions = [_check_question(q, f"{path}.questions[{j}]", known_ids) for j, q in enumerate(qs)]
+    questions = [_check_reference(q, f"{path}.questions[{j}]", variants)
+                 if variants is not None and isinstance(q, dict) and "variant" in q
+                 else _check_question(q, f"{path}.questions[{j}]", known_ids, interned)
+                 for j, q in enumerate(qs)]
     seen_ids: dict[str, int] = {}
     seen_numbers: dict[int, int] = {}
     for j, q in enumerate(questions):
@@ -387,10 +439,14 @@ def _check_unicode(data: Any) -> None:
                                      "character (a lone surrogate)")
 
 
-def validate_key(data: Any, name: str = "key.json") -> Key:
-    """Check ``data`` (parsed key.json) against ``quizgen.key/1``; raise QuizgenError (exit 2) if not."""
+def validate_key(data: Any, name: str = "key.json", *, check_unicode: bool = True) -> Key:
+    """Check ``data`` (parsed key.json) against ``quizgen.key/1``; raise QuizgenError (exit 2) if not.
+
+    ``check_unicode=False`` skips the search for lone surrogates (``load_key`` does, when the
+    file's text has no ``\\ud8..``-``\\udf..`` escape: UTF-8 text cannot hold one otherwise)."""
     try:
-        _check_unicode(data)
+        if check_unicode:
+            _check_unicode(data)
         top = _object(data, "")
         schema = _string(top, "schema", "")
         if schema != SCHEMA:
@@ -410,7 +466,12 @@ def validate_key(data: Any, name: str = "key.json") -> Key:
                 raise _Invalid(f"questions[{i}]", f'"{qid}" is listed twice')
         versions_raw = _list(_field(top, "versions", ""), "versions")
         known = set(ids)
-        versions = [_check_version(v, f"versions[{i}]", known) for i, v in enumerate(versions_raw)]
+        interned: dict[str, str] = {}
+        variants = None
+        if "variants" in top:  # a compact key: each distinct variant once, sheets refer to it
+            raw = _object(top["variants"], "variants")
+            variants = {ref: _check_question(q, f"variants.{ref}", known, interned, shared=True) for ref, q in raw.items()}
+        versions = [_check_version(v, f"versions[{i}]", known, interned, variants) for i, v in enumerate(versions_raw)]
         first: dict[str, int] = {}
         for i, v in enumerate(versions):
             if v.student in first:
@@ -435,7 +496,8 @@ def load_key(source: Key | dict[str, Any] | str | os.PathLike[str]) -> Key:
     except OSError as err:
         raise QuizgenError(f"{path}: cannot read the key file ({err.strerror or err})", EXIT_USAGE) from None
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+        data = json.loads(text)
     except UnicodeDecodeError as err:
         raise QuizgenError(f"{path}: not UTF-8 (byte {err.object[err.start]:#04x} at offset {err.start})",
                            EXIT_USAGE) from None
@@ -445,4 +507,4 @@ def load_key(source: Key | dict[str, Any] | str | os.PathLike[str]) -> Key:
     except (ValueError, RecursionError):  # a number of over 4300 digits; thousands of nested [
         raise QuizgenError(f"{path}: not usable JSON (a number with thousands of digits, or lists "
                            "nested thousands deep)", EXIT_USAGE) from None
-    return validate_key(data, path.name)
+    return validate_key(data, path.name, check_unicode=_ESCAPED_SURROGATE.search(text) is not None)

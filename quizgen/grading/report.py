@@ -172,7 +172,24 @@ def solution_text(entry: dict[str, Any]) -> str:
     return ""
 
 
+#: Rendered feedback sections by content: a class repeats the same answers, verdicts and numbers.
+_SECTION_CACHE: dict[tuple, str] = {}
+_SECTION_CACHE_SIZE = 50_000
+
+
 def _answer_section(a: GradedAnswer, solution: str | None = None) -> str:
+    verdict = a.verdict
+    key = (a.number, a.title, a.question_id, a.answer, a.points, a.points_possible, solution,
+           None if verdict is None else (verdict.status, verdict.message))
+    text = _SECTION_CACHE.get(key)
+    if text is None:
+        if len(_SECTION_CACHE) >= _SECTION_CACHE_SIZE:
+            _SECTION_CACHE.clear()
+        text = _SECTION_CACHE[key] = _render_answer_section(a, solution)
+    return text
+
+
+def _render_answer_section(a: GradedAnswer, solution: str | None = None) -> str:
     heading = f"## Question {a.number}" + (f": {md_text(a.title)}" if a.title else "")
     lines = [heading, "", f"- Question id: {md_code(a.question_id)}"]
     if solution is not None:
@@ -365,13 +382,13 @@ def _stat(x: float | None) -> str:
     return "-" if x is None else f"{x:.2f}"
 
 
-def summary_json(result: ClassResult) -> str:
-    return json.dumps(summary_data(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def summary_json(result: ClassResult, data: dict[str, Any] | None = None) -> str:
+    return json.dumps(data if data is not None else summary_data(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def summary_md(result: ClassResult) -> str:
-    """The instructor's one-page overview."""
-    d = summary_data(result)
+def summary_md(result: ClassResult, data: dict[str, Any] | None = None) -> str:
+    """The instructor's one-page overview (``data``: ``summary_data(result)``, if computed already)."""
+    d = data if data is not None else summary_data(result)
     lines = ["# Grading summary", "",
              f"Key: {md_code(d['key'])}; submissions: {md_code(d['submissions'])} ({d['form']} form)", "",
              f"- Students in the key: {d['students']}; with a submission: {d['submitted']}; "
@@ -461,6 +478,9 @@ def read_roster_names(path: str | os.PathLike[str]) -> dict[str, str]:
     return names
 
 
+_SOLUTION_CACHE: dict[str, str] = {}  # by key entry: students share variants
+
+
 def student_solutions(result: ClassResult, student: str) -> dict[str, str]:
     """{question id: correct answer} for one student's version of the key."""
     version = result.key.version(student) if result.key is not None else None
@@ -468,8 +488,11 @@ def student_solutions(result: ClassResult, student: str) -> dict[str, str]:
         return {}
     out = {}
     for kq in version.questions:
-        text = solution_text(kq.entry())
-        out[kq.id] = md_text(text) if kq.type == "choice" else md_code(text)  # choice texts hold $math$
+        shown = _SOLUTION_CACHE.get(kq.source)
+        if shown is None:
+            text = solution_text(kq.entry())
+            shown = _SOLUTION_CACHE[kq.source] = md_text(text) if kq.type == "choice" else md_code(text)  # choice texts hold $math$
+        out[kq.id] = shown
     return out
 
 
@@ -491,11 +514,12 @@ def write_reports(result: ClassResult, out_dir: str | os.PathLike[str], *, names
         write_atomic(path, feedback_md(s, roster_names.get(s.student),
                                        student_solutions(result, s.student) if show_solutions else None))
         written.append(path)
-    outputs = [("summary.json", summary_json(result)), ("summary.md", summary_md(result))]
+    data = summary_data(result)
+    outputs = [("summary.json", summary_json(result, data)), ("summary.md", summary_md(result, data))]
     if html:
         from quizgen.grading.html_report import report_html
 
-        outputs.append(("report.html", report_html(result)))
+        outputs.append(("report.html", report_html(result, data)))
     outputs.append(("grades.csv", grades_csv(result)))
     for name, text in outputs:
         write_atomic(out / name, text)
