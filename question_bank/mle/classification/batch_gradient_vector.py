@@ -52,19 +52,19 @@ def derive(s):
                  "$\\nabla_\\theta L = \\frac{1}{m} X^\\top (q - y)$, where the rows of $X$ are the $\\tilde{x}_i$."),
             Step("Each component is a residual-weighted average of one column of $X$: the bias component averages "
                  "the residuals themselves, and each weight's component averages residual times feature. "
-                 "Before dividing by $m = 3$, the sums of $X^\\top(q - y)$ are",
+                 "Before dividing by $m = 3$, the sums $S = X^\\top(q - y)$ are, for the bias, the sum of the residuals,",
                  sp.Eq(sp.Symbol("S_0"), sums[0])),
-            Step("", sp.Eq(sp.Symbol("S_1"), sums[1])),
-            Step("", sp.Eq(sp.Symbol("S_2"), sums[2])),
-            Step("and dividing each by 3 gives $\\nabla_\\theta L = ({{ values.g1 }}, {{ values.g2 }}, {{ values.g3 }})$."),
+            Step("for $\\theta_1$, the residuals weighted by the feature $x_1$,", sp.Eq(sp.Symbol("S_1"), sums[1])),
+            Step("and for $\\theta_2$, the residuals weighted by $x_2$:", sp.Eq(sp.Symbol("S_2"), sums[2])),
+            Step("Dividing each by 3 gives $\\nabla_\\theta L = ({{ values.g1 }}, {{ values.g2 }}, {{ values.g3 }})$."),
             Step("Computing all examples at once as $X^\\top(q - y)/m$ is how the gradient is computed in practice; "
                  "the same form holds for softmax regression with a matrix of residuals $Q - Y$."),
         ),
         wrong=(
             Wrong("sign_flip", tuple(-grad),
-                  "That is $X^\\top(y - q)/m$, the direction of steepest descent. The gradient of the loss is "
-                  "$X^\\top(q - y)/m$: a positive residual (output too high) pushes the weights up the gradient, and "
-                  "descent then lowers them.", 0.25),
+                  "That is $X^\\top(y - q)/m$, the negative of the gradient: the direction a gradient-descent step "
+                  "moves in. The gradient itself is $X^\\top(q - y)/m$, since the loss grows when an output rises "
+                  "above its label (a positive residual $q_i - y_i$).", 0.25),
             Wrong("sum_not_mean", tuple(X.T * residual),
                   "The loss is the average over the $m = 3$ examples, so the gradient is divided by $m$ too.", 0.5),
             Wrong("squared_error_factor", tuple(X.T * residual.multiply_elementwise(sq_factor) / M),
