@@ -12,10 +12,9 @@ def derive(s):
     density = gaussian_pdf(x, mu, sd)
     kernel = sp.exp(-(x - mu) ** 2 / (2 * sd**2))
     h = sp.Rational(1, 100)
-    t = sp.Symbol("t", real=True)
     # P(X in [x - h/2, x + h/2]) ~ density * h: the density is the derivative of the probability
-    cdf_slope = sp.diff(sp.integrate(gaussian_pdf(t, mu, sd), (t, -sp.oo, x)), x)
-    assert sp.simplify(cdf_slope - density) == 0
+    cdf = (1 + sp.erf((x - mu) / (sd * sp.sqrt(2)))) / 2  # P(X <= x) for N(mu, sd^2)
+    assert sp.simplify(sp.diff(cdf, x) - density) == 0
     return Derivation(
         answer=density,
         steps=(

@@ -15,9 +15,9 @@ def derive(s):
     mu, v = sp.Symbol("mu", real=True), sp.Symbol("v", positive=True)
     xs = [getattr(s, f"x{k}") for k in range(1, M + 1)]
     log_lik = sum((sp.expand_log(sp.log(gaussian_pdf(xk, mu, sp.sqrt(v))), force=True) for xk in xs), sp.Integer(0))
-    sol = sp.solve([sp.diff(log_lik, mu), sp.diff(log_lik, v)], [mu, v], dict=True)
-    (sol,) = [d for d in sol if d[v] != 0]
-    mean, answer = sol[mu], sp.factor(sol[v])
+    # the derivative in mu vanishes at the same mu for every v; put that mu in and solve for v
+    (mean,) = sp.solve(sp.diff(log_lik, mu), mu)
+    (answer,) = sp.solve(sp.diff(log_lik.xreplace({mu: mean}), v), v)
     ss = sum(((xk - mean) ** 2 for xk in xs), sp.Integer(0))
     ss_zero = sum((xk**2 for xk in xs), sp.Integer(0))
     assert sp.simplify(answer - ss / M) == 0

@@ -73,7 +73,7 @@ QUESTION = Question(
     answer=Numeric(rtol=0.0, atol=0.05, shown_digits=4),
     derive=derive,
     check=check,
-    params=(grid("p", "0.01", "0.4", "0.01"),),
+    params=(grid("p", "0.005", "0.5", "0.005"),),
     tags=("likelihood", "log-likelihood", "floating-point", "underflow"),
     difficulty=2,
     points=1,

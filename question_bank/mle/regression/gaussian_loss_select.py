@@ -103,7 +103,7 @@ QUESTION = Question(
     answer=Choice(multiple=True, symbols={"r1": "real", "r2": "real"}),
     derive=derive,
     check=check,
-    params=(grid("sd", "0.25", "6", "0.25", exclude=("1",), latex="\\sigma"),),
+    params=(grid("sd", "0.2", "6", "0.1", exclude=("1",), latex="\\sigma"),),
     tags=("regression", "gaussian", "mse", "likelihood", "mae"),
     difficulty=1,
     points=2,

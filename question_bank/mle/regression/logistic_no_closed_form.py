@@ -92,11 +92,16 @@ def check(p, x):
 
 
 def _overlapping(v):
+    from fractions import Fraction
+
     # labels of both kinds on both sides of 0: the maximum-likelihood weight is finite
     xs, ys = DATA.column(v, "x"), DATA.column(v, "y")
     pos = [y for x, y in zip(xs, ys) if x > 0]
     neg = [y for x, y in zip(xs, ys) if x < 0]
-    return len(set(pos)) == 2 or len(set(neg)) == 2
+    overlap = len(set(pos)) == 2 or len(set(neg)) == 2
+    # and neither slope is 0: at w = 0 the least-squares slope and the logistic score (sum of (y - 1/2) x) could
+    # both vanish, and then the formula would happen to give the maximum-likelihood weight
+    return overlap and sum(x * y for x, y in zip(xs, ys)) != 0 and sum((y - Fraction(1, 2)) * x for x, y in zip(xs, ys)) != 0
 
 
 QUESTION = Question(

@@ -82,7 +82,7 @@ QUESTION = Question(
     ),
     derive=derive,
     check=check,
-    params=(grid("r", "4", "25", "1"),),
+    params=(grid("r", "4", "25", "0.5"),),
     tags=("regression", "mse", "mae", "laplace", "heteroscedastic", "conditional-mle", "interview"),
     difficulty=3,
     points=5,
