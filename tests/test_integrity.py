@@ -182,3 +182,33 @@ def test_variant_supply_counts_what_the_constraint_allows():
     q = Question(id="t/x", title="t", statement="s", answer=Numeric(), derive=None, check=None,
                  params=(pick("a", "1", "2", "3"), pick("b", "1", "2", "3")), constraint=lambda p: p["a"] != p["b"])
     assert variant_supply(q) == 6
+
+
+def test_no_format_writes_the_seed_or_the_secret_into_a_student_facing_file():
+    """Every registered output format except the key itself: no seed, no secret, no root seed."""
+    import io
+    import zipfile
+
+    from quizgen import export
+    from quizgen.bank import load_bank
+    from quizgen.exam import build_exam
+
+    seed = 2**100 + 424242  # digits that cannot appear by chance
+    bank = load_bank()
+    entries = [bank.find(q) for q in ("mle/gaussian_nll", "mle/gaussian_nll_value", "mle/saturation_choice")]
+    exam = build_exam(entries, seed, ["ann", "bob"], secret=SECRET)
+    secrets_ = [str(seed), SECRET, str(exam.root), hex(exam.root)[2:]]
+    checked = 0
+    for fmt in export.REGISTRY:
+        if fmt in ("json", "pdf"):  # the key is private; pdf is the tex output compiled
+            continue
+        for name, data in export.render_exam(exam, [fmt]).items():
+            blobs = [data if isinstance(data, bytes) else data.encode("utf-8")]
+            if blobs[0][:2] == b"PK":
+                with zipfile.ZipFile(io.BytesIO(blobs[0])) as z:
+                    blobs = [z.read(n) for n in z.namelist()]
+            for blob in blobs:
+                for s in secrets_:
+                    assert s.encode() not in blob, (fmt, name)
+                checked += 1
+    assert checked >= 8
