@@ -143,7 +143,7 @@ def _render(entry: Entry, built, render_exam):
 
     try:
         files = render_exam(exam_of(built), ["md", "tex"])
-        key = build_key(exam_of(built))
+        key = build_key(exam_of(built), compact=False)  # one full entry per seed, whatever the count
     except Exception:  # noqa: BLE001 - find the seeds that fail
         out = []
         for seed, v in built:

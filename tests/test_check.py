@@ -114,3 +114,13 @@ def test_a_choice_whose_correct_option_never_moves_fails(tmp_path):
     result = _check("--bank", str(tmp_path), "--seeds", "10")
     assert result.exit_code == 1
     assert "FAIL demo/oneoption all seeds: the correct answer is at A for every seed" in result.output
+
+
+def test_more_seeds_than_a_compact_key_threshold(tmp_path):
+    """Over 50 versions make builds a compact key; check still reads one full key entry per seed."""
+    from quizgen.key import COMPACT_MIN_VERSIONS
+
+    _question(tmp_path, "many", params='grid("a", "1", "80", "1")')
+    result = _check("--bank", str(tmp_path), "--topic", "demo", "--seeds", str(COMPACT_MIN_VERSIONS + 5))
+    assert result.exit_code == 0, result.output
+    assert f"1 question(s) x {COMPACT_MIN_VERSIONS + 5} seed(s): all passed" in result.output
