@@ -97,7 +97,7 @@ QUESTION = Question(
     ),
     derive=derive,
     check=check,
-    params=(grid("zmag", "2", "8", "0.25", latex="|z|"),),
+    params=(grid("zmag", "2", "8", "0.2", latex="|z|"),),
     tags=("sigmoid", "mse", "cross-entropy", "saturation", "likelihood", "interview"),
     difficulty=3,
     points=5,
