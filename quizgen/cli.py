@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "grade": ("grade", "Grade a class's submissions against a key.json."),
     "practice": ("practice", "Practise a topic in the terminal, one question at a time, with feedback."),
     "check": ("check", "Check every question of a bank over many seeds (keys, wrong answers, rendering)."),
+    "serve": ("serve", "Serve the practice page, or an exam (--exam key.json), on a local web server."),
     "formats": ("formats", "List the output formats and what each carries."),
 }
 

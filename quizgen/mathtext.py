@@ -1,16 +1,15 @@
-"""Question text and formulas for a terminal (Unicode) and for a web page (HTML with MathML).
+"""Question text and formulas for a terminal, in Unicode.
 
 Question text is Markdown with ``$math$``; formulas are LaTeX written by quizgen itself (question
 files and SymPy's printer), never by a student. :func:`latex_to_unicode` writes a formula on one
 line the way a person would type it (``S/(2σ²)``, ``log(pₖ/qₖ)``), adding parentheses wherever a
-fraction, power or function argument would otherwise be ambiguous. :func:`latex_to_mathml` uses
-the ``latex2mathml`` package, so a page needs no script or CDN to show math.
+fraction, power or function argument would otherwise be ambiguous.
+(Web pages use :mod:`quizgen.export.markup` for HTML with MathML.)
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import re
 import textwrap
 import unicodedata
@@ -274,38 +273,3 @@ def wrap_paragraphs(text: str, width: int = 78, indent: str = "") -> str:
             filled.append(textwrap.fill(" ".join(p.split()), width, initial_indent=indent,
                                         subsequent_indent=indent, break_on_hyphens=False))
     return "\n\n".join(filled)
-
-
-# ------------------------------------------------------------------ HTML with MathML
-@functools.lru_cache(maxsize=8192)
-def latex_to_mathml(latex: str, display: bool = False) -> str:
-    """A ``<math>`` element for a LaTeX formula (quizgen's own text)."""
-    from latex2mathml.converter import convert
-
-    try:
-        return convert(latex, display="block" if display else "inline")
-    except Exception:  # noqa: BLE001 - an unsupported command: show the source, escaped
-        return f'<code class="tex">{html.escape(latex)}</code>'
-
-
-def markdown_to_html(text: str) -> str:
-    """Question text as HTML paragraphs: prose escaped, ``$math$`` as MathML, `code`, **bold**."""
-    paragraphs = re.split(r"\n\s*\n", text.strip())
-    out = []
-    for para in paragraphs:
-        pieces = []
-        for i, part in enumerate(MATH.split(para)):
-            if i % 2:
-                display = part.startswith("$$")
-                pieces.append(latex_to_mathml(part[2:-2] if display else part[1:-1], display))
-                continue
-            chunks = re.split(r"(`[^`]*`)", part)
-            for j, chunk in enumerate(chunks):
-                if j % 2:
-                    pieces.append(f"<code>{html.escape(chunk[1:-1])}</code>")
-                else:
-                    chunk = html.escape(chunk)
-                    chunk = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", chunk)
-                    pieces.append(chunk)
-        out.append("<p>" + "".join(pieces) + "</p>")
-    return "\n".join(out)

@@ -37,7 +37,8 @@ def _mtext(text: str) -> str:
 
 def _cap(text: str) -> str:
     text = str(text)
-    return (text[:1].upper() + text[1:]).rstrip(".") + "."
+    text = text[:1].upper() + text[1:]
+    return text if "\n" in text or text.endswith(".") else text + "."
 
 
 def _expression(text: str, symbols: Mapping[str, str], numeric: bool) -> Reading:

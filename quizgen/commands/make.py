@@ -34,8 +34,10 @@ DEFAULT_FORMATS = "md,tex,json"
 @click.option("--title", help="Title printed on the sheets.")
 @click.option("--bank", "banks", multiple=True, type=click.Path(file_okay=False), help="An extra bank folder (repeatable).")
 @click.option("--templates", type=click.Path(file_okay=False), help="A folder of templates that override the shipped ones.")
+@click.option("--tokens", "tokens_url", is_flag=False, flag_value="http://127.0.0.1:8000", default=None, metavar="[URL]",
+              help="Also write tokens.csv: each student's private token and exam link for `quizgen serve --exam` (URL of the server, default http://127.0.0.1:8000).")
 @friendly_errors
-def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questions, versions, roster, formats, moodle_stack, moodle_by_student, out, force, title, banks, templates) -> None:
+def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questions, versions, roster, formats, moodle_stack, moodle_by_student, out, force, title, banks, templates, tokens_url) -> None:
     """Generate problem sheets, solutions and an answer key for TOPIC.
 
     One version per student: --roster FILE (a CSV with a 'student' column) or --versions K.
@@ -118,6 +120,11 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
     left_out: list[str] = []
     options = Options(moodle_stack=moodle_stack, moodle_by_student=moodle_by_student, report=left_out.append)
     files = render_exam(exam, fmts, templates, options)
+    if tokens_url and not to_stdout:
+        from quizgen import key as keymod
+        from quizgen.web.tokens import tokens_csv
+
+        files["tokens.csv"] = tokens_csv(keymod.build_key(exam), tokens_url)
     for line in notes(exam, fmts, options) + left_out:
         click.echo(f"quizgen: note: {line}", err=True)
 

@@ -1,0 +1,254 @@
+"""``quizgen serve``: the practice page and exam mode, in-process (Starlette's TestClient), with
+each hardening rule tested: nothing executed, bounded sizes, CSRF, rate limit, malformed and
+replayed submissions refused without disturbing stored answers; answers survive a restart and the
+export grades with ``quizgen grade``."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+warnings.filterwarnings("ignore", message=".*httpx.*")
+from starlette.testclient import TestClient  # noqa: E402
+
+from quizgen.cli import main  # noqa: E402
+from quizgen.key import answer_text  # noqa: E402
+from quizgen.web.app import Config, create_app  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+TOPIC = "mle/regression"
+
+
+@pytest.fixture(scope="module")
+def exam_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("exam") / "ex"
+    r = CliRunner().invoke(main, ["make", "-t", TOPIC, "-n", "3", "--versions", "2", "--seed", "7", "--tokens",
+                                  "-f", "json", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def tokens(exam_dir: Path) -> dict[str, str]:
+    return {row["student"]: row["token"] for row in csv.DictReader((exam_dir / "tokens.csv").open())}
+
+
+def key(exam_dir: Path) -> dict:
+    return json.loads((exam_dir / "key.json").read_text())
+
+
+def csrf_of(page: str) -> str:
+    return re.search(r'<meta name="csrf" content="([0-9a-f]+)"', page).group(1)
+
+
+def exam_client(exam_dir: Path, db: Path, **cfg) -> TestClient:
+    return TestClient(create_app(Config(exam_key=exam_dir / "key.json", db_path=db, **cfg)))
+
+
+def save(client, token, csrf, q, rev, answer, **extra):
+    data = {"csrf": csrf, "q": str(q), "rev": str(rev), "answer": answer, **extra}
+    return client.post(f"/exam/{token}/save", data=data, headers={"accept": "application/json"})
+
+
+# ---------------------------------------------------------------- practice page
+@pytest.fixture(scope="module")
+def practice_client() -> TestClient:
+    return TestClient(create_app(Config()))
+
+
+def _practice_page(client, topic=TOPIC):
+    r = client.get(f"/practice?topic={topic}", follow_redirects=False)
+    assert r.status_code == 303
+    url = r.headers["location"]
+    page = client.get(url)
+    assert page.status_code == 200
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.text))
+    return page, fields
+
+
+def _practice_key(fields):
+    from quizgen.bank import load_bank
+    from quizgen.key import question_key
+    from quizgen.variant import make_variant
+
+    v = make_variant(load_bank().find(fields["qid"]).question, int(fields["v"]), "practice")
+    return question_key(v, 1)
+
+
+def test_practice_page_question_verdict_and_feedback(practice_client):
+    c = practice_client
+    home = c.get("/")
+    assert home.status_code == 200 and 'value="mle/regression"' in home.text
+    page, fields = _practice_page(c)
+    assert "<math" in page.text and 'id="preview"' in page.text and "New variant" in page.text
+    k = _practice_key(fields)
+    right = c.post("/practice/answer", data={**fields, "answer": answer_text(k)})
+    assert right.status_code == 200 and 'class="verdict correct"' in right.text and "Worked solution" in right.text
+    wrong = next(w for w in k["known_wrong"] if w["credit"] > 0)
+    typed = repr(wrong["value"]) if k["type"] == "numeric" else wrong.get("expression")
+    if typed:
+        r = c.post("/practice/answer", data={**fields, "answer": typed})
+        assert 'class="verdict partial"' in r.text and "credit" in r.text
+
+
+def test_live_preview_endpoint_returns_mathml(practice_client):
+    c = practice_client
+    page, fields = _practice_page(c)
+    r = c.post("/api/read", json={"qid": fields["qid"], "v": fields["v"], "answer": "1/2"},
+               headers={"x-csrf-token": fields["csrf"]})
+    body = r.json()
+    assert r.status_code == 200 and body["reading"]["ok"] and "<mfrac>" in body["reading"]["mathml"]
+    r = c.post("/api/read", json={"qid": fields["qid"], "v": fields["v"], "answer": "2 +* 3"},
+               headers={"x-csrf-token": fields["csrf"]})
+    assert not r.json()["reading"]["ok"] and "column" in r.json()["reading"]["message"]
+    r = c.post("/api/read", json={"qid": fields["qid"], "v": fields["v"], "answer": "1"})
+    assert r.status_code == 403  # no CSRF header
+
+
+def test_no_answer_is_executed(practice_client, tmp_path):
+    marker = tmp_path / "pwned"
+    page, fields = _practice_page(practice_client)
+    for evil in (f"__import__('os').system('touch {marker}')", f"open('{marker}', 'w')", "{{7*7}}", "<script>x</script>"):
+        r = practice_client.post("/practice/answer", data={**fields, "answer": evil})
+        assert r.status_code == 200 and "<script>x" not in r.text
+        assert "49" not in re.sub(r"<math.*?</math>", "", r.text.split('id="verdict"')[-1])
+    assert not marker.exists()
+
+
+def test_practice_forms_need_the_csrf_token(practice_client):
+    page, fields = _practice_page(practice_client)
+    r = practice_client.post("/practice/answer", data={**fields, "csrf": "0" * 32, "answer": "1"})
+    assert r.status_code == 403 and "expired" in r.text
+
+
+def test_security_headers_and_local_assets(practice_client):
+    r = practice_client.get("/")
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "http" not in re.sub(r'xmlns="http://www.w3.org/1998/Math/MathML"', "", r.text)  # no CDN
+    assert practice_client.get("/static/app.js").status_code == 200
+
+
+def test_serve_binds_loopback_by_default():
+    r = CliRunner().invoke(main, ["serve", "--help"])
+    assert "default: 127.0.0.1" in r.output
+
+
+# ---------------------------------------------------------------- bounds
+def test_request_size_and_answer_length_are_bounded(exam_dir, tmp_path):
+    c = exam_client(exam_dir, tmp_path / "a.sqlite")
+    tok = tokens(exam_dir)["v01"]
+    csrf = csrf_of(c.get(f"/exam/{tok}").text)
+    r = save(c, tok, csrf, 1, 0, "x" * 20_000)
+    assert r.status_code == 413 and "too large" in r.json()["error"]
+    r = save(c, tok, csrf, 1, 0, "1" * 2001)
+    assert r.status_code == 400 and "too long" in r.json()["error"]
+    assert save(c, tok, csrf, 1, 0, "1").status_code == 200
+
+
+def test_rate_limit_per_client(exam_dir, tmp_path):
+    c = exam_client(exam_dir, tmp_path / "a.sqlite", rate=0.5, burst=3)
+    tok = tokens(exam_dir)["v01"]
+    codes = [c.get(f"/exam/{tok}").status_code for _ in range(5)]
+    assert codes[:3] == [200, 200, 200] and codes[-1] == 429
+    r = c.get(f"/exam/{tok}")
+    assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1 and "saved answers are kept" in r.json()["error"]
+    other = tokens(exam_dir)["v02"]
+    assert c.get(f"/exam/{other}").status_code == 200  # another student is not throttled
+
+
+# ---------------------------------------------------------------- exam mode
+def test_each_student_sees_only_their_own_version(exam_dir, tmp_path):
+    c = exam_client(exam_dir, tmp_path / "a.sqlite")
+    toks = tokens(exam_dir)
+    a, b = c.get(f"/exam/{toks['v01']}").text, c.get(f"/exam/{toks['v02']}").text
+    assert 'id="student">v01<' in a and "v02" not in a and 'id="student">v01<' not in b
+    assert a.split('class="question"', 1)[1] != b.split('class="question"', 1)[1]  # other numbers
+    assert c.get("/exam/" + "0" * 24).status_code == 404
+    assert c.get("/exam/" + toks["v01"][:-1] + "x").status_code == 404
+    # a page of one student cannot save into another's: the token in the path decides
+    csrf = csrf_of(a)
+    assert save(c, toks["v01"], csrf, 1, 0, "1").status_code == 200
+    assert "1" == c.app.state.exam.store.answers("v01")[1][0] and not c.app.state.exam.store.answers("v02")
+
+
+def test_malformed_and_replayed_submissions_are_refused_and_change_nothing(exam_dir, tmp_path):
+    c = exam_client(exam_dir, tmp_path / "a.sqlite")
+    tok = tokens(exam_dir)["v01"]
+    csrf = csrf_of(c.get(f"/exam/{tok}").text)
+    assert save(c, tok, csrf, 1, 0, "first").json()["rev"] == 1
+    store = c.app.state.exam.store
+    before = store.answers("v01")
+    bad = [
+        save(c, tok, csrf, 1, 0, "replayed"),  # replay of the first save (revision 0)
+        save(c, tok, csrf, 1, "x", "junk"),  # revision not a number
+        save(c, tok, csrf, 99, 1, "junk"),  # no such question
+        save(c, tok, "f" * 32, 1, 1, "junk"),  # wrong CSRF token
+        c.post(f"/exam/{tok}/save", content=b"[1, 2]", headers={"content-type": "application/json", "accept": "application/json"}),
+        c.post(f"/exam/{tok}/save", data={"csrf": csrf, "q": "1"}, headers={"accept": "application/json"}),
+    ]
+    assert [r.status_code for r in bad] == [409, 400, 400, 403, 400, 400]
+    assert "out of date" in bad[0].json()["error"] and "unchanged" in bad[0].json()["error"]
+    assert all(r.json()["error"] for r in bad)
+    assert store.answers("v01") == before
+    assert save(c, tok, csrf, 1, 1, "second").json()["rev"] == 2
+    # without JavaScript: a plain form post redirects back to the page, which shows the answer
+    r = c.post(f"/exam/{tok}/save", data={"csrf": csrf, "q": "2", "rev": "0", "answer": "0.5"}, follow_redirects=True)
+    assert r.status_code == 200 and 'value="0.5"' in r.text and "Saved." in r.text
+
+
+def test_answers_survive_a_restart_and_the_export_grades(exam_dir, tmp_path):
+    db = tmp_path / "a.sqlite"
+    k = key(exam_dir)
+    toks = tokens(exam_dir)
+    c = exam_client(exam_dir, db)
+    expected = {}
+    for version in k["versions"]:
+        student, tok = version["student"], toks[version["student"]]
+        csrf = csrf_of(c.get(f"/exam/{tok}").text)
+        for n, q in enumerate(version["questions"], 1):
+            wrong = student == "v02" and n == 1
+            assert save(c, tok, csrf, n, 0, "12345" if wrong else answer_text(q)).status_code == 200
+        expected[student] = sum(q["points"] for i, q in enumerate(version["questions"], 1) if not (student == "v02" and i == 1))
+    c.app.state.exam.store.close()
+    # restart: a new app on the same database shows the saved answers
+    c2 = exam_client(exam_dir, db)
+    page = c2.get(f"/exam/{toks['v02']}").text
+    assert 'value="12345"' in page
+    c2.app.state.exam.store.close()
+    out = tmp_path / "answers.csv"
+    r = CliRunner().invoke(main, ["serve", "--exam", str(exam_dir / "key.json"), "--db", str(db), "--export", str(out)])
+    assert r.exit_code == 0, r.output
+    g = CliRunner().invoke(main, ["grade", "--key", str(exam_dir / "key.json"), str(out), "--out", str(tmp_path / "grades")])
+    assert g.exit_code == 0, g.output
+    rows = {row["student"]: row for row in csv.DictReader((tmp_path / "grades" / "grades.csv").open())}
+    for student, points in expected.items():
+        assert float(rows[student]["total"]) == pytest.approx(points), rows[student]
+
+
+def test_time_limit_countdown_and_deadline(exam_dir, tmp_path):
+    c = exam_client(exam_dir, tmp_path / "a.sqlite", time_limit=0.5 / 60, grace_seconds=0)
+    tok = tokens(exam_dir)["v01"]
+    page = c.get(f"/exam/{tok}").text
+    assert 'id="countdown"' in page and 'role="timer"' in page
+    csrf = csrf_of(page)
+    assert save(c, tok, csrf, 1, 0, "early").status_code == 200
+    time.sleep(0.7)
+    r = save(c, tok, csrf, 1, 1, "late")
+    assert r.status_code == 403 and "Time is up" in r.json()["error"]
+    assert c.app.state.exam.store.answers("v01")[1][0] == "early"
+
+
+def test_export_needs_an_exam_and_a_database(exam_dir, tmp_path):
+    r = CliRunner().invoke(main, ["serve", "--export", str(tmp_path / "x.csv")])
+    assert r.exit_code == 2 and "--export needs --exam" in r.output
+    r = CliRunner().invoke(main, ["serve", "--exam", str(exam_dir / "key.json"), "--db", str(tmp_path / "none.sqlite"),
+                                  "--export", str(tmp_path / "x.csv")])
+    assert r.exit_code == 2 and "no answers database" in r.output
