@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -74,12 +75,12 @@ def _html(text: str) -> str:
 
 
 def _variant_view(variant: Any, key: dict[str, Any]) -> dict[str, Any]:
-    from quizgen.practice import answer_help, options_heading
+    from quizgen.practice import answer_help, fmt_points, options_heading
 
     return {
         "title": variant.title,
         "kind": variant.kind,
-        "points": variant.points,
+        "points": fmt_points(variant.points),
         "statement": _html(variant.statement),
         "tables": [{"caption": t.caption, "headers": [_inline_math(h) for h in t.headers], "rows": t.rows}
                    for t in getattr(variant, "tables", ()) or ()],
@@ -193,7 +194,7 @@ async def practice(request: Request) -> Response:
         entry = entries[secrets.randbelow(len(entries))]
         params = {"topic": topic, "difficulty": difficulty or "", "qid": entry.id, "v": secrets.randbelow(10**9)}
         return RedirectResponse("/practice?" + urlencode(params), status_code=303)
-    return _practice_page(state, request, topic, difficulty, qid, seed)
+    return await run_in_threadpool(_practice_page, state, request, topic, difficulty, qid, seed)
 
 
 def _practice_page(state: State, request: Request, topic: str, difficulty: str | None, qid: str, seed: int,
@@ -228,9 +229,8 @@ async def practice_answer(request: Request) -> Response:
         return _error(state, request, 400, str(err))
     if seed is None or qid not in {e.id for e in entries}:
         return _error(state, request, 400, "The submission names no question of this topic; start again from the practice page.")
-    _, variant, key = _practice_variant(state, qid, seed)
-    reading = read_answer(key, answer)
-    verdict = grade_item(key, answer)
+    _, variant, key = await run_in_threadpool(_practice_variant, state, qid, seed)
+    reading, verdict = await run_in_threadpool(lambda: (read_answer(key, answer), grade_item(key, answer)))
     outcome = {"status": verdict.status, "label": verdict_label(verdict), "message": _html(verdict.message),
                "credit": fmt_points(verdict.credit * 100), "misconception": verdict.misconception,
                "reading": reading.to_dict(),
@@ -238,7 +238,7 @@ async def practice_answer(request: Request) -> Response:
                if verdict.status in ("correct", "partial", "incorrect", "manual") else []}
     if _wants_json(request):
         return JSONResponse({"ok": True, **{k: v for k, v in outcome.items() if k != "solution"}})
-    return _practice_page(state, request, topic, difficulty, qid, seed, answer, outcome)
+    return await run_in_threadpool(_practice_page, state, request, topic, difficulty, qid, seed, answer, outcome)
 
 
 def _inline_display(latex: str | None) -> str | None:
@@ -278,10 +278,11 @@ async def api_read(request: Request) -> Response:
             seed = None
         if seed is None:
             return JSONResponse({"ok": False, "error": "no such question"}, status_code=404)
-        key = _practice_variant(state, qid, seed)[2]
+        key = (await run_in_threadpool(_practice_variant, state, qid, seed))[2]
     if key is None:
         return JSONResponse({"ok": False, "error": "no such question"}, status_code=404)
-    return JSONResponse({"ok": True, "reading": read_answer(key, answer).to_dict()})
+    reading = await run_in_threadpool(read_answer, key, answer)
+    return JSONResponse({"ok": True, "reading": reading.to_dict()})
 
 
 # ---------------------------------------------------------------- exam
@@ -311,6 +312,11 @@ async def exam_page(request: Request) -> Response:
     version = exam.by_token.get(token) if exam else None
     if version is None:
         return _error(state, request, 404, "There is no exam at this link. Check the link your teacher gave you.")
+    student = version["student"]
+    return await run_in_threadpool(_exam_page, state, request, exam, version, token)
+
+
+def _exam_page(state: State, request: Request, exam: ExamState, version: dict, token: str) -> Response:
     student = version["student"]
     remaining = _remaining(exam, student)
     saved = exam.store.answers(student)
@@ -354,7 +360,7 @@ async def exam_save(request: Request) -> Response:
     if remaining is not None and remaining < -exam.grace_seconds:
         return _error(state, request, 403, "Time is up: the answer was not saved. Your earlier saved answers are kept.")
     try:
-        new_rev = exam.store.save(student, n, kq["id"], answer, rev)
+        new_rev = await run_in_threadpool(exam.store.save, student, n, kq["id"], answer, rev)
     except StaleRevision as err:
         return _error(state, request, 409, f"This submission is out of date (it was made against revision {rev}, "
                                            f"the saved answer is at revision {err.current}): it was refused and "
@@ -428,6 +434,7 @@ def create_app(config: Config) -> Any:
         Route("/exam/{token}", exam_page),
         Route("/exam/{token}/save", exam_save, methods=["POST"]),
         Route("/healthz", health),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/static/app.js", _static("app.js", "text/javascript")),
         Route("/static/app.css", _static("app.css", "text/css")),
     ]

@@ -1,0 +1,268 @@
+"""``quizgen serve`` as a person uses it: headless Chromium (Debian ``chromium`` + ``chromium-driver``,
+driven by Selenium) against a real server process on a free loopback port.
+
+Screenshots of each page state go to a pytest temporary folder (printed at the end of the run);
+with ``QUIZGEN_SCREENSHOTS=docs`` they are also written to ``docs/screenshots/`` for the README.
+Locally the tests skip when Chromium is missing; under ``CI=true`` they fail instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quizgen.cli import main
+from quizgen.key import answer_text, question_key
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+try:
+    import selenium  # noqa: F401
+
+    HAVE_SELENIUM = True
+except ImportError:  # pragma: no cover
+    HAVE_SELENIUM = False
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER and HAVE_SELENIUM) and not os.environ.get("CI"),
+    reason="chromium, chromedriver or selenium is not installed here (.ci/run installs them)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``quizgen serve`` in a child process; always stopped by the fixture."""
+
+    def __init__(self, *args: str):
+        self.args = args
+        self.port = _free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "Server":
+        self.proc = subprocess.Popen([sys.executable, "-m", "quizgen", "serve", "--port", str(self.port), *self.args],
+                                     cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"server exited: {self.proc.stdout.read()}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("server did not start in 60 s")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("screenshots")
+
+
+def snap(driver, shots: Path, name: str) -> None:
+    path = shots / f"{name}.png"
+    driver.save_screenshot(str(path))
+    assert path.stat().st_size > 5000
+    if os.environ.get("QUIZGEN_SCREENSHOTS") == "docs":
+        target = ROOT / "docs" / "screenshots"
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target / path.name)
+
+
+@pytest.fixture(scope="module")
+def driver():
+    assert CHROMIUM and CHROMEDRIVER and HAVE_SELENIUM, "CI must have chromium, chromedriver and selenium (.ci/run)"
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1000,1100"):
+        opts.add_argument(arg)
+    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    d.set_page_load_timeout(60)
+    yield d
+    d.quit()
+
+
+def wait(driver, predicate, timeout: float = 30):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(predicate)
+
+
+# ---------------------------------------------------------------- practice page
+@pytest.fixture(scope="module")
+def practice_server():
+    server = Server().start()
+    yield server
+    server.stop()
+
+
+def _variant_key(driver) -> dict:
+    from quizgen.bank import load_bank
+    from quizgen.variant import make_variant
+
+    qid = driver.find_element("css selector", 'input[name="qid"]').get_attribute("value")
+    seed = int(driver.find_element("css selector", 'input[name="v"]').get_attribute("value"))
+    return question_key(make_variant(load_bank().find(qid).question, seed, "practice"), 1)
+
+
+def test_practice_page_preview_and_verdicts_with_the_keyboard(driver, practice_server, shots):
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(practice_server.url + "/")
+    snap(driver, shots, "practice-start")
+    # keyboard only: choose the sub-topic with the arrow keys, Tab to Start, Enter
+    body = driver.find_element("tag name", "body")
+    body.send_keys(Keys.TAB)  # the skip link
+    topic = driver.find_element("id", "topic")
+    for _ in range(20):
+        active = driver.switch_to.active_element
+        if active.get_attribute("id") == "topic":
+            break
+        active.send_keys(Keys.TAB)
+    assert driver.switch_to.active_element.get_attribute("id") == "topic"
+    options = [o.get_attribute("value") for o in topic.find_elements("tag name", "option")]
+    for _ in range(options.index("mle/regression")):
+        driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+    for _ in range(10):
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+        if driver.switch_to.active_element.get_attribute("id") == "start":
+            break
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    wait(driver, lambda d: "/practice?" in d.current_url and d.find_elements("id", "answer"))
+    assert "mle/regression" in driver.find_element("class name", "crumbs").text
+    assert driver.find_elements("css selector", ".statement math"), "the statement has MathML"
+
+    key = _variant_key(driver)
+    answer = driver.find_element("id", "answer")
+    assert driver.switch_to.active_element == answer  # focus starts in the answer box
+    answer.send_keys(answer_text(key))
+    wait(driver, lambda d: d.find_elements("css selector", "#preview .math math"))
+    box = driver.find_element("css selector", "#preview math").rect
+    assert box["width"] > 5 and box["height"] > 5  # the MathML is laid out, not raw text
+    snap(driver, shots, "practice-preview")
+    answer.send_keys(Keys.ENTER)
+    verdict = wait(driver, lambda d: d.find_elements("id", "verdict"))[0]
+    assert "correct" in verdict.get_attribute("class").split() and verdict.text.startswith("Correct")
+    snap(driver, shots, "practice-verdict")
+
+    wrong = "12345.5"
+    if key["type"] in ("symbolic", "numeric"):
+        w = next((w for w in key["known_wrong"] if w["credit"] > 0), None)
+        if w:
+            wrong = repr(w["value"]) if key["type"] == "numeric" else w["expression"]
+    answer = driver.find_element("id", "answer")
+    answer.clear()
+    answer.send_keys(wrong)
+    wait(driver, lambda d: d.find_elements("css selector", "#preview .math math"))
+    answer.send_keys(Keys.ENTER)
+    verdict = wait(driver, lambda d: d.find_elements("id", "verdict"))[0]
+    assert "correct" not in verdict.get_attribute("class").split()
+    assert verdict.find_element("class name", "feedback").text.strip()
+    snap(driver, shots, "practice-wrong")
+
+    # an unreadable answer: the preview says why, before anything is submitted
+    answer = driver.find_element("id", "answer")
+    answer.clear()
+    answer.send_keys("2 +* 3")
+    wait(driver, lambda d: "column" in d.find_element("css selector", "#preview .msg").text)
+    snap(driver, shots, "practice-unreadable")
+    logs = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert not logs, logs
+
+
+# ---------------------------------------------------------------- exam mode
+def test_exam_two_students_restart_and_export(driver, shots, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
+    out = tmp_path / "exam"
+    r = CliRunner().invoke(main, ["make", "-t", "mle/regression", "-n", "3", "--versions", "2", "--seed", "11",
+                                  "--tokens", "-f", "json", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    key = json.loads((out / "key.json").read_text())
+    tokens = {row["student"]: row["token"] for row in csv.DictReader((out / "tokens.csv").open())}
+    db = out / "answers.sqlite"
+    server = Server("--exam", str(out / "key.json"), "--db", str(db), "--time-limit", "30").start()
+    try:
+        expected = {}
+        for version in key["versions"]:
+            student = version["student"]
+            driver.get(f"{server.url}/exam/{tokens[student]}")
+            assert driver.find_element("id", "student").text == student
+            other = "v02" if student == "v01" else "v01"
+            assert other not in driver.find_element("tag name", "main").text
+            assert driver.find_element("id", "countdown").text.endswith("s")
+            points = 0.0
+            for n, q in enumerate(version["questions"], 1):
+                text = "999999" if (student == "v02" and n == 1) else answer_text(q)
+                points += 0 if text == "999999" else q["points"]
+                field = driver.find_element("id", f"answer{n}")
+                field.send_keys(text)
+                status = field.find_element("xpath", "ancestor::form").find_element("class name", "saved")
+                wait(driver, lambda d, s=status: s.text.startswith("Saved"))
+            expected[student] = points
+            snap(driver, shots, f"exam-{student}")
+        # someone else's link never shows this student's answers
+        driver.get(f"{server.url}/exam/{'0' * 24}")
+        assert "no exam at this link" in driver.find_element("tag name", "main").text.lower()
+        snap(driver, shots, "exam-bad-link")
+
+        server.stop()
+        server = Server("--exam", str(out / "key.json"), "--db", str(db), "--time-limit", "30")
+        server.port = server.port  # a new port is fine: the answers live in the database
+        server.start()
+        driver.get(f"{server.url}/exam/{tokens['v02']}")
+        assert driver.find_element("id", "answer1").get_attribute("value") == "999999"
+        snap(driver, shots, "exam-after-restart")
+        # keyboard: Tab reaches the first answer box
+        driver.find_element("tag name", "body").send_keys(Keys.TAB)
+        for _ in range(40):
+            if driver.switch_to.active_element.get_attribute("id") == "answer1":
+                break
+            driver.switch_to.active_element.send_keys(Keys.TAB)
+        assert driver.switch_to.active_element.get_attribute("id") == "answer1"
+    finally:
+        server.stop()
+
+    csv_path = tmp_path / "answers.csv"
+    r = CliRunner().invoke(main, ["serve", "--exam", str(out / "key.json"), "--db", str(db), "--export", str(csv_path)])
+    assert r.exit_code == 0, r.output
+    g = CliRunner().invoke(main, ["grade", "--key", str(out / "key.json"), str(csv_path), "--out", str(tmp_path / "g")])
+    assert g.exit_code == 0, g.output
+    rows = {row["student"]: row for row in csv.DictReader((tmp_path / "g" / "grades.csv").open())}
+    for student, points in expected.items():
+        assert float(rows[student]["total"]) == pytest.approx(points)
+    print(f"\nscreenshots: {shots}")
