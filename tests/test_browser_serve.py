@@ -227,8 +227,11 @@ def test_exam_two_students_restart_and_export(driver, shots, tmp_path):
             assert driver.find_element("id", "countdown").text.endswith("s")
             points = 0.0
             for n, q in enumerate(version["questions"], 1):
-                text = "999999" if (student == "v02" and n == 1) else answer_text(q)
-                points += 0 if text == "999999" else q["points"]
+                if q["type"] == "manual":  # graded by a person: 0 points until then
+                    text = "overconfident"
+                else:
+                    text = "999999" if (student == "v02" and n == 1) else answer_text(q)
+                    points += 0 if text == "999999" else q["points"]
                 field = driver.find_element("id", f"answer{n}")
                 field.send_keys(text)
                 status = field.find_element("xpath", "ancestor::form").find_element("class name", "saved")
@@ -245,7 +248,7 @@ def test_exam_two_students_restart_and_export(driver, shots, tmp_path):
         server.port = server.port  # a new port is fine: the answers live in the database
         server.start()
         driver.get(f"{server.url}/exam/{tokens['v02']}")
-        assert driver.find_element("id", "answer1").get_attribute("value") == "999999"
+        assert driver.find_element("id", "answer1").get_attribute("value") in ("999999", "overconfident")
         snap(driver, shots, "exam-after-restart")
         # keyboard: Tab reaches the first answer box
         driver.find_element("tag name", "body").send_keys(Keys.TAB)

@@ -213,10 +213,15 @@ def test_answers_survive_a_restart_and_the_export_grades(exam_dir, tmp_path):
     for version in k["versions"]:
         student, tok = version["student"], toks[version["student"]]
         csrf = csrf_of(c.get(f"/exam/{tok}").text)
+        points = 0.0
         for n, q in enumerate(version["questions"], 1):
+            if q["type"] == "manual":  # graded by a person: 0 until then
+                assert save(c, tok, csrf, n, 0, "overconfident").status_code == 200
+                continue
             wrong = student == "v02" and n == 1
             assert save(c, tok, csrf, n, 0, "12345" if wrong else answer_text(q)).status_code == 200
-        expected[student] = sum(q["points"] for i, q in enumerate(version["questions"], 1) if not (student == "v02" and i == 1))
+            points += 0 if wrong else q["points"]
+        expected[student] = points
     c.app.state.exam.store.close()
     # restart: a new app on the same database shows the saved answers
     c2 = exam_client(exam_dir, db)
