@@ -166,6 +166,9 @@ def test_practice_page_preview_and_verdicts_with_the_keyboard(driver, practice_s
     assert "mle/regression" in driver.find_element("class name", "crumbs").text
     assert driver.find_elements("css selector", ".statement math"), "the statement has MathML"
 
+    # the sub-topic's draw is random (any answer type); the typing checks below pin a numeric variant
+    driver.get(practice_server.url + "/practice?topic=mle%2Fregression&qid=mle%2Fvariance_mle&v=12345")
+    wait(driver, lambda d: d.find_elements("id", "answer"))
     key = _variant_key(driver)
     answer = driver.find_element("id", "answer")
     assert driver.switch_to.active_element == answer  # focus starts in the answer box

@@ -58,16 +58,24 @@ def save(client, token, csrf, q, rev, answer, **extra):
 
 
 # ---------------------------------------------------------------- practice page
+def test_practice_draws_a_question(practice_client):
+    r = practice_client.get(f"/practice?topic={TOPIC}", follow_redirects=False)
+    assert r.status_code == 303 and "qid=mle%2F" in r.headers["location"]
+    assert practice_client.get(r.headers["location"]).status_code == 200
+
+
 @pytest.fixture(scope="module")
 def practice_client() -> TestClient:
     return TestClient(create_app(Config()))
 
 
+# The practice page draws a random question of the sub-topic; these tests type numeric answers, so
+# they pin one numeric question and variant (the draw itself is tested in test_practice_draws_a_question).
+PINNED = {"qid": "mle/variance_mle", "v": "12345"}
+
+
 def _practice_page(client, topic=TOPIC):
-    r = client.get(f"/practice?topic={topic}", follow_redirects=False)
-    assert r.status_code == 303
-    url = r.headers["location"]
-    page = client.get(url)
+    page = client.get(f"/practice?topic={topic}&qid={PINNED['qid']}&v={PINNED['v']}")
     assert page.status_code == 200
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.text))
     return page, fields
