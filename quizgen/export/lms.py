@@ -118,43 +118,55 @@ class AtPoint:
     wrong: tuple[tuple[int, float], ...]  # (index into known_wrong, value) for those that differ here
 
 
-def _evaluate(expression: str, symbols: Mapping[str, str], point: Mapping[str, str]) -> float:
-    """Our own key expression (never student text) through the grader's safe parser and evaluator."""
+def _candidates(symbols: tuple[tuple[str, str], ...], start: int) -> list[dict[str, str]]:
+    """The five points tried, in order, for symbols with these domains (the seed picks the start)."""
+    return [{n: _POINTS[d][(start + attempt + i) % 5] for i, (n, d) in enumerate(symbols)} for attempt in range(5)]
+
+
+@functools.lru_cache(maxsize=65536)
+def _values(expression: str, symbols: tuple[tuple[str, str], ...], start: int) -> tuple[float, ...]:
+    """Our own key expression (never student text) at the five candidate points, through the
+    grader's safe parser and evaluator (one vectorised pass); NaN where undefined or complex."""
     import numpy as np
 
     from quizgen.grading.evaluate import evaluate
     from quizgen.grading.parse import make_context, parse
 
-    node = parse(expression, make_context(symbols)).node
-    env = {name: np.array([complex(float(v))]) for name, v in point.items()}
-    values, _ = evaluate(node, env, 1)
-    v = values[0]
-    return float(v.real) if abs(v.imag) <= 1e-12 * max(1.0, abs(v.real)) else math.nan
+    points = _candidates(symbols, start)
+    try:
+        node = parse(expression, make_context(dict(symbols))).node
+        env = {n: np.array([complex(float(p[n])) for p in points]) for n, _ in symbols}
+        values, _ = evaluate(node, env, len(points))
+    except Exception:
+        return (math.nan,) * len(points)
+    out = []
+    for v in values:
+        real = abs(v.imag) <= 1e-12 * max(1.0, abs(v.real))
+        out.append(float(v.real) if real and math.isfinite(v.real) else math.nan)
+    return tuple(out)
 
 
 def at_point(answer: Mapping, wrong_expressions: Sequence[str], seed: int) -> AtPoint | None:
     """Values for the answer symbols where the answer is finite and away from 0, and each known
     wrong expression is kept only if it differs from the answer there by more than 10 tolerances."""
-    symbols = dict(answer["symbols"])
-    names = list(symbols)
-    for attempt in range(5):
-        point = {n: _POINTS[symbols[n]][(seed + attempt + i) % 5] for i, n in enumerate(names)}
-        try:
-            value = _evaluate(answer["expression"], symbols, point)
-        except Exception:
-            continue
+    return _at_point(answer["expression"], tuple(answer["symbols"].items()), tuple(wrong_expressions), seed % 5)
+
+
+@functools.lru_cache(maxsize=65536)
+def _at_point(expression: str, symbols: tuple[tuple[str, str], ...], wrong_expressions: tuple[str, ...],
+              start: int) -> AtPoint | None:
+    answers = _values(expression, symbols, start)
+    for attempt, point in enumerate(_candidates(symbols, start)):
+        value = answers[attempt]
         if not math.isfinite(value) or abs(value) < 1e-9:
             continue
         tol = tolerance({"rtol": 1e-3}, value)
-        wrong = []
+        wrong: list[tuple[int, float]] = []
         for i, expr in enumerate(wrong_expressions):
-            try:
-                wv = _evaluate(expr, symbols, point)
-            except Exception:
-                continue
+            wv = _values(expr, symbols, start)[attempt]
             if math.isfinite(wv) and abs(wv - value) > 10 * tol and all(abs(wv - w) > 10 * tol for _, w in wrong):
                 wrong.append((i, wv))
-        return AtPoint(tuple((n, point[n]) for n in names), value, tuple(wrong))
+        return AtPoint(tuple((n, point[n]) for n, _ in symbols), value, tuple(wrong))
     return None
 
 
