@@ -62,7 +62,17 @@ def _one_line(err: BaseException) -> str:
 
 
 def check_question(entry: Entry, seeds: int) -> QuestionReport:
-    """Everything above for one question over ``seeds`` seeds."""
+    """Everything above for one question over ``seeds`` seeds; an error inside the check itself is
+    reported as a failure of the question, so one question cannot stop the others."""
+    try:
+        return _check_question(entry, seeds)
+    except Exception as err:  # noqa: BLE001
+        rep = QuestionReport(entry.id, seeds=seeds)
+        rep.failures.append(Failure(entry.id, None, f"the check itself failed: {_one_line(err)}"))
+        return rep
+
+
+def _check_question(entry: Entry, seeds: int) -> QuestionReport:
     from quizgen.exam import variant_supply
     from quizgen.export import render_exam
     from quizgen.grading.item import compile_question

@@ -124,3 +124,11 @@ def test_more_seeds_than_a_compact_key_threshold(tmp_path):
     result = _check("--bank", str(tmp_path), "--topic", "demo", "--seeds", str(COMPACT_MIN_VERSIONS + 5))
     assert result.exit_code == 0, result.output
     assert f"1 question(s) x {COMPACT_MIN_VERSIONS + 5} seed(s): all passed" in result.output
+
+def test_more_seeds_than_a_compact_key_holds_are_checked_in_full():
+    """Above COMPACT_MIN_VERSIONS versions a key stores shared variants; check reads every entry in full."""
+    from quizgen.checking import check_question
+    from quizgen.key import COMPACT_MIN_VERSIONS
+
+    report = check_question(load_bank().find("mle/proper_scoring_select"), COMPACT_MIN_VERSIONS + 5)
+    assert report.failures == [] and report.seeds == COMPACT_MIN_VERSIONS + 5
