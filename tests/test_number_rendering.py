@@ -133,3 +133,18 @@ def test_solutions_have_no_unsimplified_numbers_or_sympy_signs():
     assert not re.search(r"\(1 - 0\.\d+\\right\)", text)  # (1 - 0.95)
     assert not re.search(r"\\left\(-1 \+ ", text)  # q(-1 + q)
     assert "\\approx -32.4 " not in text
+
+
+def test_readme_examples_of_person_written_formulas():
+    from quizgen.variant import make_variant
+
+    bank = load_bank()
+    v = make_variant(bank.find("mle/bernoulli_likelihood_curve").question, 3, "s")
+    k = int(v.params["k"])
+    assert v.steps[1].latex == f"\\hat{{\\theta}} = 0.{k}"  # k/10 shows as its value
+    v = make_variant(bank.find("mle/bernoulli_kl_gradient").question, 3, "s")
+    assert re.fullmatch(r"\\frac\{q - p\}\{[\d.]+\}|\\frac\{[\d.]+ \(q - p\)\}\{\d+\}|[\d.]+ \\left\(q - p\\right\)|\\frac\{\d+ \\left\(q - p\\right\)\}\{\d+\}", v.answer_latex), v.answer_latex
+    v = make_variant(bank.find("mle/kl_cross_entropy_choice").question, 3, "s")
+    p = v.params["p"]
+    one_minus = fmt_exact(1 - Fraction(p))
+    assert any(f"\\left({one_minus} \\right)" in o.text or f"{{{one_minus}}}" in o.text for o in v.options)  # 1 - p shown as its value
