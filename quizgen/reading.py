@@ -64,7 +64,6 @@ def _expression(text: str, symbols: Mapping[str, str], numeric: bool) -> Reading
 
 def read_answer(question: Mapping[str, Any], text: str) -> Reading:
     """How ``text`` is read as an answer to ``question`` (a key.json question entry). Never raises."""
-    import quizgen.grading.item  # noqa: F401 - loads the graders (structured builds on item) in their order
     from quizgen.grading.choice import ChoiceError, parse_selection, parse_truefalse
     from quizgen.grading.limits import DEFAULT_LIMITS, LimitExceeded
     from quizgen.grading.parse import check_text

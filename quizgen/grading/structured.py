@@ -26,7 +26,7 @@ from typing import Any, Mapping
 
 from quizgen.domains import DOMAINS
 from quizgen.errors import QuizgenError
-from quizgen.grading.item import QuestionGrader, _require, _verdict_for_known
+from quizgen.grading.base import QuestionGrader, _require, _verdict_for_known
 from quizgen.grading.limits import DEFAULT_LIMITS, Limits
 from quizgen.grading.names import canonical_symbol
 from quizgen.grading.parse import ParseError, make_context, parse
