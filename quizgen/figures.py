@@ -12,8 +12,9 @@ pixels — and the writers ask :func:`png` for the bytes when they write files. 
 - the same arguments give the same bytes: Agg backend, fixed font (DejaVu Sans, shipped with
   matplotlib), fixed size and resolution, and no date or software version in the PNG metadata.
 
-Other writers (HTML, Moodle, ...) inline figures with :func:`figure_files` or, per variant,
-``[(ref.file, png(ref), ref.alt) for ref in variant.figures]``.
+Markdown and LaTeX write the PNG files beside the sheets (:func:`figure_files`); HTML inlines
+them as ``data:`` URIs and Moodle XML as base64 ``<file>`` elements (:func:`png_base64`); Canvas
+QTI puts the files into its zip.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 DPI = 200
 #: Width and height of every figure in inches.
 SIZE = (5.0, 3.0)
+#: Width and height of every PNG in pixels (HTML's ``width``/``height`` attributes reserve the space).
+PIXELS = (round(SIZE[0] * DPI), round(SIZE[1] * DPI))
 
 #: rcParams every drawing runs under (no style file, no user matplotlibrc can change the bytes).
 STYLE = {
@@ -110,6 +113,18 @@ def _draw(kind: str, args: tuple[tuple[str, Any], ...]) -> bytes:
 def png(ref: FigureRef) -> bytes:
     """The PNG bytes of a figure, drawn once per distinct (drawing, arguments) and cached."""
     return _draw(ref.kind, ref.args)
+
+
+@functools.lru_cache(maxsize=None)
+def _base64(kind: str, args: tuple[tuple[str, Any], ...]) -> str:
+    import base64
+
+    return base64.b64encode(_draw(kind, args)).decode("ascii")
+
+
+def png_base64(ref: FigureRef) -> str:
+    """The PNG as base64 text (HTML data: URIs, Moodle's ``<file encoding="base64">``), encoded once per figure."""
+    return _base64(ref.kind, ref.args)
 
 
 def figure_files(exam: "Exam") -> dict[str, bytes]:

@@ -60,6 +60,29 @@ def test_pages_are_self_contained_and_every_formula_is_mathml(pages):
         assert text.count("<math ") == len(MATH.findall(md)), name
 
 
+def test_figures_are_inlined_as_png_data_uris_with_alt_text(pages):
+    """Each sheet shows its question's sheet figures, each solutions page all of them: the PNG's own bytes, with its alt text."""
+    import base64
+    import html
+
+    from quizgen.figures import png
+
+    folder, files = pages
+    exam = build_exam(load_bank().topic("mle"), seed=13, students=version_names(2))
+    for version in exam.versions:
+        refs = [ref for v in version.variants for ref in v.figures]
+        assert {ref.where for ref in refs} == {"sheet", "solutions"}  # the fixture covers both places
+        for kind, shown in (("sheet", [r for r in refs if r.where == "sheet"]), ("solutions", refs)):
+            page = files[f"{kind}-{version.student}.html"]
+            imgs = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)" width="(\d+)" height="(\d+)">', page)
+            assert page.count("<img") == len(imgs) == len(shown), (kind, version.student)
+            for (data, alt, width, height), ref in zip(imgs, shown):
+                assert base64.b64decode(data) == png(ref)
+                assert html.unescape(alt) == ref.alt and len(ref.alt) > 40
+                assert (int(width), int(height)) == (1000, 600)
+            assert "img-src data:" in page and "default-src 'none'" in page  # only data: images are allowed
+
+
 def test_mathml_by_shape_equals_a_direct_conversion():
     """latex_to_mathml converts a formula's shape once and puts its numbers back: same result."""
     from quizgen.export.markup import mathml as convert
@@ -119,6 +142,17 @@ def test_page_in_headless_chromium(pages, browser, name):
     # MathML is laid out as math (Chromium's MathML Core), not as a run of inline text
     if formulas:
         assert browser.execute_script("return arguments[0] instanceof MathMLElement", formulas[0])
+    # every figure is decoded (a data: URI the page's policy allows) and laid out at a readable size
+    images = browser.execute_script(
+        "return Array.from(document.images, i => [i.complete, i.naturalWidth, i.naturalHeight,"
+        " i.getBoundingClientRect().width, i.alt])"
+    )
+    assert len(images) == files[name].count("<img ")
+    if name != "index.html":
+        assert images, "the fixture's pages show figures"
+    for complete, natural_w, natural_h, shown_w, alt in images:
+        assert complete and (natural_w, natural_h) == (1000, 600), alt
+        assert shown_w > 300 and alt
     shot = Image.open(io.BytesIO(browser.get_screenshot_as_png())).convert("L")
     lo, hi = shot.getextrema()
     assert hi - lo > 100, "the screenshot is blank"

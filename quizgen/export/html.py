@@ -2,6 +2,8 @@
 
 Math is MathML made here (latex2mathml), so a page needs no JavaScript and no network; its CSS is
 inline and prints cleanly; a Content-Security-Policy forbids scripts and any outside resource.
+Figures are inlined as ``data:`` URIs (the policy allows ``img-src data:`` and nothing else), so
+a page is still one file that can be mailed, served or printed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,16 @@ if TYPE_CHECKING:
     import jinja2
 
     from quizgen.exam import Exam
+    from quizgen.figures import FigureRef
+
+
+def figure_img(ref: "FigureRef") -> str:
+    """A figure as an ``<img>`` with a ``data:`` URI and its alt text; the PNG is drawn and encoded
+    once per distinct figure, whatever the number of pages that show it."""
+    from quizgen.figures import PIXELS, png_base64
+
+    return (f'<img src="data:image/png;base64,{png_base64(ref)}" alt="{html_escape(ref.alt)}" '
+            f'width="{PIXELS[0]}" height="{PIXELS[1]}">')
 
 
 class HtmlWriter(TemplateWriter):
@@ -27,6 +39,7 @@ class HtmlWriter(TemplateWriter):
             **super().filters(),
             "inline_math": lambda latex: latex_to_mathml(latex.strip(), False),
             "display_math": lambda latex: latex_to_mathml(latex.strip(), True),
+            "figure_img": figure_img,
         }
 
     def render(self, exam: "Exam", env: "jinja2.Environment", options: Options = Options()) -> dict[str, str | bytes]:
