@@ -174,3 +174,32 @@ def test_by_student_layout(exam):
 
 def test_moodle_writes_the_same_bytes_twice(exam):
     assert render_exam(exam, ["moodle"]) == render_exam(exam, ["moodle"])
+
+
+@pytest.mark.parametrize("stack", [False, True])
+def test_figures_are_embedded_files_the_text_refers_to(exam, stack):
+    """Each figure is a base64 <file> in the field that shows it (sheet figures in the question text,
+    solution figures in the general feedback), holding the PNG's own bytes; every <img> resolves."""
+    import base64
+    import html
+
+    from quizgen.figures import png
+
+    root = ET.fromstring(render_exam(exam, ["moodle"], options=Options(moodle_stack=stack))["moodle.xml"])
+    by_id = {f"{v.question_id}:{ver.student}": v for ver in exam.versions for v in ver.variants}
+    shown = 0
+    for q in questions(root):
+        v = by_id[q.findtext("idnumber")]
+        for field, where in (("questiontext", "sheet"), ("generalfeedback", "solutions")):
+            element = q.find(field)
+            files = {f.get("name"): f for f in element.findall("file")}
+            imgs = re.findall(r'<img src="@@PLUGINFILE@@/([^"]+)" alt="([^"]+)"', element.findtext("text"))
+            expected = [ref for ref in v.figures if ref.where == where]
+            assert [name for name, _ in imgs] == [ref.file for ref in expected] == list(files), (q.findtext("idnumber"), field)
+            for (name, alt), ref in zip(imgs, expected):
+                f = files[name]
+                assert f.get("path") == "/" and f.get("encoding") == "base64"
+                assert base64.b64decode(f.text) == png(ref) and png(ref).startswith(b"\x89PNG\r\n\x1a\n")
+                assert html.unescape(alt) == ref.alt
+                shown += 1
+    assert shown == sum(len(v.figures) for v in by_id.values()) > 0  # every figure of every variant, none dropped

@@ -56,6 +56,16 @@ def table_html(tables) -> str:
     return "".join(out)
 
 
+def figure_html(src: str, alt: str) -> str:
+    """A figure as LMS HTML: an ``<img>`` at the figure's size in CSS pixels (5 × 3 in at 96 px/in),
+    so the 200-dpi PNG stays sharp on a high-resolution screen; ``max-width`` keeps it inside a phone."""
+    from quizgen.figures import SIZE
+
+    width, height = round(SIZE[0] * 96), round(SIZE[1] * 96)
+    return (f'<p><img src="{html_escape(src)}" alt="{html_escape(alt)}" width="{width}" height="{height}" '
+            'style="max-width: 100%; height: auto;"></p>')
+
+
 # ---------------------------------------------------------------- numbers
 
 

@@ -19,30 +19,44 @@ Per answer type:
   a STACK question whose answer test is AlgEquiv, with a node per misconception.
 - vector (numbers) -> ``cloze`` with one NUMERICAL blank per component.
 - manual -> ``essay`` with the model answer and rubric as the grader's information.
+
+Figures are base64 ``<file>`` elements inside the text field that shows them (question text, or
+general feedback for a solutions figure), referred to as ``@@PLUGINFILE@@/<name>``: Moodle's
+importer (``import_text_with_files``) puts them in that field's file area.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 from xml.sax.saxutils import escape
 
 from quizgen.export.base import NATIVE, Carry, Options, Writer
 from quizgen.export.lms import (
-    at_point, fraction_is_exact, lms_html, moodle_fraction, number_text, point_sentence, table_html, tex_html,
-    tolerance,
+    at_point, figure_html, fraction_is_exact, lms_html, moodle_fraction, number_text, point_sentence, table_html,
+    tex_html, tolerance,
 )
+from quizgen.figures import png_base64
 
 if TYPE_CHECKING:
     import jinja2
 
     from quizgen.exam import Exam
+    from quizgen.figures import FigureRef
     from quizgen.variant import Variant
 
 GENERIC_WRONG = "Not the expected answer, and not one of the mistakes this question recognises."
 
 
-def _text(tag: str, html: str, fmt: str = "html") -> str:
-    return f'<{tag} format="{fmt}"><text>{escape(html)}</text></{tag}>'
+def _text(tag: str, html: str, fmt: str = "html", files: Sequence["FigureRef"] = ()) -> str:
+    """A text field; ``files`` are embedded in it as base64 ``<file>`` elements, which Moodle's
+    importer stores in that field's file area (the HTML refers to them as ``@@PLUGINFILE@@/name``)."""
+    embedded = "".join(f'<file name="{name}" path="/" encoding="base64">{data}</file>'
+                       for name, data in {ref.file: png_base64(ref) for ref in files}.items())
+    return f'<{tag} format="{fmt}"><text>{escape(html)}</text>{embedded}</{tag}>'
+
+
+def _figures(refs: Sequence["FigureRef"]) -> str:
+    return "".join(figure_html(f"@@PLUGINFILE@@/{ref.file}", ref.alt) for ref in refs)
 
 
 def _answer(fraction: str, text: str, feedback: str, extra: str = "", fmt: str = "moodle_auto_format") -> str:
@@ -63,6 +77,8 @@ class MoodleWriter(Writer):
         "vector": Carry("converted", "cloze question, one numerical blank per component (expression vectors are left out)"),
         "manual": Carry("converted", "essay graded by hand; model answer and rubric as the grader's information"),
     }
+
+    figure_carry = Carry("native", "base64 files in the question text; solution figures in the general feedback")
 
     def carry(self, kind: str, options: Options = Options()) -> Carry:
         if kind == "symbolic" and options.moodle_stack:
@@ -106,7 +122,9 @@ class MoodleWriter(Writer):
 
     # ------------------------------------------------------------------ one question
     def question(self, v: "Variant", number: int, student: str, options: Options) -> str | None:
-        body = lms_html(v.statement) + table_html(v.tables)
+        sheet_figures = [ref for ref in v.figures if ref.where == "sheet"]
+        solution_figures = [ref for ref in v.figures if ref.where != "sheet"]
+        body = lms_html(v.statement) + table_html(v.tables) + _figures(sheet_figures)
         kind = v.kind
         if kind == "numeric":
             qtype, inner = "numerical", self._numerical(v.answer["value"], v.answer, v.known_wrong)
@@ -135,9 +153,9 @@ class MoodleWriter(Writer):
             qtype, inner = "essay", self._essay(v)
         else:
             return None
-        general = self._general_feedback(v)
+        general = self._general_feedback(v) + _figures(solution_figures)
         head = (f'<question type="{qtype}"><name><text>{escape(f"{number:02d} {v.title} [{student}]")}</text></name>'
-                f'{_text("questiontext", body)}{_text("generalfeedback", general)}'
+                f'{_text("questiontext", body, files=sheet_figures)}{_text("generalfeedback", general, files=solution_figures)}'
                 f"<defaultgrade>{number_text(v.points)}</defaultgrade><penalty>0.3333333</penalty><hidden>0</hidden>"
                 f"<idnumber>{escape(f'{v.question_id}:{student}')}</idnumber>")
         return f"{head}{inner}</question>"
