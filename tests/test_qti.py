@@ -20,6 +20,7 @@ from quizgen.bank import load_bank
 from quizgen.exam import build_exam, version_names
 from quizgen.export import notes, render_exam
 from quizgen.export.lms import lms_html
+from quizgen.export.qti import ident
 
 NS = {"q": "http://www.imsglobal.org/xsd/ims_qtiasiv1p2", "m": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"}
 
@@ -36,9 +37,9 @@ def package():
 def test_zip_has_manifest_and_one_assessment(package):
     exam, zf, key, _ = package
     names = zf.namelist()
-    assert names[0] == "imsmanifest.xml" and len(names) == 2
+    assert names[0] == "imsmanifest.xml" and len([n for n in names if not n.startswith("web_resources/")]) == 2
     manifest = ET.fromstring(zf.read("imsmanifest.xml"))
-    resources = manifest.findall("m:resources/m:resource", NS)
+    resources = [r for r in manifest.findall("m:resources/m:resource", NS) if r.get("type") != "webcontent"]
     assert len(resources) == 1 and resources[0].get("type") == "imsqti_xmlv1p2"
     href = resources[0].find("m:file", NS).get("href")
     assert href in names
@@ -139,3 +140,51 @@ def test_dropped_types_are_said(package):
 def test_same_bytes_twice(package):
     exam, _, _, data = package
     assert render_exam(exam, ["qti"])["canvas-qti.zip"] == data
+
+
+def test_figures_are_files_in_the_zip_that_the_manifest_lists_and_the_items_show(package):
+    """Each PNG is in the zip under web_resources/, a webcontent resource the assessment depends on,
+    and every <img> of an item (sheet figures in the question, solution figures in the general
+    feedback) resolves through $IMS-CC-FILEBASE$ to one of those files, holding the figure's bytes."""
+    import html
+    import re
+
+    from quizgen.figures import png
+
+    exam, zf, key, _ = package
+    names = zf.namelist()
+    manifest = ET.fromstring(zf.read("imsmanifest.xml"))
+    resources = manifest.findall("m:resources/m:resource", NS)
+    (assessment,) = [r for r in resources if r.get("type") == "imsqti_xmlv1p2"]
+    web = {r.get("identifier"): r for r in resources if r.get("type") == "webcontent"}
+    assert {d.get("identifierref") for d in assessment.findall("m:dependency", NS)} == set(web)
+    listed = set()
+    for r in web.values():
+        (f,) = r.findall("m:file", NS)
+        assert f.get("href") == r.get("href") and f.get("href") in names
+        listed.add(f.get("href"))
+    assert listed == {n for n in names if n.startswith("web_resources/")}
+    for n in listed:
+        assert zf.getinfo(n).compress_type == zipfile.ZIP_STORED and zf.read(n).startswith(b"\x89PNG\r\n\x1a\n")
+
+    by_item = {}
+    for ver in exam.versions:
+        for v in ver.variants:
+            by_item[(v.question_id, ver.student)] = v
+    root = items_by_student(zf)
+    shown, used = 0, set()
+    for item in root.iter(f"{{{NS['q']}}}item"):
+        m = meta(item)
+        qid_student = next(k for k in by_item if ident("aq", exam.public.id, *k) == m["assessment_question_identifierref"])
+        v = by_item[qid_student]
+        question = item.find("q:presentation/q:material/q:mattext", NS).text
+        general = item.find("q:itemfeedback[@ident='general_fb']/q:flow_mat/q:material/q:mattext", NS).text
+        for text, where in ((question, "sheet"), (general, "solutions")):
+            imgs = re.findall(r'<img src="\$IMS-CC-FILEBASE\$/([^"]+)" alt="([^"]+)"', text)
+            expected = [ref for ref in v.figures if ref.where == where]
+            assert [html.unescape(alt) for _, alt in imgs] == [ref.alt for ref in expected]
+            for (path, _), ref in zip(imgs, expected):
+                assert zf.read(f"web_resources/{path}") == png(ref)
+                used.add(f"web_resources/{path}")
+                shown += 1
+    assert shown > 0 and used == listed  # every file is shown somewhere; nothing extra is packed

@@ -11,6 +11,10 @@ question at stated values of its symbols; manual -> ``essay_question``. Canvas g
 single-choice answers all or nothing, so partial credit for a misconception is not carried; the
 numeric misconceptions' feedback goes into the incorrect-answer feedback. Order and vector
 questions have no Canvas QTI counterpart here and are left out (``make`` says so).
+
+Figures: each PNG once in the zip under ``web_resources/``, a ``webcontent`` resource in the
+manifest, shown with ``<img src="$IMS-CC-FILEBASE$/…">`` as Canvas's own quiz export does (its
+importer maps the files to course files; ``data:`` images are reported not to survive it).
 """
 
 from __future__ import annotations
@@ -22,16 +26,31 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from quizgen.export.base import Carry, Options, Writer
-from quizgen.export.lms import at_point, lms_html, number_text, point_sentence, table_html, tex_html, tolerance
+from quizgen.export.lms import (
+    at_point, figure_html, lms_html, number_text, point_sentence, table_html, tex_html, tolerance,
+)
 
 if TYPE_CHECKING:
     import jinja2
 
     from quizgen.exam import Exam
+    from quizgen.figures import FigureRef
     from quizgen.variant import Variant
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)  # fixed, so the same exam gives the same zip bytes
+#: Where the figures' PNG files go in the zip: under ``web_resources/``, as in Canvas's own quiz
+#: export, and referred to from the HTML as ``$IMS-CC-FILEBASE$/`` + the path below ``web_resources/``.
+FIGURE_FOLDER = "quizgen-figures"
+
+
+def figure_path(ref: "FigureRef") -> str:
+    """The PNG's path inside the zip."""
+    return f"web_resources/{FIGURE_FOLDER}/{ref.file}"
+
+
+def _figures(refs) -> str:
+    return "".join(figure_html(f"$IMS-CC-FILEBASE$/{FIGURE_FOLDER}/{ref.file}", ref.alt) for ref in refs)
 
 
 def ident(*parts: str) -> str:
@@ -64,6 +83,8 @@ class QtiWriter(Writer):
         "vector": Carry("dropped", "no vector answers in Canvas QTI; left out"),
     }
 
+    figure_carry = Carry("native", "PNG files in the zip under web_resources/, shown through $IMS-CC-FILEBASE$ links")
+
     def render(self, exam: "Exam", env: "jinja2.Environment", options: Options = Options()) -> dict[str, str | bytes]:
         public = exam.public
         aid = ident("assessment", public.id)
@@ -73,6 +94,7 @@ class QtiWriter(Writer):
             for n, v in enumerate(ver.variants, 1):
                 by_q.setdefault(v.question_id, []).append((n, ver.student, v))
         sections = []
+        figures: dict[str, "FigureRef"] = {}  # every figure an item shows, by file name
         for qid, items in by_q.items():
             xml_items = []
             points = 0.0
@@ -84,6 +106,7 @@ class QtiWriter(Writer):
                                      "no values of its symbols give a finite, non-zero answer")
                     continue
                 xml_items.append(xml)
+                figures.update((ref.file, ref) for ref in v.figures)
                 points = v.points
             if not xml_items:
                 continue
@@ -103,28 +126,40 @@ class QtiWriter(Writer):
             f'<section ident="root_section">{"".join(sections)}</section>'
             "</assessment></questestinterop>\n"
         )
+        refs = [figures[name] for name in sorted(figures)]
+        # each PNG is a webcontent resource (Canvas imports those as course files) the assessment depends on
+        file_ids = [ident("figure", public.id, ref.file) for ref in refs]
         manifest = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<manifest identifier="{ident("manifest", public.id)}" xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
             "<metadata><schema>IMS Content</schema><schemaversion>1.1.3</schemaversion></metadata>"
             "<organizations/><resources>"
-            f'<resource identifier="{aid}" type="imsqti_xmlv1p2"><file href="{aid}/{aid}.xml"/></resource>'
-            "</resources></manifest>\n"
+            f'<resource identifier="{aid}" type="imsqti_xmlv1p2"><file href="{aid}/{aid}.xml"/>'
+            + "".join(f'<dependency identifierref="{fid}"/>' for fid in file_ids) + "</resource>"
+            + "".join(f'<resource identifier="{fid}" type="webcontent" href="{figure_path(ref)}"><file href="{figure_path(ref)}"/></resource>'
+                      for fid, ref in zip(file_ids, refs))
+            + "</resources></manifest>\n"
         )
+        from quizgen.figures import png
+
+        entries: list[tuple[str, bytes, int]] = [
+            ("imsmanifest.xml", manifest.encode("utf-8"), zipfile.ZIP_DEFLATED),
+            (f"{aid}/{aid}.xml", assessment.encode("utf-8"), zipfile.ZIP_DEFLATED),
+        ] + [(figure_path(ref), png(ref), zipfile.ZIP_STORED) for ref in refs]  # a PNG is compressed already
         buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, text in (("imsmanifest.xml", manifest), (f"{aid}/{aid}.xml", assessment)):
+        with zipfile.ZipFile(buf, "w") as zf:
+            for name, data, method in entries:
                 info = zipfile.ZipInfo(name, ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
+                info.compress_type = method
                 info.external_attr = 0o644 << 16
-                zf.writestr(info, text.encode("utf-8"))
+                zf.writestr(info, data)
         return {"canvas-qti.zip": buf.getvalue()}
 
     # ------------------------------------------------------------------ one item
     def item(self, v: "Variant", exam_id: str, student: str, number: int) -> str | None:
         iid = ident("item", exam_id, v.question_id, student)
-        body = lms_html(v.statement) + table_html(v.tables)
+        body = lms_html(v.statement) + table_html(v.tables) + _figures(ref for ref in v.figures if ref.where == "sheet")
         feedbacks: list[str] = []
         general = self._solution(v)
         kind = v.kind
@@ -162,6 +197,7 @@ class QtiWriter(Writer):
                        + "".join(f"<li>{lms_html(r)}</li>" for r in a["rubric"]) + "</ul>")
         else:
             return None
+        general += _figures(ref for ref in v.figures if ref.where != "sheet")
         if general:
             feedbacks.insert(0, _feedback("general_fb", general))
         meta = (_field("question_type", qtype) + _field("points_possible", number_text(v.points))
