@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from click.testing import CliRunner
 
 from quizgen import export
@@ -36,6 +38,8 @@ def test_formats_command_lists_each_format_its_files_and_types():
     assert "files: sheet[-<student>].md, solutions[-<student>].md" in result.output
     assert "files: key.json" in result.output
     assert result.output.count("  numeric: ") == len(export.REGISTRY)
+    assert result.output.count("  figures: ") == len(export.REGISTRY)
+    assert "  figures: native (inlined in the page as data: URIs, with alt text)" in result.output
 
 
 def test_make_prints_each_converted_or_dropped_question(tmp_path, monkeypatch):
@@ -60,6 +64,33 @@ def test_make_prints_each_converted_or_dropped_question(tmp_path, monkeypatch):
     ]
 
 
+def test_a_writer_without_figures_is_named_for_each_question_with_figures(tmp_path, monkeypatch):
+    """A writer that does not declare figures leaves them out, and make says so per question; the
+    shipped formats all show figures, so they print no such note."""
+    plain = TemplateWriter(name="md", summary="test", folder="md", ext="md")
+    real = export.writer
+    args = ["make", "--topic", "mle", "--seed", "1", "--questions", "gaussian_nll_value,reliability_ece,saturation_choice"]
+    result = CliRunner().invoke(main, [*args, "--format", "md,tex,html,moodle,qti", "--out", str(tmp_path / "a")])
+    assert result.exit_code == 0 and ") figures " not in result.output
+    monkeypatch.setattr(export, "writer", lambda name: plain if name == "md" else real(name))
+    result = CliRunner().invoke(main, [*args, "--format", "md", "--out", str(tmp_path / "b")])
+    assert result.exit_code == 0
+    assert [line for line in result.output.splitlines() if ") figures " in line] == [
+        "quizgen: note: md: question 2 (mle/reliability_ece) figures dropped: no figures in this format; left out",
+        "quizgen: note: md: question 3 (mle/saturation_choice) figures dropped: no figures in this format; left out",
+    ]
+
+
+def test_out_dash_names_the_figure_files_it_cannot_write():
+    args = ["make", "--topic", "mle", "--seed", "1", "--questions", "reliability_ece", "--out", "-"]
+    result = CliRunner().invoke(main, [*args, "--format", "md"])
+    assert result.exit_code == 0
+    (name,) = re.findall(r"\]\((fig-reliability-[0-9a-f]+\.png)\)", result.output)
+    assert f"quizgen: note: md: {name} is not written with --out - (the sheet refers to it)" in result.output
+    result = CliRunner().invoke(main, [*args, "--format", "html"])  # inlined: nothing to say
+    assert result.exit_code == 0 and "data:image/png;base64," in result.output and "quizgen: note" not in result.output
+
+
 def test_native_formats_print_no_notes():
     exam = build_exam(load_bank().topic("mle"), seed=2, students=["ann"])
     assert export.notes(exam, ["md", "tex", "pdf", "json"]) == []
@@ -74,9 +105,10 @@ def test_readme_formats_table_is_what_the_writers_declare():
     table = re.search(r"<!-- formats-table -->\n(.*?)<!-- /formats-table -->", readme, re.S).group(1)
     rows = [line.strip("|").split(" | ") for line in table.strip().splitlines()[2:]]
     header = table.strip().splitlines()[0].strip("| ").split(" | ")
-    assert header[2:] == list(ANSWER_TYPES)
+    assert header[2:] == [*ANSWER_TYPES, "figures"]
     assert [r[0].strip(" `") for r in rows] == list(export.REGISTRY)
     for row in rows:
         w = export.writer(row[0].strip(" `"))
         assert html.unescape(row[1].strip()) == w.files
-        assert [c.strip().split(":")[0] for c in row[2:]] == [w.carry(k).how for k in ANSWER_TYPES], row[0]
+        assert [c.strip().split(":")[0] for c in row[2:-1]] == [w.carry(k).how for k in ANSWER_TYPES], row[0]
+        assert row[-1].strip() == ("—" if w.figure_carry is None else w.figure_carry.how), row[0]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from fractions import Fraction
@@ -124,3 +126,57 @@ def test_matplotlib_is_imported_only_to_draw():
 def test_unknown_drawing_is_named():
     with pytest.raises(KeyError, match="no drawing named 'pie'"):
         png(FigureRef("pie", (), "alt"))
+
+
+PDFLATEX = shutil.which("pdflatex")
+
+
+@pytest.mark.skipif(PDFLATEX is None and not os.environ.get("CI"), reason="pdflatex is not installed here (.ci/run installs it)")
+def test_make_writes_every_format_for_each_student_with_the_figures(tmp_path):
+    """Issue 9's full run: every format for each student of a roster, a figure in each that shows questions."""
+    import base64
+    import io
+    import json
+    import zipfile
+    import xml.etree.ElementTree as ET
+
+    from click.testing import CliRunner
+
+    from quizgen.cli import main
+
+    roster = tmp_path / "class.csv"
+    roster.write_text("student,name\nalice,Alice\nbob,Bob\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, [
+        "make", "--topic", "mle", "--seed", "5", "--secret", "0123456789abcdef0123456789abcdef",
+        "--questions", "reliability_ece,saturation_choice,gaussian_nll_value",
+        "--format", "html,moodle,qti,md,tex,pdf,json", "--roster", str(roster), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert ") figures " not in result.output  # no format left a figure out
+    names = {p.name for p in out.iterdir()}
+    pngs = {n for n in names if n.endswith(".png")}
+    students = ["alice", "bob"]
+    assert names - pngs == {f"{kind}-{s}.{ext}" for s in students for kind in ("sheet", "solutions")
+                            for ext in ("md", "tex", "pdf", "html")} | {"index.html", "moodle.xml", "canvas-qti.zip", "key.json"}
+    assert {v["student"] for v in json.loads((out / "key.json").read_text())["versions"]} == set(students)
+    for s in students:
+        # the reliability diagram is on the sheet, the sigmoid slope only with the solution
+        sheet_md, solutions_md = (out / f"sheet-{s}.md").read_text(), (out / f"solutions-{s}.md").read_text()
+        shown = re.findall(r"\]\((fig-[a-z-]+-[0-9a-f]+\.png)\)", sheet_md)
+        assert [n.split("-")[1] for n in shown] == ["reliability"] and set(shown) <= pngs
+        assert len(re.findall(r"\]\((fig-[^)]+)\)", solutions_md)) == 2
+        assert len(re.findall(r"\\qzfigure\{", (out / f"solutions-{s}.tex").read_text())) == 2
+        pdf = (out / f"solutions-{s}.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF") and pdf.count(b"/Subtype /Image") >= 2
+        html_pages = {k: (out / f"{k}-{s}.html").read_text() for k in ("sheet", "solutions")}
+        for k, count in (("sheet", 1), ("solutions", 2)):
+            data = re.findall(r'src="data:image/png;base64,([^"]+)"', html_pages[k])
+            assert len(data) == count and all(base64.b64decode(d) in {(out / n).read_bytes() for n in pngs} for d in data)
+    root = ET.parse(out / "moodle.xml").getroot()
+    embedded = [q for q in root if q.get("type") != "category" and q.find(".//file") is not None]
+    assert sorted(q.findtext("idnumber") for q in embedded) == sorted(
+        f"mle/{qid}:{s}" for qid in ("reliability_ece", "saturation_choice") for s in students)
+    zf = zipfile.ZipFile(io.BytesIO((out / "canvas-qti.zip").read_bytes()))
+    packed = {n.rsplit("/", 1)[1] for n in zf.namelist() if n.startswith("web_resources/")}
+    assert packed == pngs  # the same pictures as beside the Markdown sheets, each once
+    assert all(zf.read(f"web_resources/quizgen-figures/{n}") == (out / n).read_bytes() for n in packed)

@@ -143,16 +143,22 @@ def test_page_in_headless_chromium(pages, browser, name):
     if formulas:
         assert browser.execute_script("return arguments[0] instanceof MathMLElement", formulas[0])
     # every figure is decoded (a data: URI the page's policy allows) and laid out at a readable size
-    images = browser.execute_script(
+    measure = (
         "return Array.from(document.images, i => [i.complete, i.naturalWidth, i.naturalHeight,"
-        " i.getBoundingClientRect().width, i.alt])"
+        " i.getBoundingClientRect().width, i.parentElement.clientWidth, i.alt])"
     )
+    images = browser.execute_script(measure)
     assert len(images) == files[name].count("<img ")
     if name != "index.html":
         assert images, "the fixture's pages show figures"
-    for complete, natural_w, natural_h, shown_w, alt in images:
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        printed = browser.execute_script(measure)
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    for complete, natural_w, natural_h, shown_w, parent_w, alt in images + printed:
         assert complete and (natural_w, natural_h) == (1000, 600), alt
-        assert shown_w > 300 and alt
+        assert shown_w == pytest.approx(0.75 * parent_w, abs=2) and alt  # three quarters of the text width
     shot = Image.open(io.BytesIO(browser.get_screenshot_as_png())).convert("L")
     lo, hi = shot.getextrema()
     assert hi - lo > 100, "the screenshot is blank"

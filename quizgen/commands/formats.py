@@ -11,7 +11,7 @@ from quizgen.commands import friendly_errors
 @click.option("--moodle-stack", is_flag=True, help="Show what `make --moodle-stack` would do.")
 @friendly_errors
 def command(moodle_stack: bool) -> None:
-    """List the output formats of `quizgen make --format`: name, files, answer types carried.
+    """List the output formats of `quizgen make --format`: name, files, answer types and figures carried.
 
     Each answer type is carried `native`ly, `converted` (how is said), or `dropped` (`make`
     names every converted or dropped question when it writes that format).
@@ -26,3 +26,5 @@ def command(moodle_stack: bool) -> None:
         for kind in ANSWER_TYPES:
             carry = w.carry(kind, options)
             click.echo(f"  {kind}: {carry.how}" + (f" ({carry.note})" if carry.note else ""))
+        shown = w.figure_carry
+        click.echo("  figures: " + ("- (no question text)" if shown is None else shown.how + (f" ({shown.note})" if shown.note else "")))

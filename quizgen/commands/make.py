@@ -132,6 +132,10 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
     rebuild += (" --shuffle" if shuffle else "") + (f" --pool {exam.pool}" if exam.pool else "")
     private = (f"seed {seed}" + (f", secret {secret}" if secret else "") + f"; rebuild with {rebuild}")
     if to_stdout:
+        for name in files:  # a figure a Markdown or LaTeX sheet refers to: only a folder can hold it
+            if name.endswith(".png"):
+                click.echo(f"quizgen: note: {fmts[0]}: {name} is not written with --out - (the sheet refers to it); "
+                           "use --out DIR, or --format html or pdf, which embed figures", err=True)
         sheet = next(data for name, data in files.items() if name.startswith("sheet."))
         if isinstance(sheet, bytes):
             sys.stdout.buffer.write(sheet)

@@ -3,9 +3,9 @@
 A format is a writer module ``quizgen/export/<name>.py`` (defining ``WRITER``) plus, for template
 formats, a folder ``templates/<format>/``. :data:`REGISTRY` lists them in the order ``quizgen
 formats`` shows them; ``quizgen make --format`` accepts exactly these names. Each writer declares
-how it carries every answer type (:class:`~quizgen.export.base.Carry`), and :func:`notes` turns
-that into the per-question lines ``make`` prints, so no question is converted or left out
-silently.
+how it carries every answer type and a question's figures (:class:`~quizgen.export.base.Carry`),
+and :func:`notes` turns that into the per-question lines ``make`` prints, so no question or figure
+is converted or left out silently.
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ def notes(exam: "Exam", formats: Sequence[str], options: Options = Options()) ->
             carry = w.carry(v.kind, options)
             if carry.how != "native":
                 lines.append(f"{fmt}: question {number} ({v.question_id}, {v.kind}) {carry.how}: {carry.note}")
+            shown = w.figure_carry
+            if v.figures and shown is not None and shown.how != "native" and carry.how != "dropped":
+                lines.append(f"{fmt}: question {number} ({v.question_id}) figures {shown.how}: {shown.note}")
     return lines
 
 

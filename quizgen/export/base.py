@@ -2,8 +2,8 @@
 
 A writer turns an :class:`~quizgen.exam.Exam` into ``{file name: text or bytes}`` and says, for
 each answer type, whether it carries it as is (``native``), ``converted`` (and how), or cannot
-carry it (``dropped``). ``quizgen make`` prints every conversion and drop per question, so nothing
-is left out silently.
+carry it (``dropped``); it says the same of a question's figures. ``quizgen make`` prints every
+conversion and drop per question, so nothing is left out silently.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ class Carry:
 
 
 NATIVE = Carry("native")
+#: What a writer that says nothing about figures does with them: leaves them out, and ``make`` says so.
+NO_FIGURES = Carry("dropped", "no figures in this format; left out")
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class Writer:
     summary: str = ""
     files: str = ""  # the file layout, e.g. "sheet[-<student>].md, solutions[-<student>].md"
     carries: Mapping[str, Carry] = {}
+    #: how the format shows a question's figures; None for a format without question text (the key)
+    figure_carry: Carry | None = NO_FIGURES
 
     def carry(self, kind: str, options: Options = Options()) -> Carry:
         return self.carries.get(kind) or Carry("dropped", f"{self.name} has no {kind} questions; left out")
@@ -85,6 +89,7 @@ class TemplateWriter(Writer):
     escape: Callable[[str], str] = lambda text: text
     carries: Mapping[str, Carry] = field(default_factory=lambda: {k: NATIVE for k in ANSWER_TYPES})
     figures: bool = False  # write each figure's PNG beside the sheets (the templates refer to ref.file)
+    figure_carry: Carry | None = NO_FIGURES
 
     @property
     def files(self) -> str:  # type: ignore[override]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from quizgen.export.base import Options, TemplateWriter, get_template, per_version_name
+from quizgen.export.base import Carry, Options, TemplateWriter, get_template, per_version_name
 from quizgen.export.markup import html_escape, latex_to_mathml, markdown_to_html
 
 if TYPE_CHECKING:
@@ -62,4 +62,5 @@ WRITER = HtmlWriter(
     ext="html",
     markup=markdown_to_html,
     escape=html_escape,
+    figure_carry=Carry("native", "inlined in the page as data: URIs, with alt text"),
 )

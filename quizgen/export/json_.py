@@ -17,6 +17,7 @@ class KeyWriter(Writer):
     summary = "the answer key that `quizgen grade` reads"
     files = "key.json (one for all versions)"
     carries = {k: NATIVE for k in ANSWER_TYPES}
+    figure_carry = None  # the key holds answers, not question text
 
     def render(self, exam: "Exam", env: "jinja2.Environment", options: Options = Options()) -> dict[str, str | bytes]:
         from quizgen import key as keymod

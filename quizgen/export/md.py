@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quizgen.export.base import TemplateWriter
+from quizgen.export.base import Carry, TemplateWriter
 
 WRITER = TemplateWriter(
     name="md",
@@ -10,4 +10,5 @@ WRITER = TemplateWriter(
     folder="md",
     ext="md",
     figures=True,
+    figure_carry=Carry("native", "PNG files beside the sheets, shown as ![alt text](file)"),
 )

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 from quizgen.errors import QuizgenError
-from quizgen.export.base import Options, TemplateWriter, Writer
+from quizgen.export.base import Carry, Options, TemplateWriter, Writer
 from quizgen.export.tex import WRITER as LATEX
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ class PdfWriter(Writer):
     name = "pdf"
     summary = "the LaTeX compiled by pdflatex (needs TeX Live; byte-identical across runs)"
     files = "sheet[-<student>].pdf, solutions[-<student>].pdf"
+    figure_carry = Carry("native", "compiled into the PDF")
 
     def __init__(self, source: TemplateWriter):
         self.source = source

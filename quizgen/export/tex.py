@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quizgen.export.base import TemplateWriter
+from quizgen.export.base import Carry, TemplateWriter
 from quizgen.export.markup import markdown_to_tex, tex_escape
 
 WRITER = TemplateWriter(
@@ -13,4 +13,5 @@ WRITER = TemplateWriter(
     markup=markdown_to_tex,
     escape=tex_escape,
     figures=True,
+    figure_carry=Carry("native", "PNG files beside the sheets, included with \\includegraphics"),
 )
