@@ -14,13 +14,15 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from quizgen import __version__
 from quizgen.bank import Entry
 from quizgen.errors import QuizgenError
 from quizgen.seeds import digest, exam_id, root_seed
+from quizgen.question import Question
 from quizgen.variant import Variant, make_variant
+from quizgen.workers import can_fork, default_jobs
 
 
 @dataclass(frozen=True)
@@ -104,19 +106,28 @@ def build_exam(
     shuffle: bool = False,
     pool: int | None = None,
     progress: Callable[[Iterable[str]], Iterable[str]] = lambda it: it,
+    jobs: int | None = None,
 ) -> Exam:
     """Build every student's version.
 
     Each variant depends only on (seed, secret, question id, student); the questions on a sheet
-    and their order only on (seed, secret, student) and the ``shuffle``/``pool`` choices.
+    and their order only on (seed, secret, student) and the ``shuffle``/``pool`` choices. So a
+    class of at least :data:`MIN_PARALLEL_VARIANTS` variants is built in ``jobs`` worker
+    processes (default: the CPUs) with the same result, byte for byte, as one process.
     """
     if pool is not None and not 1 <= pool <= len(entries):
         raise QuizgenError(f"--pool must be between 1 and {len(entries)} (the number of questions selected)")
     root = root_seed(seed, secret)
-    versions = []
-    for student in progress(students):
-        on_sheet = sheet_entries(entries, root, student, shuffle=shuffle, pool=pool)
-        versions.append(Version(student, tuple(make_variant(e.question, root, student) for e in on_sheet)))
+    students = list(students)
+    sheets = [sheet_entries(entries, root, student, shuffle=shuffle, pool=pool) for student in students]
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs > 1 and sum(len(s) for s in sheets) >= MIN_PARALLEL_VARIANTS and can_fork():
+        versions = _build_parallel(entries, root, students, sheets, jobs, iter(progress(students)))
+    else:
+        versions = []
+        by_student = dict(zip(students, sheets))
+        for student in progress(students):
+            versions.append(Version(student, tuple(make_variant(e.question, root, student) for e in by_student[student])))
     topic = topic or (entries[0].id.split("/")[0] if entries else "")
     return Exam(
         topic=topic,
@@ -128,6 +139,70 @@ def build_exam(
         shuffle=shuffle,
         pool=pool if pool is not None and pool < len(entries) else None,
     )
+
+
+#: Below this many variants, forking workers (each deriving its questions again) costs more than it saves.
+MIN_PARALLEL_VARIANTS = 1000
+
+#: What the forked workers of :func:`_build_parallel` read: (questions, root seed). Set before they fork.
+_JOB: tuple[tuple[Question, ...], int] | None = None
+
+
+def _build_chunk(question: int, students: tuple[str, ...]) -> list[Variant]:
+    """In a worker: one question's variants for some students (each worker derives a question once)."""
+    assert _JOB is not None, "workers are forked after _JOB is set"
+    questions, root = _JOB
+    return [make_variant(questions[question], root, student) for student in students]
+
+
+def _build_parallel(entries: Sequence[Entry], root: int, students: list[str],
+                    sheets: list[tuple[Entry, ...]], jobs: int, bar: Iterator[str]) -> list[Version]:
+    """Every version, built by ``jobs`` forked workers in chunks of one question's students.
+
+    A question goes to one worker when there are enough questions to keep every worker busy
+    (deriving it is the costly start of its first variant), and is split over several otherwise.
+    The parent assembles the sheets in student and sheet order, so the result does not depend
+    on which worker finished first. ``bar`` (the students, through ``build_exam``'s progress
+    wrapper) is advanced in proportion to the variants built.
+    """
+    global _JOB
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    from quizgen.workers import fork_pool
+
+    index = {e.id: i for i, e in enumerate(entries)}
+    takers: dict[int, list[str]] = {}
+    for student, sheet in zip(students, sheets):
+        for e in sheet:
+            takers.setdefault(index[e.id], []).append(student)
+    pieces = max(1, -(-2 * jobs // max(1, len(takers))))
+    chunks = []
+    for question, names in sorted(takers.items()):
+        size = -(-len(names) // pieces)
+        chunks += [(question, tuple(names[i:i + size])) for i in range(0, len(names), size)]
+    built: dict[tuple[int, str], Variant] = {}
+    total, shown = sum(len(names) for _, names in chunks), 0
+    _JOB = (tuple(e.question for e in entries), root)
+    try:
+        with fork_pool(min(jobs, len(chunks))) as executor:
+            futures = {executor.submit(_build_chunk, q, names): (q, names) for q, names in chunks}
+            for future in as_completed(futures):
+                q, names = futures[future]
+                try:
+                    variants = future.result()
+                except BrokenProcessPool:
+                    raise QuizgenError("a worker process died (out of memory?); rerun with --jobs 1") from None
+                built.update(((q, s), v) for s, v in zip(names, variants))
+                while shown < len(built) * len(students) // total:
+                    next(bar, None)
+                    shown += 1
+    finally:
+        _JOB = None
+    for _ in bar:
+        pass
+    return [Version(student, tuple(built[(index[e.id], student)] for e in sheet))
+            for student, sheet in zip(students, sheets)]
 
 
 #: Enumerating more parameter sets than this to count a question's variants is not worth it.

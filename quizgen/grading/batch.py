@@ -22,14 +22,13 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from quizgen.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, QuizgenError
 from quizgen.grading.keyfile import Key, KeyQuestion, load_key
 from quizgen.grading.submissions import Entry, Problem, Submissions, question_number, read_submissions
+from quizgen.workers import MAX_DEFAULT_JOBS, stop_pool as _stop_pool, worker_init as _worker_init
 
 if TYPE_CHECKING:
     from quizgen.grading.verdict import Verdict
 
 #: Below this many answers a process pool costs more (start-up, SymPy import) than it saves.
 MIN_PARALLEL_ROWS = 400
-#: At most this many workers by default; grading is CPU-bound and memory per worker is SymPy-sized.
-MAX_DEFAULT_JOBS = 8
 #: Compiled questions a worker keeps (a big group split across chunks is compiled once per worker;
 #: an unbounded cache would hold every student's variant in memory).
 WORKER_CACHE_SIZE = 32
@@ -191,42 +190,6 @@ def _grade_groups(groups: list[Group], cache: "OrderedDict[str, Any]") -> tuple[
                 verdict = _failed_verdict(err)
             out.append((index, verdict))
     return out, None
-
-
-#: How often a worker checks that the process that started it is still alive (seconds).
-PARENT_CHECK_SECONDS = 0.2
-
-
-def _worker_init() -> None:
-    """In each worker: leave Ctrl-C to the parent (which stops the workers itself), and exit as
-    soon as the parent is gone, so a ``kill -9`` of ``quizgen grade`` leaves no orphans."""
-    import signal
-    import threading
-    import time
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
-
-    def watch() -> None:
-        while True:
-            time.sleep(PARENT_CHECK_SECONDS)
-            if os.getppid() != parent:
-                os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="quizgen-parent-watch").start()
-
-
-def _stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Stop every worker now (Ctrl-C or an error in the parent), without waiting for their work."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for process in processes:
-        try:
-            process.terminate()
-        except Exception:  # noqa: BLE001 - already gone
-            pass
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.join(1.0)
 
 
 def _worker(groups: list[Group]) -> tuple[list[tuple[int, "Verdict"]], tuple[str, str] | None]:

@@ -1,0 +1,97 @@
+"""Worker processes that never outlive quizgen and never keep Ctrl-C waiting.
+
+``grade`` grades answers and ``make`` builds variants and draws figures in worker processes;
+both use this one discipline:
+
+- a worker ignores SIGINT (the terminal sends it to the whole process group): the parent gets
+  the KeyboardInterrupt and stops every worker itself, at once, so Ctrl-C ends the run within a
+  fraction of a second instead of waiting for the work in flight;
+- a worker checks every :data:`PARENT_CHECK_SECONDS` that its parent is alive and exits if not,
+  so a ``kill -9`` of quizgen leaves no orphans;
+- :func:`pool` stops the workers on any exception in the parent (``with`` block), and waits for
+  them otherwise.
+
+``make``'s workers are forked (:func:`fork_pool`): they inherit the loaded bank and the derived
+questions instead of pickling question objects (which hold functions) or deriving them again.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Iterator
+
+#: How often a worker checks that the process that started it is still alive (seconds).
+PARENT_CHECK_SECONDS = 0.2
+#: At most this many workers by default (quizgen's work is CPU-bound and SymPy-sized in memory).
+MAX_DEFAULT_JOBS = 8
+
+
+def worker_init() -> None:
+    """In each worker: leave Ctrl-C to the parent (which stops the workers itself), and exit as
+    soon as the parent is gone, so a ``kill -9`` of quizgen leaves no orphans."""
+    import signal
+    import threading
+    import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="quizgen-parent-watch").start()
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now (Ctrl-C or an error in the parent), without waiting for their work."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        try:
+            process.terminate()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(1.0)
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on (at most :data:`MAX_DEFAULT_JOBS`)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_DEFAULT_JOBS))
+
+
+def can_fork() -> bool:
+    """Whether :func:`fork_pool` is safe here: the platform forks (not Windows) and this process
+    runs no other thread (a fork copies locks another thread may hold: a notebook kernel or a
+    server calling the library builds in one process instead)."""
+    import threading
+
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+@contextmanager
+def fork_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """``jobs`` forked workers with the discipline above; stopped at once if the block raises
+    (Ctrl-C included), else shut down after their work is done.
+
+    Workers are forked when the first task is submitted, so they see the parent's memory as it
+    is then: set up what they need (module globals) before submitting.
+    """
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=worker_init)
+    try:
+        yield executor
+    except BaseException:
+        stop_pool(executor)
+        raise
+    executor.shutdown(wait=True)

@@ -1,0 +1,176 @@
+"""make in worker processes (issue 7 §7): the same bytes as one process, progress, errors, Ctrl-C, kill -9."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from quizgen import exam as exam_mod
+from quizgen import workers
+from quizgen.bank import load_bank
+from quizgen.errors import QuestionError
+from quizgen.exam import build_exam, version_names
+from quizgen.export import render_exam
+
+ROOT = Path(__file__).resolve().parents[1]
+BANK = load_bank()
+# cheap questions of several answer types, one with a figure
+IDS = ("mle/gaussian_nll", "mle/gaussian_nll_value", "mle/kl_cross_entropy_choice", "mle/reliability_ece")
+ENTRIES = [BANK.find(i) for i in IDS]
+
+
+@pytest.fixture
+def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every fork_pool opened (its number of workers); any class size goes to the workers."""
+    opened: list[int] = []
+    real = workers.fork_pool
+
+    def spy(jobs: int):
+        opened.append(jobs)
+        return real(jobs)
+
+    monkeypatch.setattr(workers, "fork_pool", spy)
+    monkeypatch.setattr(exam_mod, "MIN_PARALLEL_VARIANTS", 0)
+    return opened
+
+
+@pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")
+@pytest.mark.parametrize("options", [{}, {"shuffle": True, "pool": 3, "secret": "ab" * 16}])
+def test_workers_write_the_same_bytes_as_one_process(pools: list[int], options: dict) -> None:
+    students = version_names(24)
+    serial = build_exam(ENTRIES, 2026, students, jobs=1, **options)
+    assert pools == []
+    parallel = build_exam(ENTRIES, 2026, students, jobs=2, **options)
+    assert pools == [2]
+    assert parallel == serial
+    assert render_exam(parallel, ["md", "tex", "json"]) == render_exam(serial, ["md", "tex", "json"])
+
+
+@pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")
+def test_one_question_is_split_over_the_workers(pools: list[int]) -> None:
+    students = version_names(9)
+    serial = build_exam(ENTRIES[:1], 5, students, jobs=1)
+    assert build_exam(ENTRIES[:1], 5, students, jobs=3) == serial
+    assert pools == [3]
+
+
+@pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")
+def test_progress_goes_through_every_student(pools: list[int]) -> None:
+    seen: list[str] = []
+
+    def progress(items):
+        for item in items:
+            seen.append(item)
+            yield item
+
+    students = version_names(30)
+    build_exam(ENTRIES[:2], 5, students, jobs=2, progress=progress)
+    assert seen == list(students) and pools == [2]
+
+
+def test_a_small_class_is_built_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[int] = []
+    monkeypatch.setattr(workers, "fork_pool", lambda jobs: opened.append(jobs))
+    build_exam(ENTRIES[:2], 5, version_names(20), jobs=2)  # 40 variants, far below the threshold
+    assert opened == []
+    assert exam_mod.MIN_PARALLEL_VARIANTS >= 100
+
+
+@pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")
+def test_a_broken_question_in_a_worker_is_one_error_line(pools: list[int]) -> None:
+    def derive(s):
+        raise ZeroDivisionError("division by zero")
+
+    broken = dataclasses.replace(ENTRIES[0], question=dataclasses.replace(ENTRIES[0].question, derive=derive))
+    with pytest.raises(QuestionError, match=r"^mle/gaussian_nll: derive\(\) failed: ZeroDivisionError: division by zero$"):
+        build_exam([broken, ENTRIES[1]], 5, version_names(10), jobs=2)
+    assert pools == [2]
+
+
+# ------------------------------------------------------------------ processes: Ctrl-C, kill -9
+
+def children(pid: int) -> set[int]:
+    out = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.add(int(entry.name))
+    return out
+
+
+def alive(pids: set[int]) -> set[int]:
+    out = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            out.add(pid)
+    return out
+
+
+def start_make(out: Path) -> tuple[subprocess.Popen, set[int]]:
+    """A class far too big to finish in the test (60 questions x 400 students), once its 2 workers run."""
+    proc = subprocess.Popen([sys.executable, "-m", "quizgen", "make", "--topic", "mle", "--seed", "5", "--secret",
+                             "ab" * 16, "--versions", "400", "--format", "json", "--jobs", "2", "--out", str(out)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    end = time.monotonic() + 120
+    while time.monotonic() < end:
+        kids = children(proc.pid)
+        if len(kids) >= 2:
+            time.sleep(1.0)  # let them start building
+            return proc, kids
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("no worker processes appeared")
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc").is_dir() or not workers.can_fork(),
+                                reason="needs /proc to list child processes, and fork")
+
+
+@needs_proc
+def test_ctrl_c_stops_make_and_its_workers_within_2_seconds(tmp_path: Path) -> None:
+    proc, kids = start_make(tmp_path / "o")
+    assert proc.poll() is None, "make finished before it could be interrupted"
+    start = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the foreground process group
+    try:
+        _, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    elapsed = time.monotonic() - start
+    assert elapsed < 2.0, f"took {elapsed:.2f} s to stop"
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    time.sleep(0.3)
+    assert not alive(kids)
+    assert not (tmp_path / "o").exists()
+
+
+@needs_proc
+def test_kill_9_of_make_leaves_no_orphan_workers(tmp_path: Path) -> None:
+    proc, kids = start_make(tmp_path / "o")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    end = time.monotonic() + 3
+    while alive(kids) and time.monotonic() < end:
+        time.sleep(0.05)
+    leftover = alive(kids)
+    for pid in leftover:  # do not leave them behind if the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not leftover, "worker processes outlived the killed make"
