@@ -47,6 +47,9 @@ class Exam:
     secret: str = ""  # mixed with a small seed (see quizgen.seeds.root_seed); "" = none
     shuffle: bool = False  # each student's questions in their own order
     pool: int | None = None  # each student draws this many of question_ids
+    #: ``make --decimal-comma`` (True) / ``--decimal-point`` (False): how students write decimals,
+    #: told on the sheets and written into every numeric, symbolic and vector answer of the key
+    decimal_comma: bool | None = None
 
     @property
     def root(self) -> int:
@@ -59,7 +62,8 @@ class Exam:
 
     @property
     def public(self) -> "PublicExam":
-        return PublicExam(title=self.title, topic=self.topic, id=self.id, versions=self.versions)
+        return PublicExam(title=self.title, topic=self.topic, id=self.id, versions=self.versions,
+                          decimal_comma=self.decimal_comma)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,14 @@ class PublicExam:
     topic: str
     id: str
     versions: tuple[Version, ...]
+    decimal_comma: bool | None = None  # the sheets say how to write decimals when set
+
+    @property
+    def decimals(self) -> str:
+        """The sheets' sentence on how to write decimals ("" when make had no such option)."""
+        from quizgen.decimals import decimal_sentence
+
+        return decimal_sentence(self.decimal_comma)
 
 
 def choose(entries: Sequence[Entry], count: int | None, seed: int) -> tuple[Entry, ...]:
@@ -105,6 +117,7 @@ def build_exam(
     secret: str = "",
     shuffle: bool = False,
     pool: int | None = None,
+    decimal_comma: bool | None = None,
     progress: Callable[[Iterable[str]], Iterable[str]] = lambda it: it,
     jobs: int | None = None,
 ) -> Exam:
@@ -138,6 +151,7 @@ def build_exam(
         secret=secret,
         shuffle=shuffle,
         pool=pool if pool is not None and pool < len(entries) else None,
+        decimal_comma=decimal_comma,
     )
 
 

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from quizgen.exam import Exam
+from quizgen.grading.keyfile import DECIMAL_TYPES
 from quizgen.variant import KnownWrong, Variant
 
 SCHEMA = "quizgen.key/1"
@@ -30,7 +31,12 @@ def _wrong(w: KnownWrong, kind: str) -> dict[str, Any]:
     return item
 
 
-def question_key(v: Variant, number: int) -> dict[str, Any]:
+def question_key(v: Variant, number: int, decimal_comma: bool | None = None) -> dict[str, Any]:
+    """One sheet's key entry. ``decimal_comma`` (``make --decimal-comma``/``--decimal-point``)
+    goes into the answer of a numeric, symbolic or vector question, where the grader reads it."""
+    answer = dict(v.answer)
+    if decimal_comma is not None and v.kind in DECIMAL_TYPES:
+        answer["decimal_comma"] = decimal_comma
     return {
         "number": number,
         "id": v.question_id,
@@ -38,7 +44,7 @@ def question_key(v: Variant, number: int) -> dict[str, Any]:
         "variant_seed": v.seed,
         "type": v.kind,
         "points": v.points,
-        "answer": dict(v.answer),
+        "answer": answer,
         "known_wrong": [_wrong(w, v.kind) for w in v.known_wrong],
     }
 
@@ -69,7 +75,8 @@ def build_key(exam: Exam, compact: bool | None = None) -> dict[str, Any]:
         "pool": exam.pool,
         "questions": list(exam.question_ids),
         "versions": [
-            {"student": ver.student, "questions": [question_key(v, n) for n, v in enumerate(ver.variants, 1)]}
+            {"student": ver.student, "questions": [question_key(v, n, exam.decimal_comma)
+                                                   for n, v in enumerate(ver.variants, 1)]}
             for ver in exam.versions
         ],
     }

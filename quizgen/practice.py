@@ -260,7 +260,21 @@ def choices_of(variant: Any) -> list[tuple[str, str]]:
 
 
 def answer_help(key: Mapping[str, Any]) -> str:
-    """One line on how to type an answer to this question."""
+    """One line on how to type an answer to this question (with the key's unit and decimal
+    comma setting, so an exam served from a key tells each student what its grader accepts)."""
+    line = _answer_help(key)
+    answer = key.get("answer") or {}
+    if key.get("type") == "numeric" and answer.get("unit"):
+        line += f" The unit ({answer['unit']}) may follow the number or be left out."
+    comma = answer.get("decimal_comma")
+    if key.get("type") in ("numeric", "symbolic", "vector") and isinstance(comma, bool):
+        from quizgen.decimals import decimal_sentence
+
+        line += " " + decimal_sentence(comma)
+    return line
+
+
+def _answer_help(key: Mapping[str, Any]) -> str:
     kind = key.get("type")
     answer = key.get("answer") or {}
     if kind == "symbolic":

@@ -41,10 +41,11 @@ def _cap(text: str) -> str:
     return text if "\n" in text or text.endswith(".") else text + "."
 
 
-def _expression(text: str, symbols: Mapping[str, str], numeric: bool) -> Reading:
+def _expression(text: str, symbols: Mapping[str, str], numeric: bool,
+                decimal_comma: bool | None = None) -> Reading:
     from quizgen.grading import show
 
-    r = show(text, symbols)
+    r = show(text, symbols, decimal_comma=decimal_comma)
     if not r.ok:
         return Reading(False, message=_cap(r.error or "the answer could not be read"))
     value, unit = None, None
@@ -54,7 +55,8 @@ def _expression(text: str, symbols: Mapping[str, str], numeric: bool) -> Reading
         from quizgen.grading.parse import Context, ParseError
 
         try:
-            value, unit, _ = read_number(text, DEFAULT_LIMITS, Context(frozenset()))
+            ctx = Context(frozenset(), decimal_comma=decimal_comma)
+            value, unit, _ = read_number(text, DEFAULT_LIMITS, ctx)
         except NotANumber:
             return Reading(False, r.unicode, r.mathml, "This has no real, finite value.")
         except ParseError as err:  # pragma: no cover - show() read it with the same parser
@@ -73,12 +75,13 @@ def read_answer(question: Mapping[str, Any], text: str) -> Reading:
     text = text.strip()
     kind = question.get("type")
     answer = question.get("answer") or {}
+    comma = answer.get("decimal_comma") if isinstance(answer.get("decimal_comma"), bool) else None
     try:
         check_text(text, DEFAULT_LIMITS)
         if kind == "symbolic":
-            return _expression(text, answer.get("symbols") or {}, numeric=False)
+            return _expression(text, answer.get("symbols") or {}, numeric=False, decimal_comma=comma)
         if kind == "numeric":
-            return _expression(text, {}, numeric=True)
+            return _expression(text, {}, numeric=True, decimal_comma=comma)
         if kind == "choice":
             labels = [str(c["label"]) for c in answer.get("choices", [])]
             chosen = sorted(parse_selection(text, labels), key=labels.index)
@@ -115,11 +118,11 @@ def read_answer(question: Mapping[str, Any], text: str) -> Reading:
 
             n = len(answer.get("values") or answer.get("expressions") or [])
             try:
-                parts = split_vector(text, n)
+                parts = split_vector(text, n, comma)
             except VectorError as err:
                 return Reading(False, message=_cap(err))
             numeric = "values" in answer
-            read = [_expression(p, answer.get("symbols") or {}, numeric) for p in parts]
+            read = [_expression(p, answer.get("symbols") or {}, numeric, comma) for p in parts]
             bad = next((i for i, r in enumerate(read) if not r.ok), None)
             if bad is not None:
                 return Reading(False, message=f"Component {bad + 1}: {read[bad].message}")

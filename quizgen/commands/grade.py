@@ -36,9 +36,13 @@ def _count(n: int, noun: str) -> str:
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="CSV with 'student' and 'name' columns: feedback greets each student by name.")
 @click.option("--show-solutions", is_flag=True, help="Feedback shows the correct answer of every question.")
+@click.option("--decimal-comma/--decimal-point", "decimal_comma", default=None,
+              help="Read 2,143 as 2.143 (--decimal-comma) or as 2143 (--decimal-point) in every answer, "
+                   "overriding the key's setting [default: as the key says; a key without one sends "
+                   "an ambiguous 2,143 to review].")
 @friendly_errors
 def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int | None, roster: Path | None,
-            show_solutions: bool) -> None:
+            show_solutions: bool, decimal_comma: bool | None) -> None:
     """Grade SUBMISSIONS (CSV long or wide form, or JSON) against a key.json.
 
     Writes grades.csv, summary.md, summary.json, report.html and feedback/<student>.md. Bad rows are
@@ -61,7 +65,8 @@ def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int |
             if bar:
                 bar[0].update(n)
 
-        result = grade_class(key_path, submissions, jobs=jobs, progress=progress, on_start=on_start)
+        result = grade_class(key_path, submissions, jobs=jobs, progress=progress, on_start=on_start,
+                             decimal_comma=decimal_comma)
     for problem in result.problems[:MAX_PROBLEMS_SHOWN]:
         click.echo(f"quizgen: {problem}", err=True)
     if len(result.problems) > MAX_PROBLEMS_SHOWN:

@@ -268,14 +268,20 @@ def grade_class(
     progress: Callable[[int], None] | None = None,
     min_parallel_rows: int = MIN_PARALLEL_ROWS,
     on_start: Callable[[int], None] | None = None,
+    decimal_comma: bool | None = None,
 ) -> ClassResult:
     """Grade every submission in ``submissions`` against ``key``.
 
     Bad rows are reported in ``ClassResult.problems`` and everything else is graded; an unusable
     key or submissions file raises :class:`QuizgenError` (exit status 2). ``progress(n)`` is called
     as ``n`` more answers are graded; ``on_start(total)`` once before grading starts.
+    ``decimal_comma`` (True/False) overrides every entry's ``answer.decimal_comma`` of the key.
     """
     key = load_key(key)
+    if decimal_comma is not None:
+        from quizgen.grading.keyfile import with_decimal_comma
+
+        key = with_decimal_comma(key, decimal_comma)
     from quizgen.grading.keycheck import check_key_content
 
     compiled = check_key_content(key)  # a broken key entry stops here, before any grading

@@ -183,12 +183,27 @@ def _list(value: Any, path: str, *, nonempty: bool = True) -> list[Any]:
     return value
 
 
+#: Units a numeric answer may declare (``answer.unit``; the grader accepts them after the number).
+UNITS = ("nats", "bits", "%")
+#: Answer types whose answers hold typed numbers: ``answer.decimal_comma`` applies to them.
+DECIMAL_TYPES = ("numeric", "symbolic", "vector")
+
+
+def _check_decimal_comma(answer: dict[str, Any], path: str) -> None:
+    if answer.get("decimal_comma") is not None:
+        _boolean(answer, "decimal_comma", path)
+
+
 def _check_numeric(answer: dict[str, Any], path: str) -> None:
     _number(answer, "value", path)
     _string(answer, "exact", path, required=False, nullable=True)
     _number(answer, "rtol", path, required=False, minimum=0)
     _number(answer, "atol", path, required=False, minimum=0)
     _integer(answer, "sigfigs", path, required=False, minimum=1, nullable=True)
+    unit = _string(answer, "unit", path, required=False, nullable=True)
+    if unit is not None and unit not in UNITS:
+        raise _Invalid(f"{path}.unit", f'unknown unit "{unit}" (expected one of {", ".join(UNITS)}, or null)')
+    _check_decimal_comma(answer, path)
 
 
 def _check_symbolic(answer: dict[str, Any], path: str) -> None:
@@ -201,6 +216,7 @@ def _check_symbolic(answer: dict[str, Any], path: str) -> None:
         _expect(isinstance(domain, str), sub, "a domain name", domain)
         if domain not in DOMAINS:
             raise _Invalid(sub, f'unknown domain "{domain}" (expected one of {", ".join(DOMAINS)})')
+    _check_decimal_comma(answer, path)
 
 
 def _check_choice(answer: dict[str, Any], path: str) -> set[str]:
@@ -259,6 +275,7 @@ def _check_vector(answer: dict[str, Any], path: str) -> None:
         for i, e in enumerate(exprs):
             _expect(isinstance(e, str), f"{path}.expressions[{i}]", "an expression (text)", e)
         _check_symbolic({"expression": "0", "symbols": _field(answer, "symbols", path)}, path)
+    _check_decimal_comma(answer, path)
 
 
 def _check_vector_wrong(answer: dict[str, Any], wrong: dict[str, Any], path: str) -> None:
@@ -480,6 +497,30 @@ def validate_key(data: Any, name: str = "key.json", *, check_unicode: bool = Tru
     except _Invalid as err:
         raise QuizgenError(f"{name}: {err}", EXIT_USAGE) from None
     return Key(name=name, question_ids=tuple(ids), versions=tuple(versions), topic=topic, seed=seed, exam_id=exam_id)
+
+
+def with_decimal_comma(key: Key, decimal_comma: bool) -> Key:
+    """``key`` with ``answer.decimal_comma`` set on every numeric, symbolic and vector entry:
+    ``quizgen grade --decimal-comma/--decimal-point`` settles how a whole batch reads ``2,143``,
+    whatever the key says. Each distinct entry is rewritten once (a class shares its variants)."""
+    import dataclasses
+
+    done: dict[str, tuple[str, str]] = {}
+
+    def rewrite(q: KeyQuestion) -> KeyQuestion:
+        if q.type not in DECIMAL_TYPES:
+            return q
+        got = done.get(q.source)
+        if got is None:
+            entry = json.loads(q.source)
+            entry["answer"]["decimal_comma"] = decimal_comma
+            got = done[q.source] = (
+                json.dumps(entry, sort_keys=True, ensure_ascii=False),
+                json.dumps([q.type, entry["answer"], entry.get("known_wrong")], sort_keys=True, ensure_ascii=False))
+        return dataclasses.replace(q, source=got[0], fingerprint=got[1])
+
+    versions = tuple(KeyVersion(v.student, tuple(rewrite(q) for q in v.questions)) for v in key.versions)
+    return dataclasses.replace(key, versions=versions)
 
 
 def load_key(source: Key | dict[str, Any] | str | os.PathLike[str]) -> Key:

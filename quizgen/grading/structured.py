@@ -26,10 +26,10 @@ from typing import Any, Mapping
 
 from quizgen.domains import DOMAINS
 from quizgen.errors import QuizgenError
-from quizgen.grading.base import QuestionGrader, _require, _verdict_for_known
+from quizgen.grading.base import QuestionGrader, _context, _decimal_comma, _require, _verdict_for_known
 from quizgen.grading.limits import DEFAULT_LIMITS, Limits
 from quizgen.grading.names import canonical_symbol
-from quizgen.grading.parse import ParseError, make_context, parse
+from quizgen.grading.parse import ParseError, parse
 from quizgen.grading.verdict import Verdict, rejected
 
 
@@ -138,9 +138,16 @@ class VectorError(ValueError):
 _AMBIGUOUS_COMMA = re.compile(r"\d,\d")
 
 
-def split_vector(text: str, n: int) -> list[str]:
-    """The component texts of ``(a, b, c)``, ``[a, b, c]`` or ``a, b, c``. Raises VectorError."""
-    how = f"write the {n} components in brackets, separated by commas, e.g. ({', '.join('abcdefghijkl'[:n])})"
+def split_vector(text: str, n: int, decimal_comma: bool | None = None) -> list[str]:
+    """The component texts of ``(a, b, c)``, ``[a, b, c]`` or ``a, b, c``. Raises VectorError.
+
+    ``decimal_comma`` (the key's setting): True makes a comma between two digits a decimal comma
+    (``(0,5; 1,5)``, ``(0,5, 1,5)``); components are then separated by ``;`` or a comma that is
+    not between digits."""
+    if decimal_comma:
+        how = f"write the {n} components in brackets, separated by semicolons, e.g. ({'; '.join('abcdefghijkl'[:n])})"
+    else:
+        how = f"write the {n} components in brackets, separated by commas, e.g. ({', '.join('abcdefghijkl'[:n])})"
     body = text.strip()
     if len(body) >= 2 and (body[0], body[-1]) in (("(", ")"), ("[", "]")):
         inner = body[1:-1]
@@ -161,7 +168,9 @@ def split_vector(text: str, n: int) -> list[str]:
             depth += 1
         elif ch in ")]}":
             depth -= 1
-        if depth == 0 and ch in ",;":
+        decimal = (decimal_comma and ch == "," and 0 < i < len(body) - 1
+                   and body[i - 1].isdigit() and body[i + 1].isdigit())
+        if depth == 0 and ch in ",;" and not decimal:
             parts.append("".join(current))
             seps.append((ch, body[i + 1: i + 2]))
             current = []
@@ -171,7 +180,9 @@ def split_vector(text: str, n: int) -> list[str]:
     if any(not p.strip() for p in parts):
         raise VectorError(f"a component is empty; {how}")
     commas = [after for sep, after in seps if sep == ","]
-    if commas and _AMBIGUOUS_COMMA.search(body) and len({a == " " for a in commas}) > 1:
+    if decimal_comma is False and len(parts) != n and _AMBIGUOUS_COMMA.search(body):
+        raise VectorError(f"this exam writes decimals with a point (0.5), and a comma separates components; {how}")
+    if decimal_comma is None and commas and _AMBIGUOUS_COMMA.search(body) and len({a == " " for a in commas}) > 1:
         raise VectorError(f"a comma is both a decimal comma and a separator here; write decimals with a point (0.5); {how}")
     if len(parts) != n:
         if n > len(parts) == 1:
@@ -186,6 +197,8 @@ class VectorGrader(QuestionGrader):
     def __init__(self, question: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS):
         super().__init__(question, limits)
         answer = _require(question, "answer", "vector question")
+        self.decimal_comma = _decimal_comma(answer, "vector")
+        self.ctx = _context((), self.decimal_comma)
         self.numeric = "values" in answer
         if self.numeric:
             values = _require(answer, "values", "vector question: answer")
@@ -209,7 +222,7 @@ class VectorGrader(QuestionGrader):
                 if domain not in DOMAINS:
                     raise QuizgenError(f"vector question: symbol '{name}' has unknown domain '{domain}'")
                 self.domains[canonical_symbol(name)] = domain
-            self.ctx = make_context(self.domains)
+            self.ctx = _context(self.domains, self.decimal_comma)
             self.expected = [self._parse_key(e, "answer.expressions[]") for e in exprs]
         self.n = len(self.expected)
 
@@ -244,7 +257,7 @@ class VectorGrader(QuestionGrader):
 
         if self.numeric:
             try:
-                got = parse_number(text, self.limits)
+                got = parse_number(text, self.limits, self.ctx)
             except NotANumber:
                 return rejected(f"Component {i + 1} does not have a real, finite value.", "numeric"), False, set(), ""
             except ParseError as err:
@@ -283,7 +296,7 @@ class VectorGrader(QuestionGrader):
 
     def _grade(self, text: str) -> Verdict:
         try:
-            parts = split_vector(text, self.n)
+            parts = split_vector(text, self.n, self.decimal_comma)
         except VectorError as err:
             return rejected(f"Your answer could not be read: {err}.", "vector")
         rights, matches, notes = [], [], []
