@@ -6,7 +6,8 @@ that seed):
 - the variant builds, and its key agrees with the question's independent ``check()``
   (:mod:`quizgen.verify`, the same verifier ``make`` uses; nothing is verified twice);
 - the sheet and solutions render in Markdown and LaTeX, and the key as JSON;
-- the key's own answer, typed as a student would, grades correct, and every listed wrong answer
+- the key's own answer, typed as a student would (and followed by its unit, if it declares one,
+  which the statement must name), grades correct, and every listed wrong answer
   grades as exactly that misconception (so it is wrong, different from the key and from the other
   wrong answers, and gets the feedback it claims);
 - choice options (and reasons) are distinct, and over all seeds the correct option is not always
@@ -30,6 +31,8 @@ from quizgen.errors import QuizgenError
 
 #: Student id used for every checked variant (seed i = the exam seed i).
 STUDENT = "check"
+#: How a statement names each unit a numeric answer may declare (the statement must say it).
+_UNIT_WORDS = {"nats": ("nats",), "bits": ("bits",), "%": ("%", "percent")}
 _NOT_FINITE = re.compile(r"\b(nan|NaN|inf|zoo)\b|\\tilde\{\\infty\}")
 
 
@@ -125,6 +128,9 @@ def _check_question(entry: Entry, seeds: int) -> QuestionReport:
                 problems.append("two options read the same")
             correct = entry_key["answer"].get("correct") or entry_key["answer"].get("reason", {}).get("correct")
             positions.add(tuple(correct) if isinstance(correct, list) else (correct,))
+        unit = entry_key["answer"].get("unit") if entry_key["type"] == "numeric" else None
+        if unit and not any(word in v.statement for word in _UNIT_WORDS[unit]):
+            problems.append(f"the answer's unit is {unit} but the statement does not say so")
         fingerprint = json.dumps([entry_key["type"], entry_key["answer"], entry_key["known_wrong"]], sort_keys=True)
         if fingerprint not in graded:
             graded[fingerprint] = _grade_key(entry_key, compile_question, answer_text, wrong_text, wrong_credit)
@@ -196,6 +202,12 @@ def _grade_key(entry: dict, compile_question, answer_text, wrong_text, wrong_cre
     verdict = grader.grade(own)
     if verdict.status != "correct":
         problems.append(f"the key's own answer {own!r} grades {verdict.status}: {verdict.message}")
+    unit = entry["answer"].get("unit") if entry["type"] == "numeric" else None
+    if unit:  # the number followed by its unit is right too
+        verdict = grader.grade(f"{own} {unit}")
+        if verdict.status != "correct":
+            problems.append(f"the key's own answer with its unit '{own} {unit}' grades {verdict.status}: "
+                            f"{verdict.message}")
     for w in entry.get("known_wrong", []):
         text = wrong_text(entry, w)
         verdict = grader.grade(text)

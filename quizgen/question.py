@@ -128,6 +128,10 @@ class Derivation:
     values: Mapping[str, Any] = field(default_factory=dict)  # extra named results the statement may show
 
 
+#: The units a numeric answer may declare (``Numeric.unit``; the grader reads them after a number).
+UNITS = (None, "nats", "bits", "%")
+
+
 @dataclass(frozen=True)
 class Numeric:
     """A number; right within ``max(atol, rtol*|value|)``, or when it matches to ``sigfigs`` figures."""
@@ -136,6 +140,14 @@ class Numeric:
     atol: float = 1e-9
     sigfigs: int | None = None
     shown_digits: int = 4  # significant figures shown in the solutions
+    #: "nats", "bits" or "%": the unit the statement asks for. A student may type it after the
+    #: number or leave it out; another unit is refused with feedback naming both.
+    unit: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"Numeric.unit must be one of {', '.join(u for u in UNITS if u)} or None, "
+                             f"not {self.unit!r}")
 
 
 @dataclass(frozen=True)

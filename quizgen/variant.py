@@ -253,6 +253,9 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
             wrongs.append(KnownWrong(w.name, w.feedback, w.credit, value=wv))
         answer = {"value": value, "exact": plain_plugged(d.answer), "rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs}
         answer_latex = f"{tex_plugged(d.answer)} \\approx {fmt_number(value, spec.shown_digits)}"
+        if spec.unit is not None:  # only then: keys of questions without a unit keep their bytes
+            answer["unit"] = spec.unit
+            answer_latex += "\\%" if spec.unit == "%" else f"\\ \\text{{{spec.unit}}}"
         options: tuple[Option, ...] = ()
     elif isinstance(q.answer, Symbolic):
         expr = inst(d.answer)

@@ -10,7 +10,8 @@ Per answer type:
 
 - numeric -> ``numerical``: the key's value with its tolerance as Moodle's absolute tolerance;
   each known wrong value is an answer of its own with its credit and feedback; anything else
-  gets a generic feedback.
+  gets a generic feedback. A declared unit (``nats``, ``bits``, ``%``) is Moodle's one unit
+  (multiplier 1), optional: the number is right with or without it.
 - choice -> ``multichoice``: per-choice fractions, the misconception feedback on each wrong
   option; several correct: each correct option 1/k, each wrong one −1/k.
 - truefalse -> ``truefalse`` (the truth; a reason part is left out and said so).
@@ -179,6 +180,11 @@ class MoodleWriter(Writer):
             out.append(_answer(moodle_fraction(w.credit), number_text(wv), lms_html(w.feedback),
                                f"<tolerance>{number_text(tolerance(spec, wv))}</tolerance>"))
         out.append(_answer("0", "*", f"<p>{GENERIC_WRONG}</p>", "<tolerance>0</tolerance>"))
+        unit = spec.get("unit")
+        if unit:  # the key's unit as Moodle's only unit, optional (showunits 0): "0.69" and "0.69 nats" both count
+            return "".join(out) + (f"<units><unit><multiplier>1</multiplier><unit_name>{escape(unit)}</unit_name></unit></units>"
+                                   "<unitgradingtype>0</unitgradingtype><unitpenalty>0.1000000</unitpenalty>"
+                                   "<showunits>0</showunits><unitsleft>0</unitsleft>")
         return "".join(out) + ("<unitgradingtype>0</unitgradingtype><unitpenalty>0.1000000</unitpenalty>"
                                "<showunits>3</showunits><unitsleft>0</unitsleft>")
 

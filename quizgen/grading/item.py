@@ -207,8 +207,13 @@ class NumericGrader(QuestionGrader):
                 return rejected(f"This question's answer has no unit: write just the number, "
                                 f"without '{unit}'.", "numeric", unit=unit)
             elif unit != self.unit:
-                return Verdict("incorrect", 0.0, f"Your answer is in {unit}, but the question "
-                               f"asks for {self.unit}.", "numeric", None, detail)
+                wrong_unit = f"Your answer is in {unit}, but the question asks for {self.unit}."
+                for known in self.known_wrong:  # 6.93 nats for a bits question: the ln-vs-log2 mistake
+                    if numbers_match(got, known.target, self.rtol, self.atol, self.sigfigs):
+                        verdict = _verdict_for_known(known, "numeric", detail)
+                        return Verdict(verdict.status, verdict.credit, f"{wrong_unit} {verdict.message}",
+                                       verdict.method, verdict.misconception, verdict.detail)
+                return Verdict("incorrect", 0.0, wrong_unit, "numeric", None, detail)
         if numbers_match(got, self.value, self.rtol, self.atol, self.sigfigs):
             return Verdict("correct", 1.0, "Correct.", "numeric", None, detail)
         for known in self.known_wrong:

@@ -74,9 +74,9 @@ QUESTION = Question(
         "over $K = 4$ classes. The true class of this sample is class {{ k }}, and training uses label smoothing "
         "with $\\varepsilon = {{ eps }}$: the target is $t = (1 - \\varepsilon)\\,y + \\varepsilon/K$, "
         "where $y$ is the one-hot vector of the true class.\n\n"
-        "Compute the cross-entropy loss $H(t, q)$ for this sample (natural logarithm), to 4 significant figures."
+        "Compute the cross-entropy loss $H(t, q)$ for this sample in nats (natural logarithm), to 4 significant figures."
     ),
-    answer=Numeric(rtol=1e-3),
+    answer=Numeric(rtol=1e-3, unit="nats"),
     derive=derive,
     check=check,
     params=(

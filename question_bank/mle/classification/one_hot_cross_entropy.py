@@ -71,9 +71,9 @@ QUESTION = Question(
         "A classifier's softmax layer outputs the probabilities "
         "$q = ({{ (others[:at] + [q_true] + others[at:]) | join(', ') }})$ over four classes. "
         "The true class of this sample is class {{ k }}, encoded as a one-hot target $p$.\n\n"
-        "Compute the cross-entropy loss $H(p, q)$ for this sample (natural logarithm), to 4 significant figures."
+        "Compute the cross-entropy loss $H(p, q)$ for this sample in nats (natural logarithm), to 4 significant figures."
     ),
-    answer=Numeric(rtol=1e-3),
+    answer=Numeric(rtol=1e-3, unit="nats"),
     derive=derive,
     check=check,
     params=(

@@ -55,7 +55,7 @@ QUESTION = Question(
         "What is the smallest average number of bits a code can spend on a message of $N = {{ N }}$ such symbols "
         "(the entropy of the message, in bits)? Give it to 4 significant figures."
     ),
-    answer=Numeric(rtol=1e-3),
+    answer=Numeric(rtol=1e-3, unit="bits"),
     derive=derive,
     check=check,
     params=(

@@ -84,7 +84,7 @@ QUESTION = Question(
         "How many bits per symbol, on average, does this code waste compared with the best possible code for "
         "these symbols? Give it to 4 significant figures."
     ),
-    answer=Numeric(rtol=1e-3),
+    answer=Numeric(rtol=1e-3, unit="bits"),
     derive=derive,
     check=check,
     params=(

@@ -72,7 +72,7 @@ QUESTION = Question(
         "$D_{\\mathrm{KL}}(p \\,\\|\\, q) = {{ values.kl }}$ nats.\n\n"
         "Compute the cross-entropy $H(p, q)$ in nats, to 4 significant figures."
     ),
-    answer=Numeric(rtol=1e-3),
+    answer=Numeric(rtol=1e-3, unit="nats"),
     derive=derive,
     check=check,
     params=(

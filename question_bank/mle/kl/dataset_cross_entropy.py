@@ -76,7 +76,7 @@ QUESTION = Question(
         "and the model, in nats, to 4 significant figures. (It is also the model's average negative "
         "log-likelihood per label.)"
     ),
-    answer=Numeric(rtol=1e-3),
+    answer=Numeric(rtol=1e-3, unit="nats"),
     derive=derive,
     check=check,
     params=(

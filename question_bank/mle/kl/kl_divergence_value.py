@@ -57,7 +57,7 @@ QUESTION = Question(
         "Compute the Kullback-Leibler divergence $D_{\\mathrm{KL}}(p \\,\\|\\, q)$ in nats (natural logarithm), "
         "to 4 significant figures."
     ),
-    answer=Numeric(rtol=1e-3),
+    answer=Numeric(rtol=1e-3, unit="nats"),
     derive=derive,
     check=check,
     params=(
