@@ -30,7 +30,9 @@ TOPIC = "mle/regression"
 @pytest.fixture(scope="module")
 def exam_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("exam") / "ex"
-    r = CliRunner().invoke(main, ["make", "-t", TOPIC, "-n", "3", "--versions", "2", "--seed", "7", "--tokens",
+    # a pinned secret: the questions drawn (and so which one is a free-text interview) are fixed
+    r = CliRunner().invoke(main, ["make", "-t", TOPIC, "-n", "3", "--versions", "2", "--seed", "7",
+                                  "--secret", "0123456789abcdef0123456789abcdef", "--tokens",
                                   "-f", "json", "-o", str(out)])
     assert r.exit_code == 0, r.output
     return out
@@ -126,7 +128,8 @@ def test_no_answer_is_executed(practice_client, tmp_path):
     for evil in (f"__import__('os').system('touch {marker}')", f"open('{marker}', 'w')", "{{7*7}}", "<script>x</script>"):
         r = practice_client.post("/practice/answer", data={**fields, "answer": evil})
         assert r.status_code == 200 and "<script>x" not in r.text
-        assert "49" not in re.sub(r"<math.*?</math>", "", r.text.split('id="verdict"')[-1])
+        # 7*7 is not computed anywhere (links are left out: their random variant seeds may hold 49)
+        assert "49" not in re.sub(r'<math.*?</math>|href="[^"]*"', "", r.text.split('id="verdict"')[-1])
     assert not marker.exists()
 
 
