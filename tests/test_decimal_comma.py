@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,9 @@ def test_a_vector_with_decimal_commas_is_separated_by_semicolons() -> None:
     key = {"type": "vector", "answer": {"values": [0.5, 1.5], "decimal_comma": True}}
     for text in ("(0,5; 1,5)", "(0,5, 1,5)", "0,5;1,5", "(0.5; 1.5)"):
         assert compile_question(key).grade(text).status == "correct", text
+    three = {"type": "vector", "answer": {"values": [0.25, -0.5, 0.25], "decimal_comma": True}}
+    for text in ("(0,25; -0,5; 0,25)", "(0,25, -0,5, 0,25)"):  # the README's examples
+        assert compile_question(three).grade(text).status == "correct", text
     refused = compile_question(key).grade("(0,5,1,5)")
     assert refused.status == "rejected" and "separated by semicolons" in refused.message
     point = compile_question({"type": "vector", "answer": {"values": [0.5, 1.5], "decimal_comma": False}})
@@ -134,6 +138,7 @@ def test_the_sheets_tell_students_how_to_write_decimals(made: Path) -> None:
         assert text.count(sentence) == 1, name
         assert "separated by semicolons" in text, name  # the vector question's instructions
         assert "separated by commas" not in text, name
+        assert re.search(r"\d\.\d", text.split(sentence)[1]), name  # the sheet's own numbers keep their point
 
 
 def test_a_sheet_made_without_the_flag_says_nothing(tmp_path: Path) -> None:

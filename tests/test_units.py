@@ -104,6 +104,20 @@ def test_a_question_file_and_a_key_with_an_unknown_unit_are_refused() -> None:
                                '(expected one of nats, bits, %, or null)')
 
 
+def test_a_bank_with_an_unknown_unit_does_not_load(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from quizgen.cli import main
+
+    source = (Path(__file__).resolve().parents[1] / "question_bank" / "mle" / "kl" / "kl_divergence_value.py")
+    text = source.read_text(encoding="utf-8").replace('unit="nats"', 'unit="furlongs"')
+    (tmp_path / "intro").mkdir()
+    (tmp_path / "intro" / "bad_unit.py").write_text(text.replace('id="mle/', 'id="intro/'), encoding="utf-8")
+    r = CliRunner().invoke(main, ["list", "--bank", str(tmp_path)])
+    assert r.exit_code == 2 and "bad_unit.py: failed to load: ValueError: Numeric.unit must be one of nats, bits, % " \
+        "or None, not 'furlongs'" in r.output
+
+
 def test_check_fails_a_statement_that_does_not_name_its_unit(bank) -> None:
     from quizgen.checking import check_question
 
