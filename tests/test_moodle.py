@@ -176,8 +176,7 @@ def test_moodle_writes_the_same_bytes_twice(exam):
     assert render_exam(exam, ["moodle"]) == render_exam(exam, ["moodle"])
 
 
-@pytest.mark.parametrize("stack", [False, True])
-def test_figures_are_embedded_files_the_text_refers_to(exam, stack):
+def test_figures_are_embedded_files_the_text_refers_to(parsed, exam):
     """Each figure is a base64 <file> in the field that shows it (sheet figures in the question text,
     solution figures in the general feedback), holding the PNG's own bytes; every <img> resolves."""
     import base64
@@ -185,7 +184,7 @@ def test_figures_are_embedded_files_the_text_refers_to(exam, stack):
 
     from quizgen.figures import png
 
-    root = ET.fromstring(render_exam(exam, ["moodle"], options=Options(moodle_stack=stack))["moodle.xml"])
+    root, _ = parsed
     by_id = {f"{v.question_id}:{ver.student}": v for ver in exam.versions for v in ver.variants}
     shown = 0
     for q in questions(root):
