@@ -133,6 +133,32 @@ def test_no_answer_is_executed(practice_client, tmp_path):
     assert not marker.exists()
 
 
+def test_figures_are_shown_as_data_uri_images(practice_client):
+    """A sheet figure with the question, a solutions figure only in the worked solution after an
+    answer: the PNG's own bytes inline (the policy allows data: images, nothing from elsewhere)."""
+    import base64
+
+    from quizgen.bank import load_bank
+    from quizgen.figures import png
+    from quizgen.variant import make_variant
+
+    def shown(html):
+        return [base64.b64decode(d) for d in re.findall(r'<img src="data:image/png;base64,([^"]+)" alt="[^"]{40,}"', html)]
+
+    bank = load_bank()
+    page = practice_client.get("/practice?topic=mle/calibration&qid=mle/reliability_ece&v=7")
+    (ref,) = make_variant(bank.find("mle/reliability_ece").question, 7, "practice").figures
+    assert shown(page.text) == [png(ref)]
+    assert "img-src 'self' data:;" in page.headers["content-security-policy"]
+
+    page = practice_client.get("/practice?topic=mle/sigmoid&qid=mle/saturation_choice&v=7")
+    assert page.status_code == 200 and shown(page.text) == []  # its figure would give the answer away
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.text))
+    answered = practice_client.post("/practice/answer", data={**fields, "answer": "A"})
+    (ref,) = make_variant(bank.find("mle/saturation_choice").question, 7, "practice").figures
+    assert "Worked solution" in answered.text and shown(answered.text) == [png(ref)]
+
+
 def test_practice_forms_need_the_csrf_token(practice_client):
     page, fields = _practice_page(practice_client)
     r = practice_client.post("/practice/answer", data={**fields, "csrf": "0" * 32, "answer": "1"})

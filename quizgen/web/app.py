@@ -86,8 +86,17 @@ def _variant_view(variant: Any, key: dict[str, Any]) -> dict[str, Any]:
                    for t in getattr(variant, "tables", ()) or ()],
         "options_heading": options_heading(variant.kind),
         "options": [{"label": o.label, "html": _html(o.text)} for o in variant.options],
+        "figures": _figures(variant, "sheet"),
         "help": answer_help(key),
     }
+
+
+def _figures(variant: Any, where: str) -> list[str]:
+    """The variant's figures for the question (``sheet``) or the worked solution, as ``<img>`` with a
+    ``data:`` URI (the policy allows ``img-src data:``), so no figure route is needed."""
+    from quizgen.export.html import figure_img
+
+    return [figure_img(ref) for ref in getattr(variant, "figures", ()) if (ref.where == "sheet") == (where == "sheet")]
 
 
 def _inline_math(latex: str) -> str:
@@ -236,8 +245,9 @@ async def practice_answer(request: Request) -> Response:
                "reading": reading.to_dict(),
                "solution": [(_html(s.text), _inline_display(s.latex)) for s in variant.steps]
                if verdict.status in ("correct", "partial", "incorrect", "manual") else []}
+    outcome["solution_figures"] = _figures(variant, "solutions") if outcome["solution"] else []
     if _wants_json(request):
-        return JSONResponse({"ok": True, **{k: v for k, v in outcome.items() if k != "solution"}})
+        return JSONResponse({"ok": True, **{k: v for k, v in outcome.items() if k not in ("solution", "solution_figures")}})
     return await run_in_threadpool(_practice_page, state, request, topic, difficulty, qid, seed, answer, outcome)
 
 
