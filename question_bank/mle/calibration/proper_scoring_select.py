@@ -96,7 +96,7 @@ QUESTION = Question(
     answer=Choice(multiple=True, symbols={"q": "unit_interval"}),
     derive=derive,
     check=check,
-    params=(grid("p", "0.1", "0.9", "0.05", exclude=("0.5",)),),
+    params=(grid("p", "0.01", "0.99", "0.01", exclude=("0.5",)),),
     tags=("calibration", "brier", "proper-scoring-rule", "cross-entropy"),
     difficulty=2,
     points=2,

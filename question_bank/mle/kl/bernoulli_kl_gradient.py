@@ -92,7 +92,7 @@ QUESTION = Question(
     answer=Symbolic({"p": "unit_interval", "q": "unit_interval"}),
     derive=derive,
     check=check,
-    params=(grid("T", "0.25", "4", "0.25", exclude=("1",)),),
+    params=(grid("T", "0.1", "10", "0.1", exclude=("1",)),),
     tags=("kl-divergence", "cross-entropy", "sigmoid", "gradient", "calibration"),
     difficulty=2,
     points=2,

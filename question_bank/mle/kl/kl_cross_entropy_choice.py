@@ -140,7 +140,7 @@ QUESTION = Question(
     answer=Choice(multiple=True, symbols={"q": "unit_interval"}),
     derive=derive,
     check=check,
-    params=(grid("p", "0.05", "0.95", "0.05", exclude=("0.5",)),),
+    params=(grid("p", "0.01", "0.99", "0.01", exclude=("0.5",)),),
     tags=("kl-divergence", "cross-entropy", "likelihood", "gradient"),
     difficulty=2,
     points=2,

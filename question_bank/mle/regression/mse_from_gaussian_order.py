@@ -62,7 +62,7 @@ QUESTION = Question(
     answer=Order(),
     derive=derive,
     check=check,
-    params=(grid("sd", "0.5", "5", "0.25", latex="\\sigma"),),
+    params=(grid("sd", "0.1", "10", "0.1", latex="\\sigma"),),
     tags=("gaussian", "mse", "likelihood", "iid"),
     difficulty=1,
     points=2,

@@ -70,7 +70,7 @@ QUESTION = Question(
     answer=Symbolic({"y": "real", "y_hat": "unit_interval", "x": "real"}),
     derive=derive,
     check=check,
-    params=(grid("w", "0.25", "5", "0.25", exclude=("1",)),),
+    params=(grid("w", "0.1", "10", "0.1", exclude=("1",)),),
     tags=("sigmoid", "cross-entropy", "gradient"),
     difficulty=2,
     points=2,

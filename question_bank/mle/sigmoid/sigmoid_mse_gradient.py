@@ -66,7 +66,7 @@ QUESTION = Question(
     answer=Symbolic({"y": "real", "y_hat": "unit_interval", "x": "real"}),
     derive=derive,
     check=check,
-    params=(grid("w", "0.25", "5", "0.25", exclude=("1",)),),
+    params=(grid("w", "0.1", "10", "0.1", exclude=("1",)),),
     tags=("sigmoid", "mse", "gradient"),
     difficulty=2,
     points=3,
