@@ -112,3 +112,21 @@ def test_readme_formats_table_is_what_the_writers_declare():
         assert html.unescape(row[1].strip()) == w.files
         assert [c.strip().split(":")[0] for c in row[2:-1]] == [w.carry(k).how for k in ANSWER_TYPES], row[0]
         assert row[-1].strip() == ("—" if w.figure_carry is None else w.figure_carry.how), row[0]
+
+
+def test_sheet_headers_count_questions_and_points_in_the_singular_for_one():
+    """The header of every template-rendered sheet says "1 question", never "1 questions"."""
+    from quizgen.export.base import counted, environment
+
+    assert [counted(n, "question") for n in (1, 2, 0)] == ["1 question", "2 questions", "0 questions"]
+    assert [counted(p, "point") for p in (1.0, 1.5, 3.0)] == ["1 point", "1.5 points", "3 points"]
+    bank = load_bank()
+    one = build_exam([bank.find("mle/gaussian_nll_value")], 1, ["s1"])
+    two = build_exam([bank.find("mle/gaussian_nll_value"), bank.find("mle/density_above_one")], 1, ["s1"])
+    for name in ("md", "tex", "html"):
+        sheet = f"sheet.{name}"
+        single = export.writer(name).render(one, environment())[sheet]
+        double = export.writer(name).render(two, environment())[sheet]
+        assert "1 question" in single and "1 questions" not in single, name
+        assert "2 questions" in double, name
+        assert "(1 point)" in single and "(1 points)" not in single, name

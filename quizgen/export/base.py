@@ -98,7 +98,7 @@ class TemplateWriter(Writer):
     def filters(self) -> dict[str, Callable]:
         from quizgen.formulas import fmt_number
 
-        return dict(text=self.markup, escape_text=self.escape, num=fmt_number)
+        return dict(text=self.markup, escape_text=self.escape, num=fmt_number, counted=counted)
 
     def render(self, exam: "Exam", env: jinja2.Environment, options: Options = Options()) -> dict[str, str | bytes]:
         env = env.overlay()
@@ -116,6 +116,13 @@ class TemplateWriter(Writer):
 
             files.update(figure_files(exam))
         return files
+
+
+def counted(count: float, noun: str) -> str:
+    """``1 question``, ``3 questions``, ``1.5 points``: a count and its noun, singular only for exactly one."""
+    from quizgen.formulas import fmt_number
+
+    return f"{fmt_number(count)} {noun}{'' if count == 1 else 's'}"
 
 
 def environment(templates: str | Path | None = None) -> jinja2.Environment:
