@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -14,13 +15,14 @@ from quizgen.grading.keyfile import load_key, validate_key
 from quizgen.key import COMPACT_MIN_VERSIONS, build_key, compact_key, dumps, expand_key
 
 SECRET = "0123456789abcdef0123456789abcdef"
-QUESTIONS = "gaussian_nll,bernoulli_kl_gradient,kl_cross_entropy_choice,gaussian_nll_value"
+QUESTIONS = "gaussian_nll,few_variants,kl_cross_entropy_choice,gaussian_nll_value"
+FEW = str(Path(__file__).parent / "fixtures" / "fewbank")  # mle/few_variants: 15 parameter sets
 
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
     out = tmp_path_factory.mktemp("compact")
-    r = CliRunner().invoke(main, ["make", "--topic", "mle", "--seed", "9", "--secret", SECRET, "--questions", QUESTIONS,
+    r = CliRunner().invoke(main, ["make", "--topic", "mle", "--bank", FEW, "--seed", "9", "--secret", SECRET, "--questions", QUESTIONS,
                                   "--versions", str(COMPACT_MIN_VERSIONS + 10), "--format", "json", "--out", str(out)])
     assert r.exit_code == 0, r.output
     return json.loads((out / "key.json").read_text())
@@ -32,8 +34,8 @@ def test_a_large_class_gets_each_variant_once(made):
     assert len(refs) == 60 * 4
     assert all(set(q) == {"number", "id", "variant", "variant_seed"} for q in refs)
     assert {q["variant"] for q in refs} == set(made["variants"])
-    # bernoulli_kl_gradient has 15 variants at most: 60 students share them
-    assert len({q["variant"] for q in refs if q["id"] == "mle/bernoulli_kl_gradient"}) <= 15
+    # few_variants has 15 variants at most: 60 students share them
+    assert len({q["variant"] for q in refs if q["id"] == "mle/few_variants"}) <= 15
     full = expand_key(made)
     assert "variants" not in full and len(dumps(made)) < len(dumps(full))
     assert len(made["variants"]) < len(refs) * 0.75  # shared variants are stored once

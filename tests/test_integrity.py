@@ -164,14 +164,16 @@ def test_qN_means_the_Nth_question_on_that_students_sheet(tmp_path):
 
 
 def test_variant_supply_warning_names_the_question(tmp_path):
-    r = CliRunner().invoke(main, ["make", "--topic", "mle", "--seed", "3", "--secret", SECRET, "--versions", "20",
-                                  "--questions", "bernoulli_kl_gradient,gaussian_nll_value", "--format", "json",
+    few = str(Path(__file__).parent / "fixtures" / "fewbank")  # mle/few_variants: 15 parameter sets
+    r = CliRunner().invoke(main, ["make", "--topic", "mle", "--bank", few, "--seed", "3", "--secret", SECRET,
+                                  "--versions", "20", "--questions", "few_variants,gaussian_nll_value", "--format", "json",
                                   "--out", str(tmp_path / "o")])
     assert r.exit_code == 0
-    assert "warning: mle/bernoulli_kl_gradient has at most 15 distinct variant(s) for 20 students" in r.output
+    assert "warning: mle/few_variants has at most 15 distinct variant(s) for 20 students" in r.output
     assert "gaussian_nll_value has" not in r.output
-    r = CliRunner().invoke(main, ["make", "--topic", "mle", "--seed", "3", "--secret", SECRET, "--versions", "12",
-                                  "--questions", "bernoulli_kl_gradient", "--format", "json", "--out", str(tmp_path / "p")])
+    r = CliRunner().invoke(main, ["make", "--topic", "mle", "--bank", few, "--seed", "3", "--secret", SECRET,
+                                  "--versions", "12", "--questions", "few_variants", "--format", "json",
+                                  "--out", str(tmp_path / "p")])
     assert "quizgen: warning" not in r.output
 
 
