@@ -255,7 +255,7 @@ def test_practice_under_tmux_as_a_person_sees_it(tmp_path):
 def test_readme_practice_example_is_what_the_command_prints():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("$ quizgen practice --topic mle/regression --seed 5\n", 1)[1].split("```", 1)[0]
-    result = CliRunner().invoke(main, ["practice", "--topic", "mle/regression", "--seed", "5"], input="8*m/121\nq\n")
+    result = CliRunner().invoke(main, ["practice", "--topic", "mle/regression", "--seed", "5"], input="25*m/162\nq\n")
     assert result.exit_code == 0
     for line in block.splitlines():
         if not line.startswith("..."):
