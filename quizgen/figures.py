@@ -23,10 +23,13 @@ import functools
 import hashlib
 import io
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from quizgen.exam import Exam
 
 #: Resolution of the PNG files: print quality at the width the sheets use (about 12 cm).
@@ -110,16 +113,76 @@ def _draw(kind: str, args: tuple[tuple[str, Any], ...]) -> bytes:
     return out.getvalue()
 
 
+#: Figures being drawn by worker processes (:func:`drawn_ahead`), and every figure drawn so far.
+_AHEAD: dict[tuple[str, tuple], "Future[bytes]"] = {}
+_DRAWN: dict[tuple[str, tuple], bytes] = {}
+#: Fewer distinct figures than this are drawn where they are needed (forking would not pay off).
+MIN_AHEAD_FIGURES = 4
+
+
 def png(ref: FigureRef) -> bytes:
     """The PNG bytes of a figure, drawn once per distinct (drawing, arguments) and cached."""
-    return _draw(ref.kind, ref.args)
+    return _png(ref.kind, ref.args)
+
+
+def _png(kind: str, args: tuple[tuple[str, Any], ...]) -> bytes:
+    key = (kind, args)
+    data = _DRAWN.get(key)
+    if data is None:
+        pending = _AHEAD.pop(key, None)
+        data = _DRAWN[key] = pending.result() if pending is not None else _draw(kind, args)
+    return data
+
+
+def clear_cache() -> None:
+    """Forget every figure drawn (tests count the drawings)."""
+    _draw.cache_clear()
+    _base64.cache_clear()
+    _DRAWN.clear()
+
+
+def _draw_in_worker(kind: str, args: tuple[tuple[str, Any], ...]) -> bytes:
+    return _draw(kind, args)
+
+
+@contextmanager
+def drawn_ahead(exam: "Exam | None", jobs: int) -> Iterator[None]:
+    """Draw ``exam``'s distinct figures in ``jobs - 1`` worker processes while the block runs.
+
+    Drawing is the costliest part of a class with figures and needs nothing but each figure's
+    arguments, so the workers draw while the caller renders the sheets, and :func:`png` takes
+    their bytes (the same bytes: drawing depends only on the arguments). Nothing happens for
+    ``exam=None``, ``jobs=1``, a few figures, or where workers cannot be forked; a figure not
+    yet drawn when it is needed waits for its worker.
+    """
+    from quizgen.workers import can_fork, fork_pool
+
+    refs = {}
+    for version in exam.versions if exam is not None else ():
+        for v in version.variants:
+            for ref in v.figures:
+                key = (ref.kind, ref.args)
+                if key not in _DRAWN and key not in refs:
+                    refs[key] = ref
+    if jobs <= 1 or len(refs) < MIN_AHEAD_FIGURES or not can_fork():
+        yield
+        return
+    try:  # the caller renders meanwhile: it is one of the ``jobs``
+        with fork_pool(min(jobs - 1, len(refs))) as executor:
+            for key in sorted(refs, key=lambda k: refs[k].file):
+                _AHEAD[key] = executor.submit(_draw_in_worker, *key)
+            yield
+            for key in list(_AHEAD):  # what the block did not ask for (a format without figures)
+                png(refs[key])
+    finally:
+        _AHEAD.clear()
 
 
 @functools.lru_cache(maxsize=None)
 def _base64(kind: str, args: tuple[tuple[str, Any], ...]) -> str:
     import base64
 
-    return base64.b64encode(_draw(kind, args)).decode("ascii")
+    return base64.b64encode(_png(kind, args)).decode("ascii")
 
 
 def png_base64(ref: FigureRef) -> str:

@@ -183,7 +183,7 @@ def make_variant(q: Question, exam_seed: int, student: str) -> Variant:
     last_problem = "no parameter set satisfies the question's constraint"
     for attempt in range(MAX_DRAWS):
         drawn = _draw(q, seed, attempt)
-        if q.constraint is not None and not q.constraint({k: Fraction(v) for k, v in drawn.items()}):
+        if q.constraint is not None and not q.constraint({k: _fraction(v) for k, v in drawn.items()}):
             continue
         shuffled = isinstance(q.answer, (Choice, TrueFalse, Order))
         result = _instance(q, tuple(sorted(drawn.items())), seed if shuffled else 0)
@@ -192,6 +192,12 @@ def make_variant(q: Question, exam_seed: int, student: str) -> Variant:
             continue
         return Variant(seed=seed, **result)
     raise QuestionError(f"{q.id}: no well-posed variant in {MAX_DRAWS} draws for seed {seed}: {last_problem}")
+
+
+#: A parameter value (an exact decimal string of a finite grid) as a Fraction and as a SymPy
+#: Rational, parsed once: a class draws the same values thousands of times.
+_fraction = functools.lru_cache(maxsize=65536)(Fraction)
+_rational = functools.lru_cache(maxsize=65536)(sp.Rational)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -203,7 +209,7 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
     c = compiled(q)
     d = c.derivation
     given = dict(drawn)
-    subs = {s: sp.Rational(given[s.name]) for s in c.params}
+    subs = {s: _rational(given[s.name]) for s in c.params}
     pvals = {s.name: float(v) for s, v in subs.items()}
     verifier = Verifier(c, pvals)
 
@@ -222,12 +228,15 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
 
     shown = [given[s.name] for s in c.params]
     exact_values = [str(v) for v in subs.values()]
-    exact_fractions = [Fraction(given[s.name]) for s in c.params]
+    exact_fractions = [_fraction(given[s.name]) for s in c.params]
+    filled: list[str] = []  # shown + the stand-ins' values, extended when printing adds stand-ins
 
     def tex_plugged(expr: Any) -> str:
         """LaTeX of the derived formula with the variant's numbers plugged in (cheap: printed once)."""
         template = c.printed(expr)[0]
-        return fill_latex(template, shown + c.computed.values(exact_fractions))
+        if len(filled) != len(shown) + len(c.computed.sums):
+            filled[:] = shown + c.computed.values(exact_fractions)
+        return fill_latex(template, filled)
 
     def plain_plugged(expr: Any) -> str:
         return fill_plain(c.printed(expr)[1], exact_values)
@@ -512,10 +521,13 @@ def _show(c: Compiled, expr: Any, pvals: Mapping[str, float], tex_plugged) -> st
     """A derived value or an option as shown: a number to 4 significant figures, else a formula."""
     if isinstance(expr, str):
         return expr
-    expr = sp.sympify(expr)
-    if not (expr.free_symbols - set(c.params)):
+    key = ("number?", expr)
+    number = c._functions.get(key)
+    if number is None:  # whether it has no symbol but the parameters: the same for every variant
+        number = c._functions[key] = not (sp.sympify(expr).free_symbols - set(c.params))
+    if number:
         return fmt_number(c.value(expr, pvals), 4)
-    return tex_plugged(expr)
+    return tex_plugged(sp.sympify(expr))
 
 
 # ---------------------------------------------------------------- statements

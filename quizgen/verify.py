@@ -37,9 +37,11 @@ class Verifier:
     def __init__(self, c: "Compiled", pvals: Mapping[str, float]):
         self.c = c
         self.pvals = pvals
-        rng = np.random.default_rng(digest("verify", c.question.id, *sorted(pvals.items())) % 2**63)
         domains = getattr(c.question.answer, "symbols", {})  # the answer symbols (symbolic or choice)
-        self.points = {n: sample_domain(dom, rng, 16) for n, dom in domains.items()}
+        self.points = {}
+        if domains:  # (a generator costs more than a numeric question's whole check)
+            rng = np.random.default_rng(digest("verify", c.question.id, *sorted(pvals.items())) % 2**63)
+            self.points = {n: sample_domain(dom, rng, 16) for n, dom in domains.items()}
         self.args = [np.full(16, v) for v in pvals.values()] + [self.points[s.name] for s in c.answer_syms]
         self._values: dict[Any, np.ndarray] = {}
 

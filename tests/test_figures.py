@@ -72,7 +72,7 @@ def test_figure_arguments_are_the_questions_own_numbers():
 
 
 def test_each_distinct_figure_is_drawn_once():
-    figures._draw.cache_clear()
+    figures.clear_cache()
     exam = build_exam(WITH_FIGURES, seed=9, students=version_names(40))
     files = figure_files(exam)
     distinct = {ref.file for version in exam.versions for v in version.variants for ref in v.figures}

@@ -124,7 +124,7 @@ def test_pdf_embeds_figures_byte_identically():
     bank = load_bank()
     entries = [bank.find("mle/reliability_ece"), bank.find("mle/bernoulli_likelihood_curve")]
     first = render_exam(build_exam(entries, seed=5, students=["ann"]), ["pdf"])
-    figures._draw.cache_clear()  # draw the figures again, not from the cache
+    figures.clear_cache()  # draw the figures again, not from the cache
     second = render_exam(build_exam(entries, seed=5, students=["ann"]), ["pdf"])
     assert sorted(first) == ["sheet.pdf", "solutions.pdf"]  # the PNG files are inside, not beside
     assert first == second

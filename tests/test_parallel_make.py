@@ -174,3 +174,31 @@ def test_kill_9_of_make_leaves_no_orphan_workers(tmp_path: Path) -> None:
     for pid in leftover:  # do not leave them behind if the test fails
         os.kill(pid, signal.SIGKILL)
     assert not leftover, "worker processes outlived the killed make"
+
+
+# ------------------------------------------------------------------ figures drawn ahead
+
+@pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")
+def test_figures_drawn_by_a_worker_are_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizgen import figures
+
+    with_figures = [e for e in BANK.topic("mle") if e.question.figures]
+    exam = build_exam(with_figures, 9, version_names(12), jobs=1)
+    distinct = {(r.kind, r.args) for ver in exam.versions for v in ver.variants for r in v.figures}
+    assert len(distinct) >= figures.MIN_AHEAD_FIGURES
+    figures.clear_cache()
+    here = render_exam(exam, ["md", "html"], jobs=1)
+    assert figures._draw.cache_info().misses == len(distinct)
+
+    figures.clear_cache()
+    opened: list[int] = []
+    real = workers.fork_pool
+    monkeypatch.setattr(workers, "fork_pool", lambda jobs: opened.append(jobs) or real(jobs))
+    ahead = render_exam(exam, ["md", "html"], jobs=2)
+    assert opened == [1]  # one worker draws while this process renders
+    assert figures._draw.cache_info().misses == 0  # every figure came from the worker
+    assert ahead == here and sum(name.endswith(".png") for name in ahead) == len(distinct)
+    # a format without figures draws none ahead
+    figures.clear_cache()
+    render_exam(exam, ["json"], jobs=2)
+    assert opened == [1] and not figures._DRAWN

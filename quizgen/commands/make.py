@@ -122,7 +122,7 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
         exam = build_exam(entries, seed, students, **build)
     left_out: list[str] = []
     options = Options(moodle_stack=moodle_stack, moodle_by_student=moodle_by_student, report=left_out.append)
-    files = render_exam(exam, fmts, templates, options)
+    files = render_exam(exam, fmts, templates, options, jobs=jobs)
     if tokens_url and not to_stdout:
         from quizgen import key as keymod
         from quizgen.web.tokens import tokens_csv

@@ -65,14 +65,25 @@ def notes(exam: "Exam", formats: Sequence[str], options: Options = Options()) ->
 
 
 def render_exam(
-    exam: "Exam", formats: Sequence[str], templates: str | Path | None = None, options: Options = Options()
+    exam: "Exam", formats: Sequence[str], templates: str | Path | None = None, options: Options = Options(),
+    jobs: int | None = None,
 ) -> dict[str, str | bytes]:
-    """All output files of ``exam`` in ``formats``, as {file name: text or bytes}; nothing is written."""
+    """All output files of ``exam`` in ``formats``, as {file name: text or bytes}; nothing is written.
+
+    When a format shows figures, ``jobs`` worker processes (default: the CPUs) draw them while
+    the writers render (see :func:`quizgen.figures.drawn_ahead`); the bytes are the same.
+    """
+    from quizgen.figures import drawn_ahead
+    from quizgen.workers import default_jobs
+
     env = environment(templates)
     files: dict[str, str | bytes] = {}
-    for fmt in check_formats(formats):
-        try:
-            files.update(writer(fmt).render(exam, env, options))
-        except jinja2.TemplateError as err:
-            raise QuizgenError(f"format {fmt}: template error: {err}") from None
+    fmts = check_formats(formats)
+    shown = any(writer(f).figure_carry is not None and writer(f).figure_carry.how != "dropped" for f in fmts)
+    with drawn_ahead(exam if shown else None, default_jobs() if jobs is None else jobs):
+        for fmt in fmts:
+            try:
+                files.update(writer(fmt).render(exam, env, options))
+            except jinja2.TemplateError as err:
+                raise QuizgenError(f"format {fmt}: template error: {err}") from None
     return files
