@@ -90,10 +90,12 @@ class Outcome:
 class Session:
     """A practice session over ``entries`` (already filtered by topic and difficulty)."""
 
-    def __init__(self, entries: Sequence[Entry], seed: int, topic: str = ""):
+    def __init__(self, entries: Sequence[Entry], seed: int, topic: str = "",
+                 decimal_comma: bool | None = None):
         if not entries:
             raise QuizgenError("no questions to practise")
         self.entries = tuple(entries)
+        self.decimal_comma = decimal_comma  # practice --decimal-comma/--decimal-point, as make's
         self.seed = seed
         self.topic = topic
         self.items: list[Item] = []
@@ -110,7 +112,7 @@ class Session:
         self._variants += 1
         student = f"practice-{self._variants}"
         variant = make_variant(entry.question, self.seed, student)
-        return Item(entry, variant, question_key(variant, len(self.items) + 1), student)
+        return Item(entry, variant, question_key(variant, len(self.items) + 1, self.decimal_comma), student)
 
     @property
     def current(self) -> Item | None:

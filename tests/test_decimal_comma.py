@@ -205,3 +205,58 @@ def _one_answer(key):  # a submissions file of one readable row for the fixture 
     path = Path(tempfile.mkdtemp()) / "subs.csv"
     path.write_text(f"student,question,answer\n{key.versions[0].student},q2,\"0,6931\"\n", encoding="utf-8")
     return path
+
+
+# ------------------------------------------------------------------------------ practice and serve
+def test_practice_reads_decimals_as_its_flag_says() -> None:
+    from quizgen.bank import load_bank
+    from quizgen.practice import Session, answer_help
+
+    entry = load_bank().find("mle/kl_divergence_value")
+    for flag, value in ((True, 2.143), (False, 2143.0)):
+        session = Session([entry], 3, "mle/kl", flag)
+        item = session.next_question()
+        assert item.key["answer"]["decimal_comma"] is flag
+        assert "Write decimals with" in answer_help(item.key)
+        assert session.read("2,143").value == value
+    session = Session([entry], 3, "mle/kl")
+    assert "decimal_comma" not in session.next_question().key["answer"]
+    assert not session.read("2,143").ok  # the default rule: ambiguous
+
+
+def test_the_practice_page_of_serve_reads_decimals_as_its_flag_says() -> None:
+    import warnings
+
+    warnings.filterwarnings("ignore", message=".*httpx.*")
+    from starlette.testclient import TestClient
+
+    from quizgen.web.app import Config, create_app
+
+    for flag, ok, value in ((True, True, 2.143), (None, False, None)):
+        client = TestClient(create_app(Config(decimal_comma=flag)))
+        page = client.get("/practice?topic=mle/kl&qid=mle/kl_divergence_value&v=12345").text
+        fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+        r = client.post("/api/read", json={"qid": fields["qid"], "v": fields["v"], "answer": "2,143"},
+                        headers={"x-csrf-token": fields["csrf"]})
+        reading = r.json()["reading"]
+        assert (reading["ok"], reading["value"]) == (ok, value)
+        assert ("Write decimals with a comma" in page) == bool(flag)
+
+
+def test_serve_refuses_the_flag_for_an_exam() -> None:
+    key = Path(__file__).parent / "fixtures" / "grade" / "key.json"
+    r = CliRunner().invoke(main, ["serve", "--exam", str(key), "--decimal-comma"])
+    assert r.exit_code == 2
+    assert "--decimal-comma/--decimal-point are for the practice page; an exam reads decimals as its key says" in r.output
+
+
+def test_quizgen_practice_takes_the_flag(tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parents[1] / "question_bank" / "mle" / "kl" / "kl_divergence_value.py"
+    (tmp_path / "intro").mkdir()
+    (tmp_path / "intro" / "kl_divergence_value.py").write_text(source.read_text(encoding="utf-8").replace('id="mle/', 'id="intro/'),
+                                              encoding="utf-8")
+    for flag, shown in (("--decimal-comma", "read as: 2.143"), ("--decimal-point", "read as: 2143")):
+        r = CliRunner().invoke(main, ["practice", "-t", "intro", "--bank", str(tmp_path), "--seed", "1", flag],
+                               input="2,143\nq\n")
+        assert r.exit_code == 0, r.output
+        assert shown in r.output and "Write decimals with" in r.output

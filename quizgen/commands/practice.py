@@ -158,8 +158,9 @@ def _read_line(prompt: str) -> str | None:
 @click.option("--difficulty", "-d", default=None, help="1/easy, 2/medium or 3/hard. Default: any.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Session seed (same seed, same questions and numbers). Default: random, printed.")
 @click.option("--bank", "banks", multiple=True, type=click.Path(file_okay=False), help="An extra bank folder (repeatable).")
+@click.option("--decimal-comma/--decimal-point", "decimal_comma", default=None, help="Read 2,143 as 2.143 (--decimal-comma) or 2143 (--decimal-point), as `make` does for an exam. Default: an ambiguous 2,143 is refused.")
 @friendly_errors
-def command(topic, difficulty, seed, banks) -> None:
+def command(topic, difficulty, seed, banks, decimal_comma) -> None:
     """Practise TOPIC one question at a time, with immediate feedback.
 
     Before each verdict quizgen shows how it read your answer. Type h for a hint, s for the
@@ -177,7 +178,7 @@ def command(topic, difficulty, seed, banks) -> None:
             import readline  # noqa: F401 - line editing and history for input()
         except ImportError:  # pragma: no cover - not on every platform
             pass
-    session = Session(entries, seed, topic)
+    session = Session(entries, seed, topic, decimal_comma)
     _say(f"quizgen practice: {topic}, {len(entries)} question(s)"
          + (f" of difficulty {level}" if level else "") + f", seed {seed} (replay with --seed {seed})",
          bold=True)

@@ -19,8 +19,9 @@ from quizgen.errors import QuizgenError
 @click.option("--export", "export", type=click.Path(dir_okay=False, path_type=Path), help="Write the collected answers (CSV that `quizgen grade` reads) and exit.")
 @click.option("--bank", "banks", multiple=True, type=click.Path(file_okay=False), help="An extra bank folder (repeatable).")
 @click.option("--rate", type=click.FloatRange(min=0.1), default=5.0, show_default=True, help="Requests a second allowed per client (bursts of 30).")
+@click.option("--decimal-comma/--decimal-point", "decimal_comma", default=None, help="Practice page: read 2,143 as 2.143 or 2143, as `make` does for an exam (an exam follows its key).")
 @friendly_errors
-def command(host, port, exam, db, time_limit, export, banks, rate) -> None:
+def command(host, port, exam, db, time_limit, export, banks, rate, decimal_comma) -> None:
     """Serve the practice page (default) or an exam (--exam key.json) on http://HOST:PORT.
 
     Exam links are http://HOST:PORT/exam/<token>, one per student; `quizgen make --tokens` writes
@@ -36,6 +37,9 @@ def command(host, port, exam, db, time_limit, export, banks, rate) -> None:
 
     if exam is not None and not exam.is_file():
         raise QuizgenError(f"{exam}: no such key file")
+    if exam is not None and decimal_comma is not None:
+        raise QuizgenError("--decimal-comma/--decimal-point are for the practice page; an exam reads "
+                           "decimals as its key says (quizgen make --decimal-comma)")
     if export is not None:
         if exam is None:
             raise QuizgenError("--export needs --exam key.json (the exam whose answers to export)")
@@ -54,7 +58,8 @@ def command(host, port, exam, db, time_limit, export, banks, rate) -> None:
         return
     import uvicorn
 
-    app = create_app(Config(bank_dirs=tuple(banks), exam_key=exam, db_path=db, time_limit=time_limit, rate=rate))
+    app = create_app(Config(bank_dirs=tuple(banks), exam_key=exam, db_path=db, time_limit=time_limit, rate=rate,
+                            decimal_comma=decimal_comma))
     what = f"exam {exam} ({len(app.state.exam.by_token)} students)" if exam else "practice"
     click.echo(f"quizgen serve: {what} on http://{host}:{port}/ (Ctrl-C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5)

@@ -41,6 +41,7 @@ class Config:
     exam_key: Path | None = None
     db_path: Path | None = None
     time_limit: float | None = None  # minutes
+    decimal_comma: bool | None = None  # the practice page's rule (an exam follows its key)
     rate: float = 5.0  # requests per second per client
     burst: int = 30
     max_body: int = MAX_BODY
@@ -163,7 +164,7 @@ def _practice_variant(state: State, qid: str, seed: int):
 
     entry = state.bank.find(qid)
     variant = make_variant(entry.question, seed, "practice")
-    return entry, variant, question_key(variant, 1)
+    return entry, variant, question_key(variant, 1, state.config.decimal_comma)
 
 
 def _int(text: str | None, low: int = 0, high: int = MAX_SEED) -> int | None:
