@@ -159,6 +159,16 @@ def test_figures_are_shown_as_data_uri_images(practice_client):
     assert "Worked solution" in answered.text and shown(answered.text) == [png(ref)]
 
 
+def test_exam_page_shows_the_sheet_figures_only(tmp_path):
+    out = tmp_path / "ex"
+    r = CliRunner().invoke(main, ["make", "-t", "mle", "-q", "reliability_ece,saturation_choice", "--versions", "1",
+                                  "--seed", "7", "--tokens", "-f", "json", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    page = exam_client(out, tmp_path / "a.sqlite").get(f"/exam/{tokens(out)['v01']}").text
+    # the reliability diagram is on the sheet; saturation_choice's picture belongs to its solution
+    assert page.count('<img src="data:image/png;base64,') == 1 and 'alt="Reliability diagram' in page
+
+
 def test_practice_forms_need_the_csrf_token(practice_client):
     page, fields = _practice_page(practice_client)
     r = practice_client.post("/practice/answer", data={**fields, "csrf": "0" * 32, "answer": "1"})
