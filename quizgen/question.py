@@ -33,12 +33,16 @@ class Param:
     name: str
     values: tuple[str, ...]
     latex: str | None = None  # how the parameter is written in formulas, e.g. r"\sigma"
+    by_row: tuple[tuple[str, ...], ...] = ()  # a table column's values row by row (see by_row()); () = values
 
     def __post_init__(self) -> None:
         if not self.values:
             raise ValueError(f"parameter {self.name!r} has no values to draw from")
         for v in self.values:
             Decimal(v)  # raises on anything that is not an exact decimal
+        for row in self.by_row:
+            if not set(row) <= set(self.values):
+                raise ValueError(f"parameter {self.name!r}: a row's values must be among its values")
 
     @property
     def domain(self) -> Domain:
@@ -75,6 +79,19 @@ def _plain(d: Decimal) -> str:
 def pick(name: str, *values: str, latex: str | None = None) -> Param:
     """A parameter drawn from an explicit list of exact decimal values."""
     return Param(name, tuple(_plain(Decimal(v)) for v in values), latex)
+
+
+def by_row(name: str, *rows: Param, latex: str | None = None) -> Param:
+    """A table column whose cells draw from values of their own, one ``grid``/``pick`` per row.
+
+    For data whose rows differ in range, e.g. the mean confidence of each bin of a reliability
+    table: ``by_row("conf", grid("c", "0.51", "0.59", "0.02"), grid("c", "0.61", "0.69", "0.02"))``
+    (the row parameters' names are not used). The table must have as many rows.
+    """
+    if not rows:
+        raise ValueError(f"column {name!r} has no rows")
+    union = sorted({v for r in rows for v in r.values}, key=Decimal)
+    return Param(name, tuple(union), latex, tuple(r.values for r in rows))
 
 
 @dataclass(frozen=True)
@@ -230,7 +247,9 @@ class Table:
     cell in row ``i`` (1-based) of column ``x`` becomes the parameter ``x<i>`` (``x1``, ``x2``, ...),
     so ``derive`` sees it as ``s.x1``, ``check`` as ``p["x1"]`` and a ``constraint`` as ``p["x1"]``;
     :meth:`column` collects a column from any of these. ``headers`` gives a column's LaTeX heading
-    (default: the column's ``latex`` or its name).
+    (default: the column's ``latex`` or its name). A column made with :func:`by_row` draws each
+    row's cell from that row's values. ``labels`` are fixed row names shown as a first column
+    (LaTeX-safe text such as ``[0.5, 0.6)``), headed by ``label_header`` (LaTeX); they are not drawn.
     """
 
     name: str
@@ -238,15 +257,23 @@ class Table:
     rows: int
     caption: str = ""  # Markdown, shown above the table (a Jinja2 template like the statement)
     headers: Mapping[str, str] = field(default_factory=dict)
+    labels: tuple[str, ...] = ()
+    label_header: str = ""
 
     def __post_init__(self) -> None:
         if not 1 <= self.rows <= 30:
             raise ValueError(f"table {self.name!r}: rows must be from 1 to 30, not {self.rows}")
         if not self.columns:
             raise ValueError(f"table {self.name!r} has no columns")
+        for c in self.columns:
+            if c.by_row and len(c.by_row) != self.rows:
+                raise ValueError(f"table {self.name!r}: column {c.name!r} has values for {len(c.by_row)} rows, "
+                                 f"the table {self.rows}")
+        if self.labels and len(self.labels) != self.rows:
+            raise ValueError(f"table {self.name!r}: {len(self.labels)} labels for {self.rows} rows")
 
     def cell_params(self) -> tuple[Param, ...]:
-        return tuple(Param(f"{c.name}{i}", c.values, f"{c.latex or c.name}_{{{i}}}")
+        return tuple(Param(f"{c.name}{i}", c.by_row[i - 1] if c.by_row else c.values, f"{c.latex or c.name}_{{{i}}}")
                      for i in range(1, self.rows + 1) for c in self.columns)
 
     def column(self, source: Any, name: str) -> list[Any]:

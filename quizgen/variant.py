@@ -296,8 +296,9 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
     )
     tables = tuple(
         DataTable(t.name, render_statement(q, t.caption, context) if t.caption else "",
-                  tuple(t.header(col) for col in t.columns),
-                  tuple(tuple(given[f"{col.name}{i}"] for col in t.columns) for i in range(1, t.rows + 1)))
+                  ((t.label_header,) if t.labels else ()) + tuple(t.header(col) for col in t.columns),
+                  tuple(tuple(t.labels[i - 1:i]) + tuple(given[f"{col.name}{i}"] for col in t.columns)
+                        for i in range(1, t.rows + 1)))
         for t in q.tables
     )
     figures = tuple(
@@ -526,7 +527,13 @@ def _show(c: Compiled, expr: Any, pvals: Mapping[str, float], tex_plugged) -> st
     if number is None:  # whether it has no symbol but the parameters: the same for every variant
         number = c._functions[key] = not (sp.sympify(expr).free_symbols - set(c.params))
     if number:
-        return fmt_number(c.value(expr, pvals), 4)
+        value = c.value(expr, pvals)
+        if value != 0 and abs(value) < 1e-9:  # rounding noise around an exact 0 (0.67 - 0.65 + ...)? decide exactly
+            # the parameters are short decimals, so a float's repr is the exact decimal it was drawn as
+            e = sp.sympify(expr)
+            if e.xreplace({s: sp.Rational(repr(pvals[s.name])) for s in e.free_symbols}).is_zero:
+                value = 0.0
+        return fmt_number(value, 4)
     return tex_plugged(sp.sympify(expr))
 
 

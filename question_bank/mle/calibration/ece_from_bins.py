@@ -1,17 +1,27 @@
 """Expected calibration error from a reliability table (numeric, a random table per variant)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.question import Derivation, Numeric, Question, Step, Table, Wrong, by_row, grid
 
 EDGES = ("0.5", "0.6", "0.7", "0.8", "0.9", "1")  # confidence bins of a binary or multiclass classifier
 B = len(EDGES) - 1
+#: bin b's mean confidence lies inside it (0.51 ... 0.59 for [0.5, 0.6)); its accuracy is 0.2 below to
+#: 0.06 above the confidence (the constraint), at most 1, in steps of 0.02, so acc_b * n_b is a whole number
+CONF = tuple(grid("c", f"{0.41 + 0.1 * b:.2f}", f"{0.49 + 0.1 * b:.2f}", "0.02") for b in range(1, B + 1))
+ACC = tuple(grid("a", f"{0.21 + 0.1 * b:.2f}", f"{min(0.55 + 0.1 * b, 0.99):.2f}", "0.02") for b in range(1, B + 1))
+BINS = Table(
+    "bins",
+    columns=(grid("n", "100", "500", "100"), by_row("c", *CONF), by_row("a", *ACC)),
+    rows=B,
+    headers={"n": "n_b", "c": "\\mathrm{conf}_b", "a": "\\mathrm{acc}_b"},
+    labels=tuple(f"[{lo}, {hi}{']' if hi == EDGES[-1] else ')'}" for lo, hi in zip(EDGES, EDGES[1:])),
+    label_header="\\text{bin}",
+)
 
 
 def derive(s):
     import sympy as sp
 
-    n = [getattr(s, f"n{b}") for b in range(1, B + 1)]
-    conf = [getattr(s, f"c{b}") for b in range(1, B + 1)]
-    acc = [c + getattr(s, f"d{b}") for b, c in enumerate(conf, 1)]  # accuracy = confidence + the bin's deviation
+    n, conf, acc = BINS.column(s, "n"), BINS.column(s, "c"), BINS.column(s, "a")
     N = sum(n, sp.Integer(0))
     gaps = [sp.Abs(a - c) for a, c in zip(acc, conf)]
     ece = sum((nb * g for nb, g in zip(n, gaps)), sp.Integer(0)) / N
@@ -54,8 +64,8 @@ def check(p, x):
     confidences, correct = [], []
     for b in range(1, B + 1):
         n = int(round(p[f"n{b}"]))
-        k = int(round((p[f"c{b}"] + p[f"d{b}"]) * n))  # correct predictions in the bin (acc * n is a whole number)
-        assert abs(k - (p[f"c{b}"] + p[f"d{b}"]) * n) < 1e-6
+        k = int(round(p[f"a{b}"] * n))  # correct predictions in the bin (acc * n is a whole number)
+        assert abs(k - p[f"a{b}"] * n) < 1e-6
         confidences += [p[f"c{b}"]] * n
         correct += [1] * k + [0] * (n - k)
     confidences, correct = np.array(confidences), np.array(correct)
@@ -73,26 +83,16 @@ QUESTION = Question(
     title="Expected calibration error from a reliability table",
     statement=(
         "A classifier's predictions on a test set are grouped by their confidence (the probability given to the "
-        "predicted class). For each bin the table gives the number of predictions $n_b$, their mean confidence "
-        "$\\mathrm{conf}_b$ and the fraction that were correct, $\\mathrm{acc}_b$:\n\n"
-        "$$\\begin{array}{lccc} \\text{bin} & n_b & \\mathrm{conf}_b & \\mathrm{acc}_b \\\\ \\hline "
-        "{[0.5, 0.6)} & {{ n1 }} & {{ c1 }} & {{ '%g' | format(c1 | float + d1 | float) }} \\\\ "
-        "{[0.6, 0.7)} & {{ n2 }} & {{ c2 }} & {{ '%g' | format(c2 | float + d2 | float) }} \\\\ "
-        "{[0.7, 0.8)} & {{ n3 }} & {{ c3 }} & {{ '%g' | format(c3 | float + d3 | float) }} \\\\ "
-        "{[0.8, 0.9)} & {{ n4 }} & {{ c4 }} & {{ '%g' | format(c4 | float + d4 | float) }} \\\\ "
-        "{[0.9, 1]} & {{ n5 }} & {{ c5 }} & {{ '%g' | format(c5 | float + d5 | float) }}"
-        "\\end{array}$$\n\n"
+        "predicted class). For each bin the table below gives the number of predictions $n_b$, their mean confidence "
+        "$\\mathrm{conf}_b$ and the fraction that were correct, $\\mathrm{acc}_b$.\n\n"
         "Compute the expected calibration error (ECE) over these bins, to 4 significant figures."
     ),
     answer=Numeric(rtol=1e-3),
     derive=derive,
     check=check,
-    params=(
-        tuple(grid(f"n{b}", "100", "500", "100", latex=f"n_{b}") for b in range(1, B + 1))
-        + tuple(grid(f"c{b}", f"{0.41 + 0.1 * b:.2f}", f"{0.49 + 0.1 * b:.2f}", "0.02", latex=f"c_{b}") for b in range(1, B + 1))
-        + tuple(grid(f"d{b}", "-0.2", "0.06", "0.02", exclude=("0",), latex=f"d_{b}") for b in range(1, B + 1))
-    ),
-    constraint=lambda v: all(v[f"c{b}"] + v[f"d{b}"] <= 1 for b in range(1, B + 1)),
+    tables=(BINS,),
+    # the accuracy 0.2 below to 0.06 above the confidence, never equal to it
+    constraint=lambda v: all(-0.2 <= v[f"a{b}"] - v[f"c{b}"] <= 0.06 and v[f"a{b}"] != v[f"c{b}"] for b in range(1, B + 1)),
     tags=("calibration", "ece", "reliability", "data"),
     difficulty=2,
     points=2,

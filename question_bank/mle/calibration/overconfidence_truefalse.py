@@ -1,17 +1,27 @@
 """Is a classifier overconfident on average? Read it off a random reliability table (true/false with the reason)."""
 
-from quizgen.question import Claim, Derivation, Question, Step, TrueFalse, Wrong, grid
+from quizgen.question import Claim, Derivation, Question, Step, Table, TrueFalse, Wrong, by_row, grid
 
 EDGES = ("0.6", "0.7", "0.8", "0.9", "1")
 B = len(EDGES) - 1
+#: bin b's mean confidence lies inside it (0.61 ... 0.69 for [0.6, 0.7)); its accuracy is within 0.12 of the
+#: confidence but not equal to it (the constraint), at most 1, in steps of 0.02 (acc_b * n_b is a whole number)
+CONF = tuple(grid("c", f"{0.51 + 0.1 * b:.2f}", f"{0.59 + 0.1 * b:.2f}", "0.02") for b in range(1, B + 1))
+ACC = tuple(grid("a", f"{0.39 + 0.1 * b:.2f}", f"{min(0.71 + 0.1 * b, 0.99):.2f}", "0.02") for b in range(1, B + 1))
+BINS = Table(
+    "bins",
+    columns=(grid("n", "100", "500", "100"), by_row("c", *CONF), by_row("a", *ACC)),
+    rows=B,
+    headers={"n": "n_b", "c": "\\mathrm{conf}_b", "a": "\\mathrm{acc}_b"},
+    labels=tuple(f"[{lo}, {hi}{']' if hi == EDGES[-1] else ')'}" for lo, hi in zip(EDGES, EDGES[1:])),
+    label_header="\\text{bin}",
+)
 
 
 def derive(s):
     import sympy as sp
 
-    n = [getattr(s, f"n{b}") for b in range(1, B + 1)]
-    conf = [getattr(s, f"c{b}") for b in range(1, B + 1)]
-    acc = [c + getattr(s, f"d{b}") for b, c in enumerate(conf, 1)]
+    n, conf, acc = BINS.column(s, "n"), BINS.column(s, "c"), BINS.column(s, "a")
     N = sum(n, sp.Integer(0))
     mean_conf = sum((nb * c for nb, c in zip(n, conf)), sp.Integer(0)) / N
     accuracy = sum((nb * a for nb, a in zip(n, acc)), sp.Integer(0)) / N
@@ -62,7 +72,7 @@ def check(p, x):
     confidences, correct = [], []
     for b in range(1, B + 1):  # rebuild the predictions the table summarises
         n = int(round(p[f"n{b}"]))
-        acc = p[f"c{b}"] + p[f"d{b}"]
+        acc = p[f"a{b}"]
         k = int(round(acc * n))
         assert abs(k - acc * n) < 1e-6
         confidences += [p[f"c{b}"]] * n
@@ -72,9 +82,10 @@ def check(p, x):
 
 
 def _well_posed(v):
-    n = [v[f"n{b}"] for b in range(1, B + 1)]
-    signed = sum(nb * -v[f"d{b}"] for b, nb in enumerate(n, 1))
-    return signed != 0 and all(v[f"c{b}"] + v[f"d{b}"] <= 1 for b in range(1, B + 1))
+    """Each bin's accuracy within 0.12 of its confidence but not equal, and not calibrated on average."""
+    gaps = [v[f"c{b}"] - v[f"a{b}"] for b in range(1, B + 1)]
+    signed = sum(v[f"n{b}"] * g for b, g in enumerate(gaps, 1))
+    return signed != 0 and all(g != 0 and abs(g) <= 0.12 for g in gaps)
 
 
 QUESTION = Question(
@@ -82,25 +93,15 @@ QUESTION = Question(
     title="Overconfident or not?",
     statement=(
         "A classifier's test predictions are grouped by confidence (the probability of the predicted class). "
-        "For each bin: the number of predictions $n_b$, their mean confidence $\\mathrm{conf}_b$ and their "
-        "accuracy $\\mathrm{acc}_b$:\n\n"
-        "$$\\begin{array}{lccc} \\text{bin} & n_b & \\mathrm{conf}_b & \\mathrm{acc}_b \\\\ \\hline "
-        "{[0.6, 0.7)} & {{ n1 }} & {{ c1 }} & {{ '%g' | format(c1 | float + d1 | float) }} \\\\ "
-        "{[0.7, 0.8)} & {{ n2 }} & {{ c2 }} & {{ '%g' | format(c2 | float + d2 | float) }} \\\\ "
-        "{[0.8, 0.9)} & {{ n3 }} & {{ c3 }} & {{ '%g' | format(c3 | float + d3 | float) }} \\\\ "
-        "{[0.9, 1]} & {{ n4 }} & {{ c4 }} & {{ '%g' | format(c4 | float + d4 | float) }}"
-        "\\end{array}$$\n\n"
+        "The table below gives, for each bin, the number of predictions $n_b$, their mean confidence "
+        "$\\mathrm{conf}_b$ and their accuracy $\\mathrm{acc}_b$.\n\n"
         "Statement: over all these predictions, the model is overconfident (its mean confidence exceeds its "
         "accuracy). Is the statement true or false, and which reason shows it?"
     ),
     answer=TrueFalse(truth_credit=0.5, reason_prefix="\\bar{c} - \\bar{a} = "),
     derive=derive,
     check=check,
-    params=(
-        tuple(grid(f"n{b}", "100", "500", "100", latex=f"n_{b}") for b in range(1, B + 1))
-        + tuple(grid(f"c{b}", f"{0.51 + 0.1 * b:.2f}", f"{0.59 + 0.1 * b:.2f}", "0.02", latex=f"c_{b}") for b in range(1, B + 1))
-        + tuple(grid(f"d{b}", "-0.12", "0.12", "0.02", exclude=("0",), latex=f"d_{b}") for b in range(1, B + 1))
-    ),
+    tables=(BINS,),
     constraint=_well_posed,
     tags=("calibration", "overconfidence", "reliability", "data"),
     difficulty=2,
