@@ -37,6 +37,7 @@ from quizgen.export.lms import (
     tex_html, tolerance,
 )
 from quizgen.figures import png_base64
+from quizgen.versioncode import code_html, version_code
 
 if TYPE_CHECKING:
     import jinja2
@@ -104,7 +105,7 @@ class MoodleWriter(Writer):
             parts.append(f'<question type="category"><category><text>$course$/top/{escape(category)}</text></category>'
                          f'<info format="html"><text></text></info></question>')
             for number, student, v in items:
-                xml = self.question(v, number, student, options)
+                xml = self.question(v, number, student, options, public.id)
                 if xml:
                     parts.append(xml)
                 else:
@@ -122,7 +123,7 @@ class MoodleWriter(Writer):
         return f"no Moodle question type for {v.kind}"
 
     # ------------------------------------------------------------------ one question
-    def question(self, v: "Variant", number: int, student: str, options: Options) -> str | None:
+    def question(self, v: "Variant", number: int, student: str, options: Options, exam_id: str = "") -> str | None:
         sheet_figures = [ref for ref in v.figures if ref.where == "sheet"]
         solution_figures = [ref for ref in v.figures if ref.where != "sheet"]
         body = lms_html(v.statement) + table_html(v.tables) + _figures(sheet_figures)
@@ -154,6 +155,8 @@ class MoodleWriter(Writer):
             qtype, inner = "essay", self._essay(v)
         else:
             return None
+        if exam_id:  # the responses report carries this text back to `quizgen grade`
+            body += code_html(version_code(exam_id, v.question_id, student))
         general = self._general_feedback(v) + _figures(solution_figures)
         head = (f'<question type="{qtype}"><name><text>{escape(f"{number:02d} {v.title} [{student}]")}</text></name>'
                 f'{_text("questiontext", body, files=sheet_figures)}{_text("generalfeedback", general, files=solution_figures)}'

@@ -29,6 +29,7 @@ from quizgen.export.base import Carry, Options, Writer
 from quizgen.export.lms import (
     at_point, figure_html, lms_html, number_text, point_sentence, table_html, tex_html, tolerance,
 )
+from quizgen.versioncode import code_html, version_code
 
 if TYPE_CHECKING:
     import jinja2
@@ -198,6 +199,7 @@ class QtiWriter(Writer):
         else:
             return None
         general += _figures(ref for ref in v.figures if ref.where != "sheet")
+        body += code_html(version_code(exam_id, v.question_id, student))  # read back by `quizgen grade`
         if general:
             feedbacks.insert(0, _feedback("general_fb", general))
         meta = (_field("question_type", qtype) + _field("points_possible", number_text(v.points))
