@@ -40,10 +40,18 @@ def _count(n: int, noun: str) -> str:
               help="Read 2,143 as 2.143 (--decimal-comma) or as 2143 (--decimal-point) in every answer, "
                    "overriding the key's setting [default: as the key says; a key without one sends "
                    "an ambiguous 2,143 to review].")
+@click.option("--map", "map_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CSV (kind,from,to) or JSON renaming export columns and mapping LMS users to key students.")
+@click.option("--gradebook", type=click.Choice(["plain", "moodle", "canvas"]), default="plain", show_default=True,
+              help="Layout of grades.csv: quizgen's own, or what Moodle's / Canvas's grade import reads.")
+@click.option("--grade-item", default=None,
+              help="Grade item / assignment column of --gradebook moodle|canvas [default: quizgen <exam id>].")
 @friendly_errors
 def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int | None, roster: Path | None,
-            show_solutions: bool, decimal_comma: bool | None) -> None:
-    """Grade SUBMISSIONS (CSV long or wide form, or JSON) against a key.json.
+            show_solutions: bool, decimal_comma: bool | None, map_path: Path | None, gradebook: str,
+            grade_item: str | None) -> None:
+    """Grade SUBMISSIONS (CSV long or wide form, JSON, or a Moodle Responses / Canvas Student
+    Analysis export) against a key.json.
 
     Writes grades.csv, summary.md, summary.json, report.html and feedback/<student>.md. Bad rows are
     reported on stderr and in summary.md, everything else is graded. Exit status: 0 all rows
@@ -52,7 +60,10 @@ def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int |
     from quizgen.grading.batch import default_out_dir, grade_class
     from quizgen.grading.report import read_roster_names, write_reports
 
+    from quizgen.grading.lms import load_map
+
     names = read_roster_names(roster) if roster is not None else None
+    mapping = load_map(map_path) if map_path is not None else None
     out = out_dir if out_dir is not None else default_out_dir(submissions)
     with contextlib.ExitStack() as stack:
         bar: list = []  # the progress bar, once grading knows how long it will be
@@ -66,14 +77,14 @@ def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int |
                 bar[0].update(n)
 
         result = grade_class(key_path, submissions, jobs=jobs, progress=progress, on_start=on_start,
-                             decimal_comma=decimal_comma)
+                             decimal_comma=decimal_comma, mapping=mapping)
     for problem in result.problems[:MAX_PROBLEMS_SHOWN]:
         click.echo(f"quizgen: {problem}", err=True)
     if len(result.problems) > MAX_PROBLEMS_SHOWN:
         click.echo(f"quizgen: ... and {len(result.problems) - MAX_PROBLEMS_SHOWN} more problems, "
                    f"all listed in {out / 'summary.md'}", err=True)
     try:
-        write_reports(result, out, names=names, show_solutions=show_solutions)
+        write_reports(result, out, names=names, show_solutions=show_solutions, gradebook=gradebook, item=grade_item)
     except OSError as err:
         raise QuizgenError(f"{out}: cannot write the grades there ({err.strerror or err})", EXIT_USAGE) from None
     submitted = len(result.students) - len(result.missing)

@@ -15,7 +15,7 @@ import os
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -25,6 +25,7 @@ from quizgen.grading.submissions import Entry, Problem, Submissions, question_nu
 from quizgen.workers import MAX_DEFAULT_JOBS, stop_pool as _stop_pool, worker_init as _worker_init
 
 if TYPE_CHECKING:
+    from quizgen.grading.lms import LmsMap
     from quizgen.grading.verdict import Verdict
 
 #: Below this many answers a process pool costs more (start-up, SymPy import) than it saves.
@@ -89,6 +90,8 @@ class ClassResult:
     graded: int
     ignored_columns: tuple[str, ...] = ()
     key: Key | None = field(default=None, compare=False, repr=False)  # for solutions in feedback
+    #: LMS exports: who each student is in the LMS (quizgen.grading.lms.Person), for --gradebook
+    people: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -117,7 +120,10 @@ def _resolve(key: Key, subs: Submissions) -> tuple[dict[tuple[str, str], tuple[E
     problems: list[Problem] = []
     unknown_hint: dict[str, str] = {}
     for e in subs.entries:
-        version = versions.get(e.student)
+        version = versions.get(e.version or e.student)
+        if version is None and e.version is not None:  # cannot happen for a code read from this key
+            problems.append(Problem(subs.name, e.where, f'no version of "{e.version}" in {key.name}', e.order))
+            continue
         if version is None:
             if e.student not in unknown_hint:
                 unknown_hint[e.student] = _suggest(e.student, key.students)
@@ -137,6 +143,11 @@ def _resolve(key: Key, subs: Submissions) -> tuple[dict[tuple[str, str], tuple[E
                 msg = f'unknown question id "{e.question}"{_suggest(e.question, key.question_ids)}'
             problems.append(Problem(subs.name, e.where, msg, e.order))
             continue
+        if e.raw:  # an LMS's summary of the response: what our grader reads, and the question as asked
+            from quizgen.grading.lms import lms_answer
+
+            answer, kq = lms_answer(kq, e.answer)
+            e = replace(e, answer=answer)
         previous = counted.get((e.student, kq.id))
         if previous is not None:
             problems.append(Problem(subs.name, previous[0].where,
@@ -269,6 +280,7 @@ def grade_class(
     min_parallel_rows: int = MIN_PARALLEL_ROWS,
     on_start: Callable[[int], None] | None = None,
     decimal_comma: bool | None = None,
+    mapping: "LmsMap | None" = None,
 ) -> ClassResult:
     """Grade every submission in ``submissions`` against ``key``.
 
@@ -285,7 +297,8 @@ def grade_class(
     from quizgen.grading.keycheck import check_key_content
 
     compiled = check_key_content(key)  # a broken key entry stops here, before any grading
-    subs = submissions if isinstance(submissions, Submissions) else read_submissions(submissions, key.question_ids)
+    subs = submissions if isinstance(submissions, Submissions) else read_submissions(
+        submissions, key.question_ids, key=key, mapping=mapping)
     counted, problems = _resolve(key, subs)
 
     by_fingerprint: dict[str, tuple[KeyQuestion, list[tuple[int, str]]]] = {}
@@ -301,24 +314,60 @@ def grade_class(
         path = by_fingerprint[fingerprint][0].path
         raise QuizgenError(f"{key.name}: {path}: the grader cannot use this key entry: {message}", EXIT_USAGE)
 
-    results = {(entry.student, kq.id): (entry, verdicts[i]) for i, (entry, kq) in enumerate(ordered)}
-    submitted = {e.student for e, _ in ordered} | {e.student for e in subs.entries}
-    students = tuple(_student_result(v.student, v.questions, results, v.student in submitted)
-                     for v in key.versions)
+    results = {(entry.student, kq.id): (entry, kq, verdicts[i]) for i, (entry, kq) in enumerate(ordered)}
+    submitted = {e.student for e, _ in ordered} | {e.student for e in subs.entries} | {p.student for p in subs.people}
+    students = tuple(_student_result(student, sheet, results, student in submitted)
+                     for student, sheet in _sheets(key, subs, ordered))
     all_problems = tuple(sorted(list(subs.problems) + problems, key=lambda p: p.order))
     return ClassResult(key.name, subs.name, subs.form, key.question_ids, students, all_problems,
-                       rows=subs.rows, graded=len(ordered), ignored_columns=subs.ignored_columns, key=key)
+                       rows=subs.rows, graded=len(ordered), ignored_columns=subs.ignored_columns, key=key,
+                       people={p.student: p for p in subs.people})
+
+
+def _sheets(key: Key, subs: Submissions, ordered: list[tuple[Entry, KeyQuestion]]) -> list[tuple[str, list[KeyQuestion]]]:
+    """Who is graded, and on which sheet.
+
+    Normally the key's students on their own sheets. An LMS that drew variants (a version code
+    mapped a response to another student's variant) puts every question of the key on each
+    sheet, numbered in key order as the quiz's slots are; its students are the export's
+    students, plus the key's students who made no attempt when the key was made from the
+    class roster (some export student is a key student)."""
+    drawn = {e.student for e, _ in ordered if e.version is not None}
+    if not drawn:
+        return [(v.student, list(v.questions)) for v in key.versions]
+    template: dict[str, KeyQuestion] = {}
+    for v in key.versions:
+        for kq in v.questions:
+            template.setdefault(kq.id, kq)
+    answered: dict[tuple[str, str], KeyQuestion] = {(e.student, kq.id): kq for e, kq in ordered}
+
+    def drawn_sheet(student: str) -> list[KeyQuestion]:
+        own = key.version(student)
+        sheet = []
+        for n, qid in enumerate(key.question_ids, 1):
+            kq = answered.get((student, qid)) or (own.by_id(qid) if own else None) or template[qid]
+            sheet.append(replace(kq, number=n))
+        return sheet
+
+    lms_students = list(dict.fromkeys([p.student for p in subs.people] + [e.student for e, _ in ordered]))
+    key_students = set(key.students)
+    out: list[tuple[str, list[KeyQuestion]]] = []
+    roster = bool(key_students & set(lms_students))
+    if roster:
+        out += [(v.student, drawn_sheet(v.student) if v.student in drawn else list(v.questions)) for v in key.versions]
+    out += [(s, drawn_sheet(s)) for s in lms_students if not roster or s not in key_students]
+    return out
 
 
 def _student_result(student: str, questions: Sequence[KeyQuestion],
-                    results: dict[tuple[str, str], tuple[Entry, "Verdict"]], submitted: bool) -> StudentResult:
+                    results: dict[tuple[str, str], tuple[Entry, KeyQuestion, "Verdict"]], submitted: bool) -> StudentResult:
     answers = []
     for kq in questions:
         hit = results.get((student, kq.id))
         if hit is None:
             answers.append(GradedAnswer(kq.id, kq.number, kq.points, None, None, 0.0, title=kq.title))
             continue
-        entry, verdict = hit
+        entry, _kq, verdict = hit
         credit = min(1.0, max(0.0, float(verdict.credit)))
         answers.append(GradedAnswer(kq.id, kq.number, kq.points, entry.answer, verdict, credit * kq.points,
                                     entry.where, kq.title))

@@ -43,6 +43,8 @@ class KeyQuestion:
     source: str
     fingerprint: str
     title: str = ""
+    variant_seed: int | None = None  # where an LMS writer stated a symbolic answer's values
+
 
     def entry(self) -> dict[str, Any]:
         """A fresh copy of the key entry, as ``compile_question`` expects it."""
@@ -298,7 +300,7 @@ def _check_question(q: Any, path: str, known_ids: set[str], interned: dict[str, 
     if qid not in known_ids:
         raise _Invalid(f"{path}.id", f'"{qid}" is not in the top-level "questions" list')
     title = _string(q, "title", path, required=False, nonempty=False) or ""
-    _integer(q, "variant_seed", path, required=False)
+    seed = _integer(q, "variant_seed", path, required=False)
     qtype = _string(q, "type", path)
     if qtype not in QUESTION_TYPES:
         raise _Invalid(f"{path}.type", f'unknown type "{qtype}" (expected one of {", ".join(QUESTION_TYPES)})')
@@ -371,6 +373,7 @@ def _check_question(q: Any, path: str, known_ids: set[str], interned: dict[str, 
         source=source,
         fingerprint=fingerprint,
         title=title,
+        variant_seed=seed,  # type: ignore[arg-type]
     )
 
 
@@ -388,7 +391,7 @@ def _check_reference(q: Any, path: str, variants: dict[str, KeyQuestion]) -> Key
         if type(number) is int and number >= 1 and type(seed) is int and shared is not None \
                 and q.get("id", shared.id) == shared.id:
             return KeyQuestion(number, shared.id, shared.type, shared.points, path, shared.source,
-                               shared.fingerprint, shared.title)
+                               shared.fingerprint, shared.title, q.get("variant_seed"))
     return _check_reference_slow(q, path, variants)
 
 
@@ -402,12 +405,13 @@ def _check_reference_slow(q: Any, path: str, variants: dict[str, KeyQuestion]) -
     qid = _string(q, "id", path, required=False)
     if qid is not None and qid != shared.id:
         raise _Invalid(f"{path}.id", f'"{qid}" is not the id of variant "{ref}" ("{shared.id}")')
-    _integer(q, "variant_seed", path, required=False)
+    seed = _integer(q, "variant_seed", path, required=False)
     extra = set(q) - {"number", "id", "variant", "variant_seed"}
     if extra:
         raise _Invalid(path, f'unexpected field "{sorted(extra)[0]}" beside "variant"')
     return KeyQuestion(number=number, id=shared.id, type=shared.type, points=shared.points, path=path,  # type: ignore[arg-type]
-                       source=shared.source, fingerprint=shared.fingerprint, title=shared.title)
+                       source=shared.source, fingerprint=shared.fingerprint, title=shared.title,
+                       variant_seed=seed)  # type: ignore[arg-type]
 
 
 def _check_version(v: Any, path: str, known_ids: set[str], interned: dict[str, str] | None = None,

@@ -68,6 +68,51 @@ def grades_csv(result: ClassResult) -> str:
     return buf.getvalue()
 
 
+#: ``--gradebook`` layouts of grades.csv.
+GRADEBOOKS = ("plain", "moodle", "canvas")
+
+
+def gradebook_csv(result: ClassResult, gradebook: str = "plain", item: str | None = None) -> str:
+    """grades.csv in the layout a gradebook imports: ``plain`` (:func:`grades_csv`), ``moodle``
+    (Grades > Import > CSV file: an identity column per kind the export gave, then the grade item)
+    or ``canvas`` (Grades > Import: Student, ID, SIS User ID, SIS Login ID, Section, the assignment,
+    and a "Points Possible" row). The grade is the total in points; a student with no submission
+    gets a blank cell, which neither gradebook imports as a grade."""
+    if gradebook == "plain":
+        return grades_csv(result)
+    item = item or (f"quizgen {result.key.exam_id}" if result.key is not None and result.key.exam_id else "quizgen")
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    people = result.people
+
+    def grade(s: StudentResult) -> str:
+        return fmt_points(s.total) if s.submitted else ""
+
+    if gradebook == "moodle":
+        has_email = any(getattr(p, "email", "") for p in people.values())
+        has_idnumber = any(getattr(p, "idnumber", "") for p in people.values())
+        writer.writerow(["Username"] + ["Email address"] * has_email + ["ID number"] * has_idnumber + [csv_text(item)])
+        for s in result.students:
+            p = people.get(s.student)
+            row = [getattr(p, "username", "") or s.student]
+            row += [getattr(p, "email", "")] * has_email + [getattr(p, "idnumber", "")] * has_idnumber
+            writer.writerow([*map(csv_text, row), grade(s)])
+        return buf.getvalue()
+    if gradebook == "canvas":
+        writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", csv_text(item)])
+        possible = max((s.max_points for s in result.students), default=0.0)
+        writer.writerow(["Points Possible", "", "", "", "", fmt_points(possible)])
+        for s in result.students:
+            p = people.get(s.student)
+            if p is None:  # not from a Canvas export: our id is the SIS user id
+                row = [s.student, "", s.student, "", ""]
+            else:
+                row = [p.name or s.student, p.canvas_id, p.sis_id, "", p.section]
+            writer.writerow([*map(csv_text, row), grade(s)])
+        return buf.getvalue()
+    raise ValueError(f"unknown gradebook layout {gradebook!r}")
+
+
 # ------------------------------------------------------------------------------- feedback
 
 
@@ -497,11 +542,13 @@ def student_solutions(result: ClassResult, student: str) -> dict[str, str]:
 
 
 def write_reports(result: ClassResult, out_dir: str | os.PathLike[str], *, names: dict[str, str] | None = None,
-                  show_solutions: bool = False, html: bool = True) -> list[Path]:
+                  show_solutions: bool = False, html: bool = True, gradebook: str = "plain",
+                  item: str | None = None) -> list[Path]:
     """Write every output file atomically into ``out_dir`` (created if needed; existing files with
     the same names are replaced, other files are left alone). grades.csv is written last, so
     when it is new, everything else already is. ``names``: {student id: name} from a roster, shown
-    in feedback; ``show_solutions``: feedback shows each correct answer; ``html``: report.html."""
+    in feedback; ``show_solutions``: feedback shows each correct answer; ``html``: report.html;
+    ``gradebook``/``item``: the layout of grades.csv and its grade item (:func:`gradebook_csv`)."""
     out = Path(out_dir)
     roster_names = names or {}
     written: list[Path] = []
@@ -520,7 +567,7 @@ def write_reports(result: ClassResult, out_dir: str | os.PathLike[str], *, names
         from quizgen.grading.html_report import report_html
 
         outputs.append(("report.html", report_html(result, data)))
-    outputs.append(("grades.csv", grades_csv(result)))
+    outputs.append(("grades.csv", gradebook_csv(result, gradebook, item)))
     for name, text in outputs:
         write_atomic(out / name, text)
         written.append(out / name)

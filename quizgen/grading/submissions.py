@@ -15,11 +15,15 @@ import io
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Collection, Iterator
+from typing import TYPE_CHECKING, Any, Collection, Iterator
 
 from quizgen.errors import EXIT_USAGE, QuizgenError
+
+if TYPE_CHECKING:
+    from quizgen.grading.keyfile import Key
+    from quizgen.grading.lms import LmsMap
 
 #: Column headers (compared case-insensitively, spaces trimmed) that name the student column.
 STUDENT_HEADERS = ("student", "student_id", "student id")
@@ -61,6 +65,10 @@ class Entry:
     answer: str
     where: str
     order: int
+    #: the key student whose variant was answered, when not the student's own (an LMS drew it)
+    version: str | None = None
+    #: the answer as an LMS summarises it (an option's text, ``True``): converted before grading
+    raw: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,7 @@ class Submissions:
     problems: tuple[Problem, ...]
     rows: int  # data rows (CSV) or entries (JSON) seen, good or bad
     ignored_columns: tuple[str, ...] = ()
+    people: tuple[Any, ...] = ()  # LMS exports: who each row is (quizgen.grading.lms.Person)
 
 
 #: Longest problem message or locator kept (the whole row is in the file itself).
@@ -132,8 +141,11 @@ def _bad_bytes(text: str) -> str | None:
     return None
 
 
-def read_submissions(path: str | os.PathLike[str], question_ids: Collection[str]) -> Submissions:
-    """Read ``path``, choosing the form from its extension and header (see the README, "quizgen grade")."""
+def read_submissions(path: str | os.PathLike[str], question_ids: Collection[str], key: "Key | None" = None,
+                     mapping: "LmsMap | None" = None) -> Submissions:
+    """Read ``path``, choosing the form from its extension and header (see the README, "quizgen grade").
+    ``key`` is needed for LMS exports (their rows are matched to variants by version code);
+    ``mapping`` (``--map``) renames columns and maps LMS identities to key students."""
     path = Path(path)
     name = path.name
     try:
@@ -147,8 +159,17 @@ def read_submissions(path: str | os.PathLike[str], question_ids: Collection[str]
     text = _decode(raw)
     suffix = path.suffix.lower()
     if suffix == ".json" or (suffix not in (".csv", ".tsv", ".txt") and text.lstrip()[:1] in ("[", "{")):
-        return _read_json(text, name)
-    return _read_csv(text, name, set(question_ids), tab=suffix == ".tsv")
+        subs = _read_json(text, name)
+    else:
+        subs = _read_csv(text, name, set(question_ids), tab=suffix == ".tsv", key=key, mapping=mapping)
+    if mapping is not None and mapping.students and subs.form not in LMS_FORMS:
+        subs = replace(subs, entries=tuple(replace(e, student=mapping.students.get(e.student, e.student))
+                                           for e in subs.entries))
+    return subs
+
+
+#: Forms read by quizgen.grading.lms.
+LMS_FORMS = ("moodle-responses", "canvas-student-analysis")
 
 
 # ----------------------------------------------------------------------------------------- CSV
@@ -243,7 +264,8 @@ def _records(text: str, delimiter: str) -> _Records:
     return _Records(text, delimiter)
 
 
-def _read_csv(text: str, name: str, question_ids: set[str], tab: bool) -> Submissions:
+def _read_csv(text: str, name: str, question_ids: set[str], tab: bool, key: "Key | None" = None,
+              mapping: "LmsMap | None" = None) -> Submissions:
     first_line = text.split("\n", 1)[0]
     records = _records(text, _delimiter(first_line, tab))
     try:
@@ -258,6 +280,17 @@ def _read_csv(text: str, name: str, question_ids: set[str], tab: bool) -> Submis
     bad = _bad_bytes("".join(header))
     if bad:
         raise QuizgenError(f"{name}, line {header_line} (header): {bad}", EXIT_USAGE)
+    if mapping is not None:
+        header = [mapping.column(h) for h in header]
+    from quizgen.grading import lms
+
+    form = lms.lms_form(header)
+    if form is not None:
+        if key is None:
+            raise QuizgenError(f"{name}: an LMS export ({form}) is read with its key", EXIT_USAGE)
+        problems: list[Problem] = []
+        read = lms.read_moodle if form == lms.MOODLE else lms.read_canvas
+        return read(_safe_records(records, name, problems), name, header, key, mapping or lms.LmsMap(), problems)
     norm = [h.strip().lower() for h in header]
     student_col = next((i for i, h in enumerate(norm) if h in STUDENT_HEADERS), None)
     if student_col is None:

@@ -1,0 +1,266 @@
+"""`quizgen grade` on Moodle's Responses report and Canvas's Student Analysis, as they come.
+
+The example exports in tests/data/lms/ were written by make_examples.py for the quiz that
+`make --format moodle,qti` writes from key.json's pinned seed (each student drew other students'
+variants); these tests grade them end to end through the CLI and check every mapping step.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quizgen.cli import main
+from quizgen.export.lms import lms_html
+from quizgen.grading.lms import _plain
+
+DATA = Path(__file__).parent / "data" / "lms"
+KEY = DATA / "key.json"
+MOODLE = DATA / "moodle-responses.csv"
+CANVAS = DATA / "canvas-student-analysis.csv"
+README = Path(__file__).parent.parent / "README.md"
+#: total points per student of the example exports (pinned: see make_examples.py for the answers)
+TOTALS = {"alice": "6", "bob": "1.25", "carol": "1.5", "dan": "5"}
+
+
+def run(*args: str):
+    runner = CliRunner(mix_stderr=False) if "mix_stderr" in CliRunner.__init__.__code__.co_varnames else CliRunner()
+    return runner.invoke(main, list(args), catch_exceptions=False)
+
+
+def grades(out: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO((out / "grades.csv").read_text())))
+
+
+def test_key_is_the_pinned_seed(tmp_path):
+    """key.json is exactly what `make` writes from the seed in make_examples.py."""
+    text = (DATA / "make_examples.py").read_text()
+    seed = re.search(r'SEED = "(\d+)"', text).group(1)
+    questions = re.search(r'QUESTIONS = "([^"]+)"', text).group(1)
+    r = run("make", "--topic", "mle", "--questions", questions, "--roster", str(DATA / "roster.csv"),
+            "--seed", seed, "--format", "json", "--out", str(tmp_path / "k"))
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "k" / "key.json").read_bytes() == KEY.read_bytes()
+
+
+def test_moodle_responses_graded_end_to_end(tmp_path):
+    r = run("grade", "--key", str(KEY), str(MOODLE), "--out", str(tmp_path / "g"))
+    assert r.exit_code == 0, r.stderr
+    rows = grades(tmp_path / "g")
+    assert {row["student"]: row["total"] for row in rows} == TOTALS
+    summary = json.loads((tmp_path / "g" / "summary.json").read_text())
+    assert summary["form"] == "moodle-responses" and summary["problems"] == []
+    # bob's choice came back as an option's text; it was read as that option's label and
+    # graded against the variant he drew (dan's), with its misconception feedback
+    bob = (tmp_path / "g" / "feedback" / "bob.md").read_text()
+    key = json.loads(KEY.read_text())
+    dan_q1 = next(q for v in key["versions"] if v["student"] == "dan" for q in v["questions"] if q["number"] == 1)
+    assert f"- Your answer: `{dan_q1['known_wrong'][0]['choice']}`" in bob
+    assert dan_q1["known_wrong"][0]["feedback"][:40] in bob
+
+
+def test_canvas_student_analysis_graded_end_to_end(tmp_path):
+    r = run("grade", "--key", str(KEY), str(CANVAS), "--out", str(tmp_path / "g"))
+    assert r.exit_code == 0, r.stderr
+    rows = grades(tmp_path / "g")
+    # Canvas gives no usernames: its students are the export's (SIS ids), none of them in the key
+    assert {row["student"]: row["total"] for row in rows} == {
+        "S1001": TOTALS["alice"], "S1002": TOTALS["bob"], "S1003": TOTALS["carol"], "S1004": TOTALS["dan"]}
+
+
+def test_map_names_canvas_students_after_the_key(tmp_path):
+    r = run("grade", "--key", str(KEY), str(CANVAS), "--map", str(DATA / "canvas-map.csv"), "--out", str(tmp_path / "g"))
+    assert r.exit_code == 0, r.stderr
+    assert {row["student"]: row["total"] for row in grades(tmp_path / "g")} == TOTALS
+
+
+def test_map_renames_columns_of_a_localised_export(tmp_path):
+    text = MOODLE.read_text(encoding="utf-8-sig")
+    header, rest = text.split("\n", 1)
+    german = header.replace("Username", "Nutzername").replace("Response ", "Antwort ").replace("Question ", "Frage ")
+    (tmp_path / "de.csv").write_text(german + "\n" + rest)
+    rows = [("kind", "from", "to"), ("column", "Nutzername", "Username")]
+    rows += [("column", f"Antwort {n}", f"Response {n}") for n in range(1, 5)]
+    rows += [("column", f"Frage {n}", f"Question {n}") for n in range(1, 5)]
+    (tmp_path / "map.csv").write_text("".join(",".join(r) + "\n" for r in rows))
+    r = run("grade", "--key", str(KEY), str(tmp_path / "de.csv"), "--map", str(tmp_path / "map.csv"),
+            "--out", str(tmp_path / "g"))
+    assert r.exit_code == 0, r.stderr
+    assert {row["student"]: row["total"] for row in grades(tmp_path / "g")} == TOTALS
+
+
+def test_a_row_that_cannot_be_mapped_is_reported_and_the_rest_graded(tmp_path):
+    rows = list(csv.reader(io.StringIO(MOODLE.read_text(encoding="utf-8-sig"))))
+    erin = list(rows[1])
+    erin[:4] = ["Evans", "Erin", "erin", "erin@example.edu"]
+    for i, h in enumerate(rows[0]):
+        if h.startswith("Question"):
+            erin[i] = "A question added in Moodle by hand"  # no version code
+    rows.insert(3, erin)  # line 4
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    (tmp_path / "r.csv").write_text(buf.getvalue())
+    r = run("grade", "--key", str(KEY), str(tmp_path / "r.csv"), "--out", str(tmp_path / "g"))
+    assert r.exit_code == 1
+    assert re.search(r'r\.csv, line 4: cannot tell which version "erin" answered .*no version code', r.stderr)
+    got = {row["student"]: row["total"] for row in grades(tmp_path / "g")}
+    assert got == TOTALS  # erin is not given a 0 she did not earn; everyone else is graded
+
+
+def _own_variant_export(key: dict) -> str:
+    """A --moodle-by-student quiz: everyone answers their own sheet, rightly, as Moodle reports it."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    header = ["Last name", "First name", "Username", "Email address", "State", "Started on", "Completed",
+              "Time taken", "Grade/7.00"] + [f"Response {n}" for n in range(1, 5)]
+    w.writerow(header)
+    for v in key["versions"]:
+        row = [v["student"].title(), "X", v["student"], f"{v['student']}@example.edu", "Finished", "", "", "", "7.00"]
+        for q in v["questions"]:
+            a = q["answer"]
+            if q["type"] == "choice":
+                text = {c["label"]: c["text"] for c in a["choices"]}
+                row.append("; ".join(" ".join(lms_html(text[label])[3:-4].split()) for label in a["correct"]))
+            elif q["type"] == "truefalse":
+                row.append("True" if a["value"] else "False")
+            elif q["type"] == "numeric":
+                row.append(f"{a['value']:.5f}")
+            else:
+                row.append("-")  # the symbolic one left blank
+        w.writerow(row)
+    return buf.getvalue()
+
+
+def test_by_username_without_version_codes(tmp_path):
+    key = json.loads(KEY.read_text())
+    (tmp_path / "own.csv").write_text(_own_variant_export(key))
+    r = run("grade", "--key", str(KEY), str(tmp_path / "own.csv"), "--out", str(tmp_path / "g"))
+    assert r.exit_code == 0, r.stderr
+    for row in grades(tmp_path / "g"):  # every option text, True/False and number mapped back
+        assert (row["mle/kl_cross_entropy_choice"], row["mle/kl_asymmetry_truefalse"],
+                row["mle/kl_divergence_value"], row["mle/gaussian_nll"]) == ("2", "1", "1", "0")
+
+
+def test_choice_text_matching_ignores_tags_math_delimiters_and_case():
+    assert _plain("<p>\\(0.3 \\log{q}\\)</p>") == _plain("0.3 \\LOG{q}")
+    assert _plain("A &amp; B") == "a & b"
+
+
+def test_gradebook_layouts_parse_back(tmp_path):
+    r = run("grade", "--key", str(KEY), str(MOODLE), "--gradebook", "moodle", "--grade-item", "Quiz 1",
+            "--out", str(tmp_path / "m"))
+    assert r.exit_code == 0, r.stderr
+    rows = grades(tmp_path / "m")
+    assert list(rows[0]) == ["Username", "Email address", "Quiz 1"]
+    assert {row["Username"]: row["Quiz 1"] for row in rows} == TOTALS
+    assert rows[0]["Email address"] == "alice.archer@example.edu"
+
+    r = run("grade", "--key", str(KEY), str(CANVAS), "--gradebook", "canvas", "--grade-item", "Quiz 1 (84213)",
+            "--out", str(tmp_path / "c"))
+    assert r.exit_code == 0, r.stderr
+    table = list(csv.reader(io.StringIO((tmp_path / "c" / "grades.csv").read_text())))
+    assert table[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Quiz 1 (84213)"]
+    assert table[1] == ["Points Possible", "", "", "", "", "6"]
+    assert table[2] == ["Alice Archer", "5301", "S1001", "", "ML 2026 A", "6"]
+    assert [row[5] for row in table[2:]] == list(TOTALS.values())
+
+
+def test_plain_gradebook_is_the_default_layout(tmp_path):
+    run("grade", "--key", str(KEY), str(MOODLE), "--out", str(tmp_path / "a"))
+    run("grade", "--key", str(KEY), str(MOODLE), "--gradebook", "plain", "--out", str(tmp_path / "b"))
+    a = (tmp_path / "a" / "grades.csv").read_bytes()
+    assert a == (tmp_path / "b" / "grades.csv").read_bytes()
+    assert a.startswith(b"student,mle/kl_cross_entropy_choice,")
+
+
+def test_readme_shows_the_map_file_and_commands():
+    readme = README.read_text()
+    assert (DATA / "canvas-map.csv").read_text() in readme
+    for command in ("quizgen grade --key key.json moodle-responses.csv --gradebook moodle",
+                    "quizgen grade --key key.json canvas-student-analysis.csv --map canvas-map.csv --gradebook canvas"):
+        assert command in readme
+
+
+def test_readme_gradebook_examples_are_what_grade_writes(tmp_path):
+    readme = README.read_text()
+    run("grade", "--key", str(KEY), str(MOODLE), "--gradebook", "moodle", "--grade-item", "Quiz 1", "--out", str(tmp_path / "m"))
+    run("grade", "--key", str(KEY), str(CANVAS), "--gradebook", "canvas", "--grade-item", "Quiz 1 (84213)",
+        "--out", str(tmp_path / "c"))
+    for out, block_start in (("m", "Username,Email address,Quiz 1"), ("c", "Student,ID,SIS User ID")):
+        block = readme[readme.index(block_start):].split("```", 1)[0]
+        lines = [line.strip() for line in block.strip().splitlines()]
+        written = (tmp_path / out / "grades.csv").read_text().splitlines()
+        assert lines == written[:len(lines)]
+
+
+def _moodle_rows() -> list[list[str]]:
+    return list(csv.reader(io.StringIO(MOODLE.read_text(encoding="utf-8-sig"))))
+
+
+def _write(path: Path, rows: list[list[str]]) -> Path:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue())
+    return path
+
+
+def test_unfinished_attempts_are_reported_and_later_attempts_count(tmp_path):
+    rows = _moodle_rows()
+    status = rows[0].index("Status")
+    in_progress = list(rows[2])
+    in_progress[status] = "In progress"
+    again = list(rows[1])  # alice's second attempt, everything blank but question 3
+    for i, h in enumerate(rows[0]):
+        if h.startswith("Response") and h != "Response 3":
+            again[i] = "-"
+    rows = [rows[0], rows[1], in_progress, *rows[3:], again]
+    r = run("grade", "--key", str(KEY), str(_write(tmp_path / "r.csv", rows)), "--out", str(tmp_path / "g"))
+    assert r.exit_code == 1
+    assert 'r.csv, line 3: attempt of "bob" is "In progress", not Finished; not graded' in r.stderr
+    assert re.search(r"r\.csv, line 2, column \"Response 3\": duplicate answer for alice / mle/kl_divergence_value", r.stderr)
+    got = {row["student"]: row["total"] for row in grades(tmp_path / "g")}
+    assert got["alice"] == "6" and got["bob"] == "0" and got["dan"] == TOTALS["dan"]
+
+
+def test_canvas_latest_attempt_counts(tmp_path):
+    rows = list(csv.reader(io.StringIO(CANVAS.read_text())))
+    at = rows[0].index("submitted") + 1
+    rows = [r[:at] + [h] + r[at:] for r, h in zip(rows, ["attempt"] + ["2"] * (len(rows) - 1))]
+    first = list(rows[1])
+    first[at] = "1"
+    first = [c if i <= at or not c or rows[0][i][:1].isdigit() is False else "0.5" for i, c in enumerate(first)]
+    rows.insert(1, first)  # alice's first attempt: other answers, not graded
+    r = run("grade", "--key", str(KEY), str(_write(tmp_path / "c.csv", rows)), "--map", str(DATA / "canvas-map.csv"),
+            "--out", str(tmp_path / "g"))
+    assert r.exit_code == 0, r.stderr
+    assert {row["student"]: row["total"] for row in grades(tmp_path / "g")} == TOTALS
+
+
+def test_lms_answers_are_read_as_the_grader_reads_them():
+    from quizgen.grading.keyfile import load_key
+    from quizgen.grading.lms import lms_answer
+
+    key = load_key(KEY)
+    alice = key.version("alice")
+    tf = alice.by_id("mle/kl_asymmetry_truefalse")
+    text, asked = lms_answer(tf, "True")
+    assert text == "True" and asked.type == "truefalse" and "reason" not in asked.entry()["answer"]
+    sym = alice.by_id("mle/gaussian_nll")
+    _, asked = lms_answer(sym, "6.0058")
+    assert asked.type == "numeric" and asked.points == sym.points  # the value at the writer's point
+    text, asked = lms_answer(sym, "ans1: (y-y_hat)^2 [valid]; prt1: # = 0")
+    assert text == "(y-y_hat)^2" and asked is sym  # a STACK response: the expression
+    import dataclasses
+
+    vec = dataclasses.replace(tf, type="vector")
+    assert lms_answer(vec, "part 1: 0.5; part 2: -1.25")[0] == "(0.5, -1.25)"
+    order = dataclasses.replace(tf, type="order", source=json.dumps(
+        {"type": "order", "answer": {"items": [{"label": "1", "text": "Take logs"}, {"label": "2", "text": "Differentiate"}],
+                                      "correct": ["1", "2"]}}))
+    assert lms_answer(order, "Differentiate; Take logs")[0] == "2, 1"
