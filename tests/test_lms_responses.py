@@ -46,7 +46,8 @@ def test_key_is_the_pinned_seed(tmp_path):
     r = run("make", "--topic", "mle", "--questions", questions, "--roster", str(DATA / "roster.csv"),
             "--seed", seed, "--format", "json", "--out", str(tmp_path / "k"))
     assert r.exit_code == 0, r.output
-    assert (tmp_path / "k" / "key.json").read_bytes() == KEY.read_bytes()
+    assert (tmp_path / "k" / "key.json").read_bytes() == KEY.read_bytes(), (
+        "the bank's questions changed: rebuild the examples with tests/data/lms/make_examples.py")
 
 
 def test_moodle_responses_graded_end_to_end(tmp_path):
