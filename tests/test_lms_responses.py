@@ -13,7 +13,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from quizgen.cli import main
@@ -220,13 +219,17 @@ def test_unfinished_attempts_are_reported_and_later_attempts_count(tmp_path):
     for i, h in enumerate(rows[0]):
         if h.startswith("Response") and h != "Response 3":
             again[i] = "-"
-    rows = [rows[0], rows[1], in_progress, *rows[3:], again]
+    no_attempt = list(rows[1])
+    no_attempt[:4] = ["Evans", "Erin", "erin", "erin@example.edu"]
+    no_attempt = [c if i < status else "-" for i, c in enumerate(no_attempt)]
+    rows = [rows[0], rows[1], in_progress, *rows[3:], no_attempt, again]
     r = run("grade", "--key", str(KEY), str(_write(tmp_path / "r.csv", rows)), "--out", str(tmp_path / "g"))
     assert r.exit_code == 1
     assert 'r.csv, line 3: attempt of "bob" is "In progress", not Finished; not graded' in r.stderr
     assert re.search(r"r\.csv, line 2, column \"Response 3\": duplicate answer for alice / mle/kl_divergence_value", r.stderr)
+    assert "erin" not in r.stderr  # state "-": an enrolled user who made no attempt, skipped
     got = {row["student"]: row["total"] for row in grades(tmp_path / "g")}
-    assert got["alice"] == "6" and got["bob"] == "0" and got["dan"] == TOTALS["dan"]
+    assert got["alice"] == "6" and got["bob"] == "0" and got["dan"] == TOTALS["dan"] and "erin" not in got
 
 
 def test_canvas_latest_attempt_counts(tmp_path):
@@ -265,3 +268,16 @@ def test_lms_answers_are_read_as_the_grader_reads_them():
         {"type": "order", "answer": {"items": [{"label": "1", "text": "Take logs"}, {"label": "2", "text": "Differentiate"}],
                                       "correct": ["1", "2"]}}))
     assert lms_answer(order, "Differentiate; Take logs")[0] == "2, 1"
+    assert lms_answer(order, "Differenti...; Take logs")[0] == "2, 1"  # Moodle cuts each step to 10 characters
+    assert lms_answer(order, "Take logs; Integrate")[0] == "Take logs; Integrate"  # not a step: left for the grader
+
+
+def test_python_api_takes_the_map_and_the_gradebook(tmp_path):
+    from quizgen.grading.batch import grade_class
+    from quizgen.grading.lms import load_map
+    from quizgen.grading.report import write_reports
+
+    result = grade_class(KEY, CANVAS, mapping=load_map(DATA / "canvas-map.csv"))
+    assert {s.student: s.total for s in result.students} == {k: float(v) for k, v in TOTALS.items()}
+    write_reports(result, tmp_path, gradebook="canvas", item="Quiz 1 (84213)")
+    assert (tmp_path / "grades.csv").read_text().startswith("Student,ID,SIS User ID,SIS Login ID,Section,Quiz 1 (84213)\n")

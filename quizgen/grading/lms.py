@@ -249,7 +249,10 @@ def read_moodle(records: Iterator[tuple[int, list[str]]], name: str, header: lis
             r.problems.append(Problem(name, f"line {line}", "no username, e-mail address or name in this row; "
                                       "not graded", order=line))
             continue
-        if state_col is not None and fields[state_col].strip().lower() not in ("finished", ""):
+        state = fields[state_col].strip().lower() if state_col is not None else ""
+        if state == "-":  # an enrolled user with no attempt (the report can list them): missing
+            continue
+        if state not in ("finished", ""):
             r.problems.append(Problem(name, f"line {line}", f'attempt of "{student}" is "{fields[state_col].strip()}", '
                                       "not Finished; not graded", order=line))
             continue
@@ -384,11 +387,22 @@ def _choice(entry: dict, text: str) -> str:
 
 
 def _order(entry: dict, text: str) -> str:
-    items = [(i["label"], i.get("text", "")) for i in entry["answer"]["items"]]
-    parts = [p for p in re.split(r";\s*|\n", text) if p.strip()]
-    labels = [_match(items, p) for p in parts]
-    if len(labels) == len(items) and all(labels):
-        return ", ".join(l for l in labels if l)
+    """Moodle's ordering summary: the steps' texts in the student's order, joined by "; ", each
+    cut to 10 characters and "..." (shorten_text), so a step is the one its text starts with."""
+    from quizgen.export.lms import lms_html
+
+    steps = [(i["label"], i.get("text", "")) for i in entry["answer"]["items"]]
+    skeletons = [(label, _skeleton(lms_html(t))) for label, t in steps]
+    labels: list[str | None] = []
+    for part in (p for p in text.split("; ") if p.strip()):
+        label = _match(steps, part)
+        if label is None:
+            prefix = _skeleton(re.sub(r"(\.\.\.|…)\s*$", "", part))
+            hits = [lab for lab, skel in skeletons if prefix and skel.startswith(prefix)]
+            label = hits[0] if len(hits) == 1 else None
+        labels.append(label)
+    if len(labels) == len(steps) and all(labels) and len(set(labels)) == len(labels):
+        return ", ".join(label for label in labels if label)
     return text
 
 
