@@ -281,3 +281,19 @@ def test_python_api_takes_the_map_and_the_gradebook(tmp_path):
     assert {s.student: s.total for s in result.students} == {k: float(v) for k, v in TOTALS.items()}
     write_reports(result, tmp_path, gradebook="canvas", item="Quiz 1 (84213)")
     assert (tmp_path / "grades.csv").read_text().startswith("Student,ID,SIS User ID,SIS Login ID,Section,Quiz 1 (84213)\n")
+
+
+def test_solutions_are_those_of_the_variant_drawn(tmp_path):
+    r = run("grade", "--key", str(KEY), str(MOODLE), "--show-solutions", "--out", str(tmp_path / "g"))
+    assert r.exit_code == 0, r.stderr
+    key = json.loads(KEY.read_text())
+    value = {v["student"]: q["answer"]["value"] for v in key["versions"] for q in v["questions"]
+             if q["id"] == "mle/kl_divergence_value"}
+    alice = (tmp_path / "g" / "feedback" / "alice.md").read_text()
+    bob = (tmp_path / "g" / "feedback" / "bob.md").read_text()
+    carol = (tmp_path / "g" / "feedback" / "carol.md").read_text()
+    assert f"{value['alice']:.6g}" in alice  # alice drew her own variant of question 3
+    assert f"{value['carol']:.6g}" in bob and f"{value['bob']:.6g}" not in bob  # bob drew carol's
+    # carol left question 4 blank: which variant she was given is not in the export
+    q4 = carol[carol.index("## Question 4"):]
+    assert "- Correct answer: (not known" in q4

@@ -47,6 +47,9 @@ class GradedAnswer:
     points: float
     where: str | None = None  # the submissions row that counted
     title: str = ""
+    #: the key entry (JSON) of the variant graded, for --show-solutions; "" when not known (a
+    #: question an LMS drew for the student and they left blank)
+    key_source: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def status(self) -> str:
@@ -316,7 +319,8 @@ def grade_class(
 
     results = {(entry.student, kq.id): (entry, kq, verdicts[i]) for i, (entry, kq) in enumerate(ordered)}
     submitted = {e.student for e, _ in ordered} | {e.student for e in subs.entries} | {p.student for p in subs.people}
-    students = tuple(_student_result(student, sheet, results, student in submitted)
+    drawn = {e.student for e, _ in ordered if e.version is not None}
+    students = tuple(_student_result(student, sheet, results, student in submitted, student in drawn)
                      for student, sheet in _sheets(key, subs, ordered))
     all_problems = tuple(sorted(list(subs.problems) + problems, key=lambda p: p.order))
     return ClassResult(key.name, subs.name, subs.form, key.question_ids, students, all_problems,
@@ -360,17 +364,19 @@ def _sheets(key: Key, subs: Submissions, ordered: list[tuple[Entry, KeyQuestion]
 
 
 def _student_result(student: str, questions: Sequence[KeyQuestion],
-                    results: dict[tuple[str, str], tuple[Entry, KeyQuestion, "Verdict"]], submitted: bool) -> StudentResult:
+                    results: dict[tuple[str, str], tuple[Entry, KeyQuestion, "Verdict"]], submitted: bool,
+                    drawn: bool = False) -> StudentResult:
     answers = []
     for kq in questions:
         hit = results.get((student, kq.id))
         if hit is None:
-            answers.append(GradedAnswer(kq.id, kq.number, kq.points, None, None, 0.0, title=kq.title))
+            answers.append(GradedAnswer(kq.id, kq.number, kq.points, None, None, 0.0, title=kq.title,
+                                        key_source="" if drawn else kq.source))
             continue
-        entry, _kq, verdict = hit
+        entry, graded, verdict = hit
         credit = min(1.0, max(0.0, float(verdict.credit)))
         answers.append(GradedAnswer(kq.id, kq.number, kq.points, entry.answer, verdict, credit * kq.points,
-                                    entry.where, kq.title))
+                                    entry.where, kq.title, key_source=graded.source))
     total = math.fsum(a.points for a in answers)
     max_points = math.fsum(kq.points for kq in questions)
     return StudentResult(student, tuple(answers), submitted, total, max_points)

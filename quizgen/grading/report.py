@@ -526,18 +526,30 @@ def read_roster_names(path: str | os.PathLike[str]) -> dict[str, str]:
 _SOLUTION_CACHE: dict[str, str] = {}  # by key entry: students share variants
 
 
-def student_solutions(result: ClassResult, student: str) -> dict[str, str]:
-    """{question id: correct answer} for one student's version of the key."""
+def student_solutions(result: ClassResult, student: str | StudentResult) -> dict[str, str]:
+    """{question id: correct answer} of the variants the student answered: their version of the
+    key, or those an LMS drew for them (a blank one of those is not known: not shown)."""
+    if isinstance(student, StudentResult):
+        graded: StudentResult | None = student
+        student = student.student
+    else:
+        graded = next((s for s in result.students if s.student == student), None)
+    sources = {a.question_id: a.key_source for a in graded.answers if a.key_source is not None} if graded else {}
     version = result.key.version(student) if result.key is not None else None
-    if version is None:
-        return {}
+    if version is not None:
+        for kq in version.questions:
+            sources.setdefault(kq.id, kq.source)
     out = {}
-    for kq in version.questions:
-        shown = _SOLUTION_CACHE.get(kq.source)
+    for qid, source in sources.items():
+        if not source:
+            out[qid] = "(not known: the export does not say which variant you were given)"
+            continue
+        shown = _SOLUTION_CACHE.get(source)
         if shown is None:
-            text = solution_text(kq.entry())
-            shown = _SOLUTION_CACHE[kq.source] = md_text(text) if kq.type == "choice" else md_code(text)  # choice texts hold $math$
-        out[kq.id] = shown
+            entry = json.loads(source)
+            text = solution_text(entry)
+            shown = _SOLUTION_CACHE[source] = md_text(text) if entry.get("type") == "choice" else md_code(text)  # choice texts hold $math$
+        out[qid] = shown
     return out
 
 
@@ -559,7 +571,7 @@ def write_reports(result: ClassResult, out_dir: str | os.PathLike[str], *, names
     for s in result.students:
         path = out / "feedback" / names[s.student]
         write_atomic(path, feedback_md(s, roster_names.get(s.student),
-                                       student_solutions(result, s.student) if show_solutions else None))
+                                       student_solutions(result, s) if show_solutions else None))
         written.append(path)
     data = summary_data(result)
     outputs = [("summary.json", summary_json(result, data)), ("summary.md", summary_md(result, data))]
