@@ -297,3 +297,22 @@ def test_solutions_are_those_of_the_variant_drawn(tmp_path):
     # carol left question 4 blank: which variant she was given is not in the export
     q4 = carol[carol.index("## Question 4"):]
     assert "- Correct answer: (not known" in q4
+
+
+def test_map_works_for_plain_forms_too(tmp_path):
+    (tmp_path / "subs.csv").write_text("Matrikelnummer,question,answer\n4711,q3,0.820972\n")
+    (tmp_path / "map.json").write_text(json.dumps({"columns": {"Matrikelnummer": "student"},
+                                                   "students": {"4711": "alice"}}))
+    r = run("grade", "--key", str(KEY), str(tmp_path / "subs.csv"), "--map", str(tmp_path / "map.json"),
+            "--out", str(tmp_path / "g"))
+    assert r.exit_code == 0, r.stderr
+    alice = next(row for row in grades(tmp_path / "g") if row["student"] == "alice")
+    assert alice["mle/kl_divergence_value"] == "1" and alice["total"] == "1"
+
+
+def test_a_bad_map_file_is_one_line_and_status_2(tmp_path):
+    (tmp_path / "map.csv").write_text("kind,from,to\nrename,a,b\n")
+    r = run("grade", "--key", str(KEY), str(MOODLE), "--map", str(tmp_path / "map.csv"), "--out", str(tmp_path / "g"))
+    assert r.exit_code == 2
+    assert r.stderr.strip().endswith("map.csv, line 2: expected column|student,<from>,<to>")
+    assert len(r.stderr.strip().splitlines()) == 1 and not (tmp_path / "g").exists()
