@@ -316,3 +316,23 @@ def test_a_bad_map_file_is_one_line_and_status_2(tmp_path):
     assert r.exit_code == 2
     assert r.stderr.strip().endswith("map.csv, line 2: expected column|student,<from>,<to>")
     assert len(r.stderr.strip().splitlines()) == 1 and not (tmp_path / "g").exists()
+
+
+def test_canvas_column_without_a_code_is_reported_or_named_by_map(tmp_path):
+    rows = list(csv.reader(io.StringIO(CANVAS.read_text())))
+    col = next(i for i, h in enumerate(rows[0]) if h.startswith("40101: "))
+    rows[0][col] = re.sub(r"\s*Version code: \w+", "", rows[0][col])
+    _write(tmp_path / "c.csv", rows)
+    r = run("grade", "--key", str(KEY), str(tmp_path / "c.csv"), "--map", str(DATA / "canvas-map.csv"),
+            "--out", str(tmp_path / "g"))
+    assert r.exit_code == 1
+    assert 'c.csv, column "40101: Binary labels' in r.stderr and "no quizgen version code" in r.stderr
+    answered = [row[0] for row in rows[1:] if row[col]]
+    assert answered  # whoever drew that variant lost question 1 ...
+    (tmp_path / "map.csv").write_text((DATA / "canvas-map.csv").read_text()
+                                      + f'column,"{rows[0][col]}",q1\n')
+    r = run("grade", "--key", str(KEY), str(tmp_path / "c.csv"), "--map", str(tmp_path / "map.csv"),
+            "--out", str(tmp_path / "g2"))
+    assert r.exit_code == 0, r.stderr  # ... until --map names the column: q1 of their own sheet
+    summary = json.loads((tmp_path / "g2" / "summary.json").read_text())
+    assert summary["answers_graded"] == 15

@@ -45,6 +45,10 @@ MOODLE_ROWS = [
 ]
 
 
+#: the quiz grade Moodle showed (its own grading, without quizgen's partial credit; not read by quizgen)
+MOODLE_GRADES = ("6.00", "0.00", "0.00", "4.00")
+
+
 def plain(html_text: str) -> str:
     """Moodle's html_to_text / Canvas's strip_tags, near enough: tags out, entities decoded."""
     text = re.sub(r"</p>\s*<p>", "\n", html_text)
@@ -93,13 +97,13 @@ def main() -> None:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     header = ["Last name", "First name", "Username", "Email address", "Status", "Started", "Completed",
-              "Duration", "Grade/7.00"]
+              "Duration", "Grade/6.00"]
     for n in range(1, 5):
         header += [f"Question {n}", f"Response {n}"]
     w.writerow(header)
     for i, (last, first, user, email, owners, answers) in enumerate(MOODLE_ROWS):
         row = [last, first, user, email, "Finished", f"3 December 2026  10:{i:02d} AM",
-               f"3 December 2026  10:{30 + i:02d} AM", f"{30 - i} mins {10 + i} secs", "-"]
+               f"3 December 2026  10:{30 + i:02d} AM", f"{30 - i} mins {10 + i} secs", MOODLE_GRADES[i]]
         for qid, owner, what in zip(qids, owners, answers):
             q = by_id[f"{qid}:{owner}"]
             row += [qtext(q), response(q, entries[(owner, qid)], what)]
