@@ -344,9 +344,10 @@ def _sheets(key: Key, subs: Submissions, ordered: list[tuple[Entry, KeyQuestion]
         for kq in v.questions:
             template.setdefault(kq.id, kq)
     answered: dict[tuple[str, str], KeyQuestion] = {(e.student, kq.id): kq for e, kq in ordered}
+    versions = {v.student: v for v in key.versions}
 
     def drawn_sheet(student: str) -> list[KeyQuestion]:
-        own = key.version(student)
+        own = versions.get(student)
         sheet = []
         for n, qid in enumerate(key.question_ids, 1):
             kq = answered.get((student, qid)) or (own.by_id(qid) if own else None) or template[qid]
