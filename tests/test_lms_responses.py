@@ -336,3 +336,50 @@ def test_canvas_column_without_a_code_is_reported_or_named_by_map(tmp_path):
     assert r.exit_code == 0, r.stderr  # ... until --map names the column: q1 of their own sheet
     summary = json.loads((tmp_path / "g2" / "summary.json").read_text())
     assert summary["answers_graded"] == 15
+
+
+def test_a_code_of_another_exam_is_reported(tmp_path):
+    text = MOODLE.read_text(encoding="utf-8-sig")
+    first_code = re.search(r"Version code: (\w{10})", text).group(1)
+    (tmp_path / "r.csv").write_text(text.replace(first_code, "0123456789", 1))
+    r = run("grade", "--key", str(KEY), str(tmp_path / "r.csv"), "--out", str(tmp_path / "g"))
+    assert r.exit_code == 1
+    assert ('r.csv, line 2, column "Response 1": version code 0123456789 is not in the key '
+            "(a quiz made from another exam?); not graded") in r.stderr
+    got = {row["student"]: row["total"] for row in grades(tmp_path / "g")}
+    assert got["alice"] == "4" and got["bob"] == TOTALS["bob"]  # alice loses question 1 only
+
+
+def test_moodle_3_headers_and_the_roster_missing_students(tmp_path):
+    rows = _moodle_rows()
+    rows[0] = [{"Last name": "Surname", "Status": "State", "Started": "Started on", "Duration": "Time taken"}.get(h, h)
+               for h in rows[0]]
+    rows = [r for r in rows if r[2] != "dan"]  # dan made no attempt
+    r = run("grade", "--key", str(KEY), str(_write(tmp_path / "r.csv", rows)), "--out", str(tmp_path / "g"))
+    assert r.exit_code == 0, r.stderr
+    got = {row["student"]: row["total"] for row in grades(tmp_path / "g")}
+    assert got == {**TOTALS, "dan": "0"}
+    assert json.loads((tmp_path / "g" / "summary.json").read_text())["missing"] == ["dan"]
+
+
+def test_identity_prefers_a_column_that_names_key_students(tmp_path):
+    rows = _moodle_rows()
+    user = rows[0].index("Username")
+    rows[0].insert(user + 1, "ID number")
+    for r in rows[1:]:
+        r.insert(user + 1, r[user])  # the key's ids are the ID numbers ...
+        r[user] = f"u{r[user]}"      # ... not the usernames
+    r = run("grade", "--key", str(KEY), str(_write(tmp_path / "r.csv", rows)), "--gradebook", "moodle",
+            "--out", str(tmp_path / "g"))
+    assert r.exit_code == 0, r.stderr
+    table = grades(tmp_path / "g")
+    assert list(table[0]) == ["Username", "Email address", "ID number", "quizgen a03e-58b2-4bee"]
+    assert [(t["Username"], t["ID number"]) for t in table] == [(f"u{s}", s) for s in TOTALS]
+
+    canvas = CANVAS.read_text()
+    for sis, student in (("S1001", "alice"), ("S1002", "bob"), ("S1003", "carol"), ("S1004", "dan")):
+        canvas = canvas.replace(f",{sis},", f",{student},")
+    (tmp_path / "c.csv").write_text(canvas)
+    r = run("grade", "--key", str(KEY), str(tmp_path / "c.csv"), "--out", str(tmp_path / "gc"))
+    assert r.exit_code == 0, r.stderr
+    assert {row["student"]: row["total"] for row in grades(tmp_path / "gc")} == TOTALS
