@@ -460,7 +460,9 @@ def _at_point_question(kq: "KeyQuestion", entry: dict) -> "KeyQuestion | None":
         return None
     known = [{"name": wrongs[i]["name"], "value": value, "credit": wrongs[i].get("credit", 0.0),
               "feedback": wrongs[i].get("feedback", "")} for i, value in p.wrong]
-    numeric = {"id": kq.id, "title": kq.title, "points": kq.points, "type": "numeric",
-               "answer": {"value": p.value, "rtol": 1e-3, "atol": 1e-9, "sigfigs": None},
+    answer = {"value": p.value, "rtol": 1e-3, "atol": 1e-9, "sigfigs": None}
+    if "decimal_comma" in entry["answer"]:  # how this batch reads 2,143 (grade --decimal-comma)
+        answer["decimal_comma"] = entry["answer"]["decimal_comma"]
+    numeric = {"id": kq.id, "title": kq.title, "points": kq.points, "type": "numeric", "answer": answer,
                "known_wrong": known}
     return _derived(kq, numeric)
