@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from quizgen.cli import main
 from quizgen.export.lms import lms_html
 from quizgen.grading.lms import _plain
+from quizgen.versioncode import version_code
 
 DATA = Path(__file__).parent / "data" / "lms"
 KEY = DATA / "key.json"
@@ -38,15 +39,23 @@ def grades(out: Path) -> list[dict[str, str]]:
 
 
 def test_key_is_the_pinned_seed(tmp_path):
-    """key.json is exactly what `make` writes from the seed in make_examples.py."""
+    """key.json is `make` with the seed pinned in make_examples.py: the same exam id, students and
+    questions today, so the exports' version codes are the ones `make` writes. (The numbers are
+    the key's own: the exports were made with it, and grading them needs nothing else, so a bank
+    edit that redraws these questions' numbers does not break these tests.)"""
     text = (DATA / "make_examples.py").read_text()
     seed = re.search(r'SEED = "(\d+)"', text).group(1)
     questions = re.search(r'QUESTIONS = "([^"]+)"', text).group(1)
     r = run("make", "--topic", "mle", "--questions", questions, "--roster", str(DATA / "roster.csv"),
             "--seed", seed, "--format", "json", "--out", str(tmp_path / "k"))
     assert r.exit_code == 0, r.output
-    assert (tmp_path / "k" / "key.json").read_bytes() == KEY.read_bytes(), (
-        "the bank's questions changed: rebuild the examples with tests/data/lms/make_examples.py")
+    made = json.loads((tmp_path / "k" / "key.json").read_text())
+    key = json.loads(KEY.read_text())
+    assert (made["exam_id"], made["seed"], made["questions"]) == (key["exam_id"], int(seed), questions.split(","))
+    assert [v["student"] for v in made["versions"]] == [v["student"] for v in key["versions"]]
+    codes = set(re.findall(r"Version code: (\w{10})", MOODLE.read_text(encoding="utf-8-sig") + CANVAS.read_text()))
+    drawn = {version_code(key["exam_id"], q, v["student"]) for v in key["versions"] for q in key["questions"]}
+    assert codes and codes <= drawn
 
 
 def test_moodle_responses_graded_end_to_end(tmp_path):
