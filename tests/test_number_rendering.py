@@ -148,3 +148,14 @@ def test_readme_examples_of_person_written_formulas():
     p = v.params["p"]
     one_minus = fmt_exact(1 - Fraction(p))
     assert any(f"\\left({one_minus} \\right)" in o.text or f"{{{one_minus}}}" in o.text for o in v.options)  # 1 - p shown as its value
+
+
+def test_one_hot_statement_shows_the_derived_probability_as_written():
+    """The fourth probability 1 - 0.3 - 0.25 - 0.25 is derived: it shows as 0.2, like the drawn ones, not 0.2000."""
+    from quizgen.variant import _instance
+
+    q = load_bank().find("mle/one_hot_cross_entropy").question
+    drawn = {"q_true": "0.3", "o1": "0.25", "o2": "0.25", "k": "2"}
+    statement = _instance(q, tuple(sorted(drawn.items())), 0)["statement"]
+    assert "$q = (0.25, 0.3, 0.25, 0.2)$" in statement
+    assert "0.2000" not in statement
