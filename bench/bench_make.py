@@ -1,8 +1,8 @@
 """Benchmark: a class set of sheets (Markdown, LaTeX, key.json) with and without figures, written to disk.
 
-    python bench/bench_make.py [--versions 500]
+    python bench/bench_make.py [--versions 500] [--repeat 3] [--jobs J]
 
-Each line is one whole run in a fresh Python process (imports, loading the bank, deriving every
+Each run is one whole ``make`` in a fresh Python process (imports, loading the bank, deriving every
 question once, building every variant, drawing the figures, rendering, atomic writes), so no run
 profits from another's caches:
 
@@ -12,6 +12,9 @@ profits from another's caches:
   gaussian_nll_value, sigmoid_mse_gradient), without figures, as measured when issue 7 was filed.
 
 Targets (issue 7 §7): with figures <= 10 s on 2 cores, and <= 1.5x the same class without figures.
+The three classes are run in turn, ``--repeat`` times (so a change in the machine's load hits
+each alike); each line shows the median and the fastest total, and the phases of the fastest run.
+The load average is printed before and after: on a shared machine the times follow it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -34,7 +38,7 @@ WITHOUT = ("mle/one_hot_cross_entropy", "mle/kl_divergence_value", "mle/gaussian
 OLD_THREE = ("mle/gaussian_nll", "mle/gaussian_nll_value", "mle/sigmoid_mse_gradient")
 
 
-def one_run(ids: list[str], versions: int, figures: bool) -> dict:
+def one_run(ids: list[str], versions: int, figures: bool, jobs: int | None = None) -> dict:
     """Build and write one class set; return the phase times (called in a fresh process)."""
     import dataclasses
     import shutil
@@ -51,9 +55,9 @@ def one_run(ids: list[str], versions: int, figures: bool) -> dict:
     if not figures:
         entries = [dataclasses.replace(e, question=dataclasses.replace(e.question, figures=())) for e in entries]
     t1 = time.perf_counter()
-    exam = build_exam(entries, 2026, version_names(versions))
+    exam = build_exam(entries, 2026, version_names(versions), jobs=jobs)
     t2 = time.perf_counter()
-    files = render_exam(exam, ["md", "tex", "json"])
+    files = render_exam(exam, ["md", "tex", "json"], jobs=jobs)
     t3 = time.perf_counter()
     out = Path(tempfile.mkdtemp(prefix="quizgen-bench-"))
     try:
@@ -69,33 +73,46 @@ def one_run(ids: list[str], versions: int, figures: bool) -> dict:
     }
 
 
-def measure(ids, versions: int, figures: bool) -> dict:
+def measure(ids, versions: int, figures: bool, jobs: int | None) -> dict:
     code = (f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r});"
-            f"from bench_make import one_run; print(json.dumps(one_run({list(ids)!r}, {versions}, {figures})))")
+            f"from bench_make import one_run; print(json.dumps(one_run({list(ids)!r}, {versions}, {figures}, {jobs})))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def load() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--versions", type=int, default=500)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each class (median and fastest shown)")
+    ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: the CPUs)")
     args = ap.parse_args()
     n = args.versions
-    print(f"{n} versions, formats md + tex + json, written to disk; cpus: {os.cpu_count()}; each run in a fresh process")
+    print(f"{n} versions, formats md + tex + json, written to disk; cpus: {os.cpu_count()}; jobs: "
+          f"{args.jobs or 'default'}; each run in a fresh process, {args.repeat} run(s) each; {load()}")
     runs = [
         ("10 questions with figures", WITH_FIGURES + WITHOUT, True),
         ("same 10, no figures", WITH_FIGURES + WITHOUT, False),
         ("3 questions (old baseline)", OLD_THREE, False),
     ]
-    print(f"{'class':28s} {'total':>7s} {'import':>7s} {'variants':>9s} {'render':>7s} {'write':>6s}  files  figures")
-    results = {}
-    for label, ids, figures in runs:
-        r = results[label] = measure(ids, n, figures)
-        print(f"{label:28s} {r['total']:6.2f}s {r['import']:6.2f}s {r['variants']:8.2f}s {r['render']:6.2f}s "
-              f"{r['write']:5.2f}s  {r['files']:5d}  {r['figures']:4d}")
-    with_f, without = results[runs[0][0]]["total"], results[runs[1][0]]["total"]
-    print(f"figures cost {with_f / without:.2f}x the same class without them (target <= 1.5x); "
-          f"with figures {with_f:.2f} s (target <= 10 s on 2 cores)")
+    results: dict[str, list[dict]] = {label: [] for label, _, _ in runs}
+    for _ in range(args.repeat):
+        for label, ids, figures in runs:
+            results[label].append(measure(ids, n, figures, args.jobs))
+    print(f"{'class':28s} {'median':>7s} {'min':>7s} | fastest: {'import':>6s} {'variants':>8s} {'render':>6s} "
+          f"{'write':>5s}  files  figures")
+    medians = {}
+    for label, _, _ in runs:
+        rs = sorted(results[label], key=lambda r: r["total"])
+        r, medians[label] = rs[0], statistics.median(x["total"] for x in rs)
+        print(f"{label:28s} {medians[label]:6.2f}s {r['total']:6.2f}s | {r['import']:14.2f}s {r['variants']:7.2f}s "
+              f"{r['render']:5.2f}s {r['write']:4.2f}s  {r['files']:5d}  {r['figures']:4d}")
+    with_f, without = medians[runs[0][0]], medians[runs[1][0]]
+    print(f"medians: figures cost {with_f / without:.2f}x the same class without them (target <= 1.5x); "
+          f"with figures {with_f:.2f} s (target <= 10 s on 2 cores); {load()}")
     print("reference: the old 3-question class took 2.95 s when issue 7 was filed; R/exams 2.4-2 took 32 s for it")
 
 

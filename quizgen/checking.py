@@ -233,13 +233,20 @@ def check_bank(entries: Sequence[Entry], seeds: int, jobs: int = 1,
         return reports
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(jobs) as pool:
+    from quizgen.workers import stop_pool, worker_init
+
+    pool = ProcessPoolExecutor(jobs, initializer=worker_init)  # Ctrl-C and kill -9 as in grade and make
+    try:
         futures = [pool.submit(_check_by_path, str(e.path), e.topic, e.subtopic, seeds) for e in entries]
         reports = []
         for f in futures:
             reports.append(f.result())
             progress(reports[-1])
-        return reports
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+    return reports
 
 
 def _check_by_path(path: str, topic: str, subtopic: str, seeds: int) -> QuestionReport:

@@ -147,7 +147,7 @@ def _draw_in_worker(kind: str, args: tuple[tuple[str, Any], ...]) -> bytes:
 
 @contextmanager
 def drawn_ahead(exam: "Exam | None", jobs: int) -> Iterator[None]:
-    """Draw ``exam``'s distinct figures in ``jobs - 1`` worker processes while the block runs.
+    """Draw ``exam``'s distinct figures in ``jobs`` worker processes while the block runs.
 
     Drawing is the costliest part of a class with figures and needs nothing but each figure's
     arguments, so the workers draw while the caller renders the sheets, and :func:`png` takes
@@ -167,8 +167,8 @@ def drawn_ahead(exam: "Exam | None", jobs: int) -> Iterator[None]:
     if jobs <= 1 or len(refs) < MIN_AHEAD_FIGURES or not can_fork():
         yield
         return
-    try:  # the caller renders meanwhile: it is one of the ``jobs``
-        with fork_pool(min(jobs - 1, len(refs))) as executor:
+    try:  # ``jobs`` workers, not one fewer: the caller renders some of the time and waits the rest
+        with fork_pool(min(jobs, len(refs))) as executor:
             for key in sorted(refs, key=lambda k: refs[k].file):
                 _AHEAD[key] = executor.submit(_draw_in_worker, *key)
             yield

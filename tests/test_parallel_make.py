@@ -121,22 +121,27 @@ def alive(pids: set[int]) -> set[int]:
     return out
 
 
-def start_make(out: Path) -> tuple[subprocess.Popen, set[int]]:
-    """A class far too big to finish in the test (60 questions x 400 students), once its 2 workers run."""
-    proc = subprocess.Popen([sys.executable, "-m", "quizgen", "make", "--topic", "mle", "--seed", "5", "--secret",
-                             "ab" * 16, "--versions", "400", "--format", "json", "--jobs", "2", "--out", str(out)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+def start(*args: str) -> tuple[subprocess.Popen, set[int]]:
+    """A quizgen run far too long to finish in the test, once its 2 workers run."""
+    proc = subprocess.Popen([sys.executable, "-m", "quizgen", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
     end = time.monotonic() + 120
     while time.monotonic() < end:
         kids = children(proc.pid)
         if len(kids) >= 2:
-            time.sleep(1.0)  # let them start building
+            time.sleep(1.0)  # let them start working
             return proc, kids
         assert proc.poll() is None, proc.communicate()
         time.sleep(0.05)
     proc.kill()
     raise AssertionError("no worker processes appeared")
+
+
+def start_make(out: Path) -> tuple[subprocess.Popen, set[int]]:
+    """60 questions x 400 students."""
+    return start("make", "--topic", "mle", "--seed", "5", "--secret", "ab" * 16, "--versions", "400", "--format",
+                 "json", "--jobs", "2", "--out", str(out))
 
 
 needs_proc = pytest.mark.skipif(not Path("/proc").is_dir() or not workers.can_fork(),
@@ -160,6 +165,23 @@ def test_ctrl_c_stops_make_and_its_workers_within_2_seconds(tmp_path: Path) -> N
     time.sleep(0.3)
     assert not alive(kids)
     assert not (tmp_path / "o").exists()
+
+
+@needs_proc
+def test_ctrl_c_stops_check_and_its_workers_within_2_seconds() -> None:
+    proc, kids = start("check", "--seeds", "200", "--jobs", "2")
+    assert proc.poll() is None, "check finished before it could be interrupted"
+    start_time = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert time.monotonic() - start_time < 2.0
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    time.sleep(0.3)
+    assert not alive(kids)
 
 
 @needs_proc
@@ -195,10 +217,10 @@ def test_figures_drawn_by_a_worker_are_the_same_bytes(monkeypatch: pytest.Monkey
     real = workers.fork_pool
     monkeypatch.setattr(workers, "fork_pool", lambda jobs: opened.append(jobs) or real(jobs))
     ahead = render_exam(exam, ["md", "html"], jobs=2)
-    assert opened == [1]  # one worker draws while this process renders
+    assert opened == [2]  # the workers draw while this process renders what needs no figure
     assert figures._draw.cache_info().misses == 0  # every figure came from the worker
     assert ahead == here and sum(name.endswith(".png") for name in ahead) == len(distinct)
     # a format without figures draws none ahead
     figures.clear_cache()
     render_exam(exam, ["json"], jobs=2)
-    assert opened == [1] and not figures._DRAWN
+    assert opened == [2] and not figures._DRAWN

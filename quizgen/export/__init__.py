@@ -77,13 +77,16 @@ def render_exam(
     from quizgen.workers import default_jobs
 
     env = environment(templates)
-    files: dict[str, str | bytes] = {}
     fmts = check_formats(formats)
-    shown = any(writer(f).figure_carry is not None and writer(f).figure_carry.how != "dropped" for f in fmts)
-    with drawn_ahead(exam if shown else None, default_jobs() if jobs is None else jobs):
-        for fmt in fmts:
+    shows = {f: writer(f).figure_carry is not None and writer(f).figure_carry.how != "dropped" for f in fmts}
+    rendered: dict[str, dict[str, str | bytes]] = {}
+    with drawn_ahead(exam if any(shows.values()) else None, default_jobs() if jobs is None else jobs):
+        for fmt in sorted(fmts, key=lambda f: shows[f]):  # formats with figures last: they wait for the drawings
             try:
-                files.update(writer(fmt).render(exam, env, options))
+                rendered[fmt] = writer(fmt).render(exam, env, options)
             except jinja2.TemplateError as err:
                 raise QuizgenError(f"format {fmt}: template error: {err}") from None
+    files: dict[str, str | bytes] = {}
+    for fmt in fmts:  # in the order asked for, whatever the order they were rendered in
+        files.update(rendered[fmt])
     return files
