@@ -155,8 +155,9 @@ def build_exam(
     )
 
 
-#: Below this many variants, forking workers (each deriving its questions again) costs more than it saves.
-MIN_PARALLEL_VARIANTS = 1000
+#: Below this many variants, forking workers costs more than it saves: each derives its questions
+#: and imports what the first variant needs again (about 0.3 s a worker on the 2-core machine).
+MIN_PARALLEL_VARIANTS = 2000
 
 #: What the forked workers of :func:`_build_parallel` read: (questions, root seed). Set before they fork.
 _JOB: tuple[tuple[Question, ...], int] | None = None

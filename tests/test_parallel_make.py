@@ -80,7 +80,14 @@ def test_a_small_class_is_built_in_one_process(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(workers, "fork_pool", lambda jobs: opened.append(jobs))
     build_exam(ENTRIES[:2], 5, version_names(20), jobs=2)  # 40 variants, far below the threshold
     assert opened == []
-    assert exam_mod.MIN_PARALLEL_VARIANTS >= 100
+
+
+def test_the_readme_states_the_thresholds() -> None:
+    from quizgen import figures
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"A class of {exam_mod.MIN_PARALLEL_VARIANTS:,} variants or more (students × questions)" in readme
+    assert f"there are {figures.MIN_AHEAD_FIGURES} distinct ones or more" in readme
 
 
 @pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")

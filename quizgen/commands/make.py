@@ -35,7 +35,7 @@ DEFAULT_FORMATS = "md,tex,json"
 @click.option("--title", help="Title printed on the sheets.")
 @click.option("--bank", "banks", multiple=True, type=click.Path(file_okay=False), help="An extra bank folder (repeatable).")
 @click.option("--templates", type=click.Path(file_okay=False), help="A folder of templates that override the shipped ones.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes for a class of 1,000 variants or more (default: the CPUs). The files are the same bytes whatever the number.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes for a class of 2,000 variants or more (default: the CPUs). The files are the same bytes whatever the number.")
 @click.option("--tokens", "tokens_url", is_flag=False, flag_value="http://127.0.0.1:8000", default=None, metavar="[URL]",
               help="Also write tokens.csv: each student's private token and exam link for `quizgen serve --exam` (URL of the server, default http://127.0.0.1:8000).")
 @friendly_errors
