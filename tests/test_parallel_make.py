@@ -227,7 +227,35 @@ def test_figures_drawn_by_a_worker_are_the_same_bytes(monkeypatch: pytest.Monkey
     assert opened == [2]  # the workers draw while this process renders what needs no figure
     assert figures._draw.cache_info().misses == 0  # every figure came from the worker
     assert ahead == here and sum(name.endswith(".png") for name in ahead) == len(distinct)
+    assert list(ahead) == list(here)  # the files in the same order
     # a format without figures draws none ahead
     figures.clear_cache()
     render_exam(exam, ["json"], jobs=2)
     assert opened == [2] and not figures._DRAWN
+
+
+def test_formats_without_figures_are_rendered_first_and_files_keep_the_order_asked_for(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizgen import export
+
+    order: list[str] = []
+    real = export.writer
+
+    def spy(name: str):
+        w = real(name)
+
+        class Recorder:
+            figure_carry = w.figure_carry
+
+            def render(self, *args, **kwargs):
+                order.append(name)
+                return w.render(*args, **kwargs)
+
+        return Recorder()
+
+    monkeypatch.setattr(export, "writer", spy)
+    exam = build_exam(ENTRIES[:2], 5, version_names(2), jobs=1)
+    files = export.render_exam(exam, ["md", "json", "tex"], jobs=1)
+    assert order == ["json", "md", "tex"]
+    assert list(files) == ["sheet-v01.md", "sheet-v02.md", "solutions-v01.md", "solutions-v02.md", "key.json",
+                           "sheet-v01.tex", "sheet-v02.tex", "solutions-v01.tex", "solutions-v02.tex"]
