@@ -18,6 +18,7 @@ text here, never evaluated.
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
@@ -415,47 +416,52 @@ def lms_answer(kq: "KeyQuestion", text: str) -> tuple[str, "KeyQuestion"]:
     """An LMS response as our grader reads it, and the key question to grade it against (the
     question as the LMS asked it: a symbolic answer's value at the stated point, true/false
     without the reason part)."""
-    entry = kq.entry()
-    kind = kq.type
-    text = text.strip()
+    answer, asked = _convert(kq.source, kq.type, kq.variant_seed, text.strip())
+    if asked is None:
+        return answer, kq
+    kind, source, fingerprint = asked
+    return answer, replace(kq, type=kind, source=source, fingerprint=fingerprint)
+
+
+#: (key entry, type, variant seed, response) -> (answer, (type, source, fingerprint) of the
+#: question as asked, or None for the key's own); a class repeats its variants and responses
+@functools.lru_cache(maxsize=65536)
+def _convert(source: str, kind: str, seed: int | None, text: str) -> tuple[str, tuple[str, str, str] | None]:
+    entry = json.loads(source)
     if kind == "choice":
-        return _choice(entry, text), kq
+        return _choice(entry, text), None
     if kind == "order":
-        return _order(entry, text), kq
+        return _order(entry, text), None
     if kind == "truefalse":
         if "reason" in entry["answer"]:  # the LMS asked for the truth only
-            return text, _derived(kq, {**entry, "answer": {"value": entry["answer"]["value"]}, "known_wrong": []})
-        return text, kq
+            return text, _derived({**entry, "answer": {"value": entry["answer"]["value"]}, "known_wrong": []})
+        return text, None
     if kind == "vector":
         parts = sorted((int(n), v.strip()) for n, v in _CLOZE_PART.findall(text))
-        return ("(" + ", ".join(v for _, v in parts) + ")" if parts else text), kq
+        return ("(" + ", ".join(v for _, v in parts) + ")" if parts else text), None
     if kind == "symbolic":
         m = _STACK.search(text)
         if m:  # a STACK response summary
-            return m.group(1), kq
-        if _NUMBER.match(text):
-            at = _at_point_question(kq, entry)
-            if at is not None:
-                return text, at
-    return text, kq
+            return m.group(1), None
+        if _NUMBER.match(text) and seed is not None:
+            return text, _at_point_entry(entry, seed)
+    return text, None
 
 
-def _derived(kq: "KeyQuestion", entry: dict) -> "KeyQuestion":
+def _derived(entry: dict) -> tuple[str, str, str]:
     source = json.dumps({k: v for k, v in entry.items() if k not in ("number", "variant_seed")},
                         sort_keys=True, ensure_ascii=False)
     fingerprint = json.dumps([entry["type"], entry["answer"], entry.get("known_wrong")], sort_keys=True,
                              ensure_ascii=False)
-    return replace(kq, type=entry["type"], source=source, fingerprint=fingerprint)
+    return entry["type"], source, fingerprint
 
 
-def _at_point_question(kq: "KeyQuestion", entry: dict) -> "KeyQuestion | None":
+def _at_point_entry(entry: dict, seed: int) -> tuple[str, str, str] | None:
     """The numeric question the Moodle/Canvas writers made of a symbolic one (same point)."""
     from quizgen.export.lms import at_point
 
-    if kq.variant_seed is None:
-        return None
     wrongs = entry.get("known_wrong") or []
-    p = at_point(entry["answer"], [w.get("expression") or "" for w in wrongs], kq.variant_seed)
+    p = at_point(entry["answer"], [w.get("expression") or "" for w in wrongs], seed)
     if p is None or not math.isfinite(p.value):
         return None
     known = [{"name": wrongs[i]["name"], "value": value, "credit": wrongs[i].get("credit", 0.0),
@@ -463,6 +469,5 @@ def _at_point_question(kq: "KeyQuestion", entry: dict) -> "KeyQuestion | None":
     answer = {"value": p.value, "rtol": 1e-3, "atol": 1e-9, "sigfigs": None}
     if "decimal_comma" in entry["answer"]:  # how this batch reads 2,143 (grade --decimal-comma)
         answer["decimal_comma"] = entry["answer"]["decimal_comma"]
-    numeric = {"id": kq.id, "title": kq.title, "points": kq.points, "type": "numeric", "answer": answer,
-               "known_wrong": known}
-    return _derived(kq, numeric)
+    numeric = {k: entry[k] for k in ("id", "title", "points") if k in entry}
+    return _derived({**numeric, "type": "numeric", "answer": answer, "known_wrong": known})
