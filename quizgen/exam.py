@@ -273,16 +273,10 @@ class Roster:
 
 def read_roster(path: str | Path) -> Roster:
     """Student ids from a CSV with a ``student`` column. Bad rows are reported and skipped."""
+    from quizgen.fsio import read_user_text
+
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise QuizgenError(f"{path}: cannot read the roster: {err.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise QuizgenError(f"{path}: line {line}: not UTF-8 text (save the roster as UTF-8 CSV)") from None
+    text = read_user_text(path, "roster")
     reader = csv.DictReader(io.StringIO(text))
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     if "student" not in fields:

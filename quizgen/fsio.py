@@ -65,3 +65,22 @@ def remove_stale_temporaries(folder: str | os.PathLike, owns=lambda name: True) 
             except OSError:
                 pass
     return removed
+
+
+def read_user_text(path: str | os.PathLike, what: str, code: int = 2) -> str:
+    """The text of a small file an instructor wrote (a roster, a map file), as UTF-8 (a BOM from a
+    spreadsheet tolerated). Unreadable or not UTF-8: a one-line :class:`QuizgenError` naming the
+    file, what it was meant to be, and the line of the first bad byte, with exit status ``code``."""
+    from quizgen.errors import QuizgenError
+
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise QuizgenError(f"{path}: cannot read the {what} ({err.strerror or err})", code) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise QuizgenError(f"{path}: line {line}: the {what} is not UTF-8 text (save it as UTF-8)",
+                           code) from None

@@ -29,3 +29,20 @@ def test_failure_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatc
         fsio.write_atomic(target, "new\n")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["grades.csv"]
+
+
+def test_read_user_text_names_the_file_what_it_is_and_the_line_of_a_bad_byte(tmp_path) -> None:
+    from quizgen.errors import QuizgenError
+    from quizgen.fsio import read_user_text
+
+    good = tmp_path / "roster.csv"
+    good.write_bytes(b"\xef\xbb\xbfstudent,name\nalice,Alice\n")  # a spreadsheet's BOM is dropped
+    assert read_user_text(good, "roster") == "student,name\nalice,Alice\n"
+    bad = tmp_path / "map.csv"
+    bad.write_bytes(b"kind,from,to\nstudent,Ren\xe9,rene\n")
+    with pytest.raises(QuizgenError) as err:
+        read_user_text(bad, "map file")
+    assert str(err.value) == f"{bad}: line 2: the map file is not UTF-8 text (save it as UTF-8)"
+    assert err.value.exit_code == 2
+    with pytest.raises(QuizgenError, match=r"missing\.csv: cannot read the roster \(No such file or directory\)$"):
+        read_user_text(tmp_path / "missing.csv", "roster")

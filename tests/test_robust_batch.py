@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from processes import alive, children, interrupt
 from quizgen.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,31 +169,6 @@ def big_class(tmp_path: Path, exam: Path, students: int) -> tuple[Path, Path]:
     return kpath, spath
 
 
-def children(pid: int) -> set[int]:
-    out = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                out.add(int(entry.name))
-    return out
-
-
-def alive(pids: set[int]) -> set[int]:
-    out = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            out.add(pid)
-    return out
-
-
 def start_grade(kpath: Path, spath: Path, out: Path, jobs: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "quizgen", "grade", "--key", str(kpath), str(spath), "--out",
                              str(out), "--jobs", jobs], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -252,14 +228,7 @@ def test_ctrl_c_stops_grading_within_2_seconds(exam, tmp_path, jobs):
     else:
         workers = wait_for_workers(proc, 2)
     assert proc.poll() is None, "grading finished before it could be interrupted: make the class bigger"
-    start = time.monotonic()
-    os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the foreground process group
-    try:
-        _, err = proc.communicate(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    elapsed = time.monotonic() - start
+    elapsed, err = interrupt(proc)  # Ctrl-C in a terminal
     assert elapsed < 2.0, f"took {elapsed:.2f} s to stop"
     assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
     time.sleep(0.3)

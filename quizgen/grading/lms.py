@@ -79,13 +79,10 @@ class LmsMap:
 def load_map(path: str | Path) -> LmsMap:
     """Read a map file: CSV with ``kind,from,to`` rows (kind ``column`` or ``student``), or JSON
     ``{"columns": {from: to}, "students": {from: to}}``. A bad file is exit status 2."""
+    from quizgen.fsio import read_user_text
+
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as err:
-        raise QuizgenError(f"{path}: cannot read the map file ({err.strerror or err})", EXIT_USAGE) from None
-    except UnicodeDecodeError:
-        raise QuizgenError(f"{path}: the map file is not UTF-8 text", EXIT_USAGE) from None
+    text = read_user_text(path, "map file", EXIT_USAGE)
     columns: dict[str, str] = {}
     students: dict[str, str] = {}
     if path.suffix.lower() == ".json" or text.lstrip()[:1] == "{":

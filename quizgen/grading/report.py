@@ -503,13 +503,10 @@ def read_roster_names(path: str | os.PathLike[str]) -> dict[str, str]:
     ``quizgen make --roster`` read). Rows without a name are left out."""
     from quizgen.errors import EXIT_USAGE, QuizgenError
 
+    from quizgen.fsio import read_user_text
+
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as err:
-        raise QuizgenError(f"{path}: cannot read the roster: {err.strerror or err}", EXIT_USAGE) from None
-    except UnicodeDecodeError:
-        raise QuizgenError(f"{path}: the roster is not UTF-8 text (save it as UTF-8 CSV)", EXIT_USAGE) from None
+    text = read_user_text(path, "roster", EXIT_USAGE)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip().lower() for h in next(reader, [])]
     if "student" not in header or "name" not in header:
