@@ -130,6 +130,14 @@ def test_truefalse_with_reason_feedback_covers_both_parts():
     assert "indeed false" in v.message
 
 
+def test_truefalse_without_a_reason_says_why_the_statement_has_its_truth():
+    plain = {"type": "truefalse", "answer": {"value": False, "truth_feedback": "Compute it."}}
+    v = compile_question(plain).grade("true")
+    assert v.credit == 0 and v.message == "The statement is false. Compute it."
+    assert compile_question({"type": "truefalse", "answer": {"value": False}}).grade("true").message == \
+        "The statement is false."
+
+
 @pytest.mark.parametrize("text", ["false", "A", "false, A, B", "maybe, A", "false, D"])
 def test_truefalse_with_reason_refuses_incomplete_answers(text):
     v = compile_question(TF).grade(text)

@@ -72,6 +72,9 @@ def test_moodle_responses_graded_end_to_end(tmp_path):
     dan_q1 = next(q for v in key["versions"] if v["student"] == "dan" for q in v["questions"] if q["number"] == 1)
     assert f"- Your answer: `{dan_q1['known_wrong'][0]['choice']}`" in bob
     assert dan_q1["known_wrong"][0]["feedback"][:40] in bob
+    # the LMS asked only whether the KL statement is true: a wrong truth value still says why
+    tf = next(q for v in key["versions"] for q in v["questions"] if q["id"] == "mle/kl_asymmetry_truefalse")
+    assert "- Your answer: `False`" in bob and tf["answer"]["truth_feedback"][:40] in bob
 
 
 def test_canvas_student_analysis_graded_end_to_end(tmp_path):

@@ -140,6 +140,7 @@ def environment(templates: str | Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        auto_reload=False,  # one environment per run: no stat() of the template file at every page
     )
 
 

@@ -359,7 +359,8 @@ class TrueFalseGrader(QuestionGrader):
         for known in self.known_wrong:
             if known.target == got:
                 return _verdict_for_known(known, "choice", detail)
-        return Verdict("incorrect", 0.0, f"The statement is {str(self.value).lower()}.",
+        why = f" {self.truth_feedback}" if self.truth_feedback else ""
+        return Verdict("incorrect", 0.0, f"The statement is {str(self.value).lower()}.{why}",
                        "choice", None, detail)
 
 

@@ -431,7 +431,8 @@ def _convert(source: str, kind: str, seed: int | None, text: str) -> tuple[str, 
         return _order(entry, text), None
     if kind == "truefalse":
         if "reason" in entry["answer"]:  # the LMS asked for the truth only
-            return text, _derived({**entry, "answer": {"value": entry["answer"]["value"]}, "known_wrong": []})
+            truth = {k: entry["answer"][k] for k in ("value", "truth_feedback") if k in entry["answer"]}
+            return text, _derived({**entry, "answer": truth, "known_wrong": []})
         return text, None
     if kind == "vector":
         parts = sorted((int(n), v.strip()) for n, v in _CLOZE_PART.findall(text))
