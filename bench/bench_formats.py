@@ -17,7 +17,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's quizgen, installed or not
 
 TARGETS = {"moodle": 2.0, "qti": 2.0, "html": 3.0}
 
