@@ -231,21 +231,15 @@ def check_bank(entries: Sequence[Entry], seeds: int, jobs: int = 1,
             reports.append(check_question(e, seeds))
             progress(reports[-1])
         return reports
-    from concurrent.futures import ProcessPoolExecutor
 
-    from quizgen.workers import stop_pool, worker_init
+    from quizgen.workers import pool
 
-    pool = ProcessPoolExecutor(jobs, initializer=worker_init)  # Ctrl-C and kill -9 as in grade and make
-    try:
-        futures = [pool.submit(_check_by_path, str(e.path), e.topic, e.subtopic, seeds) for e in entries]
+    with pool(jobs) as executor:  # Ctrl-C and kill -9 as in grade and make
+        futures = [executor.submit(_check_by_path, str(e.path), e.topic, e.subtopic, seeds) for e in entries]
         reports = []
         for f in futures:
             reports.append(f.result())
             progress(reports[-1])
-    except BaseException:
-        stop_pool(pool)
-        raise
-    pool.shutdown(wait=True)
     return reports
 
 

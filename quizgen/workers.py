@@ -82,18 +82,22 @@ def can_fork() -> bool:
 
 
 @contextmanager
-def fork_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
-    """``jobs`` forked workers with the discipline above; stopped at once if the block raises
-    (Ctrl-C included), else shut down after their work is done.
-
-    Workers are forked when the first task is submitted, so they see the parent's memory as it
-    is then: set up what they need (module globals) before submitting.
-    """
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=worker_init)
+def pool(jobs: int, fork: bool = False) -> Iterator[ProcessPoolExecutor]:
+    """``jobs`` workers with the discipline above; stopped at once if the block raises (Ctrl-C
+    included), else shut down after their work is done. ``fork``: see :func:`fork_pool`;
+    otherwise the platform's default start method (tasks and results are pickled)."""
+    context = multiprocessing.get_context("fork") if fork else None
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=worker_init)
     try:
         yield executor
     except BaseException:
         stop_pool(executor)
         raise
-    executor.shutdown(wait=True)
+    executor.shutdown(wait=True, cancel_futures=True)
+
+
+def fork_pool(jobs: int):  # type: ignore[no-untyped-def]
+    """``jobs`` forked workers (:func:`pool`). Workers are forked when the first task is
+    submitted, so they see the parent's memory as it is then: set up what they need (module
+    globals) before submitting."""
+    return pool(jobs, fork=True)

@@ -208,13 +208,13 @@ def _big_class(tmp_path: Path, students: int = 40) -> tuple[dict[str, Any], Path
 def test_parallel_and_serial_give_identical_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     key, subs = _big_class(tmp_path)
     pools: list[int] = []
-    real_pool = batch.ProcessPoolExecutor
+    real_pool = batch.worker_pool
 
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        pools.append(kwargs.get("max_workers", 0))
-        return real_pool(*args, **kwargs)
+    def spy(jobs: int, **kwargs: Any) -> Any:
+        pools.append(jobs)
+        return real_pool(jobs, **kwargs)
 
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", spy)
+    monkeypatch.setattr(batch, "worker_pool", spy)
     serial = grade_class(key, subs, jobs=1)
     assert pools == []
     progress: list[int] = []

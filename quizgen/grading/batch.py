@@ -13,7 +13,7 @@ import difflib
 import math
 import os
 from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from quizgen.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, QuizgenError
 from quizgen.grading.keyfile import Key, KeyQuestion, load_key
 from quizgen.grading.submissions import Entry, Problem, Submissions, question_number, read_submissions
-from quizgen.workers import MAX_DEFAULT_JOBS, stop_pool as _stop_pool, worker_init as _worker_init
+from quizgen.workers import MAX_DEFAULT_JOBS, stop_pool
+from quizgen.workers import pool as worker_pool
 
 if TYPE_CHECKING:
     from quizgen.grading.lms import LmsMap
@@ -252,9 +253,8 @@ def _run(groups: list[Group], jobs: int, progress: Callable[[int], None] | None,
         return verdicts, None
     total = sum(len(g[2]) for g in groups)
     target = max(20, math.ceil(total / (jobs * 4)))
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
-    try:
-        futures = [pool.submit(_worker, chunk) for chunk in _chunks(groups, target)]
+    with worker_pool(jobs) as executor:  # Ctrl-C or an error stops the workers at once
+        futures = [executor.submit(_worker, chunk) for chunk in _chunks(groups, target)]
         for future in as_completed(futures):
             try:
                 done, error = future.result()
@@ -262,15 +262,11 @@ def _run(groups: list[Group], jobs: int, progress: Callable[[int], None] | None,
                 raise QuizgenError("a grading worker process died (out of memory?); "
                                    "rerun with --jobs 1 or fewer jobs", EXIT_USAGE) from None
             if error:
-                _stop_pool(pool)
+                stop_pool(executor)
                 return verdicts, error
             verdicts.update(done)
             if progress:
                 progress(len(done))
-    except BaseException:  # Ctrl-C (KeyboardInterrupt) or an error: stop the workers at once
-        _stop_pool(pool)
-        raise
-    pool.shutdown(wait=True, cancel_futures=True)
     return verdicts, None
 
 
