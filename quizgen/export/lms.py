@@ -156,6 +156,11 @@ def _values(expression: str, symbols: tuple[tuple[str, str], ...], start: int) -
     return tuple(out)
 
 
+#: How a symbolic question asked as its value at a point is graded, by the LMS and by ``grade``
+#: reading the LMS's responses: the value within this relative tolerance.
+AT_POINT_TOLERANCE = {"rtol": 1e-3, "atol": 1e-9}
+
+
 def at_point(answer: Mapping, wrong_expressions: Sequence[str], seed: int) -> AtPoint | None:
     """Values for the answer symbols where the answer is finite and away from 0, and each known
     wrong expression is kept only if it differs from the answer there by more than 10 tolerances."""
@@ -170,7 +175,7 @@ def _at_point(expression: str, symbols: tuple[tuple[str, str], ...], wrong_expre
         value = answers[attempt]
         if not math.isfinite(value) or abs(value) < 1e-9:
             continue
-        tol = tolerance({"rtol": 1e-3}, value)
+        tol = tolerance(AT_POINT_TOLERANCE, value)
         wrong: list[tuple[int, float]] = []
         for i, expr in enumerate(wrong_expressions):
             wv = _values(expr, symbols, start)[attempt]

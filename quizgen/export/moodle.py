@@ -33,7 +33,7 @@ from xml.sax.saxutils import escape
 
 from quizgen.export.base import NATIVE, Carry, Options, Writer
 from quizgen.export.lms import (
-    at_point, figure_html, fraction_is_exact, lms_html, moodle_fraction, number_text, point_sentence, table_html,
+    AT_POINT_TOLERANCE, at_point, figure_html, fraction_is_exact, lms_html, moodle_fraction, number_text, point_sentence, table_html,
     tex_html, tolerance,
 )
 from quizgen.figures import png_base64
@@ -139,7 +139,7 @@ class MoodleWriter(Writer):
                 return None
             body += point_sentence(p)
             wrongs = [(v.known_wrong[i], value) for i, value in p.wrong]
-            qtype, inner = "numerical", self._numerical(p.value, {"rtol": 1e-3}, [w for w, _ in wrongs], [x for _, x in wrongs])
+            qtype, inner = "numerical", self._numerical(p.value, AT_POINT_TOLERANCE, [w for w, _ in wrongs], [x for _, x in wrongs])
         elif kind == "choice":
             qtype, inner = "multichoice", self._multichoice(v)
             body += "<p>Choose the option(s) below.</p>" if v.answer.get("multiple") else ""

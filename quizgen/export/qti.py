@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from quizgen.export.base import Carry, Options, Writer
 from quizgen.export.lms import (
-    at_point, figure_html, lms_html, number_text, point_sentence, table_html, tex_html, tolerance,
+    AT_POINT_TOLERANCE, at_point, figure_html, lms_html, number_text, point_sentence, table_html, tex_html, tolerance,
 )
 from quizgen.versioncode import code_html, version_code
 
@@ -176,7 +176,7 @@ class QtiWriter(Writer):
                 return None
             body += point_sentence(p)
             qtype = "numerical_question"
-            pres, proc = self._numerical(p.value, {"rtol": 1e-3})
+            pres, proc = self._numerical(p.value, AT_POINT_TOLERANCE)
             wrong = "".join(f"<li>{number_text(value)}: {lms_html(v.known_wrong[i].feedback)}</li>" for i, value in p.wrong)
             if wrong:
                 feedbacks.append(_feedback("general_incorrect_fb", f"<p>Recognised mistakes:</p><ul>{wrong}</ul>"))

@@ -456,7 +456,7 @@ def _derived(entry: dict) -> tuple[str, str, str]:
 
 def _at_point_entry(entry: dict, seed: int) -> tuple[str, str, str] | None:
     """The numeric question the Moodle/Canvas writers made of a symbolic one (same point)."""
-    from quizgen.export.lms import at_point
+    from quizgen.export.lms import AT_POINT_TOLERANCE, at_point
 
     wrongs = entry.get("known_wrong") or []
     p = at_point(entry["answer"], [w.get("expression") or "" for w in wrongs], seed)
@@ -464,7 +464,7 @@ def _at_point_entry(entry: dict, seed: int) -> tuple[str, str, str] | None:
         return None
     known = [{"name": wrongs[i]["name"], "value": value, "credit": wrongs[i].get("credit", 0.0),
               "feedback": wrongs[i].get("feedback", "")} for i, value in p.wrong]
-    answer = {"value": p.value, "rtol": 1e-3, "atol": 1e-9, "sigfigs": None}
+    answer = {"value": p.value, **AT_POINT_TOLERANCE, "sigfigs": None}
     if "decimal_comma" in entry["answer"]:  # how this batch reads 2,143 (grade --decimal-comma)
         answer["decimal_comma"] = entry["answer"]["decimal_comma"]
     numeric = {k: entry[k] for k in ("id", "title", "points") if k in entry}
