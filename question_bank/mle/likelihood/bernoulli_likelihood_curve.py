@@ -55,26 +55,29 @@ def derive(s):
 
 def check(p, x):
     """Maximise the log-likelihood numerically (grid, then golden section), then subtract its value at theta0."""
+    import math
+
     import numpy as np
 
     k, theta0 = p["k"], p["theta0"]
-    outcomes = np.array([1] * int(k) + [0] * (N - int(k)))
+    outcomes = [1] * int(k) + [0] * (N - int(k))
 
-    def loglik(t):  # the sum over the individual trials of log P(outcome | t)
-        t = np.asarray(t, dtype=float)[..., None]
-        return np.sum(outcomes * np.log(t) + (1 - outcomes) * np.log(1 - t), axis=-1)
+    def loglik(t: float) -> float:  # the sum over the individual trials of log P(outcome | t)
+        return sum(math.log(t) if o else math.log(1 - t) for o in outcomes)  # scalar maths: cheaper than NumPy on 10 numbers
 
-    ts = np.linspace(1e-4, 1 - 1e-4, 20001)
-    j = int(np.argmax(loglik(ts)))
-    lo, hi = ts[max(j - 1, 0)], ts[min(j + 1, len(ts) - 1)]
-    g = (np.sqrt(5) - 1) / 2
+    ts = np.linspace(1e-4, 1 - 1e-4, 2001)  # 0.0005 apart: the golden section below does the rest
+    o = np.array(outcomes)[None, :]
+    scan = np.sum(o * np.log(ts[:, None]) + (1 - o) * np.log(1 - ts[:, None]), axis=1)
+    j = int(np.argmax(scan))
+    lo, hi = float(ts[max(j - 1, 0)]), float(ts[min(j + 1, len(ts) - 1)])
+    g = (math.sqrt(5) - 1) / 2
     for _ in range(80):
         a, b = hi - g * (hi - lo), lo + g * (hi - lo)
         if loglik(a) > loglik(b):
             hi = b
         else:
             lo = a
-    return float(loglik((lo + hi) / 2) - loglik(theta0))
+    return loglik((lo + hi) / 2) - loglik(float(theta0))
 
 
 QUESTION = Question(

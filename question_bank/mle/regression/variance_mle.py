@@ -72,18 +72,11 @@ def check(p, x):
         log_2piv = math.log(2 * math.pi * v)
         return sum([-s / (2 * v) - 0.5 * log_2piv for s in squares])  # scalar maths: NumPy calls on 4 numbers cost 4x more
 
-    # coarse scan, then golden-section search for the maximum ...
+    # coarse scan for the maximum (grid points 0.35% apart) ...
     grid_v = np.geomspace(1e-3, 1e3, 4001)
     scan = np.sum(-np.array(squares) / (2 * grid_v[:, None]) - 0.5 * np.log(2 * np.pi * grid_v[:, None]), axis=1)
     j = int(np.argmax(scan))
     lo, hi = float(grid_v[max(j - 1, 0)]), float(grid_v[min(j + 1, len(grid_v) - 1)])
-    g = (math.sqrt(5) - 1) / 2
-    for _ in range(60):
-        a, b = hi - g * (hi - lo), lo + g * (hi - lo)
-        if loglik(a) > loglik(b):
-            hi = b
-        else:
-            lo = a
 
     # ... then bisection on the sign of a central finite difference, for full precision
     def slope(v):
@@ -92,7 +85,7 @@ def check(p, x):
 
     lo, hi = 0.999 * lo, 1.001 * hi
     assert slope(lo) > 0 > slope(hi), "the maximum is not bracketed"
-    for _ in range(80):
+    for _ in range(60):  # the bracket is under 1% wide: 2^-60 of it is below rounding
         mid = (lo + hi) / 2
         if slope(mid) > 0:
             lo = mid
