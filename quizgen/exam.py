@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +121,7 @@ def build_exam(
     decimal_comma: bool | None = None,
     progress: Callable[[Iterable[str]], Iterable[str]] = lambda it: it,
     jobs: int | None = None,
+    figures: bool = False,
 ) -> Exam:
     """Build every student's version.
 
@@ -127,6 +129,10 @@ def build_exam(
     and their order only on (seed, secret, student) and the ``shuffle``/``pool`` choices. So a
     class of at least :data:`MIN_PARALLEL_VARIANTS` variants is built in ``jobs`` worker
     processes (default: the CPUs) with the same result, byte for byte, as one process.
+
+    ``figures``: the files to be written will show the variants' figures (see
+    :func:`quizgen.export.shows_figures`), so a worker draws them while the variants are built
+    in workers; the writers then find them drawn (the same bytes as drawing them later).
     """
     if pool is not None and not 1 <= pool <= len(entries):
         raise QuizgenError(f"--pool must be between 1 and {len(entries)} (the number of questions selected)")
@@ -135,7 +141,7 @@ def build_exam(
     sheets = [sheet_entries(entries, root, student, shuffle=shuffle, pool=pool) for student in students]
     jobs = default_jobs() if jobs is None else jobs
     if jobs > 1 and sum(len(s) for s in sheets) >= MIN_PARALLEL_VARIANTS and can_fork():
-        versions = _build_parallel(entries, root, students, sheets, jobs, iter(progress(students)))
+        versions = _build_parallel(entries, root, students, sheets, jobs, iter(progress(students)), figures)
     else:
         versions = []
         by_student = dict(zip(students, sheets))
@@ -158,32 +164,43 @@ def build_exam(
 #: Below this many variants, forking workers costs more than it saves: each derives its questions
 #: and imports what the first variant needs again (about 0.3 s a worker on the 2-core machine).
 MIN_PARALLEL_VARIANTS = 2000
+#: A question's students are built in this many chunks (more when there are few questions for the
+#: workers): a chunk is what a worker takes at a time, small enough that the last chunks balance
+#: the workers, large enough that the round trips are few.
+CHUNKS_PER_QUESTION = 2
 
 #: What the forked workers of :func:`_build_parallel` read: (questions, root seed). Set before they fork.
 _JOB: tuple[tuple[Question, ...], int] | None = None
 
 
-def _build_chunk(question: int, students: tuple[str, ...]) -> list[Variant]:
-    """In a worker: one question's variants for some students (each worker derives a question once)."""
+def _build_chunk(question: int, students: tuple[str, ...]) -> tuple[int, list[Variant]]:
+    """In a worker: this worker's pid, and one question's variants for some students."""
     assert _JOB is not None, "workers are forked after _JOB is set"
     questions, root = _JOB
-    return [make_variant(questions[question], root, student) for student in students]
+    return os.getpid(), [make_variant(questions[question], root, student) for student in students]
 
 
 def _build_parallel(entries: Sequence[Entry], root: int, students: list[str],
-                    sheets: list[tuple[Entry, ...]], jobs: int, bar: Iterator[str]) -> list[Version]:
+                    sheets: list[tuple[Entry, ...]], jobs: int, bar: Iterator[str],
+                    figures: bool = False) -> list[Version]:
     """Every version, built by ``jobs`` forked workers in chunks of one question's students.
 
-    A question goes to one worker when there are enough questions to keep every worker busy
-    (deriving it is the costly start of its first variant), and is split over several otherwise.
+    Deriving a question is the costly start of its first variant, so a worker keeps to the
+    questions it has derived: when it finishes a chunk it gets the next chunk of the same
+    question, else a question nobody has started, and only when none is left a chunk of another
+    worker's question (so the end is shared, not left to one worker). With ``figures``, one
+    more process draws each new figure as the variants that show it come back
+    (:class:`quizgen.figures.Drawer`).
+
     The parent assembles the sheets in student and sheet order, so the result does not depend
-    on which worker finished first. ``bar`` (the students, through ``build_exam``'s progress
+    on which worker built what. ``bar`` (the students, through ``build_exam``'s progress
     wrapper) is advanced in proportion to the variants built.
     """
     global _JOB
-    from concurrent.futures import as_completed
+    from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
+    from quizgen.figures import drawn_alongside
     from quizgen.workers import fork_pool
 
     index = {e.id: i for i, e in enumerate(entries)}
@@ -191,27 +208,60 @@ def _build_parallel(entries: Sequence[Entry], root: int, students: list[str],
     for student, sheet in zip(students, sheets):
         for e in sheet:
             takers.setdefault(index[e.id], []).append(student)
-    pieces = max(1, -(-2 * jobs // max(1, len(takers))))
-    chunks = []
+    todo: dict[int, list[tuple[str, ...]]] = {}  # question -> its chunks not yet handed out, in order
+    pieces = max(CHUNKS_PER_QUESTION, -(-2 * jobs // max(1, len(takers))))  # a few questions: split more
     for question, names in sorted(takers.items()):
         size = -(-len(names) // pieces)
-        chunks += [(question, tuple(names[i:i + size])) for i in range(0, len(names), size)]
+        todo[question] = [tuple(names[i:i + size]) for i in range(0, len(names), size)]
+    fresh = list(todo)  # questions no worker has started, in bank order
+    derived: dict[int, list[int]] = {}  # worker pid -> the questions it has built
+
+    def next_chunk(pid: int | None) -> tuple[int, tuple[str, ...]] | None:
+        own = [q for q in derived.get(pid, ()) if todo[q]] if pid is not None else []
+        if own:
+            q = own[0]
+        elif fresh:
+            q = fresh.pop(0)
+        else:
+            left = [q for q in todo if todo[q]]
+            if not left:
+                return None
+            q = max(left, key=lambda k: len(todo[k]))  # help with the question that has most left
+        return q, todo[q].pop(0)
+
     built: dict[tuple[int, str], Variant] = {}
-    total, shown = sum(len(names) for _, names in chunks), 0
+    total, shown = sum(len(names) for names in takers.values()), 0
     _JOB = (tuple(e.question for e in entries), root)
     try:
-        with fork_pool(min(jobs, len(chunks))) as executor:
-            futures = {executor.submit(_build_chunk, q, names): (q, names) for q, names in chunks}
-            for future in as_completed(futures):
-                q, names = futures[future]
-                try:
-                    variants = future.result()
-                except BrokenProcessPool:
-                    raise QuizgenError("a worker process died (out of memory?); rerun with --jobs 1") from None
-                built.update(((q, s), v) for s, v in zip(names, variants))
-                while shown < len(built) * len(students) // total:
-                    next(bar, None)
-                    shown += 1
+        draws = figures and any(e.question.figures for e in entries)
+        with drawn_alongside(draws) as drawer, fork_pool(min(jobs, sum(map(len, todo.values())))) as executor:
+            running = {}
+            for _ in range(jobs):
+                chunk = next_chunk(None)
+                if chunk is not None:
+                    running[executor.submit(_build_chunk, *chunk)] = chunk
+            while running:
+                busy = drawer is not None and drawer.busy  # then look after it every 50 ms
+                done, _ = wait(running, timeout=0.05 if busy else None, return_when=FIRST_COMPLETED)
+                if drawer is not None:
+                    drawer.serve()
+                for future in done:
+                    q, names = running.pop(future)
+                    try:
+                        pid, variants = future.result()
+                    except BrokenProcessPool:
+                        raise QuizgenError("a worker process died (out of memory?); rerun with --jobs 1") from None
+                    if q not in derived.setdefault(pid, []):
+                        derived[pid].append(q)
+                    chunk = next_chunk(pid)
+                    if chunk is not None:  # hand out the next chunk first: the worker waits for it
+                        running[executor.submit(_build_chunk, *chunk)] = chunk
+                    built.update(((q, s), v) for s, v in zip(names, variants))
+                    if drawer is not None:
+                        drawer.hand(ref for v in variants for ref in v.figures)
+                    while shown < len(built) * len(students) // total:
+                        next(bar, None)
+                        shown += 1
     finally:
         _JOB = None
     for _ in bar:
@@ -224,11 +274,13 @@ def _build_parallel(entries: Sequence[Entry], root: int, students: list[str],
 SUPPLY_ENUMERATION_LIMIT = 200_000
 
 
-def variant_supply(q) -> int:
+def variant_supply(q, at_least: int | None = None) -> int:
     """How many distinct parameter sets a question can draw (those its constraint allows).
 
     An upper bound on its distinct variants (a draw that is ill-posed is also redrawn). Above
     :data:`SUPPLY_ENUMERATION_LIMIT` combinations the product is returned without enumerating.
+    ``at_least``: the caller only asks whether there are that many; counting stops there (and
+    returns ``at_least``), so a question with a large grid is not enumerated to the end.
     """
     import itertools
     from fractions import Fraction
@@ -240,7 +292,13 @@ def variant_supply(q) -> int:
         return total
     names = [p.name for p in q.params]
     values = [[Fraction(v) for v in p.values] for p in q.params]
-    return sum(1 for combo in itertools.product(*values) if q.constraint(dict(zip(names, combo))))
+    count = 0
+    for combo in itertools.product(*values):
+        if q.constraint(dict(zip(names, combo))):
+            count += 1
+            if count == at_least:
+                break
+    return count
 
 
 def supply_warnings(entries: Sequence[Entry], students: int) -> list[str]:
@@ -249,7 +307,7 @@ def supply_warnings(entries: Sequence[Entry], students: int) -> list[str]:
     if students < 2:
         return out
     for e in entries:
-        n = variant_supply(e.question)
+        n = variant_supply(e.question, at_least=students)
         if n < students:
             out.append(f"{e.id} has at most {n} distinct variant(s) for {students} students: "
                        "some students will share numbers")

@@ -23,9 +23,9 @@ import functools
 import hashlib
 import io
 import math
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -145,6 +145,139 @@ def _draw_in_worker(kind: str, args: tuple[tuple[str, Any], ...]) -> bytes:
     return _draw(kind, args)
 
 
+class Drawer:
+    """One forked process that draws the figures handed to it while this process does other work.
+
+    ``make`` hands it each new figure as the variants that show it come back from the workers
+    that build them (:meth:`hand`), and lets it report between chunks (:meth:`serve`). One
+    process, not more: it shares the CPUs with those workers, and matplotlib's start-up (about
+    0.5 s a process) is paid once. It is a plain process with two pipes, forked before the
+    builders' pool starts its threads, and it is kept at most :data:`DRAWER_QUEUE` figures
+    ahead, so that at :meth:`finish` what it has not started is left to the writers
+    (:func:`drawn_ahead` draws that in as many workers as there are CPUs).
+    """
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        child_requests, self._requests = context.Pipe(duplex=False)  # (reader, writer)
+        self._results, child_results = context.Pipe(duplex=False)
+        _widen(self._results)
+        self._process = context.Process(target=_drawer_main, args=(child_requests, child_results),
+                                        name="quizgen-drawer", daemon=True)
+        self._process.start()
+        child_requests.close()
+        child_results.close()
+        self._backlog: list[tuple[str, tuple]] = []
+        self._known: set[tuple[str, tuple]] = set()
+        self._out = 0  # figures handed to the process and not returned yet
+
+    def hand(self, refs: Iterable[FigureRef]) -> None:
+        """Queue the figures of ``refs`` that are neither drawn nor queued."""
+        for ref in refs:
+            key = (ref.kind, ref.args)
+            if key not in _DRAWN and key not in self._known:
+                self._known.add(key)
+                self._backlog.append(key)
+        self.serve()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._out or self._backlog)
+
+    def serve(self) -> None:
+        """Take what the process has drawn; keep it :data:`DRAWER_QUEUE` figures ahead."""
+        while self._out and self._results.poll():
+            self._take()
+        while self._backlog and self._out < DRAWER_QUEUE:
+            self._requests.send(self._backlog.pop(0))
+            self._out += 1
+
+    def finish(self) -> None:
+        """Wait for the figures in the process's hands and, when no more than
+        :data:`DRAWER_FINISHES` are left, for those too (fewer than it takes to be worth a pool of
+        workers); leave the rest to the writers, and stop the process."""
+        if len(self._backlog) > DRAWER_FINISHES:
+            self._backlog.clear()
+        while self._out:
+            self._take()
+            self.serve()
+        self.stop()
+
+    def stop(self) -> None:
+        try:
+            self._requests.send(None)
+        except OSError:
+            pass
+        self._process.join(1.0)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(1.0)
+        self._requests.close()
+        self._results.close()
+
+    def _take(self) -> None:
+        try:
+            key, data = self._results.recv()
+        except EOFError:
+            raise RuntimeError("the figure drawing process died") from None
+        self._out -= 1
+        if data is not None:  # a drawing that failed there is drawn again by the writers, which say why
+            _DRAWN[key] = data
+
+
+#: The drawer process is handed at most this many figures at a time (see :class:`Drawer`).
+DRAWER_QUEUE = 2
+#: When the variants are built, the drawer still draws this many figures left over (more go to the writers).
+DRAWER_FINISHES = 4
+
+
+def _widen(connection) -> None:  # type: ignore[no-untyped-def]
+    """A 1 MiB pipe (Linux) so the drawer can send a few PNGs before this process reads them."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass
+
+
+def _drawer_main(requests, results) -> None:  # type: ignore[no-untyped-def]
+    from quizgen.workers import worker_init
+
+    worker_init()
+    while True:
+        try:
+            key = requests.recv()
+        except EOFError:
+            return
+        if key is None:
+            return
+        try:
+            data: bytes | None = _draw(*key)
+        except Exception:  # noqa: BLE001 - the writers draw it again and report the error
+            data = None
+        results.send((key, data))
+
+
+@contextmanager
+def drawn_alongside(enabled: bool = True) -> Iterator["Drawer | None"]:
+    """A :class:`Drawer` for the block (None when not ``enabled``), stopped at its end; on an
+    exception in the block it is stopped without waiting."""
+    if not enabled:
+        yield None
+        return
+    drawer = Drawer()
+    try:
+        yield drawer
+    except BaseException:
+        drawer._process.terminate()
+        drawer.stop()
+        raise
+    drawer.finish()
+
+
 @contextmanager
 def drawn_ahead(exam: "Exam | None", jobs: int) -> Iterator[None]:
     """Draw ``exam``'s distinct figures in ``jobs`` worker processes while the block runs.
@@ -176,6 +309,12 @@ def drawn_ahead(exam: "Exam | None", jobs: int) -> Iterator[None]:
                 png(refs[key])
     finally:
         _AHEAD.clear()
+
+
+def undrawn(exam: "Exam") -> bool:
+    """Whether some figure of ``exam`` has not been drawn (or taken from a worker) yet."""
+    return any((ref.kind, ref.args) not in _DRAWN
+               for version in exam.versions for v in version.variants for ref in v.figures)
 
 
 @functools.lru_cache(maxsize=None)

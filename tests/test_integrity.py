@@ -4,6 +4,7 @@ question and option orders, question pools, qN through each student's order, var
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -184,6 +185,11 @@ def test_variant_supply_counts_what_the_constraint_allows():
     q = Question(id="t/x", title="t", statement="s", answer=Numeric(), derive=None, check=None,
                  params=(pick("a", "1", "2", "3"), pick("b", "1", "2", "3")), constraint=lambda p: p["a"] != p["b"])
     assert variant_supply(q) == 6
+    # asked only whether there are at least k: counting stops at k (make asks for the class size)
+    seen = []
+    counting = dataclasses.replace(q, constraint=lambda p: seen.append(1) or p["a"] != p["b"])
+    assert variant_supply(counting, at_least=2) == 2 and len(seen) == 3  # (1,1) fails, (1,2) and (1,3) count
+    assert variant_supply(q, at_least=7) == 6  # fewer than asked: the exact count
 
 
 def test_no_format_writes_the_seed_or_the_secret_into_a_student_facing_file():

@@ -89,6 +89,10 @@ def test_the_readme_states_the_thresholds() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"A class of {exam_mod.MIN_PARALLEL_VARIANTS:,} variants or more (students × questions)" in readme
     assert f"there are {figures.MIN_AHEAD_FIGURES} distinct ones or more" in readme
+    assert f"if more than {figures.DRAWER_FINISHES} are left when the variants are done" in readme
+    from quizgen import export
+
+    assert f"A class of {export.MIN_PARALLEL_RENDER:,} variants or more has its Markdown, LaTeX and HTML pages" in readme
 
 
 @pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")
@@ -222,3 +226,98 @@ def test_formats_without_figures_are_rendered_first_and_files_keep_the_order_ask
     assert order == ["json", "md", "tex"]
     assert list(files) == ["sheet-v01.md", "sheet-v02.md", "solutions-v01.md", "solutions-v02.md", "key.json",
                            "sheet-v01.tex", "sheet-v02.tex", "solutions-v01.tex", "solutions-v02.tex"]
+
+
+# ------------------------------------------------------------------ figures drawn while the variants are built
+
+FIGURED = [e for e in BANK.topic("mle") if e.question.figures][:3] + ENTRIES[:1]
+
+
+@pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")
+def test_figures_drawn_while_building_are_the_same_bytes(pools: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizgen import export, figures
+
+    students = version_names(16)
+    figures.clear_cache()
+    serial_exam = build_exam(FIGURED, 11, students, jobs=1)
+    serial = render_exam(serial_exam, ["md", "tex", "html", "json"], jobs=1)
+    distinct = {(r.kind, r.args) for ver in serial_exam.versions for v in ver.variants for r in v.figures}
+    assert len(distinct) >= 2
+
+    figures.clear_cache()
+    pools.clear()
+    monkeypatch.setattr(figures, "DRAWER_FINISHES", len(distinct))  # so that the drawer draws every one
+    exam = build_exam(FIGURED, 11, students, jobs=2, figures=True)
+    assert pools == [2]  # the builders; the drawer is a process of its own
+    assert exam == serial_exam
+    assert set(figures._DRAWN) == distinct and not figures.undrawn(exam)  # all drawn by the drawer
+    assert figures._draw.cache_info().misses == 0  # none here
+
+    monkeypatch.setattr(export, "MIN_PARALLEL_RENDER", 0)
+    pools.clear()
+    parallel = render_exam(exam, ["md", "tex", "html", "json"], jobs=2)
+    assert pools == [2]  # the pages were rendered by two workers
+    assert figures._draw.cache_info().misses == 0
+    assert parallel == serial and list(parallel) == list(serial)  # the same files, bytes and order
+
+
+@pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")
+def test_a_class_without_figures_forks_no_drawer(pools: list[int]) -> None:
+    from quizgen import figures
+
+    figures.clear_cache()
+    build_exam(ENTRIES[:2], 5, version_names(10), jobs=2, figures=True)
+    assert pools == [2] and not figures._DRAWN
+
+
+@pytest.mark.skipif(not workers.can_fork(), reason="the drawer process is forked; this platform cannot fork")
+def test_figures_the_drawer_has_not_started_are_left_to_the_writers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizgen import figures
+
+    exam = build_exam([BANK.find("mle/reliability_ece")], 3, version_names(12), jobs=1)
+    refs = [r for ver in exam.versions for v in ver.variants for r in v.figures]
+    distinct = {(r.kind, r.args) for r in refs}
+    assert len(distinct) > figures.DRAWER_QUEUE + figures.DRAWER_FINISHES
+    figures.clear_cache()
+    with figures.drawn_alongside() as drawer:
+        drawer.hand(refs)
+    # the figures it held were drawn there; the others are left (too many to finish alone)
+    assert len(figures._DRAWN) == figures.DRAWER_QUEUE and figures._draw.cache_info().misses == 0
+    assert figures.undrawn(exam)
+    kept = dict(figures._DRAWN)
+    for ref in refs:  # the writers draw the rest, and what the drawer drew is the same bytes
+        key = (ref.kind, ref.args)
+        assert figures.png(ref) == kept.get(key, figures._draw(*key))
+    assert not figures.undrawn(exam)
+
+    figures.clear_cache()
+    monkeypatch.setattr(figures, "DRAWER_FINISHES", len(distinct))
+    with figures.drawn_alongside() as drawer:  # few enough left: the drawer finishes them
+        drawer.hand(refs)
+    assert set(figures._DRAWN) == distinct and figures._draw.cache_info().misses == 0
+    with figures.drawn_alongside(False) as drawer:  # disabled: no process
+        assert drawer is None
+
+
+@pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")
+def test_a_template_error_in_a_render_worker_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizgen import export
+    from quizgen.errors import QuizgenError
+
+    (tmp_path / "md").mkdir()
+    (tmp_path / "md" / "sheet.md.j2").write_text("{{ version.student }} {{ no_such_thing }}\n", encoding="utf-8")
+    exam = build_exam(ENTRIES[:1], 5, version_names(4), jobs=1)
+    monkeypatch.setattr(export, "MIN_PARALLEL_RENDER", 0)
+    with pytest.raises(QuizgenError, match=r"^format md: template error: 'no_such_thing' is undefined$"):
+        render_exam(exam, ["md"], templates=tmp_path, jobs=2)
+
+
+def test_a_small_class_is_rendered_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizgen import export
+
+    opened: list[int] = []
+    monkeypatch.setattr(workers, "fork_pool", lambda jobs: opened.append(jobs))
+    exam = build_exam(ENTRIES[:2], 5, version_names(20), jobs=1)  # 40 variants, far below the threshold
+    assert 40 < export.MIN_PARALLEL_RENDER
+    render_exam(exam, ["md", "tex"], jobs=2)
+    assert opened == []

@@ -50,7 +50,7 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
     from quizgen.exam import build_exam, read_roster, supply_warnings, version_names
     from quizgen.seeds import SECRET_HEX_DIGITS, SMALL_SEED, exam_id, new_secret, new_seed, root_seed
     from quizgen.fsio import write_atomic
-    from quizgen.export import Options, check_formats, notes, render_exam
+    from quizgen.export import Options, check_formats, notes, render_exam, shows_figures
 
     fmts = check_formats([f.strip() for f in formats.split(",") if f.strip()])
     to_stdout = out == "-"
@@ -109,7 +109,7 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
     show_bar = sys.stderr.isatty() and len(students) > 20
 
     build = dict(topic=topic, title=title, secret=secret, shuffle=shuffle, pool=pool, jobs=jobs,
-                 decimal_comma=decimal_comma)
+                 decimal_comma=decimal_comma, figures=shows_figures(fmts))
     if show_bar:
         with click.progressbar(length=len(students), label="Building versions", file=sys.stderr) as bar:
             def ticking(items):  # the bar moves as build_exam goes through the students

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Sequence
 import jinja2
 
 from quizgen.errors import QuizgenError
-from quizgen.export.base import ANSWER_TYPES, Carry, Options, Writer, environment
+from quizgen.export.base import ANSWER_TYPES, Carry, Options, TemplateWriter, Writer, environment, get_template
 
 if TYPE_CHECKING:
     from quizgen.exam import Exam
 
 __all__ = ["ANSWER_TYPES", "Carry", "Options", "REGISTRY", "Writer", "check_formats", "environment",
-           "notes", "render_exam", "writer"]
+           "notes", "render_exam", "shows_figures", "writer"]
 
 #: format name -> module under quizgen.export (imported when the format is used)
 REGISTRY: dict[str, str] = {
@@ -64,29 +64,118 @@ def notes(exam: "Exam", formats: Sequence[str], options: Options = Options()) ->
     return lines
 
 
+def shows_figures(formats: Sequence[str]) -> bool:
+    """Whether any of ``formats`` shows the questions' figures (so they must be drawn)."""
+    return any(_shows(writer(f)) for f in check_formats(formats))
+
+
+def _shows(w: Writer) -> bool:
+    return w.figure_carry is not None and w.figure_carry.how != "dropped"
+
+
+#: A class with fewer variants (versions x questions) than this is rendered in this process:
+#: forking workers and compiling the templates again in each would cost more than it saves.
+MIN_PARALLEL_RENDER = 1000
+
+
 def render_exam(
     exam: "Exam", formats: Sequence[str], templates: str | Path | None = None, options: Options = Options(),
     jobs: int | None = None,
 ) -> dict[str, str | bytes]:
     """All output files of ``exam`` in ``formats``, as {file name: text or bytes}; nothing is written.
 
-    When a format shows figures, ``jobs`` worker processes (default: the CPUs) draw them while
-    the writers render (see :func:`quizgen.figures.drawn_ahead`); the bytes are the same.
+    ``jobs`` worker processes (default: the CPUs) share the work of a large class, with the same
+    bytes as one process: when every figure is drawn already (``build_exam(figures=True)``), the
+    per-version pages of the template formats (Markdown, LaTeX, HTML) are rendered by the
+    workers, a part of the class each, while this process renders the other formats; otherwise
+    the workers draw the figures while this process renders (:func:`quizgen.figures.drawn_ahead`).
     """
-    from quizgen.figures import drawn_ahead
-    from quizgen.workers import default_jobs
+    from quizgen.figures import drawn_ahead, undrawn
+    from quizgen.workers import can_fork, default_jobs
 
     env = environment(templates)
     fmts = check_formats(formats)
-    shows = {f: writer(f).figure_carry is not None and writer(f).figure_carry.how != "dropped" for f in fmts}
-    rendered: dict[str, dict[str, str | bytes]] = {}
-    with drawn_ahead(exam if any(shows.values()) else None, default_jobs() if jobs is None else jobs):
-        for fmt in sorted(fmts, key=lambda f: shows[f]):  # formats with figures last: they wait for the drawings
-            try:
-                rendered[fmt] = writer(fmt).render(exam, env, options)
-            except jinja2.TemplateError as err:
-                raise QuizgenError(f"format {fmt}: template error: {err}") from None
+    jobs = default_jobs() if jobs is None else jobs
+    shows = {f: _shows(writer(f)) for f in fmts}
+    paged = [f for f in fmts if isinstance(writer(f), TemplateWriter)]
+    size = len(exam.versions) * max((len(v.variants) for v in exam.versions), default=0)
+    if (jobs > 1 and paged and size >= MIN_PARALLEL_RENDER and can_fork()
+            and not (any(shows.values()) and undrawn(exam))):
+        rendered = _render_parallel(exam, fmts, paged, env, options, jobs)
+    else:
+        rendered = {}
+        with drawn_ahead(exam if any(shows.values()) else None, jobs):
+            for fmt in sorted(fmts, key=lambda f: shows[f]):  # formats with figures last: they wait for the drawings
+                rendered[fmt] = _render(fmt, exam, env, options)
     files: dict[str, str | bytes] = {}
     for fmt in fmts:  # in the order asked for, whatever the order they were rendered in
         files.update(rendered[fmt])
     return files
+
+
+def _render(fmt: str, exam: "Exam", env: jinja2.Environment, options: Options) -> dict[str, str | bytes]:
+    try:
+        return writer(fmt).render(exam, env, options)
+    except jinja2.TemplateError as err:
+        raise QuizgenError(f"format {fmt}: template error: {err}") from None
+
+
+#: What the forked workers of :func:`_render_parallel` read: (exam, {format: its template environment}).
+#: Set before they fork.
+_JOB: tuple["Exam", dict[str, jinja2.Environment]] | None = None
+
+
+def _render_part(fmt: str, start: int, stop: int) -> dict[str, dict[str, str]] | str:
+    """In a worker: the pages of versions ``start:stop`` in ``fmt``, or a template error's message."""
+    assert _JOB is not None, "workers are forked after _JOB is set"
+    exam, envs = _JOB
+    w = writer(fmt)
+    assert isinstance(w, TemplateWriter)
+    try:
+        return w.render_pages(exam, envs[fmt], exam.versions[start:stop])
+    except jinja2.TemplateError as err:
+        return f"format {fmt}: template error: {err}"
+
+
+def _render_parallel(exam: "Exam", fmts: Sequence[str], paged: Sequence[str], env: jinja2.Environment,
+                     options: Options, jobs: int) -> dict[str, dict[str, str | bytes]]:
+    """Every format of ``fmts``: the pages of the ``paged`` formats rendered by ``jobs`` forked
+    workers, in parts of the class, while this process renders the other formats; then each
+    paged format's pages are put together in the order one process lists them."""
+    global _JOB
+    from quizgen.workers import fork_pool
+
+    envs = {}
+    for fmt in paged:  # compile the templates once, here, before the workers fork (they inherit them)
+        w = writer(fmt)
+        envs[fmt] = w.overlay(env)
+        try:
+            for kind in w.KINDS:
+                get_template(envs[fmt], f"{w.folder}/{kind}.{w.ext}.j2")
+        except jinja2.TemplateError as err:
+            raise QuizgenError(f"format {fmt}: template error: {err}") from None
+    n = len(exam.versions)
+    parts = min(n, 2 * jobs)
+    bounds = [(n * i // parts, n * (i + 1) // parts) for i in range(parts)]
+    rendered: dict[str, dict[str, str | bytes]] = {}
+    _JOB = (exam, envs)
+    try:
+        with fork_pool(jobs) as executor:
+            futures = {fmt: [executor.submit(_render_part, fmt, a, b) for a, b in bounds] for fmt in paged}
+            for fmt in fmts:  # the other formats here, meanwhile
+                if fmt not in futures:
+                    rendered[fmt] = _render(fmt, exam, env, options)
+            for fmt, parts_of in futures.items():
+                results = [f.result() for f in parts_of]
+                problem = next((r for r in results if isinstance(r, str)), None)
+                if problem is not None:
+                    raise QuizgenError(problem)
+                w = writer(fmt)
+                files: dict[str, str | bytes] = {}
+                for kind in w.KINDS:
+                    for r in results:
+                        files.update(r[kind])  # type: ignore[index]
+                rendered[fmt] = w.finish(exam, envs[fmt], files, options)
+    finally:
+        _JOB = None
+    return rendered

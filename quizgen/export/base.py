@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import jinja2
 
@@ -18,7 +18,7 @@ from quizgen.errors import QuizgenError
 from quizgen.resources import shipped
 
 if TYPE_CHECKING:
-    from quizgen.exam import Exam
+    from quizgen.exam import Exam, Version
 
 #: Answer types the engine produces today (a writer that does not list a type drops it, loudly).
 ANSWER_TYPES = ("numeric", "symbolic", "choice", "truefalse", "order", "vector", "manual")
@@ -100,22 +100,46 @@ class TemplateWriter(Writer):
 
         return dict(text=self.markup, escape_text=self.escape, num=fmt_number, counted=counted)
 
-    def render(self, exam: "Exam", env: jinja2.Environment, options: Options = Options()) -> dict[str, str | bytes]:
+    #: the per-version pages, in the order they are listed: every sheet, then every solutions page
+    KINDS = ("sheet", "solutions")
+
+    def overlay(self, env: jinja2.Environment) -> jinja2.Environment:
+        """``env`` with this format's filters (in a dict of its own: an overlay shares its parent's,
+        so updating that would give every format the filters of the last one made)."""
         env = env.overlay()
-        env.filters.update(self.filters())
-        files: dict[str, str | bytes] = {}
-        for kind in ("sheet", "solutions"):
+        env.filters = {**env.filters, **self.filters()}
+        return env
+
+    def render_pages(self, exam: "Exam", env: jinja2.Environment,
+                     versions: "Sequence[Version]") -> dict[str, dict[str, str]]:
+        """The sheet and solutions pages of ``versions`` (some or all of the exam's):
+        ``{kind: {file name: text}}``. ``env`` comes from :meth:`overlay`. Pages depend only on
+        their own version, so the versions can be rendered in parts, in any process."""
+        pages: dict[str, dict[str, str]] = {}
+        for kind in self.KINDS:
             template = get_template(env, f"{self.folder}/{kind}.{self.ext}.j2")
-            for version in exam.versions:
-                questions = [dict(number=n, v=v) for n, v in enumerate(version.variants, 1)]
-                files[per_version_name(exam, kind, version.student, self.ext)] = template.render(
-                    exam=exam.public, version=version, questions=questions
-                )
+            pages[kind] = {
+                per_version_name(exam, kind, version.student, self.ext): template.render(
+                    exam=exam.public, version=version,
+                    questions=[dict(number=n, v=v) for n, v in enumerate(version.variants, 1)])
+                for version in versions
+            }
+        return pages
+
+    def finish(self, exam: "Exam", env: jinja2.Environment, files: dict[str, str | bytes],
+               options: Options = Options()) -> dict[str, str | bytes]:
+        """Add what is not a per-version page to the pages in ``files`` (the figures' PNG files)."""
         if self.figures:
             from quizgen.figures import figure_files  # draws (and imports matplotlib) only if a variant has figures
 
             files.update(figure_files(exam))
         return files
+
+    def render(self, exam: "Exam", env: jinja2.Environment, options: Options = Options()) -> dict[str, str | bytes]:
+        env = self.overlay(env)
+        pages = self.render_pages(exam, env, exam.versions)
+        files: dict[str, str | bytes] = {name: text for kind in self.KINDS for name, text in pages[kind].items()}
+        return self.finish(exam, env, files, options)
 
 
 def counted(count: float, noun: str) -> str:

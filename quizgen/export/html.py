@@ -42,16 +42,15 @@ class HtmlWriter(TemplateWriter):
             "figure_img": figure_img,
         }
 
-    def render(self, exam: "Exam", env: "jinja2.Environment", options: Options = Options()) -> dict[str, str | bytes]:
-        files = super().render(exam, env, options)
+    def finish(self, exam: "Exam", env: "jinja2.Environment", files: dict[str, str | bytes],
+               options: Options = Options()) -> dict[str, str | bytes]:
+        files = super().finish(exam, env, files, options)
         rows = [
             dict(student=v.student, sheet=per_version_name(exam, "sheet", v.student, "html"),
                  solutions=per_version_name(exam, "solutions", v.student, "html"))
             for v in exam.versions
         ]
-        index_env = env.overlay()
-        index_env.filters.update(self.filters())
-        files["index.html"] = get_template(index_env, "html/index.html.j2").render(exam=exam.public, rows=rows)
+        files["index.html"] = get_template(env, "html/index.html.j2").render(exam=exam.public, rows=rows)
         return files
 
 
