@@ -15,6 +15,13 @@ Targets (issue 7 §7): with figures <= 10 s on 2 cores, and <= 1.5x the same cla
 The three classes are run in turn, ``--repeat`` times (so a change in the machine's load hits
 each alike); each line shows the median and the fastest total, and the phases of the fastest run.
 The load average is printed before and after: on a shared machine the times follow it.
+
+Each run writes into a new folder under ``--out-dir`` (default: a temporary folder in the current
+directory, where ``quizgen make`` writes by default), and the folders are deleted only after the
+last run. Deleting thousands of files just before creating thousands more is not what a user
+does, and on some file systems it makes the creations slow (ext4 without a journal skips the
+inodes freed in the last seconds when it allocates new ones). The first line says how long
+creating 2,000 empty files takes there, the disk's share of the ``write`` phase.
 """
 
 from __future__ import annotations
@@ -22,9 +29,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,16 +47,14 @@ WITHOUT = ("mle/one_hot_cross_entropy", "mle/kl_divergence_value", "mle/gaussian
 OLD_THREE = ("mle/gaussian_nll", "mle/gaussian_nll_value", "mle/sigmoid_mse_gradient")
 
 
-def one_run(ids: list[str], versions: int, figures: bool, jobs: int | None = None) -> dict:
-    """Build and write one class set; return the phase times (called in a fresh process)."""
+def one_run(ids: list[str], versions: int, figures: bool, jobs: int | None, out: str) -> dict:
+    """Build and write one class set into the new folder ``out``; return the phase times (called in a fresh process)."""
     import dataclasses
-    import shutil
-    import tempfile
 
     t0 = time.perf_counter()
     from quizgen.bank import load_bank
     from quizgen.exam import build_exam, version_names
-    from quizgen.export import render_exam
+    from quizgen.export import render_exam, shows_figures
     from quizgen.fsio import write_atomic
 
     bank = load_bank()
@@ -55,17 +62,14 @@ def one_run(ids: list[str], versions: int, figures: bool, jobs: int | None = Non
     if not figures:
         entries = [dataclasses.replace(e, question=dataclasses.replace(e.question, figures=())) for e in entries]
     t1 = time.perf_counter()
-    exam = build_exam(entries, 2026, version_names(versions), jobs=jobs)
+    formats = ["md", "tex", "json"]
+    exam = build_exam(entries, 2026, version_names(versions), jobs=jobs, figures=shows_figures(formats))
     t2 = time.perf_counter()
-    files = render_exam(exam, ["md", "tex", "json"], jobs=jobs)
+    files = render_exam(exam, formats, jobs=jobs)
     t3 = time.perf_counter()
-    out = Path(tempfile.mkdtemp(prefix="quizgen-bench-"))
-    try:
-        for name, data in files.items():
-            write_atomic(out / name, data)
-    finally:
-        t4 = time.perf_counter()
-        shutil.rmtree(out, ignore_errors=True)
+    for name, data in files.items():
+        write_atomic(Path(out) / name, data)
+    t4 = time.perf_counter()
     return {
         "import": t1 - t0, "variants": t2 - t1, "render": t3 - t2, "write": t4 - t3, "total": t4 - t0,
         "files": len(files), "figures": sum(name.endswith(".png") for name in files),
@@ -73,11 +77,21 @@ def one_run(ids: list[str], versions: int, figures: bool, jobs: int | None = Non
     }
 
 
-def measure(ids, versions: int, figures: bool, jobs: int | None) -> dict:
+def measure(ids, versions: int, figures: bool, jobs: int | None, out: Path) -> dict:
     code = (f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r});"
-            f"from bench_make import one_run; print(json.dumps(one_run({list(ids)!r}, {versions}, {figures}, {jobs})))")
+            f"from bench_make import one_run; print(json.dumps(one_run({list(ids)!r}, {versions}, {figures}, {jobs}, "
+            f"{str(out)!r})))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def creation_seconds(folder: Path, n: int = 2000) -> float:
+    """How long creating ``n`` empty files in a new folder under ``folder`` takes (the disk's own cost)."""
+    probe = Path(tempfile.mkdtemp(prefix="probe-", dir=folder))
+    t = time.perf_counter()
+    for i in range(n):
+        (probe / f"f{i}").touch()
+    return time.perf_counter() - t
 
 
 def load() -> str:
@@ -89,10 +103,22 @@ def main() -> None:
     ap.add_argument("--versions", type=int, default=500)
     ap.add_argument("--repeat", type=int, default=3, help="runs of each class (median and fastest shown)")
     ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: the CPUs)")
+    ap.add_argument("--out-dir", type=Path, default=Path.cwd(),
+                    help="where the runs write (each into a new folder, all deleted at the end; default: here)")
     args = ap.parse_args()
+    n = args.versions
+    base = Path(tempfile.mkdtemp(prefix=".quizgen-bench-", dir=args.out_dir))
+    try:
+        run_all(args, base)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def run_all(args: argparse.Namespace, base: Path) -> None:
     n = args.versions
     print(f"{n} versions, formats md + tex + json, written to disk; cpus: {os.cpu_count()}; jobs: "
           f"{args.jobs or 'default'}; each run in a fresh process, {args.repeat} run(s) each; {load()}")
+    print(f"writing under {base}: creating 2,000 empty files there takes {creation_seconds(base):.2f} s")
     runs = [
         ("10 questions with figures", WITH_FIGURES + WITHOUT, True),
         ("same 10, no figures", WITH_FIGURES + WITHOUT, False),
@@ -101,7 +127,8 @@ def main() -> None:
     results: dict[str, list[dict]] = {label: [] for label, _, _ in runs}
     for _ in range(args.repeat):
         for label, ids, figures in runs:
-            results[label].append(measure(ids, n, figures, args.jobs))
+            out = Path(tempfile.mkdtemp(prefix="run-", dir=base))
+            results[label].append(measure(ids, n, figures, args.jobs, out))
     print(f"{'class':28s} {'median':>7s} {'min':>7s} | fastest: {'import':>6s} {'variants':>8s} {'render':>6s} "
           f"{'write':>5s}  files  figures")
     medians = {}
