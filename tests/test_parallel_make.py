@@ -104,6 +104,11 @@ def test_a_broken_question_in_a_worker_is_one_error_line(pools: list[int]) -> No
     with pytest.raises(QuestionError, match=r"^mle/gaussian_nll: derive\(\) failed: ZeroDivisionError: division by zero$"):
         build_exam([broken, ENTRIES[1]], 5, version_names(10), jobs=2)
     assert pools == [2]
+    before = children(os.getpid())
+    with pytest.raises(QuestionError, match=r"^mle/gaussian_nll: derive\(\) failed"):  # with the drawer running
+        build_exam([ENTRIES[3], broken], 5, version_names(10), jobs=2, figures=True)
+    time.sleep(0.3)
+    assert not alive(children(os.getpid()) - before)  # no builder, no drawer left
 
 
 # ------------------------------------------------------------------ processes: Ctrl-C, kill -9
@@ -125,10 +130,10 @@ def start(*args: str) -> tuple[subprocess.Popen, set[int]]:
     raise AssertionError("no worker processes appeared")
 
 
-def start_make(out: Path) -> tuple[subprocess.Popen, set[int]]:
-    """60 questions x 400 students."""
+def start_make(out: Path, fmt: str = "json") -> tuple[subprocess.Popen, set[int]]:
+    """60 questions x 400 students (with ``md``, the figures drawn by one more process)."""
     return start("make", "--topic", "mle", "--seed", "5", "--secret", "ab" * 16, "--versions", "400", "--format",
-                 "json", "--jobs", "2", "--out", str(out))
+                 fmt, "--jobs", "2", "--out", str(out))
 
 
 needs_proc = pytest.mark.skipif(not Path("/proc").is_dir() or not workers.can_fork(),
@@ -136,8 +141,15 @@ needs_proc = pytest.mark.skipif(not Path("/proc").is_dir() or not workers.can_fo
 
 
 @needs_proc
-def test_ctrl_c_stops_make_and_its_workers_within_2_seconds(tmp_path: Path) -> None:
-    proc, kids = start_make(tmp_path / "o")
+@pytest.mark.parametrize("fmt", ["json", "md"])
+def test_ctrl_c_stops_make_and_its_workers_within_2_seconds(tmp_path: Path, fmt: str) -> None:
+    proc, kids = start_make(tmp_path / "o", fmt)
+    if fmt == "md":  # the drawer too, once the first figures come back
+        end = time.monotonic() + 60
+        while len(kids) < 3 and time.monotonic() < end and proc.poll() is None:
+            time.sleep(0.1)
+            kids |= children(proc.pid)
+        assert len(kids) >= 3, "no drawer process appeared"
     assert proc.poll() is None, "make finished before it could be interrupted"
     elapsed, err = interrupt(proc)  # Ctrl-C in a terminal
     assert elapsed < 2.0, f"took {elapsed:.2f} s to stop"
@@ -160,7 +172,7 @@ def test_ctrl_c_stops_check_and_its_workers_within_2_seconds() -> None:
 
 @needs_proc
 def test_kill_9_of_make_leaves_no_orphan_workers(tmp_path: Path) -> None:
-    proc, kids = start_make(tmp_path / "o")
+    proc, kids = start_make(tmp_path / "o", "md")  # builders and the drawer
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     end = time.monotonic() + 3
