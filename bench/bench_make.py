@@ -106,7 +106,6 @@ def main() -> None:
     ap.add_argument("--out-dir", type=Path, default=Path.cwd(),
                     help="where the runs write (each into a new folder, all deleted at the end; default: here)")
     args = ap.parse_args()
-    n = args.versions
     base = Path(tempfile.mkdtemp(prefix=".quizgen-bench-", dir=args.out_dir))
     try:
         run_all(args, base)

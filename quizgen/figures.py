@@ -23,7 +23,7 @@ import functools
 import hashlib
 import io
 import math
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
@@ -221,7 +221,9 @@ class Drawer:
         try:
             key, data = self._results.recv()
         except EOFError:
-            raise RuntimeError("the figure drawing process died") from None
+            from quizgen.errors import QuizgenError
+
+            raise QuizgenError("the process drawing the figures died (out of memory?); rerun with --jobs 1") from None
         self._out -= 1
         if data is not None:  # a drawing that failed there is drawn again by the writers, which say why
             _DRAWN[key] = data
