@@ -333,3 +333,38 @@ def test_a_small_class_is_rendered_in_one_process(monkeypatch: pytest.MonkeyPatc
     assert 40 < export.MIN_PARALLEL_RENDER
     render_exam(exam, ["md", "tex"], jobs=2)
     assert opened == []
+
+
+# ------------------------------------------------------------------ the library API, as the README shows it
+
+def test_the_readme_make_from_python_example_runs(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```python\nfrom quizgen.bank import load_bank\nfrom quizgen.exam import build_exam")
+    code = readme[start + len("```python\n"):readme.index("```", start + 10)]
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in (tmp_path / "sheets").iterdir())
+    assert {"key.json", "sheet-v01.md", "solutions-v03.md"} <= set(names)
+    assert any(n.endswith(".png") for n in names)  # mle/sigmoid has questions with figures
+
+
+def test_a_process_running_other_threads_builds_and_renders_in_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from quizgen import export
+
+    opened: list[int] = []
+    monkeypatch.setattr(workers, "fork_pool", lambda jobs: opened.append(jobs))
+    monkeypatch.setattr(exam_mod, "MIN_PARALLEL_VARIANTS", 0)
+    monkeypatch.setattr(export, "MIN_PARALLEL_RENDER", 0)
+    stop = threading.Event()
+    kernel = threading.Thread(target=stop.wait, daemon=True)  # as a notebook kernel's threads
+    kernel.start()
+    try:
+        exam = build_exam(FIGURED, 5, version_names(4), jobs=2, figures=True)
+        render_exam(exam, ["md", "tex"], jobs=2)
+    finally:
+        stop.set()
+        kernel.join()
+    assert opened == []
