@@ -11,8 +11,12 @@ _TEX_SPECIAL = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{", "}":
                 "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
 
 
+_TEX_TABLE = str.maketrans(_TEX_SPECIAL)
+
+
 def tex_escape(text: str) -> str:
-    return "".join(_TEX_SPECIAL.get(ch, ch) for ch in text)
+    """Prose for LaTeX: its special characters written as commands (one pass, in C)."""
+    return text.translate(_TEX_TABLE)
 
 
 @functools.lru_cache(maxsize=65536)
