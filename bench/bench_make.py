@@ -1,6 +1,6 @@
 """Benchmark: a class set of sheets (Markdown, LaTeX, key.json) with and without figures, written to disk.
 
-    python bench/bench_make.py [--versions 500] [--repeat 3] [--jobs J]
+    python bench/bench_make.py [--versions 500] [--repeat 3] [--jobs J] [--whole-bank] [--out-dir DIR]
 
 Each run is one whole ``make`` in a fresh Python process (imports, loading the bank, deriving every
 question once, building every variant, drawing the figures, rendering, atomic writes), so no run
@@ -9,10 +9,12 @@ profits from another's caches:
 - ``10 questions with figures``: the five questions that draw figures plus five without, 500 versions;
 - ``same 10, no figures``: the same class with every question's figures removed;
 - ``3 questions (old baseline)``: the 3-question exam of the first benchmark (gaussian_nll,
-  gaussian_nll_value, sigmoid_mse_gradient), without figures, as measured when issue 7 was filed.
+  gaussian_nll_value, sigmoid_mse_gradient), without figures, as measured when issue 7 was filed;
+- with ``--whole-bank``, also ``whole bank (60 questions)``: every shipped question, with figures
+  (``quizgen make --topic mle --versions 500``, about a minute a run on 2 cores).
 
 Targets (issue 7 §7): with figures <= 10 s on 2 cores, and <= 1.5x the same class without figures.
-The three classes are run in turn, ``--repeat`` times (so a change in the machine's load hits
+The classes are run in turn, ``--repeat`` times (so a change in the machine's load hits
 each alike); each line shows the median and the fastest total, and the phases of the fastest run.
 The load average is printed before and after: on a shared machine the times follow it.
 
@@ -47,7 +49,7 @@ WITHOUT = ("mle/one_hot_cross_entropy", "mle/kl_divergence_value", "mle/gaussian
 OLD_THREE = ("mle/gaussian_nll", "mle/gaussian_nll_value", "mle/sigmoid_mse_gradient")
 
 
-def one_run(ids: list[str], versions: int, figures: bool, jobs: int | None, out: str) -> dict:
+def one_run(ids: list[str] | None, versions: int, figures: bool, jobs: int | None, out: str) -> dict:
     """Build and write one class set into the new folder ``out``; return the phase times (called in a fresh process)."""
     import dataclasses
 
@@ -58,7 +60,7 @@ def one_run(ids: list[str], versions: int, figures: bool, jobs: int | None, out:
     from quizgen.fsio import write_atomic
 
     bank = load_bank()
-    entries = [bank.find(i) for i in ids]
+    entries = bank.topic("mle") if ids is None else [bank.find(i) for i in ids]
     if not figures:
         entries = [dataclasses.replace(e, question=dataclasses.replace(e.question, figures=())) for e in entries]
     t1 = time.perf_counter()
@@ -79,7 +81,8 @@ def one_run(ids: list[str], versions: int, figures: bool, jobs: int | None, out:
 
 def measure(ids, versions: int, figures: bool, jobs: int | None, out: Path) -> dict:
     code = (f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r});"
-            f"from bench_make import one_run; print(json.dumps(one_run({list(ids)!r}, {versions}, {figures}, {jobs}, "
+            f"from bench_make import one_run; print(json.dumps(one_run({None if ids is None else list(ids)!r}, "
+            f"{versions}, {figures}, {jobs}, "
             f"{str(out)!r})))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -103,6 +106,8 @@ def main() -> None:
     ap.add_argument("--versions", type=int, default=500)
     ap.add_argument("--repeat", type=int, default=3, help="runs of each class (median and fastest shown)")
     ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: the CPUs)")
+    ap.add_argument("--whole-bank", action="store_true",
+                    help="also the whole shipped bank (60 questions, about a minute a run on 2 cores)")
     ap.add_argument("--out-dir", type=Path, default=Path.cwd(),
                     help="where the runs write (each into a new folder, all deleted at the end; default: here)")
     args = ap.parse_args()
@@ -122,7 +127,7 @@ def run_all(args: argparse.Namespace, base: Path) -> None:
         ("10 questions with figures", WITH_FIGURES + WITHOUT, True),
         ("same 10, no figures", WITH_FIGURES + WITHOUT, False),
         ("3 questions (old baseline)", OLD_THREE, False),
-    ]
+    ] + ([("whole bank (60 questions)", None, True)] if args.whole_bank else [])
     results: dict[str, list[dict]] = {label: [] for label, _, _ in runs}
     for _ in range(args.repeat):
         for label, ids, figures in runs:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from quizgen.bank import load_bank
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -28,6 +30,11 @@ def test_bench_make_runs_the_three_classes_and_leaves_nothing_behind(tmp_path: P
 def test_the_readme_says_how_the_500_version_classes_are_run() -> None:
     from quizgen import exam, export
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "the 3-question class (1,500\nvariants) is built in one process and rendered by the workers" in readme
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "the 3-question class (1,500 variants) is built in one process and rendered by the workers" in readme
     assert export.MIN_PARALLEL_RENDER <= 1500 < exam.MIN_PARALLEL_VARIANTS <= 5000
+    assert "`--whole-bank` adds every shipped question (60, with figures)" in readme
+    assert len(load_bank().topic("mle")) == 60
+    usage = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_make.py"), "--help"], capture_output=True,
+                           text=True, timeout=60).stdout
+    assert "--whole-bank" in usage and "--out-dir" in usage
