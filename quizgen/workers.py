@@ -53,6 +53,7 @@ def worker_init() -> None:
 def stop_pool(pool: ProcessPoolExecutor) -> None:
     """Stop every worker now (Ctrl-C or an error in the parent), without waiting for their work."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)  # (shutdown forgets the queue)
     for process in processes:
         try:
             process.terminate()
@@ -61,6 +62,15 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.join(1.0)
+    # A worker stopped while it was sending a result leaves half a message in the results pipe, and
+    # the pool's manager thread waits for the rest forever (so Python hangs at exit, joining it).
+    # With every worker gone this process holds the pipe's last writing end: closing it gives
+    # that thread an end of file, which it takes for a broken pool, and it exits.
+    if writer is not None and not any(p.is_alive() for p in processes):
+        try:
+            writer.close()
+        except OSError:
+            pass
 
 
 def default_jobs() -> int:

@@ -368,3 +368,21 @@ def test_a_process_running_other_threads_builds_and_renders_in_itself(monkeypatc
         stop.set()
         kernel.join()
     assert opened == []
+
+
+@pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")
+def test_stopping_a_pool_while_a_result_is_half_sent_does_not_hang() -> None:
+    """A worker stopped while sending a large result leaves half a message in the results pipe;
+    the pool's manager thread must not wait for the rest forever (Python would hang at exit)."""
+    import struct
+
+    with pytest.raises(RuntimeError):
+        with workers.pool(1) as executor:
+            assert executor.submit(os.getpid).result() > 0  # the worker and the manager thread run
+            manager = executor._executor_manager_thread
+            writer = executor._result_queue._writer
+            os.write(writer.fileno(), struct.pack("!i", 1 << 20) + b"half")  # a 1 MiB message, 4 bytes of it
+            time.sleep(0.2)  # the manager thread is now reading the rest
+            raise RuntimeError("an error in the parent: stop the workers now")
+    manager.join(5.0)
+    assert not manager.is_alive(), "the pool's manager thread still waits for the rest of the message"
