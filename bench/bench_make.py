@@ -111,6 +111,8 @@ def main() -> None:
     ap.add_argument("--out-dir", type=Path, default=Path.cwd(),
                     help="where the runs write (each into a new folder, all deleted at the end; default: here)")
     args = ap.parse_args()
+    if not args.out_dir.is_dir():
+        ap.error(f"--out-dir {args.out_dir}: no such folder")
     base = Path(tempfile.mkdtemp(prefix=".quizgen-bench-", dir=args.out_dir))
     try:
         run_all(args, base)

@@ -38,3 +38,10 @@ def test_the_readme_says_how_the_500_version_classes_are_run() -> None:
     usage = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_make.py"), "--help"], capture_output=True,
                            text=True, timeout=60).stdout
     assert "--whole-bank" in usage and "--out-dir" in usage
+
+
+def test_bench_make_refuses_a_missing_out_dir_in_one_line(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_make.py"), "--out-dir", str(tmp_path / "no")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == f"bench_make.py: error: --out-dir {tmp_path / 'no'}: no such folder"
