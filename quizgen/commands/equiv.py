@@ -79,6 +79,9 @@ def command(texts: tuple[str, ...], key_path: str | None, question_id: str | Non
     if len(texts) != 2:
         raise QuizgenError("give EXPECTED and ANSWER (or --key KEY.json --question ID ANSWER)")
     expected, answer = texts
+    import dataclasses
+
+    from quizgen.domains import intersect
     from quizgen.grading.item import compile_question
     from quizgen.grading.limits import LimitExceeded
     from quizgen.grading.names import canonical_symbol
@@ -90,11 +93,14 @@ def command(texts: tuple[str, ...], key_path: str | None, question_id: str | Non
                           (unit_interval, "unit_interval"), (integer, "integer")):
         for name in _names(names):
             canon = canonical_symbol(name)
-            if canon in domains and domains[canon] != domain:
-                raise QuizgenError(f"symbol '{name}' is given two domains")
-            domains[canon] = domain
+            both = intersect(domains.get(canon, "real"), domain)
+            if both is None:  # --integer n --unit-interval n
+                raise QuizgenError(f"symbol '{name}': no number is both {domains[canon]} and "
+                                   f"{domain}")
+            domains[canon] = both  # --integer n --nonnegative n: a non-negative integer
     try:
-        ctx = make_context(domains, allow_unknown=True)
+        ctx = dataclasses.replace(make_context(domains, allow_unknown=True),
+                                  decimal_comma=decimal_comma)
         node = parse(expected, ctx).node
     except (ParseError, LimitExceeded) as err:
         message = err.message if isinstance(err, ParseError) else str(err)

@@ -33,6 +33,8 @@ _FUNC_SHOW: dict[str, tuple[str, str]] = {
     "min": ("min", "\\min"), "sec": ("sec", "\\sec"), "csc": ("csc", "\\csc"),
     "cot": ("cot", "\\cot"), "asin": ("arcsin", "\\arcsin"), "acos": ("arccos", "\\arccos"),
     "atan": ("arctan", "\\arctan"), "coth": ("coth", "\\coth"),
+    "acot": ("arccot", "\\operatorname{arccot}"), "asec": ("arcsec", "\\operatorname{arcsec}"),
+    "acsc": ("arccsc", "\\operatorname{arccsc}"),
 }
 
 

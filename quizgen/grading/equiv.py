@@ -74,10 +74,14 @@ class EquivResult:
         if self.status == "equivalent":
             return f"agrees at {self.n_points} sampled points"
         if self.status == "different" and self.counterexample and self.near:
-            return (f"close but not equal (rounded?): differs in high precision at point "
-                    f"{_fmt_point(self.counterexample['point'])}")
+            return ("close but not equal (rounded?): differs in high precision"
+                    + _at(self.counterexample["point"]))
+        if self.status == "different" and self.counterexample and self.counterexample["point"]:
+            return f"differs{_at(self.counterexample['point'])}"
         if self.status == "different" and self.counterexample:
-            return f"differs at point {_fmt_point(self.counterexample['point'])}"
+            answer = self.counterexample["answer"]
+            return (f"differs: the expected value is {self.counterexample['expected']:.10g}, the "
+                    f"answer's is " + (answer if isinstance(answer, str) else f"{answer:.10g}"))
         if self.status == "different":
             return "differs (shown symbolically)"
         if self.near:
@@ -102,6 +106,11 @@ class EquivResult:
 
 def _fmt_point(point: Mapping[str, float]) -> str:
     return "{" + ", ".join(f"{k}={v:.6g}" for k, v in point.items()) + "}"
+
+
+def _at(point: Mapping[str, float]) -> str:
+    """" at point {x=1.5}", or nothing for a constant answer (there is no point to name)."""
+    return f" at point {_fmt_point(point)}" if point else ""
 
 
 @dataclass
@@ -357,7 +366,7 @@ def _literal_digits(*nodes: Node) -> tuple[bool, int]:
                 most = max(most, digits)
                 # a decimal of 9+ significant digits can hide within the float tolerance
                 # (1e-9); fewer digits cannot; nor can integers below a million
-                significant = len(str(abs(v.numerator)).strip("0")) if n.decimal else 0
+                significant = _written_digits(n)
                 if significant >= 9 or digits >= 6:
                     seen = True
     return seen, most
@@ -368,12 +377,17 @@ def _float_printed(node: Node) -> bool:
     so the key itself is not exact and only the float tolerance applies."""
     from quizgen.grading.nodes import Num, walk
 
-    for n in walk(node):
-        if isinstance(n, Num) and n.decimal:
-            v = n.value
-            if len(str(abs(v.numerator)).strip("0")) >= 15:
-                return True
-    return False
+    return any(isinstance(n, Num) and _written_digits(n) >= 15 for n in walk(node))
+
+
+def _written_digits(n: Node) -> int:
+    """Significant digits of a decimal as it was typed (0 for an integer or a fraction); the
+    reduced fraction would undercount 7.54983443527075 (= 30199337741083/4e12)."""
+    if not n.decimal:
+        return 0
+    if n.digits:
+        return n.digits
+    return len(str(abs(n.value.numerator)).strip("0"))  # a Num built by hand
 
 
 def _wants_precision(expected: Node, answer: Node, gap: np.ndarray, magnitude: np.ndarray) -> bool:

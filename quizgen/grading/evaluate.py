@@ -96,6 +96,12 @@ def _call(fname: str, args: list) -> object:
         return np.cosh(x) / np.sinh(x)
     if fname in _INVERSE:
         return _inverse(fname, np.asarray(x, dtype=np.complex128))
+    if fname in _RECIPROCAL_INVERSE:  # acot(x) = atan(1/x), ... (SymPy's branches)
+        x = np.asarray(x, dtype=np.complex128)
+        out = _inverse(_RECIPROCAL_INVERSE[fname], 1.0 / x)
+        if fname == "acot":
+            out = np.where(x == 0, complex(math.pi / 2), out)
+        return out
     return getattr(np, fname)(x)  # tanh sin cos tan sinh cosh: fixed names from names.FUNCTIONS
 
 
@@ -109,6 +115,8 @@ _REAL_ONLY = {
 }
 _INVERSE = {"asin": np.arcsin, "acos": np.arccos, "atan": np.arctan, "asinh": np.arcsinh,
             "acosh": np.arccosh, "atanh": np.arctanh}
+_RECIPROCAL_INVERSE = {"acot": "atan", "asec": "acos", "acsc": "asin", "acoth": "atanh",
+                       "asech": "acosh", "acsch": "asinh"}
 #: real domain of each inverse function (closed intervals); outside it the value is not real
 _INVERSE_DOMAIN = {"asin": (-1.0, 1.0), "acos": (-1.0, 1.0), "acosh": (1.0, np.inf),
                    "atanh": (-1.0, 1.0)}
@@ -304,7 +312,8 @@ def _mp_functions(mp):  # type: ignore[no-untyped-def]
         "ceil": real_only(mp.ceil), "asin": mp.asin, "acos": mp.acos, "atan": mp.atan,
         "sec": bounded(mp.sec), "csc": bounded(mp.csc), "cot": bounded(mp.cot),
         "sech": bounded(mp.sech), "csch": bounded(mp.csch), "coth": bounded(mp.coth), "asinh": mp.asinh, "acosh": mp.acosh, "atanh": mp.atanh,
-        "binomial": binomial,
+        "binomial": binomial, "acot": mp.acot, "asec": mp.asec, "acsc": mp.acsc,
+        "acoth": mp.acoth, "asech": mp.asech, "acsch": mp.acsch,
     }
 
 

@@ -12,6 +12,7 @@ FUNCTIONS: dict[str, tuple[int, ...]] = {
     "asin": (1,), "acos": (1,), "atan": (1,), "sec": (1,), "csc": (1,), "cot": (1,),
     "sech": (1,), "csch": (1,), "coth": (1,), "asinh": (1,), "acosh": (1,), "atanh": (1,),
     "floor": (1,), "ceil": (1,), "binomial": (2,),
+    "acot": (1,), "asec": (1,), "acsc": (1,), "acoth": (1,), "asech": (1,), "acsch": (1,),
 }
 
 #: what people type -> canonical function name
@@ -24,9 +25,15 @@ FUNCTION_ALIASES.update({
     "sgn": "sign", "signum": "sign", "Sign": "sign", "arcsin": "asin", "arccos": "acos",
     "arctan": "atan", "cosec": "csc", "arsinh": "asinh", "arcsinh": "asinh", "arcosh": "acosh",
     "arccosh": "acosh", "artanh": "atanh", "arctanh": "atanh", "ceiling": "ceil",
-    "binom": "binomial", "choose": "binomial", "asec": None, "acsc": None, "acot": None,
+    "binom": "binomial", "choose": "binomial",
+    # the usual spellings of the reciprocal and inverse functions (SymPy's branches: acot(x) =
+    # atan(1/x), asec(x) = acos(1/x), acoth(x) = atanh(1/x), ...)
+    "cosech": "csch", "cotan": "cot", "arcsec": "asec", "arccsc": "acsc", "arccosec": "acsc",
+    "acosec": "acsc", "arccot": "acot", "arccotan": "acot", "arcoth": "acoth", "arccoth": "acoth",
+    "arsech": "asech", "arcsech": "asech", "arcsch": "acsch", "arccsch": "acsch",
+    "arcosech": "acsch", "arccosech": "acsch", "argsinh": "asinh", "argcosh": "acosh",
+    "argtanh": "atanh", "argcoth": "acoth", "argsech": "asech", "argcsch": "acsch",
 })
-FUNCTION_ALIASES = {k: v for k, v in FUNCTION_ALIASES.items() if v is not None}
 
 #: ASCII Greek names -> canonical symbol name ("lambda" is a Python keyword elsewhere: "lam")
 GREEK_NAMES: dict[str, str] = {

@@ -1,7 +1,8 @@
 """Our own small immutable AST for answers: nothing in it can run code.
 
 Numbers are exact (``Fraction``) as typed; ``decimal`` remembers that a number was written with a
-decimal point so messages can show it as typed. ``Const`` is ``pi`` or ``E``.
+decimal point so messages can show it as typed, and ``digits`` how many significant digits it was
+typed with (``0.10025884372280375``: 17), which the reduced fraction does not keep. ``Const`` is ``pi`` or ``E``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Iterator, Union
 class Num:
     value: Fraction
     decimal: bool = False
+    digits: int = 0  # significant digits as typed (decimals only; 0 otherwise)
 
 
 @dataclass(frozen=True, slots=True)

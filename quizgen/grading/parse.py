@@ -309,7 +309,8 @@ class _Lexer:
             raise LimitExceeded("a number in the answer has an exponent that is far too large")
         literal = (int_part or "0") + ("." + frac_part if frac_part else "")
         value = Fraction(literal + ("e" + exponent if exponent else ""))
-        self.emit("NUM", (value, bool(frac_part) or bool(exponent)), start)
+        written = len((int_part + frac_part).lstrip("0"))  # significant digits as typed
+        self.emit("NUM", (value, bool(frac_part) or bool(exponent), written), start)
         return i
 
     def superscript(self, i: int) -> int:
@@ -712,8 +713,8 @@ class _Parser:
         tok = self.tok
         if tok.kind == "NUM":
             self.advance()
-            value, decimal = tok.value
-            return Num(value, decimal)
+            value, decimal, *written = tok.value
+            return Num(value, decimal, written[0] if written and decimal else 0)
         if tok.kind == "SYM":
             self.advance()
             return Sym(tok.value)
@@ -803,7 +804,7 @@ class _Parser:
 
 def _neg(node: Node) -> Node:
     if isinstance(node, Num):
-        return Num(-node.value, node.decimal)
+        return Num(-node.value, node.decimal, node.digits)
     return Neg(node)
 
 

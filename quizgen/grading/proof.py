@@ -73,6 +73,9 @@ _FUNCS: dict[str, Any] = {
     "acosh": lambda sp, x: sp.acosh(x), "atanh": lambda sp, x: sp.atanh(x),
     "floor": lambda sp, x: sp.floor(x), "ceil": lambda sp, x: sp.ceiling(x),
     "binomial": lambda sp, n, k: sp.binomial(n, k),
+    "acot": lambda sp, x: sp.acot(x), "asec": lambda sp, x: sp.asec(x),
+    "acsc": lambda sp, x: sp.acsc(x), "acoth": lambda sp, x: sp.acoth(x),
+    "asech": lambda sp, x: sp.asech(x), "acsch": lambda sp, x: sp.acsch(x),
 }
 
 

@@ -52,6 +52,8 @@ def _from_uniforms(domain: str, block: np.ndarray) -> np.ndarray:
         return np.floor(u * 25.0) - 12.0
     if domain == "positive_integer":
         return np.floor(u * 20.0) + 1.0
+    if domain == "nonnegative_integer":
+        return np.floor(u * 21.0)
     raise ValueError(f"unknown domain {domain!r}")
 
 
@@ -73,6 +75,7 @@ LATTICE: dict[str, tuple[float, ...]] = {
     "unit_interval": (0.25, 1 / 3, 0.5, 2 / 3, 0.75),
     "integer": (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0),
     "positive_integer": (1.0, 2.0, 3.0, 4.0, 5.0, 6.0),
+    "nonnegative_integer": (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0),
 }
 MAX_LATTICE = 2197
 

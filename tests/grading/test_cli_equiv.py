@@ -47,7 +47,7 @@ def test_json_output() -> None:
 
 @pytest.mark.parametrize("args", [
     ("x", "(("), ("((", "x"), ("x", "9**9**9**9"), ("x", "z"), ("x", ""),
-    ("x", "__import__('os')"), ("x", "x", "--positive", "x", "--integer", "x"),
+    ("x", "__import__('os')"), ("x", "x", "--unit-interval", "x", "--integer", "x"),
 ])
 def test_rejected_exit_2_without_traceback(args: tuple[str, ...]) -> None:
     result = run(*args)
