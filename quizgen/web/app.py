@@ -403,9 +403,13 @@ def load_exam(key_path: Path, db_path: Path, bank, time_limit: float | None) -> 
     from quizgen.web.store import Store
     from quizgen.web.tokens import tokens_for
 
+    from quizgen.key import expand_key
+
     load_key(key_path)
     try:
-        key = json.loads(Path(key_path).read_text(encoding="utf-8"))
+        # a class of more than 50 has a compact key: a sheet's entries then only name their variant
+        # (id, number, variant), and the page needs each entry's type and answer (help, preview)
+        key = expand_key(json.loads(Path(key_path).read_text(encoding="utf-8")))
     except (OSError, ValueError) as err:
         raise QuizgenError(f"{key_path}: cannot read the key: {err}") from None
     root = root_seed(int(key["seed"]), key.get("secret") or None)
