@@ -21,6 +21,7 @@ from starlette.testclient import TestClient  # noqa: E402
 from quizgen.cli import main  # noqa: E402
 from quizgen.key import answer_text  # noqa: E402
 from quizgen.web.app import Config, create_app  # noqa: E402
+from serving import PgSchema, Server, postgres_base, store_db  # noqa: E402,F401 - store_db is a fixture
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -50,8 +51,8 @@ def csrf_of(page: str) -> str:
     return re.search(r'<meta name="csrf" content="([0-9a-f]+)"', page).group(1)
 
 
-def exam_client(exam_dir: Path, db: Path, **cfg) -> TestClient:
-    return TestClient(create_app(Config(exam_key=exam_dir / "key.json", db_path=db, **cfg)))
+def exam_client(exam_dir: Path, db, **cfg) -> TestClient:
+    return TestClient(create_app(Config(exam_key=exam_dir / "key.json", db=db, **cfg)))
 
 
 def save(client, token, csrf, q, rev, answer, **extra):
@@ -226,8 +227,8 @@ def test_each_student_sees_only_their_own_version(exam_dir, tmp_path):
     assert "1" == c.app.state.exam.store.answers("v01")[1][0] and not c.app.state.exam.store.answers("v02")
 
 
-def test_malformed_and_replayed_submissions_are_refused_and_change_nothing(exam_dir, tmp_path):
-    c = exam_client(exam_dir, tmp_path / "a.sqlite")
+def test_malformed_and_replayed_submissions_are_refused_and_change_nothing(exam_dir, store_db):
+    c = exam_client(exam_dir, store_db)
     tok = tokens(exam_dir)["v01"]
     csrf = csrf_of(c.get(f"/exam/{tok}").text)
     assert save(c, tok, csrf, 1, 0, "first").json()["rev"] == 1
@@ -242,17 +243,20 @@ def test_malformed_and_replayed_submissions_are_refused_and_change_nothing(exam_
         c.post(f"/exam/{tok}/save", data={"csrf": csrf, "q": "1"}, headers={"accept": "application/json"}),
     ]
     assert [r.status_code for r in bad] == [409, 400, 400, 403, 400, 400]
-    assert "out of date" in bad[0].json()["error"] and "unchanged" in bad[0].json()["error"]
+    # the refusal says what is stored, so the other tab can show it (JS: tests/test_browser_serve.py)
+    assert "another tab" in bad[0].json()["error"] and "unchanged" in bad[0].json()["error"]
+    assert bad[0].json()["rev"] == 1 and bad[0].json()["saved"] == "first"
     assert all(r.json()["error"] for r in bad)
     assert store.answers("v01") == before
     assert save(c, tok, csrf, 1, 1, "second").json()["rev"] == 2
     # without JavaScript: a plain form post redirects back to the page, which shows the answer
     r = c.post(f"/exam/{tok}/save", data={"csrf": csrf, "q": "2", "rev": "0", "answer": "0.5"}, follow_redirects=True)
     assert r.status_code == 200 and 'value="0.5"' in r.text and "Saved." in r.text
+    c.app.state.exam.store.close()
 
 
-def test_answers_survive_a_restart_and_the_export_grades(exam_dir, tmp_path):
-    db = tmp_path / "a.sqlite"
+def test_answers_survive_a_restart_and_the_export_grades(exam_dir, tmp_path, store_db):
+    db = store_db
     k = key(exam_dir)
     toks = tokens(exam_dir)
     c = exam_client(exam_dir, db)
@@ -283,10 +287,11 @@ def test_answers_survive_a_restart_and_the_export_grades(exam_dir, tmp_path):
     rows = {row["student"]: row for row in csv.DictReader((tmp_path / "grades" / "grades.csv").open())}
     for student, points in expected.items():
         assert float(rows[student]["total"]) == pytest.approx(points), rows[student]
+    assert 'value="12345"' in page
 
 
-def test_time_limit_countdown_and_deadline(exam_dir, tmp_path):
-    c = exam_client(exam_dir, tmp_path / "a.sqlite", time_limit=0.5 / 60, grace_seconds=0)
+def test_time_limit_countdown_and_deadline(exam_dir, store_db):
+    c = exam_client(exam_dir, store_db, time_limit=0.5 / 60, grace_seconds=0)
     tok = tokens(exam_dir)["v01"]
     page = c.get(f"/exam/{tok}").text
     assert 'id="countdown"' in page and 'role="timer"' in page
@@ -296,6 +301,17 @@ def test_time_limit_countdown_and_deadline(exam_dir, tmp_path):
     r = save(c, tok, csrf, 1, 1, "late")
     assert r.status_code == 403 and "Time is up" in r.json()["error"]
     assert c.app.state.exam.store.answers("v01")[1][0] == "early"
+    c.app.state.exam.store.close()
+    # the limit and the grace are stored with the exam: a restart without the flags keeps them
+    again = exam_client(exam_dir, store_db)
+    assert again.app.state.exam.settings.time_limit == pytest.approx(0.5) and again.app.state.exam.settings.grace == 0
+    assert save(again, tok, csrf_of(again.get(f"/exam/{tok}").text), 1, 1, "later").status_code == 403
+    assert 'data-remaining="0"' in again.get(f"/exam/{tok}").text
+    # the grace counts: a deadline just passed still takes saves within it
+    graced = exam_client(exam_dir, store_db, grace_seconds=60)
+    assert save(graced, tok, csrf_of(graced.get(f"/exam/{tok}").text), 1, 1, "within grace").status_code == 200
+    for client in (again, graced):
+        client.app.state.exam.store.close()
 
 
 def test_export_needs_an_exam_and_a_database(exam_dir, tmp_path):

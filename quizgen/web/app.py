@@ -1,22 +1,31 @@
 """``quizgen serve``: the practice page and exam mode, a thin Starlette layer over the library.
 
 bank -> :func:`~quizgen.variant.make_variant` -> :func:`~quizgen.key.question_key` ->
-:func:`quizgen.grading.item.grade_item` (practice) or SQLite (exam; graded afterwards by
+:func:`quizgen.grading.item.grade_item` (practice) or the answer store (exam; graded afterwards by
 ``quizgen grade`` on the exported CSV). Student text is only ever parsed by the grader's parser.
+
+Everything a request needs that does not depend on the request is made before the first one:
+the exam's variants and each student's questions as HTML (:func:`load_exam`), and for the
+practice page every question's derivation (:func:`prederive`). ``serve --workers N`` forks its
+worker processes after that, so they share it and requests only look things up.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-import math
+import re
 import secrets
+import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlencode
 
 import jinja2
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -26,37 +35,44 @@ from starlette.routing import Route
 from quizgen.errors import QuizgenError
 from quizgen.grading.limits import DEFAULT_LIMITS
 from quizgen.resources import shipped
-from quizgen.web.security import (CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, BodyLimit, RateLimit, SecurityHeaders,
-                                  csrf_ok, new_csrf)
+from quizgen.web.security import (CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, BodyLimit, RateLimit, SecurityHeaders,
+                                  csrf_token, csrf_ok, new_session, same_origin, valid_session)
 
 MAX_BODY = 16 * 1024
 MAX_ANSWER = DEFAULT_LIMITS.max_chars
 MAX_SEED = 2**63 - 1
-GRACE_SECONDS = 30  # saves this long after the deadline still count (network delay)
+PRACTICE_CACHE = 4096  # practice variants kept per process (a preview per keystroke reuses one)
+STORE_RETRY_SECONDS = 15  # what a page is told to wait before retrying when the store is down
 
 
 @dataclass
 class Config:
     bank_dirs: tuple[str, ...] = ()
     exam_key: Path | None = None
-    db_path: Path | None = None
-    time_limit: float | None = None  # minutes
+    db: str | Path | None = None  # an SQLite file or a postgresql:// URL (default: answers.sqlite beside the key)
+    time_limit: float | None = None  # minutes; None: as stored with the exam (or none)
+    grace_seconds: float | None = None  # None: as stored with the exam (default 30)
     decimal_comma: bool | None = None  # the practice page's rule (an exam follows its key)
     rate: float = 5.0  # requests per second per client
     burst: int = 30
     max_body: int = MAX_BODY
-    grace_seconds: float = GRACE_SECONDS
+    body_timeout: float = 10.0  # seconds a client has to send its request body
+    prederive: bool = False  # derive every practice question at start (the CLI does)
+    origins: tuple[str, ...] = ()  # extra origins allowed to post (a proxy that rewrites Host)
 
 
 @dataclass
 class ExamState:
     key: dict[str, Any]
     by_token: dict[str, dict[str, Any]]  # token -> version (student, questions)
-    variants: dict[str, list[Any]]  # student -> variants in sheet order
+    entries: dict[str, list[dict[str, Any]]]  # student -> key entries in sheet order (compact keys resolved)
     store: Any
     title: str
-    deadline_minutes: float | None
-    grace_seconds: float = GRACE_SECONDS
+    pages: dict[str, list[Markup]] = field(default_factory=dict)  # student -> each question as HTML
+
+    @property
+    def settings(self):
+        return self.store.settings
 
 
 @dataclass
@@ -64,8 +80,28 @@ class State:
     config: Config
     bank: Any
     env: jinja2.Environment
+    secret: bytes = b""
+    bank_ids: frozenset = frozenset()
+    practice_cache: Any = None
     exam: ExamState | None = None
     entries_cache: dict = field(default_factory=dict)
+    store_down: "_Throttle" = field(default_factory=lambda: _Throttle(30.0))
+
+
+class _Throttle:
+    """Say something on stderr at most once per ``seconds`` (a store that is down is reported,
+    not logged once per request)."""
+
+    def __init__(self, seconds: float):
+        self.seconds, self.last, self.lock = seconds, 0.0, threading.Lock()
+
+    def __call__(self, message: str) -> None:
+        with self.lock:
+            now = time.monotonic()
+            if now - self.last < self.seconds:
+                return
+            self.last = now
+        print(f"quizgen serve: {message}", file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------- rendering helpers
@@ -107,18 +143,25 @@ def _inline_math(latex: str) -> str:
 
 
 def _page(state: State, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    token = request.cookies.get(CSRF_COOKIE) or new_csrf()
-    body = state.env.get_template(template).render(csrf=token, **context)
+    session = request.cookies.get(SESSION_COOKIE)
+    fresh = not valid_session(session)
+    if fresh:
+        session = new_session()
+    body = state.env.get_template(template).render(csrf=csrf_token(state.secret, session), **context)
     response = HTMLResponse(body, status_code=status)
-    if request.cookies.get(CSRF_COOKIE) != token:
-        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
+    if fresh:
+        response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict", path="/")
     return response
 
 
-def _error(state: State, request: Request, status: int, message: str) -> Response:
+def _error(state: State, request: Request, status: int, message: str, **extra: Any) -> Response:
+    headers = {"retry-after": str(extra["retry_after"])} if "retry_after" in extra else None
     if _wants_json(request):
-        return JSONResponse({"ok": False, "error": message}, status_code=status)
-    return _page(state, request, "error.html.j2", status=status, message=message)
+        return JSONResponse({"ok": False, "error": message, **extra}, status_code=status, headers=headers)
+    response = _page(state, request, "error.html.j2", status=status, message=message)
+    if headers:
+        response.headers.update(headers)
+    return response
 
 
 def _wants_json(request: Request) -> bool:
@@ -142,9 +185,24 @@ async def _form(request: Request) -> dict[str, str] | None:
     return {k: str(v) for k, v in data.items()}
 
 
-def _check_csrf(request: Request, form: dict[str, str]) -> bool:
+def _check_csrf(state: State, request: Request, form: dict[str, str]) -> bool:
+    """The token matches this browser's session cookie, and the request does not come from another
+    origin (a page on another port of the same host can plant cookies, but not forge Origin)."""
     sent = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
-    return csrf_ok(request.cookies.get(CSRF_COOKIE), sent)
+    return same_origin(request.headers, state.config.origins) and \
+        csrf_ok(state.secret, request.cookies.get(SESSION_COOKIE), sent)
+
+
+_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+def _int(text: str | None, low: int = 0, high: int = MAX_SEED) -> int | None:
+    """A decimal number written with ASCII digits only (``²`` or ``①`` are digits to
+    ``str.isdigit`` but not to ``int``), within [low, high]; None otherwise."""
+    if text is None or not _DIGITS.fullmatch(text):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
 
 
 # ---------------------------------------------------------------- practice
@@ -158,20 +216,33 @@ def _practice_entries(state: State, topic: str, difficulty: str | None):
     return state.entries_cache[cache_key]
 
 
+def prederive(bank: Any, progress: Callable[[int, int], None] | None = None) -> int:
+    """Derive every question of the bank once (:func:`quizgen.variant.compiled`, the library's own
+    cache), so no practice request pays for SymPy. Returns the number of questions."""
+    from quizgen.variant import compiled
+
+    entries = [e for topic in bank.topics for e in bank.topic(topic)]
+    for i, entry in enumerate(entries, 1):
+        compiled(entry.question)
+        if progress:
+            progress(i, len(entries))
+    return len(entries)
+
+
 def _practice_variant(state: State, qid: str, seed: int):
-    from quizgen.key import question_key
-    from quizgen.variant import make_variant
+    """(entry, variant, key) of a practice question; the last :data:`PRACTICE_CACHE` are kept
+    (the preview asks for the same variant at each keystroke)."""
+    if state.practice_cache is None:
+        from quizgen.key import question_key
+        from quizgen.variant import make_variant
 
-    entry = state.bank.find(qid)
-    variant = make_variant(entry.question, seed, "practice")
-    return entry, variant, question_key(variant, 1, state.config.decimal_comma)
+        def build(qid: str, seed: int):
+            entry = state.bank.find(qid)
+            variant = make_variant(entry.question, seed, "practice")
+            return entry, variant, question_key(variant, 1, state.config.decimal_comma)
 
-
-def _int(text: str | None, low: int = 0, high: int = MAX_SEED) -> int | None:
-    if text is None or not text.isdigit() or len(text) > 19:
-        return None
-    value = int(text)
-    return value if low <= value <= high else None
+        state.practice_cache = functools.lru_cache(maxsize=PRACTICE_CACHE)(build)
+    return state.practice_cache(qid, seed)
 
 
 def _topics(state: State) -> list[str]:
@@ -218,6 +289,17 @@ def _practice_page(state: State, request: Request, topic: str, difficulty: str |
                  next_question="/practice?" + urlencode(base), max_answer=MAX_ANSWER)
 
 
+def _verdict_message(verdict: Any) -> str:
+    """The verdict's message as HTML. A message about an answer that was not read quotes the
+    student's text with a caret under a column: shown as plain text, character for character
+    (Markdown would turn ``*`` into italics and ``$...$`` into math, and move the caret)."""
+    from markupsafe import escape
+
+    if verdict.status in ("rejected", "empty"):
+        return f'<pre class="unread">{escape(verdict.message)}</pre>'
+    return _html(verdict.message)
+
+
 async def practice_answer(request: Request) -> Response:
     from quizgen.grading.item import grade_item
     from quizgen.practice import fmt_points, verdict_label
@@ -227,7 +309,7 @@ async def practice_answer(request: Request) -> Response:
     form = await _form(request)
     if form is None:
         return _error(state, request, 400, "The submission is malformed; reload the page and try again.")
-    if not _check_csrf(request, form):
+    if not _check_csrf(state, request, form):
         return _error(state, request, 403, "The form has expired or did not come from this page; reload the page.")
     topic, difficulty, qid, seed = form.get("topic", ""), form.get("difficulty") or None, form.get("qid", ""), _int(form.get("v"))
     answer = form.get("answer", "")
@@ -239,9 +321,13 @@ async def practice_answer(request: Request) -> Response:
         return _error(state, request, 400, str(err))
     if seed is None or qid not in {e.id for e in entries}:
         return _error(state, request, 400, "The submission names no question of this topic; start again from the practice page.")
-    _, variant, key = await run_in_threadpool(_practice_variant, state, qid, seed)
-    reading, verdict = await run_in_threadpool(lambda: (read_answer(key, answer), grade_item(key, answer)))
-    outcome = {"status": verdict.status, "label": verdict_label(verdict), "message": _html(verdict.message),
+
+    def judge():
+        _, variant, key = _practice_variant(state, qid, seed)
+        return variant, read_answer(key, answer), grade_item(key, answer)
+
+    variant, reading, verdict = await run_in_threadpool(judge)
+    outcome = {"status": verdict.status, "label": verdict_label(verdict), "message": _verdict_message(verdict),
                "credit": fmt_points(verdict.credit * 100), "misconception": verdict.misconception,
                "reading": reading.to_dict(),
                "solution": [(_html(s.text), _inline_display(s.latex)) for s in variant.steps]
@@ -260,45 +346,37 @@ def _inline_display(latex: str | None) -> str | None:
     return latex_to_mathml(latex, True)
 
 
+async def _read_reply(state: State, request: Request) -> tuple[dict[str, str] | None, Response | None]:
+    form = await _form(request)
+    if form is None:
+        return None, JSONResponse({"ok": False, "error": "malformed request"}, status_code=400)
+    if not _check_csrf(state, request, form):
+        return None, JSONResponse({"ok": False, "error": "missing or wrong CSRF token; reload the page"}, status_code=403)
+    answer = form.get("answer", "")
+    if len(answer) > MAX_ANSWER:
+        return None, JSONResponse({"ok": False, "error": f"The answer is too long (limit {MAX_ANSWER} characters)."},
+                                  status_code=400)
+    return form, None
+
+
 async def api_read(request: Request) -> Response:
-    """How an answer is read (the live preview): {ok, text, mathml, message, notes}."""
+    """How an answer to a practice question is read (the live preview): {ok, reading}."""
     from quizgen.reading import read_answer
 
     state: State = request.app.state.q
-    form = await _form(request)
-    if form is None:
-        return JSONResponse({"ok": False, "error": "malformed request"}, status_code=400)
-    if not _check_csrf(request, form):
-        return JSONResponse({"ok": False, "error": "missing or wrong CSRF token; reload the page"}, status_code=403)
-    answer = form.get("answer", "")
-    if len(answer) > MAX_ANSWER:
-        return JSONResponse({"ok": False, "error": f"The answer is too long (limit {MAX_ANSWER} characters)."},
-                            status_code=400)
-    key = None
-    if form.get("token"):
-        found = _exam_question(state, form.get("token", ""), form.get("q"))
-        if found is None:
-            return JSONResponse({"ok": False, "error": "no such exam question"}, status_code=404)
-        key = found[1]
-    elif state.exam is None:
-        seed = _int(form.get("v"))
-        qid = form.get("qid", "")
-        try:
-            state.bank.find(qid)
-        except QuizgenError:
-            seed = None
-        if seed is None:
-            return JSONResponse({"ok": False, "error": "no such question"}, status_code=404)
-        key = (await run_in_threadpool(_practice_variant, state, qid, seed))[2]
-    if key is None:
+    form, refused = await _read_reply(state, request)
+    if refused is not None:
+        return refused
+    seed, qid = _int(form.get("v")), form.get("qid", "")
+    if state.exam is not None or seed is None or qid not in state.bank_ids:
         return JSONResponse({"ok": False, "error": "no such question"}, status_code=404)
-    reading = await run_in_threadpool(read_answer, key, answer)
+    reading = await run_in_threadpool(lambda: read_answer(_practice_variant(state, qid, seed)[2], form.get("answer", "")))
     return JSONResponse({"ok": True, "reading": reading.to_dict()})
 
 
 # ---------------------------------------------------------------- exam
 def _exam_question(state: State, token: str, number: str | None):
-    """(version, key entry, variant, number) for a token and question number, or None."""
+    """(version, key entry, number) for a token and question number, or None."""
     exam = state.exam
     if exam is None:
         return None
@@ -306,44 +384,64 @@ def _exam_question(state: State, token: str, number: str | None):
     n = _int(number, 1, 10_000)
     if version is None or n is None or n > len(version["questions"]):
         return None
-    return version, version["questions"][n - 1], exam.variants[version["student"]][n - 1], n
+    return version, exam.entries[version["student"]][n - 1], n
 
 
-def _remaining(exam: ExamState, student: str) -> float | None:
-    if exam.deadline_minutes is None:
-        return None
-    started = exam.store.start(student)
-    return started + exam.deadline_minutes * 60 - time.time()
+async def exam_read(request: Request) -> Response:
+    """How an answer to one exam question is read (the live preview), with the exam's key."""
+    from quizgen.reading import read_answer
+
+    state: State = request.app.state.q
+    form, refused = await _read_reply(state, request)
+    if refused is not None:
+        return refused
+    found = _exam_question(state, request.path_params["token"], form.get("q"))
+    if found is None:
+        return JSONResponse({"ok": False, "error": "no such exam question"}, status_code=404)
+    reading = await run_in_threadpool(read_answer, found[1], form.get("answer", ""))
+    return JSONResponse({"ok": True, "reading": reading.to_dict()})
+
+
+def _store_down(state: State, request: Request, err: Exception) -> Response:
+    state.store_down(f"{err}; students are told their answers are not being saved")
+    return _error(state, request, 503, "The server cannot save answers right now (its answer store reports a "
+                                       "problem); this answer is NOT saved. Keep this page open: it tries again "
+                                       f"every {STORE_RETRY_SECONDS} s. Tell the person running the exam.",
+                  retry_after=STORE_RETRY_SECONDS)
 
 
 async def exam_page(request: Request) -> Response:
+    from quizgen.web.store import StoreUnavailable
+
     state: State = request.app.state.q
     exam = state.exam
     token = request.path_params["token"]
     version = exam.by_token.get(token) if exam else None
     if version is None:
         return _error(state, request, 404, "There is no exam at this link. Check the link your teacher gave you.")
-    student = version["student"]
-    return await run_in_threadpool(_exam_page, state, request, exam, version, token)
+    try:
+        remaining, saved = await run_in_threadpool(lambda: (exam.store.start(version["student"]),
+                                                            exam.store.answers(version["student"])))
+    except StoreUnavailable as err:
+        return _store_down(state, request, err)
+    return _exam_page(state, request, exam, version, token, remaining, saved)
 
 
-def _exam_page(state: State, request: Request, exam: ExamState, version: dict, token: str) -> Response:
+def _exam_page(state: State, request: Request, exam: ExamState, version: dict, token: str,
+               remaining: float | None, saved: dict[int, tuple[str, int]]) -> Response:
     student = version["student"]
-    remaining = _remaining(exam, student)
-    saved = exam.store.answers(student)
     questions = []
-    for n, (kq, variant) in enumerate(zip(version["questions"], exam.variants[student]), 1):
+    for n, (html, entry) in enumerate(zip(exam.pages[student], exam.entries[student]), 1):
         answer, rev = saved.get(n, ("", 0))
-        questions.append({"n": n, "view": _variant_view(variant, kq), "answer": answer, "rev": rev,
-                          "multiline": variant.kind == "manual"})
-    message = {"saved": "Saved.", "stale": None}.get(request.query_params.get("m", ""), None)
+        questions.append({"n": n, "html": html, "answer": answer, "rev": rev, "multiline": entry.get("type") == "manual"})
+    message = {"saved": "Saved."}.get(request.query_params.get("m", ""), None)
     return _page(state, request, "exam.html.j2", title=exam.title, student=student, token=token,
                  questions=questions, remaining=None if remaining is None else max(0, int(remaining)),
                  message=message, max_answer=MAX_ANSWER)
 
 
 async def exam_save(request: Request) -> Response:
-    from quizgen.web.store import StaleRevision
+    from quizgen.web.store import StaleRevision, StoreUnavailable, TimeUp
 
     state: State = request.app.state.q
     exam = state.exam
@@ -353,7 +451,7 @@ async def exam_save(request: Request) -> Response:
     form = await _form(request)
     if form is None:
         return _error(state, request, 400, "The submission is malformed; nothing was changed. Reload the page.")
-    if not _check_csrf(request, form):
+    if not _check_csrf(state, request, form):
         return _error(state, request, 403, "The form has expired or did not come from this page; nothing was "
                                            "changed. Reload the page (your saved answers are kept).")
     found = _exam_question(state, token, form.get("q"))
@@ -365,17 +463,19 @@ async def exam_save(request: Request) -> Response:
     if len(answer) > MAX_ANSWER:
         return _error(state, request, 400, f"The answer is too long ({len(answer)} characters; the limit is "
                                            f"{MAX_ANSWER}); it was not saved.")
-    version, kq, _, n = found
-    student = version["student"]
-    remaining = _remaining(exam, student)
-    if remaining is not None and remaining < -exam.grace_seconds:
-        return _error(state, request, 403, "Time is up: the answer was not saved. Your earlier saved answers are kept.")
+    version, entry, n = found
     try:
-        new_rev = await run_in_threadpool(exam.store.save, student, n, kq["id"], answer, rev)
+        new_rev = await run_in_threadpool(exam.store.save, version["student"], n, entry["id"], answer, rev)
+    except TimeUp:
+        return _error(state, request, 403, "Time is up: the answer was not saved. Your earlier saved answers are kept.",
+                      time_up=True)
     except StaleRevision as err:
-        return _error(state, request, 409, f"This submission is out of date (it was made against revision {rev}, "
-                                           f"the saved answer is at revision {err.current}): it was refused and "
-                                           "the saved answer is unchanged. Reload the page.")
+        return _error(state, request, 409, f"This answer was changed from another tab or window (this page had "
+                                           f"revision {rev}, the saved answer is at revision {err.current}): what "
+                                           "you typed here was not saved, and the saved answer is unchanged.",
+                      rev=err.current, saved=err.answer)
+    except StoreUnavailable as err:
+        return _store_down(state, request, err)
     if _wants_json(request):
         return JSONResponse({"ok": True, "q": n, "rev": new_rev, "saved_at": time.time()})
     return RedirectResponse(f"/exam/{token}?m=saved#q{n}", status_code=303)
@@ -396,11 +496,22 @@ def _static(name: str, media: str):
 
 
 # ---------------------------------------------------------------- app
-def load_exam(key_path: Path, db_path: Path, bank, time_limit: float | None) -> ExamState:
+def _entry(key: dict[str, Any], q: dict[str, Any]) -> dict[str, Any]:
+    """A version's question entry with its compact-key reference resolved (large classes keep each
+    distinct variant once, in the top-level ``variants``)."""
+    ref = q.get("variant")
+    shared = (key.get("variants") or {}).get(ref) if isinstance(ref, str) else None
+    return {**shared, **q} if shared else q
+
+
+def load_exam(key_path: Path, db: str | Path, bank, env: jinja2.Environment | None = None,
+              time_limit: float | None = None, grace: float | None = None, *, writable_check: bool = True) -> ExamState:
+    """The exam of ``key_path`` with its store; with ``env``, every student's questions rendered
+    as HTML once (the page of a request only adds the saved answers)."""
     from quizgen.grading.keyfile import load_key  # validates the key like `quizgen grade` does
     from quizgen.seeds import root_seed
     from quizgen.variant import make_variant
-    from quizgen.web.store import Store
+    from quizgen.web.store import open_store
     from quizgen.web.tokens import tokens_for
 
     from quizgen.key import expand_key
@@ -413,34 +524,51 @@ def load_exam(key_path: Path, db_path: Path, bank, time_limit: float | None) -> 
     except (OSError, ValueError) as err:
         raise QuizgenError(f"{key_path}: cannot read the key: {err}") from None
     root = root_seed(int(key["seed"]), key.get("secret") or None)
-    variants: dict[str, list[Any]] = {}
-    for version in key["versions"]:
-        vs = []
-        for kq in version["questions"]:
-            variant = make_variant(bank.find(kq["id"]).question, root, version["student"])
-            if variant.seed != kq.get("variant_seed"):
-                raise QuizgenError(f"{key_path}: {version['student']} / {kq['id']}: the key does not match this "
-                                   "bank (was it made with another quizgen version or --bank?)")
-            vs.append(variant)
-        variants[version["student"]] = vs
+    entries = {v["student"]: [_entry(key, q) for q in v["questions"]] for v in key["versions"]}
+    store = open_store(db, key.get("exam_id") or str(key["seed"]),
+                       None if time_limit is None else time_limit * 60, grace, writable_check=writable_check)
     tokens = tokens_for(key)
-    by_token = {tokens[v["student"]]: v for v in key["versions"]}
-    store = Store(db_path, key.get("exam_id") or str(key["seed"]))
-    title = f"Exam: {key.get('topic', '')}"
-    return ExamState(key, by_token, variants, store, title, time_limit)
+    exam = ExamState(key, {tokens[v["student"]]: v for v in key["versions"]}, entries, store,
+                     f"Exam: {key.get('topic', '')}")
+    if env is None:
+        return exam
+    item = env.get_template("exam_item.html.j2")
+    rendered: dict[tuple[str, int], Markup] = {}  # students sharing a variant share its HTML
+    for version in key["versions"]:
+        student, page = version["student"], []
+        for n, (kq, entry) in enumerate(zip(version["questions"], entries[version["student"]]), 1):
+            variant = make_variant(bank.find(kq["id"]).question, root, student)
+            if variant.seed != kq.get("variant_seed"):
+                raise QuizgenError(f"{key_path}: {student} / {kq['id']}: the key does not match this "
+                                   "bank (was it made with another quizgen version or --bank?)")
+            cache_key = (kq["id"], variant.seed, n)
+            if cache_key not in rendered:
+                rendered[cache_key] = Markup(item.render(n=n, q=_variant_view(variant, entry)))
+            page.append(rendered[cache_key])
+        exam.pages[student] = page
+    return exam
 
 
-def create_app(config: Config) -> Any:
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(shipped("templates") / "serve")),
+                              autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False)
+
+
+def create_app(config: Config, progress: Callable[[int, int], None] | None = None) -> Any:
     from quizgen.bank import load_bank
 
     bank = load_bank(config.bank_dirs)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(shipped("templates") / "serve")),
-                             autoescape=True, undefined=jinja2.StrictUndefined)
+    env = _environment()
     state = State(config, bank, env)
+    state.bank_ids = frozenset(e.id for topic in bank.topics for e in bank.topic(topic))
     if config.exam_key is not None:
-        db = config.db_path or Path(config.exam_key).with_name("answers.sqlite")
-        state.exam = load_exam(Path(config.exam_key), Path(db), bank, config.time_limit)
-        state.exam.grace_seconds = config.grace_seconds
+        db = config.db or Path(config.exam_key).with_name("answers.sqlite")
+        state.exam = load_exam(Path(config.exam_key), db, bank, env, config.time_limit, config.grace_seconds)
+        state.secret = state.exam.store.secret()
+    else:
+        state.secret = secrets.token_bytes(32)
+        if config.prederive:
+            prederive(bank, progress)
     routes = [
         Route("/", index),
         Route("/practice", practice),
@@ -448,6 +576,7 @@ def create_app(config: Config) -> Any:
         Route("/api/read", api_read, methods=["POST"]),
         Route("/exam/{token}", exam_page),
         Route("/exam/{token}/save", exam_save, methods=["POST"]),
+        Route("/exam/{token}/read", exam_read, methods=["POST"]),
         Route("/healthz", health),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/static/app.js", _static("app.js", "text/javascript")),
@@ -455,6 +584,8 @@ def create_app(config: Config) -> Any:
     ]
     app = Starlette(routes=routes)
     app.state.q = state
-    wrapped = SecurityHeaders(RateLimit(BodyLimit(app, config.max_body), config.rate, config.burst))
+    known = (lambda token: token in state.exam.by_token) if state.exam is not None else (lambda token: False)
+    wrapped = SecurityHeaders(RateLimit(BodyLimit(app, config.max_body, config.body_timeout), config.rate, config.burst,
+                                        known=known))
     wrapped.state = state  # for tests and the CLI
     return wrapped

@@ -16,10 +16,10 @@
     var math = box.querySelector(".math"), msg = box.querySelector(".msg");
     var update = debounce(function () {
       var data = { answer: input.value };
-      if (input.dataset.token) { data.token = input.dataset.token; data.q = input.dataset.q; }
+      if (input.dataset.q) { data.q = input.dataset.q; }
       else { data.qid = input.dataset.qid; data.v = input.dataset.v; }
       if (!input.value.trim()) { math.innerHTML = ""; msg.textContent = ""; return; }
-      post("/api/read", data, true).then(function (r) { return r.json(); }).then(function (res) {
+      post(input.dataset.preview, data, true).then(function (r) { return r.json(); }).then(function (res) {
         if (!res.ok) { math.innerHTML = ""; msg.textContent = res.error || ""; return; }
         var rd = res.reading;
         math.innerHTML = rd.ok ? (rd.mathml || "") : "";
@@ -30,20 +30,52 @@
     input.addEventListener("input", update);
     if (input.value) update();
   });
+  // Autosave. One save in flight per question; what is typed meanwhile is saved after it. A
+  // refused save is shown as an error (never in the "Saved" style) and is not retried blindly:
+  // 409 (another tab saved this question) waits for the student's choice; 503 (the server cannot
+  // store answers) and 429 retry after the time the server gives; a lost connection backs off.
   document.querySelectorAll("form[data-autosave]").forEach(function (form) {
     var status = form.querySelector(".saved"), rev = form.querySelector('input[name="rev"]');
     var field = form.querySelector('[name="answer"]');
-    var busy = false, again = false;
+    var conflict = form.querySelector(".conflict");
+    var busy = false, again = false, blocked = false, timer = null, backoff = 1;
+    var lastSaved = field.value;  // what the store holds for this question, as far as this page knows
+    function show(text, ok) { status.textContent = text; status.classList.toggle("error", !ok); }
+    function later(seconds) { clearTimeout(timer); timer = setTimeout(function () { timer = null; save(); }, seconds * 1000); }
     function save() {
+      if (blocked) { return; }
       if (busy) { again = true; return; }
+      if (field.value === lastSaved) { return; }
       busy = true;
-      var data = { csrf: csrf, q: form.querySelector('input[name="q"]').value, rev: rev.value, answer: field.value };
-      post(form.action, data, false).then(function (r) { return r.json().then(function (j) { return [r.status, j]; }); })
+      var sent = field.value;
+      var data = { csrf: csrf, q: form.querySelector('input[name="q"]').value, rev: rev.value, answer: sent };
+      post(form.action, data, false).then(function (r) { return r.json().then(function (j) { return [r.status, j, r.headers.get("retry-after")]; }); })
         .then(function (res) {
-          if (res[1].ok) { rev.value = res[1].rev; status.textContent = "Saved " + new Date().toLocaleTimeString() + "."; }
-          else { status.textContent = res[1].error; }
-        }).catch(function () { status.textContent = "Not saved (no connection); it will be retried."; again = true; })
-        .then(function () { busy = false; if (again) { again = false; setTimeout(save, 1000); } });
+          var code = res[0], body = res[1], wait = parseInt(res[2] || "0", 10);
+          if (body.ok) { rev.value = body.rev; lastSaved = sent; backoff = 1; show("Saved " + new Date().toLocaleTimeString() + ".", true); return; }
+          show(body.error || ("Not saved (error " + code + ")."), false);
+          if (code === 409) {
+            blocked = true; again = false; stored = { rev: body.rev, answer: body.saved || "" };
+            conflict.querySelector(".conflict-text").textContent = "The saved answer (revision " + body.rev + ") is: " + (body.saved || "(empty)");
+            conflict.hidden = false;
+          } else if (code === 503 || code === 429) { again = false; later(wait || 15); }
+          else if (body.time_up) { blocked = true; again = false; field.readOnly = true; }
+        }).catch(function () {
+          show("Not saved (no connection); trying again in " + backoff + " s.", false);
+          again = false; later(backoff); backoff = Math.min(backoff * 2, 30);
+        })
+        .then(function () { busy = false; if (again && !blocked) { again = false; save(); } });
+    }
+    var stored = null;  // {rev, answer} of the 409 that blocked this question
+    if (conflict) {
+      conflict.querySelector(".use-saved").addEventListener("click", function () {
+        field.value = lastSaved = stored.answer; rev.value = stored.rev; blocked = false; conflict.hidden = true;
+        field.dispatchEvent(new Event("input"));  // the preview follows (nothing to save: it is the saved answer)
+        show("Showing the saved answer (revision " + stored.rev + ").", true);
+      });
+      conflict.querySelector(".keep-mine").addEventListener("click", function () {
+        rev.value = stored.rev; lastSaved = stored.answer; blocked = false; conflict.hidden = true; save();
+      });
     }
     field.addEventListener("input", debounce(save, 800));
     form.addEventListener("submit", function (e) { e.preventDefault(); save(); });
