@@ -78,7 +78,7 @@ def test_exam_page_reads_every_type_from_a_compact_key(exam, tmp_path):
     from quizgen.practice import answer_help
 
     full = expand_key(load(exam))
-    client = TestClient(create_app(Config(exam_key=exam / "key.json", db_path=tmp_path / "a.sqlite")))
+    client = TestClient(create_app(Config(exam_key=exam / "key.json", db=tmp_path / "a.sqlite")))
     toks = tokens(exam)
     for version in full["versions"][::40]:
         page = client.get(f"/exam/{toks[version['student']]}").text
@@ -90,9 +90,9 @@ def test_exam_page_reads_every_type_from_a_compact_key(exam, tmp_path):
     tok = toks[version["student"]]
     csrf = csrf_of(client.get(f"/exam/{tok}").text)
     n = next(i for i, q in enumerate(version["questions"], 1) if q["type"] == "symbolic")
-    read = client.post("/api/read", data={"csrf": csrf, "token": tok, "q": str(n), "answer": "1/2y"}).json()
+    read = client.post(f"/exam/{tok}/read", data={"csrf": csrf, "q": str(n), "answer": "1/2y"}).json()
     assert read["ok"] and read["reading"]["ok"] and read["reading"]["text"] == "(1/2)y"
     assert any("(a/b)·c" in note for note in read["reading"]["notes"])
-    bad = client.post("/api/read", data={"csrf": csrf, "token": tok, "q": str(n), "answer": "((y"}).json()
+    bad = client.post(f"/exam/{tok}/read", data={"csrf": csrf, "q": str(n), "answer": "((y"}).json()
     assert not bad["reading"]["ok"] and "^" in bad["reading"]["message"]
     client.app.state.exam.store.close()

@@ -65,7 +65,7 @@ class Config:
 class ExamState:
     key: dict[str, Any]
     by_token: dict[str, dict[str, Any]]  # token -> version (student, questions)
-    entries: dict[str, list[dict[str, Any]]]  # student -> key entries in sheet order (compact keys resolved)
+    entries: dict[str, list[dict[str, Any]]]  # student -> key entries in sheet order (compact keys expanded)
     store: Any
     title: str
     pages: dict[str, list[Markup]] = field(default_factory=dict)  # student -> each question as HTML
@@ -496,25 +496,16 @@ def _static(name: str, media: str):
 
 
 # ---------------------------------------------------------------- app
-def _entry(key: dict[str, Any], q: dict[str, Any]) -> dict[str, Any]:
-    """A version's question entry with its compact-key reference resolved (large classes keep each
-    distinct variant once, in the top-level ``variants``)."""
-    ref = q.get("variant")
-    shared = (key.get("variants") or {}).get(ref) if isinstance(ref, str) else None
-    return {**shared, **q} if shared else q
-
-
 def load_exam(key_path: Path, db: str | Path, bank, env: jinja2.Environment | None = None,
               time_limit: float | None = None, grace: float | None = None, *, writable_check: bool = True) -> ExamState:
     """The exam of ``key_path`` with its store; with ``env``, every student's questions rendered
     as HTML once (the page of a request only adds the saved answers)."""
     from quizgen.grading.keyfile import load_key  # validates the key like `quizgen grade` does
+    from quizgen.key import expand_key
     from quizgen.seeds import root_seed
     from quizgen.variant import make_variant
     from quizgen.web.store import open_store
     from quizgen.web.tokens import tokens_for
-
-    from quizgen.key import expand_key
 
     load_key(key_path)
     try:
@@ -524,7 +515,7 @@ def load_exam(key_path: Path, db: str | Path, bank, env: jinja2.Environment | No
     except (OSError, ValueError) as err:
         raise QuizgenError(f"{key_path}: cannot read the key: {err}") from None
     root = root_seed(int(key["seed"]), key.get("secret") or None)
-    entries = {v["student"]: [_entry(key, q) for q in v["questions"]] for v in key["versions"]}
+    entries = {v["student"]: v["questions"] for v in key["versions"]}
     store = open_store(db, key.get("exam_id") or str(key["seed"]),
                        None if time_limit is None else time_limit * 60, grace, writable_check=writable_check)
     tokens = tokens_for(key)
