@@ -56,8 +56,10 @@ def notes(exam: "Exam", formats: Sequence[str], options: Options = Options()) ->
         w = writer(fmt)
         for number, v in enumerate(first, 1):
             carry = w.carry(v.kind, options)
-            if carry.how != "native":
-                lines.append(f"{fmt}: question {number} ({v.question_id}, {v.kind}) {carry.how}: {carry.note}")
+            extra = w.variant_note(v, options) if carry.how != "dropped" else ""
+            if carry.how != "native" or extra:
+                lines.append(f"{fmt}: question {number} ({v.question_id}, {v.kind}) {carry.how}: {carry.note}"
+                             + (f"; {extra}" if extra else ""))
             shown = w.figure_carry
             if v.figures and shown is not None and shown.how != "native" and carry.how != "dropped":
                 lines.append(f"{fmt}: question {number} ({v.question_id}) figures {shown.how}: {shown.note}")

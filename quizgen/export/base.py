@@ -19,6 +19,7 @@ from quizgen.resources import shipped
 
 if TYPE_CHECKING:
     from quizgen.exam import Exam, Version
+    from quizgen.variant import Variant
 
 #: Answer types the engine produces today (a writer that does not list a type drops it, loudly).
 ANSWER_TYPES = ("numeric", "symbolic", "choice", "truefalse", "order", "vector", "manual")
@@ -67,6 +68,11 @@ class Writer:
 
     def carry(self, kind: str, options: Options = Options()) -> Carry:
         return self.carries.get(kind) or Carry("dropped", f"{self.name} has no {kind} questions; left out")
+
+    def variant_note(self, variant: "Variant", options: Options = Options()) -> str:
+        """What else an instructor must know about this question in this format (``make`` adds it
+        to the question's note), e.g. a mark the LMS computes differently; "" for nothing."""
+        return ""
 
     def render(self, exam: "Exam", env: jinja2.Environment, options: Options = Options()) -> dict[str, str | bytes]:
         raise NotImplementedError

@@ -66,16 +66,28 @@ def figure_html(src: str, alt: str) -> str:
             'style="max-width: 100%; height: auto;"></p>')
 
 
+def truefalse_wrong_feedback(answer: Mapping, known_wrong: Sequence) -> str:
+    """What ``quizgen grade`` tells a student who gave the wrong truth value (question text):
+    the known wrong value's feedback, else the statement's truth and why."""
+    known = next((w.feedback for w in known_wrong if w.choice is None and w.feedback), "")
+    if known:
+        return known
+    why = answer.get("truth_feedback") or ""
+    return f"The statement is {str(bool(answer['value'])).lower()}." + (f" {why}" if why else "")
+
+
 # ---------------------------------------------------------------- numbers
 
 
 def number_text(value: float) -> str:
-    """A float as an LMS reads it: up to 15 significant figures, plain decimal where reasonable."""
+    """A float as an LMS reads it and shows it: 12 significant figures (a key's float computed as
+    -0.05 is written -0.05, not -0.0499999999999999; 1e-12 of it is far inside any tolerance),
+    plain decimal where reasonable."""
     if value == 0:
         return "0"
-    text = format(value, ".15g")
+    text = format(value, ".12g")
     if "e" in text and 1e-6 <= abs(value) < 1e15:
-        text = format(value, ".15f").rstrip("0").rstrip(".")
+        text = format(float(text), ".15f").rstrip("0").rstrip(".")
     return text
 
 

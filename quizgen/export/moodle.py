@@ -34,7 +34,7 @@ from xml.sax.saxutils import escape
 from quizgen.export.base import NATIVE, Carry, Options, Writer
 from quizgen.export.lms import (
     AT_POINT_TOLERANCE, at_point, figure_html, fraction_is_exact, lms_html, moodle_fraction, number_text, point_sentence, table_html,
-    tex_html, tolerance,
+    tex_html, tolerance, truefalse_wrong_feedback,
 )
 from quizgen.figures import png_base64
 from quizgen.versioncode import code_html, version_code
@@ -76,7 +76,7 @@ class MoodleWriter(Writer):
         "truefalse": Carry("converted", "true/false on the truth; a reason part, if any, is left out"),
         "order": Carry("converted", "ordering question (Moodle 4.4+), graded on the longest contiguous run"),
         "symbolic": Carry("converted", "numerical question: the expression's value at given values of its symbols"),
-        "vector": Carry("converted", "cloze question, one numerical blank per component (expression vectors are left out)"),
+        "vector": Carry("converted", "cloze question, one numerical blank per component, each scored on its own (expression vectors are left out)"),
         "manual": Carry("converted", "essay graded by hand; model answer and rubric as the grader's information"),
     }
 
@@ -219,12 +219,12 @@ class MoodleWriter(Writer):
 
     @staticmethod
     def _truefalse(v: "Variant") -> str:
+        """The truth only; the explanation of the mistake is the feedback of the *wrong* answer
+        (Moodle shows the feedback of the answer chosen), as ``quizgen grade`` says it."""
         truth = bool(v.answer["value"])
-        wrong_fb = next((lms_html(w.feedback) for w in v.known_wrong if w.choice is None), "")
-        right_fb = lms_html(v.answer["truth_feedback"]) if v.answer.get("truth_feedback") else "<p>Correct.</p>"
-        true_fb, false_fb = (right_fb, wrong_fb) if truth else (wrong_fb, right_fb)
-        return (_answer("100" if truth else "0", "true", true_fb)
-                + _answer("0" if truth else "100", "false", false_fb))
+        right, wrong = ("true", "false") if truth else ("false", "true")
+        return (_answer("100", right, "<p>Correct.</p>")
+                + _answer("0", wrong, lms_html(truefalse_wrong_feedback(v.answer, v.known_wrong))))
 
     def _ordering(self, v: "Variant") -> str:
         text = {o.label: o.text for o in v.options}
@@ -237,17 +237,38 @@ class MoodleWriter(Writer):
 
     @staticmethod
     def _cloze(v: "Variant") -> str:
+        """One NUMERICAL blank per component, each of the same whole-number weight (Moodle's cloze
+        mark is the sum of its blanks' weights; ``<defaultgrade>`` is ignored on import); a known
+        wrong vector's component is an alternative with the misconception's credit and feedback,
+        unless it is the right value or an earlier alternative's (Moodle takes the first match)."""
         spec = v.answer
+        weight, _ = cloze_weights(v.points, len(spec["values"]))
         blanks = []
         for i, value in enumerate(spec["values"]):
-            alts = [f"={number_text(value)}:{number_text(tolerance(spec, value))}#Correct"]
+            alts = [f"={number_text(value)}:{number_text(tolerance(spec, value))}#Correct."]
+            taken = [value]
             for w in v.known_wrong:
-                if w.values is not None and fraction_is_exact(w.credit):
-                    wv = w.values[i]
-                    fb = _cloze_escape(w.name.replace("_", " "))
-                    alts.append(f"%{moodle_fraction(w.credit)}%{number_text(wv)}:{number_text(tolerance(spec, wv))}#{fb}")
-            blanks.append("{1:NUMERICAL:" + "~".join(alts) + "}")
+                if w.values is None or not fraction_is_exact(w.credit):
+                    continue
+                wv = w.values[i]
+                if any(abs(wv - t) <= max(tolerance(spec, wv), tolerance(spec, t)) for t in taken):
+                    continue
+                taken.append(wv)
+                alts.append(f"%{moodle_fraction(w.credit)}%{number_text(wv)}:{number_text(tolerance(spec, wv))}"
+                            f"#{_cloze_feedback(lms_html(w.feedback))}")
+            blanks.append("{" + str(weight) + ":NUMERICAL:" + "~".join(alts) + "}")
         return "<p>(" + ", ".join(blanks) + ")</p>"
+
+    def variant_note(self, v: "Variant", options: Options = Options()) -> str:
+        if v.kind != "vector" or "values" not in v.answer:
+            return ""
+        n = len(v.answer["values"])
+        weight, mark = cloze_weights(v.points, n)
+        if mark == v.points:
+            return ""
+        return (f"Moodle marks a cloze question out of the sum of its blanks' whole-number weights, "
+                f"{number_text(mark)} here ({n} blanks of weight {weight}) for {number_text(v.points)} points: "
+                f"set its maximum mark to {number_text(v.points)} in the quiz")
 
     @staticmethod
     def _essay(v: "Variant") -> str:
@@ -294,8 +315,21 @@ def maxima(expression: str) -> str:
     return expression.replace("**", "^")
 
 
-def _cloze_escape(text: str) -> str:
-    return "".join("\\" + ch if ch in '}#~/"\\' else ch for ch in text)
+def _cloze_feedback(html: str) -> str:
+    """A cloze alternative's feedback: Moodle's importer ends it at a ``~`` or ``}``, then
+    decodes HTML entities (and unescapes only ``\\}`` and ``\\#``), so the HTML is entity-encoded
+    once more and those two characters become entities."""
+    return html.replace("&", "&amp;").replace("~", "&#126;").replace("}", "&#125;")
+
+
+def cloze_weights(points: float, n: int) -> tuple[int, float]:
+    """(weight of each of ``n`` blanks, the cloze's mark in Moodle): the smallest whole weight
+    whose ``n`` copies sum to a whole multiple of ``points`` (the points themselves when
+    ``points / n`` is whole)."""
+    from fractions import Fraction
+
+    weight = (Fraction(points).limit_denominator(1000) / n).numerator
+    return weight, float(weight * n)
 
 
 WRITER = MoodleWriter()

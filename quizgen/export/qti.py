@@ -28,7 +28,9 @@ from xml.sax.saxutils import escape, quoteattr
 from quizgen.export.base import Carry, Options, Writer
 from quizgen.export.lms import (
     AT_POINT_TOLERANCE, at_point, figure_html, lms_html, number_text, point_sentence, table_html, tex_html, tolerance,
+    truefalse_wrong_feedback,
 )
+from quizgen.formulas import fmt_number
 from quizgen.versioncode import code_html, version_code
 
 if TYPE_CHECKING:
@@ -167,7 +169,7 @@ class QtiWriter(Writer):
         if kind == "numeric":
             qtype = "numerical_question"
             pres, proc = self._numerical(v.answer["value"], v.answer)
-            wrong = "".join(f"<li>{number_text(w.value)}: {lms_html(w.feedback)}</li>" for w in v.known_wrong)
+            wrong = "".join(f"<li>{fmt_number(w.value)}: {lms_html(w.feedback)}</li>" for w in v.known_wrong)
             if wrong:
                 feedbacks.append(_feedback("general_incorrect_fb", f"<p>Recognised mistakes:</p><ul>{wrong}</ul>"))
         elif kind == "symbolic":
@@ -177,7 +179,7 @@ class QtiWriter(Writer):
             body += point_sentence(p)
             qtype = "numerical_question"
             pres, proc = self._numerical(p.value, AT_POINT_TOLERANCE)
-            wrong = "".join(f"<li>{number_text(value)}: {lms_html(v.known_wrong[i].feedback)}</li>" for i, value in p.wrong)
+            wrong = "".join(f"<li>{fmt_number(value)}: {lms_html(v.known_wrong[i].feedback)}</li>" for i, value in p.wrong)
             if wrong:
                 feedbacks.append(_feedback("general_incorrect_fb", f"<p>Recognised mistakes:</p><ul>{wrong}</ul>"))
         elif kind == "choice":
@@ -258,17 +260,18 @@ class QtiWriter(Writer):
 
     @staticmethod
     def _truefalse(iid: str, v: "Variant") -> tuple[str, str, list[str]]:
+        """The truth only; the explanation of the mistake is the comment of the *wrong* answer
+        (Canvas shows the comment of the answer chosen), as ``quizgen grade`` says it."""
         truth = bool(v.answer["value"])
         ids = {True: ident("tf", iid, "true"), False: ident("tf", iid, "false")}
         labels = "".join(f'<response_label ident="{ids[b]}">{_mat(t)}</response_label>' for b, t in ((True, "True"), (False, "False")))
         pres = f'<response_lid ident="response1" rcardinality="Single"><render_choice>{labels}</render_choice></response_lid>'
-        proc = (f'<respcondition continue="No"><conditionvar><varequal respident="response1">{ids[truth]}</varequal>'
+        fid = f"{ids[not truth]}_fb"  # an id none of the importer's question-level patterns matches
+        proc = (f'<respcondition continue="Yes"><conditionvar><varequal respident="response1">{ids[not truth]}</varequal>'
+                f'</conditionvar><displayfeedback feedbacktype="Response" linkrefid="{fid}"/></respcondition>'
+                f'<respcondition continue="No"><conditionvar><varequal respident="response1">{ids[truth]}</varequal>'
                 '</conditionvar><setvar action="Set" varname="SCORE">100</setvar></respcondition>')
-        fbs = []
-        if v.answer.get("truth_feedback"):
-            fbs.append(_feedback("correct_fb", lms_html(v.answer["truth_feedback"])))
-            proc = proc.replace("</setvar></respcondition>", '</setvar><displayfeedback feedbacktype="Response" linkrefid="correct_fb"/></respcondition>')
-        return pres, proc, fbs
+        return pres, proc, [_feedback(fid, lms_html(truefalse_wrong_feedback(v.answer, v.known_wrong)))]
 
 
 WRITER = QtiWriter()
