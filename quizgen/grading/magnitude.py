@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from quizgen.grading.limits import LimitExceeded, Limits, log10_factorial
-from quizgen.grading.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym
+from quizgen.grading.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym, children
 
 _CONST_VALUES = {"pi": math.pi, "E": math.e}
 
@@ -76,6 +76,8 @@ def _approx(node: Node, limits: Limits) -> float | None:
         # 90-million-digit integer for SymPy although every part passes on its own.
         fn = _FUNCTIONS.get(node.fname)
         return math.nan if fn is None else _safe(lambda: fn(*args))
+    for child in children(node):  # a sum, a derivative: their insides are checked too
+        _approx(child, limits)
     return None
 
 

@@ -62,7 +62,28 @@ class Call:
     args: tuple["Node", ...]
 
 
-Node = Union[Num, Sym, Const, Add, Mul, Div, Neg, Pow, Call]
+@dataclass(frozen=True, slots=True)
+class BigOp:
+    """A sum (``op`` "sum") or product ("prod") of ``body`` over ``index`` from ``lower`` to
+    ``upper`` inclusive; no bounds (None): the index runs over the data it subscripts. Only read
+    where a question declares indexed data (``Context.indices``)."""
+
+    op: str
+    body: "Node"
+    index: str
+    lower: "Node | None" = None
+    upper: "Node | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class Deriv:
+    """The derivative of ``body`` in the symbol ``var`` (``diff(f, theta)``)."""
+
+    body: "Node"
+    var: str
+
+
+Node = Union[Num, Sym, Const, Add, Mul, Div, Neg, Pow, Call, BigOp, Deriv]
 
 
 def children(node: Node) -> tuple[Node, ...]:
@@ -79,6 +100,10 @@ def children(node: Node) -> tuple[Node, ...]:
         return (node.base, node.exp)
     if isinstance(node, Call):
         return node.args
+    if isinstance(node, BigOp):
+        return tuple(n for n in (node.body, node.lower, node.upper) if n is not None)
+    if isinstance(node, Deriv):
+        return (node.body,)
     return ()
 
 
@@ -141,6 +166,12 @@ def _text(node: Node) -> tuple[str, int]:
         return "-" + _wrap(node.arg, _PREC["pow"]), _PREC["neg"]
     if isinstance(node, Pow):
         return _wrap(node.base, _PREC["pow"] + 1) + "**" + _wrap(node.exp, _PREC["pow"]), _PREC["pow"]
+    if isinstance(node, BigOp):
+        bounds = [node.lower, node.upper] if node.lower is not None else []
+        args = [_text(node.body)[0], node.index] + [_text(b)[0] for b in bounds]  # type: ignore[arg-type]
+        return node.op + "(" + ", ".join(args) + ")", _PREC["atom"]
+    if isinstance(node, Deriv):
+        return "diff(" + _text(node.body)[0] + ", " + node.var + ")", _PREC["atom"]
     raise TypeError(f"not a node: {node!r}")
 
 

@@ -31,7 +31,7 @@ from quizgen.grading.names import (
     GREEK_NAMES,
     canonical_symbol,
 )
-from quizgen.grading.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym
+from quizgen.grading.nodes import Add, BigOp, Call, Const, Deriv, Div, Mul, Neg, Node, Num, Pow, Sym
 
 
 def _isdigit(ch: str) -> bool:
@@ -70,7 +70,7 @@ class AmbiguousReading(ParseError):
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # NUM SYM CONST FUNC SIGMA OP LP RP COMMA BAR FRAC SQRT END
+    kind: str  # NUM SYM CONST FUNC SIGMA OP LP RP COMMA BAR FRAC SQRT BIGOP BIGCALL END
     value: object
     pos: int
 
@@ -119,6 +119,18 @@ class Context:
     #: True: every comma between digits is a decimal comma (arguments: ';' or ', ');
     #: False: a comma is never a decimal point (between digits outside functions: thousands).
     decimal_comma: bool | None = None
+    #: Index letters a sum or product may bind (``Σ_i``, ``sum(…, i, 1, m)``), for questions with
+    #: indexed data; also enables ``diff(f, x)``. Empty: those are refused as before.
+    indices: frozenset[str] = frozenset()
+
+
+#: Sums, products and derivatives (read only when ``Context.indices`` is set)
+_BIG_CHARS = {"Σ": "sum", "∑": "sum", "Π": "prod", "∏": "prod"}
+_BIG_WORDS = {"sum": "sum", "Sum": "sum", "prod": "prod", "Product": "prod", "product": "prod",
+              "diff": "diff"}
+_BIG_SHOWN = {"sum": "Σ", "prod": "Π", "diff": "diff"}
+#: Unicode subscripts after a name: ŷᵢ is ŷ_i, x₁ is x_1
+_SUBSCRIPTS = dict(zip("ᵢⱼₖₗₘₙₚₛₜₐₑₒₓₕ₀₁₂₃₄₅₆₇₈₉", "ijklmnpstaeoxh0123456789"))
 
 
 class _Lexer:
@@ -186,7 +198,12 @@ class _Lexer:
                     j += 1
                 while j < n and _isdigit(text[j]):
                     j += 1
-                i = self.word(text[i:j], i, j)
+                if self.ctx.indices and text[i:j] in _BIG_WORDS:
+                    i = self.big_op(_BIG_WORDS[text[i:j]], i, j)
+                else:
+                    i = self.word(text[i:j], i, j)
+            elif c in _BIG_CHARS and self.ctx.indices:
+                i = self.big_op(_BIG_CHARS[c], i, i + 1)
             elif c in GREEK_LETTERS:
                 i = self.word(GREEK_LETTERS[c], i, i + 1)
             else:
@@ -206,6 +223,8 @@ class _Lexer:
         frame = ""
         if last is not None and last.kind == "FUNC":
             frame = str(last.value)
+        elif last is not None and last.kind == "BIGCALL":
+            frame = str(last.value)  # not a function of one argument: commas separate
         elif last is not None and last.kind == "SIGMA" and "sigma" not in self.ctx.symbols:
             frame = "sigmoid"
         self.frames.append(frame)
@@ -360,8 +379,96 @@ class _Lexer:
         if i < n and text[i] == "\u0302":
             word, i = word + "_hat", i + 1
         sub, i = self.subscript(i)
+        while sub and i < n and text[i] == "_":  # y_hat_i: a hat, then an index
+            more, i = self.subscript(i)
+            sub += "_" + more
+        if i < n and text[i] in _SUBSCRIPTS:  # ŷᵢ, x₁
+            k = i
+            while k < n and text[k] in _SUBSCRIPTS:
+                k += 1
+            sub += ("_" if sub else "") + "".join(_SUBSCRIPTS[ch] for ch in text[i:k])
+            i = k
         self.resolve(word, sub, start)
         return i
+
+    # -- sums, products, derivatives -------------------------------------------------------
+    def big_op(self, op: str, start: int, j: int) -> int:
+        """``Σ``/``Π``/``\\sum``/``sum`` at ``start`` (its name ends at ``j``): limits
+        (``_i``, ``_{i=1}^m``) make a BIGOP token; ``sum(``/``diff(`` a BIGCALL."""
+        text, n = self.text, len(self.text)
+        k = self.skip_spaces(j)
+        if text.startswith("\\limits", k) or text.startswith("\\nolimits", k):
+            k = self.skip_spaces(k + (7 if text.startswith("\\limits", k) else 9))
+        index = lower = upper = None
+        lower_at = upper_at = k
+        while k < n and text[k] in "_^" and op != "diff":
+            mark = text[k]
+            if (mark == "_" and index is not None) or (mark == "^" and upper is not None):
+                raise self.error(f"'{mark}' twice after {_BIG_SHOWN[op]}", k)
+            content, at, k = self.limit_text(k + 1)
+            if mark == "_":
+                index, _, lower = content.partition("=")
+                index, lower_at = index.strip(), at + len(index) + 1
+                lower = lower if _ else None
+                if not (len(index) == 1 and index in self.ctx.indices):
+                    raise self.error(f"{_BIG_SHOWN[op]} needs an index letter below it "
+                                     f"({', '.join(sorted(self.ctx.indices))}), e.g. "
+                                     f"{_BIG_SHOWN[op]}_{min(self.ctx.indices)}", at)
+            else:
+                upper, upper_at = content, at
+            k = self.skip_spaces(k)
+        if index is None:
+            if upper is None and k < n and text[k] == "(" and text[start].isascii() \
+                    and text[start].isalpha():  # sum( and diff(, not Σ(
+                self.emit("BIGCALL", op, start)
+                return k
+            example = ("diff(f, x)" if op == "diff" else
+                       f"{_BIG_SHOWN[op]}_i (…), {_BIG_SHOWN[op]}_{{i=1}}^m (…) or {op}(…, i, 1, m)")
+            raise self.error(f"write {_BIG_SHOWN[op]} with its index, e.g. {example}", start)
+        if (lower is None) != (upper is None):
+            raise self.error(f"give both limits of {_BIG_SHOWN[op]} (e.g. {_BIG_SHOWN[op]}_"
+                             f"{{{index}=1}}^m) or neither", start)
+        bounds = [self.bound(b, at) if b is not None else None
+                  for b, at in ((lower, lower_at), (upper, upper_at))]
+        self.emit("BIGOP", (op, index, bounds[0], bounds[1]), start)
+        return k
+
+    def skip_spaces(self, k: int) -> int:
+        while k < len(self.text) and self.text[k] == " ":
+            k += 1
+        return k
+
+    def limit_text(self, k: int) -> tuple[str, int, int]:
+        """After ``_`` or ``^``: ``{…}``, a run of digits or one letter. Returns (content, its
+        position, the position after it)."""
+        text, n = self.text, len(self.text)
+        k = self.skip_spaces(k)
+        if k < n and text[k] == "{":
+            end = text.find("}", k)
+            if end < 0:
+                raise self.error("missing '}'", k)
+            return text[k + 1:end], k + 1, end + 1
+        end = k
+        while end < n and _isdigit(text[end]):
+            end += 1
+        if end == k and k < n and text[k].isascii() and text[k].isalpha():
+            end = k + 1
+        if end == k:
+            raise self.error("expected a limit here (a letter, a number or {…})", k)
+        return text[k:end], k, end
+
+    def bound(self, content: str, at: int) -> Node:
+        """A limit of a sum, read in the question's names (no sums inside)."""
+        import dataclasses
+
+        ctx = dataclasses.replace(self.ctx, indices=frozenset())
+        try:
+            tokens = _Lexer(content, ctx, self.limits).run()
+            return _Parser(tokens, content, ctx, self.limits).parse()
+        except AmbiguousReading:
+            raise self.error("write this limit as a whole number or a name", at) from None
+        except ParseError as err:
+            raise ParseError(err.reason, self.text, at + (err.column or 0)) from None
 
     def resolve(self, word: str, sub: str, pos: int) -> None:
         """Turn a typed name into tokens: a symbol, function, constant, or a product of symbols."""
@@ -473,6 +580,8 @@ class _Lexer:
         if name in _LATEX_NAME_WRAPPERS:
             base, k = self.latex_arg_name(j)
             return self.word(base, i, k)
+        if name in ("sum", "prod") and self.ctx.indices:
+            return self.big_op(name, i, j)
         if name in FUNCTION_ALIASES:
             sub, k = self.subscript(j)
             self.resolve(name, sub, i)
@@ -623,7 +732,8 @@ class _Parser:
 
     def starts_primary(self) -> bool:
         kind = self.tok.kind
-        if kind in ("NUM", "SYM", "CONST", "FUNC", "SIGMA", "LP", "FRAC", "SQRT"):
+        if kind in ("NUM", "SYM", "CONST", "FUNC", "SIGMA", "LP", "FRAC", "SQRT", "BIGOP",
+                    "BIGCALL"):
             return True
         return kind == "BAR" and self.abs_depth == 0
 
@@ -753,9 +863,46 @@ class _Parser:
                 index = self.paren()
                 return Pow(self.group(), Div(Num(Fraction(1)), index))
             return Call("sqrt", (self.group(),))
+        if tok.kind == "BIGOP":
+            self.advance()
+            op, index, lower, upper = tok.value
+            if not self.starts_primary() and not self.is_op("-", "+"):
+                raise self.error(f"{_BIG_SHOWN[op]}_{index} needs something after it, e.g. "
+                                 f"{_BIG_SHOWN[op]}_{index} (…)")
+            return BigOp(op, self.term(), index, lower, upper)
+        if tok.kind == "BIGCALL":
+            self.advance()
+            return self.big_call(tok)
         if tok.kind == "END":
             raise self.error("the answer ends too early; something is missing here")
         raise self.unexpected()
+
+    def big_call(self, tok: Token) -> Node:
+        """``sum(body, i)``, ``sum(body, i, 1, m)``, ``prod(…)``, ``diff(body, x)``."""
+        op = str(tok.value)
+        open_tok = self.advance()
+        if self.tok.kind == "RP":
+            raise self.error(f"'{op}' needs arguments")
+        args, starts = [self.expr()], [open_tok]
+        while self.tok.kind == "COMMA":
+            self.advance()
+            starts.append(self.tok)
+            args.append(self.expr())
+        self.close(open_tok)
+        if op == "diff":
+            if len(args) != 2 or not isinstance(args[1], Sym):
+                raise self.error("write a derivative as diff(expression, name), e.g. "
+                                 "diff(x^2, x)", tok)
+            return Deriv(args[0], args[1].name)
+        how = f"{op}(expression, i) or {op}(expression, i, 1, m)"
+        if len(args) not in (2, 4):
+            raise self.error(f"'{op}' takes 2 or 4 arguments: {how}", tok)
+        index = args[1]
+        if not (isinstance(index, Sym) and index.name in self.ctx.indices):
+            raise self.error(f"the second argument of '{op}' is its index letter "
+                             f"({', '.join(sorted(self.ctx.indices))}): {how}", starts[1])
+        lower, upper = (args[2], args[3]) if len(args) == 4 else (None, None)
+        return BigOp(op, args[0], index.name, lower, upper)
 
     def call(self, fname: str, tok: Token) -> Node:
         typed = "ln" if fname == "ln" else fname
