@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterable, Mapping
 
-from quizgen.grading.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym
+from quizgen.grading.nodes import Add, BigOp, Call, Const, Deriv, Div, Mul, Neg, Node, Num, Pow, Sym
 
 _GREEK = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ",
@@ -173,13 +173,18 @@ def _uni(node: Node) -> tuple[str, int]:
         out = ""
         for i, f in enumerate(node.factors):
             text = _uwrap(f, _MUL + 1) if i or isinstance(f, Div) else _uwrap(f, _MUL)
+            if isinstance(f, BigOp) and i < len(node.factors) - 1:
+                text = "(" + _uni(f)[0] + ")"  # a sum's summand runs to the end of the product
             if i and _needs_dot(out, text):
                 out += "·"
             out += text
         return out, _MUL
     if isinstance(node, Div):
-        return _uwrap(node.num, _MUL) + "/" + _uwrap(node.den, _MUL + 1), _MUL
+        num = "(" + _uni(node.num)[0] + ")" if isinstance(node.num, BigOp) else _uwrap(node.num, _MUL)
+        return num + "/" + _uwrap(node.den, _MUL + 1), _MUL
     if isinstance(node, Neg):
+        if isinstance(node.arg, BigOp):
+            return "−" + _uni(node.arg)[0], _NEG
         return "−" + _uwrap(node.arg, _POW), _NEG
     if isinstance(node, Pow):
         base = _uwrap(node.base, _POW + 1)
@@ -189,6 +194,16 @@ def _uni(node: Node) -> tuple[str, int]:
         if isinstance(exp, Neg) and isinstance(exp.arg, Num) and exp.arg.value.denominator == 1:
             return base + ("-" + str(exp.arg.value.numerator)).translate(_SUP), _POW
         return base + "^" + _uwrap(exp, _ATOM), _POW
+    if isinstance(node, BigOp):
+        head = "Σ" if node.op == "sum" else "Π"
+        if node.lower is None:
+            head += "_" + node.index
+        else:
+            head += (f"_{{{node.index}={_uni(node.lower)[0]}}}^{{{_uni(node.upper)[0]}}}"  # type: ignore[arg-type]
+                     .replace("{m}", "m"))
+        return head + " " + _uwrap(node.body, _MUL), _MUL
+    if isinstance(node, Deriv):
+        return f"∂/∂{_sym_unicode(node.var)} (" + _uni(node.body)[0] + ")", _MUL
     raise TypeError(f"not a node: {node!r}")
 
 
@@ -279,6 +294,8 @@ def _tex(node: Node) -> tuple[str, int]:
         out = []
         for i, f in enumerate(node.factors):
             text = _twrap(f, _MUL + 1) if i else _twrap(f, _MUL)
+            if isinstance(f, BigOp) and i < len(node.factors) - 1:
+                text = "\\left(" + _tex(f)[0] + "\\right)"  # the summand runs to the product's end
             if i and (text[:1].isdigit() or text.startswith("-")):
                 out.append("\\cdot")
             out.append(text)
@@ -286,9 +303,22 @@ def _tex(node: Node) -> tuple[str, int]:
     if isinstance(node, Div):
         return "\\frac{" + _tex(node.num)[0] + "}{" + _tex(node.den)[0] + "}", _ATOM
     if isinstance(node, Neg):
+        if isinstance(node.arg, BigOp):
+            return "-" + _tex(node.arg)[0], _NEG
         return "-" + _twrap(node.arg, _POW), _NEG
     if isinstance(node, Pow):
         return _twrap(node.base, _POW + 1) + "^{" + _tex(node.exp)[0] + "}", _POW
+    if isinstance(node, BigOp):
+        head = "\\sum" if node.op == "sum" else "\\prod"
+        if node.lower is None:
+            head += "_{" + node.index + "}"
+        else:
+            head += (f"_{{{node.index}={_tex(node.lower)[0]}}}"
+                     f"^{{{_tex(node.upper)[0]}}}")  # type: ignore[arg-type]
+        return head + " " + _twrap(node.body, _MUL), _MUL
+    if isinstance(node, Deriv):
+        return ("\\frac{\\partial}{\\partial " + _sym_latex(node.var) + "}\\left("
+                + _tex(node.body)[0] + "\\right)", _MUL)
     raise TypeError(f"not a node: {node!r}")
 
 

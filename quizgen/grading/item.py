@@ -406,6 +406,16 @@ _GRADERS: dict[str, type[QuestionGrader]] = {
 }
 
 
+def _derivation(question: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> QuestionGrader:
+    """The derivation grader, imported when a key has one (it needs NumPy at import)."""
+    from quizgen.grading.derivation import DerivationGrader
+
+    return DerivationGrader(question, limits)
+
+
+_GRADERS["derivation"] = _derivation  # type: ignore[assignment]
+
+
 def compile_question(question: dict, limits: Limits = DEFAULT_LIMITS) -> QuestionGrader:
     """A grader for one key entry. Raises :class:`QuizgenError` naming what is malformed."""
     if not isinstance(question, dict):
