@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from quizgen.errors import EXIT_USAGE, QuizgenError
+from quizgen.grading.intake import ReadLimits
 from quizgen.grading.submissions import question_number, read_submissions
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grade"
@@ -161,9 +162,15 @@ def test_a_huge_cell_does_not_end_the_file(tmp_path: Path) -> None:
     path = tmp_path / "subs.csv"
     path.write_text("student,question,answer\nalice,q1," + "y" * 200_000 + "\nbob,q1,0.693\n",
                     encoding="utf-8")
-    subs = read_submissions(path, ["mle/gaussian_nll"])
+    subs = read_submissions(path, ["mle/gaussian_nll"], limits=ReadLimits(max_answer_chars=300_000))
     assert [e.student for e in subs.entries] == ["alice", "bob"]
     assert not subs.problems
+    # over the answer length limit: that row is reported, the next student is still read
+    subs = read_submissions(path, ["mle/gaussian_nll"])
+    assert [e.student for e in subs.entries] == ["bob"]
+    assert [str(p) for p in subs.problems] == [
+        "subs.csv, line 2: an answer of 200,000 characters, over the limit of 10,000 (--max-answer-chars "
+        "raises it); not graded"]
 
 
 def test_problem_messages_are_safe_for_a_terminal(tmp_path: Path) -> None:

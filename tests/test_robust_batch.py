@@ -195,13 +195,17 @@ def test_kill_9_leaves_no_orphan_workers_and_no_temporary_files(exam, tmp_path):
     workers = wait_for_workers(proc, 2)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    end = time.monotonic() + 3
-    while alive(workers) and time.monotonic() < end:
-        time.sleep(0.05)
+    start = time.monotonic()
+    while alive(workers) and time.monotonic() < start + 3:
+        time.sleep(0.01)
+    outlived = time.monotonic() - start
     leftover = alive(workers)
     for pid in leftover:  # do not leave them behind if the test fails
         os.kill(pid, signal.SIGKILL)
     assert not leftover, "worker processes outlived the killed parent"
+    # the README: "each worker process exits by itself within a fraction of a second" (they
+    # lived 2.0-2.4 s before issue 21: the kernel now kills them with their parent)
+    assert outlived < 0.5, f"workers outlived their killed parent by {outlived:.2f} s"
     # a temporary file a killed run left behind is removed by the next run; other files are kept
     (out / "feedback").mkdir(parents=True, exist_ok=True)
     stale = [out / ".grades.csv.k3j_9xq2.tmp", out / "feedback" / ".s00001.md.ab12cd34.tmp"]

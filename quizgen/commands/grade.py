@@ -14,6 +14,8 @@ import click
 
 from quizgen.commands import friendly_errors
 from quizgen.errors import EXIT_USAGE, QuizgenError
+from quizgen.grading.intake import DEFAULT_READ_LIMITS as _LIMITS
+from quizgen.grading.intake import MB, ReadLimits
 
 #: Problems echoed on stderr before the rest are left to summary.md (a flood helps nobody).
 MAX_PROBLEMS_SHOWN = 50
@@ -46,10 +48,19 @@ def _count(n: int, noun: str) -> str:
               help="Layout of grades.csv: quizgen's own, or what Moodle's / Canvas's grade import reads.")
 @click.option("--grade-item", default=None,
               help="Grade item / assignment column of --gradebook moodle|canvas [default: quizgen <exam id>].")
+@click.option("--max-file-mb", type=click.IntRange(min=1), default=_LIMITS.max_file_bytes // MB, show_default=True,
+              help="Largest submissions file read (MB); a larger one is refused (exit 2).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=_LIMITS.max_rows, show_default=True,
+              help="Most rows (CSV) or entries (JSON) read; more are refused (exit 2).")
+@click.option("--max-answer-chars", type=click.IntRange(min=1), default=_LIMITS.max_answer_chars, show_default=True,
+              help="Longest answer read; a longer one is a reported row, not graded.")
+@click.option("--max-key-mb", type=click.IntRange(min=1), default=_LIMITS.max_key_bytes // MB, show_default=True,
+              help="Largest key.json read (MB); a larger one is refused (exit 2).")
 @friendly_errors
 def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int | None, roster: Path | None,
             show_solutions: bool, decimal_comma: bool | None, map_path: Path | None, gradebook: str,
-            grade_item: str | None) -> None:
+            grade_item: str | None, max_file_mb: int, max_rows: int, max_answer_chars: int,
+            max_key_mb: int) -> None:
     """Grade SUBMISSIONS (CSV long or wide form, JSON, or a Moodle Responses / Canvas Student
     Analysis export) against a key.json.
 
@@ -76,21 +87,25 @@ def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int |
             if bar:
                 bar[0].update(n)
 
+        limits = ReadLimits(max_file_bytes=max_file_mb * MB, max_rows=max_rows, max_answer_chars=max_answer_chars,
+                            max_key_bytes=max_key_mb * MB)
         result = grade_class(key_path, submissions, jobs=jobs, progress=progress, on_start=on_start,
-                             decimal_comma=decimal_comma, mapping=mapping)
+                             decimal_comma=decimal_comma, mapping=mapping, limits=limits)
     for problem in result.problems[:MAX_PROBLEMS_SHOWN]:
         click.echo(f"quizgen: {problem}", err=True)
-    if len(result.problems) > MAX_PROBLEMS_SHOWN:
-        click.echo(f"quizgen: ... and {len(result.problems) - MAX_PROBLEMS_SHOWN} more problems, "
-                   f"all listed in {out / 'summary.md'}", err=True)
+    if result.problem_count > MAX_PROBLEMS_SHOWN:
+        listed = "all listed" if not result.unlisted else f"the first {limits.listed_per_kind} of each kind listed"
+        click.echo(f"quizgen: ... and {result.problem_count - min(MAX_PROBLEMS_SHOWN, len(result.problems)):,} more "
+                   f"problems, {listed} in {out / 'summary.md'}", err=True)
     try:
         write_reports(result, out, names=names, show_solutions=show_solutions, gradebook=gradebook, item=grade_item)
     except OSError as err:
         raise QuizgenError(f"{out}: cannot write the grades there ({err.strerror or err})", EXIT_USAGE) from None
     submitted = len(result.students) - len(result.missing)
     missing = f"; {_count(len(result.missing), 'student')} with no submission" if result.missing else ""
-    rejected = f"; {_count(len(result.problems), 'problem')} (rows not graded)" if result.problems else ""
+    rejected = f"; {_count(result.problem_count, 'problem')} (rows not graded)" if result.problem_count else ""
     click.echo(f"Graded {_count(result.graded, 'answer')} from {_count(submitted, 'student')}{missing}{rejected}. "
-               f"Wrote {out / 'grades.csv'}, summary.md, summary.json, report.html and {len(result.students)} feedback files.")
+               f"Wrote {out / 'grades.csv'}, summary.md, summary.json, report.html and "
+               f"{_count(len(result.students), 'feedback file')}.")
     if result.exit_code:
         raise click.exceptions.Exit(result.exit_code)

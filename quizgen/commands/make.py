@@ -49,7 +49,7 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
     from quizgen.bank import load_bank, select
     from quizgen.exam import build_exam, read_roster, supply_warnings, version_names
     from quizgen.seeds import SECRET_HEX_DIGITS, SMALL_SEED, exam_id, new_secret, new_seed, root_seed
-    from quizgen.fsio import write_atomic
+    from quizgen.fsio import remove_stale_temporaries, write_atomic
     from quizgen.export import Options, check_formats, notes, render_exam, shows_figures
 
     fmts = check_formats([f.strip() for f in formats.split(",") if f.strip()])
@@ -152,8 +152,13 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
     clash = sorted(name for name in files if (out_dir / name).exists())
     if clash and not force:
         raise QuizgenError(f"{out_dir}: already holds {clash[0]}" + (f" and {len(clash) - 1} more" if len(clash) > 1 else "") + "; use --force to overwrite")
-    for name, text in files.items():
-        write_atomic(out_dir / name, text)
+    # a make killed while writing (kill -9 runs no cleanup) left the temporary files of these names
+    remove_stale_temporaries(out_dir, lambda name: name in files)
+    try:
+        for name, text in files.items():
+            write_atomic(out_dir / name, text)
+    except OSError as err:
+        raise QuizgenError(f"{out_dir}: cannot write the files there ({err.strerror or err})") from None
     click.echo(
         f"Wrote {len(files)} files for {len(students)} version(s) of {len(entries)} question(s) to {out_dir}/ "
         f"(exam id {exam.id})"

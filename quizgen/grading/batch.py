@@ -17,11 +17,15 @@ from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from quizgen.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, QuizgenError
+from quizgen.grading.intake import DEFAULT_READ_LIMITS, ReadLimits
 from quizgen.grading.keyfile import Key, KeyQuestion, load_key
-from quizgen.grading.submissions import Entry, Problem, Submissions, question_number, read_submissions
+from quizgen.grading.submissions import (
+    DUPLICATE, UNKNOWN_QUESTION, UNKNOWN_STUDENT, Entry, Problem, ProblemLog, SubmissionStream, Submissions,
+    open_submissions, question_number,
+)
 from quizgen.workers import MAX_DEFAULT_JOBS, stop_pool
 from quizgen.workers import pool as worker_pool
 
@@ -96,6 +100,13 @@ class ClassResult:
     key: Key | None = field(default=None, compare=False, repr=False)  # for solutions in feedback
     #: LMS exports: who each student is in the LMS (quizgen.grading.lms.Person), for --gradebook
     people: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: (kind, count) of the problems beyond the first of each kind, counted but not in ``problems``
+    unlisted: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def problem_count(self) -> int:
+        """Every problem, listed or not."""
+        return len(self.problems) + sum(n for _, n in self.unlisted)
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -104,7 +115,7 @@ class ClassResult:
 
     @property
     def exit_code(self) -> int:
-        return EXIT_PARTIAL if self.problems else EXIT_OK
+        return EXIT_PARTIAL if self.problem_count else EXIT_OK
 
 
 # --------------------------------------------------------------------------------- matching
@@ -116,36 +127,54 @@ def _suggest(word: str, options: Sequence[str]) -> str:
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 
-def _resolve(key: Key, subs: Submissions) -> tuple[dict[tuple[str, str], tuple[Entry, KeyQuestion]], list[Problem]]:
-    """Match each entry to (student, question); the LAST entry for a pair counts, earlier ones are
-    reported as duplicates so the instructor can check which answer the student meant."""
+#: Unknown student ids whose "did you mean" suggestion is remembered (each costs a search of the key).
+_HINTS_KEPT = 1000
+
+
+def _resolve(key: Key, entries: Iterable[Entry], name: str, problems: ProblemLog,
+             seen: set[str]) -> dict[tuple[str, str], tuple[Entry, KeyQuestion]]:
+    """Match each entry to (student, question), as the entries are read; the LAST entry for a
+    pair counts, earlier ones are reported as duplicates so the instructor can check which answer
+    the student meant. Memory: the counted answers (at most the key's questions), whatever the
+    number of rows. ``seen`` collects the key students with any entry."""
     versions = {v.student: v for v in key.versions}
     counted: dict[tuple[str, str], tuple[Entry, KeyQuestion]] = {}
-    problems: list[Problem] = []
     unknown_hint: dict[str, str] = {}
-    for e in subs.entries:
+    for e in entries:
         version = versions.get(e.version or e.student)
+        if e.student in versions:
+            seen.add(e.student)
         if version is None and e.version is not None:  # cannot happen for a code read from this key
-            problems.append(Problem(subs.name, e.where, f'no version of "{e.version}" in {key.name}', e.order))
+            problems.add(Problem(name, e.where, f'no version of "{e.version}" in {key.name}', e.order,
+                                 UNKNOWN_STUDENT))
             continue
         if version is None:
-            if e.student not in unknown_hint:
-                unknown_hint[e.student] = _suggest(e.student, key.students)
-            problems.append(Problem(subs.name, e.where, f'unknown student "{e.student}" (not in {key.name})'
-                                    f"{unknown_hint[e.student]}", e.order))
+            if problems.full(UNKNOWN_STUDENT):
+                problems.count(UNKNOWN_STUDENT)
+                continue
+            hint = unknown_hint.get(e.student)
+            if hint is None:
+                hint = _suggest(e.student, key.students)
+                if len(unknown_hint) < _HINTS_KEPT:
+                    unknown_hint[e.student] = hint
+            problems.add(Problem(name, e.where, f'unknown student "{e.student}" (not in {key.name}){hint}',
+                                 e.order, UNKNOWN_STUDENT))
             continue
         kq = version.by_id(e.question)
         number = question_number(e.question) if kq is None else None
         if kq is None and number is not None:
             kq = version.by_number(number)
         if kq is None:
+            if problems.full(UNKNOWN_QUESTION):
+                problems.count(UNKNOWN_QUESTION)
+                continue
             if e.question in key.question_ids:
                 msg = f'question "{e.question}" is not on {e.student}\'s sheet'
             elif number is not None:
                 msg = f"{e.student}'s sheet has no question {number} (it has 1-{len(version.questions)})"
             else:
                 msg = f'unknown question id "{e.question}"{_suggest(e.question, key.question_ids)}'
-            problems.append(Problem(subs.name, e.where, msg, e.order))
+            problems.add(Problem(name, e.where, msg, e.order, UNKNOWN_QUESTION))
             continue
         if e.raw:  # an LMS's summary of the response: what our grader reads, and the question as asked
             from quizgen.grading.lms import lms_answer
@@ -154,11 +183,11 @@ def _resolve(key: Key, subs: Submissions) -> tuple[dict[tuple[str, str], tuple[E
             e = replace(e, answer=answer)
         previous = counted.get((e.student, kq.id))
         if previous is not None:
-            problems.append(Problem(subs.name, previous[0].where,
-                                    f"duplicate answer for {e.student} / {kq.id}: not graded, the later one at "
-                                    f"{e.where} counts", previous[0].order))
+            problems.add(Problem(name, previous[0].where,
+                                 f"duplicate answer for {e.student} / {kq.id}: not graded, the later one at "
+                                 f"{e.where} counts", previous[0].order, DUPLICATE))
         counted[(e.student, kq.id)] = (e, kq)
-    return counted, problems
+    return counted
 
 
 # --------------------------------------------------------------------------------- grading
@@ -280,6 +309,7 @@ def grade_class(
     on_start: Callable[[int], None] | None = None,
     decimal_comma: bool | None = None,
     mapping: "LmsMap | None" = None,
+    limits: ReadLimits = DEFAULT_READ_LIMITS,
 ) -> ClassResult:
     """Grade every submission in ``submissions`` against ``key``.
 
@@ -287,8 +317,9 @@ def grade_class(
     key or submissions file raises :class:`QuizgenError` (exit status 2). ``progress(n)`` is called
     as ``n`` more answers are graded; ``on_start(total)`` once before grading starts.
     ``decimal_comma`` (True/False) overrides every entry's ``answer.decimal_comma`` of the key.
+    ``limits``: the bounds on the files read (exit status 2 past one, naming the flag).
     """
-    key = load_key(key)
+    key = load_key(key, max_bytes=limits.max_key_bytes)
     if decimal_comma is not None:
         from quizgen.grading.keyfile import with_decimal_comma
 
@@ -296,9 +327,17 @@ def grade_class(
     from quizgen.grading.keycheck import check_key_content
 
     compiled = check_key_content(key)  # a broken key entry stops here, before any grading
-    subs = submissions if isinstance(submissions, Submissions) else read_submissions(
-        submissions, key.question_ids, key=key, mapping=mapping)
-    counted, problems = _resolve(key, subs)
+    if isinstance(submissions, Submissions):
+        log = ProblemLog(limits.listed_per_kind)
+        log.extend(submissions.problems)
+        for kind, n in submissions.unlisted:
+            log.counts[kind] += n
+        subs = SubmissionStream(submissions.name, submissions.form, iter(submissions.entries), log,
+                                submissions.ignored_columns, submissions.rows, submissions.people)
+    else:
+        subs = open_submissions(submissions, key.question_ids, key=key, mapping=mapping, limits=limits)
+    seen: set[str] = set()
+    counted = _resolve(key, subs.entries, subs.name, subs.problems, seen)
 
     by_fingerprint: dict[str, tuple[KeyQuestion, list[tuple[int, str]]]] = {}
     ordered = list(counted.values())
@@ -314,17 +353,16 @@ def grade_class(
         raise QuizgenError(f"{key.name}: {path}: the grader cannot use this key entry: {message}", EXIT_USAGE)
 
     results = {(entry.student, kq.id): (entry, kq, verdicts[i]) for i, (entry, kq) in enumerate(ordered)}
-    submitted = {e.student for e, _ in ordered} | {e.student for e in subs.entries} | {p.student for p in subs.people}
+    submitted = {e.student for e, _ in ordered} | seen | {p.student for p in subs.people}
     drawn = {e.student for e, _ in ordered if e.version is not None}
     students = tuple(_student_result(student, sheet, results, student in submitted, student in drawn)
                      for student, sheet in _sheets(key, subs, ordered))
-    all_problems = tuple(sorted(list(subs.problems) + problems, key=lambda p: p.order))
-    return ClassResult(key.name, subs.name, subs.form, key.question_ids, students, all_problems,
+    return ClassResult(key.name, subs.name, subs.form, key.question_ids, students, subs.problems.listed(),
                        rows=subs.rows, graded=len(ordered), ignored_columns=subs.ignored_columns, key=key,
-                       people={p.student: p for p in subs.people})
+                       people={p.student: p for p in subs.people}, unlisted=subs.problems.unlisted())
 
 
-def _sheets(key: Key, subs: Submissions, ordered: list[tuple[Entry, KeyQuestion]]) -> list[tuple[str, list[KeyQuestion]]]:
+def _sheets(key: Key, subs: SubmissionStream, ordered: list[tuple[Entry, KeyQuestion]]) -> list[tuple[str, list[KeyQuestion]]]:
     """Who is graded, and on which sheet.
 
     Normally the key's students on their own sheets. An LMS that drew variants (a version code

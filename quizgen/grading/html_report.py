@@ -82,7 +82,7 @@ def report_html(result: ClassResult, data: dict[str, Any] | None = None) -> str:
            "<h1>Grading report</h1>",
            f"<p>Key <code>{_e(d['key'])}</code>; submissions <code>{_e(d['submissions'])}</code> "
            f"({_e(d['form'])} form). Students in the key: {d['students']}; with a submission: {d['submitted']}; "
-           f"answers graded: {d['answers_graded']}; rows not graded: {len(d['problems'])}.</p>",
+           f"answers graded: {d['answers_graded']}; rows not graded: {d['problem_count']}.</p>",
            '<h2 id="distribution">Class score distribution</h2>']
     if dist["count"]:
         out.append(f"<p>Mean {_stat(dist['mean'])}%, median {_stat(dist['median'])}%, standard deviation "
@@ -130,7 +130,9 @@ def report_html(result: ClassResult, data: dict[str, Any] | None = None) -> str:
     out.append('<h2 id="problems">Rows not graded</h2>')
     if d["problems"]:
         out.append("<ul>" + "".join(f"<li>{_e(p['file'])}{', ' + _e(p['where']) if p['where'] else ''}: "
-                                    f"{_e(p['message'])}</li>" for p in d["problems"]) + "</ul>")
+                                    f"{_e(p['message'])}</li>" for p in d["problems"])
+                   + "".join(f"<li>... and {u['count']:,} more of this kind, not listed: {_e(u['kind'])}</li>"
+                             for u in d["problems_not_listed"]) + "</ul>")
     else:
         out.append("<p>None.</p>")
     if d["missing"]:

@@ -527,19 +527,24 @@ def with_decimal_comma(key: Key, decimal_comma: bool) -> Key:
     return dataclasses.replace(key, versions=versions)
 
 
-def load_key(source: Key | dict[str, Any] | str | os.PathLike[str]) -> Key:
-    """Read and validate a key from a path, or validate an already parsed dict (e.g. in a notebook)."""
+def load_key(source: Key | dict[str, Any] | str | os.PathLike[str], max_bytes: int | None = None) -> Key:
+    """Read and validate a key from a path, or validate an already parsed dict (e.g. in a notebook).
+    A file over ``max_bytes`` (default: :class:`~quizgen.grading.intake.ReadLimits`, 200 MB; a
+    compact key of 300 students x 60 questions is 28 MB) is a one-line error (exit 2), read no further."""
     if isinstance(source, Key):
         return source
     if isinstance(source, dict):
         return validate_key(source, "key.json")
+    from quizgen.grading.intake import DEFAULT_READ_LIMITS, not_text_error, read_bytes
+
+    if max_bytes is None:
+        max_bytes = DEFAULT_READ_LIMITS.max_key_bytes
+
     path = Path(source)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise QuizgenError(f"{path}: key file not found", EXIT_USAGE) from None
-    except OSError as err:
-        raise QuizgenError(f"{path}: cannot read the key file ({err.strerror or err})", EXIT_USAGE) from None
+    raw = read_bytes(path, "key file", max_bytes, "--max-key-mb")
+    error = not_text_error(path, raw[:4096])
+    if error is not None:
+        raise error
     try:
         text = raw.decode("utf-8-sig")
         data = json.loads(text)

@@ -40,8 +40,8 @@ def round_sig(value: float, sigfigs: int) -> float:
     """``value`` rounded to ``sigfigs`` significant figures as a person does it: on the decimal
     that ``value`` prints as (``repr``), half away from zero (0.125 -> 0.13, -0.125 -> -0.13),
     never on the binary float (where 0.125 would give 0.12)."""
-    if value == 0 or not math.isfinite(value):
-        return value
+    if value == 0 or not math.isfinite(value) or sigfigs >= 17:
+        return value  # repr has at most 17 significant digits: rounding to 17 or more changes nothing
     exact = Decimal(repr(value))
     quantum = Decimal(1).scaleb(exact.adjusted() - sigfigs + 1)
     return float(exact.quantize(quantum, rounding=ROUND_HALF_UP))

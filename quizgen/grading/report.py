@@ -416,6 +416,8 @@ def summary_data(result: ClassResult) -> dict[str, Any]:
         "needs_review": needs_review(result),
         "questions": [_question_summary(result, qid) for qid in result.question_ids],
         "problems": [{"file": p.file, "where": p.where, "message": p.message} for p in result.problems],
+        "problem_count": result.problem_count,  # "problems" lists the first of each kind
+        "problems_not_listed": [{"kind": kind, "count": n} for kind, n in result.unlisted],
         "ignored_columns": list(result.ignored_columns),
         "exit_status": result.exit_code,
         "manual_review": [{"student": s.student, "question": a.question_id, "answer": a.answer}
@@ -439,7 +441,7 @@ def summary_md(result: ClassResult, data: dict[str, Any] | None = None) -> str:
              f"- Students in the key: {d['students']}; with a submission: {d['submitted']}; "
              f"missing: {len(d['missing'])}",
              f"- Rows read: {d['rows_read']}; answers graded: {d['answers_graded']}; "
-             f"problems (not graded): {len(d['problems'])}",
+             f"problems (not graded): {d['problem_count']}",
              f"- Class mean: {_percent(d['class_mean_percent'])}%", "",
              "## Questions", "",
              "| Question | Mean points | Mean % | Answered | Correct | Unreadable | Difficulty | Discrimination | Upper-lower |",
@@ -484,6 +486,8 @@ def summary_md(result: ClassResult, data: dict[str, Any] | None = None) -> str:
     lines += ["", "## Problems (rows not graded)", ""]
     lines += [f"- {md_text(p['file'])}" + (f", {md_text(p['where'])}" if p["where"] else "") + f": {md_text(p['message'])}"
               for p in d["problems"]] or ["None."]
+    lines += [f"- ... and {u['count']:,} more of this kind, not listed: {md_text(u['kind'])}"
+              for u in d["problems_not_listed"]]
     if d["manual_review"]:  # interview answers: never scored automatically
         lines += ["", "## To grade by hand (scored 0 until graded)", ""]
         lines += [f"- {md_text(r['student'])}, {md_code(r['question'])}: "

@@ -1,25 +1,29 @@
 """Read a class's submissions (CSV long/wide form, or JSON) into a flat list of entries.
 
 Reading is forgiving: a bad row becomes a :class:`Problem` naming the file and the row, and every
-other row is still read. Only an unusable file (missing, unreadable, no recognisable form) raises
-:class:`QuizgenError` with exit status 2. Matching students and questions against the key happens
+other row is still read. Only an unusable file (missing, unreadable, no recognisable form, over
+a limit of :class:`~quizgen.grading.intake.ReadLimits`) raises :class:`QuizgenError` with exit
+status 2. The file is read as a stream (:func:`open_submissions`): entries are handed on as they
+are read and problems are kept in a :class:`ProblemLog` that lists the first of each kind and
+counts the rest, so memory follows the limits, not the size of the file. Matching students and questions against the key happens
 in :mod:`quizgen.grading.batch`; this module only needs the key's question ids, to tell question
 columns from the other columns of an LMS export.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
 import os
 import re
-from dataclasses import dataclass, replace
+from collections import Counter, deque
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Collection, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Iterator
 
 from quizgen.errors import EXIT_USAGE, QuizgenError
+from quizgen.grading.intake import DEFAULT_READ_LIMITS, ReadLimits, open_binary, open_text, physical_lines
 
 if TYPE_CHECKING:
     from quizgen.grading.keyfile import Key
@@ -43,6 +47,8 @@ class Problem:
     where: str
     message: str
     order: int = -1  # position in the file, so problems are listed in file order
+    #: what went wrong, in a few words (the first problems of each kind are listed, the rest counted)
+    kind: str = "other"
 
     def __post_init__(self) -> None:
         # Messages quote what the file says (an unknown student id, a question header) and go to
@@ -71,6 +77,61 @@ class Entry:
     raw: bool = False
 
 
+# Kinds of problem (Problem.kind).
+MALFORMED = "malformed row"
+NOT_UTF8 = "not UTF-8"
+UNCLOSED = "unclosed quote"
+TOO_LONG = "answer over the length limit"
+CSV_SYNTAX = "CSV syntax error"
+UNKNOWN_STUDENT = "unknown student"
+UNKNOWN_QUESTION = "unknown question"
+DUPLICATE = "duplicate answer"
+
+
+class ProblemLog:
+    """The problems of one run: the first ``per_kind`` of each kind kept (listed in the reports),
+    the rest only counted, so 3 million duplicate rows cost a counter, not 3 million messages."""
+
+    def __init__(self, per_kind: int = DEFAULT_READ_LIMITS.listed_per_kind):
+        self.per_kind = per_kind
+        self.kept: list[Problem] = []
+        self.counts: Counter[str] = Counter()
+
+    def full(self, kind: str) -> bool:
+        """Whether a new problem of ``kind`` would only be counted (its message need not be made)."""
+        return self.counts[kind] >= self.per_kind
+
+    def add(self, problem: Problem) -> None:
+        if not self.full(problem.kind):
+            self.kept.append(problem)
+        self.counts[problem.kind] += 1
+
+    def count(self, kind: str) -> None:
+        """One more problem of ``kind``, when :meth:`full` said it would not be listed."""
+        self.counts[kind] += 1
+
+    def append(self, problem: Problem) -> None:  # a ProblemLog stands where a list of problems did
+        self.add(problem)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.listed())
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for p in problems:
+            self.add(p)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def listed(self) -> tuple[Problem, ...]:
+        return tuple(sorted(self.kept, key=lambda p: p.order))
+
+    def unlisted(self) -> tuple[tuple[str, int], ...]:
+        """(kind, how many of it are not listed), for each kind with some."""
+        return tuple((k, n - self.per_kind) for k, n in sorted(self.counts.items()) if n > self.per_kind)
+
+
 @dataclass(frozen=True)
 class Submissions:
     """Everything read from one submissions file."""
@@ -78,10 +139,33 @@ class Submissions:
     name: str
     form: str  # "long", "wide", "json-list" or "json-map"
     entries: tuple[Entry, ...]
-    problems: tuple[Problem, ...]
+    problems: tuple[Problem, ...]  # the listed ones (the first of each kind)
     rows: int  # data rows (CSV) or entries (JSON) seen, good or bad
     ignored_columns: tuple[str, ...] = ()
     people: tuple[Any, ...] = ()  # LMS exports: who each row is (quizgen.grading.lms.Person)
+    unlisted: tuple[tuple[str, int], ...] = ()  # (kind, count) of problems not in ``problems``
+
+
+@dataclass
+class SubmissionStream:
+    """A submissions file being read: iterate it for its entries; ``rows``, ``problems`` and
+    ``people`` are complete once it is exhausted."""
+
+    name: str
+    form: str
+    entries: Iterator[Entry]
+    problems: ProblemLog
+    ignored_columns: tuple[str, ...] = ()
+    rows: int = 0
+    people: tuple[Any, ...] = ()
+
+    def __iter__(self) -> Iterator[Entry]:
+        return self.entries
+
+    def collect(self) -> Submissions:
+        entries = tuple(self.entries)
+        return Submissions(self.name, self.form, entries, self.problems.listed(), self.rows,
+                           self.ignored_columns, self.people, self.problems.unlisted())
 
 
 #: Longest problem message or locator kept (the whole row is in the file itself).
@@ -114,17 +198,6 @@ def question_number(ref: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _decode(raw: bytes) -> str:
-    """UTF-8 (BOM tolerated; UTF-16 with a BOM too). Bad bytes survive as surrogates so the
-    row that holds them can be reported and the rest of the file still read."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    return raw.decode("utf-8-sig", errors="surrogateescape")
-
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -141,35 +214,68 @@ def _bad_bytes(text: str) -> str | None:
     return None
 
 
+
+
 def read_submissions(path: str | os.PathLike[str], question_ids: Collection[str], key: "Key | None" = None,
-                     mapping: "LmsMap | None" = None) -> Submissions:
-    """Read ``path``, choosing the form from its extension and header (see the README, "quizgen grade").
-    ``key`` is needed for LMS exports (their rows are matched to variants by version code);
-    ``mapping`` (``--map``) renames columns and maps LMS identities to key students."""
+                     mapping: "LmsMap | None" = None, limits: ReadLimits = DEFAULT_READ_LIMITS) -> Submissions:
+    """Read the whole of ``path`` (see :func:`open_submissions`) into a :class:`Submissions`."""
+    return open_submissions(path, question_ids, key, mapping, limits).collect()
+
+
+def open_submissions(path: str | os.PathLike[str], question_ids: Collection[str], key: "Key | None" = None,
+                     mapping: "LmsMap | None" = None, limits: ReadLimits = DEFAULT_READ_LIMITS) -> SubmissionStream:
+    """Start reading ``path``, choosing the form from its extension and first line (see the
+    README, "quizgen grade"); an unusable file raises QuizgenError (exit 2) here or, for a limit
+    passed or a JSON syntax error further on, while its entries are read. ``key`` is needed for
+    LMS exports (their rows are matched to variants by version code); ``mapping`` (``--map``)
+    renames columns and maps LMS identities to key students."""
     path = Path(path)
     name = path.name
+    fh = open_binary(path, "submissions file", limits.max_file_bytes, "--max-file-mb")
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise QuizgenError(f"{path}: submissions file not found", EXIT_USAGE) from None
-    except IsADirectoryError:
-        raise QuizgenError(f"{path}: is a folder, expected a CSV or JSON submissions file", EXIT_USAGE) from None
+        text = open_text(fh, path)
+        suffix = path.suffix.lower()
+        head = fh.peek(4096)[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+        log = ProblemLog(limits.listed_per_kind)
+        if suffix == ".json" or (suffix not in (".csv", ".tsv", ".txt") and head[:1] in (b"[", b"{")):
+            stream = _read_json(text, name, log, limits)
+        else:
+            stream = _read_csv(text, name, set(question_ids), log, limits, tab=suffix == ".tsv", key=key,
+                               mapping=mapping)
+    except BaseException:
+        fh.close()
+        raise
+    stream.entries = _closing(stream.entries, fh)
+    if mapping is not None and mapping.students and stream.form not in LMS_FORMS:
+        students = mapping.students
+        stream.entries = (replace(e, student=students.get(e.student, e.student)) for e in stream.entries)
+    return stream
+
+
+def _closing(entries: Iterator[Entry], fh: io.IOBase) -> Iterator[Entry]:
+    try:
+        yield from entries
     except OSError as err:
-        raise QuizgenError(f"{path}: cannot read the submissions file ({err.strerror or err})", EXIT_USAGE) from None
-    text = _decode(raw)
-    suffix = path.suffix.lower()
-    if suffix == ".json" or (suffix not in (".csv", ".tsv", ".txt") and text.lstrip()[:1] in ("[", "{")):
-        subs = _read_json(text, name)
-    else:
-        subs = _read_csv(text, name, set(question_ids), tab=suffix == ".tsv", key=key, mapping=mapping)
-    if mapping is not None and mapping.students and subs.form not in LMS_FORMS:
-        subs = replace(subs, entries=tuple(replace(e, student=mapping.students.get(e.student, e.student))
-                                           for e in subs.entries))
-    return subs
+        raise QuizgenError(f"{getattr(fh, 'name', 'submissions file')}: cannot read the submissions file "
+                           f"({err.strerror or err})", EXIT_USAGE) from None
+    finally:
+        fh.close()
 
 
 #: Forms read by quizgen.grading.lms.
 LMS_FORMS = ("moodle-responses", "canvas-student-analysis")
+
+
+def _answer_problem(answer: str, limits: ReadLimits) -> str | None:
+    """Why an answer is not graded at all (over the length limit, bytes that are not UTF-8), or None."""
+    if len(answer) > limits.max_answer_chars:
+        return (f"an answer of {len(answer):,} characters, over the limit of {limits.max_answer_chars:,} "
+                "(--max-answer-chars raises it); not graded")
+    return _bad_bytes(answer)
+
+
+def _answer_kind(answer: str, limits: ReadLimits) -> str:
+    return TOO_LONG if len(answer) > limits.max_answer_chars else NOT_UTF8
 
 
 # ----------------------------------------------------------------------------------------- CSV
@@ -185,93 +291,143 @@ def _delimiter(first_line: str, tab: bool) -> str:
     return ","
 
 
+class _Overlong(Exception):
+    """Internal: the record being read passed the record length limit."""
+
+
 class _Records:
-    """(first line number, fields, problem) for each CSV record, quoted newlines included.
+    """(first line number, fields, problem, kind) for each CSV record, quoted newlines included,
+    read from a stream of physical lines and holding only the lines of the record being read.
 
     ``problem`` is None for a good record. A quote that is opened and not closed would make the
     csv module read the rest of the file as one answer; so a record that spans several lines is
     checked: if it runs to the end of the file unclosed, or a line inside it looks like a row of
     its own (as many fields as the header, a student id first), that record is reported and
-    skipped, and reading starts again on the line after it. A CSV syntax error (a NUL byte)
-    skips its line the same way.
-
-    The csv module refuses fields over 128 KiB and the reader cannot go on after that, so one
-    student pasting a huge answer would end the file for everyone after them. No field can be
-    longer than the text, so that is the limit (the answer itself is then refused as too long).
+    skipped, and reading starts again on the line after it. So does a record longer than
+    ``cap`` characters (an answer far over the length limit, or a quote never closed): it is
+    never held whole. A CSV syntax error (a NUL byte) skips its line.
     """
 
-    def __init__(self, text: str, delimiter: str):
-        csv.field_size_limit(max(csv.field_size_limit(), min(len(text) + 1, 2**31 - 1)))
-        self.lines = list(io.StringIO(text, newline=""))
+    def __init__(self, lines: Iterator[tuple[str, bool]], delimiter: str, cap: int):
+        csv.field_size_limit(max(csv.field_size_limit(), min(cap + 1, 2**31 - 1)))
+        self.source = lines
         self.delimiter = delimiter
+        self.cap = cap
         self.width: int | None = None  # the header's field count, once known
+        self.pending: deque[tuple[int, str, bool]] = deque()  # lines to read again, then the source
+        self.current: list[tuple[int, str, bool]] = []  # the lines of the record being read
+        self.number = 0  # the last line number taken from the source
         self._gen = self._generate()
 
     def __iter__(self) -> "_Records":
         return self
 
-    def __next__(self) -> tuple[int, list[str], str | None]:
+    def __next__(self) -> tuple[int, list[str], str | None, str]:
         return next(self._gen)
 
-    def _generate(self) -> Iterator[tuple[int, list[str], str | None]]:
-        start = 0  # index of the line the current reader starts on
-        while start < len(self.lines):
-            reader = csv.reader(iter(self.lines[start:]), delimiter=self.delimiter)
-            last = 0
-            restart = None
-            while True:
-                try:
-                    fields = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as err:
-                    line = start + reader.line_num
-                    yield line, [], f"CSV syntax error ({err}); line skipped"
-                    restart = line
-                    break
-                first, end = start + last + 1, start + reader.line_num
-                problem = self._unclosed_quote(first, end) if end > first or end == len(self.lines) else None
-                if problem:
-                    yield first, fields, problem
-                    restart = first
-                    break
-                yield first, fields, None
-                last = reader.line_num
-            start = restart
+    def _next_line(self) -> tuple[int, str, bool] | None:
+        if self.pending:
+            return self.pending.popleft()
+        try:
+            text, cut = next(self.source)
+        except StopIteration:
+            return None
+        self.number += 1
+        return self.number, text, cut
 
-    def _unclosed_quote(self, first: int, end: int) -> str | None:
-        """A reason if the record on lines ``first``..``end`` is a quote left open."""
+    def _at_end(self) -> bool:
+        if self.pending:
+            return False
+        line = self._next_line()
+        if line is None:
+            return True
+        self.pending.append(line)
+        return False
+
+    def _feed(self) -> Iterator[str]:
+        size = 0
+        while True:
+            line = self._next_line()
+            if line is None:
+                return
+            if not self.current:
+                size = 0
+            self.current.append(line)
+            size += len(line[1])
+            if line[2] or size > self.cap:
+                raise _Overlong
+            yield line[1]
+
+    def _read_again(self, lines: list[tuple[int, str, bool]]) -> None:
+        self.pending.extendleft(reversed(lines))
+
+    def _generate(self) -> Iterator[tuple[int, list[str], str | None, str]]:
+        reader = None
+        while True:
+            if reader is None:
+                reader = csv.reader(self._feed(), delimiter=self.delimiter)
+            self.current = []
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except _Overlong:
+                lines, reader = self.current, None
+                problem = self._unclosed_quote(lines, at_end=False)
+                if problem is None:
+                    yield (lines[0][0], [], f"a row of more than {self.cap:,} characters (an answer far over the "
+                           "length limit, --max-answer-chars raises it, or a quote never closed); row skipped, "
+                           "the lines after it are read as rows", TOO_LONG)
+                else:
+                    yield lines[0][0], [], problem, UNCLOSED
+                self._read_again(lines[1:])
+                continue
+            except csv.Error as err:
+                line = self.current[-1][0] if self.current else self.number
+                yield line, [], f"CSV syntax error ({err}); line skipped", CSV_SYNTAX
+                continue
+            lines = self.current
+            problem = self._unclosed_quote(lines, at_end=self._at_end()) if lines else None
+            if problem:
+                yield lines[0][0], fields, problem, UNCLOSED
+                self._read_again(lines[1:])
+                continue
+            yield (lines[0][0] if lines else self.number), fields, None, ""
+
+    def _unclosed_quote(self, lines: list[tuple[int, str, bool]], at_end: bool) -> str | None:
+        """A reason if the record on ``lines`` is a quote left open."""
         if self.width is None:
             return None
-        for line in range(first + 1, end + 1):
+        for number, text, _cut in lines[1:]:
             try:
-                alone = next(csv.reader([self.lines[line - 1]], delimiter=self.delimiter), [])
+                alone = next(csv.reader([text], delimiter=self.delimiter), [])
             except csv.Error:
                 continue
             if len(alone) == self.width and alone[0].strip() and '"' not in alone[0]:
-                return (f"a quote opened in this row is not closed before line {line}, which looks "
+                return (f"a quote opened in this row is not closed before line {number}, which looks "
                         "like a row of its own; row skipped, the lines after it are read as rows")
-        if end == len(self.lines):
+        if at_end and '"' in "".join(text for _, text, _ in lines):
             try:
-                list(csv.reader(self.lines[first - 1:end], delimiter=self.delimiter, strict=True))
+                list(csv.reader([text for _, text, _ in lines], delimiter=self.delimiter, strict=True))
             except csv.Error:
                 return ("a quote opened in this row is never closed; row skipped, the lines after "
                         "it are read as rows")
         return None
 
 
-def _records(text: str, delimiter: str) -> _Records:
-    return _Records(text, delimiter)
-
-
-def _read_csv(text: str, name: str, question_ids: set[str], tab: bool, key: "Key | None" = None,
-              mapping: "LmsMap | None" = None) -> Submissions:
-    first_line = text.split("\n", 1)[0]
-    records = _records(text, _delimiter(first_line, tab))
+def _read_csv(text: io.TextIOBase, name: str, question_ids: set[str], log: ProblemLog, limits: ReadLimits,
+              tab: bool, key: "Key | None" = None, mapping: "LmsMap | None" = None) -> SubmissionStream:
+    lines = physical_lines(text, limits.max_record_chars)
+    first = next(lines, None)
+    if first is None:
+        raise QuizgenError(f"{name}: the file is empty (expected a header row)", EXIT_USAGE)
+    records = _Records(lines, _delimiter(first[0], tab), limits.max_record_chars)
+    records.pending.append((1, *first))
+    records.number = 1
     try:
-        header_line, header, problem = next(records)
+        header_line, header, problem, _ = next(records)
         while problem is None and not any(h.strip() for h in header):
-            header_line, header, problem = next(records)
+            header_line, header, problem, _ = next(records)
     except StopIteration:
         raise QuizgenError(f"{name}: the file is empty (expected a header row)", EXIT_USAGE) from None
     if problem is not None:
@@ -284,13 +440,16 @@ def _read_csv(text: str, name: str, question_ids: set[str], tab: bool, key: "Key
         header = [mapping.column(h) for h in header]
     from quizgen.grading import lms
 
+    rows = _safe_records(records, name, log, limits)
     form = lms.lms_form(header)
     if form is not None:
         if key is None:
             raise QuizgenError(f"{name}: an LMS export ({form}) is read with its key", EXIT_USAGE)
-        problems: list[Problem] = []
         read = lms.read_moodle if form == lms.MOODLE else lms.read_canvas
-        return read(_safe_records(records, name, problems), name, header, key, mapping or lms.LmsMap(), problems)
+        subs = read(rows, name, header, key, mapping or lms.LmsMap(), log)  # type: ignore[arg-type]
+        stream = SubmissionStream(name, subs.form, iter(subs.entries), log, subs.ignored_columns, subs.rows,
+                                  subs.people)
+        return _answers_within_limit(stream, limits)
     norm = [h.strip().lower() for h in header]
     student_col = next((i for i, h in enumerate(norm) if h in STUDENT_HEADERS), None)
     if student_col is None:
@@ -299,56 +458,83 @@ def _read_csv(text: str, name: str, question_ids: set[str], tab: bool, key: "Key
             f"(long form: student,question,answer; wide form: student plus one column per question)",
             EXIT_USAGE,
         )
+    stream = SubmissionStream(name, "long", iter(()), log)
     if "question" in norm and "answer" in norm:
-        return _read_long(records, name, header, student_col, norm.index("question"), norm.index("answer"))
-    return _read_wide(records, name, header, student_col, question_ids)
+        stream.entries = _read_long(rows, stream, header, student_col, norm.index("question"), norm.index("answer"),
+                                    limits)
+        return stream
+    stream.form = "wide"
+    stream.entries = _read_wide(rows, stream, header, student_col, question_ids, limits)
+    next(stream.entries, None)  # the header's problems and its unusable forms come now, not when grading starts
+    return stream
 
 
-def _safe_records(records: _Records, name: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+def _answers_within_limit(stream: SubmissionStream, limits: ReadLimits) -> SubmissionStream:
+    """An LMS export's entries without those over the answer length limit (each reported)."""
+    def entries(read: Iterator[Entry]) -> Iterator[Entry]:
+        for e in read:
+            if len(e.answer) > limits.max_answer_chars:
+                stream.problems.add(Problem(stream.name, e.where, _answer_problem(e.answer, limits) or "",
+                                            e.order, TOO_LONG))
+            else:
+                yield e
+
+    stream.entries = entries(stream.entries)
+    return stream
+
+
+def _safe_records(records: _Records, name: str, problems: ProblemLog,
+                  limits: ReadLimits) -> Iterator[tuple[int, list[str]]]:
     """Skip blank lines; a record the reader flags (an unclosed quote, a CSV syntax error) is a
-    reported problem and the lines after it are still read."""
-    for line, fields, problem in records:
+    reported problem and the lines after it are still read. More than ``limits.max_rows``
+    records: exit status 2."""
+    rows = 0
+    for line, fields, problem, kind in records:
         if problem is not None:
-            problems.append(Problem(name, f"line {line}", problem, order=line))
+            problems.add(Problem(name, f"line {line}", problem, order=line, kind=kind))
         elif any(f.strip() for f in fields):
+            rows += 1
+            if rows > limits.max_rows:
+                raise QuizgenError(f"{name}: more than {limits.max_rows:,} rows, the limit (--max-rows raises it)",
+                                   EXIT_USAGE)
             yield line, fields
 
 
 def _field_count_problem(name: str, line: int, fields: list[str], header: list[str]) -> Problem:
     return Problem(name, f"line {line}", f"malformed row: {len(fields)} fields but the header has "
-                   f"{len(header)} (an unquoted comma in an answer?)", order=line)
+                   f"{len(header)} (an unquoted comma in an answer?)", order=line, kind=MALFORMED)
 
 
-def _read_long(records: _Records, name: str, header: list[str],
-               s_col: int, q_col: int, a_col: int) -> Submissions:
-    entries: list[Entry] = []
-    problems: list[Problem] = []
-    rows = 0
-    for line, fields in _safe_records(records, name, problems):
-        rows += 1
+def _read_long(records: Iterator[tuple[int, list[str]]], stream: SubmissionStream, header: list[str],
+               s_col: int, q_col: int, a_col: int, limits: ReadLimits) -> Iterator[Entry]:
+    name, problems = stream.name, stream.problems
+    for line, fields in records:
+        stream.rows += 1
         where = f"line {line}"
         if len(fields) != len(header):
-            problems.append(_field_count_problem(name, line, fields, header))
+            problems.add(_field_count_problem(name, line, fields, header))
             continue
-        bad = _bad_bytes("".join(fields))
+        bad = _bad_bytes(fields[s_col] + fields[q_col]) or _answer_problem(fields[a_col], limits)
         if bad:
-            problems.append(Problem(name, where, bad, order=line))
+            kind = NOT_UTF8 if _bad_bytes(fields[s_col] + fields[q_col]) else _answer_kind(fields[a_col], limits)
+            problems.add(Problem(name, where, bad, order=line, kind=kind))
             continue
         student, question = fields[s_col].strip(), fields[q_col].strip()
         if not student or not question:
             missing = "student" if not student else "question"
-            problems.append(Problem(name, where, f"malformed row: the {missing} column is empty", order=line))
+            problems.add(Problem(name, where, f"malformed row: the {missing} column is empty", order=line,
+                                 kind=MALFORMED))
             continue
-        entries.append(Entry(student, question, fields[a_col], where, order=line))
-    return Submissions(name, "long", tuple(entries), tuple(problems), rows)
+        yield Entry(student, question, fields[a_col], where, order=line)
 
 
-def _read_wide(records: _Records, name: str, header: list[str],
-               s_col: int, question_ids: set[str]) -> Submissions:
+def _read_wide(records: Iterator[tuple[int, list[str]]], stream: SubmissionStream, header: list[str],
+               s_col: int, question_ids: set[str], limits: ReadLimits) -> Iterator[Entry | None]:
     """One row per student. A column is a question if its header is a key question id or ``qN``;
     a header that looks like an id (has a ``/``) but is not in the key is reported; other columns
-    (name, email, timestamps of an LMS export) are ignored."""
-    problems: list[Problem] = []
+    (name, email, timestamps of an LMS export) are ignored. Yields None first, once the header
+    is checked."""
+    name, problems = stream.name, stream.problems
     columns: list[tuple[int, str]] = []
     ignored: list[str] = []
     for i, h in enumerate(header):
@@ -358,38 +544,39 @@ def _read_wide(records: _Records, name: str, header: list[str],
         if ref in question_ids or NUMBER_REF.match(ref):
             columns.append((i, ref))
         elif "/" in ref:
-            problems.append(Problem(name, f'column "{ref}"', "unknown question id (not in the key); column skipped"))
+            problems.add(Problem(name, f'column "{ref}"', "unknown question id (not in the key); column skipped",
+                                 kind=UNKNOWN_QUESTION))
         else:
             ignored.append(ref)
     if not columns:
         raise QuizgenError(f"{name}: no recognisable form: a \"student\" column but no question columns "
                            f"(headers must be question ids such as {sorted(question_ids)[0] if question_ids else 'topic/name'} "
                            f"or q1, q2, ...)", EXIT_USAGE)
-    entries: list[Entry] = []
-    rows = 0
-    for line, fields in _safe_records(records, name, problems):
-        rows += 1
+    stream.ignored_columns = tuple(ignored)
+    yield None
+    for line, fields in records:
+        stream.rows += 1
         where = f"line {line}"
         if len(fields) != len(header):
-            problems.append(_field_count_problem(name, line, fields, header))
+            problems.add(_field_count_problem(name, line, fields, header))
             continue
         student = fields[s_col].strip()
         if not student:
-            problems.append(Problem(name, where, "malformed row: the student column is empty", order=line))
+            problems.add(Problem(name, where, "malformed row: the student column is empty", order=line, kind=MALFORMED))
             continue
         if _bad_bytes(student):
-            problems.append(Problem(name, where, f"student id: {_bad_bytes(student)}", order=line))
+            problems.add(Problem(name, where, f"student id: {_bad_bytes(student)}", order=line, kind=NOT_UTF8))
             continue
         for col, ref in columns:
             answer = fields[col]
             if not answer.strip():
                 continue  # an empty cell is an unanswered question, graded 0 like one left blank
-            bad = _bad_bytes(answer)
+            bad = _answer_problem(answer, limits)
             if bad:
-                problems.append(Problem(name, f'{where}, column "{ref}"', bad, order=line))
+                problems.add(Problem(name, f'{where}, column "{ref}"', bad, order=line,
+                                     kind=_answer_kind(answer, limits)))
                 continue
-            entries.append(Entry(student, ref, answer, f'{where}, column "{ref}"', order=line))
-    return Submissions(name, "wide", tuple(entries), tuple(problems), rows, tuple(ignored))
+            yield Entry(student, ref, answer, f'{where}, column "{ref}"', order=line)
 
 
 # ---------------------------------------------------------------------------------------- JSON
@@ -408,74 +595,216 @@ def _answer_text(value: Any) -> str | None:
     return None
 
 
-def _read_json(text: str, name: str) -> Submissions:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise QuizgenError(f"{name}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})",
-                           EXIT_USAGE) from None
-    except (ValueError, RecursionError):  # a number of over 4300 digits; thousands of nested [
-        raise QuizgenError(f"{name}: not usable JSON (a number with thousands of digits, or lists "
-                           "nested thousands deep)", EXIT_USAGE) from None
-    # A file where not one entry has the right shape is the wrong file, not a file with bad rows.
-    if isinstance(data, list) and (not data or any(isinstance(i, dict) and "student" in i for i in data)):
-        return _read_json_list(data, name)
-    if isinstance(data, dict) and (not data or any(isinstance(v, dict) for v in data.values())):
-        return _read_json_map(data, name)
-    raise QuizgenError(f'{name}: no recognisable form: expected a list of {{"student", "question", "answer"}} '
-                       f'objects or an object {{student: {{question: answer}}}}', EXIT_USAGE)
+class _Pairs(dict):  # type: ignore[type-arg]
+    """A JSON object that repeats a key: every (key, value) pair in order is kept in ``pairs``."""
+
+    pairs: list[tuple[str, Any]]
 
 
-def _read_json_list(data: list[Any], name: str) -> Submissions:
-    entries: list[Entry] = []
-    problems: list[Problem] = []
-    for i, item in enumerate(data, start=1):
+def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    d = dict(pairs)
+    if len(d) == len(pairs):
+        return d
+    out = _Pairs(d)
+    out.pairs = pairs
+    return out
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_object_pairs)
+_SPACE = " \t\r\n"
+
+
+class _JsonReader:
+    """Values of a JSON document read one at a time from a text stream (``raw_decode`` on a
+    window that holds the value being read), so a list of a million entries is never held whole.
+    A value longer than ``cap`` characters is exit status 2."""
+
+    def __init__(self, text: io.TextIOBase, name: str, cap: int, too_long: str):
+        self.text, self.name, self.cap, self.too_long = text, name, cap, too_long
+        self.buf, self.pos, self.eof = "", 0, False
+        self.lines_before = 0  # lines dropped from the window, for line numbers in messages
+
+    def _more(self, at_least: int = 1 << 20) -> bool:
+        if self.eof:
+            return False
+        if self.pos > 1 << 20:  # drop what was read, keeping line numbers and columns right
+            cut = self.buf.rfind("\n", 0, self.pos) + 1
+            self.lines_before += self.buf.count("\n", 0, cut)
+            self.buf, self.pos = self.buf[cut:], self.pos - cut
+        chunk = self.text.read(max(at_least, 1 << 20))
+        if not chunk:
+            self.eof = True
+            return False
+        self.buf += chunk
+        return True
+
+    def char(self) -> str:
+        """The next character that is not white space ('' at the end), not consumed."""
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in _SPACE:
+                self.pos += 1
+            if self.pos < len(self.buf) or not self._more():
+                return self.buf[self.pos:self.pos + 1]
+
+    def expect(self, chars: str) -> str:
+        c = self.char()
+        if not c or c not in chars:
+            self.fail(f"Expecting {' or '.join(repr(x) for x in chars)}")
+        self.pos += 1
+        return c
+
+    def fail(self, message: str, pos: int | None = None) -> None:
+        pos = self.pos if pos is None else pos
+        line = self.lines_before + self.buf.count("\n", 0, pos) + 1
+        column = pos - self.buf.rfind("\n", 0, pos)
+        raise QuizgenError(f"{self.name}: not valid JSON (line {line}, column {column}: {message})", EXIT_USAGE)
+
+    def value(self) -> Any:
+        self.char()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as err:
+                if self._more(len(self.buf) - self.pos):
+                    self._check_size()
+                    continue
+                self.fail(err.msg, err.pos)
+            except (ValueError, RecursionError):  # a number of over 4300 digits; thousands of nested [
+                raise QuizgenError(f"{self.name}: not usable JSON (a number with thousands of digits, or "
+                                   "lists nested thousands deep)", EXIT_USAGE) from None
+            if end == len(self.buf) and not self.eof and self._more():
+                self._check_size()
+                continue  # a number may go on in the next chunk
+            self.pos = end
+            return value
+
+    def _check_size(self) -> None:
+        if len(self.buf) - self.pos > self.cap:
+            line = self.lines_before + self.buf.count("\n", 0, self.pos) + 1
+            raise QuizgenError(f"{self.name}, line {line}: {self.too_long}", EXIT_USAGE)
+
+
+def _read_json(text: io.TextIOBase, name: str, log: ProblemLog, limits: ReadLimits) -> SubmissionStream:
+    cap = limits.max_record_chars
+    reader = _JsonReader(text, name, cap, f"an entry of more than {cap:,} characters (an answer far over the "
+                         f"length limit of {limits.max_answer_chars:,}; --max-answer-chars raises it)")
+    first = reader.char()
+    if first == "[":
+        stream = SubmissionStream(name, "json-list", iter(()), log)
+        stream.entries = _read_json_list(reader, stream, limits)
+        return stream
+    if first == "{":
+        stream = SubmissionStream(name, "json-map", iter(()), log)
+        stream.entries = _read_json_map(reader, stream, limits)
+        return stream
+    if not first:
+        reader.fail("Expecting value")
+    reader.value()  # not valid JSON is said first
+    raise _no_json_form(name)
+
+
+def _no_json_form(name: str) -> QuizgenError:
+    return QuizgenError(f'{name}: no recognisable form: expected a list of {{"student", "question", "answer"}} '
+                        f'objects or an object {{student: {{question: answer}}}}', EXIT_USAGE)
+
+
+def _items(reader: _JsonReader, close: str, limits: ReadLimits, stream: SubmissionStream,
+           read_item: Callable[[], Any]) -> Iterator[Any]:
+    """The items of the list or object just opened, each read by ``read_item``; the row limit applies."""
+    reader.expect("[" if close == "]" else "{")
+    if reader.char() == close:
+        reader.pos += 1
+        return
+    while True:
+        if stream.rows >= limits.max_rows:
+            raise QuizgenError(f"{stream.name}: more than {limits.max_rows:,} entries, the limit (--max-rows "
+                               "raises it)", EXIT_USAGE)
+        yield read_item()
+        if reader.expect("," + close) == close:
+            break
+    if reader.char():
+        reader.fail("Extra data")
+
+
+def _read_json_list(reader: _JsonReader, stream: SubmissionStream, limits: ReadLimits) -> Iterator[Entry]:
+    name, problems = stream.name, stream.problems
+    shaped = False  # a file where not one entry has the right shape is the wrong file, not bad rows
+    for i, item in enumerate(_items(reader, "]", limits, stream, reader.value), start=1):
+        stream.rows += 1
         where = f"entry {i}"
+        if isinstance(item, dict) and "student" in item:
+            shaped = True
         if not isinstance(item, dict):
-            problems.append(Problem(name, where, "malformed entry: expected an object with student, question, "
-                                    "answer", order=i))
+            problems.add(Problem(name, where, "malformed entry: expected an object with student, question, "
+                                 "answer", order=i, kind=MALFORMED))
+            continue
+        if isinstance(item, _Pairs):
+            repeated = next(k for j, (k, _) in enumerate(item.pairs) if k in dict(item.pairs[:j]))
+            problems.add(Problem(name, where, f'malformed entry: the key "{repeated}" appears twice; not graded',
+                                 order=i, kind=MALFORMED))
             continue
         student, question = item.get("student"), item.get("question")
         answer = _answer_text(item.get("answer"))
         if not isinstance(student, str) or not student.strip() or not isinstance(question, str) \
                 or not question.strip() or answer is None or "answer" not in item:
-            problems.append(Problem(name, where, 'malformed entry: needs string "student" and "question" and '
-                                    'an "answer" (string, number or true/false)', order=i))
+            problems.add(Problem(name, where, 'malformed entry: needs string "student" and "question" and '
+                                 'an "answer" (string, number or true/false)', order=i, kind=MALFORMED))
             continue
-        bad = _bad_bytes(student + question + answer)
+        bad = _bad_bytes(student + question) or _answer_problem(answer, limits)
         if bad:
-            problems.append(Problem(name, where, bad, order=i))
+            kind = NOT_UTF8 if _bad_bytes(student + question) else _answer_kind(answer, limits)
+            problems.add(Problem(name, where, bad, order=i, kind=kind))
             continue
-        entries.append(Entry(student.strip(), question.strip(), answer, where, order=i))
-    return Submissions(name, "json-list", tuple(entries), tuple(problems), len(data))
+        yield Entry(student.strip(), question.strip(), answer, where, order=i)
+    if stream.rows and not shaped:
+        raise _no_json_form(name)
 
 
-def _read_json_map(data: dict[str, Any], name: str) -> Submissions:
-    entries: list[Entry] = []
-    problems: list[Problem] = []
-    order = rows = 0
-    for student, answers in data.items():
+def _read_json_map(reader: _JsonReader, stream: SubmissionStream, limits: ReadLimits) -> Iterator[Entry]:
+    """``{student: {question: answer}}``. A key given twice (a student, or a question within a
+    student's object) is kept each time, so the duplicate answer is reported, not lost."""
+    name, problems = stream.name, stream.problems
+    order = 0
+    shaped = False
+
+    def pair() -> tuple[Any, Any]:
+        if reader.char() != '"':
+            reader.fail("Expecting property name enclosed in double quotes")
+        student = reader.value()
+        reader.expect(":")
+        return student, reader.value()
+
+    for student, answers in _items(reader, "}", limits, stream, pair):
         order += 1
         if not isinstance(answers, dict):
-            rows += 1
-            problems.append(Problem(name, f'student "{student}"', "malformed entry: expected an object "
-                                    "{question: answer}", order=order))
+            stream.rows += 1
+            problems.add(Problem(name, f'student "{student}"', "malformed entry: expected an object "
+                                 "{question: answer}", order=order, kind=MALFORMED))
             continue
-        for question, value in answers.items():
+        shaped = True
+        pairs = answers.pairs if isinstance(answers, _Pairs) else list(answers.items())
+        seen: Counter[str] = Counter()
+        for question, value in pairs:
             order += 1
-            rows += 1
+            stream.rows += 1
+            seen[question] += 1
             where = f'student "{student}", question "{question}"'
+            if seen[question] > 1:
+                where += f" (occurrence {seen[question]})"
             answer = _answer_text(value)
             if answer is None:
-                problems.append(Problem(name, where, "malformed entry: the answer must be a string, number or "
-                                        "true/false", order=order))
+                problems.add(Problem(name, where, "malformed entry: the answer must be a string, number or "
+                                     "true/false", order=order, kind=MALFORMED))
                 continue
-            bad = _bad_bytes(student + question + answer)
+            bad = _bad_bytes(student + question) or _answer_problem(answer, limits)
             if bad:
-                problems.append(Problem(name, where, bad, order=order))
+                kind = NOT_UTF8 if _bad_bytes(student + question) else _answer_kind(answer, limits)
+                problems.add(Problem(name, where, bad, order=order, kind=kind))
                 continue
             if not student.strip() or not question.strip():
-                problems.append(Problem(name, where, "malformed entry: empty student or question", order=order))
+                problems.add(Problem(name, where, "malformed entry: empty student or question", order=order,
+                                     kind=MALFORMED))
                 continue
-            entries.append(Entry(student.strip(), question.strip(), answer, where, order=order))
-    return Submissions(name, "json-map", tuple(entries), tuple(problems), rows)
+            yield Entry(student.strip(), question.strip(), answer, where, order=order)
+    if stream.rows and not shaped:
+        raise _no_json_form(name)
