@@ -50,3 +50,13 @@ def interrupt(proc) -> tuple[float, str]:  # type: ignore[no-untyped-def]
         if proc.poll() is None:
             proc.kill()
     return time.monotonic() - start, err
+
+
+def seconds_until_gone(pids: set[int], limit: float = 3.0) -> float:
+    """How long ``pids`` take to be gone (polled every 10 ms, for at most ``limit`` seconds)."""
+    import time
+
+    start = time.monotonic()
+    while alive(pids) and time.monotonic() < start + limit:
+        time.sleep(0.01)
+    return time.monotonic() - start

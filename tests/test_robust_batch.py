@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from processes import alive, children, interrupt
+from processes import alive, children, seconds_until_gone, interrupt
 from quizgen.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,10 +195,7 @@ def test_kill_9_leaves_no_orphan_workers_and_no_temporary_files(exam, tmp_path):
     workers = wait_for_workers(proc, 2)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    start = time.monotonic()
-    while alive(workers) and time.monotonic() < start + 3:
-        time.sleep(0.01)
-    outlived = time.monotonic() - start
+    outlived = seconds_until_gone(workers)
     leftover = alive(workers)
     for pid in leftover:  # do not leave them behind if the test fails
         os.kill(pid, signal.SIGKILL)
