@@ -12,6 +12,7 @@ worker processes after that, so they share it and requests only look things up.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -216,14 +217,19 @@ def _practice_entries(state: State, topic: str, difficulty: str | None):
     return state.entries_cache[cache_key]
 
 
-def prederive(bank: Any, progress: Callable[[int, int], None] | None = None) -> int:
+def prederive(bank: Any, progress: Callable[[int, int], None] | None = None,
+              warm: Callable[[str], Any] | None = None) -> int:
     """Derive every question of the bank once (:func:`quizgen.variant.compiled`, the library's own
-    cache), so no practice request pays for SymPy. Returns the number of questions."""
+    cache), so no practice request pays for SymPy; ``warm(qid)`` then builds one variant's page
+    (its formulas' printed forms and MathML shapes are cached for the next variants). Returns the
+    number of questions."""
     from quizgen.variant import compiled
 
     entries = [e for topic in bank.topics for e in bank.topic(topic)]
     for i, entry in enumerate(entries, 1):
         compiled(entry.question)
+        if warm is not None:
+            warm(entry.id)
         if progress:
             progress(i, len(entries))
     return len(entries)
@@ -276,6 +282,12 @@ async def practice(request: Request) -> Response:
         params = {"topic": topic, "difficulty": difficulty or "", "qid": entry.id, "v": secrets.randbelow(10**9)}
         return RedirectResponse("/practice?" + urlencode(params), status_code=303)
     return await run_in_threadpool(_practice_page, state, request, topic, difficulty, qid, seed)
+
+
+def _practice_page_parts(state: State, qid: str, seed: int = 0) -> dict[str, Any]:
+    """What a practice page shows of a variant (built at start for each question, to warm caches)."""
+    _, variant, key = _practice_variant(state, qid, seed)
+    return _variant_view(variant, key)
 
 
 def _practice_page(state: State, request: Request, topic: str, difficulty: str | None, qid: str, seed: int,
@@ -545,6 +557,39 @@ def _environment() -> jinja2.Environment:
                               autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False)
 
 
+def _warm(state: State) -> None:
+    """Before the first request (and before workers are forked): compile every template and import
+    what the request handlers import, so no student's request pays for it."""
+    import quizgen.grading.item  # noqa: F401
+    import quizgen.practice  # noqa: F401
+    import quizgen.reading  # noqa: F401
+    import quizgen.web.store  # noqa: F401
+
+    for name in state.env.list_templates(extensions=["j2"]):
+        state.env.get_template(name)
+    if state.exam is not None:  # the parser and the readers of each answer type
+        from quizgen.reading import read_answer
+
+        seen = set()
+        for entries in state.exam.entries.values():
+            for entry in entries:
+                if entry.get("type") not in seen:
+                    seen.add(entry.get("type"))
+                    read_answer(entry, "1/2")
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: Any):
+    """In each worker as it starts: open its own connection to the store (not at a student's request)."""
+    state: State = app.state.q
+    if state.exam is not None:
+        try:
+            await run_in_threadpool(state.exam.store.answers, "")
+        except QuizgenError as err:
+            state.store_down(str(err))
+    yield
+
+
 def create_app(config: Config, progress: Callable[[int, int], None] | None = None) -> Any:
     from quizgen.bank import load_bank
 
@@ -559,7 +604,8 @@ def create_app(config: Config, progress: Callable[[int, int], None] | None = Non
     else:
         state.secret = secrets.token_bytes(32)
         if config.prederive:
-            prederive(bank, progress)
+            prederive(bank, progress, warm=lambda qid: _practice_page_parts(state, qid))
+    _warm(state)
     routes = [
         Route("/", index),
         Route("/practice", practice),
@@ -573,7 +619,7 @@ def create_app(config: Config, progress: Callable[[int, int], None] | None = Non
         Route("/static/app.js", _static("app.js", "text/javascript")),
         Route("/static/app.css", _static("app.css", "text/css")),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, lifespan=_lifespan)
     app.state.q = state
     known = (lambda token: token in state.exam.by_token) if state.exam is not None else (lambda token: False)
     wrapped = SecurityHeaders(RateLimit(BodyLimit(app, config.max_body, config.body_timeout), config.rate, config.burst,

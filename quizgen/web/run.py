@@ -41,7 +41,7 @@ def uvicorn_config(app: Any, host: str, port: int):
     return uvicorn.Config(app, host=host, port=port, http=slow_client_protocol(), log_level="warning",
                           access_log=False, timeout_graceful_shutdown=GRACEFUL_SECONDS,
                           timeout_keep_alive=KEEP_ALIVE_SECONDS, limit_concurrency=MAX_CONNECTIONS, backlog=4096,
-                          lifespan="off")
+                          lifespan="on")
 
 
 def serve(app: Any, host: str, port: int, workers: int, before_fork: Callable[[], None] = lambda: None,
