@@ -320,3 +320,357 @@ def test_export_needs_an_exam_and_a_database(exam_dir, tmp_path):
     r = CliRunner().invoke(main, ["serve", "--exam", str(exam_dir / "key.json"), "--db", str(tmp_path / "none.sqlite"),
                                   "--export", str(tmp_path / "x.csv")])
     assert r.exit_code == 2 and "no answers database" in r.output
+
+
+# ---------------------------------------------------------------- issue 20: defects, each with a test
+def test_numbers_written_with_other_digits_are_refused(exam_dir, tmp_path, practice_client):
+    """``²`` and ``①`` are digits to str.isdigit but not to int(): 400, never 500."""
+    c = exam_client(exam_dir, tmp_path / "a.sqlite")
+    tok = tokens(exam_dir)["v01"]
+    csrf = csrf_of(c.get(f"/exam/{tok}").text)
+    for q, rev in (("²", "0"), ("①", "0"), ("1", "²"), ("١", "0")):
+        r = save(c, tok, csrf, q, rev, "1")
+        assert r.status_code == 400 and "malformed" in r.json()["error"], (q, rev)
+    assert c.post(f"/exam/{tok}/read", json={"q": "²", "answer": "1"}, headers={"x-csrf-token": csrf}).status_code == 404
+    assert c.app.state.exam.store.answers("v01") == {}
+    r = practice_client.get(f"/practice?topic={TOPIC}&qid={PINNED['qid']}&v=²", follow_redirects=False)
+    assert r.status_code == 303  # not a seed: a fresh draw
+    c.app.state.exam.store.close()
+
+
+def test_rate_limit_buckets_are_bounded_and_made_up_tokens_share_the_address():
+    from quizgen.web.security import RateLimit
+
+    limit = RateLimit(None, rate=1, burst=2, max_clients=3, known=lambda t: t in {"a", "b", "c", "d"})
+    scope = lambda path, ip="10.0.0.1": {"path": path, "client": (ip, 1)}  # noqa: E731
+    assert limit.client(scope("/exam/a/save")) == "exam:a"
+    assert limit.client(scope("/exam/made-up/save")) == limit.client(scope("/exam/other-made-up")) == "ip:10.0.0.1"
+    assert limit.allow("exam:a") == 0 and limit.allow("exam:a") == 0 and limit.allow("exam:a") > 0  # a's burst is used
+    for who in ("exam:b", "exam:c"):
+        limit.allow(who)
+    limit.allow("exam:b")  # b is now more recent than c
+    limit.allow("exam:d")  # a fourth client: only the least recently used bucket (a) goes
+    assert len(limit) == 3 and set(limit._buckets) == {"exam:b", "exam:c", "exam:d"}
+    limit.allow("exam:c")
+    assert limit._buckets["exam:b"].tokens < 2  # b kept its state: nothing was reset
+
+
+def test_exam_preview_is_limited_per_student_not_per_classroom(exam_dir, tmp_path):
+    """A classroom shares one address: one student's previews do not throttle another's."""
+    c = exam_client(exam_dir, tmp_path / "a.sqlite", rate=0.5, burst=3)
+    toks = tokens(exam_dir)
+    a, b = toks["v01"], toks["v02"]
+    csrf = csrf_of(c.get(f"/exam/{a}").text)
+    codes = [c.post(f"/exam/{a}/read", json={"q": "1", "answer": "1/2"}, headers={"x-csrf-token": csrf}).status_code
+             for _ in range(4)]
+    assert codes[:2] == [200, 200] and codes[-1] == 429
+    csrf_b = csrf_of(c.get(f"/exam/{b}").text)
+    assert c.post(f"/exam/{b}/read", json={"q": "1", "answer": "1/2"}, headers={"x-csrf-token": csrf_b}).status_code == 200
+    c.app.state.exam.store.close()
+
+
+def test_csrf_is_bound_to_the_session_and_to_the_origin(exam_dir, tmp_path):
+    c = exam_client(exam_dir, tmp_path / "a.sqlite")
+    tok = tokens(exam_dir)["v01"]
+    page = c.get(f"/exam/{tok}")
+    csrf = csrf_of(page.text)
+    assert "qz_session" in page.headers["set-cookie"] and "HttpOnly" in page.headers["set-cookie"]
+    # a page on another port of this host can plant a cookie of its choosing: it has no token that fits
+    planted = TestClient(c.app)
+    planted.cookies.set("qz_session", "a" * 32)
+    assert save(planted, tok, "a" * 32, 1, 0, "forged").status_code == 403
+    assert save(planted, tok, csrf, 1, 0, "forged").status_code == 403  # another session's token
+    # the browser says where the request comes from: another port is another origin
+    host = "testserver"
+    for headers in ({"origin": "http://testserver:9999"}, {"sec-fetch-site": "same-site"},
+                    {"sec-fetch-site": "cross-site"}, {"origin": "null"}):
+        r = c.post(f"/exam/{tok}/save", data={"csrf": csrf, "q": "1", "rev": "0", "answer": "x"},
+                   headers={"accept": "application/json", **headers})
+        assert r.status_code == 403, headers
+    ok = c.post(f"/exam/{tok}/save", data={"csrf": csrf, "q": "1", "rev": "0", "answer": "mine"},
+                headers={"accept": "application/json", "origin": f"http://{host}", "sec-fetch-site": "same-origin"})
+    assert ok.status_code == 200
+    assert c.app.state.exam.store.answers("v01") == {1: ("mine", 1)}
+    c.app.state.exam.store.close()
+
+
+def test_not_read_verdict_shows_the_answer_as_typed(practice_client):
+    """The message of an answer that could not be read quotes it with a caret under a column: plain
+    text, not Markdown (``*`` stays, ``$`` stays, the caret keeps its column)."""
+    page, fields = _practice_page(practice_client)
+    typed = "$a$ *b* ^c"
+    r = practice_client.post("/practice/answer", data={**fields, "answer": typed})
+    verdict = r.text.split('id="verdict"', 1)[1]
+    assert 'class="verdict rejected"' in r.text and "Not read" in verdict
+    pre = re.search(r'<pre class="unread">(.*?)</pre>', verdict, re.S).group(1)
+    assert "  $a$ *b* ^c\n" in pre and "<em>" not in verdict and "<math" not in verdict.split("</pre>")[0]
+    lines = pre.splitlines()
+    assert lines[-1].index("^") == lines[-2].index("a")  # the caret under the first unknown name
+
+
+def test_a_store_that_cannot_be_written_is_said_at_start(exam_dir, tmp_path):
+    r = CliRunner().invoke(main, ["serve", "--exam", str(exam_dir / "key.json"), "--db", str(tmp_path / "no" / "a.sqlite")])
+    assert r.exit_code == 2 and "cannot write the answers database" in r.output and "Traceback" not in r.output
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MiB file system of its own (tmpfs), so the disk can really fill up and go read-only.
+    Needs root (CI runs as root); elsewhere the test skips, and fails under CI=true."""
+    import os
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True, text=True)
+    if done.returncode:
+        if os.environ.get("CI"):
+            pytest.fail(f"cannot mount a tmpfs: {done.stderr}")
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_disk_full_or_read_only_is_a_clear_503_and_nothing_acknowledged_is_lost(exam_dir, small_disk, capfd):
+    import subprocess
+
+    c = exam_client(exam_dir, small_disk / "answers.sqlite")
+    tok = tokens(exam_dir)["v01"]
+    csrf = csrf_of(c.get(f"/exam/{tok}").text)
+    assert save(c, tok, csrf, 1, 0, "kept").status_code == 200
+    with open(small_disk / "filler", "wb") as f:  # fill the disk to the last byte
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+        except OSError:
+            pass
+    rev = 1
+    while (r := save(c, tok, csrf, 1, rev, "y" * 1500)).status_code == 200:  # the WAL may still take a page or two
+        rev += 1
+        assert rev < 50
+    assert r.status_code == 503 and "NOT saved" in r.json()["error"] and r.headers["retry-after"] == "15"
+    err = capfd.readouterr().err
+    assert "disk is full" in err and err.count("quizgen serve:") == 1
+    assert save(c, tok, csrf, 1, rev, "again").status_code == 503
+    assert "quizgen serve:" not in capfd.readouterr().err  # said once, not at every request
+    c.app.state.exam.store.close()
+    (small_disk / "filler").unlink()
+    again = exam_client(exam_dir, small_disk / "answers.sqlite")
+    assert again.app.state.exam.store.answers("v01")[1][1] == rev  # every acknowledged save is there
+    again.app.state.exam.store.close()
+    # a read-only database: said at start, in one line (exit status 2), not at the first save
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    r = CliRunner().invoke(main, ["serve", "--exam", str(exam_dir / "key.json"), "--db", str(small_disk / "answers.sqlite")])
+    assert r.exit_code == 2 and "cannot write the answers database" in r.output and "read-only" in r.output, r.output
+
+
+def test_a_read_only_postgresql_is_said_at_start(exam_dir):
+    from serving import PgSchema
+
+    schema = PgSchema(postgres_base())
+    try:
+        url = schema.url + "%20-cdefault_transaction_read_only%3Don"
+        r = CliRunner().invoke(main, ["serve", "--exam", str(exam_dir / "key.json"), "--db", url])
+        assert r.exit_code == 2 and "read-only transaction" in r.output and "quizgen:***@" in r.output
+    finally:
+        schema.drop()
+
+
+def test_exam_pages_are_rendered_once_when_the_exam_is_loaded(exam_dir, tmp_path, monkeypatch):
+    c = exam_client(exam_dir, tmp_path / "a.sqlite")
+    exam = c.app.state.exam
+    assert set(exam.pages) == {v["student"] for v in key(exam_dir)["versions"]}
+
+    def no(*args, **kwargs):
+        raise AssertionError("a request derived or rendered a question")
+
+    import quizgen.variant
+    import quizgen.web.app
+
+    monkeypatch.setattr(quizgen.variant, "make_variant", no)
+    monkeypatch.setattr(quizgen.web.app, "_variant_view", no)
+    tok = tokens(exam_dir)["v01"]
+    page = c.get(f"/exam/{tok}")
+    assert page.status_code == 200 and str(exam.pages["v01"][0]) in page.text
+    exam.store.close()
+
+
+def test_practice_questions_are_derived_before_the_first_request(monkeypatch):
+    import quizgen.variant
+    from quizgen.bank import load_bank
+    from quizgen.web.app import prederive
+
+    bank = load_bank()
+    seen, warmed = [], []
+    monkeypatch.setattr(quizgen.variant, "compiled", lambda q: seen.append(q.id))
+    n = prederive(bank, warm=warmed.append)
+    every = sorted(e.id for t in bank.topics for e in bank.topic(t))
+    assert n == len(every) and sorted(seen) == every and sorted(warmed) == every
+    r = CliRunner().invoke(main, ["serve", "--help"])
+    assert "--workers" in r.output
+
+
+def test_store_concurrency_one_winner_per_revision(store_db):
+    """Two connections (two workers, or two machines) saving the same question at once: each
+    revision is won by exactly one save, and every acknowledged save is in the log."""
+    import threading
+
+    from quizgen.web.store import StaleRevision, open_store
+
+    stores = [open_store(store_db, "concurrency"), open_store(store_db, "concurrency")]
+    acked: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def hammer(store, name):
+        for i in range(30):
+            current = store.answers("s1").get(1, ("", 0))[1]
+            try:
+                rev = store.save("s1", 1, "q", f"{name}{i}", current)
+            except StaleRevision:
+                continue
+            with lock:
+                acked.append((rev, f"{name}{i}"))
+
+    threads = [threading.Thread(target=hammer, args=(s, n)) for s, n in zip(stores * 2, "abcd")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    revs = sorted(r for r, _ in acked)
+    assert revs == list(range(1, len(revs) + 1))  # no revision acknowledged twice, none skipped
+    log = stores[0].log()
+    assert sorted((rev, a) for _, _, a, rev in log) == sorted(acked)
+    assert stores[1].answers("s1")[1] == max(acked)[::-1]
+    for s in stores:
+        s.close()
+
+
+# ---------------------------------------------------------------- a real server: workers, kill -9, slow clients
+def _raw(port: int, data: bytes, *, read: bool = True, timeout: float = 20) -> bytes:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        if not read:
+            return b""
+        out = b""
+        while chunk := s.recv(65536):
+            out += chunk
+        return out
+
+
+def test_kill_9_under_load_keeps_every_acknowledged_save(exam_dir, store_db):
+    """Two workers share the store; the whole server is killed (-9) while students save: every
+    save that was acknowledged is in the log, and a restarted server shows the latest answers."""
+    import threading
+
+    import httpx
+
+    from quizgen.web.store import open_store
+
+    from processes import children
+
+    server = Server("--exam", str(exam_dir / "key.json"), "--db", str(store_db), "--workers", "2", "--rate", "1000").start()
+    toks = tokens(exam_dir)
+    acked: list[tuple[str, int, int, str]] = []
+    errors: list[str] = []
+    stop = threading.Event()
+
+    def student(name: str, token: str, n: int) -> None:
+        with httpx.Client(base_url=server.url, timeout=5) as c:
+            csrf = csrf_of(c.get(f"/exam/{token}").text)
+            rev, i = 0, 0
+            while not stop.is_set():
+                i += 1
+                try:
+                    r = c.post(f"/exam/{token}/save", data={"csrf": csrf, "q": str(n), "rev": str(rev), "answer": f"{name}-{n}-{i}"},
+                               headers={"accept": "application/json"})
+                except httpx.HTTPError:
+                    return  # the server is gone
+                if r.status_code == 200:
+                    rev = r.json()["rev"]
+                    acked.append((name, n, rev, f"{name}-{n}-{i}"))
+                else:
+                    errors.append(f"{r.status_code} {r.text}")
+
+    threads = [threading.Thread(target=student, args=(s, t, n)) for s, t in toks.items() for n in (1, 2)]
+    for t in threads:
+        t.start()
+    time.sleep(3)
+    assert len(children(server.proc.pid)) == 2  # two workers, forked by the server
+    server.kill9()
+    stop.set()
+    for t in threads:
+        t.join(10)
+    assert not errors and len(acked) > 20
+    store = open_store(store_db, key(exam_dir)["exam_id"], writable_check=False)
+    logged = {(s, n, rev): a for s, n, a, rev in store.log()}
+    assert all(logged.get((s, n, rev)) == a for s, n, rev, a in acked)
+    stored = {s: store.answers(s) for s in toks}
+    store.close()
+    for s in toks:
+        for n in (1, 2):
+            last = max((rev, a) for name, m, rev, a in acked if name == s and m == n)
+            # the latest acknowledged save, or one the server committed but could not answer before it died
+            assert stored[s][n] == last[::-1] or (stored[s][n][1] > last[0] and logged[(s, n, stored[s][n][1])])
+    again = Server("--exam", str(exam_dir / "key.json"), "--db", str(store_db), "--workers", "1").start()
+    try:
+        for s, t in toks.items():
+            page = httpx.get(f"{again.url}/exam/{t}").text
+            assert all(f'value="{stored[s][n][0]}"' in page for n in (1, 2))
+    finally:
+        again.stop()
+
+
+@pytest.fixture(scope="module")
+def live(exam_dir):
+    server = Server("--exam", str(exam_dir / "key.json"), "--db", str(exam_dir / "live.sqlite"),
+                    "--workers", "2", "--host", "0.0.0.0").start()
+    yield server
+    server.stop()
+
+
+def test_exposed_bind_warns_in_one_line(live):
+    import httpx
+
+    assert httpx.get(live.url + "/healthz").status_code == 200
+    out = live.stop()
+    warnings_ = [line for line in out.splitlines() if "warning" in line]
+    assert len(warnings_) == 1 and "plain HTTP" in warnings_[0] and "HTTPS" in warnings_[0]
+    live.start()
+
+
+def test_a_chunked_body_over_16_kib_is_413(live, exam_dir):
+    tok = tokens(exam_dir)["v01"]
+    chunk = b"answer=" + b"x" * 9000
+    body = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (chunk, chunk)) + b"0\r\n\r\n"
+    head = (f"POST /exam/{tok}/save HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\n").encode()
+    reply = _raw(live.port, head + body)
+    assert reply.startswith(b"HTTP/1.1 413") and b"too large" in reply
+
+
+def test_slow_clients_are_timed_out_and_an_abandoned_upload_logs_nothing(live, exam_dir):
+    import socket
+
+    from quizgen.web.security import HEADER_TIMEOUT
+
+    start = time.monotonic()
+    with socket.create_connection(("127.0.0.1", live.port), timeout=HEADER_TIMEOUT + 10) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # headers never finished
+        assert s.recv(100) == b""  # closed by the server
+    assert HEADER_TIMEOUT - 1 < time.monotonic() - start < HEADER_TIMEOUT + 5
+    tok = tokens(exam_dir)["v01"]
+    head = (f"POST /exam/{tok}/save HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n\r\nanswer=12").encode()
+    _raw(live.port, head, read=False)  # half a body, then gone
+    with socket.create_connection(("127.0.0.1", live.port), timeout=30) as s:  # a body that never completes
+        s.sendall(head)
+        assert s.recv(1000).startswith(b"HTTP/1.1 408")
+    time.sleep(0.5)
+    out = live.stop()
+    assert "Traceback" not in out and "Exception" not in out, out
+    live.start()

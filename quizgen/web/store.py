@@ -305,14 +305,16 @@ class SqliteStore(_SqlStore):
         return "(julianday('now') - 2440587.5) * 86400.0"  # Unix time with sub-second precision
 
     def _unavailable(self, err: Exception) -> StoreUnavailable:
-        text = str(err)
-        hint = ""
-        if "readonly" in text or "read-only" in text:
-            hint = " (the file or its folder is read-only)"
-        elif "full" in text:
+        text, folder = str(err), self.path.parent
+        if "full" in text:
             hint = " (the disk is full)"
-        elif "unable to open" in text:
-            hint = " (the folder does not exist or cannot be written)"
+        elif not folder.is_dir():
+            hint = f" (no folder {folder})"
+        elif not os.access(folder, os.W_OK) or (self.path.exists() and not os.access(self.path, os.W_OK)) \
+                or "readonly" in text:
+            hint = " (the file or its folder is read-only)"
+        else:
+            hint = ""
         return StoreUnavailable(f"{self.path}: cannot write the answers database: {text}{hint}")
 
     def close(self) -> None:
