@@ -265,6 +265,18 @@ def generator_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def measured(load, proc: subprocess.Popen, watch: Watch, g0: float, w0: float):  # noqa: ANN001
+    """Run the load, stop the server: (wall s, server CPU s, peak RSS MB, processes, generator CPU s)."""
+    try:
+        asyncio.run(load())
+    finally:
+        wall = time.perf_counter() - w0
+        server_cpu, peak, nproc = watch.stop()
+        gen = generator_cpu() - g0
+        stop_server(proc)
+    return wall, server_cpu, peak, nproc, gen
+
+
 def check_store(db: str, key: Path, students: list[ExamStudent]) -> tuple[int, int, int]:
     """(acknowledged saves, of them missing from the log, latest answers not stored)."""
     sys.path.insert(0, str(ROOT))
@@ -336,13 +348,7 @@ def main() -> int:
             await asyncio.gather(*(s.run(stats, start, args.open_window, end, tuple(args.gap), args.preview,
                                          random.Random(rng.random())) for s in students))
 
-        try:
-            asyncio.run(exam_load())
-        finally:
-            wall = time.perf_counter() - w0
-            server_cpu, peak, nproc = watch.stop()
-            gen = generator_cpu() - g0
-            stop_server(proc)
+        wall, server_cpu, peak, nproc, gen = measured(exam_load, proc, watch, g0, w0)
         lines, ok = table(stats, args.target_p99_ms)
         acked, missing, lost = check_store(db, out / "key.json", students)
         requests = sum(len(v) for v in stats.lat.values())
@@ -375,13 +381,7 @@ def main() -> int:
                 await asyncio.gather(*(practice_student(k, base, stats, end, tuple(args.gap), random.Random(rng.random()))
                                        for k in range(args.practice_students)))
 
-            try:
-                asyncio.run(practice_load())
-            finally:
-                wall = time.perf_counter() - w0
-                server_cpu, peak, nproc = watch.stop()
-                gen = generator_cpu() - g0
-                stop_server(proc)
+            wall, server_cpu, peak, nproc, gen = measured(practice_load, proc, watch, g0, w0)
             lines, ok = table(stats, args.target_p99_ms)
             print(f"PRACTICE: {args.practice_students} students for {args.practice_duration:g} s (open a question of "
                   f"'mle', preview 1-3 times, check; {args.gap[0]:g}-{args.gap[1]:g} s between steps)")
