@@ -19,8 +19,9 @@ import time
 from typing import Any, Callable
 
 GRACEFUL_SECONDS = 5
-KEEP_ALIVE_SECONDS = 5
-MAX_CONNECTIONS = 2000  # per worker; beyond it uvicorn answers 503
+KEEP_ALIVE_SECONDS = 75  # longer than a student's pause between saves: an idle connection closed by the
+# server just as the browser reuses it fails that request (as nginx, keep them over a minute)
+MAX_CONNECTIONS = 10_000  # per worker; beyond it uvicorn answers 503
 
 
 def exposed(host: str) -> bool:

@@ -208,34 +208,34 @@ def slow_client_protocol(header_timeout: float = HEADER_TIMEOUT):
     """uvicorn's h11 protocol with a deadline for each request's headers: a client that opens a
     connection (or keeps one alive) and trickles its headers is disconnected after
     ``header_timeout`` seconds instead of holding the connection forever (uvicorn times out only
-    idle keep-alive connections; bodies are timed by :class:`BodyLimit`)."""
+    idle keep-alive connections, and only once a response is complete; bodies are timed by
+    :class:`BodyLimit`)."""
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
     class SlowClientH11(H11Protocol):
         def connection_made(self, transport):  # type: ignore[override]
             super().connection_made(transport)
+            self._header_timer = None
             self._arm_header_deadline()
 
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            self._arm_header_deadline()
+        def data_received(self, data: bytes) -> None:
+            if self._header_timer is None and (self.cycle is None or self.cycle.response_complete):
+                self._arm_header_deadline()  # the first bytes of a new request on a kept-alive connection
+            super().data_received(data)
 
         def connection_lost(self, exc):  # type: ignore[override]
-            timer = getattr(self, "_header_timer", None)
-            if timer is not None:
-                timer.cancel()
+            if self._header_timer is not None:
+                self._header_timer.cancel()
             super().connection_lost(exc)
 
         def _arm_header_deadline(self) -> None:
-            cycle = self.cycle  # a new request replaces it; the same one after the deadline: too slow
+            cycle = self.cycle  # a complete request replaces it; the same one at the deadline: too slow
 
             def check() -> None:
+                self._header_timer = None
                 if self.cycle is cycle and not self.transport.is_closing():
                     self.transport.close()
 
-            old = getattr(self, "_header_timer", None)
-            if old is not None:
-                old.cancel()
             self._header_timer = self.loop.call_later(header_timeout, check)
 
     return SlowClientH11
