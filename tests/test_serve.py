@@ -674,3 +674,19 @@ def test_slow_clients_are_timed_out_and_an_abandoned_upload_logs_nothing(live, e
     out = live.stop()
     assert "Traceback" not in out and "Exception" not in out, out
     live.start()
+
+
+def test_preview_mathml_has_no_stray_space_in_parentheses(practice_client):
+    """Stretchy fences around a line of text are drawn with space inside them (``ln ( σ ( z ) )``
+    in Chromium with Latin Modern Math): parentheses stretch only around something tall."""
+    page, fields = _practice_page(practice_client)
+
+    def mathml(answer):
+        r = practice_client.post("/api/read", json={"qid": "mle/gaussian_nll", "v": "7", "answer": answer},
+                                 headers={"x-csrf-token": fields["csrf"]})
+        return r.json()["reading"]["mathml"]
+
+    plain = mathml("ln(sigmoid(y))")
+    assert plain.count('<mo stretchy="false">&#x00028;</mo>') == 2 and 'stretchy="true"' not in plain
+    tall = mathml("ln(1/(y+1))")
+    assert 'stretchy="true"' in tall and "<mfrac>" in tall

@@ -257,7 +257,7 @@ def to_latex(node: Node) -> str:
 
 def _twrap(node: Node, min_prec: int) -> str:
     text, prec = _tex(node)
-    return text if prec >= min_prec else "\\left(" + text + "\\right)"
+    return text if prec >= min_prec else _paren(text)
 
 
 def _tex(node: Node) -> tuple[str, int]:
@@ -276,10 +276,10 @@ def _tex(node: Node) -> tuple[str, int]:
         if node.fname == "factorial":
             return _twrap(node.args[0], _ATOM) + "!", _ATOM
         if node.fname == "log" and len(node.args) == 2:
-            return (f"\\log_{{{_tex(node.args[1])[0]}}}\\left({_tex(node.args[0])[0]}\\right)",
+            return (f"\\log_{{{_tex(node.args[1])[0]}}}" + _paren(_tex(node.args[0])[0]),
                     _ATOM)
         name = _FUNC_SHOW.get(node.fname, ("", "\\operatorname{" + node.fname + "}"))[1]
-        return name + "\\left(" + args + "\\right)", _ATOM
+        return name + _paren(args), _ATOM
     if isinstance(node, Add):
         parts = []
         for i, term in enumerate(node.terms):
@@ -295,7 +295,7 @@ def _tex(node: Node) -> tuple[str, int]:
         for i, f in enumerate(node.factors):
             text = _twrap(f, _MUL + 1) if i else _twrap(f, _MUL)
             if isinstance(f, BigOp) and i < len(node.factors) - 1:
-                text = "\\left(" + _tex(f)[0] + "\\right)"  # the summand runs to the product's end
+                text = _paren(_tex(f)[0])  # the summand runs to the product's end
             if i and (text[:1].isdigit() or text.startswith("-")):
                 out.append("\\cdot")
             out.append(text)
@@ -317,9 +317,20 @@ def _tex(node: Node) -> tuple[str, int]:
                      f"^{{{_tex(node.upper)[0]}}}")  # type: ignore[arg-type]
         return head + " " + _twrap(node.body, _MUL), _MUL
     if isinstance(node, Deriv):
-        return ("\\frac{\\partial}{\\partial " + _sym_latex(node.var) + "}\\left("
-                + _tex(node.body)[0] + "\\right)", _MUL)
+        return ("\\frac{\\partial}{\\partial " + _sym_latex(node.var) + "}" + _paren(_tex(node.body)[0]), _MUL)
     raise TypeError(f"not a node: {node!r}")
+
+
+_TALL = ("\\frac", "\\sum", "\\prod", "\\sqrt", "^{", "_{")
+
+
+def _paren(text: str) -> str:
+    """Parentheses around ``text``: growing with it (``\\left(``) only around something taller than a
+    line; a stretchy fence around a plain line is drawn with space inside it (``ln ( σ ( z ) )``
+    in Chromium with Latin Modern Math)."""
+    if any(t in text for t in _TALL):
+        return "\\left(" + text + "\\right)"
+    return "(" + text + ")"
 
 
 def to_mathml(latex: str) -> str:

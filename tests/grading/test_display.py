@@ -16,7 +16,7 @@ def test_show_reads_like_the_grader() -> None:
     assert isinstance(r, Reading) and r.ok and r.error is None
     assert r.unicode == "(y − ŷ)²/(2σ²) + ln(σ) + (1/2)ln(2π)"
     assert r.plain == "(y - y_hat)**2/(2*sigma**2) + log(sigma) + 1/2*log(2*pi)"
-    assert "\\frac{\\left(y - \\hat{y}\\right)^{2}}{2 \\sigma^{2}}" in r.latex
+    assert "\\frac{(y - \\hat{y})^{2}}{2 \\sigma^{2}}" in r.latex  # plain parentheses around a line (issue 20)
     root = ET.fromstring(r.mathml)
     assert root.tag.endswith("math")
 
