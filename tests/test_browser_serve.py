@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,63 @@ def test_exam_two_students_restart_and_export(driver, shots, tmp_path):
     for student, points in expected.items():
         assert float(rows[student]["total"]) == pytest.approx(points)
     print(f"\nscreenshots: {shots}")
+
+
+def test_exam_two_tabs_a_refused_save_is_shown_and_resolved(driver, shots, tmp_path):
+    """Two tabs of one student: the second tab's save is refused (409). It says so in the error
+    style (not as "Saved"), stops saving, shows the saved answer, and after the student's choice the
+    screen and the store agree."""
+    out = tmp_path / "exam"
+    r = CliRunner().invoke(main, ["make", "-t", "mle/regression", "-n", "2", "--versions", "1", "--seed", "5",
+                                  "--tokens", "-f", "json", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    token = next(csv.DictReader((out / "tokens.csv").open()))["token"]
+    db = out / "answers.sqlite"
+    server = Server("--exam", str(out / "key.json"), "--db", str(db), "--workers", "2").start()
+    try:
+        driver.get(f"{server.url}/exam/{token}")
+        first = driver.current_window_handle
+        driver.switch_to.new_window("tab")
+        driver.get(f"{server.url}/exam/{token}")
+        second = driver.current_window_handle
+        driver.switch_to.window(first)
+        field = driver.find_element("id", "answer1")
+        field.send_keys("0.25")
+        status = field.find_element("xpath", "ancestor::form").find_element("class name", "saved")
+        wait(driver, lambda d: status.text.startswith("Saved"))
+        driver.switch_to.window(second)  # still at revision 0
+        field = driver.find_element("id", "answer1")
+        form = field.find_element("xpath", "ancestor::form")
+        field.send_keys("0.5")
+        status = form.find_element("class name", "saved")
+        wait(driver, lambda d: "another tab" in status.text)
+        assert "error" in status.get_attribute("class").split()
+        assert status.value_of_css_property("color") != "rgba(38, 162, 105, 1)"  # not the green of "Saved"
+        conflict = form.find_element("class name", "conflict")
+        assert conflict.is_displayed() and "0.25" in conflict.text
+        snap(driver, shots, "exam-two-tabs-conflict")
+        field.send_keys("1")  # typing on does not hammer the server: nothing is sent until a choice
+        time.sleep(1.5)
+        assert _answers(db) == {"1": ["0.25", 1]}
+        form.find_element("class name", "keep-mine").click()
+        wait(driver, lambda d: status.text.startswith("Saved"))
+        assert _answers(db) == {"1": ["0.51", 2]}
+        driver.switch_to.window(first)  # the first tab is now behind: its next save is refused, then it shows the saved one
+        field = driver.find_element("id", "answer1")
+        form = field.find_element("xpath", "ancestor::form")
+        field.send_keys("9")
+        wait(driver, lambda d: form.find_element("class name", "conflict").is_displayed())
+        form.find_element("class name", "use-saved").click()
+        assert field.get_attribute("value") == "0.51" and _answers(db) == {"1": ["0.51", 2]}
+        driver.switch_to.window(second)
+        driver.close()
+        driver.switch_to.window(first)
+    finally:
+        server.stop()
+
+
+def _answers(db) -> dict:
+    import sqlite3
+
+    with sqlite3.connect(str(db)) as con:
+        return {str(n): [a, r] for n, a, r in con.execute("SELECT number, answer, rev FROM qz_answers")}
