@@ -1,22 +1,26 @@
-"""End-to-end class grading benchmark (issue 8 §5).
+"""End-to-end class grading benchmark (issue 8 §5, issue 21 §2).
 
-    python bench/bench_grade_class.py [--students 8334] [--versions 240] [--jobs 1] [--parallel N]
+    python bench/bench_grade_class.py [--students 1667] [--versions 240] [--jobs 1]
+                                      [--key-students 300] [--baseline-tree ../scale-base]
 
-Builds a real exam with ``quizgen make``'s machinery (12 questions of the ``mle`` topic,
-``--versions`` distinct students), copies those versions to ``--students`` students
-(so each question has at most ``--versions`` distinct variants, as a real class of thousands has:
-the bank's parameter grids hold 15 to a few thousand variants per question) and answers each
-question from a pool of right answers (in several notations), known wrong answers, other wrong
-answers, unreadable and empty answers. Then, each in a fresh process so memory is measured
-alone, it times:
+First, the key load of a large course: ``quizgen make --topic mle --versions 300`` (a compact
+key of 300 students x 60 questions, 28 MB), then, each in a fresh process: loading it checked in
+full (schema and every entry's content, what every load did before issue 21; here with
+``QUIZGEN_CACHE=off``), loading it trusted (make recorded its exact bytes in the cache, see
+``quizgen.cache``), and a ``grade`` of a 1-row file with each. Target: a trusted key load < 1 s.
 
-- key load: reading and validating ``key.json`` (and its size on disk);
-- end to end: ``quizgen grade --jobs 1`` (key load, content checks, reading submissions,
-  grading, every output file), with its peak RSS;
+Then a mixed class: a real exam with ``quizgen make``'s machinery (12 questions of the ``mle``
+topic, ``--versions`` distinct students) copied to ``--students`` students (1,667 x 12 = 20,004
+answers, 42 % symbolic; each question has at most ``--versions`` distinct variants, as a real
+class of thousands has) answered from a pool of right answers (in several notations), known wrong
+answers, other wrong answers, unreadable and empty answers; its key recorded as make records
+its own. End to end: ``quizgen grade --jobs 1`` in a fresh process (key load, reading
+submissions, grading, every output file), with its peak RSS. Target >= 3,000 answers/s,
+RSS < 500 MB. And in this process the naive baseline ``sympy.simplify(sympify(a) - sympify(b))
+== 0`` on a sample of the symbolic answers, to print the ratio.
 
-and in this process the naive baseline ``sympy.simplify(sympify(a) - sympify(b)) == 0`` on a
-sample of the symbolic answers, to print the ratio. Targets: >= 3,000 answers/s end to end,
-key load < 2 s, RSS < 500 MB.
+``--baseline-tree DIR`` measures the key loads and the end to end run with the quizgen of DIR
+too (e.g. a worktree at 7039a38), in the same run. The load average is printed before and after.
 """
 
 from __future__ import annotations
@@ -83,31 +87,84 @@ def build(folder: Path, students: int, versions: int) -> tuple[Path, Path, int]:
     with (folder / "subs.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["student", "question", "answer"])
-        n = 0
+        n = symbolic = 0
+        texts = set()
         for i in range(students):
             v = dict(base[i % len(base)], student=f"s{i:05d}")
             out_versions.append(v)
             for q in v["questions"]:
-                w.writerow([v["student"], f"q{q['number']}", rng.choice(answer_pool(q))])
+                answer = rng.choice(answer_pool(q))
+                w.writerow([v["student"], f"q{q['number']}", answer])
+                texts.add(answer)
+                symbolic += q["type"] == "symbolic"
                 n += 1
     key["versions"] = out_versions
-    global FULL_KEY_MB
+    global FULL_KEY_MB, SYMBOLIC_SHARE, DISTINCT
+    SYMBOLIC_SHARE, DISTINCT = symbolic / max(n, 1), len(texts)
     FULL_KEY_MB = len(dumps(key).encode("utf-8")) / 1e6  # every entry in full, as before compact keys
     (folder / "key.json").write_text(dumps(compact_key(key)), encoding="utf-8")
     return folder / "key.json", folder / "subs.csv", n
 
 
 FULL_KEY_MB = 0.0
+SYMBOLIC_SHARE = 0.0
+DISTINCT = 0
 
 
-def measure(code: str) -> dict:
-    """Run ``code`` in a fresh Python; it prints a JSON dict; add its peak RSS (MB)."""
+def measure(code: str, tree: Path = ROOT, env: dict | None = None) -> dict:
+    """Run ``code`` in a fresh Python with quizgen from ``tree``; it prints a JSON dict; add its peak RSS (MB)."""
     # VmHWM: this process's peak resident set (ru_maxrss would carry the parent's over exec)
     wrapper = code + ("\nimport json as _j, re as _re\n"
                       "_hwm = int(_re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
                       "print(_j.dumps(dict(RESULT, rss_mb=_hwm / 1024)))\n")
-    out = subprocess.run([sys.executable, "-c", wrapper], cwd=ROOT, capture_output=True, text=True, check=True)
+    full_env = {**os.environ, "PYTHONPATH": str(tree), **(env or {})}
+    out = subprocess.run([sys.executable, "-c", wrapper], cwd=tree, capture_output=True, text=True, check=True,
+                         env=full_env)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+KEY_LOAD = """import time
+t = time.perf_counter()
+from quizgen.grading.keyfile import load_key
+from quizgen.grading.keycheck import check_key_content
+k = load_key({path!r})
+if not getattr(k, "trusted", False):
+    check_key_content(k)
+RESULT = dict(seconds=time.perf_counter() - t)
+"""
+
+GRADE = """import time
+t = time.perf_counter()
+from click.testing import CliRunner
+from quizgen.cli import main
+r = CliRunner().invoke(main, ['grade', '--key', {key!r}, {subs!r}, '--out', {out!r}, '--jobs', '{jobs}'])
+assert r.exit_code in (0, 1), r.output
+RESULT = dict(seconds=time.perf_counter() - t)
+"""
+
+
+def key_load_figures(folder: Path, students: int, baseline: Path | None) -> None:
+    """The key load of a compact key of ``students`` x the whole mle topic (60 questions), made by
+    ``quizgen make`` (which records it in the cache, see quizgen.cache): checked in full (what
+    every load did before issue 21, the cache off) and trusted; and a 1-row ``grade`` of it."""
+    t0 = time.perf_counter()
+    out = folder / "big"
+    subprocess.run([sys.executable, "-m", "quizgen", "make", "--topic", "mle", "--versions", str(students), "--seed",
+                    "7", "--format", "json", "--out", str(out)], cwd=ROOT, check=True, capture_output=True)
+    key = out / "key.json"
+    one = folder / "one.csv"
+    one.write_text("student,question,answer\nv001,q1,0.5\n", encoding="utf-8")
+    data = json.loads(key.read_text(encoding="utf-8"))
+    print(f"key: {len(data['versions'])} students x {len(data['questions'])} questions, {len(data['variants']):,} "
+          f"distinct variants, {key.stat().st_size / 1e6:.1f} MB (made in {time.perf_counter() - t0:.0f} s)")
+    runs = [("checked in full (cache off)", ROOT, {"QUIZGEN_CACHE": "off"}), ("trusted (made by make)", ROOT, {})]
+    if baseline is not None:
+        runs.insert(0, (f"baseline {baseline.name}", baseline, {}))
+    for label, tree, env in runs:
+        load = measure(KEY_LOAD.format(path=str(key)), tree, env)
+        one_row = measure(GRADE.format(key=str(key), subs=str(one), out=str(folder / "g1"), jobs=1), tree, env)
+        print(f"  {label:30s} key load {load['seconds']:5.2f} s (RSS {load['rss_mb']:.0f} MB); "
+              f"grade of a 1-row file {one_row['seconds']:5.2f} s")
 
 
 def naive_baseline(key_path: Path, sample: int) -> tuple[int, float]:
@@ -134,33 +191,41 @@ def naive_baseline(key_path: Path, sample: int) -> tuple[int, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--students", type=int, default=8334)
+    ap.add_argument("--students", type=int, default=1667, help="students of the mixed class (12 answers each)")
     ap.add_argument("--versions", type=int, default=240)
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--baseline", type=int, default=100, help="symbolic pairs for the naive baseline")
+    ap.add_argument("--key-students", type=int, default=300,
+                    help="students of the whole-topic key whose load is timed (0: skip)")
+    ap.add_argument("--baseline-tree", type=Path, default=None,
+                    help="a checkout of an earlier quizgen (e.g. a worktree at 7039a38) measured in the same run")
     args = ap.parse_args()
+    print(f"load average before: {open('/proc/loadavg').read().split()[:3]}, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory(prefix="quizgen-bench-") as tmp:
         folder = Path(tmp)
+        if args.key_students:
+            key_load_figures(folder, args.key_students, args.baseline_tree)
         t0 = time.perf_counter()
         key_path, subs, n = build(folder, args.students, args.versions)
+        from quizgen.grading.keyfile import remember_key
+
+        remember_key(key_path.read_bytes())  # as make does for the key it writes
         print(f"workload: {n} answers, {args.students} students, {args.versions} distinct versions, "
-              f"key.json {key_path.stat().st_size / 1e6:.1f} MB compact ({FULL_KEY_MB:.0f} MB with every entry in full; built in {time.perf_counter() - t0:.0f} s)")
-        load = measure(f"import time\nt = time.perf_counter()\nfrom quizgen.grading.keyfile import load_key\n"
-                       f"k = load_key({str(key_path)!r})\nRESULT = dict(seconds=time.perf_counter() - t)")
-        print(f"key load:   {load['seconds']:.2f} s (target < 2 s), RSS {load['rss_mb']:.0f} MB")
-        e2e = measure(f"import time, sys\nt = time.perf_counter()\nfrom click.testing import CliRunner\n"
-                      f"from quizgen.cli import main\n"
-                      f"r = CliRunner().invoke(main, ['grade', '--key', {str(key_path)!r}, {str(subs)!r}, '--out', "
-                      f"{str(folder / 'grades')!r}, '--jobs', '{args.jobs}'])\n"
-                      f"assert r.exit_code in (0, 1), r.output\n"
-                      f"RESULT = dict(seconds=time.perf_counter() - t)")
-        rate = n / e2e["seconds"]
-        print(f"end to end: {e2e['seconds']:.2f} s with --jobs {args.jobs} = {rate:,.0f} answers/s "
-              f"(target >= 3,000), peak RSS {e2e['rss_mb']:.0f} MB (target < 500 MB)")
+              f"key.json {key_path.stat().st_size / 1e6:.1f} MB compact ({FULL_KEY_MB:.0f} MB with every entry in full; "
+              f"built in {time.perf_counter() - t0:.0f} s); {SYMBOLIC_SHARE:.0%} symbolic, {DISTINCT:,} distinct texts")
+        trees = [("now", ROOT)] + ([(f"baseline {args.baseline_tree.name}", args.baseline_tree)] if args.baseline_tree else [])
+        for label, tree in trees:
+            e2e = measure(GRADE.format(key=str(key_path), subs=str(subs), out=str(folder / "grades"), jobs=args.jobs), tree)
+            rate = n / e2e["seconds"]
+            print(f"end to end ({label}): {e2e['seconds']:.2f} s with --jobs {args.jobs} = {rate:,.0f} answers/s "
+                  f"(target >= 3,000), peak RSS {e2e['rss_mb']:.0f} MB (target < 500 MB)")
+            if label == "now":
+                now_rate = rate
         pairs, seconds = naive_baseline(key_path, args.baseline)
         naive = pairs / seconds
         print(f"naive simplify(a - b) == 0: {naive:,.1f} answers/s on {pairs} symbolic pairs "
-              f"({seconds:.1f} s); end to end is {rate / naive:,.0f}x faster")
+              f"({seconds:.1f} s); end to end is {now_rate / naive:,.0f}x faster")
+    print(f"load average after: {open('/proc/loadavg').read().split()[:3]}")
 
 
 if __name__ == "__main__":

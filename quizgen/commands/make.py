@@ -159,6 +159,11 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
             write_atomic(out_dir / name, text)
     except OSError as err:
         raise QuizgenError(f"{out_dir}: cannot write the files there ({err.strerror or err})") from None
+    if "key.json" in files:  # written by this code: grade need not check it again (quizgen.cache)
+        from quizgen.grading.keyfile import remember_key
+
+        key_text = files["key.json"]
+        remember_key(key_text.encode("utf-8") if isinstance(key_text, str) else key_text)
     click.echo(
         f"Wrote {len(files)} files for {len(students)} version(s) of {len(entries)} question(s) to {out_dir}/ "
         f"(exam id {exam.id})"

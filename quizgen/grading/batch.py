@@ -208,11 +208,16 @@ def _failed_verdict(err: BaseException) -> "Verdict":
                    method="error", misconception=None, detail={"error": f"{type(err).__name__}: {err}"})
 
 
-def _grade_groups(groups: list[Group], cache: "OrderedDict[str, Any]") -> tuple[list[tuple[int, "Verdict"]], tuple[str, str] | None]:
-    """Grade groups of answers; returns (verdicts, None) or ([], (fingerprint, error message))."""
+def _grade_groups(groups: list[Group], cache: "OrderedDict[str, Any]",
+                  check: bool = False) -> tuple[list[tuple[int, "Verdict"]], tuple[str, str] | None]:
+    """Grade groups of answers; returns (verdicts, None) or ([], (fingerprint, what is wrong with
+    that key entry)). ``check``: run the key content check on each entry as it is compiled (a
+    trusted key was not checked when loaded). Each distinct answer text of a group is graded
+    once: a verdict depends only on the entry and the text."""
     import json
 
     from quizgen.grading.item import compile_question
+    from quizgen.grading.keycheck import compile_problem, content_problem
 
     out: list[tuple[int, Verdict]] = []
     for fingerprint, source, rows in groups:
@@ -221,23 +226,30 @@ def _grade_groups(groups: list[Group], cache: "OrderedDict[str, Any]") -> tuple[
             try:
                 grader = compile_question(json.loads(source))
             except QuizgenError as err:
-                return [], (fingerprint, str(err))
+                return [], (fingerprint, compile_problem(err))
+            problem = content_problem(grader) if check else None
+            if problem is not None:
+                return [], (fingerprint, problem)
             cache[fingerprint] = grader
             if len(cache) > WORKER_CACHE_SIZE:
                 cache.popitem(last=False)
         else:
             cache.move_to_end(fingerprint)
+        graded: dict[str, Verdict] = {}
         for index, answer in rows:
-            try:
-                verdict = grader.grade(answer)
-            except Exception as err:  # noqa: BLE001 - see _failed_verdict
-                verdict = _failed_verdict(err)
+            verdict = graded.get(answer)
+            if verdict is None:
+                try:
+                    verdict = grader.grade(answer)
+                except Exception as err:  # noqa: BLE001 - see _failed_verdict
+                    verdict = _failed_verdict(err)
+                graded[answer] = verdict
             out.append((index, verdict))
     return out, None
 
 
-def _worker(groups: list[Group]) -> tuple[list[tuple[int, "Verdict"]], tuple[str, str] | None]:
-    return _grade_groups(groups, _WORKER_CACHE)
+def _worker(groups: list[Group], check: bool) -> tuple[list[tuple[int, "Verdict"]], tuple[str, str] | None]:
+    return _grade_groups(groups, _WORKER_CACHE, check)
 
 
 def _chunks(groups: list[Group], target: int) -> list[list[Group]]:
@@ -268,12 +280,12 @@ def effective_jobs(jobs: int | None, n_answers: int, min_parallel_rows: int = MI
 
 
 def _run(groups: list[Group], jobs: int, progress: Callable[[int], None] | None,
-         compiled: dict[str, Any] | None = None) -> tuple[dict[int, "Verdict"], tuple[str, str] | None]:
+         compiled: dict[str, Any] | None = None, check: bool = False) -> tuple[dict[int, "Verdict"], tuple[str, str] | None]:
     verdicts: dict[int, Verdict] = {}
     if jobs == 1:
         cache: OrderedDict[str, Any] = OrderedDict(compiled or {})
         for group in groups:
-            done, error = _grade_groups([group], cache)
+            done, error = _grade_groups([group], cache, check)
             if error:
                 return verdicts, error
             verdicts.update(done)
@@ -283,7 +295,7 @@ def _run(groups: list[Group], jobs: int, progress: Callable[[int], None] | None,
     total = sum(len(g[2]) for g in groups)
     target = max(20, math.ceil(total / (jobs * 4)))
     with worker_pool(jobs) as executor:  # Ctrl-C or an error stops the workers at once
-        futures = [executor.submit(_worker, chunk) for chunk in _chunks(groups, target)]
+        futures = [executor.submit(_worker, chunk, check) for chunk in _chunks(groups, target)]
         for future in as_completed(futures):
             try:
                 done, error = future.result()
@@ -325,8 +337,12 @@ def grade_class(
 
         key = with_decimal_comma(key, decimal_comma)
     from quizgen.grading.keycheck import check_key_content
+    from quizgen.grading.keyfile import mark_checked
 
-    compiled = check_key_content(key)  # a broken key entry stops here, before any grading
+    # A broken key entry stops here, before any grading; a key whose exact bytes were checked
+    # before (or written by make) by this code has each graded entry checked as it is compiled.
+    compiled = {} if key.trusted else check_key_content(key)
+    mark_checked(key)
     if isinstance(submissions, Submissions):
         log = ProblemLog(limits.listed_per_kind)
         log.extend(submissions.problems)
@@ -346,11 +362,11 @@ def grade_class(
     groups: list[Group] = [(fp, kq.source, rows) for fp, (kq, rows) in by_fingerprint.items()]
     if on_start:
         on_start(len(ordered))
-    verdicts, error = _run(groups, effective_jobs(jobs, len(ordered), min_parallel_rows), progress, compiled)
+    verdicts, error = _run(groups, effective_jobs(jobs, len(ordered), min_parallel_rows), progress, compiled,
+                           check=key.trusted)
     if error:
-        fingerprint, message = error
-        path = by_fingerprint[fingerprint][0].path
-        raise QuizgenError(f"{key.name}: {path}: the grader cannot use this key entry: {message}", EXIT_USAGE)
+        fingerprint, problem = error
+        raise QuizgenError(f"{key.name}: {by_fingerprint[fingerprint][0].path}{problem}", EXIT_USAGE)
 
     results = {(entry.student, kq.id): (entry, kq, verdicts[i]) for i, (entry, kq) in enumerate(ordered)}
     submitted = {e.student for e, _ in ordered} | seen | {p.student for p in subs.people}
@@ -406,7 +422,7 @@ def _student_result(student: str, questions: Sequence[KeyQuestion],
         hit = results.get((student, kq.id))
         if hit is None:
             answers.append(GradedAnswer(kq.id, kq.number, kq.points, None, None, 0.0, title=kq.title,
-                                        key_source="" if drawn else kq.source))
+                                        key_source="" if drawn else None))  # None: the student's own (solutions)
             continue
         entry, graded, verdict = hit
         credit = min(1.0, max(0.0, float(verdict.credit)))

@@ -51,6 +51,22 @@ def known_wrong_equal_to_answer(grader: Any) -> int | None:
     return None
 
 
+def compile_problem(err: QuizgenError) -> str:
+    """What follows "<key>: <entry path>" in the message for an entry the grader cannot compile."""
+    return f": the grader cannot use this key entry: {err}"
+
+
+def content_problem(grader: Any) -> str | None:
+    """What follows "<key>: <entry path>" in the message for a compiled entry whose known wrong
+    answer is the correct answer itself, or None."""
+    bad = known_wrong_equal_to_answer(grader)
+    if bad is None:
+        return None
+    name = grader.known_wrong[bad].name
+    return (f".known_wrong[{bad}] (\"{name}\") is the correct answer itself: a right answer would be graded as "
+            "this mistake; fix or remove it")
+
+
 def check_key_content(key: Key) -> dict[str, Any]:
     """Compile every distinct question of ``key`` once; raise a one-line QuizgenError (exit 2)
     for the first entry whose expression does not parse or whose known wrong answer is right.
@@ -67,13 +83,9 @@ def check_key_content(key: Key) -> dict[str, Any]:
             try:
                 grader = compile_question(entry)
             except QuizgenError as err:
-                raise QuizgenError(f"{key.name}: {kq.path}: the grader cannot use this key entry: {err}",
-                                   EXIT_USAGE) from None
-            bad = known_wrong_equal_to_answer(grader)
-            if bad is not None:
-                name = grader.known_wrong[bad].name
-                raise QuizgenError(f"{key.name}: {kq.path}.known_wrong[{bad}] (\"{name}\") is the correct answer "
-                                   "itself: a right answer would be graded as this mistake; fix or remove it",
-                                   EXIT_USAGE)
+                raise QuizgenError(f"{key.name}: {kq.path}{compile_problem(err)}", EXIT_USAGE) from None
+            problem = content_problem(grader)
+            if problem is not None:
+                raise QuizgenError(f"{key.name}: {kq.path}{problem}", EXIT_USAGE)
             graders[fp] = grader
     return graders

@@ -7,11 +7,12 @@ expected a number``) instead of a puzzling verdict on question 40 of student 200
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,17 @@ class KeyQuestion:
     title: str = ""
     variant_seed: int | None = None  # where an LMS writer stated a symbolic answer's values
 
+    def __getattr__(self, name: str) -> Any:
+        # A key loaded on the trusted path (load_key) makes its questions without ``source`` and
+        # ``fingerprint``: each is computed the first time it is read (a 1-row grade of a
+        # 300 x 60 key needs two of 13,000), once per distinct variant.
+        if name in ("source", "fingerprint"):
+            shared = self.__dict__.get("_variant")
+            if shared is not None:
+                value = shared.get(name)
+                object.__setattr__(self, name, value)
+                return value
+        raise AttributeError(name)
 
     def entry(self) -> dict[str, Any]:
         """A fresh copy of the key entry, as ``compile_question`` expects it."""
@@ -79,6 +91,11 @@ class Key:
     topic: str | None = None
     seed: int | None = None
     exam_id: str | None = None
+    #: the exact bytes were written by ``make`` or fully checked before, by this very code (see
+    #: :mod:`quizgen.cache`): their schema and content checks were not run again
+    trusted: bool = field(default=False, compare=False)
+    #: the cache entry that says so, to record once the content check passes (None: cache off)
+    digest: str | None = field(default=None, compare=False, repr=False)
 
     def version(self, student: str) -> KeyVersion | None:
         return next((v for v in self.versions if v.student == student), None)
@@ -527,6 +544,75 @@ def with_decimal_comma(key: Key, decimal_comma: bool) -> Key:
     return dataclasses.replace(key, versions=versions)
 
 
+class _Variant:
+    """A compact key's variant, shared by every sheet that shows it: its canonical JSON and
+    fingerprint are made when first needed (see KeyQuestion.__getattr__)."""
+
+    __slots__ = ("entry", "source", "fingerprint")
+
+    def __init__(self, entry: dict[str, Any]):
+        self.entry = entry
+        self.source: str | None = None
+        self.fingerprint: str | None = None
+
+    def get(self, name: str) -> str:
+        if name == "source":
+            if self.source is None:
+                self.source = json.dumps(self.entry, sort_keys=True, ensure_ascii=False)
+            return self.source
+        if self.fingerprint is None:
+            e = self.entry
+            self.fingerprint = json.dumps([e["type"], e["answer"], e.get("known_wrong")], sort_keys=True,
+                                          ensure_ascii=False)
+        return self.fingerprint
+
+
+def _trusted_compact_key(data: dict[str, Any], name: str) -> Key:
+    """A compact key whose exact bytes were checked before (see :func:`load_key`): built without
+    checking again, each question's canonical JSON left to be made when first read."""
+    shared = {ref: (entry, _Variant(entry)) for ref, entry in data["variants"].items()}
+    versions = []
+    new = object.__new__
+    for i, v in enumerate(data["versions"]):
+        questions = []
+        for j, q in enumerate(v["questions"]):
+            entry, variant = shared[q["variant"]]
+            kq = new(KeyQuestion)
+            kq.__dict__.update(number=q["number"], id=entry["id"], type=entry["type"], points=float(entry["points"]),
+                               path=f"versions[{i}].questions[{j}]", title=entry.get("title") or "",
+                               variant_seed=q.get("variant_seed"), _variant=variant)
+            questions.append(kq)
+        questions.sort(key=lambda kq: kq.number)
+        versions.append(KeyVersion(v["student"], tuple(questions)))
+    return Key(name=name, question_ids=tuple(data["questions"]), versions=tuple(versions), topic=data.get("topic"),
+               seed=data.get("seed"), exam_id=data.get("exam_id"), trusted=True)
+
+
+def key_digest(raw: bytes) -> str | None:
+    """The cache entry naming these exact key bytes for this code (None when the cache is off)."""
+    from quizgen import cache
+
+    return None if cache.directory() is None else cache.entry_name("key.json", raw)
+
+
+def remember_key(raw: bytes) -> None:
+    """Record that the key ``raw`` needs no checking when it is loaded again by this same code:
+    ``make`` calls it for the key it writes, ``grade`` once a key has passed every check."""
+    from quizgen import cache
+
+    digest = key_digest(raw)
+    if digest is not None:
+        cache.write("keys", digest)
+
+
+def mark_checked(key: Key) -> None:
+    """``grade`` checked every entry of ``key`` (schema and content): remember its bytes."""
+    from quizgen import cache
+
+    if key.digest is not None and not key.trusted:
+        cache.write("keys", key.digest)
+
+
 def load_key(source: Key | dict[str, Any] | str | os.PathLike[str], max_bytes: int | None = None) -> Key:
     """Read and validate a key from a path, or validate an already parsed dict (e.g. in a notebook).
     A file over ``max_bytes`` (default: :class:`~quizgen.grading.intake.ReadLimits`, 200 MB; a
@@ -557,4 +643,14 @@ def load_key(source: Key | dict[str, Any] | str | os.PathLike[str], max_bytes: i
     except (ValueError, RecursionError):  # a number of over 4300 digits; thousands of nested [
         raise QuizgenError(f"{path}: not usable JSON (a number with thousands of digits, or lists "
                            "nested thousands deep)", EXIT_USAGE) from None
-    return validate_key(data, path.name, check_unicode=_ESCAPED_SURROGATE.search(text) is not None)
+    from quizgen import cache
+
+    digest = key_digest(raw)
+    trusted = digest is not None and cache.has("keys", digest)
+    if trusted and isinstance(data, dict) and isinstance(data.get("variants"), dict):
+        try:
+            return _trusted_compact_key(data, path.name)
+        except (KeyError, TypeError, ValueError, AttributeError):  # pragma: no cover - checked bytes
+            pass  # not what was checked after all: check it now
+    key = validate_key(data, path.name, check_unicode=_ESCAPED_SURROGATE.search(text) is not None)
+    return dataclasses.replace(key, trusted=trusted, digest=digest)
