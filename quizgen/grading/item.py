@@ -68,6 +68,7 @@ class SymbolicGrader(QuestionGrader):
                                f"{err}") from None
 
     def _grade(self, text: str) -> Verdict:
+        from quizgen.grading.display import to_unicode
         from quizgen.grading.equiv import Comparison
         from quizgen.grading.sampling import seed_for
 
@@ -83,6 +84,13 @@ class SymbolicGrader(QuestionGrader):
                                     target_symbols=self.expected_symbols)
         detail = result.detail()
         detail["how"] = result.describe()
+        if result.undefined_everywhere:  # 1/0, log(0), sqrt(-1): no value to grade
+            part = (f" ({result.undefined_part} has no real value)"
+                    if result.undefined_part and result.undefined_part != to_unicode(node) else "")
+            anywhere = (" for any value of " + ", ".join(sorted(parsed.symbols))
+                        if parsed.symbols else "")
+            return rejected(f"Your answer does not have a real, finite value{anywhere}{part}.",
+                            "undefined", **detail)
         if result.equivalent:
             return Verdict("correct", 1.0, "Correct.", result.method, None, detail)
         if result.find_relation():  # reported independently of known wrong answers
@@ -109,7 +117,10 @@ class SymbolicGrader(QuestionGrader):
                          "log(2*pi), 1/3) instead of rounded decimals.")
         elif counter and counter.get("answer") == "undefined":
             where = ", ".join(f"{k}={v:.4g}" for k, v in counter["point"].items())
-            parts.append(f"It is undefined at {where}, where the expected expression is defined.")
+            part = f" ({result.undefined_part} has no real value there)" \
+                if result.undefined_part else ""
+            parts.append(f"It is undefined at {where}{part}, where the expected expression is "
+                         "defined: check the domains of log, sqrt and powers.")
         elif counter and counter.get("point"):
             where = ", ".join(f"{k}={v:.4g}" for k, v in counter["point"].items())
             parts.append(f"For example, they differ at {where}.")
