@@ -66,7 +66,7 @@ def _bounded(fn, seconds: float):  # type: ignore[no-untyped-def]
 def _sympy_pair(expected: str, answer: str, domains: dict):  # type: ignore[no-untyped-def]
     import sympy
 
-    from quizgen.domains import ASSUMPTIONS
+    from quizgen.kernel.domains import ASSUMPTIONS
 
     names = {n: sympy.Symbol(n, **ASSUMPTIONS[d]) for n, d in domains.items()}
     names["sigmoid"] = lambda z: 1 / (1 + sympy.exp(-z))
@@ -80,9 +80,9 @@ def quizgen_pass() -> list[tuple[str | None, float]]:
     """(verdict or None when a text cannot be read, seconds) per corpus pair, with whatever
     quizgen is first on sys.path; imports (numpy, mpmath, SymPy for the proof step) are warmed
     up first and not timed."""
-    from quizgen.grading.equiv import check_equivalent
-    from quizgen.grading.parse import parse_answer
-    from quizgen.grading.proof import prove_equal
+    from quizgen.maths.equiv import check_equivalent
+    from quizgen.maths.parse import parse_answer
+    from quizgen.maths.proof import prove_equal
 
     x = {"x": "real"}
     check_equivalent(parse_answer("x", x), parse_answer("x", x), x)

@@ -27,8 +27,8 @@ TARGETS = {"moodle": 2.0, "qti": 2.0, "html": 3.0}
 
 
 def clear_caches() -> None:
-    from quizgen import figures
     from quizgen.export import lms, markup
+    from quizgen.generation import figures
 
     for fn in (markup.markdown_to_tex, markup.markdown_to_html, markup.latex_to_mathml, markup._mathml_shape, lms.lms_html,
                figures._base64):
@@ -43,9 +43,9 @@ def main() -> None:
     ap.add_argument("--formats", default="md,json,tex,html,moodle,qti")
     args = ap.parse_args()
 
-    from quizgen.bank import load_bank
-    from quizgen.exam import build_exam, version_names
     from quizgen.export import render_exam
+    from quizgen.generation.bank import load_bank
+    from quizgen.generation.exam import build_exam, version_names
 
     entries = load_bank().topic("mle")
     chosen, kinds = [], set()
@@ -59,7 +59,7 @@ def main() -> None:
     t0 = time.perf_counter()
     exam = build_exam(chosen, 2026, version_names(args.versions))
     print(f"versions:  {args.versions}; variants built in {time.perf_counter() - t0:.2f} s (not counted below); cpus: {os.cpu_count()}")
-    from quizgen.figures import figure_files
+    from quizgen.generation.figures import figure_files
 
     t0 = time.perf_counter()
     drawn = figure_files(exam)

@@ -7,7 +7,7 @@ First, the key load of a large course: ``quizgen make --topic mle --versions 300
 key of 300 students x 60 questions, 28 MB), then, each in a fresh process: loading it checked in
 full (schema and every entry's content, what every load did before issue 21; here with
 ``QUIZGEN_CACHE=off``), loading it trusted (make recorded its exact bytes in the cache, see
-``quizgen.cache``), and a ``grade`` of a 1-row file with each. Target: a trusted key load < 1 s.
+``quizgen.kernel.cache``), and a ``grade`` of a 1-row file with each. Target: a trusted key load < 1 s.
 
 Then a mixed class: a real exam with ``quizgen make``'s machinery (12 questions of the ``mle``
 topic, ``--versions`` distinct students) copied to ``--students`` students (1,667 x 12 = 20,004
@@ -74,9 +74,9 @@ def answer_pool(q: dict) -> list[str]:
 
 
 def build(folder: Path, students: int, versions: int) -> tuple[Path, Path, int]:
-    from quizgen.bank import load_bank
-    from quizgen.exam import build_exam, version_names
-    from quizgen.key import build_key, compact_key, dumps
+    from quizgen.generation.bank import load_bank
+    from quizgen.generation.exam import build_exam, version_names
+    from quizgen.generation.key import build_key, compact_key, dumps
 
     bank = load_bank()
     exam = build_exam([bank.find(q) for q in QUESTIONS], 2026, version_names(versions), secret="5eed" * 8)
@@ -125,8 +125,8 @@ def measure(code: str, tree: Path = ROOT, env: dict | None = None) -> dict:
 
 KEY_LOAD = """import time
 t = time.perf_counter()
-from quizgen.grading.keyfile import load_key
 from quizgen.grading.keycheck import check_key_content
+from quizgen.grading.keyfile import load_key
 k = load_key({path!r})
 if not getattr(k, "trusted", False):
     check_key_content(k)
@@ -145,7 +145,7 @@ RESULT = dict(seconds=time.perf_counter() - t)
 
 def key_load_figures(folder: Path, students: int, baseline: Path | None) -> None:
     """The key load of a compact key of ``students`` x the whole mle topic (60 questions), made by
-    ``quizgen make`` (which records it in the cache, see quizgen.cache): checked in full (what
+    ``quizgen make`` (which records it in the cache, see quizgen.kernel.cache): checked in full (what
     every load did before issue 21, the cache off) and trusted; and a 1-row ``grade`` of it."""
     t0 = time.perf_counter()
     out = folder / "big"
@@ -170,7 +170,7 @@ def key_load_figures(folder: Path, students: int, baseline: Path | None) -> None
 def naive_baseline(key_path: Path, sample: int) -> tuple[int, float]:
     import sympy
 
-    from quizgen.key import expand_key
+    from quizgen.generation.key import expand_key
 
     key = expand_key(json.loads(key_path.read_text(encoding="utf-8")))
     pairs = []

@@ -152,8 +152,8 @@ def main() -> None:
 
     # The baseline gets each answer already in SymPy syntax (our canonical text), so it is
     # timed on sympify + simplify only; pairs with functions SymPy lacks are left out.
-    from quizgen.grading.nodes import to_text
-    from quizgen.grading.parse import parse_answer
+    from quizgen.maths.nodes import to_text
+    from quizgen.maths.parse import parse_answer
 
     plain = []
     for q, t, label in answers:

@@ -44,8 +44,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from quizgen.export.lms import at_point, lms_html
-    from quizgen.key import expand_key
-    from quizgen.versioncode import version_code
+    from quizgen.generation.key import expand_key
+    from quizgen.kernel.versioncode import version_code
 
     rng = random.Random(2026)
     with tempfile.TemporaryDirectory() as tmp:

@@ -54,10 +54,10 @@ def one_run(ids: list[str] | None, versions: int, figures: bool, jobs: int | Non
     import dataclasses
 
     t0 = time.perf_counter()
-    from quizgen.bank import load_bank
-    from quizgen.exam import build_exam, version_names
     from quizgen.export import render_exam, shows_figures
-    from quizgen.fsio import write_atomic
+    from quizgen.generation.bank import load_bank
+    from quizgen.generation.exam import build_exam, version_names
+    from quizgen.kernel.files import write_atomic
 
     bank = load_bank()
     entries = bank.topic("mle") if ids is None else [bank.find(i) for i in ids]

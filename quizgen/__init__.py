@@ -1,8 +1,10 @@
 """quizgen: randomized exam questions on the statistics behind ML losses, and a safe grader.
 
-The pipeline has five rooms, each one module: bank (find and load questions) -> variant
-(question + seed -> numbers, SymPy results, steps) -> render (variant + template -> file) ->
-key (what grading needs) -> grading (key + submissions -> scores and feedback).
+The pipeline, one package per stage: ``generation`` (bank -> question -> variant, verified and
+drawn -> exam -> key) -> ``export`` (variant + template -> file) -> ``grading`` (key +
+submissions -> scores and feedback). Under them: ``kernel`` (errors, files, workers, seeds) and
+``maths`` (the safe parser and the equivalence engine). Over them: ``practice``, ``checking``,
+``web`` and ``commands`` (the CLI). docs/architecture.md draws it.
 
 Importing this package must stay cheap: SymPy is imported only by the stages that need it.
 """

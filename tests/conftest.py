@@ -1,4 +1,4 @@
-"""Test-wide set-up: the tests use a cache folder of their own (quizgen.cache), empty at the start
+"""Test-wide set-up: the tests use a cache folder of their own (quizgen.kernel.cache), empty at the start
 of each run, so no test depends on, or leaves anything in, the user's cache."""
 
 from __future__ import annotations

@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from quizgen.bank import load_bank
-from quizgen.exam import build_exam, version_names
+from quizgen.export import render_exam
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import build_exam, version_names
+from quizgen.generation.key import build_key, dumps
+from quizgen.generation.variant import make_variant
 from quizgen.grading import compile_question
 from quizgen.grading.keyfile import load_key
 from quizgen.grading.structured import longest_run, order_credit, split_vector, VectorError
-from quizgen.key import build_key, dumps
-from quizgen.export import render_exam
-from quizgen.variant import make_variant
 
 BANK = load_bank()
 

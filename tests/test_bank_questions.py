@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from quizgen.bank import load_bank
-from quizgen.errors import QuestionError
-from quizgen.question import Choice, Numeric, Symbolic
-from quizgen.variant import compiled, make_variant
-from quizgen.verify import sample_domain
+from quizgen.generation.bank import load_bank
+from quizgen.generation.question import Choice, Numeric, Symbolic
+from quizgen.generation.variant import compiled, make_variant
+from quizgen.generation.verify import sample_domain
+from quizgen.kernel.errors import QuestionError
 
 SEEDS = range(50)
 STUDENTS = [f"s{i:02d}" for i in range(20)]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from quizgen.bank import load_bank
+from quizgen.generation.bank import load_bank
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,7 +28,8 @@ def test_bench_make_runs_the_three_classes_and_leaves_nothing_behind(tmp_path: P
 
 
 def test_the_readme_says_how_the_500_version_classes_are_run() -> None:
-    from quizgen import exam, export
+    from quizgen import export
+    from quizgen.generation import exam
 
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     assert "the 3-question class (1,500 variants) is built in one process and rendered by the workers" in readme

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from quizgen.cli import main
-from quizgen.key import answer_text, question_key
+from quizgen.generation.key import answer_text, question_key
 from serving import Server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,8 +85,8 @@ def practice_server():
 
 
 def _variant_key(driver) -> dict:
-    from quizgen.bank import load_bank
-    from quizgen.variant import make_variant
+    from quizgen.generation.bank import load_bank
+    from quizgen.generation.variant import make_variant
 
     qid = driver.find_element("css selector", 'input[name="qid"]').get_attribute("value")
     seed = int(driver.find_element("css selector", 'input[name="v"]').get_attribute("value"))

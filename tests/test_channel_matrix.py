@@ -21,7 +21,7 @@ warnings.filterwarnings("ignore", message=".*httpx.*")
 from starlette.testclient import TestClient  # noqa: E402
 
 from quizgen.cli import main  # noqa: E402
-from quizgen.key import expand_key  # noqa: E402
+from quizgen.generation.key import expand_key  # noqa: E402
 from quizgen.web.app import Config, create_app  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -75,7 +75,7 @@ def test_the_key_of_a_class_of_200_is_compact(exam):
 def test_exam_page_reads_every_type_from_a_compact_key(exam, tmp_path):
     """Each question of each sheet gets its own type's help and live preview, not the free-text
     help of a question graded by a person (what the page showed for a compact key)."""
-    from quizgen.practice import answer_help
+    from quizgen.practice.session import answer_help
 
     full = expand_key(load(exam))
     client = TestClient(create_app(Config(exam_key=exam / "key.json", db=tmp_path / "a.sqlite")))

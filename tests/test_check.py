@@ -7,11 +7,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from quizgen.bank import load_bank
 from quizgen.cli import main
+from quizgen.generation.bank import load_bank
 
 GOOD = '''
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 
 def derive(s):
@@ -97,7 +97,7 @@ def test_unusable_invocations_are_one_line_errors(tmp_path):
 def test_a_choice_whose_correct_option_never_moves_fails(tmp_path):
     (tmp_path / "demo").mkdir()
     (tmp_path / "demo" / "oneoption.py").write_text(textwrap.dedent('''
-        from quizgen.question import Choice, Derivation, Question, Step, grid
+        from quizgen.generation.question import Choice, Derivation, Question, Step, grid
 
 
         def derive(s):
@@ -118,7 +118,7 @@ def test_a_choice_whose_correct_option_never_moves_fails(tmp_path):
 
 def test_more_seeds_than_a_compact_key_threshold(tmp_path):
     """Over 50 versions make builds a compact key; check still reads one full key entry per seed."""
-    from quizgen.key import COMPACT_MIN_VERSIONS
+    from quizgen.generation.key import COMPACT_MIN_VERSIONS
 
     _question(tmp_path, "many", params='grid("a", "1", "80", "1")')
     result = _check("--bank", str(tmp_path), "--topic", "demo", "--seeds", str(COMPACT_MIN_VERSIONS + 5))
@@ -127,8 +127,8 @@ def test_more_seeds_than_a_compact_key_threshold(tmp_path):
 
 def test_more_seeds_than_a_compact_key_holds_are_checked_in_full():
     """Above COMPACT_MIN_VERSIONS versions a key stores shared variants; check reads every entry in full."""
-    from quizgen.checking import check_question
-    from quizgen.key import COMPACT_MIN_VERSIONS
+    from quizgen.checking.runner import check_question
+    from quizgen.generation.key import COMPACT_MIN_VERSIONS
 
     report = check_question(load_bank().find("mle/proper_scoring_select"), COMPACT_MIN_VERSIONS + 5)
     assert report.failures == [] and report.seeds == COMPACT_MIN_VERSIONS + 5

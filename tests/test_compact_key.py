@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from quizgen.cli import main
-from quizgen.errors import QuizgenError
+from quizgen.generation.key import COMPACT_MIN_VERSIONS, build_key, compact_key, dumps, expand_key
 from quizgen.grading.batch import grade_class
 from quizgen.grading.keyfile import load_key, validate_key
-from quizgen.key import COMPACT_MIN_VERSIONS, build_key, compact_key, dumps, expand_key
+from quizgen.kernel.errors import QuizgenError
 
 SECRET = "0123456789abcdef0123456789abcdef"
 QUESTIONS = "gaussian_nll,few_variants,kl_cross_entropy_choice,gaussian_nll_value"
@@ -57,8 +57,8 @@ def test_compact_and_full_keys_mean_the_same(made, tmp_path):
 
 
 def test_a_small_class_keeps_every_entry_in_full(made):
-    from quizgen.bank import load_bank
-    from quizgen.exam import build_exam, version_names
+    from quizgen.generation.bank import load_bank
+    from quizgen.generation.exam import build_exam, version_names
 
     exam = build_exam([load_bank().find("mle/gaussian_nll")], 9, version_names(3), secret=SECRET)
     key = build_key(exam)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from quizgen.bank import load_bank
-from quizgen.question import KINDS
+from quizgen.generation.bank import load_bank
+from quizgen.generation.question import KINDS
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "coverage.md").read_text(encoding="utf-8")
 CITE = re.compile(r"`(mle/[a-z0-9_]+)`")

@@ -13,11 +13,11 @@ from click.testing import CliRunner
 
 from quizgen.cli import main
 from quizgen.export import render_exam
+from quizgen.generation.key import build_key, compact_key, dumps, expand_key
 from quizgen.grading.batch import grade_class
 from quizgen.grading.item import compile_question
 from quizgen.grading.keyfile import load_key, validate_key, with_decimal_comma
-from quizgen.key import build_key, compact_key, dumps, expand_key
-from quizgen.reading import read_answer
+from quizgen.grading.reading import read_answer
 
 SECRET = "0123456789abcdef0123456789abcdef"
 # numeric, symbolic, choice, vector (numbers): the setting goes to all but the choice question
@@ -96,8 +96,8 @@ def test_make_writes_the_setting_into_every_answer_with_numbers(made: Path) -> N
 
 
 def test_the_key_round_trips_full_and_compact(made: Path) -> None:
-    from quizgen.bank import load_bank
-    from quizgen.exam import build_exam
+    from quizgen.generation.bank import load_bank
+    from quizgen.generation.exam import build_exam
 
     key = json.loads((made / "key.json").read_text(encoding="utf-8"))
     compact = compact_key(key)
@@ -118,7 +118,7 @@ def test_the_key_round_trips_full_and_compact(made: Path) -> None:
 
 
 def test_the_answer_help_of_serve_repeats_the_setting_and_the_unit() -> None:
-    from quizgen.practice import answer_help
+    from quizgen.practice.session import answer_help
 
     numeric = {"type": "numeric", "answer": {"value": 0.7, "unit": "nats", "decimal_comma": True}}
     assert answer_help(numeric) == (
@@ -209,8 +209,8 @@ def _one_answer(key):  # a submissions file of one readable row for the fixture 
 
 # ------------------------------------------------------------------------------ practice and serve
 def test_practice_reads_decimals_as_its_flag_says() -> None:
-    from quizgen.bank import load_bank
-    from quizgen.practice import Session, answer_help
+    from quizgen.generation.bank import load_bank
+    from quizgen.practice.session import Session, answer_help
 
     entry = load_bank().find("mle/kl_divergence_value")
     for flag, value in ((True, 2.143), (False, 2143.0)):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from quizgen import derivations as D
+from quizgen.generation import derivations as D
 
 rng = np.random.default_rng(20261121)
 y, y_hat, x, theta = sp.symbols("y y_hat x theta", real=True)

@@ -7,10 +7,10 @@ import re
 from click.testing import CliRunner
 
 from quizgen import export
-from quizgen.bank import load_bank
 from quizgen.cli import main
-from quizgen.exam import build_exam
 from quizgen.export.base import ANSWER_TYPES, NATIVE, Carry, TemplateWriter
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import build_exam
 
 
 def test_every_format_is_a_writer_that_declares_every_answer_type():

@@ -11,12 +11,12 @@ from fractions import Fraction
 
 import pytest
 
-from quizgen import figures
-from quizgen.bank import load_bank
-from quizgen.exam import build_exam, version_names
 from quizgen.export import render_exam
-from quizgen.figures import FigureRef, figure_files, png
-from quizgen.variant import make_variant
+from quizgen.generation import figures
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import build_exam, version_names
+from quizgen.generation.figures import FigureRef, figure_files, png
+from quizgen.generation.variant import make_variant
 
 BANK = load_bank()
 WITH_FIGURES = [e for e in BANK.topic("mle") if e.question.figures]
@@ -74,7 +74,7 @@ def test_figure_arguments_are_the_questions_own_numbers():
 def test_each_distinct_figure_is_drawn_once():
     figures.clear_cache()
     exam = build_exam(WITH_FIGURES, seed=9, students=version_names(40))
-    files = figure_files(exam)
+    files = figure_files(exam.figures())
     distinct = {ref.file for version in exam.versions for v in version.variants for ref in v.figures}
     assert set(files) == distinct
     assert len(distinct) < 40 * len(WITH_FIGURES)  # shared between students
@@ -91,7 +91,7 @@ def test_png_has_no_date_or_software_stamp():
 
 _DRAW_ALL = (
     "import hashlib, sys\n"
-    "from quizgen.bank import load_bank\nfrom quizgen.exam import build_exam, version_names\n"
+    "from quizgen.generation.bank import load_bank\nfrom quizgen.generation.exam import build_exam, version_names\n"
     "from quizgen.export import render_exam\n"
     "entries = [e for e in load_bank().topic('mle') if e.question.figures]\n"
     "files = render_exam(build_exam(entries, seed=12, students=version_names(3)), ['md'])\n"
@@ -112,7 +112,7 @@ def test_matplotlib_is_imported_only_to_draw():
         "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0\n"
         "r = CliRunner().invoke(main, ['list']); assert r.exit_code == 0, r.output\n"
         "print('matplotlib' in sys.modules)\n"
-        "from quizgen.bank import load_bank\nfrom quizgen.exam import build_exam\nfrom quizgen.export import render_exam\n"
+        "from quizgen.generation.bank import load_bank\nfrom quizgen.generation.exam import build_exam\nfrom quizgen.export import render_exam\n"
         "bank = load_bank()\n"
         "render_exam(build_exam([bank.find('mle/gaussian_nll')], seed=1, students=['a']), ['md', 'tex'])\n"
         "print('matplotlib' in sys.modules)\n"

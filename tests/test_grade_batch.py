@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from quizgen.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, QuizgenError
 from quizgen.grading import batch
 from quizgen.grading.batch import ClassResult, effective_jobs, grade_class
 from quizgen.grading.report import grades_csv, summary_json
+from quizgen.kernel.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, QuizgenError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grade"
 KEY = FIXTURES / "key.json"

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from quizgen.cli import main
-from quizgen.key import answer_text
+from quizgen.generation.key import answer_text
 from quizgen.grading.report import fmt_points
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grade"

@@ -9,8 +9,8 @@ from typing import Any, Callable
 
 import pytest
 
-from quizgen.errors import EXIT_USAGE, QuizgenError
 from quizgen.grading.keyfile import load_key, validate_key
+from quizgen.kernel.errors import EXIT_USAGE, QuizgenError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grade"
 

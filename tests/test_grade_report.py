@@ -149,8 +149,8 @@ def test_failed_write_leaves_the_old_grades_csv(result: ClassResult, tmp_path: P
         fh = real_fdopen(fd, *args, **kwargs)
         return DiskFullHalfway(fh) if Path(opened[-1]).name.startswith(".grades.csv.") else fh
 
-    monkeypatch.setattr("quizgen.fsio.tempfile.mkstemp", recording_mkstemp)
-    monkeypatch.setattr("quizgen.fsio.os.fdopen", failing_fdopen)
+    monkeypatch.setattr("quizgen.kernel.files.tempfile.mkstemp", recording_mkstemp)
+    monkeypatch.setattr("quizgen.kernel.files.os.fdopen", failing_fdopen)
     with pytest.raises(OSError, match="No space left"):
         write_reports(result, out)
     assert (out / "grades.csv").read_text(encoding="utf-8") == "old grades\n"

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.errors import EXIT_USAGE, QuizgenError
+from quizgen.grading.entries import question_number
 from quizgen.grading.intake import ReadLimits
-from quizgen.grading.submissions import question_number, read_submissions
+from quizgen.grading.submissions import read_submissions
+from quizgen.kernel.errors import EXIT_USAGE, QuizgenError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grade"
 IDS = ("mle/gaussian_nll", "mle/bernoulli_entropy", "mle/kl_direction", "mle/mse_is_gaussian")

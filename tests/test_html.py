@@ -13,10 +13,10 @@ import shutil
 
 import pytest
 
-from quizgen.bank import load_bank
-from quizgen.exam import build_exam, version_names
 from quizgen.export import render_exam
 from quizgen.export.markup import latex_to_mathml, markdown_to_html
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import build_exam, version_names
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -65,7 +65,7 @@ def test_figures_are_inlined_as_png_data_uris_with_alt_text(pages):
     import base64
     import html
 
-    from quizgen.figures import png
+    from quizgen.generation.figures import png
 
     folder, files = pages
     exam = build_exam(load_bank().topic("mle"), seed=13, students=version_names(2))

@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from quizgen.cli import main
-from quizgen.seeds import SMALL_SEED, exam_id, root_seed
+from quizgen.kernel.seeds import SMALL_SEED, exam_id, root_seed
 
 SECRET = "fedcba9876543210fedcba9876543210"
 QUESTIONS = "gaussian_nll,gaussian_nll_value,sigmoid_mse_gradient,saturation_choice,kl_divergence_value"
@@ -179,8 +179,8 @@ def test_variant_supply_warning_names_the_question(tmp_path):
 
 
 def test_variant_supply_counts_what_the_constraint_allows():
-    from quizgen.exam import variant_supply
-    from quizgen.question import Numeric, Question, pick
+    from quizgen.generation.exam import variant_supply
+    from quizgen.generation.question import Numeric, Question, pick
 
     q = Question(id="t/x", title="t", statement="s", answer=Numeric(), derive=None, check=None,
                  params=(pick("a", "1", "2", "3"), pick("b", "1", "2", "3")), constraint=lambda p: p["a"] != p["b"])
@@ -198,8 +198,8 @@ def test_no_format_writes_the_seed_or_the_secret_into_a_student_facing_file():
     import zipfile
 
     from quizgen import export
-    from quizgen.bank import load_bank
-    from quizgen.exam import build_exam
+    from quizgen.generation.bank import load_bank
+    from quizgen.generation.exam import build_exam
 
     seed = 2**100 + 424242  # digits that cannot appear by chance
     bank = load_bank()

@@ -1,5 +1,5 @@
 """A key loads fast when its exact bytes were written by ``make`` or fully checked by ``grade`` with
-this very code (issue 21 §2): the record is a cache entry (quizgen.cache) named by a digest of the
+this very code (issue 21 §2): the record is a cache entry (quizgen.kernel.cache) named by a digest of the
 bytes and of the code; any other key, or any change, is checked in full as before."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quizgen import cache
 from quizgen.cli import main
 from quizgen.grading.keyfile import load_key, remember_key
+from quizgen.kernel import cache
 
 SECRET = "00112233445566778899aabbccddeeff"
 

@@ -124,7 +124,7 @@ def test_one_feedback_file_is_singular(tmp_path: Path) -> None:
 
 _BUSY_POOL = """
 import sys
-from quizgen.workers import pool
+from quizgen.kernel.workers import pool
 
 def busy(n):
     return sum(range(n))  # one C call that holds the GIL: the worker's watch thread cannot run

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.bank import load_bank
-from quizgen.exam import build_exam, version_names
 from quizgen.export import render_exam
 from quizgen.export.markup import markdown_to_tex
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import build_exam, version_names
 
 pdflatex = shutil.which("pdflatex")
 
@@ -53,7 +53,7 @@ def test_pdf_is_byte_identical_across_runs():
 
 def test_pdf_without_pdflatex_is_a_clear_error(monkeypatch):
     from quizgen.export import pdf as render
-    from quizgen.errors import QuizgenError
+    from quizgen.kernel.errors import QuizgenError
 
     monkeypatch.setattr(render.shutil, "which", lambda name: None)
     exam = build_exam([load_bank().find("mle/gaussian_nll")], seed=5, students=["ann"])
@@ -62,7 +62,7 @@ def test_pdf_without_pdflatex_is_a_clear_error(monkeypatch):
 
 
 def test_plugged_numbers_get_a_dot_only_where_they_meet_another_factor():
-    from quizgen.formulas import fill_latex
+    from quizgen.generation.formulas import fill_latex
 
     template = r"2 QZ0QZ^{2} + \frac{1}{2} QZ1QZ + \hat{y} \left(-1 + \hat{y}\right) + QZ0QZ QZ1QZ + \sum_{i=1}^{4} QZ0QZ"
     assert fill_latex(template, ["2.5", "-3"]) == (
@@ -119,7 +119,7 @@ def test_overfull_parser_reads_pdflatex_warnings():
 def test_pdf_embeds_figures_byte_identically():
     """Figures reach the compiled PDF (as images), and the same seed gives the same PDF bytes."""
     assert pdflatex, "CI must have pdflatex: .ci/run installs TeX Live"
-    from quizgen import figures
+    from quizgen.generation import figures
 
     bank = load_bank()
     entries = [bank.find("mle/reliability_ece"), bank.find("mle/bernoulli_likelihood_curve")]

@@ -9,11 +9,11 @@ import re
 import pytest
 
 from lms_scorer import canvas_items, moodle_questions, plain
-from quizgen.bank import load_bank
-from quizgen.exam import build_exam
 from quizgen.export import notes, render_exam
 from quizgen.export.base import Options
-from quizgen.key import expand_key
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import build_exam
+from quizgen.generation.key import expand_key
 
 STUDENTS = ["ana", "ben"]
 

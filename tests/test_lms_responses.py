@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from quizgen.cli import main
 from quizgen.export.lms import lms_html
 from quizgen.grading.lms import _plain
-from quizgen.versioncode import version_code
+from quizgen.kernel.versioncode import version_code
 
 DATA = Path(__file__).parent / "data" / "lms"
 KEY = DATA / "key.json"

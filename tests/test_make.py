@@ -81,10 +81,10 @@ def test_variant_rebuilt_from_seed_question_and_student_alone(tmp_path):
     roster.write_text("student,name\nalice,A\nbob,B\n")
     make(tmp_path / "A", "--roster", str(roster))
     key = json.loads((tmp_path / "A" / "key.json").read_text())
-    from quizgen.bank import load_bank
-    from quizgen.key import question_key
-    from quizgen.seeds import root_seed
-    from quizgen.variant import make_variant
+    from quizgen.generation.bank import load_bank
+    from quizgen.generation.key import question_key
+    from quizgen.generation.variant import make_variant
+    from quizgen.kernel.seeds import root_seed
 
     bank = load_bank()
     assert key["seed"] == 7 and key["secret"] == SECRET
@@ -239,7 +239,7 @@ def test_broken_question_file_is_named(tmp_path):
 
 def test_subtopics_select_and_group() -> None:
     """--topic takes a sub-topic folder; list groups a topic's questions by sub-topic."""
-    from quizgen.bank import load_bank
+    from quizgen.generation.bank import load_bank
 
     bank = load_bank()
     kl = bank.topic("mle/kl")

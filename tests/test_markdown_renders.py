@@ -18,10 +18,10 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from quizgen.bank import load_bank
 from quizgen.cli import main
-from quizgen.exam import build_exam, version_names
 from quizgen.export import render_exam
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import build_exam, version_names
 from quizgen.grading.report import md_text
 
 pandoc = shutil.which("pandoc")

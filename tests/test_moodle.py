@@ -15,10 +15,10 @@ import xml.etree.ElementTree as ET
 import pytest
 import sympy as sp
 
-from quizgen.bank import load_bank
-from quizgen.exam import build_exam, version_names
 from quizgen.export import Options, notes, render_exam
 from quizgen.export.lms import MOODLE_GRADES, lms_html, tolerance
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import build_exam, version_names
 
 ALLOWED = {round(100 * g, 5) for g in MOODLE_GRADES}
 
@@ -182,7 +182,7 @@ def test_figures_are_embedded_files_the_text_refers_to(parsed, exam):
     import base64
     import html
 
-    from quizgen.figures import png
+    from quizgen.generation.figures import png
 
     root, _ = parsed
     by_id = {f"{v.question_id}:{ver.student}": v for ver in exam.versions for v in ver.variants}

@@ -8,14 +8,14 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from quizgen.question import Claim, Right
+from quizgen.generation.question import Claim, Right
 import sympy as sp
 
-from quizgen.bank import load_bank
-from quizgen.exam import build_exam, version_names
-from quizgen.formulas import Computed, fill_latex, fmt_exact, fmt_number, person_order, placeholder
 from quizgen.export import render_exam
-from quizgen.variant import compiled
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import build_exam, version_names
+from quizgen.generation.formulas import Computed, fill_latex, fmt_exact, fmt_number, person_order, placeholder
+from quizgen.generation.variant import compiled
 
 
 @pytest.mark.parametrize("x, digits, shown", [
@@ -136,7 +136,7 @@ def test_solutions_have_no_unsimplified_numbers_or_sympy_signs():
 
 
 def test_readme_examples_of_person_written_formulas():
-    from quizgen.variant import make_variant
+    from quizgen.generation.variant import make_variant
 
     bank = load_bank()
     v = make_variant(bank.find("mle/bernoulli_likelihood_curve").question, 3, "s")
@@ -152,7 +152,7 @@ def test_readme_examples_of_person_written_formulas():
 
 def test_one_hot_statement_shows_the_derived_probability_as_written():
     """The fourth probability 1 - 0.3 - 0.25 - 0.25 is derived: it shows as 0.2, like the drawn ones, not 0.2000."""
-    from quizgen.variant import _instance
+    from quizgen.generation.variant import _instance
 
     q = load_bank().find("mle/one_hot_cross_entropy").question
     drawn = {"q_true": "0.3", "o1": "0.25", "o2": "0.25", "k": "2"}

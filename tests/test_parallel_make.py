@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from processes import alive, children, interrupt
-from quizgen import exam as exam_mod
-from quizgen import workers
-from quizgen.bank import load_bank
-from quizgen.errors import QuestionError
-from quizgen.exam import build_exam, version_names
 from quizgen.export import render_exam
+from quizgen.generation import exam as exam_mod
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import build_exam, version_names
+from quizgen.kernel import workers
+from quizgen.kernel.errors import QuestionError
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = load_bank()
@@ -84,7 +84,7 @@ def test_a_small_class_is_built_in_one_process(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_the_readme_states_the_thresholds() -> None:
-    from quizgen import figures
+    from quizgen.generation import figures
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"A class of {exam_mod.MIN_PARALLEL_VARIANTS:,} variants or more (students × questions)" in readme
@@ -188,7 +188,7 @@ def test_kill_9_of_make_leaves_no_orphan_workers(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")
 def test_figures_drawn_by_a_worker_are_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from quizgen import figures
+    from quizgen.generation import figures
 
     with_figures = [e for e in BANK.topic("mle") if e.question.figures]
     exam = build_exam(with_figures, 9, version_names(12), jobs=1)
@@ -247,7 +247,8 @@ FIGURED = [e for e in BANK.topic("mle") if e.question.figures][:3] + ENTRIES[:1]
 
 @pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")
 def test_figures_drawn_while_building_are_the_same_bytes(pools: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
-    from quizgen import export, figures
+    from quizgen import export
+    from quizgen.generation import figures
 
     students = version_names(16)
     figures.clear_cache()
@@ -262,7 +263,7 @@ def test_figures_drawn_while_building_are_the_same_bytes(pools: list[int], monke
     exam = build_exam(FIGURED, 11, students, jobs=2, figures=True)
     assert pools == [2]  # the builders; the drawer is a process of its own
     assert exam == serial_exam
-    assert set(figures._DRAWN) == distinct and not figures.undrawn(exam)  # all drawn by the drawer
+    assert set(figures._DRAWN) == distinct and not figures.undrawn(exam.figures())  # all drawn by the drawer
     assert figures._draw.cache_info().misses == 0  # none here
 
     monkeypatch.setattr(export, "MIN_PARALLEL_RENDER", 0)
@@ -275,7 +276,7 @@ def test_figures_drawn_while_building_are_the_same_bytes(pools: list[int], monke
 
 @pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")
 def test_a_class_without_figures_forks_no_drawer(pools: list[int]) -> None:
-    from quizgen import figures
+    from quizgen.generation import figures
 
     figures.clear_cache()
     build_exam(ENTRIES[:2], 5, version_names(10), jobs=2, figures=True)
@@ -284,7 +285,7 @@ def test_a_class_without_figures_forks_no_drawer(pools: list[int]) -> None:
 
 @pytest.mark.skipif(not workers.can_fork(), reason="the drawer process is forked; this platform cannot fork")
 def test_figures_the_drawer_has_not_started_are_left_to_the_writers(monkeypatch: pytest.MonkeyPatch) -> None:
-    from quizgen import figures
+    from quizgen.generation import figures
 
     exam = build_exam([BANK.find("mle/reliability_ece")], 3, version_names(12), jobs=1)
     refs = [r for ver in exam.versions for v in ver.variants for r in v.figures]
@@ -295,10 +296,10 @@ def test_figures_the_drawer_has_not_started_are_left_to_the_writers(monkeypatch:
         drawer.hand(refs)
     # the figures it held were drawn there; the others are left (too many to finish alone)
     assert len(figures._DRAWN) == figures.DRAWER_QUEUE and figures._draw.cache_info().misses == 0
-    assert figures.undrawn(exam)
+    assert figures.undrawn(exam.figures())
     for ref in refs:  # the writers draw the rest, and what the drawer drew is what drawing here gives
         assert figures.png(ref) == figures._draw(ref.kind, ref.args)
-    assert not figures.undrawn(exam)
+    assert not figures.undrawn(exam.figures())
 
     figures.clear_cache()
     monkeypatch.setattr(figures, "DRAWER_FINISHES", len(distinct))
@@ -312,7 +313,7 @@ def test_figures_the_drawer_has_not_started_are_left_to_the_writers(monkeypatch:
 @pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")
 def test_a_template_error_in_a_render_worker_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from quizgen import export
-    from quizgen.errors import QuizgenError
+    from quizgen.kernel.errors import QuizgenError
 
     (tmp_path / "md").mkdir()
     (tmp_path / "md" / "sheet.md.j2").write_text("{{ version.student }} {{ no_such_thing }}\n", encoding="utf-8")
@@ -337,7 +338,7 @@ def test_a_small_class_is_rendered_in_one_process(monkeypatch: pytest.MonkeyPatc
 
 def test_the_readme_make_from_python_example_runs(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = readme.index("```python\nfrom quizgen.bank import load_bank\nfrom quizgen.exam import build_exam")
+    start = readme.index("```python\nfrom quizgen.generation.bank import load_bank\nfrom quizgen.generation.exam import build_exam")
     code = readme[start + len("```python\n"):readme.index("```", start + 10)]
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -384,3 +385,4 @@ def test_stopping_a_pool_while_a_result_is_half_sent_does_not_hang() -> None:
             raise RuntimeError("an error in the parent: stop the workers now")
     manager.join(5.0)
     assert not manager.is_alive(), "the pool's manager thread still waits for the rest of the message"
+

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quizgen.bank import load_bank
 from quizgen.cli import main
-from quizgen.mathtext import latex_to_unicode, markdown_to_unicode
-from quizgen.practice import Session, parse_difficulty, select_entries
-from quizgen.reading import read_answer
+from quizgen.generation.bank import load_bank
+from quizgen.grading.reading import read_answer
+from quizgen.practice.session import Session, parse_difficulty, select_entries
+from quizgen.practice.unicode import latex_to_unicode, markdown_to_unicode
 
 ROOT = Path(__file__).resolve().parents[1]
 TOPIC = "mle/regression"
@@ -154,7 +154,7 @@ def test_difficulty_filter():
     entries = load_bank().topic("mle")
     assert parse_difficulty("easy") == 1 and parse_difficulty(None) is None
     assert all(e.question.difficulty == 2 for e in select_entries(entries, 2, "mle"))
-    from quizgen.errors import QuizgenError
+    from quizgen.kernel.errors import QuizgenError
 
     with pytest.raises(QuizgenError, match="difficulty"):
         parse_difficulty("extreme")

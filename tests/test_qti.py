@@ -16,11 +16,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from quizgen.bank import load_bank
-from quizgen.exam import build_exam, version_names
 from quizgen.export import notes, render_exam
 from quizgen.export.lms import lms_html
 from quizgen.export.qti import ident
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import build_exam, version_names
 
 NS = {"q": "http://www.imsglobal.org/xsd/ims_qtiasiv1p2", "m": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"}
 
@@ -149,7 +149,7 @@ def test_figures_are_files_in_the_zip_that_the_manifest_lists_and_the_items_show
     import html
     import re
 
-    from quizgen.figures import png
+    from quizgen.generation.figures import png
 
     exam, zf, key, _ = package
     names = zf.namelist()

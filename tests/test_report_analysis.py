@@ -158,7 +158,8 @@ def test_matplotlib_is_imported_only_for_the_html_report():
     code = ("import sys\nfrom quizgen.grading.batch import grade_class\nfrom quizgen.grading.report import summary_md\n"
             f"r = grade_class({str(FIXTURES / 'key.json')!r}, {str(FIXTURES / 'long.csv')!r}, jobs=1)\n"
             "summary_md(r)\nprint('matplotlib' in sys.modules)\n"
-            "from quizgen.grading.html_report import report_html\nreport_html(r)\nprint('matplotlib' in sys.modules)\n")
+            "from quizgen.grading.html_report import report_html\nfrom quizgen.grading.report import summary_data\n"
+            "report_html(r, summary_data(r))\nprint('matplotlib' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1]).stdout
     assert out.split() == ["False", "True"]

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from quizgen.bank import load_bank
-from quizgen.variant import make_variant
+from quizgen.generation.bank import load_bank
+from quizgen.generation.variant import make_variant
 
 BANK = load_bank()
 SEEDS = range(60)

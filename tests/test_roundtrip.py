@@ -11,10 +11,10 @@ import json
 
 import pytest
 
-from quizgen.bank import load_bank
-from quizgen.exam import build_exam, version_names
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import build_exam, version_names
+from quizgen.generation.key import answer_text, build_key, wrong_credit, wrong_text
 from quizgen.grading import compile_question
-from quizgen.key import answer_text, build_key, wrong_credit, wrong_text
 
 ENTRIES = load_bank().topic("mle")
 KEYS = [json.loads(json.dumps(build_key(build_exam(ENTRIES, seed=s, students=version_names(5))))) for s in (99, 2026, 7)]

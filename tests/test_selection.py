@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quizgen.bank import load_bank
 from quizgen.cli import main
-from quizgen.errors import QuizgenError
-from quizgen.selection import choose_balanced, filter_entries, parse_difficulty
+from quizgen.generation.bank import load_bank
+from quizgen.generation.selection import choose_balanced, filter_entries, parse_difficulty
+from quizgen.kernel.errors import QuizgenError
 
 BANK = load_bank()
 MLE = BANK.topic("mle")

@@ -19,7 +19,7 @@ warnings.filterwarnings("ignore", message=".*httpx.*")
 from starlette.testclient import TestClient  # noqa: E402
 
 from quizgen.cli import main  # noqa: E402
-from quizgen.key import answer_text  # noqa: E402
+from quizgen.generation.key import answer_text  # noqa: E402
 from quizgen.web.app import Config, create_app  # noqa: E402
 from serving import PgSchema, Server, postgres_base, store_db  # noqa: E402,F401 - store_db is a fixture
 
@@ -85,9 +85,9 @@ def _practice_page(client, topic=TOPIC):
 
 
 def _practice_key(fields):
-    from quizgen.bank import load_bank
-    from quizgen.key import question_key
-    from quizgen.variant import make_variant
+    from quizgen.generation.bank import load_bank
+    from quizgen.generation.key import question_key
+    from quizgen.generation.variant import make_variant
 
     v = make_variant(load_bank().find(fields["qid"]).question, int(fields["v"]), "practice")
     return question_key(v, 1)
@@ -139,9 +139,9 @@ def test_figures_are_shown_as_data_uri_images(practice_client):
     answer: the PNG's own bytes inline (the policy allows data: images, nothing from elsewhere)."""
     import base64
 
-    from quizgen.bank import load_bank
-    from quizgen.figures import png
-    from quizgen.variant import make_variant
+    from quizgen.generation.bank import load_bank
+    from quizgen.generation.figures import png
+    from quizgen.generation.variant import make_variant
 
     def shown(html):
         return [base64.b64decode(d) for d in re.findall(r'<img src="data:image/png;base64,([^"]+)" alt="[^"]{40,}"', html)]
@@ -487,10 +487,10 @@ def test_exam_pages_are_rendered_once_when_the_exam_is_loaded(exam_dir, tmp_path
     def no(*args, **kwargs):
         raise AssertionError("a request derived or rendered a question")
 
-    import quizgen.variant
+    import quizgen.generation.variant
     import quizgen.web.app
 
-    monkeypatch.setattr(quizgen.variant, "make_variant", no)
+    monkeypatch.setattr(quizgen.generation.variant, "make_variant", no)
     monkeypatch.setattr(quizgen.web.app, "_variant_view", no)
     tok = tokens(exam_dir)["v01"]
     page = c.get(f"/exam/{tok}")
@@ -499,13 +499,13 @@ def test_exam_pages_are_rendered_once_when_the_exam_is_loaded(exam_dir, tmp_path
 
 
 def test_practice_questions_are_derived_before_the_first_request(monkeypatch):
-    import quizgen.variant
-    from quizgen.bank import load_bank
+    import quizgen.generation.variant
+    from quizgen.generation.bank import load_bank
     from quizgen.web.app import prederive
 
     bank = load_bank()
     seen, warmed = [], []
-    monkeypatch.setattr(quizgen.variant, "compiled", lambda q: seen.append(q.id))
+    monkeypatch.setattr(quizgen.generation.variant, "compiled", lambda q: seen.append(q.id))
     n = prederive(bank, warm=warmed.append)
     every = sorted(e.id for t in bank.topics for e in bank.topic(t))
     assert n == len(every) and sorted(seen) == every and sorted(warmed) == every

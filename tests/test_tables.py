@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from quizgen.bank import load_bank
-from quizgen.exam import build_exam
 from quizgen.export import render_exam
-from quizgen.question import Table, by_row, grid, pick
-from quizgen.variant import _instance, make_variant
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import build_exam
+from quizgen.generation.question import Table, by_row, grid, pick
+from quizgen.generation.variant import _instance, make_variant
 
 ENTRY = load_bank().find("mle/logistic_batch_gradient_table")
 Q = ENTRY.question

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.bank import load_bank
-from quizgen.errors import QuizgenError
-from quizgen.exam import build_exam
 from quizgen.export import render_exam
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import build_exam
+from quizgen.generation.key import answer_text, question_key
+from quizgen.generation.question import Numeric
+from quizgen.generation.variant import make_variant
 from quizgen.grading.item import compile_question
 from quizgen.grading.keyfile import validate_key
-from quizgen.key import answer_text, question_key
-from quizgen.question import Numeric
-from quizgen.variant import make_variant
+from quizgen.kernel.errors import QuizgenError
 
 #: The bank's questions whose answer has a unit, and that unit.
 WITH_UNITS = {
@@ -119,7 +119,7 @@ def test_a_bank_with_an_unknown_unit_does_not_load(tmp_path: Path) -> None:
 
 
 def test_check_fails_a_statement_that_does_not_name_its_unit(bank) -> None:
-    from quizgen.checking import check_question
+    from quizgen.checking.runner import check_question
 
     entry = bank.find("mle/kl_divergence_value")
     silent = dataclasses.replace(entry.question, statement=entry.question.statement.replace(

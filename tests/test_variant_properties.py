@@ -7,11 +7,11 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizgen.bank import load_bank
-from quizgen.exam import STUDENT_ID
-from quizgen.key import question_key
-from quizgen.seeds import variant_seed
-from quizgen.variant import make_variant
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import STUDENT_ID
+from quizgen.generation.key import question_key
+from quizgen.generation.variant import make_variant
+from quizgen.kernel.seeds import variant_seed
 
 ENTRIES = load_bank().topic("mle")
 seeds = st.integers(min_value=0, max_value=2**63 - 1)

@@ -13,9 +13,9 @@ from fractions import Fraction
 
 import pytest
 
-from quizgen.bank import load_bank
-from quizgen.exam import variant_supply
-from quizgen.variant import _instance
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import variant_supply
+from quizgen.generation.variant import _instance
 
 CLASS = 30
 ENTRIES = load_bank().topic("mle")

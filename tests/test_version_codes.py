@@ -11,10 +11,10 @@ from html import unescape
 
 import pytest
 
-from quizgen.bank import load_bank
-from quizgen.exam import build_exam
 from quizgen.export import render_exam
-from quizgen.versioncode import CODE_DIGITS, find_code, version_code
+from quizgen.generation.bank import load_bank
+from quizgen.generation.exam import build_exam
+from quizgen.kernel.versioncode import CODE_DIGITS, find_code, version_code
 
 QUESTIONS = ("mle/kl_cross_entropy_choice", "mle/kl_asymmetry_truefalse", "mle/kl_divergence_value",
              "mle/gaussian_nll")

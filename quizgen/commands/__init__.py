@@ -7,7 +7,7 @@ from typing import Any, Callable, TypeVar
 
 import click
 
-from quizgen.errors import QuizgenError
+from quizgen.kernel.errors import QuizgenError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

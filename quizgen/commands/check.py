@@ -7,7 +7,7 @@ import os
 import click
 
 from quizgen.commands import friendly_errors
-from quizgen.errors import EXIT_PARTIAL
+from quizgen.kernel.errors import EXIT_PARTIAL
 
 
 @click.command("check")
@@ -25,8 +25,8 @@ def command(topic, seeds, banks, class_size, jobs) -> None:
     failure naming the question and seed. Exit status: 0 all passed, 1 some question failed,
     2 unusable invocation (unknown topic, a bank folder or question file that does not load).
     """
-    from quizgen.bank import load_bank
-    from quizgen.checking import check_bank, supply_lines, table
+    from quizgen.checking.runner import check_bank, supply_lines, table
+    from quizgen.generation.bank import load_bank
 
     bank = load_bank(banks)
     if topic:

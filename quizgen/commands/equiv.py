@@ -10,7 +10,7 @@ import json
 import click
 
 from quizgen.commands import friendly_errors
-from quizgen.errors import QuizgenError
+from quizgen.kernel.errors import QuizgenError
 
 
 def _names(value: str | None) -> list[str]:
@@ -81,12 +81,12 @@ def command(texts: tuple[str, ...], key_path: str | None, question_id: str | Non
     expected, answer = texts
     import dataclasses
 
-    from quizgen.domains import intersect
     from quizgen.grading.item import compile_question
-    from quizgen.grading.limits import LimitExceeded
-    from quizgen.grading.names import canonical_symbol
-    from quizgen.grading.nodes import free_symbols
-    from quizgen.grading.parse import ParseError, make_context, parse
+    from quizgen.kernel.domains import intersect
+    from quizgen.maths.limits import LimitExceeded
+    from quizgen.maths.names import canonical_symbol
+    from quizgen.maths.nodes import free_symbols
+    from quizgen.maths.parse import ParseError, make_context, parse
 
     domains: dict[str, str] = {}
     for names, domain in ((real, "real"), (positive, "positive"), (nonnegative, "nonnegative"),

@@ -13,9 +13,9 @@ from pathlib import Path
 import click
 
 from quizgen.commands import friendly_errors
-from quizgen.errors import EXIT_USAGE, QuizgenError
 from quizgen.grading.intake import DEFAULT_READ_LIMITS as _LIMITS
 from quizgen.grading.intake import MB, ReadLimits
+from quizgen.kernel.errors import EXIT_USAGE, QuizgenError
 
 #: Problems echoed on stderr before the rest are left to summary.md (a flood helps nobody).
 MAX_PROBLEMS_SHOWN = 50

@@ -13,7 +13,7 @@ from quizgen.commands import friendly_errors
 @friendly_errors
 def command(topic: str | None, banks: tuple[str, ...]) -> None:
     """List topics and the questions in each: id, answer type, difficulty, points, title."""
-    from quizgen.bank import load_bank
+    from quizgen.generation.bank import load_bank
 
     bank = load_bank(banks)
     topics = [topic] if topic else sorted(bank.topics)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from quizgen.commands import friendly_errors
-from quizgen.errors import EXIT_PARTIAL, QuizgenError
+from quizgen.kernel.errors import EXIT_PARTIAL, QuizgenError
 
 
 DEFAULT_FORMATS = "md,tex,json"
@@ -46,11 +46,11 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
     Each question's numbers depend only on (seed, secret, question id, student id). Sheets show
     only the exam id; keep the seed, the secret and key.json private.
     """
-    from quizgen.bank import load_bank, select
-    from quizgen.exam import build_exam, read_roster, supply_warnings, version_names
-    from quizgen.seeds import SECRET_HEX_DIGITS, SMALL_SEED, exam_id, new_secret, new_seed, root_seed
-    from quizgen.fsio import remove_stale_temporaries, write_atomic
     from quizgen.export import Options, check_formats, notes, render_exam, shows_figures
+    from quizgen.generation.bank import load_bank, select
+    from quizgen.generation.exam import build_exam, read_roster, supply_warnings, version_names
+    from quizgen.kernel.files import remove_stale_temporaries, write_atomic
+    from quizgen.kernel.seeds import SECRET_HEX_DIGITS, SMALL_SEED, exam_id, new_secret, new_seed, root_seed
 
     fmts = check_formats([f.strip() for f in formats.split(",") if f.strip()])
     to_stdout = out == "-"
@@ -85,7 +85,7 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
     if questions:
         entries = select(entries, [q.strip() for q in questions.split(",") if q.strip()])
     else:
-        from quizgen.selection import choose_balanced, filter_entries
+        from quizgen.generation.selection import choose_balanced, filter_entries
 
         if difficulty is not None or tags is not None:
             entries = filter_entries(entries, difficulty, tags, topic)
@@ -124,7 +124,7 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
     options = Options(moodle_stack=moodle_stack, moodle_by_student=moodle_by_student, report=left_out.append)
     files = render_exam(exam, fmts, templates, options, jobs=jobs)
     if tokens_url and not to_stdout:
-        from quizgen import key as keymod
+        from quizgen.generation import key as keymod
         from quizgen.web.tokens import tokens_csv
 
         files["tokens.csv"] = tokens_csv(keymod.build_key(exam), tokens_url)
@@ -159,7 +159,7 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
             write_atomic(out_dir / name, text)
     except OSError as err:
         raise QuizgenError(f"{out_dir}: cannot write the files there ({err.strerror or err})") from None
-    if "key.json" in files:  # written by this code: grade need not check it again (quizgen.cache)
+    if "key.json" in files:  # written by this code: grade need not check it again (quizgen.kernel.cache)
         from quizgen.grading.keyfile import remember_key
 
         key_text = files["key.json"]

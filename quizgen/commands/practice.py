@@ -1,4 +1,4 @@
-"""``quizgen practice``: an interactive terminal session over :mod:`quizgen.practice`.
+"""``quizgen practice``: an interactive terminal session over :mod:`quizgen.practice.session`.
 
 Reads one line at a time from stdin, so it works the same typed at a terminal (with line
 editing from ``readline``) and piped from a file or a test.
@@ -29,14 +29,14 @@ def _say(text: str = "", **style) -> None:
 
 
 def _md(text: str, indent: str = "") -> str:
-    from quizgen.mathtext import markdown_to_unicode, wrap_paragraphs
+    from quizgen.practice.unicode import markdown_to_unicode, wrap_paragraphs
 
     return wrap_paragraphs(markdown_to_unicode(text), WIDTH, indent)
 
 
 def _show_question(session, item, number: int) -> None:
-    from quizgen.mathtext import markdown_to_unicode
-    from quizgen.practice import answer_help, choices_of, fmt_points, options_heading
+    from quizgen.practice.session import answer_help, choices_of, fmt_points, options_heading
+    from quizgen.practice.unicode import markdown_to_unicode
 
     v = item.variant
     pts = fmt_points(item.points)
@@ -60,7 +60,7 @@ def _show_question(session, item, number: int) -> None:
 
 def _table(table) -> str:
     """A variant's data table as aligned text (headers are LaTeX)."""
-    from quizgen.mathtext import latex_to_unicode
+    from quizgen.practice.unicode import latex_to_unicode
 
     head = [latex_to_unicode(h) for h in table.headers]
     rows = [[str(c) for c in r] for r in table.rows]
@@ -73,8 +73,8 @@ def _table(table) -> str:
 
 
 def _show_outcome(session, outcome) -> None:
-    from quizgen.mathtext import markdown_to_unicode
-    from quizgen.practice import fmt_points, verdict_label
+    from quizgen.practice.session import fmt_points, verdict_label
+    from quizgen.practice.unicode import markdown_to_unicode
 
     r = outcome.reading
     if r.ok:
@@ -118,7 +118,7 @@ def _num(x: float) -> str:
 
 
 def _show_summary(session) -> None:
-    from quizgen.practice import fmt_points
+    from quizgen.practice.session import fmt_points
 
     s = session.summary()
     _say()
@@ -166,8 +166,8 @@ def command(topic, difficulty, seed, banks, decimal_comma) -> None:
     Before each verdict quizgen shows how it read your answer. Type h for a hint, s for the
     solution, n for a new variant, q to stop with a summary by sub-topic.
     """
-    from quizgen.bank import load_bank
-    from quizgen.practice import Session, parse_difficulty, select_entries
+    from quizgen.generation.bank import load_bank
+    from quizgen.practice.session import Session, parse_difficulty, select_entries
 
     level = parse_difficulty(difficulty)
     bank = load_bank(banks)
@@ -203,7 +203,7 @@ def command(topic, difficulty, seed, banks, decimal_comma) -> None:
         elif action == "solution":
             steps = session.solution()
             _say("  Solution:", bold=True)
-            from quizgen.mathtext import latex_to_unicode
+            from quizgen.practice.unicode import latex_to_unicode
 
             for n, (txt, latex) in enumerate(steps, 1):
                 _say(_md(f"{n}. {txt}", "  "))
@@ -227,6 +227,6 @@ def command(topic, difficulty, seed, banks, decimal_comma) -> None:
 
 
 def _fmt(session) -> str:
-    from quizgen.practice import fmt_points
+    from quizgen.practice.session import fmt_points
 
     return f"{fmt_points(session.earned)}/{fmt_points(session.possible)}"

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from quizgen.commands import friendly_errors
-from quizgen.errors import QuizgenError
+from quizgen.kernel.errors import QuizgenError
 
 
 def _minutes(seconds: float | None) -> str:
@@ -55,7 +55,7 @@ def command(host, port, workers, exam, db, time_limit, grace, export, banks, rat
     if export is not None:
         if exam is None:
             raise QuizgenError("--export needs --exam key.json (the exam whose answers to export)")
-        from quizgen.fsio import write_atomic
+        from quizgen.kernel.files import write_atomic
         from quizgen.web.app import load_exam
 
         if not is_postgres(dbp) and not dbp.is_file():
@@ -66,8 +66,8 @@ def command(host, port, workers, exam, db, time_limit, grace, export, banks, rat
         write_atomic(export, text)
         click.echo(f"Wrote {text.count(chr(10)) - 1} answers to {export}; grade with: quizgen grade --key {exam} {export}")
         return
+    from quizgen.kernel.workers import default_jobs
     from quizgen.web.run import exposed, serve
-    from quizgen.workers import default_jobs
 
     workers = workers or default_jobs()
     if exposed(host):

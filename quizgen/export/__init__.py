@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Sequence
 
 import jinja2
 
-from quizgen.errors import QuizgenError
 from quizgen.export.base import ANSWER_TYPES, Carry, Options, TemplateWriter, Writer, environment, get_template
+from quizgen.kernel.errors import QuizgenError
 
 if TYPE_CHECKING:
-    from quizgen.exam import Exam
+    from quizgen.generation.exam import Exam
 
 __all__ = ["ANSWER_TYPES", "Carry", "Options", "REGISTRY", "Writer", "check_formats", "environment",
            "notes", "render_exam", "shows_figures", "writer"]
@@ -90,10 +90,10 @@ def render_exam(
     bytes as one process: when every figure is drawn already (``build_exam(figures=True)``), the
     per-version pages of the template formats (Markdown, LaTeX, HTML) are rendered by the
     workers, a part of the class each, while this process renders the other formats; otherwise
-    the workers draw the figures while this process renders (:func:`quizgen.figures.drawn_ahead`).
+    the workers draw the figures while this process renders (:func:`quizgen.generation.figures.drawn_ahead`).
     """
-    from quizgen.figures import drawn_ahead, undrawn
-    from quizgen.workers import can_fork, default_jobs
+    from quizgen.generation.figures import drawn_ahead, undrawn
+    from quizgen.kernel.workers import can_fork, default_jobs
 
     env = environment(templates)
     fmts = check_formats(formats)
@@ -102,11 +102,11 @@ def render_exam(
     paged = [f for f in fmts if isinstance(writer(f), TemplateWriter)]
     size = len(exam.versions) * max((len(v.variants) for v in exam.versions), default=0)
     if (jobs > 1 and paged and size >= MIN_PARALLEL_RENDER and can_fork()
-            and not (any(shows.values()) and undrawn(exam))):
+            and not (any(shows.values()) and undrawn(exam.figures()))):
         rendered = _render_parallel(exam, fmts, paged, env, options, jobs)
     else:
         rendered = {}
-        with drawn_ahead(exam if any(shows.values()) else None, jobs):
+        with drawn_ahead(exam.figures() if any(shows.values()) else (), jobs):
             for fmt in sorted(fmts, key=lambda f: shows[f]):  # formats with figures last: they wait for the drawings
                 rendered[fmt] = _render(fmt, exam, env, options)
     files: dict[str, str | bytes] = {}
@@ -145,7 +145,7 @@ def _render_parallel(exam: "Exam", fmts: Sequence[str], paged: Sequence[str], en
     workers, in parts of the class, while this process renders the other formats; then each
     paged format's pages are put together in the order one process lists them."""
     global _JOB
-    from quizgen.workers import fork_pool
+    from quizgen.kernel.workers import fork_pool
 
     envs = {}
     for fmt in paged:  # compile the templates once, here, before the workers fork (they inherit them)

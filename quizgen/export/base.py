@@ -1,6 +1,6 @@
 """What every writer shares: how it declares what it carries, the template environment, options.
 
-A writer turns an :class:`~quizgen.exam.Exam` into ``{file name: text or bytes}`` and says, for
+A writer turns an :class:`~quizgen.generation.exam.Exam` into ``{file name: text or bytes}`` and says, for
 each answer type, whether it carries it as is (``native``), ``converted`` (and how), or cannot
 carry it (``dropped``); it says the same of a question's figures. ``quizgen make`` prints every
 conversion and drop per question, so nothing is left out silently.
@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import jinja2
 
-from quizgen.errors import QuizgenError
-from quizgen.resources import shipped
+from quizgen.kernel.errors import QuizgenError
+from quizgen.kernel.resources import shipped
 
 if TYPE_CHECKING:
-    from quizgen.exam import Exam, Version
-    from quizgen.variant import Variant
+    from quizgen.generation.exam import Exam, Version
+    from quizgen.generation.variant import Variant
 
 #: Answer types the engine produces today (a writer that does not list a type drops it, loudly).
 ANSWER_TYPES = ("numeric", "symbolic", "choice", "truefalse", "order", "vector", "manual")
@@ -102,7 +102,7 @@ class TemplateWriter(Writer):
         return f"sheet[-<student>].{self.ext}, solutions[-<student>].{self.ext}"
 
     def filters(self) -> dict[str, Callable]:
-        from quizgen.formulas import fmt_number
+        from quizgen.generation.formulas import fmt_number
 
         return dict(text=self.markup, escape_text=self.escape, num=fmt_number, counted=counted)
 
@@ -136,9 +136,9 @@ class TemplateWriter(Writer):
                options: Options = Options()) -> dict[str, str | bytes]:
         """Add what is not a per-version page to the pages in ``files`` (the figures' PNG files)."""
         if self.figures:
-            from quizgen.figures import figure_files  # draws (and imports matplotlib) only if a variant has figures
+            from quizgen.generation.figures import figure_files  # draws (and imports matplotlib) only if a variant has figures
 
-            files.update(figure_files(exam))
+            files.update(figure_files(exam.figures()))
         return files
 
     def render(self, exam: "Exam", env: jinja2.Environment, options: Options = Options()) -> dict[str, str | bytes]:
@@ -150,7 +150,7 @@ class TemplateWriter(Writer):
 
 def counted(count: float, noun: str) -> str:
     """``1 question``, ``3 questions``, ``1.5 points``: a count and its noun, singular only for exactly one."""
-    from quizgen.formulas import fmt_number
+    from quizgen.generation.formulas import fmt_number
 
     return f"{fmt_number(count)} {noun}{'' if count == 1 else 's'}"
 

@@ -16,14 +16,14 @@ from quizgen.export.markup import html_escape, latex_to_mathml, markdown_to_html
 if TYPE_CHECKING:
     import jinja2
 
-    from quizgen.exam import Exam
-    from quizgen.figures import FigureRef
+    from quizgen.generation.exam import Exam
+    from quizgen.generation.figures import FigureRef
 
 
 def figure_img(ref: "FigureRef") -> str:
     """A figure as an ``<img>`` with a ``data:`` URI and its alt text; the PNG is drawn and encoded
     once per distinct figure, whatever the number of pages that show it."""
-    from quizgen.figures import PIXELS, png_base64
+    from quizgen.generation.figures import PIXELS, png_base64
 
     return (f'<img src="data:image/png;base64,{png_base64(ref)}" alt="{html_escape(ref.alt)}" '
             f'width="{PIXELS[0]}" height="{PIXELS[1]}">')

@@ -9,7 +9,7 @@ from quizgen.export.base import ANSWER_TYPES, NATIVE, Options, Writer
 if TYPE_CHECKING:
     import jinja2
 
-    from quizgen.exam import Exam
+    from quizgen.generation.exam import Exam
 
 
 class KeyWriter(Writer):
@@ -20,7 +20,7 @@ class KeyWriter(Writer):
     figure_carry = None  # the key holds answers, not question text
 
     def render(self, exam: "Exam", env: "jinja2.Environment", options: Options = Options()) -> dict[str, str | bytes]:
-        from quizgen import key as keymod
+        from quizgen.generation import key as keymod
 
         return {"key.json": keymod.dumps(keymod.build_key(exam))}
 

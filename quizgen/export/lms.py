@@ -59,7 +59,7 @@ def table_html(tables) -> str:
 def figure_html(src: str, alt: str) -> str:
     """A figure as LMS HTML: an ``<img>`` at the figure's size in CSS pixels (5 × 3 in at 96 px/in),
     so the 200-dpi PNG stays sharp on a high-resolution screen; ``max-width`` keeps it inside a phone."""
-    from quizgen.figures import SIZE
+    from quizgen.generation.figures import SIZE
 
     width, height = round(SIZE[0] * 96), round(SIZE[1] * 96)
     return (f'<p><img src="{html_escape(src)}" alt="{html_escape(alt)}" width="{width}" height="{height}" '
@@ -152,8 +152,8 @@ def _values(expression: str, symbols: tuple[tuple[str, str], ...], start: int) -
     grader's safe parser and evaluator (one vectorised pass); NaN where undefined or complex."""
     import numpy as np
 
-    from quizgen.grading.evaluate import evaluate
-    from quizgen.grading.parse import make_context, parse
+    from quizgen.maths.evaluate import evaluate
+    from quizgen.maths.parse import make_context, parse
 
     points = _candidates(symbols, start)
     try:

@@ -36,15 +36,15 @@ from quizgen.export.lms import (
     AT_POINT_TOLERANCE, at_point, figure_html, fraction_is_exact, lms_html, moodle_fraction, number_text, point_sentence, table_html,
     tex_html, tolerance, truefalse_wrong_feedback,
 )
-from quizgen.figures import png_base64
-from quizgen.versioncode import code_html, version_code
+from quizgen.generation.figures import png_base64
+from quizgen.kernel.versioncode import code_html, version_code
 
 if TYPE_CHECKING:
     import jinja2
 
-    from quizgen.exam import Exam
-    from quizgen.figures import FigureRef
-    from quizgen.variant import Variant
+    from quizgen.generation.exam import Exam
+    from quizgen.generation.figures import FigureRef
+    from quizgen.generation.variant import Variant
 
 GENERIC_WRONG = "Not the expected answer, and not one of the mistakes this question recognises."
 

@@ -10,14 +10,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
-from quizgen.errors import QuizgenError
 from quizgen.export.base import Carry, Options, TemplateWriter, Writer
 from quizgen.export.tex import WRITER as LATEX
+from quizgen.kernel.errors import QuizgenError
 
 if TYPE_CHECKING:
     import jinja2
 
-    from quizgen.exam import Exam
+    from quizgen.generation.exam import Exam
 
 #: A fixed timestamp for pdfTeX, so the same exam gives the same PDF bytes (it honours this variable).
 PDF_SOURCE_DATE_EPOCH = "1767225600"  # 2026-01-01

@@ -30,15 +30,15 @@ from quizgen.export.lms import (
     AT_POINT_TOLERANCE, at_point, figure_html, lms_html, number_text, point_sentence, table_html, tex_html, tolerance,
     truefalse_wrong_feedback,
 )
-from quizgen.formulas import fmt_number
-from quizgen.versioncode import code_html, version_code
+from quizgen.generation.formulas import fmt_number
+from quizgen.kernel.versioncode import code_html, version_code
 
 if TYPE_CHECKING:
     import jinja2
 
-    from quizgen.exam import Exam
-    from quizgen.figures import FigureRef
-    from quizgen.variant import Variant
+    from quizgen.generation.exam import Exam
+    from quizgen.generation.figures import FigureRef
+    from quizgen.generation.variant import Variant
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)  # fixed, so the same exam gives the same zip bytes
@@ -144,7 +144,7 @@ class QtiWriter(Writer):
                       for fid, ref in zip(file_ids, refs))
             + "</resources></manifest>\n"
         )
-        from quizgen.figures import png
+        from quizgen.generation.figures import png
 
         entries: list[tuple[str, bytes, int]] = [
             ("imsmanifest.xml", manifest.encode("utf-8"), zipfile.ZIP_DEFLATED),

@@ -17,14 +17,14 @@ _WHERE = {
     "compile_question": "quizgen.grading.item",
     "grade_item": "quizgen.grading.item",
     "QuestionGrader": "quizgen.grading.item",
-    "parse_answer": "quizgen.grading.parse",
-    "ParseError": "quizgen.grading.parse",
-    "LimitExceeded": "quizgen.grading.limits",
-    "Limits": "quizgen.grading.limits",
-    "check_equivalent": "quizgen.grading.equiv",
-    "EquivResult": "quizgen.grading.equiv",
-    "show": "quizgen.grading.display",
-    "Reading": "quizgen.grading.display",
+    "parse_answer": "quizgen.maths.parse",
+    "ParseError": "quizgen.maths.parse",
+    "LimitExceeded": "quizgen.maths.limits",
+    "Limits": "quizgen.maths.limits",
+    "check_equivalent": "quizgen.maths.equiv",
+    "EquivResult": "quizgen.maths.equiv",
+    "show": "quizgen.maths.display",
+    "Reading": "quizgen.maths.display",
 }
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from quizgen.errors import QuizgenError
-from quizgen.grading.limits import DEFAULT_LIMITS, LimitExceeded, Limits
-from quizgen.grading.nodes import free_symbols
-from quizgen.grading.parse import ParseError, check_text, make_context
-from quizgen.grading.proof import SafetyNet
 from quizgen.grading.verdict import Verdict, empty, rejected
+from quizgen.kernel.errors import QuizgenError
+from quizgen.maths.limits import DEFAULT_LIMITS, LimitExceeded, Limits
+from quizgen.maths.nodes import free_symbols
+from quizgen.maths.parse import ParseError, check_text, make_context
+from quizgen.maths.proof import SafetyNet
 
 _CACHE_SIZE = 4096
 

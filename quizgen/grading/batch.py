@@ -19,15 +19,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-from quizgen.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, QuizgenError
 from quizgen.grading.intake import DEFAULT_READ_LIMITS, ReadLimits
 from quizgen.grading.keyfile import Key, KeyQuestion, load_key
-from quizgen.grading.submissions import (
+from quizgen.kernel.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, QuizgenError
+from quizgen.grading.entries import (
     DUPLICATE, UNKNOWN_QUESTION, UNKNOWN_STUDENT, Entry, Problem, ProblemLog, SubmissionStream, Submissions,
-    open_submissions, question_number,
+    question_number,
 )
-from quizgen.workers import MAX_DEFAULT_JOBS, stop_pool
-from quizgen.workers import pool as worker_pool
+from quizgen.grading.submissions import open_submissions
+from quizgen.kernel.workers import MAX_DEFAULT_JOBS, stop_pool
+from quizgen.kernel.workers import pool as worker_pool
 
 if TYPE_CHECKING:
     from quizgen.grading.lms import LmsMap

@@ -6,7 +6,7 @@ An answer is lines (newlines, or ``;`` outside brackets in a CSV cell; ``A = B =
 is three lines joined by ``=``). Each line is an expression, optionally after a connector (``=``,
 ``∝``, ``⇔``, ``⇒``, "same minimiser") and the word ``min`` or ``max`` (``argmin_θ``, ``\\min_{ŷ}``)
 that states or switches the problem. The chain starts from the question's objective; every step
-is related by :func:`quizgen.grading.steps.relate`. Credit: 1 when every step is valid and the
+is related by :func:`quizgen.maths.steps.relate`. Credit: 1 when every step is valid and the
 last line has the required final form; otherwise ``prefix`` credit in proportion to the valid
 steps before the first broken one (counted against the model derivation's length).
 """
@@ -18,13 +18,13 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from quizgen.errors import QuizgenError
 from quizgen.grading.base import QuestionGrader, _require
-from quizgen.grading.indexed import Declarations, IndexProblem, TooLarge, check_indices, declarations
-from quizgen.grading.limits import DEFAULT_LIMITS, LimitExceeded, Limits
-from quizgen.grading.nodes import Add, BigOp, Deriv, Div, Mul, Neg, Node, Sym, to_text
-from quizgen.grading.parse import ParseError, parse
 from quizgen.grading.verdict import Verdict, rejected
+from quizgen.kernel.errors import QuizgenError
+from quizgen.maths.indexed import Declarations, IndexProblem, TooLarge, check_indices, declarations
+from quizgen.maths.limits import DEFAULT_LIMITS, LimitExceeded, Limits
+from quizgen.maths.nodes import Add, BigOp, Deriv, Div, Mul, Neg, Node, Sym, to_text
+from quizgen.maths.parse import ParseError, parse
 
 GOALS = ("min", "max")
 RELATIONS = ("equal", "same_minimiser", "monotone")
@@ -335,7 +335,7 @@ class DerivationGrader(QuestionGrader):
 
     # -------------------------------------------------------- grading
     def _grade(self, text: str) -> Verdict:
-        from quizgen.grading.steps import seeded
+        from quizgen.maths.steps import seeded
 
         lines = read_lines(text, self.decl, self.ctx, self.limits)
         if len(lines) > MAX_LINES:
@@ -356,14 +356,14 @@ class DerivationGrader(QuestionGrader):
         except IndexProblem as err:
             return rejected(f"Your derivation could not be read: {err.reason}.", "parse")
         except ValueError as err:  # a derivative of a function that has none (abs, max, …)
-            from quizgen.grading.calculus import NotDifferentiable
+            from quizgen.maths.calculus import NotDifferentiable
 
             if isinstance(err, NotDifferentiable):
                 return rejected(f"Your derivation could not be read: {err}.", "parse")
             raise
 
     def _grade_lines(self, space, lines: list[Line]) -> Verdict:
-        from quizgen.grading.steps import relate
+        from quizgen.maths.steps import relate
 
         reports: list[StepReport] = []
         previous, goal = self.start.node, self.start.goal
@@ -394,7 +394,7 @@ class DerivationGrader(QuestionGrader):
         return self._verdict(lines, reports, first_bad, undecided, final_ok)
 
     def _final_ok(self, space, node: Node, goal: str) -> bool:
-        from quizgen.grading.steps import relate
+        from quizgen.maths.steps import relate
 
         target = self.final.target
         relation = relate(space, target.node, node, goal != target.goal)
@@ -411,7 +411,7 @@ class DerivationGrader(QuestionGrader):
                   relation: Any, report: StepReport) -> None:
         """Name the mistake: the question's misconceptions first (their wrong lines, then what
         they detect), then the generic diagnoses."""
-        from quizgen.grading.steps import relate
+        from quizgen.maths.steps import relate
 
         after = line.node
         for m in self.misconceptions:
@@ -504,7 +504,7 @@ def _step_sentence(k: int, r: StepReport, decl: Declarations) -> str:
         if r.diagnosis and r.diagnosis.get("message"):
             head += f". {r.diagnosis['message']}"
         if r.witness:
-            from quizgen.grading.steps import describe_witness
+            from quizgen.maths.steps import describe_witness
 
             head += ". " + describe_witness(r.witness, lambda n: pretty_name(n, decl))
         else:
@@ -518,7 +518,7 @@ def _step_sentence(k: int, r: StepReport, decl: Declarations) -> str:
 
 def pretty_name(name: str, decl: Declarations | None = None) -> str:
     """``y_hat[2]`` -> ``ŷ₂``, ``sigma`` -> ``σ`` (for witnesses)."""
-    from quizgen.grading.display import _sym_unicode
+    from quizgen.maths.display import _sym_unicode
 
     family, _, rest = name.partition("[")
     if rest:
@@ -537,7 +537,7 @@ def _line_detail(line: Line) -> dict[str, Any]:
 def _generic(space, before: Node, after: Node, old_goal: str, new_goal: str, relation: Any,
              decl: Declarations) -> dict[str, Any] | None:
     """A named mistake for an invalid step, or None."""
-    from quizgen.grading.steps import relate
+    from quizgen.maths.steps import relate
 
     switched = new_goal != old_goal
     if relation.witness and relation.witness.get("kind") == "undefined":
@@ -560,7 +560,7 @@ def _generic(space, before: Node, after: Node, old_goal: str, new_goal: str, rel
 
 
 def _describe(kind: str, part: Node, info: dict[str, Any], decl: Declarations) -> dict[str, Any]:
-    from quizgen.grading.display import to_unicode
+    from quizgen.maths.display import to_unicode
 
     shown = to_unicode(part)
     params = _params_in(part, decl)
@@ -588,7 +588,7 @@ def _describe(kind: str, part: Node, info: dict[str, Any], decl: Declarations) -
 
 
 def _letters(node: Node) -> set[str]:
-    from quizgen.grading.nodes import walk
+    from quizgen.maths.nodes import walk
 
     out: set[str] = set()
     for n in walk(node):
@@ -601,7 +601,7 @@ def _letters(node: Node) -> set[str]:
 
 def _params_in(node: Node, decl: Declarations) -> list[str]:
     """The parameters a sub-expression depends on (through definitions too)."""
-    from quizgen.grading.nodes import walk
+    from quizgen.maths.nodes import walk
 
     found: list[str] = []
     stack = [node]
@@ -664,7 +664,7 @@ def _candidates(node: Node, decl: Declarations):
 
 
 def _same_value(space, a: Node, b: Node) -> bool:
-    from quizgen.grading.steps import relate
+    from quizgen.maths.steps import relate
 
     try:
         return relate(space, a, b).kind == "equal"
@@ -693,7 +693,7 @@ def _fraction(value: Any, where: str) -> float:
 
 def classify_model(grader: DerivationGrader) -> list[StepReport]:
     """The model derivation as the grader sees it (for solutions: each step's kind)."""
-    from quizgen.grading.steps import relate, seeded
+    from quizgen.maths.steps import relate, seeded
 
     space = seeded(grader.decl, grader.key_text, "model")
     previous, goal = grader.start.node, grader.start.goal

@@ -17,7 +17,6 @@ from html import escape
 from typing import Any, Sequence
 
 from quizgen.grading.batch import ClassResult
-from quizgen.grading.report import summary_data
 
 _STYLE = """
 body { font-family: sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -81,9 +80,9 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequen
     return out
 
 
-def report_html(result: ClassResult, data: dict[str, Any] | None = None) -> str:
-    """The page; ``data`` is ``summary_data(result)`` if the caller has it already."""
-    d = data if data is not None else summary_data(result)
+def report_html(result: ClassResult, data: dict[str, Any]) -> str:
+    """The page, from the class result and its summary (:func:`quizgen.grading.report.summary_data`)."""
+    d = data
     dist = d["distribution"]
     out = ['<?xml version="1.0" encoding="utf-8"?>', "<!DOCTYPE html>",
            '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">', "<head>", '<meta charset="utf-8"/>',

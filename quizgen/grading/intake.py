@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from quizgen.errors import EXIT_USAGE, QuizgenError
+from quizgen.kernel.errors import EXIT_USAGE, QuizgenError
 
 MB = 1_000_000
 

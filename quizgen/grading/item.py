@@ -13,18 +13,18 @@ import math
 import re
 from typing import Any, Mapping
 
-from quizgen.domains import DOMAINS
-from quizgen.errors import QuizgenError
+from quizgen.kernel.domains import DOMAINS
+from quizgen.kernel.errors import QuizgenError
 from quizgen.grading.base import (  # noqa: F401 - KnownWrong, QuestionGrader: their old home, kept importable
     KnownWrong, QuestionGrader, _context, _decimal_comma, _require, _verdict_for_known,
 )
 from quizgen.grading.choice import ChoiceError, choice_credit, parse_selection, parse_truefalse
-from quizgen.grading.limits import DEFAULT_LIMITS, LimitExceeded, Limits
-from quizgen.grading.names import canonical_symbol
-from quizgen.grading.nodes import Node, free_symbols, to_text
-from quizgen.grading.parse import ParseError, parse
 from quizgen.grading.structured import ManualGrader, OrderGrader, VectorGrader
 from quizgen.grading.verdict import Verdict, rejected
+from quizgen.maths.limits import DEFAULT_LIMITS, LimitExceeded, Limits
+from quizgen.maths.names import canonical_symbol
+from quizgen.maths.nodes import Node, free_symbols, to_text
+from quizgen.maths.parse import ParseError, parse
 
 
 class SymbolicGrader(QuestionGrader):
@@ -68,9 +68,9 @@ class SymbolicGrader(QuestionGrader):
                                f"{err}") from None
 
     def _grade(self, text: str) -> Verdict:
-        from quizgen.grading.display import to_unicode
-        from quizgen.grading.equiv import Comparison
-        from quizgen.grading.sampling import seed_for
+        from quizgen.maths.display import to_unicode
+        from quizgen.maths.equiv import Comparison
+        from quizgen.maths.sampling import seed_for
 
         parsed = parse(text, self.ctx, self.limits)
         if parsed.unit is not None:
@@ -162,7 +162,7 @@ class NumericGrader(QuestionGrader):
         return float(value)
 
     def _grade(self, text: str) -> Verdict:
-        from quizgen.grading.parse import AmbiguousReading
+        from quizgen.maths.parse import AmbiguousReading
 
         try:
             return self._grade_reading(text)
@@ -172,7 +172,7 @@ class NumericGrader(QuestionGrader):
     def _needs_review(self, text: str, err: Any) -> Verdict:
         """Two readings of the text (``2,143``): grade each; if they agree, that is the verdict;
         otherwise the answer goes to the teacher's needs-review list with both readings."""
-        from quizgen.grading.parse import AmbiguousReading
+        from quizgen.maths.parse import AmbiguousReading
 
         readings = []
         for description, variant in err.readings:
@@ -232,7 +232,7 @@ class NumericGrader(QuestionGrader):
                 return _verdict_for_known(known, "numeric", detail)
         message = "Your answer is not the expected value."
         if self.value != 0:
-            from quizgen.grading.relations import name_factor
+            from quizgen.maths.relations import name_factor
 
             relation = name_factor(got / self.value, max(self.rtol, 1e-9))
             if relation:

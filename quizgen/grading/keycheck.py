@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from quizgen.errors import EXIT_USAGE, QuizgenError
 from quizgen.grading.keyfile import Key
+from quizgen.kernel.errors import EXIT_USAGE, QuizgenError
 
 
 def content_fingerprint(entry: dict[str, Any]) -> str:
@@ -32,9 +32,9 @@ def known_wrong_equal_to_answer(grader: Any) -> int | None:
             if numbers_match(known.target, grader.value, grader.rtol, grader.atol, grader.sigfigs):
                 return i
         elif isinstance(grader, SymbolicGrader):
-            from quizgen.grading.equiv import Comparison
-            from quizgen.grading.nodes import to_text
-            from quizgen.grading.sampling import seed_for
+            from quizgen.maths.equiv import Comparison
+            from quizgen.maths.nodes import to_text
+            from quizgen.maths.sampling import seed_for
 
             seed = seed_for(grader.expected_text, to_text(known.target))
             result = Comparison(known.target, grader.domains, seed, grader.limits, grader.expected_symbols,

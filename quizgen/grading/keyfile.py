@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quizgen.domains import DOMAINS
-from quizgen.errors import EXIT_USAGE, QuizgenError
+from quizgen.kernel.decimals import DECIMAL_TYPES
+from quizgen.kernel.domains import DOMAINS
+from quizgen.kernel.errors import EXIT_USAGE, QuizgenError
 
 SCHEMA = "quizgen.key/1"
 QUESTION_TYPES = ("numeric", "symbolic", "choice", "truefalse", "order", "vector", "manual")
@@ -92,7 +93,7 @@ class Key:
     seed: int | None = None
     exam_id: str | None = None
     #: the exact bytes were written by ``make`` or fully checked before, by this very code (see
-    #: :mod:`quizgen.cache`): their schema and content checks were not run again
+    #: :mod:`quizgen.kernel.cache`): their schema and content checks were not run again
     trusted: bool = field(default=False, compare=False)
     #: the cache entry that says so, to record once the content check passes (None: cache off)
     digest: str | None = field(default=None, compare=False, repr=False)
@@ -204,8 +205,6 @@ def _list(value: Any, path: str, *, nonempty: bool = True) -> list[Any]:
 
 #: Units a numeric answer may declare (``answer.unit``; the grader accepts them after the number).
 UNITS = ("nats", "bits", "%")
-#: Answer types whose answers hold typed numbers: ``answer.decimal_comma`` applies to them.
-DECIMAL_TYPES = ("numeric", "symbolic", "vector")
 
 
 def _check_decimal_comma(answer: dict[str, Any], path: str) -> None:
@@ -590,7 +589,7 @@ def _trusted_compact_key(data: dict[str, Any], name: str) -> Key:
 
 def key_digest(raw: bytes) -> str | None:
     """The cache entry naming these exact key bytes for this code (None when the cache is off)."""
-    from quizgen import cache
+    from quizgen.kernel import cache
 
     return None if cache.directory() is None else cache.entry_name("key.json", raw)
 
@@ -598,7 +597,7 @@ def key_digest(raw: bytes) -> str | None:
 def remember_key(raw: bytes) -> None:
     """Record that the key ``raw`` needs no checking when it is loaded again by this same code:
     ``make`` calls it for the key it writes, ``grade`` once a key has passed every check."""
-    from quizgen import cache
+    from quizgen.kernel import cache
 
     digest = key_digest(raw)
     if digest is not None:
@@ -607,7 +606,7 @@ def remember_key(raw: bytes) -> None:
 
 def mark_checked(key: Key) -> None:
     """``grade`` checked every entry of ``key`` (schema and content): remember its bytes."""
-    from quizgen import cache
+    from quizgen.kernel import cache
 
     if key.digest is not None and not key.trusted:
         cache.write("keys", key.digest)
@@ -643,7 +642,7 @@ def load_key(source: Key | dict[str, Any] | str | os.PathLike[str], max_bytes: i
     except (ValueError, RecursionError):  # a number of over 4300 digits; thousands of nested [
         raise QuizgenError(f"{path}: not usable JSON (a number with thousands of digits, or lists "
                            "nested thousands deep)", EXIT_USAGE) from None
-    from quizgen import cache
+    from quizgen.kernel import cache
 
     digest = key_digest(raw)
     trusted = digest is not None and cache.has("keys", digest)

@@ -2,7 +2,7 @@
 
 Both are wide CSV files, one row per attempt, but neither says which of our variants a student
 answered: with the random-question pattern the LMS drew any student's variant. The Moodle and
-Canvas writers end each variant's text with its version code (:mod:`quizgen.versioncode`), and
+Canvas writers end each variant's text with its version code (:mod:`quizgen.kernel.versioncode`), and
 both exports carry the question text beside the response (Moodle's ``Question N`` column when
 "Question text" is ticked; Canvas's ``<id>: <question text>`` header), so a response maps to
 (key student whose variant it is, question). Without a code (``make --moodle-by-student``, a
@@ -28,9 +28,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from quizgen.errors import EXIT_USAGE, QuizgenError
-from quizgen.grading.submissions import Entry, Problem, Submissions
-from quizgen.versioncode import find_code, version_code
+from quizgen.grading.entries import Entry, Problem, Submissions
+from quizgen.kernel.errors import EXIT_USAGE, QuizgenError
+from quizgen.kernel.versioncode import find_code, version_code
 
 if TYPE_CHECKING:
     from quizgen.grading.keyfile import Key, KeyQuestion
@@ -79,7 +79,7 @@ class LmsMap:
 def load_map(path: str | Path) -> LmsMap:
     """Read a map file: CSV with ``kind,from,to`` rows (kind ``column`` or ``student``), or JSON
     ``{"columns": {from: to}, "students": {from: to}}``. A bad file is exit status 2."""
-    from quizgen.fsio import read_user_text
+    from quizgen.kernel.files import read_user_text
 
     path = Path(path)
     text = read_user_text(path, "map file", EXIT_USAGE)
@@ -272,7 +272,7 @@ _RIGHT = re.compile(r"^right answer\s+\d+$", re.IGNORECASE)
 def read_canvas(records: Iterator[tuple[int, list[str]]], name: str, header: list[str], key: "Key",
                 mp: LmsMap, problems: list[Problem]) -> Submissions:
     """Canvas (classic) quiz > Quiz Statistics > Student Analysis CSV (one row per submission)."""
-    from quizgen.grading.submissions import question_number
+    from quizgen.grading.entries import question_number
 
     norm = [h.strip().lower() for h in header]
     r = _Reader(name, key, mp, problems=problems)

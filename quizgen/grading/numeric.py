@@ -9,9 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from quizgen.grading.evaluate import defined, evaluate
-from quizgen.grading.limits import DEFAULT_LIMITS, Limits
-from quizgen.grading.parse import Context, parse
+from quizgen.maths.evaluate import defined, evaluate
+from quizgen.maths.limits import DEFAULT_LIMITS, Limits
+from quizgen.maths.parse import Context, parse
 
 _NO_SYMBOLS = Context(frozenset())
 
@@ -28,7 +28,7 @@ def parse_number(text: str, limits: Limits = DEFAULT_LIMITS, ctx: Context = _NO_
 def read_number(text: str, limits: Limits = DEFAULT_LIMITS,
                 ctx: Context = _NO_SYMBOLS) -> tuple[float, str | None, list[str]]:
     """(value, unit typed or None, notes) of a numeric answer. Raises ParseError (including
-    :class:`~quizgen.grading.parse.AmbiguousReading`) / LimitExceeded / NotANumber."""
+    :class:`~quizgen.maths.parse.AmbiguousReading`) / LimitExceeded / NotANumber."""
     result = parse(text, ctx, limits)
     values, scale = evaluate(result.node, {}, 1)
     if not bool(defined(values, scale)[0]):

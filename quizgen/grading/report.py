@@ -1,7 +1,7 @@
 """Write a :class:`ClassResult` as grades.csv, feedback/<student>.md, summary.md and summary.json.
 
 Renderers are pure functions returning text (easy to test and to call from a notebook);
-:func:`write_reports` writes each file with :func:`quizgen.fsio.write_atomic`, so an interrupted
+:func:`write_reports` writes each file with :func:`quizgen.kernel.files.write_atomic`, so an interrupted
 run leaves every file either old or new, never torn. Nothing here depends on the clock or on
 absolute paths: rerunning on the same inputs gives the same bytes.
 """
@@ -19,8 +19,8 @@ from hashlib import sha1
 from pathlib import Path
 from typing import Any
 
-from quizgen.fsio import remove_stale_temporaries, write_atomic
 from quizgen.grading.batch import ClassResult, GradedAnswer, StudentResult
+from quizgen.kernel.files import remove_stale_temporaries, write_atomic
 
 #: The files ``write_reports`` writes at the top of the output folder.
 REPORT_FILES = ("grades.csv", "summary.md", "summary.json", "report.html")
@@ -505,9 +505,9 @@ def summary_md(result: ClassResult, data: dict[str, Any] | None = None) -> str:
 def read_roster_names(path: str | os.PathLike[str]) -> dict[str, str]:
     """{student id: name} from a roster CSV with ``student`` and ``name`` columns (the roster
     ``quizgen make --roster`` read). Rows without a name are left out."""
-    from quizgen.errors import EXIT_USAGE, QuizgenError
+    from quizgen.kernel.errors import EXIT_USAGE, QuizgenError
 
-    from quizgen.fsio import read_user_text
+    from quizgen.kernel.files import read_user_text
 
     path = Path(path)
     text = read_user_text(path, "roster", EXIT_USAGE)

@@ -24,13 +24,13 @@ import math
 import re
 from typing import Any, Mapping
 
-from quizgen.domains import DOMAINS
-from quizgen.errors import QuizgenError
 from quizgen.grading.base import QuestionGrader, _context, _decimal_comma, _require, _verdict_for_known
-from quizgen.grading.limits import DEFAULT_LIMITS, Limits
-from quizgen.grading.names import canonical_symbol
-from quizgen.grading.parse import ParseError, parse
 from quizgen.grading.verdict import Verdict, rejected
+from quizgen.kernel.domains import DOMAINS
+from quizgen.kernel.errors import QuizgenError
+from quizgen.maths.limits import DEFAULT_LIMITS, Limits
+from quizgen.maths.names import canonical_symbol
+from quizgen.maths.parse import ParseError, parse
 
 
 # ------------------------------------------------------------------------------------ order
@@ -270,14 +270,14 @@ class VectorGrader(QuestionGrader):
             matched = {k.name for k in self.known_wrong if same(got, k.target[i])}
             message = ""
             if not right and self.expected[i] != 0:
-                from quizgen.grading.relations import name_factor
+                from quizgen.maths.relations import name_factor
 
                 relation = name_factor(got / self.expected[i], max(self.rtol, 1e-9))
                 message = relation["message"] if relation else ""
             return None, right, matched, message
-        from quizgen.grading.equiv import Comparison
-        from quizgen.grading.nodes import free_symbols, to_text
-        from quizgen.grading.sampling import seed_for
+        from quizgen.maths.equiv import Comparison
+        from quizgen.maths.nodes import free_symbols, to_text
+        from quizgen.maths.sampling import seed_for
 
         try:
             parsed = parse(text, self.ctx, self.limits)

@@ -1,6 +1,6 @@
 """``quizgen serve``: the practice page and exam mode, a thin Starlette layer over the library.
 
-bank -> :func:`~quizgen.variant.make_variant` -> :func:`~quizgen.key.question_key` ->
+bank -> :func:`~quizgen.generation.variant.make_variant` -> :func:`~quizgen.generation.key.question_key` ->
 :func:`quizgen.grading.item.grade_item` (practice) or the answer store (exam; graded afterwards by
 ``quizgen grade`` on the exported CSV). Student text is only ever parsed by the grader's parser.
 
@@ -33,9 +33,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from quizgen.errors import QuizgenError
-from quizgen.grading.limits import DEFAULT_LIMITS
-from quizgen.resources import shipped
+from quizgen.kernel.errors import QuizgenError
+from quizgen.kernel.resources import shipped
+from quizgen.maths.limits import DEFAULT_LIMITS
 from quizgen.web.security import (CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, BodyLimit, RateLimit, SecurityHeaders,
                                   csrf_token, csrf_ok, new_session, same_origin, valid_session)
 
@@ -113,7 +113,7 @@ def _html(text: str) -> str:
 
 
 def _variant_view(variant: Any, key: dict[str, Any]) -> dict[str, Any]:
-    from quizgen.practice import answer_help, fmt_points, options_heading
+    from quizgen.practice.session import answer_help, fmt_points, options_heading
 
     return {
         "title": variant.title,
@@ -208,7 +208,7 @@ def _int(text: str | None, low: int = 0, high: int = MAX_SEED) -> int | None:
 
 # ---------------------------------------------------------------- practice
 def _practice_entries(state: State, topic: str, difficulty: str | None):
-    from quizgen.practice import parse_difficulty, select_entries
+    from quizgen.practice.session import parse_difficulty, select_entries
 
     cache_key = (topic, difficulty)
     if cache_key not in state.entries_cache:
@@ -219,11 +219,11 @@ def _practice_entries(state: State, topic: str, difficulty: str | None):
 
 def prederive(bank: Any, progress: Callable[[int, int], None] | None = None,
               warm: Callable[[str], Any] | None = None) -> int:
-    """Derive every question of the bank once (:func:`quizgen.variant.compiled`, the library's own
+    """Derive every question of the bank once (:func:`quizgen.generation.variant.compiled`, the library's own
     cache), so no practice request pays for SymPy; ``warm(qid)`` then builds one variant's page
     (its formulas' printed forms and MathML shapes are cached for the next variants). Returns the
     number of questions."""
-    from quizgen.variant import compiled
+    from quizgen.generation.variant import compiled
 
     entries = [e for topic in bank.topics for e in bank.topic(topic)]
     for i, entry in enumerate(entries, 1):
@@ -239,8 +239,8 @@ def _practice_variant(state: State, qid: str, seed: int):
     """(entry, variant, key) of a practice question; the last :data:`PRACTICE_CACHE` are kept
     (the preview asks for the same variant at each keystroke)."""
     if state.practice_cache is None:
-        from quizgen.key import question_key
-        from quizgen.variant import make_variant
+        from quizgen.generation.key import question_key
+        from quizgen.generation.variant import make_variant
 
         def build(qid: str, seed: int):
             entry = state.bank.find(qid)
@@ -314,8 +314,8 @@ def _verdict_message(verdict: Any) -> str:
 
 async def practice_answer(request: Request) -> Response:
     from quizgen.grading.item import grade_item
-    from quizgen.practice import fmt_points, verdict_label
-    from quizgen.reading import read_answer
+    from quizgen.grading.reading import read_answer
+    from quizgen.practice.session import fmt_points, verdict_label
 
     state: State = request.app.state.q
     form = await _form(request)
@@ -373,7 +373,7 @@ async def _read_reply(state: State, request: Request) -> tuple[dict[str, str] | 
 
 async def api_read(request: Request) -> Response:
     """How an answer to a practice question is read (the live preview): {ok, reading}."""
-    from quizgen.reading import read_answer
+    from quizgen.grading.reading import read_answer
 
     state: State = request.app.state.q
     form, refused = await _read_reply(state, request)
@@ -401,7 +401,7 @@ def _exam_question(state: State, token: str, number: str | None):
 
 async def exam_read(request: Request) -> Response:
     """How an answer to one exam question is read (the live preview), with the exam's key."""
-    from quizgen.reading import read_answer
+    from quizgen.grading.reading import read_answer
 
     state: State = request.app.state.q
     form, refused = await _read_reply(state, request)
@@ -512,10 +512,10 @@ def load_exam(key_path: Path, db: str | Path, bank, env: jinja2.Environment | No
               time_limit: float | None = None, grace: float | None = None, *, writable_check: bool = True) -> ExamState:
     """The exam of ``key_path`` with its store; with ``env``, every student's questions rendered
     as HTML once (the page of a request only adds the saved answers)."""
+    from quizgen.generation.key import expand_key
+    from quizgen.generation.variant import make_variant
     from quizgen.grading.keyfile import load_key  # validates the key like `quizgen grade` does
-    from quizgen.key import expand_key
-    from quizgen.seeds import root_seed
-    from quizgen.variant import make_variant
+    from quizgen.kernel.seeds import root_seed
     from quizgen.web.store import open_store
     from quizgen.web.tokens import tokens_for
 
@@ -561,14 +561,14 @@ def _warm(state: State) -> None:
     """Before the first request (and before workers are forked): compile every template and import
     what the request handlers import, so no student's request pays for it."""
     import quizgen.grading.item  # noqa: F401
-    import quizgen.practice  # noqa: F401
-    import quizgen.reading  # noqa: F401
+    import quizgen.practice.session  # noqa: F401
+    import quizgen.grading.reading  # noqa: F401
     import quizgen.web.store  # noqa: F401
 
     for name in state.env.list_templates(extensions=["j2"]):
         state.env.get_template(name)
     if state.exam is not None:  # the parser and the readers of each answer type
-        from quizgen.reading import read_answer
+        from quizgen.grading.reading import read_answer
 
         seen = set()
         for entries in state.exam.entries.values():
@@ -591,7 +591,7 @@ async def _lifespan(app: Any):
 
 
 def create_app(config: Config, progress: Callable[[int, int], None] | None = None) -> Any:
-    from quizgen.bank import load_bank
+    from quizgen.generation.bank import load_bank
 
     bank = load_bank(config.bank_dirs)
     env = _environment()

@@ -64,7 +64,7 @@ def serve(app: Any, host: str, port: int, workers: int, before_fork: Callable[[]
 def _worker(config: Any, sock: socket.socket) -> None:
     import uvicorn
 
-    from quizgen.workers import worker_init
+    from quizgen.kernel.workers import worker_init
 
     code = 0
     try:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from quizgen.errors import QuizgenError
+from quizgen.kernel.errors import QuizgenError
 
 DEFAULT_GRACE_SECONDS = 30.0
 BUSY_TIMEOUT_MS = 10_000

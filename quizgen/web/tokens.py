@@ -9,7 +9,7 @@ import hmac
 import io
 from typing import Any, Mapping
 
-from quizgen.seeds import root_seed
+from quizgen.kernel.seeds import root_seed
 
 TOKEN_CHARS = 24  # hex: 96 bits
 

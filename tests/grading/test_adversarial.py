@@ -99,7 +99,7 @@ def test_rejection_reason_is_clear(grader, attack: str, fragment: str) -> None: 
 
 
 def test_time_budget_interrupts_slow_sympy() -> None:
-    from quizgen.grading.limits import run_with_time_limit
+    from quizgen.maths.limits import run_with_time_limit
 
     def slow() -> int:
         while True:
@@ -114,7 +114,7 @@ def test_time_budget_interrupts_slow_sympy() -> None:
 def test_time_budget_off_main_thread() -> None:
     import threading
 
-    from quizgen.grading.limits import run_with_time_limit
+    from quizgen.maths.limits import run_with_time_limit
 
     out: list = []
 
@@ -162,8 +162,8 @@ def test_legitimate_cancellation_and_removable_overflow_still_correct(grader) ->
 
 
 def test_proof_uses_only_sound_rewrites() -> None:
-    from quizgen.grading.parse import parse_answer
-    from quizgen.grading.proof import prove_equal
+    from quizgen.maths.parse import parse_answer
+    from quizgen.maths.proof import prove_equal
 
     real = {"x": "real", "y": "real"}
     for expected, answer in [("sqrt(x)*sqrt(y)", "sqrt(x*y)"), ("log(x^2)", "2*log(x)")]:
@@ -194,7 +194,7 @@ def test_huge_exact_numbers_cannot_sneak_past_the_estimate(attack: str) -> None:
 
 @pytest.mark.parametrize("text", ["log(2)^100", "(-8)^(1/3)", "factorial(20)^2", "exp(3)^4"])
 def test_moderate_constant_powers_are_still_read(text: str) -> None:
-    from quizgen.grading.parse import parse_answer
+    from quizgen.maths.parse import parse_answer
 
     parse_answer(text, ["x"])
 
@@ -202,10 +202,10 @@ def test_moderate_constant_powers_are_still_read(text: str) -> None:
 def test_one_proof_budget_for_all_comparisons_of_an_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     """The budget is counted in proof attempts (deterministic), shared by the expected answer and
     every known wrong one."""
-    import quizgen.grading.proof as proof
-    from quizgen.grading.equiv import Comparison
-    from quizgen.grading.limits import Limits
-    from quizgen.grading.parse import parse_answer
+    import quizgen.maths.proof as proof
+    from quizgen.maths.equiv import Comparison
+    from quizgen.maths.limits import Limits
+    from quizgen.maths.parse import parse_answer
 
     calls = []
     real = proof.prove_equal
@@ -234,7 +234,7 @@ def test_huge_values_print_no_numpy_warnings(attack: str) -> None:
 
 
 def test_undecided_verdicts_say_why() -> None:
-    from quizgen.grading.equiv import EquivResult
+    from quizgen.maths.equiv import EquivResult
 
     near = EquivResult("undecided", "undecided", 1, near=True)
     assert near.describe() == ("undecided: close but not equal within rounding at some points, "

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from quizgen.errors import QuizgenError
 from quizgen.grading.derivation import DerivationGrader, read_lines, split_steps
-from quizgen.grading.indexed import declarations
 from quizgen.grading.item import compile_question
-from quizgen.grading.parse import parse
-from quizgen.grading.steps import describe_witness, relate, seeded
+from quizgen.kernel.errors import QuizgenError
+from quizgen.maths.indexed import declarations
+from quizgen.maths.parse import parse
+from quizgen.maths.steps import describe_witness, relate, seeded
 
 FIXED = {"y": {"over": ["m"]}, "y_hat": {"over": ["m"], "param": True}, "sigma": {"domain": "positive"}}
 LEARNED = {**FIXED, "sigma": {"domain": "positive", "param": True}}

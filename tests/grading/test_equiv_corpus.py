@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from quizgen.grading.equiv import check_equivalent
-from quizgen.grading.parse import parse_answer
+from quizgen.maths.equiv import check_equivalent
+from quizgen.maths.parse import parse_answer
 
 from corpus import CORPUS
 

@@ -68,7 +68,7 @@ def _mp_namespace():  # type: ignore[no-untyped-def]
 def _sympy(text: str, domains: dict):  # type: ignore[no-untyped-def]
     import sympy
 
-    from quizgen.domains import ASSUMPTIONS
+    from quizgen.kernel.domains import ASSUMPTIONS
 
     names = {n: sympy.Symbol(n, **ASSUMPTIONS[d]) for n, d in domains.items()}
     names["sigmoid"] = lambda z: 1 / (1 + sympy.exp(-z))
@@ -144,8 +144,8 @@ def test_corpus_size_and_balance() -> None:
 
 
 def test_grader_on_the_whole_corpus() -> None:
-    from quizgen.grading.equiv import check_equivalent
-    from quizgen.grading.parse import parse_answer
+    from quizgen.maths.equiv import check_equivalent
+    from quizgen.maths.parse import parse_answer
 
     wrong, undecided = [], []
     for expected, answer, domains, label, why in CORPUS:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from quizgen.errors import QuizgenError
-from quizgen.grading.equiv import check_equivalent
 from quizgen.grading.item import compile_question
-from quizgen.grading.parse import parse_answer
+from quizgen.kernel.errors import QuizgenError
+from quizgen.maths.equiv import check_equivalent
+from quizgen.maths.parse import parse_answer
 
 R = {"x": "real", "a": "real", "b": "real", "c": "real", "k": "real"}
 

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizgen.grading import Verdict, compile_question
-from quizgen.grading.equiv import check_equivalent
-from quizgen.grading.parse import parse_answer
+from quizgen.maths.equiv import check_equivalent
+from quizgen.maths.parse import parse_answer
 
 DOMAINS = {"x": "real", "y": "positive", "p": "unit_interval"}
 GRADER = compile_question({

@@ -47,9 +47,9 @@ def test_each_grading_module_imports_first_in_a_fresh_interpreter() -> None:
 
 @pytest.mark.parametrize("name", ["quizgen.grading.structured", "quizgen.grading.base"])
 def test_structured_first_then_read_answer(name: str) -> None:
-    """The import order quizgen.reading used to work around: structured (or base) first."""
+    """The import order quizgen.grading.reading used to work around: structured (or base) first."""
     code = (f"import {name}\n"
-            "from quizgen.reading import read_answer\n"
+            "from quizgen.grading.reading import read_answer\n"
             "r = read_answer({'type': 'vector', 'answer': {'values': [1, 2]}}, '(1, 2)')\n"
             "print(r.ok)\n")
     env = dict(os.environ, PYTHONPATH=str(ROOT))

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from quizgen.errors import QuizgenError
 from quizgen.grading import Verdict, compile_question, grade_item
+from quizgen.kernel.errors import QuizgenError
 
 NLL_Q = {
     "type": "symbolic", "points": 2.0,
@@ -172,7 +172,7 @@ def test_rounded_constant_is_not_accepted_and_says_why() -> None:
 
 
 def test_undecided_is_flagged_for_review(monkeypatch: pytest.MonkeyPatch) -> None:
-    import quizgen.grading.proof as proof
+    import quizgen.maths.proof as proof
 
     monkeypatch.setattr(proof, "prove_equal", lambda *a, **k: None)
     grader = compile_question({"type": "symbolic", "points": 1,
@@ -194,9 +194,9 @@ def test_slow_proof_is_cut_off(monkeypatch: pytest.MonkeyPatch) -> None:
 
     import sympy
 
-    from quizgen.grading.limits import Limits
-    from quizgen.grading.parse import parse_answer
-    from quizgen.grading.proof import prove_equal
+    from quizgen.maths.limits import Limits
+    from quizgen.maths.parse import parse_answer
+    from quizgen.maths.proof import prove_equal
 
     def slow_simplify(expr, *args, **kwargs):  # type: ignore[no-untyped-def]
         while True:
@@ -206,7 +206,7 @@ def test_slow_proof_is_cut_off(monkeypatch: pytest.MonkeyPatch) -> None:
     doms = {"x": "positive"}
     start = time.perf_counter()
     answer = parse_answer("log(-x) + sin(x)**2 + cos(x)**2 - 1", doms)
-    from quizgen.grading.proof import SafetyNet
+    from quizgen.maths.proof import SafetyNet
 
     with pytest.raises(SafetyNet):  # the safety net is not the budget: it is reported
         prove_equal(parse_answer("log(-x)", doms), answer, doms, Limits(time_budget=0.3))

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from quizgen.commands.equiv import command
-from quizgen.domains import DOMAINS, intersect
-from quizgen.grading.equiv import check_equivalent
-from quizgen.grading.nodes import Call, Num, Sym
-from quizgen.grading.parse import ParseError, parse_answer
-from quizgen.grading.sampling import LATTICE, sample_domain
+from quizgen.kernel.domains import DOMAINS, intersect
+from quizgen.maths.equiv import check_equivalent
+from quizgen.maths.nodes import Call, Num, Sym
+from quizgen.maths.parse import ParseError, parse_answer
+from quizgen.maths.sampling import LATTICE, sample_domain
 
 X = {"x": "real"}
 
@@ -63,7 +63,7 @@ _MP = {
 
 @pytest.mark.parametrize("fname", sorted(_MP))
 def test_new_functions_have_their_real_values(fname: str) -> None:
-    from quizgen.grading.evaluate import defined, evaluate, mp_evaluate
+    from quizgen.maths.evaluate import defined, evaluate, mp_evaluate
 
     values = [-3.0, -1.5, -1.0, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0, 1.5, 3.0]
     node = parse_answer(f"{fname}(x)", X)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from quizgen.grading.limits import LimitExceeded
-from quizgen.grading.nodes import to_text
-from quizgen.grading.parse import ParseError, parse_answer
+from quizgen.maths.limits import LimitExceeded
+from quizgen.maths.nodes import to_text
+from quizgen.maths.parse import ParseError, parse_answer
 
 SYMS = {"y": "real", "y_hat": "real", "sigma": "positive", "x": "real", "z": "real",
         "a": "real", "b": "real", "x_i": "real", "theta": "real", "lam": "positive"}
@@ -126,7 +126,7 @@ def test_glued_names_are_split_into_declared_pieces() -> None:
 
 
 def test_ambiguous_division_gets_a_note() -> None:
-    from quizgen.grading.parse import make_context, parse
+    from quizgen.maths.parse import make_context, parse
 
     result = parse("1/2x", make_context(["x"]))
     assert to_text(result.node) == "1/2*x"
@@ -138,7 +138,7 @@ def test_importing_the_parser_is_light() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, quizgen.grading, quizgen.grading.parse; "
+    code = ("import sys, quizgen.grading, quizgen.maths.parse; "
             "print('sympy' in sys.modules, 'numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=__file__.rsplit("/tests/", 1)[0], timeout=60)
@@ -146,7 +146,7 @@ def test_importing_the_parser_is_light() -> None:
 
 
 def test_caret_display_is_one_line_when_the_answer_has_newlines_or_tabs() -> None:
-    from quizgen.grading.parse import ParseError, parse_answer
+    from quizgen.maths.parse import ParseError, parse_answer
 
     with pytest.raises(ParseError) as info:
         parse_answer("(y\n\t<b>", ["y"])

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from quizgen.grading.item import compile_question
-from quizgen.grading.nodes import to_text
-from quizgen.grading.parse import AmbiguousReading, ParseError, make_context, parse
+from quizgen.maths.nodes import to_text
+from quizgen.maths.parse import AmbiguousReading, ParseError, make_context, parse
 
 SYMS = ["x", "y", "z", "sigma", "p"]
 
@@ -112,7 +112,7 @@ def test_scientific_notation_needs_a_decimal_mantissa_after_a_space() -> None:
 
 
 def test_equivalence_reads_undeclared_function_names_as_errors() -> None:
-    from quizgen.grading.parse import parse_answer
+    from quizgen.maths.parse import parse_answer
 
     with pytest.raises(ParseError, match="unknown function 'foo'"):
         parse_answer("foo(1/2)", allow_unknown=True)
@@ -180,8 +180,8 @@ def test_symbolic_answer_with_a_unit_is_refused() -> None:
 
 
 def test_new_functions_evaluate() -> None:
-    from quizgen.grading.equiv import check_equivalent
-    from quizgen.grading.parse import parse_answer
+    from quizgen.maths.equiv import check_equivalent
+    from quizgen.maths.parse import parse_answer
 
     doms = {"z": "real", "n": "positive_integer"}
     pairs = [("max(0, z)", "(z + abs(z))/2", True), ("max(0, z)", "z", False),

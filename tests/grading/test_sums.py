@@ -11,14 +11,14 @@ import dataclasses
 import numpy as np
 import pytest
 
-from quizgen.grading.calculus import NotDifferentiable, differentiate
-from quizgen.grading.evaluate import evaluate
-from quizgen.grading.indexed import (
+from quizgen.maths.calculus import NotDifferentiable, differentiate
+from quizgen.maths.evaluate import evaluate
+from quizgen.maths.indexed import (
     IndexProblem, TooLarge, World, check_indices, declarations, expand, sample, worlds,
 )
-from quizgen.grading.limits import LimitExceeded
-from quizgen.grading.nodes import to_text
-from quizgen.grading.parse import ParseError, make_context, parse
+from quizgen.maths.limits import LimitExceeded
+from quizgen.maths.nodes import to_text
+from quizgen.maths.parse import ParseError, make_context, parse
 
 
 @pytest.fixture(scope="module")

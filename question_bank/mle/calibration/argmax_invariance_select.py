@@ -1,6 +1,6 @@
 """Which changes to the logits keep every prediction (the argmax) — why temperature scaling leaves accuracy alone (multiple-select)."""
 
-from quizgen.question import Choice, Derivation, Question, Right, Step, Wrong, grid
+from quizgen.generation.question import Choice, Derivation, Question, Right, Step, Wrong, grid
 
 
 def derive(s):

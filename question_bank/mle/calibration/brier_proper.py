@@ -1,6 +1,6 @@
 """The Brier score is proper: the expected penalty for reporting q instead of the true p (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 K = 3
 

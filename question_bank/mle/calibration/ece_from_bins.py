@@ -1,6 +1,6 @@
 """Expected calibration error from a reliability table (numeric, a random table per variant)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Table, Wrong, by_row, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Table, Wrong, by_row, grid
 
 EDGES = ("0.5", "0.6", "0.7", "0.8", "0.9", "1")  # confidence bins of a binary or multiclass classifier
 B = len(EDGES) - 1

@@ -1,6 +1,6 @@
 """Why a classifier trained on one-hot targets can be overconfident, and what to do (interview, graded by a person)."""
 
-from quizgen.question import Derivation, Manual, Question, Step, grid
+from quizgen.generation.question import Derivation, Manual, Question, Step, grid
 
 
 def derive(s):

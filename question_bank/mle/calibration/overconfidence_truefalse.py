@@ -1,6 +1,6 @@
 """Is a classifier overconfident on average? Read it off a random reliability table (true/false with the reason)."""
 
-from quizgen.question import Claim, Derivation, Question, Step, Table, TrueFalse, Wrong, by_row, grid
+from quizgen.generation.question import Claim, Derivation, Question, Step, Table, TrueFalse, Wrong, by_row, grid
 
 EDGES = ("0.6", "0.7", "0.8", "0.9", "1")
 B = len(EDGES) - 1

@@ -1,6 +1,6 @@
 """Which scoring rules are proper: expected score minimised by forecasting the true probability (multiple-select)."""
 
-from quizgen.question import Choice, Derivation, Question, Right, Step, Wrong, grid
+from quizgen.generation.question import Choice, Derivation, Question, Right, Step, Wrong, grid
 
 
 def derive(s):

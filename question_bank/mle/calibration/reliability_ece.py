@@ -1,6 +1,6 @@
 """Expected calibration error from a reliability diagram of four bins (numeric, with a figure)."""
 
-from quizgen.question import Derivation, Figure, Numeric, Question, Step, Wrong, grid, pick
+from quizgen.generation.question import Derivation, Figure, Numeric, Question, Step, Wrong, grid, pick
 
 CONFIDENCE = ("0.6", "0.7", "0.8", "0.9")  # mean confidence of the predictions in each bin
 BINS = len(CONFIDENCE)

@@ -1,6 +1,6 @@
 """Temperature scaling: the confidence of a prediction after dividing the logits by T (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
 
 
 def derive(s):

@@ -1,6 +1,6 @@
 """Batch gradient of logistic regression, X^T (q - y) / m, as a vector (vector answer, a random small data set)."""
 
-from quizgen.question import Derivation, Question, Step, Table, Vector, Wrong, grid, pick
+from quizgen.generation.question import Derivation, Question, Step, Table, Vector, Wrong, grid, pick
 
 M = 3  # examples
 
@@ -20,7 +20,7 @@ BATCH = Table(
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import bce_loss, sigmoid
+    from quizgen.generation.derivations import bce_loss, sigmoid
 
     rows = [[sp.Integer(1), getattr(s, f"a{i}"), getattr(s, f"b{i}")] for i in range(1, M + 1)]  # bias column first
     X = sp.Matrix(rows)

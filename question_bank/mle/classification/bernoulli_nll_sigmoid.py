@@ -1,12 +1,12 @@
 """Binary cross-entropy as the negative log-likelihood of Bernoulli labels under a sigmoid output (symbolic)."""
 
-from quizgen.question import Derivation, Question, Step, Symbolic, Wrong, grid
+from quizgen.generation.question import Derivation, Question, Step, Symbolic, Wrong, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import bce_loss, mse_loss, sigmoid
+    from quizgen.generation.derivations import bce_loss, mse_loss, sigmoid
 
     z, n1, n0 = s.z, s.n1, s.n0
     y_hat = sp.Symbol("\\hat{y}", positive=True)

@@ -1,6 +1,6 @@
 """Cross-entropy against a label-smoothed target over four classes (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
 
 K = 4  # classes
 
@@ -8,7 +8,7 @@ K = 4  # classes
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import bits, cross_entropy
+    from quizgen.generation.derivations import bits, cross_entropy
 
     eps = s.eps
     # Cross-entropy does not depend on how the classes are numbered, so the derivation lists the true

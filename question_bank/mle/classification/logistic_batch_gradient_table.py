@@ -1,6 +1,6 @@
 """The batch gradient X^T(q - y)/m of logistic regression on a small data table (vector answer, data table)."""
 
-from quizgen.question import Derivation, Question, Step, Table, Vector, Wrong, grid, pick
+from quizgen.generation.question import Derivation, Question, Step, Table, Vector, Wrong, grid, pick
 
 DATA = Table(
     "data",
@@ -13,7 +13,7 @@ DATA = Table(
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import bce_loss, sigmoid
+    from quizgen.generation.derivations import bce_loss, sigmoid
 
     xs, ys = DATA.column(s, "x"), DATA.column(s, "y")
     m = len(xs)

@@ -1,6 +1,6 @@
 """Cross-entropy of a softmax output against a one-hot target (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
 
 K = 4  # classes
 
@@ -8,7 +8,7 @@ K = 4  # classes
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import bits, cross_entropy, entropy, kl_divergence, tidy_log
+    from quizgen.generation.derivations import bits, cross_entropy, entropy, kl_divergence, tidy_log
 
     # Cross-entropy and KL do not depend on how the classes are numbered, so the derivation lists the
     # true class first: q = (q_true, the three other probabilities); the statement shows them in place.

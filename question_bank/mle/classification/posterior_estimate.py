@@ -1,12 +1,12 @@
 """With enough data, the cross-entropy minimiser outputs the posterior class probability (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import bce_loss
+    from quizgen.generation.derivations import bce_loss
 
     prior, a, b = s.prior, s.a, s.b
     q = sp.Symbol("q", positive=True)

@@ -1,6 +1,6 @@
 """Gradient of softmax cross-entropy with respect to the logits, as a vector (vector answer, numeric)."""
 
-from quizgen.question import Derivation, Question, Step, Vector, Wrong, grid, pick
+from quizgen.generation.question import Derivation, Question, Step, Vector, Wrong, grid, pick
 
 K = 3  # classes
 

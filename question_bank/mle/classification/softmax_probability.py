@@ -1,12 +1,12 @@
 """Outputs as probabilities: the softmax of raw scores, against normalisations that are not distributions (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import sigmoid
+    from quizgen.generation.derivations import sigmoid
 
     # the asked class's score first; the statement shows the scores in class order
     z = [s.z_k, s.z_a, s.z_b]

@@ -1,12 +1,12 @@
 """A softmax over two classes is a sigmoid of the logit difference (symbolic)."""
 
-from quizgen.question import Derivation, Question, Step, Symbolic, Wrong, grid
+from quizgen.generation.question import Derivation, Question, Step, Symbolic, Wrong, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import sigmoid
+    from quizgen.generation.derivations import sigmoid
 
     z1, z2, T = s.z1, s.z2, s.T
     e1, e2 = sp.exp(z1 / T), sp.exp(z2 / T)

@@ -1,12 +1,12 @@
 """Entropy of a Bernoulli source in bits, as the shortest average code length (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import bits, entropy
+    from quizgen.generation.derivations import bits, entropy
 
     p, N = s.p, s.N
     h_bits = entropy([p, 1 - p], log=bits)

@@ -1,12 +1,12 @@
 """Gradient of the KL divergence between Bernoulli data and a sigmoid model, in the logit (symbolic)."""
 
-from quizgen.question import Derivation, Question, Step, Symbolic, Wrong, grid
+from quizgen.generation.question import Derivation, Question, Step, Symbolic, Wrong, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import cross_entropy, entropy, in_terms_of_output, kl_divergence, sigmoid
+    from quizgen.generation.derivations import cross_entropy, entropy, in_terms_of_output, kl_divergence, sigmoid
 
     p, q, T = s.p, s.q, s.T
     theta = sp.Symbol("theta", real=True)

@@ -1,12 +1,12 @@
 """Extra bits per symbol from coding with the wrong distribution: D_KL in bits, since min_q H(p, q) = H(p) (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import bits, cross_entropy, entropy, kl_divergence
+    from quizgen.generation.derivations import bits, cross_entropy, entropy, kl_divergence
 
     p = [s.p1, s.p2, 1 - s.p1 - s.p2]
     q = [s.q1, s.q2, 1 - s.q1 - s.q2]

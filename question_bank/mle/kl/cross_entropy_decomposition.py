@@ -1,12 +1,12 @@
 """Cross-entropy from the data entropy and the KL divergence, H(p, q) = H(p) + D_KL(p || q) (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import cross_entropy, entropy, kl_divergence, tidy_log
+    from quizgen.generation.derivations import cross_entropy, entropy, kl_divergence, tidy_log
 
     p = [s.p1, s.p2, 1 - s.p1 - s.p2]
     q = [s.q1, s.q2, 1 - s.q1 - s.q2]

@@ -1,6 +1,6 @@
 """Cross-entropy of the empirical label distribution against a model = average negative log-likelihood (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 K = 3  # classes
 
@@ -8,7 +8,7 @@ K = 3  # classes
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import cross_entropy, kl_divergence
+    from quizgen.generation.derivations import cross_entropy, kl_divergence
 
     n = [s.n1, s.n2, s.n3]
     m = sum(n, sp.Integer(0))

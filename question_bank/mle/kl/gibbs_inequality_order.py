@@ -1,12 +1,12 @@
 """Gibbs' inequality, D_KL(p || q) >= 0: put the steps of the proof in order (ordered steps)."""
 
-from quizgen.question import Derivation, Order, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Order, Question, Step, Wrong, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import kl_divergence
+    from quizgen.generation.derivations import kl_divergence
 
     p = [s.p1, s.p2, 1 - s.p1 - s.p2]
     q = [s.q1, s.q2, 1 - s.q1 - s.q2]

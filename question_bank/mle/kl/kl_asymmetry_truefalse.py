@@ -1,12 +1,12 @@
 """KL divergence is not symmetric: which direction is larger for two Bernoulli distributions (true/false with the reason)."""
 
-from quizgen.question import Claim, Derivation, Question, Step, TrueFalse, Wrong, grid
+from quizgen.generation.question import Claim, Derivation, Question, Step, TrueFalse, Wrong, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import cross_entropy, entropy, kl_divergence
+    from quizgen.generation.derivations import cross_entropy, entropy, kl_divergence
 
     p = [s.a, 1 - s.a]  # the data
     q = [s.b, 1 - s.b]  # the model

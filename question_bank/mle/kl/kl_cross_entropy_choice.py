@@ -1,12 +1,12 @@
 """Which training objectives share the gradient of D_KL(p_data || p_model) for a Bernoulli model (choice, several correct)."""
 
-from quizgen.question import Choice, Derivation, Question, Step, Wrong, grid
+from quizgen.generation.question import Choice, Derivation, Question, Step, Wrong, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import bits, cross_entropy, entropy, in_terms_of_output, kl_divergence, sigmoid
+    from quizgen.generation.derivations import bits, cross_entropy, entropy, in_terms_of_output, kl_divergence, sigmoid
 
     p, q = s.p, s.q
     theta = sp.Symbol("theta", real=True)
@@ -91,7 +91,7 @@ def derive(s):
 
 
 def tidy(e):
-    from quizgen.derivations import tidy_log
+    from quizgen.generation.derivations import tidy_log
 
     return tidy_log(e)
 

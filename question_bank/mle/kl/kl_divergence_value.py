@@ -1,10 +1,10 @@
 """KL divergence between two distributions over three classes, in nats (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 
 def derive(s):
-    from quizgen.derivations import bits, cross_entropy, entropy, kl_divergence
+    from quizgen.generation.derivations import bits, cross_entropy, entropy, kl_divergence
 
     p = [s.p1, s.p2, 1 - s.p1 - s.p2]
     q = [s.q1, s.q2, 1 - s.q1 - s.q2]

@@ -1,6 +1,6 @@
 """How much more likely the MLE makes Bernoulli data than another parameter value (numeric, figure in the solutions)."""
 
-from quizgen.question import Derivation, Figure, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Figure, Numeric, Question, Step, Wrong, grid
 
 N = 10  # trials
 
@@ -8,7 +8,7 @@ N = 10  # trials
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import kl_divergence
+    from quizgen.generation.derivations import kl_divergence
 
     theta = sp.Symbol("theta", positive=True)
     k = s.k

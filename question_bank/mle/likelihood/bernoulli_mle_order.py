@@ -1,6 +1,6 @@
 """The Bernoulli MLE as the argmin of the negative log-likelihood: put the derivation's steps in order (ordered steps)."""
 
-from quizgen.question import Derivation, Order, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Order, Question, Step, Wrong, grid
 
 
 def derive(s):
@@ -47,7 +47,7 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    from quizgen.numopt import minimise
+    from quizgen.generation.numopt import minimise
 
     k, n = p["k"], p["n"]
     tosses = np.array([1.0] * int(k) + [0.0] * int(n - k))  # any order: only the counts matter

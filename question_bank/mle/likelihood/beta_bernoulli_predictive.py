@@ -1,6 +1,6 @@
 """Bayesian predictive probability under a Beta prior: an average over the parameter, not a plug-in (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 
 def derive(s):

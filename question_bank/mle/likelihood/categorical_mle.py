@@ -1,6 +1,6 @@
 """Maximum-likelihood class probability of a categorical distribution from counts (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 CLASSES = ("cat", "dog", "bird", "fish")
 

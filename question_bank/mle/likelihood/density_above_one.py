@@ -1,12 +1,12 @@
 """A Gaussian density value above 1: density, probability and likelihood are different things (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import gaussian_pdf
+    from quizgen.generation.derivations import gaussian_pdf
 
     x, mu, sd = s.x, s.mu, s.sd
     density = gaussian_pdf(x, mu, sd)

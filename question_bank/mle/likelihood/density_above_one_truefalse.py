@@ -1,12 +1,12 @@
 """A density value is not a probability: can a Gaussian density exceed 1 at its mean? (true/false with the reason)."""
 
-from quizgen.question import Claim, Derivation, Question, Step, TrueFalse, Wrong, grid, pick
+from quizgen.generation.question import Claim, Derivation, Question, Step, TrueFalse, Wrong, grid, pick
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import gaussian_pdf
+    from quizgen.generation.derivations import gaussian_pdf
 
     mu, y = sp.Symbol("mu", real=True), sp.Symbol("y", real=True)
     at_mean = sp.simplify(gaussian_pdf(mu, mu, s.sd))  # the density evaluated at its own mean

@@ -1,6 +1,6 @@
 """Maximum-likelihood rate of an exponential distribution from a sample of waiting times (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 M = 5  # waiting times on the sheet
 
@@ -48,7 +48,7 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    from quizgen.numopt import maximise
+    from quizgen.generation.numopt import maximise
 
     data = np.array([p[f"x{k}"] for k in range(1, M + 1)])
 

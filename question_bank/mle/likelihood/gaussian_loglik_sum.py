@@ -1,6 +1,6 @@
 """Total Gaussian log-likelihood of four observations under a regression model (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 M = 4  # number of observations on the sheet
 
@@ -8,7 +8,7 @@ M = 4  # number of observations on the sheet
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import gaussian_log_likelihood
+    from quizgen.generation.derivations import gaussian_log_likelihood
 
     ll = gaussian_log_likelihood(s.sigma, M)
     data = {}

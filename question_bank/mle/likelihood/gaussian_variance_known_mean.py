@@ -1,6 +1,6 @@
 """Maximum-likelihood variance of a Gaussian sample whose mean is known (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 M = 5  # observations on the sheet
 
@@ -8,7 +8,7 @@ M = 5  # observations on the sheet
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import gaussian_pdf
+    from quizgen.generation.derivations import gaussian_pdf
 
     v = sp.Symbol("v", positive=True)  # the variance sigma^2
     xs = [getattr(s, f"x{k}") for k in range(1, M + 1)]
@@ -54,7 +54,7 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    from quizgen.numopt import maximise
+    from quizgen.generation.numopt import maximise
 
     data = np.array([p[f"x{k}"] for k in range(1, M + 1)])
     mu = p["mu"]

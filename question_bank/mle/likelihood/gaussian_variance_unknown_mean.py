@@ -1,6 +1,6 @@
 """Joint maximum-likelihood estimate of a Gaussian's mean and variance: the variance divides by m (vector)."""
 
-from quizgen.question import Derivation, Question, Step, Table, Vector, Wrong, grid
+from quizgen.generation.question import Derivation, Question, Step, Table, Vector, Wrong, grid
 
 M = 5  # observations on the sheet
 DATA = Table("data", columns=(grid("x", "-3", "3", "0.5"),), rows=M, caption="The measurements (mV):",
@@ -10,7 +10,7 @@ DATA = Table("data", columns=(grid("x", "-3", "3", "0.5"),), rows=M, caption="Th
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import gaussian_pdf
+    from quizgen.generation.derivations import gaussian_pdf
 
     mu, v = sp.Symbol("mu", real=True), sp.Symbol("v", positive=True)
     xs = [getattr(s, f"x{k}") for k in range(1, M + 1)]
@@ -53,7 +53,7 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    from quizgen.numopt import minimise
+    from quizgen.generation.numopt import minimise
 
     data = np.array([p[f"x{k}"] for k in range(1, M + 1)])
 

@@ -1,6 +1,6 @@
 """Log-likelihood of an IID sample of waiting times as a function of the rate: product to sum (symbolic)."""
 
-from quizgen.question import Derivation, Question, Step, Symbolic, Wrong, grid
+from quizgen.generation.question import Derivation, Question, Step, Symbolic, Wrong, grid
 
 M = 4  # waiting times on the sheet
 

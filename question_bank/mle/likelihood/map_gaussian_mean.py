@@ -1,6 +1,6 @@
 """MAP estimate of a Gaussian mean under a Gaussian prior: an L2 penalty that shrinks toward 0 (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
 
 M = 4  # observations on the sheet
 
@@ -8,7 +8,7 @@ M = 4  # observations on the sheet
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import gaussian_pdf
+    from quizgen.generation.derivations import gaussian_pdf
 
     mu = sp.Symbol("mu", real=True)
     xs = [getattr(s, f"x{k}") for k in range(1, M + 1)]
@@ -60,7 +60,7 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    from quizgen.numopt import minimise
+    from quizgen.generation.numopt import minimise
 
     data = np.array([p[f"x{k}"] for k in range(1, M + 1)])
     sd, tau = p["sd"], p["tau"]

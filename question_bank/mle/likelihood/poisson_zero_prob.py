@@ -1,6 +1,6 @@
 """Poisson rate by maximum likelihood, and the estimated probability of a day without events (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 M = 6  # days of counts on the sheet
 
@@ -51,7 +51,7 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    from quizgen.numopt import maximise
+    from quizgen.generation.numopt import maximise
 
     counts = np.array([p[f"c{k}"] for k in range(1, M + 1)])
     log_fact = np.array([np.sum(np.log(np.arange(1, c + 1))) for c in counts.astype(int)])

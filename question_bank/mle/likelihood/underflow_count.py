@@ -1,6 +1,6 @@
 """How many factors of a small probability make a float64 likelihood underflow to 0: why we sum logs (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 # float64: the smallest positive (subnormal) number is 2**-1074; a result below half of it rounds to 0.
 # The smallest *normal* float64 is 2**-1022; float32's smallest subnormal is 2**-149.

@@ -1,6 +1,6 @@
 """Conditional log-likelihood of labels given inputs under a logistic model: supervised MLE's objective (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Table, Wrong, grid, pick
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Table, Wrong, grid, pick
 
 M = 4
 LABELS = (1, 0, 0, 1)  # the label column of the table (drawn, and kept to this pattern by the constraint)
@@ -16,7 +16,7 @@ DATA = Table(
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import sigmoid
+    from quizgen.generation.derivations import sigmoid
 
     xs = DATA.column(s, "x")
     w, b = s.w, s.b

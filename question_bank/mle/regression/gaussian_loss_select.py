@@ -1,12 +1,12 @@
 """Which losses have the same minimiser as the Gaussian negative log-likelihood with fixed sigma? (multiple-select)."""
 
-from quizgen.question import Choice, Derivation, Question, Right, Step, Wrong, grid
+from quizgen.generation.question import Choice, Derivation, Question, Right, Step, Wrong, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import gaussian_nll
+    from quizgen.generation.derivations import gaussian_nll
 
     r1, r2 = s.r1, s.r2  # the residuals y_i - y_hat_i of two examples
     sd = s.sd
@@ -64,7 +64,7 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    from quizgen.numopt import minimise
+    from quizgen.generation.numopt import minimise
 
     sd = p["sd"]
     r1, r2 = np.asarray(x["r1"], dtype=float), np.asarray(x["r2"], dtype=float)

@@ -1,10 +1,10 @@
 """Per-sample negative log-likelihood of a Gaussian observation, as an expression (symbolic)."""
 
-from quizgen.question import Derivation, Question, Step, Symbolic, Wrong, grid
+from quizgen.generation.question import Derivation, Question, Step, Symbolic, Wrong, grid
 
 
 def derive(s):
-    from quizgen.derivations import gaussian_nll, gaussian_pdf
+    from quizgen.generation.derivations import gaussian_nll, gaussian_pdf
 
     nll = gaussian_nll(s.y, s.y_hat, s.sd)
     residual = (s.y - s.y_hat) ** 2 / (2 * s.sd**2)

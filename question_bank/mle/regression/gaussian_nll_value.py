@@ -1,12 +1,12 @@
 """Value of the Gaussian negative log-likelihood for given numbers (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import gaussian_nll
+    from quizgen.generation.derivations import gaussian_nll
 
     nll = gaussian_nll(s.y, s.y_hat, s.sd)
     residual = (s.y - s.y_hat) ** 2 / (2 * s.sd**2)

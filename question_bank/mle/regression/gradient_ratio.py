@@ -1,12 +1,12 @@
 """Gradient of the Gaussian log-likelihood as a multiple of the gradient of the MSE (symbolic)."""
 
-from quizgen.question import Derivation, Question, Step, Symbolic, Wrong, grid
+from quizgen.generation.question import Derivation, Question, Step, Symbolic, Wrong, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import gaussian_gradient_ratio, gaussian_pdf
+    from quizgen.generation.derivations import gaussian_gradient_ratio, gaussian_pdf
 
     c = gaussian_gradient_ratio(s.sd, s.m)
     theta = sp.Symbol("theta", real=True)

@@ -1,6 +1,6 @@
 """Noise whose spread depends on x: maximum likelihood weights each squared error by 1/sigma_i^2 (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Table, Wrong, grid, pick
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Table, Wrong, grid, pick
 
 DATA = Table(
     "data",
@@ -14,7 +14,7 @@ DATA = Table(
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import gaussian_pdf
+    from quizgen.generation.derivations import gaussian_pdf
 
     w = sp.Symbol("w", real=True)
     xs, ys, ss = DATA.column(s, "x"), DATA.column(s, "y"), DATA.column(s, "s")
@@ -65,7 +65,7 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    from quizgen.numopt import minimise
+    from quizgen.generation.numopt import minimise
 
     xs, ys, ss = (np.array(DATA.column(p, c)) for c in ("x", "y", "s"))
 

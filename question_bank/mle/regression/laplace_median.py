@@ -1,6 +1,6 @@
 """Laplace noise makes maximum likelihood minimise absolute errors: the best constant is the median (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 # the sheet lists the sorted targets y1 < y2 < ... < y5 shuffled: y2, y5, y1, y4, y3
 
@@ -52,7 +52,7 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    from quizgen.numopt import minimise
+    from quizgen.generation.numopt import minimise
 
     mid, b = p["mid"], p["b"]
     g = [p[f"g{k}"] for k in range(1, 5)]

@@ -1,6 +1,6 @@
 """Logistic regression has no closed-form MLE, unlike least squares (true/false with the reason)."""
 
-from quizgen.question import Claim, Derivation, Question, Step, Table, TrueFalse, Wrong, grid, pick
+from quizgen.generation.question import Claim, Derivation, Question, Step, Table, TrueFalse, Wrong, grid, pick
 
 M = 4
 DATA = Table(
@@ -15,7 +15,7 @@ DATA = Table(
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import sigmoid
+    from quizgen.generation.derivations import sigmoid
 
     w = sp.Symbol("w", real=True)
     xs, ys = DATA.column(s, "x"), DATA.column(s, "y")

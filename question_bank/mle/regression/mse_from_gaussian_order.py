@@ -1,12 +1,12 @@
 """From Gaussian noise to the mean squared error: put the steps of the derivation in order (ordered steps)."""
 
-from quizgen.question import Derivation, Order, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Order, Question, Step, Wrong, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import gaussian_nll
+    from quizgen.generation.derivations import gaussian_nll
 
     y, y_hat = sp.Symbol("y_i", real=True), sp.Symbol("\\hat{y}_i", real=True)
     nll = gaussian_nll(y, y_hat, s.sd)

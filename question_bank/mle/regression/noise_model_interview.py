@@ -1,12 +1,12 @@
 """Which loss does the noise imply? MSE, MAE and weighted losses as conditional maximum likelihood (interview)."""
 
-from quizgen.question import Derivation, Manual, Question, Step, grid
+from quizgen.generation.question import Derivation, Manual, Question, Step, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import gaussian_nll
+    from quizgen.generation.derivations import gaussian_nll
 
     y, y_hat = sp.Symbol("y", real=True), sp.Symbol("\\hat{y}", real=True)
     sd, b = sp.Symbol("\\sigma", positive=True), sp.Symbol("b", positive=True)

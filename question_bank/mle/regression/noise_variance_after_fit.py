@@ -1,6 +1,6 @@
 """Fit a line by least squares, then the maximum-likelihood noise variance is the mean squared residual (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Table, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Table, Wrong, grid
 
 M = 5
 XS = (0, 1, 2, 3, 4)  # the inputs are fixed; the targets are drawn
@@ -16,7 +16,7 @@ DATA = Table(
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import gaussian_pdf
+    from quizgen.generation.derivations import gaussian_pdf
 
     xs, ys = [sp.Integer(v) for v in XS], DATA.column(s, "y")
     a, b = sp.symbols("a b", real=True)
@@ -66,7 +66,7 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    from quizgen.numopt import maximise
+    from quizgen.generation.numopt import maximise
 
     xs, ys = np.array(XS, dtype=float), np.array(DATA.column(p, "y"))
     line = np.linalg.lstsq(np.column_stack([np.ones_like(xs), xs]), ys, rcond=None)[0]

@@ -1,6 +1,6 @@
 """Least squares in closed form: solve the normal equations for intercept and slope on a small data set (vector)."""
 
-from quizgen.question import Derivation, Question, Step, Table, Vector, Wrong, grid
+from quizgen.generation.question import Derivation, Question, Step, Table, Vector, Wrong, grid
 
 M = 4
 DATA = Table(

@@ -1,6 +1,6 @@
 """Maximum-likelihood estimate of the Gaussian noise variance from residuals (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 M = 4  # number of residuals on the sheet
 
@@ -8,7 +8,7 @@ M = 4  # number of residuals on the sheet
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import gaussian_variance_mle
+    from quizgen.generation.derivations import gaussian_variance_mle
 
     general, S = gaussian_variance_mle(sp.Symbol("m", positive=True, integer=True))
     estimate, S4 = gaussian_variance_mle(M)

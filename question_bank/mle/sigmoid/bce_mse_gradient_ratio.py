@@ -1,12 +1,12 @@
 """How much larger the cross-entropy gradient is than the squared-error gradient at a sigmoid output (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import bce_loss, in_terms_of_output, sigmoid
+    from quizgen.generation.derivations import bce_loss, in_terms_of_output, sigmoid
 
     z = s.z
     u = sp.Symbol("u", real=True)  # a free logit, for the general formulas

@@ -1,6 +1,6 @@
 """A sigmoid output initialised at 0.5 still learns under squared error: the first gradient (numeric)."""
 
-from quizgen.question import Derivation, Numeric, Question, Step, Table, Wrong, grid, pick
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Table, Wrong, grid, pick
 
 M = 4  # training examples
 
@@ -15,7 +15,7 @@ DATA = Table(
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import bce_loss, mse_loss, sigmoid
+    from quizgen.generation.derivations import bce_loss, mse_loss, sigmoid
 
     w, b = sp.symbols("w b", real=True)
     xs = [getattr(s, f"x{i}") for i in range(1, M + 1)]

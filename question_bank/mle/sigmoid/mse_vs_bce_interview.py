@@ -1,12 +1,12 @@
 """Why binary cross-entropy and not squared error for a sigmoid classifier (interview, graded by a person)."""
 
-from quizgen.question import Derivation, Manual, Question, Step, grid
+from quizgen.generation.question import Derivation, Manual, Question, Step, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import bce_loss, in_terms_of_output, mse_loss, sigmoid
+    from quizgen.generation.derivations import bce_loss, in_terms_of_output, mse_loss, sigmoid
 
     u = sp.Symbol("u", real=True)
     yh = sp.Symbol("\\hat{y}", positive=True)

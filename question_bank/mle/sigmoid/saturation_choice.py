@@ -1,6 +1,6 @@
 """Squared error on a saturated sigmoid: pick the gradient's value among tempting look-alikes (choice)."""
 
-from quizgen.question import Choice, Derivation, Figure, Question, Step, Wrong, grid, pick
+from quizgen.generation.question import Choice, Derivation, Figure, Question, Step, Wrong, grid, pick
 
 # The options are kept apart by construction, not by rounding. Relative to the gradient g, the
 # misconceptions are -g, 2g, g/x, g/s and g/(s x), where s = y_hat(1 - y_hat) <= 0.046 for a logit of
@@ -12,8 +12,8 @@ from quizgen.question import Choice, Derivation, Figure, Question, Step, Wrong, 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import bce_loss, mse_loss, sigmoid_gradient
-    from quizgen.derivations import sigmoid
+    from quizgen.generation.derivations import bce_loss, mse_loss, sigmoid_gradient
+    from quizgen.generation.derivations import sigmoid
 
     # symbols for the general formula, distinct from the parameters (which the engine replaces with numbers)
     t = sp.Symbol("t", real=True)

@@ -1,12 +1,12 @@
 """Squared error on a sigmoid: does a wrong output get a larger gradient than an output of 0.5? (true/false with the reason)"""
 
-from quizgen.question import Claim, Derivation, Question, Step, TrueFalse, Wrong, grid, pick
+from quizgen.generation.question import Claim, Derivation, Question, Step, TrueFalse, Wrong, grid, pick
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import bce_loss, in_terms_of_output, sigmoid
+    from quizgen.generation.derivations import bce_loss, in_terms_of_output, sigmoid
 
     u = sp.Symbol("u", real=True)
     yh = sp.Symbol("\\hat{y}", positive=True)

@@ -1,12 +1,12 @@
 """Gradient of the squared error through a sigmoid output (symbolic): the vanishing factor."""
 
-from quizgen.question import Derivation, Figure, Question, Step, Symbolic, Wrong, grid
+from quizgen.generation.question import Derivation, Figure, Question, Step, Symbolic, Wrong, grid
 
 
 def derive(s):
     import sympy as sp
 
-    from quizgen.derivations import bce_loss, mse_loss, sigmoid, sigmoid_gradient
+    from quizgen.generation.derivations import bce_loss, mse_loss, sigmoid, sigmoid_gradient
 
     theta = sp.Symbol("theta", real=True)
     z = theta * s.x

@@ -1,0 +1,783 @@
+"""Equivalence in layers: numeric sampling first (fast, numpy on our AST, real arithmetic at every
+node), high precision where floats cannot tell, a time-bounded SymPy proof only when the numbers
+are inconclusive, and a verdict that says which decided it.
+
+Points: random ones from each symbol's domain over the whole sampled range (a seed derived from
+the two texts), plus *special* ones: the breakpoints of piecewise parts, where domains end, and
+points close to them on both sides (:mod:`quizgen.maths.breakpoints`), and a lattice of small
+exact values where power rules and integer-only identities show their domains.
+
+- A point where the expected value is undefined is discarded.
+- A point where the expected value is defined and the answer has no real value (a domain error
+  in any sub-expression, confirmed in high precision) shows the answers are different: their
+  domains differ. A pole of the answer at a special point (``(x^2-1)/(x-1)`` at x = 1) is a
+  removable point, not a difference.
+- Values agree when ``|a - e| <= 1e-9 * max(|a|, |e|) + 1e-12``; a difference above ``1e-4``
+  relative (to the values or the largest term added, ``scale``) is a clear disagreement; anything
+  in between ("near agreement") is decided in high precision or by the proof step.
+- Sampling alone never says *equivalent* when a breakpoint of a piecewise part could not be
+  located: then the proof step decides, or the verdict is *undecided*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+from quizgen.maths.evaluate import Evaluation, evaluate_sample
+from quizgen.maths.limits import DEFAULT_LIMITS, Limits
+from quizgen.maths.nodes import Node, free_symbols, to_text
+from quizgen.maths.sampling import sample_points, seed_for
+
+N_POINTS = 24  # random points compared per decision
+MIN_POINTS = 8  # fewer agreeing points than this: sampling is inconclusive
+RTOL = 1e-9
+FAR = 1e-4
+#: relative gap that counts as a difference at an exact special point (a lattice value, a
+#: breakpoint): values there are computed from exact inputs, but near a kink
+EXACT_FAR = 1e-6
+#: points where floats cannot tell (overflow, a zero that may be an underflow) evaluated in high
+#: precision, per comparison; and attempts to confirm a domain difference there
+MP_CHECKS = 8
+DOMAIN_CONFIRMATIONS = 3
+
+
+@dataclass
+class EquivResult:
+    """Outcome of one comparison. ``status``: "equivalent" | "different" | "undecided";
+    ``method``: "sampled" | "proved" | "undecided"."""
+
+    status: str
+    method: str
+    seed: int
+    n_points: int = 0
+    points: list[dict[str, float]] = field(default_factory=list)
+    counterexample: dict[str, Any] | None = None
+    relation: dict[str, Any] | None = None
+    near: bool = False
+    blows_up: bool = False  # the answer is inf/NaN at a point where the expected value is finite
+    proof_attempted: bool = False
+    precise: bool = False  # decided by the high-precision check
+    #: the answer has no real value at a point where the expected one has: "where" names the
+    #: part of the answer that has none (``log(y)``)
+    domain: bool = False
+    undefined_part: str | None = None
+    #: the answer has no real value anywhere the expected one has (1/0, log(-1 - x^2))
+    undefined_everywhere: bool = False
+    #: special points compared (breakpoints, domain ends and the lattice); False when a
+    #: breakpoint of a piecewise part could not be located
+    special_points: int = 0
+    breakpoints_sure: bool = True
+
+    def sample_points(self) -> list[dict[str, float]]:
+        """The random points where both sides were defined and compared (for the record)."""
+        if not self.points and getattr(self, "_where", None) is not None:
+            env, both = self._where
+            columns = {k: v[both].tolist() for k, v in env.items()}
+            self.points = [dict(zip(columns, row)) for row in zip(*columns.values())]
+        return self.points
+
+    def find_relation(self) -> dict[str, Any] | None:
+        """Fill in (and return) ``relation``: how the answer relates to the target."""
+        arrays = getattr(self, "_arrays", None)
+        if self.relation is None and arrays is not None:
+            from quizgen.maths.relations import find_relation
+
+            self.relation = find_relation(*arrays)
+        return self.relation
+
+    @property
+    def equivalent(self) -> bool:
+        return self.status == "equivalent"
+
+    def describe(self) -> str:
+        """How the decision was reached, in words."""
+        if self.method == "proved":
+            if self.status == "equivalent":
+                return "proved equal symbolically"
+            return "shown different symbolically"
+        if self.status == "equivalent":
+            extra = f" and {self.special_points} special points" if self.special_points else ""
+            return f"agrees at {self.n_points} sampled points{extra}"
+        if self.status == "different" and self.undefined_everywhere:
+            return "the answer has no real value where the expected expression has one"
+        if self.status == "different" and self.domain and self.counterexample:
+            part = f" ({self.undefined_part} has no real value there)" if self.undefined_part else ""
+            return (f"the answer is undefined{_at(self.counterexample['point'])}{part}, where the "
+                    "expected expression is defined")
+        if self.status == "different" and self.counterexample and self.near:
+            return ("close but not equal (rounded?): differs in high precision"
+                    + _at(self.counterexample["point"]))
+        if self.status == "different" and self.counterexample and self.counterexample["point"]:
+            return f"differs{_at(self.counterexample['point'])}"
+        if self.status == "different" and self.counterexample:
+            answer = self.counterexample["answer"]
+            return (f"differs: the expected value is {self.counterexample['expected']:.10g}, the "
+                    f"answer's is " + (answer if isinstance(answer, str) else f"{answer:.10g}"))
+        if self.status == "different":
+            return "differs (shown symbolically)"
+        if not self.breakpoints_sure:
+            return ("undecided: agrees at every sampled point, but a breakpoint of a piecewise "
+                    "part (abs, sign, max, floor, ...) could not be located, and no symbolic proof")
+        if self.near:
+            return "undecided: close but not equal within rounding at some points, and no symbolic proof"
+        if self.blows_up:
+            return ("undecided: the answer overflows where the expected value is finite, and no "
+                    "symbolic proof")
+        return "undecided: too few points where both are defined, and no symbolic proof"
+
+    def detail(self) -> dict[str, Any]:
+        """JSON-serialisable record for the verdict."""
+        out: dict[str, Any] = {"seed": self.seed, "n_points": self.n_points,
+                               "points": self.sample_points()}
+        if self.special_points:
+            out["special_points"] = self.special_points
+        if not self.breakpoints_sure:
+            out["breakpoints_sure"] = False
+        if self.counterexample:
+            out["counterexample"] = self.counterexample
+        if self.relation:
+            out["relation"] = self.relation
+        if self.near:
+            out["near_agreement"] = True
+        if self.domain:
+            out["answer_undefined"] = self.undefined_part or True
+        return out
+
+
+def _fmt_point(point: Mapping[str, float]) -> str:
+    return "{" + ", ".join(f"{k}={v:.6g}" for k, v in point.items()) + "}"
+
+
+def _at(point: Mapping[str, float]) -> str:
+    """" at point {x=1.5}", or nothing for a constant answer (there is no point to name)."""
+    return f" at point {_fmt_point(point)}" if point else ""
+
+
+@dataclass
+class _Points:
+    """One set of points, both sides evaluated there. ``exact``: special values (a lattice value,
+    a breakpoint itself) where a pole of the answer is a removable point."""
+
+    env: dict[str, np.ndarray]
+    expected: Evaluation
+    answer: Evaluation
+    exact: np.ndarray
+    random: np.ndarray  # the random points (listed in the verdict)
+
+    @property
+    def size(self) -> int:
+        return int(self.exact.size)
+
+
+def _concat(a: Evaluation, b: Evaluation) -> Evaluation:
+    return Evaluation(*(np.concatenate([getattr(a, f), getattr(b, f)])
+                        for f in ("values", "scale", "undefined")))
+
+
+class Comparison:
+    """One answer evaluated once at reproducible points, compared against several targets
+    (the expected expression, then each known wrong answer) at the same points."""
+
+    def __init__(self, answer: Node, domains: Mapping[str, str], seed: int,
+                 limits: Limits = DEFAULT_LIMITS, extra_symbols: frozenset[str] = frozenset(),
+                 answer_symbols: frozenset[str] | None = None):
+        self.answer = answer
+        if answer_symbols is None:
+            answer_symbols = free_symbols(answer)
+        names = set(domains) | answer_symbols | extra_symbols
+        self.doms = {name: domains.get(name, "real") for name in names}
+        self.seed = seed
+        self.limits = limits
+        self._batches: list[tuple[dict[str, np.ndarray], Evaluation]] = []
+        # One proof budget for every comparison of this answer (the expected expression and each
+        # known wrong answer), counted in attempts, never in seconds: deterministic.
+        self.proofs_left = limits.proof_attempts
+
+    def _batch(self, k: int) -> tuple[dict[str, np.ndarray], Evaluation]:
+        """Batch 0: N_POINTS points; batch 1: 4*N_POINTS more (only when needed)."""
+        while len(self._batches) <= k:
+            if not self._batches:
+                self._rng = np.random.default_rng(self.seed)
+            size = (N_POINTS if self.doms else 1) * (1 if not self._batches else 4)
+            env = sample_points(self.doms, self._rng, size)
+            self._batches.append((env, evaluate_sample(self.answer, env, size)))
+        return self._batches[k]
+
+    def against(self, target: Node, *, prove: bool = True, want_relation: bool = True,
+                target_symbols: frozenset[str] | None = None) -> EquivResult:
+        """Is the answer equivalent to ``target``? (``target_symbols``: its free symbols, if
+        already known.)"""
+        if target_symbols is None:
+            target_symbols = free_symbols(target)
+        missing = target_symbols - set(self.doms)
+        if missing:  # cannot happen for parsed answers; keeps the API total
+            return check_equivalent(target, self.answer, {**self.doms}, seed=self.seed,
+                                    prove=prove, want_relation=want_relation, limits=self.limits)
+        env, ans = self._batch(0)
+        size = ans.values.size
+        exp = evaluate_sample(target, env, size, natural=True)
+        if self.doms and int(exp.ok.sum()) < MIN_POINTS * 2:
+            env2, a2 = self._batch(1)
+            e2 = evaluate_sample(target, env2, a2.values.size, natural=True)
+            env = {k: np.concatenate([env[k], env2[k]]) for k in env}
+            exp, ans = _concat(exp, e2), _concat(ans, a2)
+        points = _Points(env, exp, ans, np.zeros(exp.values.size, dtype=bool),
+                         np.ones(exp.values.size, dtype=bool))
+        special = _special_points(target, self.answer, self.doms, env, exp, self.seed)
+        with np.errstate(all="ignore"):  # |a - e| of two huge values may overflow: no warning
+            result = _decide(target, self.answer, self.doms, points, special, self.seed,
+                             prove and self.proofs_left > 0, want_relation, self.limits)
+        if result.proof_attempted:
+            self.proofs_left -= 1
+        return result
+
+
+def check_equivalent(expected: Node, answer: Node, domains: Mapping[str, str], *,
+                     seed: int | None = None, prove: bool = True, want_relation: bool = True,
+                     limits: Limits = DEFAULT_LIMITS) -> EquivResult:
+    """Decide whether ``answer`` equals ``expected`` for all values of the symbols in their
+    ``domains`` (symbols missing from ``domains`` are taken as real) where ``expected`` has a
+    real value. The seed defaults to one derived from the canonical texts of both expressions."""
+    if seed is None:
+        seed = seed_for(to_text(expected), to_text(answer))
+    comparison = Comparison(answer, domains, seed, limits, free_symbols(expected))
+    return comparison.against(expected, prove=prove, want_relation=want_relation)
+
+
+# ------------------------------------------------------------------------------ special points
+
+_DOMAIN_SENSITIVE = frozenset({"floor", "ceil", "sign", "heaviside", "max", "min", "abs",
+                               "factorial", "binomial", "asin", "acos", "acosh", "atanh", "sqrt",
+                               "asec", "acsc", "acoth", "asech", "acot"})
+
+
+def _needs_lattice(*nodes: Node) -> bool:
+    """Powers with a symbolic or fractional exponent, roots, kinks and integer-only functions:
+    identities that hold only on part of the domain ((a^b)^c = a^(bc), floor, sqrt(x^2))."""
+    from quizgen.maths.nodes import Call, Num, Pow, walk
+
+    for node in nodes:
+        for n in walk(node):
+            if isinstance(n, Pow) and not (isinstance(n.exp, Num)
+                                           and n.exp.value.denominator == 1):
+                return True
+            if isinstance(n, Call) and n.fname in _DOMAIN_SENSITIVE:
+                return True
+    return False
+
+
+@dataclass
+class _Special:
+    points: _Points | None
+    sure: bool
+
+
+def _special_points(expected: Node, answer: Node, doms: Mapping[str, str],
+                    env: Mapping[str, np.ndarray], exp: Evaluation, seed: int) -> _Special:
+    """The lattice (when either side needs it) and the breakpoints with points around them,
+    both sides evaluated there."""
+    if not doms:
+        return _Special(None, True)
+    from quizgen.maths import breakpoints
+
+    parts: list[tuple[dict[str, np.ndarray], np.ndarray]] = []
+    sure = True
+    if _needs_lattice(expected, answer):
+        from quizgen.maths.sampling import lattice_points
+
+        lattice = lattice_points(doms, seed)
+        parts.append((lattice, np.ones(next(iter(lattice.values())).size, dtype=bool)))
+    # lines through the random points where the expected value is defined, first
+    order = np.argsort(~exp.ok, kind="stable")
+    base = {k: v[order] for k, v in env.items()}
+    found = breakpoints.find(expected, answer, doms, base)
+    if found is not None:
+        sure = found.sure
+        if found.size:
+            parts.append((found.env, found.exact))
+    if not parts:
+        return _Special(None, sure)
+    names = sorted(doms)
+    special_env = {n: np.concatenate([p[0][n] for p in parts]) for n in names}
+    exact = np.concatenate([p[1] for p in parts])
+    size = exact.size
+    e = evaluate_sample(expected, special_env, size, natural=True)
+    a = evaluate_sample(answer, special_env, size)
+    return _Special(_Points(special_env, e, a, exact, np.zeros(size, dtype=bool)), sure)
+
+
+# ------------------------------------------------------------------------------------ deciding
+
+def _point(env: Mapping[str, np.ndarray], i: int) -> dict[str, float]:
+    return {k: float(v[i]) for k, v in env.items()}
+
+
+def _decide(expected: Node, answer: Node, doms: Mapping[str, str], points: _Points,
+            special: _Special, seed: int, prove: bool, want_relation: bool,
+            limits: Limits) -> EquivResult:
+    needed = MIN_POINTS if doms else 1
+    exp_s, ans_s, env = points.expected, points.answer, points.env
+    result = EquivResult("undecided", "undecided", seed, 0, breakpoints_sure=special.sure)
+    sp = special.points
+    result.special_points = sp.size if sp is not None else 0
+
+    # 1. Domains: the answer has no real value where the expected one has.
+    domain = _domain_difference(expected, answer, [points] + ([sp] if sp is not None else []))
+    if domain is not None:
+        pts, i, value = domain
+        result = _different_domain(result, answer, {"point": _point(pts.env, i),
+                                                    "expected": value, "answer": "undefined"})
+        # nowhere defined (sqrt(-1), log(-1 - x^2)): no point where the answer has a value
+        result.undefined_everywhere = not any(
+            bool((s.expected.ok & (s.answer.ok | s.answer.unknown)).any())
+            for s in [points] + ([sp] if sp is not None else []))
+        return result
+
+    # 2. Values at the random points where both are defined.
+    both = np.flatnonzero(exp_s.ok & ans_s.ok)
+    e = exp_s.values[both]
+    a = ans_s.values[both]
+    scale = np.maximum(exp_s.scale[both], ans_s.scale[both])
+    magnitude = np.maximum(np.abs(a), np.abs(e))
+    size = np.maximum(magnitude, scale)
+    gap = np.abs(a - e)
+    result.n_points = min(int(both.size), N_POINTS)
+    result._where = (env, both[:N_POINTS])  # listed only when a verdict's detail is built
+    # Only agreement relative to the values themselves confirms. The cancellation allowance
+    # (``scale``) is under the answer's control (``7 + 1e300 - 1e300``): a point that agrees only
+    # thanks to it proves nothing, so it is "near" and goes to high precision or the proof step.
+    close = gap <= RTOL * magnitude + 1e-12
+    far = gap > FAR * size + 1e-12
+    if far.any():
+        i = int(both[int(np.flatnonzero(far)[0])])
+        if _overflowed(exp_s, ans_s, i):
+            far = np.zeros_like(far)  # inf - inf or 1e308-sized values: decide in high precision
+    if far.any():
+        result.status, result.method = "different", "sampled"
+        result.counterexample = {"point": _point(env, i), "expected": float(exp_s.values[i]),
+                                 "answer": float(ans_s.values[i])}
+        result._arrays = (e, a, {k: v[both] for k, v in env.items()}, scale)
+        if want_relation:
+            result.find_relation()
+        return result
+
+    # 3. Values at the special points (both sides of every breakpoint, the lattice).
+    if sp is not None:
+        counter = _special_difference(sp)
+        if counter is not None:
+            result.status, result.method = "different", "sampled"
+            result.counterexample = counter
+            return result
+
+    # 4. Points where floats cannot tell (overflow; a zero that may be an underflow), in high
+    #    precision: the sides of breakpoints first, then random points.
+    checked = _unknown_points(expected, answer, points, sp)
+    if checked.counter is not None:
+        result.status, result.method = "different", "sampled"
+        result.counterexample = checked.counter
+        result.precise = True
+        return result
+    if checked.domain is not None:
+        defined_somewhere = both.size > 0 or checked.answer_defined > 0 or bool(
+            sp is not None and (sp.expected.ok & sp.answer.ok).any())
+        result = _different_domain(result, answer, checked.domain)
+        result.undefined_everywhere = not defined_somewhere
+        return result
+    blows_up = checked.uncomputed > 0 and both.size + checked.agreed < needed
+    if checked.agreed_random:  # points where high precision stood in for floats are listed too
+        listed = np.sort(np.concatenate([both, checked.agreed_random]))[:N_POINTS]
+        result.n_points, result._where = int(listed.size), (env, listed)
+
+    # 6. Near agreement, rounded decimals, big exact numbers: high precision at a few points.
+    sampled_ok = bool(close.all()) and both.size + checked.agreed >= needed and not blows_up
+    precise = None
+    if not sampled_ok or _wants_precision(expected, answer, gap, magnitude):
+        precise = _precise(expected, answer, env, exp_s, ans_s, both, close, needed, sampled_ok)
+    if precise is not None and precise[0] == "different":
+        i = precise[1]
+        result.status, result.method = "different", "sampled"
+        result.near = bool(i in set(both.tolist()))  # float sampling could not tell them apart
+        result.counterexample = {"point": _point(env, i), "expected": precise[2],
+                                 "answer": precise[3]}
+        result.precise = True
+        result.domain = precise[3] == "undefined"
+        return result
+    decided = (precise is not None and precise[0] == "equivalent") or (
+        sampled_ok and (precise is None or precise[0] == "unchecked"))
+    if decided and special.sure:
+        result.status, result.method = "equivalent", "sampled"
+        if precise is not None and precise[0] == "equivalent":
+            result.n_points = max(result.n_points, precise[1])
+        return result
+    result.near = bool((~close).any()) or (precise is not None and precise[0] == "near")
+    result.blows_up = blows_up or (precise is not None and precise[0] == "unknown")
+    proved = None
+    if prove:
+        from quizgen.maths.proof import prove_equal
+
+        result.proof_attempted = True
+        proved = prove_equal(expected, answer, doms, limits)
+    if proved is True:
+        result.status, result.method = "equivalent", "proved"
+    elif proved is False:
+        result.status, result.method = "different", "proved"
+        if both.size:
+            i = int(both[int(np.argmax(~close))])
+            result.counterexample = {"point": _point(env, i), "expected": float(exp_s.values[i]),
+                                     "answer": float(ans_s.values[i])}
+    return result
+
+
+def _mp_point(pts: _Points, i: int) -> dict[str, Any]:
+    """The point for high precision: an exact special point's values as the small fractions
+    they stand for (the lattice's 1/3 is not the float 0.333...; (-1)^(3*(1/3)) is real)."""
+    point = _point(pts.env, i)
+    if not pts.exact[i]:
+        return point
+    from fractions import Fraction
+
+    out: dict[str, Any] = {}
+    for k, v in point.items():
+        f = Fraction(v).limit_denominator(1000)
+        out[k] = f if abs(float(f) - v) <= 4e-16 * abs(v) else v
+    return out
+
+
+def _domain_difference(expected: Node, answer: Node,
+                       sets: list[_Points]) -> tuple[_Points, int, Any] | None:
+    """A point where the expected value is defined and the answer has a domain error (log of a
+    negative number, ...), confirmed in high precision: (points, index, expected value)."""
+    tries = 0
+    for pts in sets:
+        candidates = np.flatnonzero(pts.expected.ok & pts.answer.undefined)
+        for i in candidates:
+            if tries >= DOMAIN_CONFIRMATIONS:
+                return None
+            tries += 1
+            point = _mp_point(pts, int(i))
+            e = _mp_value(expected, point, natural=True)
+            if e is None or e == "unknown":
+                continue
+            a = _mp_value(answer, point)
+            if a is None:
+                return pts, int(i), float(e[0])
+    return None
+
+
+def _different_domain(result: EquivResult, answer: Node, counter: dict[str, Any]) -> EquivResult:
+    result.status, result.method = "different", "sampled"
+    result.domain = True
+    result.counterexample = counter
+    result.undefined_part = _undefined_part(answer, counter["point"])
+    return result
+
+
+def _special_difference(sp: _Points) -> dict[str, Any] | None:
+    """Both defined at a special point and different: at an exact point (a lattice value, a
+    breakpoint) beyond :data:`EXACT_FAR`, at a point beside a breakpoint as at a random point."""
+    e, a = sp.expected, sp.answer
+    both = e.ok & a.ok
+    gap = np.abs(a.values - e.values)
+    size = np.maximum(np.maximum(np.abs(a.values), np.abs(e.values)),
+                      np.maximum(a.scale, e.scale))
+    limit = np.where(sp.exact, EXACT_FAR * size + 1e-9, FAR * size + 1e-12)
+    far = both & (gap > limit) & (size < 1e300)
+    bad = np.flatnonzero(far)
+    if not bad.size:
+        return None
+    i = int(bad[0])
+    return {"point": _point(sp.env, i), "expected": float(e.values[i]),
+            "answer": float(a.values[i])}
+
+
+@dataclass
+class _Checked:
+    counter: dict[str, Any] | None = None  # both defined, different values
+    domain: dict[str, Any] | None = None  # the expected value defined, the answer not
+    agreed: int = 0
+    agreed_random: list[int] = field(default_factory=list)  # indices of random points agreeing
+    answer_defined: int = 0
+    uncomputed: int = 0
+
+
+def _unknown_points(expected: Node, answer: Node, points: _Points, sp: _Points | None) -> _Checked:
+    """High precision where floats cannot tell: the expected value or the answer is neither
+    defined nor a domain error (overflow, inf - inf, a division by a zero that may be an
+    underflow). Poles of the answer at exact special points are removable: not checked."""
+    out = _Checked()
+    todo: list[tuple[_Points, int]] = []
+    for pts in ([sp] if sp is not None else []) + [points]:
+        e, a = pts.expected, pts.answer
+        unknown = ((e.unknown & ~a.undefined) | (e.ok & a.unknown)) & ~pts.exact
+        todo += [(pts, int(i)) for i in np.flatnonzero(unknown)]
+    digits = _literal_digits(expected, answer)[1]
+    dps = max(MP_DPS, 2 * digits + 30)
+    for pts, i in todo[:MP_CHECKS]:
+        point = _point(pts.env, i)
+        outcome = _mp_compare(expected, answer, point, dps)
+        if outcome[0] == "skip":
+            continue
+        if outcome[0] in ("unknown", "near"):  # beyond what is computed, or cancellation
+            out.uncomputed += 1                 # beyond 1500 digits: no conclusion here
+            continue
+        if outcome[0] == "different" and outcome[2] == "undefined":
+            if out.domain is None:
+                out.domain = {"point": point, "expected": outcome[1], "answer": "undefined"}
+            continue
+        out.answer_defined += 1
+        if outcome[0] == "different":
+            out.counter = {"point": point, "expected": outcome[1], "answer": outcome[2]}
+            return out
+        out.agreed += 1
+        if pts is points:
+            out.agreed_random.append(i)
+    out.uncomputed += max(0, len(todo) - MP_CHECKS)
+    return out
+
+
+def _undefined_part(answer: Node, point: Mapping[str, float]) -> str | None:
+    """The smallest part of ``answer`` with no real value at ``point`` (``log(y)``), for
+    feedback (in high precision, so an overflow is not taken for it); None when not found."""
+    from quizgen.maths.display import to_unicode
+    from quizgen.maths.nodes import children, walk
+
+    nodes = [n for n in walk(answer) if children(n)]
+    if len(nodes) > 60:
+        return None
+    undefined = {id(n): _mp_value(n, point) is None for n in nodes}
+    best = None
+    for n in nodes:
+        if undefined[id(n)] and not any(undefined.get(id(c), False) for c in children(n)):
+            text = to_unicode(n)
+            if best is None or len(text) < len(best):
+                best = text
+    return best
+
+
+#: decimal digits for the high-precision check (more when the answer types long numbers)
+MP_DPS = 50
+MP_POINTS = 3
+_MP_EPS = 10.0 ** -(MP_DPS - 12)
+
+
+def _mp_value(node: Node, point: Mapping[str, float], natural: bool = False):  # type: ignore[no-untyped-def]
+    from quizgen.maths.evaluate import mp_evaluate
+
+    digits = _literal_digits(node)[1]
+    return mp_evaluate(node, point, max(MP_DPS, 2 * digits + 30), natural)
+
+
+def _overflowed(exp_s: Evaluation, ans_s: Evaluation, i: int) -> bool:
+    big = 1e300
+    return bool(abs(exp_s.values[i]) > big or abs(ans_s.values[i]) > big
+                or exp_s.scale[i] > big or ans_s.scale[i] > big)
+
+
+def _literal_digits(*nodes: Node) -> tuple[bool, int]:
+    """(whether a decimal literal, a large integer or an exact constant with many digits
+    appears, most digits in one of them). ``10^-20`` counts like ``0.00000000000000000001``:
+    ``x*(1 + 10^-20)`` is not ``x``."""
+    from quizgen.maths.nodes import Num, walk
+
+    seen, most = False, 0
+    for node in nodes:
+        for n in walk(node):
+            if isinstance(n, Num):
+                v = n.value
+                digits = max(len(str(abs(v.numerator))), len(str(v.denominator)))
+                most = max(most, digits)
+                # a decimal of 9+ significant digits can hide within the float tolerance
+                # (1e-9); fewer digits cannot; nor can integers below a million
+                significant = _written_digits(n)
+                if significant >= 9 or digits >= 6:
+                    seen = True
+        for value in _exact_constants(node):
+            digits = max(len(str(abs(value.numerator))), len(str(value.denominator)))
+            if digits >= 6:
+                seen, most = True, max(most, digits)
+    return seen, most
+
+
+#: exact constants are worked out up to this many digits (beyond: the float check only)
+_MAX_EXACT_DIGITS = 300
+
+
+def _exact_constants(node: Node) -> list:
+    """The exact (Fraction) values of the largest rational sub-expressions without symbols
+    that are more than a number (``1 + 10^-20``, ``2^40/3``)."""
+    from fractions import Fraction
+
+    from quizgen.maths.nodes import Add, Div, Mul, Neg, Num, Pow, Sym, children, walk
+
+    def exact(n):  # type: ignore[no-untyped-def]
+        if isinstance(n, Num):
+            return n.value
+        if isinstance(n, Neg):
+            return -exact(n.arg)
+        if isinstance(n, Add):
+            return sum((exact(t) for t in n.terms), Fraction(0))
+        if isinstance(n, Mul):
+            out = Fraction(1)
+            for f in n.factors:
+                out *= exact(f)
+            return out
+        if isinstance(n, Div):
+            den = exact(n.den)
+            if den == 0:
+                raise ArithmeticError
+            return exact(n.num) / den
+        if isinstance(n, Pow):
+            base, k = exact(n.base), exact(n.exp)
+            if k.denominator != 1 or (base == 0 and k < 0):
+                raise ArithmeticError
+            size = max(len(str(abs(base.numerator))), len(str(base.denominator)))
+            if size * abs(k.numerator) > _MAX_EXACT_DIGITS:
+                raise ArithmeticError
+            return base ** int(k)
+        raise ArithmeticError  # pi, e, functions: not rational
+
+    out = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        kids = children(n)
+        if not kids:
+            continue
+        if any(isinstance(m, Sym) for m in walk(n)):
+            stack.extend(kids)
+            continue
+        try:
+            out.append(exact(n))
+        except (ArithmeticError, OverflowError):
+            stack.extend(kids)
+    return out
+
+
+def _float_printed(node: Node) -> bool:
+    """A decimal with 15+ significant digits in the expected expression: a printed binary float,
+    so the key itself is not exact and only the float tolerance applies."""
+    from quizgen.maths.nodes import Num, walk
+
+    return any(isinstance(n, Num) and _written_digits(n) >= 15 for n in walk(node))
+
+
+def _written_digits(n: Node) -> int:
+    """Significant digits of a decimal as it was typed (0 for an integer or a fraction); the
+    reduced fraction would undercount 7.54983443527075 (= 30199337741083/4e12)."""
+    if not n.decimal:
+        return 0
+    if n.digits:
+        return n.digits
+    return len(str(abs(n.value.numerator)).strip("0"))  # a Num built by hand
+
+
+def _wants_precision(expected: Node, answer: Node, gap: np.ndarray, magnitude: np.ndarray) -> bool:
+    """Float agreement can hide a difference below ~1e-13 (a rounded decimal, a 1e-10 bump, two
+    big rationals): check in high precision when the answer could be one of those."""
+    if _literal_digits(expected, answer)[0]:
+        return True
+    with np.errstate(all="ignore"):
+        rel = gap / np.maximum(magnitude, 1e-300)
+    return bool(rel.size and float(np.max(rel)) > 1e-13)
+
+
+def _precise(expected: Node, answer: Node, env: Mapping[str, np.ndarray], exp_s: Evaluation,
+             ans_s: Evaluation, both: np.ndarray, close: np.ndarray, needed: int,
+             sampled_ok: bool) -> tuple | None:
+    """Compare at a few points with mpmath. Returns ("different", i, e, a), ("equivalent", n),
+    ("near",), ("unknown",), ("unchecked",) or None (nothing to check).
+
+    Checked: the points where floats did not agree closely (the worst :data:`MP_NEAR` of them
+    when enough others agree closely, up to 8 otherwise), then :data:`MP_POINTS` more, those
+    with the most cancellation first."""
+    from quizgen.maths.evaluate import mp_evaluate
+
+    if _float_printed(expected):
+        return ("unchecked",)
+    digits = _literal_digits(expected, answer)[1]
+    dps = max(MP_DPS, 2 * digits + 30)
+    e_f, a_f = exp_s.values[both], ans_s.values[both]
+    magnitude = np.maximum(np.abs(e_f), np.abs(a_f))
+    with np.errstate(all="ignore"):
+        badness = np.abs(a_f - e_f) / (RTOL * magnitude + 1e-12)
+        cancellation = np.maximum(exp_s.scale[both], ans_s.scale[both]) / np.maximum(magnitude, 1e-300)
+    near_idx = np.flatnonzero(~close)
+    enough_close = int(close.sum()) >= needed
+    near_idx = near_idx[np.argsort(-badness[near_idx], kind="stable")]
+    near_checked = near_idx[:MP_NEAR if enough_close else 8]
+    rest = np.flatnonzero(close)
+    rest = rest[np.argsort(-cancellation[rest], kind="stable")][:MP_POINTS]
+    candidates = [int(both[k]) for k in near_checked] + [int(both[k]) for k in rest]
+    if not candidates:
+        return None
+    agreed = 0
+    near = unknown = False
+    for i in candidates:
+        point = _point(env, i)
+        outcome = _mp_compare(expected, answer, point, dps)
+        if outcome[0] == "different":
+            return ("different", i, outcome[1], outcome[2])
+        if outcome[0] == "agree":
+            agreed += 1
+        elif outcome[0] == "near":
+            near = True
+        elif outcome[0] == "unknown":
+            unknown = True
+    if near:
+        return ("near",)
+    if unknown:
+        return ("unknown",)
+    if sampled_ok:
+        return ("equivalent", 0) if agreed else None
+    # floats disagreed slightly at some points (rounding in a big power, cancellation) and agree
+    # closely elsewhere: the worst of those points agree in high precision, so it was rounding
+    if enough_close and agreed >= min(len(near_checked), 1):
+        return ("equivalent", 0)
+    # floats were inconclusive (too few points): enough precise agreement decides
+    if agreed >= needed:
+        return ("equivalent", agreed)
+    return None
+
+
+#: near points checked in high precision when enough other points agree closely
+MP_NEAR = 3
+#: the largest precision tried when 50 digits are not enough to see through cancellation
+MP_MAX_DPS = 1500
+
+
+def _mp_compare(expected: Node, answer: Node, point: Mapping[str, Any], dps: int) -> tuple:
+    """("agree",), ("different", e, a), ("near",) or ("unknown",) (or ("skip",): the expected
+    value is undefined there) in high precision; when the values agree only within the
+    cancellation of huge terms, once more with enough digits to see through it."""
+    from quizgen.maths.evaluate import mp_evaluate
+
+    eps = 10.0 ** -(dps - 12)  # agreement to ~38 digits, also after a retry with more digits
+    for attempt in range(2):
+        e = mp_evaluate(expected, point, dps, True)
+        if e is None:
+            return ("skip",)
+        a = mp_evaluate(answer, point, dps)
+        if e == "unknown" or a == "unknown":
+            return ("unknown",)
+        if a is None:
+            return ("different", float(e[0]), "undefined")
+        gap = abs(a[0] - e[0])
+        size = max(abs(a[0]), abs(e[0]))
+        scale = max(a[1], e[1], size)
+        if gap <= eps * size + eps:
+            return ("agree",)
+        if gap > 10.0 ** -(dps - 20) * scale + eps:  # far above rounding at this precision
+            return ("different", float(e[0]), float(a[0]))
+        if attempt or scale == 0:
+            return ("near",)
+        import mpmath
+
+        lost = int(mpmath.log10(scale)) - int(mpmath.log10(max(size, gap, mpmath.mpf(10) ** -dps)))
+        more = dps + lost + 20
+        if more > MP_MAX_DPS:
+            return ("near",)
+        dps = more
+    return ("near",)

@@ -1,0 +1,664 @@
+"""Evaluate our AST with numpy, vectorised over sample points, in real arithmetic at every node.
+
+Every sub-expression must have a real value: ``log`` of a negative number, ``sqrt`` of a negative
+number, a negative base under a non-integer power (principal values, as in SymPy: ``(-8)^(1/3)``
+is not -2), ``asin(2)``, ... make the whole expression *undefined* at that point, even when a
+complex intermediate would cancel later (``sqrt(x)*sqrt(x)`` has no value at x = -1, and
+``log(y) - log(z)`` none at y, z < 0). Three outcomes per point:
+
+- *defined*: a finite real value;
+- *undefined*: a domain error somewhere (recorded in a mask, never guessed from the value);
+- *unknown*: floats cannot tell (an overflow, ``inf - inf``, a division by a zero that may be an
+  underflow, ``log`` of such a zero): the high-precision evaluator below decides those points.
+
+A sum within rounding of zero (``sin(x)^2 + cos(x)^2 - 1``) is taken as exactly zero, so that a
+rounding error cannot put ``sqrt`` of it outside its domain. Besides the value we track
+``scale``: the largest magnitude of any term added along the way, so the comparison tolerance
+can allow for cancellation (``y**2 - 2*y*y_hat + y_hat**2`` near ``y == y_hat``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping
+
+import numpy as np
+
+from quizgen.maths.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym
+
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
+_CONSTS = {"pi": math.pi, "E": math.e}
+_EPS = np.finfo(float).eps
+#: a result within this many rounding errors of a domain edge is put on the edge (asin(1 + 2e-16))
+_EDGE = 4 * _EPS
+
+
+@dataclass
+class Evaluation:
+    """Values of one expression at a set of points: ``values`` (NaN where not defined),
+    ``scale`` (the cancellation allowance), ``undefined`` (a domain error: no real value)."""
+
+    values: np.ndarray
+    scale: np.ndarray
+    undefined: np.ndarray
+
+    @property
+    def ok(self) -> np.ndarray:
+        """Defined: a finite real value."""
+        return np.isfinite(self.values) & ~self.undefined
+
+    @property
+    def unknown(self) -> np.ndarray:
+        """Neither defined nor a domain error: floats cannot tell (overflow, a zero that may be
+        an underflow)."""
+        return ~np.isfinite(self.values) & ~self.undefined
+
+
+def _num(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        return math.copysign(math.inf, float(value > 0) - 0.5)  # type: ignore[operator]
+
+
+# ------------------------------------------------------------------------ scalar special functions
+
+def _gamma_scalar(x: float) -> float:
+    """Gamma(x): NaN at the poles (0, -1, -2, ...), inf beyond float range."""
+    if not math.isfinite(x):
+        return math.nan if x < 0 or math.isnan(x) else math.inf
+    if x <= 0 and x == math.floor(x):
+        return math.nan
+    try:
+        return math.gamma(x)
+    except OverflowError:
+        return math.inf if x > 0 else 0.0
+    except ValueError:
+        return math.nan
+
+
+def _binomial_scalar(n: float, k: float) -> float:
+    """binomial(n, k) as SymPy defines it (for an integer k: the polynomial n(n-1)...(n-k+1)/k!,
+    0 for k < 0; otherwise Gamma(n+1)/(Gamma(k+1) Gamma(n-k+1)) and its limits); NaN where it
+    has no value (a pole of Gamma(n+1) not cancelled)."""
+    if not (math.isfinite(n) and math.isfinite(k)):
+        return math.nan
+    if k == math.floor(k):
+        if k < 0:
+            return 0.0
+        if n == math.floor(n) and 0 <= n < k:
+            return 0.0
+        if n == math.floor(n) and n < 0:
+            n, sign = k - n - 1, (-1.0) ** (k % 2)  # (-1)^k C(k - n - 1, k)
+        else:
+            sign = 1.0
+        if n == math.floor(n) and k <= 60 and abs(n) < 2**53:
+            out, ki = 1.0, int(k)
+            for i in range(ki):  # exact in floats while it fits; a product of k terms, never huge work
+                out = out * (n - i) / (i + 1)
+            return sign * out
+        return sign * _gamma_ratio(n, k)
+    return _gamma_ratio(n, k)
+
+
+def _gamma_ratio(n: float, k: float) -> float:
+    """Gamma(n+1) / (Gamma(k+1) Gamma(n-k+1)) through lgamma (no overflow in between)."""
+    args = (n + 1.0, k + 1.0, n - k + 1.0)
+    poles = [a <= 0 and a == math.floor(a) for a in args]
+    if poles[0]:
+        return math.nan  # Gamma(n+1) has a pole: no limit in general
+    if poles[1] or poles[2]:
+        return 0.0  # 1/Gamma at a pole is 0
+    try:
+        logs = [math.lgamma(a) for a in args]
+    except (ValueError, OverflowError):
+        return math.nan
+    signs = [_gamma_sign(a) for a in args]
+    magnitude = logs[0] - logs[1] - logs[2]
+    if magnitude > 709.0:
+        return math.inf * signs[0] * signs[1] * signs[2]
+    return signs[0] * signs[1] * signs[2] * math.exp(magnitude)
+
+
+def _gamma_sign(a: float) -> float:
+    if a > 0:
+        return 1.0
+    return -1.0 if math.floor(a) % 2 else 1.0  # Gamma alternates in sign between the poles
+
+
+_gamma_u = np.frompyfunc(_gamma_scalar, 1, 1)
+_binomial_u = np.frompyfunc(_binomial_scalar, 2, 1)
+
+
+def _as_float(out: object) -> np.ndarray:
+    return np.asarray(out, dtype=np.float64)
+
+
+# ------------------------------------------------------------------------------- the evaluator
+
+class Evaluator:
+    """Evaluates nodes for one set of sample points (``env``: symbol name -> array).
+
+    ``natural``: binomial(n, k) with a negative integer n (outside its natural domain, where
+    SymPy's convention and the Gamma form part ways) has no value. Used for the expected side,
+    so that points are taken where the key's binomials count something.
+    """
+
+    def __init__(self, env: Mapping[str, np.ndarray], size: int, natural: bool = False):
+        self.env = {k: np.real(np.asarray(v)).astype(np.float64) for k, v in env.items()}
+        self.size = size
+        self.natural = natural
+        self.scale: np.ndarray | float = 0.0
+
+    def run(self, node: Node) -> Evaluation:
+        self.scale = 0.0
+        self.taint: object = False
+        self.constants = constant_values(node)
+        with np.errstate(all="ignore"):
+            value, bad = self._ev(node)
+            values = np.array(np.broadcast_to(_as_float(value), (self.size,)))
+            undefined = np.array(np.broadcast_to(np.asarray(bad, dtype=bool), (self.size,)))
+            # an overflow squeezed back into range (log(exp(1000)) = log(inf) = inf, then
+            # 1/inf = 0) gives a finite but wrong value: such points are unknown
+            values[undefined | np.broadcast_to(np.asarray(self.taint, dtype=bool), (self.size,))] = \
+                np.nan
+            scale = np.array(np.broadcast_to(_as_float(self.scale), (self.size,)))
+        return Evaluation(values, scale, undefined)
+
+    def _ev(self, node: Node) -> tuple[object, object]:
+        """(value, undefined mask) of ``node``; values may be scalars (constants) or arrays."""
+        folded = self.constants.get(id(node))
+        if folded is not None:
+            return folded
+        kind = type(node)
+        if kind is Sym:
+            return self.env[node.name], False  # type: ignore[union-attr]
+        if kind is Num:
+            return _num(node.value), False  # type: ignore[union-attr]
+        if kind is Const:
+            return _CONSTS[node.name], False  # type: ignore[union-attr]
+        if kind is Add:
+            total, bad, size = None, False, 0.0
+            for term in node.terms:  # type: ignore[union-attr]
+                value, b = self._ev(term)
+                bad = bad | b
+                magnitude = np.abs(value)
+                self.scale = np.maximum(self.scale, magnitude)
+                size = size + magnitude
+                total = value if total is None else total + value
+            noise = 8 * _EPS * size  # rounding of the sum: within it, the sum is taken as zero
+            return np.where(np.isfinite(noise) & (np.abs(total) <= noise), 0.0, total), bad
+        if kind is Mul:
+            product, bad = None, False
+            for factor in node.factors:  # type: ignore[union-attr]
+                value, b = self._ev(factor)
+                bad = bad | b
+                product = value if product is None else product * value
+            return product, bad
+        if kind is Div:
+            num, b1 = self._ev(node.num)  # type: ignore[union-attr]
+            den, b2 = self._ev(node.den)  # type: ignore[union-attr]
+            # x/0: a zero denominator may be an underflow (1/exp(-800)): unknown, not undefined
+            return np.where(den == 0, np.nan, num / np.where(den == 0, 1.0, den)), b1 | b2
+        if kind is Neg:
+            value, bad = self._ev(node.arg)  # type: ignore[union-attr]
+            return -value, bad  # type: ignore[operator]
+        if kind is Pow:
+            return self._pow(node)  # type: ignore[arg-type]
+        if kind is Call:
+            parts = [self._ev(a) for a in node.args]  # type: ignore[union-attr]
+            bad = False
+            for _, b in parts:
+                bad = bad | b
+            value, b = self._call(node.fname, [p[0] for p in parts])  # type: ignore[union-attr]
+            return value, bad | b
+        raise TypeError(f"not a node: {node!r}")
+
+    def _pow(self, node: Pow) -> tuple[object, object]:
+        base, b1 = self._ev(node.base)
+        exp_node = node.exp
+        if type(exp_node) is Num and exp_node.value.denominator == 1 and abs(exp_node.value) <= 64:
+            n = int(exp_node.value)
+            if n < 0:  # 0^-n: a pole, or an underflowed base: unknown
+                return np.where(base == 0, np.nan, np.power(np.where(base == 0, 1.0, base),
+                                                              float(n))), b1
+            return np.power(base, float(n)), b1
+        exp, b2 = self._ev(exp_node)
+        base, exp = np.broadcast_arrays(_as_float(base), _as_float(exp))
+        integer = np.isfinite(exp) & (exp == np.floor(exp))
+        # a negative base has a real power only under an integer exponent (principal values)
+        bad = (base < 0) & ~integer & np.isfinite(exp)
+        # 0^-c: a pole; 0^c for 0 < c < 1: the zero may be an underflow ((e^-800)^0.001 is not
+        # 0): unknown, decided in high precision
+        pole = ((base == 0) & (exp < 0)) | ((base == 0) & (exp > 0) & (exp < 1) & ~integer)
+        value = np.power(np.where(bad | pole, 1.0, base), exp)
+        # an overflowed base under a compressing power (inf^0.5, inf^-0.001), or an overflowed
+        # exponent: the float result says nothing
+        self.taint = self.taint | (np.isinf(base) & ~integer & (exp > -2) & (exp < 1)) \
+            | np.isinf(exp)
+        value = np.where(pole, np.nan, value)
+        return value, b1 | b2 | bad
+
+    def _call(self, fname: str, args: list) -> tuple[object, object]:
+        x = args[0]
+        if fname in _COMPRESSING:  # log(inf) = inf, but log of an overflowed 1e400 is 921
+            for a in args:
+                self.taint = self.taint | np.isinf(a)
+        if fname in _SIMPLE:
+            return _SIMPLE[fname](x), False
+        if fname in ("log", "log2", "log10"):
+            out, bad = _log(x)
+            if fname == "log2":
+                return out / _LN2, bad
+            if fname == "log10":
+                return out / _LN10, bad
+            if len(args) == 2:
+                base, b2 = _log(args[1])
+                # log base 1 divides by 0: no value
+                return np.where(base == 0, np.nan, out / np.where(base == 0, 1.0, base)), \
+                    bad | b2 | (np.asarray(args[1]) == 1)
+            return out, bad
+        if fname == "sqrt":
+            x = _as_float(x)
+            return np.sqrt(np.where(x < 0, 0.0, x)), x < 0
+        if fname in _RECIPROCAL:  # sec, csc, cot, sech, csch, coth
+            num, den = _RECIPROCAL[fname](x)
+            return np.where(den == 0, np.nan, num / np.where(den == 0, 1.0, den)), False
+        if fname in _INVERSE:
+            return _inverse(fname, _as_float(x))
+        if fname in ("max", "min"):
+            pick = np.maximum if fname == "max" else np.minimum
+            out = args[0]
+            for a in args[1:]:
+                out = pick(out, a)
+            return out, False
+        if fname == "factorial":
+            x = _as_float(x)
+            pole = (x + 1 <= 0) & (x == np.floor(x))
+            return _as_float(_gamma_u(x + 1.0)), pole
+        if fname == "binomial":
+            n, k = np.broadcast_arrays(_as_float(x), _as_float(args[1]))
+            value = _as_float(_binomial_u(n, k))
+            bad = np.isnan(value) & np.isfinite(n) & np.isfinite(k)
+            if self.natural:
+                bad = bad | ((n < 0) & (n == np.floor(n)))
+            return value, bad
+        raise KeyError(fname)  # every name of names.FUNCTIONS is handled above
+
+
+def _log(x: object) -> tuple[np.ndarray, np.ndarray]:
+    """ln x: undefined for x < 0; at x == 0 unknown (a pole, or an underflowed argument)."""
+    x = _as_float(x)
+    return np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan), x < 0
+
+
+def _heaviside(x: object) -> np.ndarray:
+    return np.heaviside(x, 0.5)  # H(0) = 1/2, as in SymPy
+
+
+#: functions that bring a huge argument back to moderate size: their value at an overflowed
+#: (infinite) argument is wrong, not a limit
+_COMPRESSING = frozenset({"log", "log2", "log10", "sqrt", "asinh", "acosh"})
+_SIMPLE = {
+    "exp": np.exp, "sin": np.sin, "cos": np.cos, "tan": np.tan, "sinh": np.sinh,
+    "cosh": np.cosh, "tanh": np.tanh, "atan": np.arctan, "asinh": np.arcsinh,
+    "abs": np.abs, "sign": np.sign, "heaviside": _heaviside, "floor": np.floor, "ceil": np.ceil,
+    "sigmoid": lambda x: 1.0 / (1.0 + np.exp(-x)),
+    "softplus": lambda x: np.logaddexp(0.0, x),
+}
+_RECIPROCAL = {
+    "sec": lambda x: (1.0, np.cos(x)), "csc": lambda x: (1.0, np.sin(x)),
+    "cot": lambda x: (np.cos(x), np.sin(x)), "sech": lambda x: (1.0, np.cosh(x)),
+    "csch": lambda x: (1.0, np.sinh(x)), "coth": lambda x: (np.cosh(x), np.sinh(x)),
+}
+#: inverse functions with a restricted real domain: (function, lowest, highest, ends are poles,
+#: of 1/x, what happens at x = 0 when of 1/x). The ones of 1/x follow SymPy's branches:
+#: asec(x) = acos(1/x), acot(x) = atan(1/x) with acot(0) = pi/2, ...
+_INVERSE: dict[str, tuple] = {
+    "asin": (np.arcsin, -1.0, 1.0, False, False, None),
+    "acos": (np.arccos, -1.0, 1.0, False, False, None),
+    "acosh": (np.arccosh, 1.0, math.inf, False, False, None),
+    "atanh": (np.arctanh, -1.0, 1.0, True, False, None),
+    "asec": (np.arccos, -1.0, 1.0, False, True, "undefined"),
+    "acsc": (np.arcsin, -1.0, 1.0, False, True, "undefined"),
+    "acoth": (np.arctanh, -1.0, 1.0, True, True, "undefined"),  # acoth(0) = i*pi/2
+    "asech": (np.arccosh, 1.0, math.inf, False, True, "pole"),
+    "acsch": (np.arcsinh, -math.inf, math.inf, False, True, "pole"),
+    "acot": (np.arctan, -math.inf, math.inf, False, True, math.pi / 2),
+}
+
+
+def _inverse(fname: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    fn, low, high, poles, of_reciprocal, at_zero = _INVERSE[fname]
+    zero = x == 0
+    arg = 1.0 / np.where(zero, 1.0, x) if of_reciprocal else x
+    # a rounding error past an end of the domain (asin(1 + 2e-16)) is put back on the end
+    arg = np.where((arg > high) & (arg <= high * (1 + _EDGE)), high, arg)
+    arg = np.where((arg < low) & (arg >= low * (1 + _EDGE)), low, arg)
+    outside = (arg < low) | (arg > high)
+    pole = ((arg == low) | (arg == high)) if poles else np.zeros_like(outside)
+    inside = 2.0 if low == 1.0 else 0.0
+    value = np.where(pole, np.nan, fn(np.where(outside | pole, inside, arg)))
+    if of_reciprocal:
+        outside = outside & ~zero
+        if at_zero == "undefined":
+            outside = outside | zero
+        elif at_zero == "pole":
+            value = np.where(zero, np.nan, value)
+        else:
+            value = np.where(zero, at_zero, value)
+    return value, outside
+
+
+# ------------------------------------------------------------------------- exact constants
+
+_CONSTANT_LEAVES = (Num, Const)
+
+
+def constant_values(root: Node) -> dict[int, tuple[float, bool]]:
+    """The float value (and whether it is undefined) of every largest sub-expression of
+    ``root`` without symbols that is more than a number (``7 + 1e300 - 1e300``, ``log(2*pi)/2``,
+    ``175!*56!/(55!*176!)``), computed once in high precision: floats would lose the 7 to
+    cancellation, or overflow. Keyed by ``id`` of the sub-expression (valid while ``root`` is)."""
+    cached = _FOLDED.get(id(root))
+    if cached is not None and cached[0] is root:
+        return cached[1]
+    from quizgen.maths.nodes import children
+
+    out: dict[int, tuple[float, bool]] = {}
+    has_symbol: dict[int, bool] = {}
+    # post-order without recursion: which nodes contain a symbol
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    order: list[Node] = []
+    while stack:
+        n, done = stack.pop()
+        if done:
+            order.append(n)
+            continue
+        stack.append((n, True))
+        stack.extend((c, False) for c in children(n))
+    for n in order:
+        has_symbol[id(n)] = isinstance(n, Sym) or any(has_symbol[id(c)] for c in children(n))
+    stack2 = [root]
+    while stack2:
+        n = stack2.pop()
+        if has_symbol[id(n)]:
+            stack2.extend(children(n))
+        elif not isinstance(n, _CONSTANT_LEAVES):
+            value = _fold(n)
+            if value is not None:
+                out[id(n)] = value
+    if len(_FOLDED) > 256:
+        _FOLDED.clear()
+    _FOLDED[id(root)] = (root, out)
+    return out
+
+
+_FOLDED: dict[int, tuple[Node, dict]] = {}
+
+
+def _fold(node: Node) -> tuple[float, bool] | None:
+    """(float value, undefined?) of a constant sub-expression, from high precision; None when
+    it cannot be computed there (then floats do what they can)."""
+    from quizgen.maths.nodes import walk
+
+    digits = max((len(str(abs(n.value.numerator))) + len(str(n.value.denominator))
+                  for n in walk(node) if isinstance(n, Num)), default=1)
+    got = mp_evaluate(node, {}, max(60, 2 * digits + 40))
+    if got == "unknown":
+        return None
+    if got is None:
+        return math.nan, True
+    try:
+        return float(got[0]), False
+    except OverflowError:
+        return math.copysign(math.inf, float(got[0] > 0) - 0.5), False
+
+
+def evaluate_sample(node: Node, env: Mapping[str, np.ndarray], size: int,
+                    natural: bool = False) -> Evaluation:
+    """Values, cancellation scale and undefined mask of ``node`` at the points in ``env``."""
+    return Evaluator(env, size, natural).run(node)
+
+
+def evaluate(node: Node, env: Mapping[str, np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Values (NaN where there is no real value) and cancellation scale of ``node``."""
+    result = evaluate_sample(node, env, size)
+    return result.values, result.scale
+
+
+def defined(values: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Mask of points where a value from :func:`evaluate` is finite (and so real)."""
+    return np.isfinite(values)
+
+
+# --------------------------------------------------------------------------- high precision
+
+class _Undefined(Exception):
+    """An expression has no real value at a point (a domain error, a pole, 0/0)."""
+
+
+class _TooBig(Exception):
+    """An argument beyond what we compute in high precision: the check is inconclusive."""
+
+
+def _mp_functions(mp):  # type: ignore[no-untyped-def]
+    """Real functions of real mpf arguments; a point outside a function's real domain raises
+    :class:`_Undefined`. Arguments within rounding of an edge (of 0, of an integer) are put on
+    it by the caller (see ``snap``)."""
+
+    def positive(fn):  # type: ignore[no-untyped-def]
+        def wrapped(x):  # type: ignore[no-untyped-def]
+            if x <= 0:
+                raise _Undefined()
+            return fn(x)
+        return wrapped
+
+    def bounded(fn):  # type: ignore[no-untyped-def]
+        def wrapped(x):  # type: ignore[no-untyped-def]
+            if abs(x) > _MP_MAX_ARG:
+                raise _TooBig()  # exp(exp(exp(..))): beyond what we compute; inconclusive
+            return fn(x)
+        return wrapped
+
+    def within(fn, low, high, open_ends=False):  # type: ignore[no-untyped-def]
+        def wrapped(x):  # type: ignore[no-untyped-def]
+            if x < low or x > high or (open_ends and (x == low or x == high)):
+                raise _Undefined()
+            return fn(x)
+        return wrapped
+
+    def of_reciprocal(fn):  # type: ignore[no-untyped-def]
+        def wrapped(x):  # type: ignore[no-untyped-def]
+            if x == 0:
+                raise _Undefined()
+            return fn(1 / x)
+        return wrapped
+
+    def nonzero(fn):  # type: ignore[no-untyped-def]
+        def wrapped(x):  # type: ignore[no-untyped-def]
+            value = fn(x)
+            if value == 0:
+                raise _Undefined()
+            return value
+        return wrapped
+
+    def sign(x):  # type: ignore[no-untyped-def]
+        return mp.mpf((x > 0) - (x < 0))
+
+    def heaviside(x):  # type: ignore[no-untyped-def]
+        return mp.mpf(1) if x > 0 else (mp.mpf(1) / 2 if x == 0 else mp.mpf(0))
+
+    def factorial(x):  # type: ignore[no-untyped-def]
+        if x < 0 and x == mp.floor(x):
+            raise _Undefined()
+        if abs(x) > _MP_MAX_ARG:
+            raise _TooBig()
+        return mp.gamma(x + 1)
+
+    def binomial(n, k):  # type: ignore[no-untyped-def]
+        if abs(n) > _MP_MAX_ARG or abs(k) > _MP_MAX_ARG:
+            raise _TooBig()
+        if k == mp.floor(k):
+            if k < 0:
+                return mp.mpf(0)
+            if n == mp.floor(n) and 0 <= n < k:
+                return mp.mpf(0)
+            if n == mp.floor(n) and n < 0:
+                return (-1) ** int(k) * mp.binomial(k - n - 1, k)
+            return mp.binomial(n, k)
+        if n < 0 and n == mp.floor(n):
+            raise _Undefined()
+        return mp.binomial(n, k)
+
+    def log(x, b=None):  # type: ignore[no-untyped-def]
+        if x <= 0 or (b is not None and (b <= 0 or b == 1)):
+            raise _Undefined()
+        return mp.log(x) if b is None else mp.log(x) / mp.log(b)
+
+    def sqrt(x):  # type: ignore[no-untyped-def]
+        if x < 0:
+            raise _Undefined()
+        return mp.sqrt(x)
+
+    def acot(x):  # type: ignore[no-untyped-def]
+        return mp.pi / 2 if x == 0 else mp.atan(1 / x)
+
+    return {
+        "exp": bounded(mp.exp), "log": log, "log2": lambda x: log(x, 2),
+        "log10": lambda x: log(x, 10), "sqrt": sqrt,
+        "sigmoid": lambda x: 1 / (1 + bounded(mp.exp)(-x)),
+        "softplus": lambda x: mp.log(1 + bounded(mp.exp)(x)), "tanh": bounded(mp.tanh),
+        "abs": lambda x: abs(x), "factorial": factorial, "sin": bounded(mp.sin),
+        "cos": bounded(mp.cos), "tan": bounded(lambda x: mp.sin(x) / nonzero(mp.cos)(x)),
+        "sinh": bounded(mp.sinh), "cosh": bounded(mp.cosh),
+        "max": lambda *xs: max(xs), "min": lambda *xs: min(xs), "sign": sign,
+        "heaviside": heaviside, "floor": mp.floor, "ceil": mp.ceil,
+        "asin": within(mp.asin, -1, 1), "acos": within(mp.acos, -1, 1), "atan": mp.atan,
+        "sec": bounded(lambda x: 1 / nonzero(mp.cos)(x)),
+        "csc": bounded(lambda x: 1 / nonzero(mp.sin)(x)),
+        "cot": bounded(lambda x: mp.cos(x) / nonzero(mp.sin)(x)),
+        "sech": bounded(mp.sech), "csch": bounded(lambda x: 1 / nonzero(mp.sinh)(x)),
+        "coth": bounded(lambda x: mp.cosh(x) / nonzero(mp.sinh)(x)), "asinh": mp.asinh,
+        "acosh": within(mp.acosh, 1, mp.inf), "atanh": within(mp.atanh, -1, 1, True),
+        "binomial": binomial, "acot": acot,
+        "asec": of_reciprocal(within(mp.acos, -1, 1)), "acsc": of_reciprocal(within(mp.asin, -1, 1)),
+        "acoth": of_reciprocal(within(mp.atanh, -1, 1, True)),
+        "asech": of_reciprocal(within(mp.acosh, 1, mp.inf)), "acsch": of_reciprocal(mp.asinh),
+    }
+
+
+#: functions whose argument is put on an integer when within rounding of it (a sum within
+#: rounding of 0 is already 0), and those whose argument is put on ±1
+_SNAP_INTEGER = frozenset({"floor", "ceil", "factorial", "binomial"})
+_SNAP_UNIT = frozenset({"asin", "acos", "acosh", "atanh", "asec", "acsc", "acoth", "asech"})
+
+
+def mp_evaluate(node: Node, point: Mapping[str, object], dps: int,
+                natural: bool = False) -> tuple[object, object] | str | None:
+    """(value, scale) of ``node`` at one point with ``dps`` decimal digits (mpmath), in real
+    arithmetic at every node; None where it has no real value; ``"unknown"`` where an argument
+    is too large to compute (exp(exp(50))). Inputs (floats, mpf or Fractions) are converted
+    exactly (a Fraction to the working precision).
+    ``natural``: as for :class:`Evaluator`."""
+    import mpmath
+
+    global _MP_FUNCS
+    old = mpmath.mp.dps
+    mpmath.mp.dps = dps
+    mp = mpmath.mp
+    try:
+        env = {k: mp.mpf(v.numerator) / v.denominator if isinstance(v, Fraction) else mp.mpf(v)
+               for k, v in point.items()}
+        if _MP_FUNCS is None:
+            _MP_FUNCS = _mp_functions(mp)
+        funcs = _MP_FUNCS
+        scale = [mp.mpf(0)]
+        tiny = mp.mpf(10) ** (-(dps - 8))
+
+        def snap(x, size):  # type: ignore[no-untyped-def]
+            """A value within rounding of an integer (0 included) is that integer."""
+            nearest = mp.nint(x)
+            if abs(x - nearest) <= tiny * (abs(size) + 1):
+                return nearest
+            return x
+
+        def ev(n: Node):  # type: ignore[no-untyped-def]
+            kind = type(n)
+            if kind is Num:
+                return mp.mpf(n.value.numerator) / n.value.denominator
+            if kind is Sym:
+                return env[n.name]
+            if kind is Const:
+                return +mp.pi if n.name == "pi" else mp.e
+            if kind is Add:
+                total, size = mp.mpf(0), mp.mpf(0)
+                for t in n.terms:
+                    v = ev(t)
+                    scale[0] = max(scale[0], abs(v))
+                    size += abs(v)
+                    total += v
+                return mp.mpf(0) if abs(total) <= tiny * size else total
+            if kind is Mul:
+                out = mp.mpf(1)
+                for f in n.factors:
+                    out *= ev(f)
+                return out
+            if kind is Div:
+                den = ev(n.den)
+                if den == 0:
+                    raise _Undefined()
+                return ev(n.num) / den
+            if kind is Neg:
+                return -ev(n.arg)
+            if kind is Pow:
+                return power(ev(n.base), ev(n.exp))
+            if kind is Call:
+                args = [ev(a) for a in n.args]
+                if n.fname in _SNAP_INTEGER:
+                    args = [snap(a, a) for a in args]
+                elif n.fname in _SNAP_UNIT:
+                    args = [snap(a, 1) if abs(abs(a) - 1) <= tiny else a for a in args]
+                if n.fname == "binomial" and natural and args[0] < 0 \
+                        and args[0] == mp.floor(args[0]):
+                    raise _Undefined()
+                return funcs[n.fname](*args)
+            raise TypeError(f"not a node: {n!r}")
+
+        def power(base, exp):  # type: ignore[no-untyped-def]
+            exp = snap(exp, exp)
+            if base == 0:
+                if exp > 0:
+                    return mp.mpf(0)
+                if exp == 0:
+                    return mp.mpf(1)
+                raise _Undefined()
+            if abs(exp) * (abs(mp.log(abs(base))) + 1) > _MP_MAX_ARG:
+                raise _TooBig()
+            if base < 0:
+                if exp != mp.floor(exp):
+                    raise _Undefined()  # a negative base: real only under an integer exponent
+                return (-1) ** int(exp % 2) * mp.power(-base, exp)
+            return mp.power(base, exp)
+
+        try:
+            value = ev(node)
+        except _TooBig:
+            return "unknown"
+        except (_Undefined, ZeroDivisionError, ValueError, OverflowError):
+            return None
+        if isinstance(value, mp.mpc) or not mp.isfinite(value):
+            return None
+        return value, scale[0]
+    finally:
+        mpmath.mp.dps = old
+
+
+_MP_FUNCS: dict | None = None
+#: largest |argument| of exp, sinh, factorial, ... (and |exponent * log base|) computed in high
+#: precision: a bound on work; beyond it the check is inconclusive. mpmath computes exp(1e15),
+#: sin(1e15) or Gamma(1e9) in about 0.1 ms, so the whole sampled range (|x| up to 1e12) is covered.
+_MP_MAX_ARG = 1e15
