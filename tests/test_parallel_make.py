@@ -386,3 +386,18 @@ def test_stopping_a_pool_while_a_result_is_half_sent_does_not_hang() -> None:
     manager.join(5.0)
     assert not manager.is_alive(), "the pool's manager thread still waits for the rest of the message"
 
+
+@pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked; this platform cannot fork")
+def test_a_stopped_pool_has_closed_its_wakeup_before_python_exits() -> None:
+    """At exit Python wakes every pool's manager thread; a manager thread that was still closing
+    its wake-up pipe then made that write fail (EBADF) and a Ctrl-C'd make printed a traceback.
+    Once stop_pool returns, the manager thread has ended and its pipe is closed: nothing to race."""
+    with pytest.raises(KeyboardInterrupt):
+        with workers.pool(2) as executor:
+            assert executor.submit(os.getpid).result() > 0
+            manager = executor._executor_manager_thread
+            wakeup = executor._executor_manager_thread_wakeup
+            executor.submit(time.sleep, 30)
+            raise KeyboardInterrupt
+    assert not manager.is_alive()
+    assert wakeup._closed

@@ -26,6 +26,8 @@ from typing import Iterator
 
 #: How often a worker checks that the process that started it is still alive (seconds).
 PARENT_CHECK_SECONDS = 0.2
+#: How long stopping a pool waits for its manager thread to end (it ends within milliseconds).
+MANAGER_JOIN_SECONDS = 1.0
 #: At most this many workers by default (quizgen's work is CPU-bound and SymPy-sized in memory).
 MAX_DEFAULT_JOBS = 8
 
@@ -77,6 +79,7 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
     """Stop every worker now (Ctrl-C or an error in the parent), without waiting for their work."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)  # (shutdown forgets the queue)
+    manager = getattr(pool, "_executor_manager_thread", None)
     for process in processes:
         try:
             process.kill()  # SIGKILL: a worker holds nothing that needs cleaning up, and cannot delay it
@@ -94,6 +97,11 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
             writer.close()
         except OSError:
             pass
+    # The manager thread, seeing its workers gone, closes its wake-up pipe as it ends; at exit
+    # Python writes to every pool's wake-up pipe, and a write racing that close fails with EBADF
+    # (a traceback after "interrupted", Python 3.11). Let it end first: it takes milliseconds.
+    if manager is not None:
+        manager.join(MANAGER_JOIN_SECONDS)
 
 
 def default_jobs() -> int:
