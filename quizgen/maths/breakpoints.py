@@ -292,11 +292,7 @@ def find(expected: Node, answer: Node, domains: Mapping[str, str],
     for kind, arg in args:
         looked.append(f"{kind}: {to_text(arg)}")
         arg_names = sorted(free_symbols(arg))
-        try:
-            num, den = _rational(arg, names)
-            polys: list[Poly] | None = [num, den]
-        except _NotRational:
-            polys = None
+        polys = _rational_pieces(arg, names)
         lines = []  # (base point, symbol) pairs
         for b in range(n_base):
             point = {n: float(base[n][b]) for n in names}
@@ -336,6 +332,73 @@ def find(expected: Node, answer: Node, domains: Mapping[str, str],
         unique[key] = unique.get(key, False) or e
     env = {n: np.array([k[i] for k in unique]) for i, n in enumerate(names)}
     return Breakpoints(env, np.array(list(unique.values()), dtype=bool), sure, looked)
+
+
+def _rational_pieces(arg: Node, names: list[str]) -> list[Poly] | None:
+    """Numerators and denominators whose zeros include every zero of ``arg``: of ``arg`` itself
+    when it is rational, or of each of its branches when it is rational piece by piece
+    (``1000 - abs(2x - 1000)``: 2x and 2000 - 2x); None otherwise."""
+    variants = _unfold(arg)
+    if variants is None:
+        return None
+    polys: list[Poly] = []
+    try:
+        for variant in variants:
+            num, den = _rational(variant, names)
+            polys += [num, den]
+    except _NotRational:
+        return None
+    return polys
+
+
+MAX_VARIANTS = 16
+_BRANCHES = {"abs": lambda a: [a[0], Neg(a[0])], "max": list, "min": list,
+             "sign": lambda a: [Num(1), Num(-1), Num(0)],
+             "heaviside": lambda a: [Num(1), Num(0)]}
+
+
+def _unfold(node: Node) -> list[Node] | None:
+    """``node`` with every abs/max/min/sign/Heaviside replaced by each of its branches in turn
+    (at most :data:`MAX_VARIANTS` versions); None when it has floor or ceil, or too many."""
+    from quizgen.maths.nodes import children
+
+    kids = children(node)
+    if isinstance(node, Call) and node.fname in ("floor", "ceil"):
+        return None
+    if not isinstance(node, (Num, Sym, Const, Add, Mul, Div, Neg, Pow, Call)):
+        return None  # a sum over data or a derivative: not here
+    options = []
+    for kid in kids:
+        got = _unfold(kid)
+        if got is None:
+            return None
+        options.append(got)
+    rebuilt: list[Node] = [node] if not kids else []
+    if kids:
+        combos: list[list[Node]] = [[]]
+        for opts in options:
+            combos = [c + [o] for c in combos for o in opts]
+            if len(combos) > MAX_VARIANTS:
+                return None
+        rebuilt = [_rebuild(node, combo) for combo in combos]
+    if isinstance(node, Call) and node.fname in _BRANCHES:
+        out = [b for r in rebuilt for b in _BRANCHES[node.fname](list(r.args))]  # type: ignore[union-attr]
+        return out if len(out) <= MAX_VARIANTS else None
+    return rebuilt
+
+
+def _rebuild(node: Node, kids: list[Node]) -> Node:
+    if isinstance(node, Add):
+        return Add(tuple(kids))
+    if isinstance(node, Mul):
+        return Mul(tuple(kids))
+    if isinstance(node, Div):
+        return Div(kids[0], kids[1])
+    if isinstance(node, Neg):
+        return Neg(kids[0])
+    if isinstance(node, Pow):
+        return Pow(kids[0], kids[1])
+    return Call(node.fname, tuple(kids))  # type: ignore[union-attr]
 
 
 def _rational_roots(polys: list[Poly], arg: Node, point: Mapping[str, float], names: list[str],

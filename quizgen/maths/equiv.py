@@ -158,18 +158,43 @@ def _at(point: Mapping[str, float]) -> str:
 
 @dataclass
 class _Points:
-    """One set of points, both sides evaluated there. ``exact``: special values (a lattice value,
-    a breakpoint itself) where a pole of the answer is a removable point."""
+    """The points of one comparison, both sides evaluated there.
+
+    ``random``: drawn at random (listed in the verdict); the others are special points.
+    ``exact``: special values (0, a quarter, an integer, a lattice value, a breakpoint itself)
+    where a pole of the answer is a removable point, not a difference. ``loose``: a lattice
+    value or a breakpoint itself, compared with :data:`EXACT_FAR` (next to a kink)."""
 
     env: dict[str, np.ndarray]
     expected: Evaluation
     answer: Evaluation
     exact: np.ndarray
-    random: np.ndarray  # the random points (listed in the verdict)
+    random: np.ndarray
+    loose: np.ndarray
 
     @property
     def size(self) -> int:
         return int(self.exact.size)
+
+
+def _discrete(doms: Mapping[str, str], env: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Random points with a coordinate from a discrete set (0, a multiple of 1/16, an integer
+    symbol): a pole there may be an isolated point, not a difference."""
+    size = next(iter(env.values())).size if env else 1
+    out = np.zeros(size, dtype=bool)
+    for name, values in env.items():
+        if doms.get(name, "real").endswith("integer"):
+            out |= True
+        else:
+            out |= (values == 0) | ((values * 16 == np.round(values * 16)) & (np.abs(values) <= 16))
+    return out
+
+
+def _join(a: _Points, b: _Points) -> _Points:
+    return _Points({k: np.concatenate([a.env[k], b.env[k]]) for k in a.env},
+                   _concat(a.expected, b.expected), _concat(a.answer, b.answer),
+                   *(np.concatenate([getattr(a, f), getattr(b, f)])
+                     for f in ("exact", "random", "loose")))
 
 
 def _concat(a: Evaluation, b: Evaluation) -> Evaluation:
@@ -224,9 +249,12 @@ class Comparison:
             e2 = evaluate_sample(target, env2, a2.values.size, natural=True)
             env = {k: np.concatenate([env[k], env2[k]]) for k in env}
             exp, ans = _concat(exp, e2), _concat(ans, a2)
-        points = _Points(env, exp, ans, np.zeros(exp.values.size, dtype=bool),
-                         np.ones(exp.values.size, dtype=bool))
+        n = exp.values.size
+        points = _Points(env, exp, ans, _discrete(self.doms, env), np.ones(n, dtype=bool),
+                         np.zeros(n, dtype=bool))
         special = _special_points(target, self.answer, self.doms, env, exp, self.seed)
+        if special.points is not None:
+            points = _join(points, special.points)
         with np.errstate(all="ignore"):  # |a - e| of two huge values may overflow: no warning
             result = _decide(target, self.answer, self.doms, points, special, self.seed,
                              prove and self.proofs_left > 0, want_relation, self.limits)
@@ -306,7 +334,7 @@ def _special_points(expected: Node, answer: Node, doms: Mapping[str, str],
     size = exact.size
     e = evaluate_sample(expected, special_env, size, natural=True)
     a = evaluate_sample(answer, special_env, size)
-    return _Special(_Points(special_env, e, a, exact, np.zeros(size, dtype=bool)), sure)
+    return _Special(_Points(special_env, e, a, exact, np.zeros(size, dtype=bool), exact), sure)
 
 
 # ------------------------------------------------------------------------------------ deciding
@@ -321,34 +349,33 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str], points: _Poin
     needed = MIN_POINTS if doms else 1
     exp_s, ans_s, env = points.expected, points.answer, points.env
     result = EquivResult("undecided", "undecided", seed, 0, breakpoints_sure=special.sure)
-    sp = special.points
-    result.special_points = sp.size if sp is not None else 0
+    result.special_points = int((~points.random).sum())
 
     # 1. Domains: the answer has no real value where the expected one has.
-    domain = _domain_difference(expected, answer, [points] + ([sp] if sp is not None else []))
+    domain = _domain_difference(expected, answer, points)
     if domain is not None:
-        pts, i, value = domain
-        result = _different_domain(result, answer, {"point": _point(pts.env, i),
+        i, value = domain
+        result = _different_domain(result, answer, {"point": _point(env, i),
                                                     "expected": value, "answer": "undefined"})
         # nowhere defined (sqrt(-1), log(-1 - x^2)): no point where the answer has a value
-        result.undefined_everywhere = not any(
-            bool((s.expected.ok & (s.answer.ok | s.answer.unknown)).any())
-            for s in [points] + ([sp] if sp is not None else []))
+        result.undefined_everywhere = not bool(
+            (exp_s.ok & (ans_s.ok | ans_s.unknown)).any())
         return result
 
-    # 2. Values at the random points where both are defined.
-    both = np.flatnonzero(exp_s.ok & ans_s.ok)
+    # 2. Values where both are defined: random points and points beside breakpoints.
+    both = np.flatnonzero(exp_s.ok & ans_s.ok & ~points.loose)
     e = exp_s.values[both]
     a = ans_s.values[both]
     scale = np.maximum(exp_s.scale[both], ans_s.scale[both])
     magnitude = np.maximum(np.abs(a), np.abs(e))
     size = np.maximum(magnitude, scale)
     gap = np.abs(a - e)
-    result.n_points = min(int(both.size), N_POINTS)
-    result._where = (env, both[:N_POINTS])  # listed only when a verdict's detail is built
+    listed = both[points.random[both]][:N_POINTS]
+    result.n_points = int(listed.size)
+    result._where = (env, listed)  # listed only when a verdict's detail is built
     # Only agreement relative to the values themselves confirms. The cancellation allowance
-    # (``scale``) is under the answer's control (``7 + 1e300 - 1e300``): a point that agrees only
-    # thanks to it proves nothing, so it is "near" and goes to high precision or the proof step.
+    # (``scale``) is under the answer's control (``x + 1e300*y - 1e300*y``): a point that agrees
+    # only thanks to it proves nothing, so it is "near" and goes to high precision.
     close = gap <= RTOL * magnitude + 1e-12
     far = gap > FAR * size + 1e-12
     if far.any():
@@ -359,22 +386,24 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str], points: _Poin
         result.status, result.method = "different", "sampled"
         result.counterexample = {"point": _point(env, i), "expected": float(exp_s.values[i]),
                                  "answer": float(ans_s.values[i])}
-        result._arrays = (e, a, {k: v[both] for k, v in env.items()}, scale)
+        on_random = both[points.random[both]]
+        result._arrays = (exp_s.values[on_random], ans_s.values[on_random],
+                          {k: v[on_random] for k, v in env.items()},
+                          np.maximum(exp_s.scale[on_random], ans_s.scale[on_random]))
         if want_relation:
             result.find_relation()
         return result
 
-    # 3. Values at the special points (both sides of every breakpoint, the lattice).
-    if sp is not None:
-        counter = _special_difference(sp)
-        if counter is not None:
-            result.status, result.method = "different", "sampled"
-            result.counterexample = counter
-            return result
+    # 3. Values at the lattice and at the breakpoints themselves.
+    counter = _loose_difference(points)
+    if counter is not None:
+        result.status, result.method = "different", "sampled"
+        result.counterexample = counter
+        return result
 
     # 4. Points where floats cannot tell (overflow; a zero that may be an underflow), in high
-    #    precision: the sides of breakpoints first, then random points.
-    checked = _unknown_points(expected, answer, points, sp)
+    #    precision: beside breakpoints first, then random points.
+    checked = _unknown_points(expected, answer, points)
     if checked.counter is not None:
         result.status, result.method = "different", "sampled"
         result.counterexample = checked.counter
@@ -382,16 +411,16 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str], points: _Poin
         return result
     if checked.domain is not None:
         defined_somewhere = both.size > 0 or checked.answer_defined > 0 or bool(
-            sp is not None and (sp.expected.ok & sp.answer.ok).any())
+            (exp_s.ok & ans_s.ok).any())
         result = _different_domain(result, answer, checked.domain)
         result.undefined_everywhere = not defined_somewhere
         return result
     blows_up = checked.uncomputed > 0 and both.size + checked.agreed < needed
     if checked.agreed_random:  # points where high precision stood in for floats are listed too
-        listed = np.sort(np.concatenate([both, checked.agreed_random]))[:N_POINTS]
+        listed = np.sort(np.concatenate([listed, checked.agreed_random]))[:N_POINTS]
         result.n_points, result._where = int(listed.size), (env, listed)
 
-    # 6. Near agreement, rounded decimals, big exact numbers: high precision at a few points.
+    # 5. Near agreement, rounded decimals, big exact numbers: high precision at a few points.
     sampled_ok = bool(close.all()) and both.size + checked.agreed >= needed and not blows_up
     precise = None
     if not sampled_ok or _wants_precision(expected, answer, gap, magnitude):
@@ -446,24 +475,18 @@ def _mp_point(pts: _Points, i: int) -> dict[str, Any]:
     return out
 
 
-def _domain_difference(expected: Node, answer: Node,
-                       sets: list[_Points]) -> tuple[_Points, int, Any] | None:
+def _domain_difference(expected: Node, answer: Node, pts: _Points) -> tuple[int, Any] | None:
     """A point where the expected value is defined and the answer has a domain error (log of a
-    negative number, ...), confirmed in high precision: (points, index, expected value)."""
-    tries = 0
-    for pts in sets:
-        candidates = np.flatnonzero(pts.expected.ok & pts.answer.undefined)
-        for i in candidates:
-            if tries >= DOMAIN_CONFIRMATIONS:
-                return None
-            tries += 1
-            point = _mp_point(pts, int(i))
-            e = _mp_value(expected, point, natural=True)
-            if e is None or e == "unknown":
-                continue
-            a = _mp_value(answer, point)
-            if a is None:
-                return pts, int(i), float(e[0])
+    negative number, ...), confirmed in high precision: (index, expected value)."""
+    candidates = np.flatnonzero(pts.expected.ok & pts.answer.undefined)
+    for i in candidates[:DOMAIN_CONFIRMATIONS]:
+        point = _mp_point(pts, int(i))
+        e = _mp_value(expected, point, natural=True)
+        if e is None or e == "unknown":
+            continue
+        a = _mp_value(answer, point)
+        if a is None:
+            return int(i), float(e[0])
     return None
 
 
@@ -475,21 +498,19 @@ def _different_domain(result: EquivResult, answer: Node, counter: dict[str, Any]
     return result
 
 
-def _special_difference(sp: _Points) -> dict[str, Any] | None:
-    """Both defined at a special point and different: at an exact point (a lattice value, a
-    breakpoint) beyond :data:`EXACT_FAR`, at a point beside a breakpoint as at a random point."""
-    e, a = sp.expected, sp.answer
-    both = e.ok & a.ok
+def _loose_difference(pts: _Points) -> dict[str, Any] | None:
+    """Both defined at a lattice value or a breakpoint itself and different beyond
+    :data:`EXACT_FAR` (relative): values there come from exact inputs, but next to a kink."""
+    e, a = pts.expected, pts.answer
+    both = e.ok & a.ok & pts.loose
     gap = np.abs(a.values - e.values)
     size = np.maximum(np.maximum(np.abs(a.values), np.abs(e.values)),
                       np.maximum(a.scale, e.scale))
-    limit = np.where(sp.exact, EXACT_FAR * size + 1e-9, FAR * size + 1e-12)
-    far = both & (gap > limit) & (size < 1e300)
-    bad = np.flatnonzero(far)
+    bad = np.flatnonzero(both & (gap > EXACT_FAR * size + 1e-9) & (size < 1e300))
     if not bad.size:
         return None
     i = int(bad[0])
-    return {"point": _point(sp.env, i), "expected": float(e.values[i]),
+    return {"point": _point(pts.env, i), "expected": float(e.values[i]),
             "answer": float(a.values[i])}
 
 
@@ -503,16 +524,17 @@ class _Checked:
     uncomputed: int = 0
 
 
-def _unknown_points(expected: Node, answer: Node, points: _Points, sp: _Points | None) -> _Checked:
+def _unknown_points(expected: Node, answer: Node, pts: _Points) -> _Checked:
     """High precision where floats cannot tell: the expected value or the answer is neither
     defined nor a domain error (overflow, inf - inf, a division by a zero that may be an
-    underflow). Poles of the answer at exact special points are removable: not checked."""
+    underflow). Poles of the answer at exact points are removable: not checked. Points beside
+    breakpoints first, then random points."""
     out = _Checked()
-    todo: list[tuple[_Points, int]] = []
-    for pts in ([sp] if sp is not None else []) + [points]:
-        e, a = pts.expected, pts.answer
-        unknown = ((e.unknown & ~a.undefined) | (e.ok & a.unknown)) & ~pts.exact
-        todo += [(pts, int(i)) for i in np.flatnonzero(unknown)]
+    e, a = pts.expected, pts.answer
+    unknown = ((e.unknown & ~a.undefined) | (e.ok & a.unknown)) & ~pts.exact
+    order = np.flatnonzero(unknown)
+    order = np.concatenate([order[~pts.random[order]], order[pts.random[order]]])
+    todo = [(pts, int(i)) for i in order]
     digits = _literal_digits(expected, answer)[1]
     dps = max(MP_DPS, 2 * digits + 30)
     for pts, i in todo[:MP_CHECKS]:
@@ -532,7 +554,7 @@ def _unknown_points(expected: Node, answer: Node, points: _Points, sp: _Points |
             out.counter = {"point": point, "expected": outcome[1], "answer": outcome[2]}
             return out
         out.agreed += 1
-        if pts is points:
+        if pts.random[i]:
             out.agreed_random.append(i)
     out.uncomputed += max(0, len(todo) - MP_CHECKS)
     return out
@@ -596,48 +618,16 @@ def _literal_digits(*nodes: Node) -> tuple[bool, int]:
                     seen = True
         for value in _exact_constants(node):
             digits = max(len(str(abs(value.numerator))), len(str(value.denominator)))
-            if digits >= 6:
-                seen, most = True, max(most, digits)
+            if digits >= 6:  # (at most 300 digits of working precision for it)
+                seen, most = True, max(most, min(digits, 300))
     return seen, most
-
-
-#: exact constants are worked out up to this many digits (beyond: the float check only)
-_MAX_EXACT_DIGITS = 300
 
 
 def _exact_constants(node: Node) -> list:
     """The exact (Fraction) values of the largest rational sub-expressions without symbols
     that are more than a number (``1 + 10^-20``, ``2^40/3``)."""
-    from fractions import Fraction
-
-    from quizgen.maths.nodes import Add, Div, Mul, Neg, Num, Pow, Sym, children, walk
-
-    def exact(n):  # type: ignore[no-untyped-def]
-        if isinstance(n, Num):
-            return n.value
-        if isinstance(n, Neg):
-            return -exact(n.arg)
-        if isinstance(n, Add):
-            return sum((exact(t) for t in n.terms), Fraction(0))
-        if isinstance(n, Mul):
-            out = Fraction(1)
-            for f in n.factors:
-                out *= exact(f)
-            return out
-        if isinstance(n, Div):
-            den = exact(n.den)
-            if den == 0:
-                raise ArithmeticError
-            return exact(n.num) / den
-        if isinstance(n, Pow):
-            base, k = exact(n.base), exact(n.exp)
-            if k.denominator != 1 or (base == 0 and k < 0):
-                raise ArithmeticError
-            size = max(len(str(abs(base.numerator))), len(str(base.denominator)))
-            if size * abs(k.numerator) > _MAX_EXACT_DIGITS:
-                raise ArithmeticError
-            return base ** int(k)
-        raise ArithmeticError  # pi, e, functions: not rational
+    from quizgen.maths.evaluate import exact_value
+    from quizgen.maths.nodes import Sym, children, walk
 
     out = []
     stack = [node]
@@ -650,8 +640,8 @@ def _exact_constants(node: Node) -> list:
             stack.extend(kids)
             continue
         try:
-            out.append(exact(n))
-        except (ArithmeticError, OverflowError):
+            out.append(exact_value(n))
+        except ArithmeticError:  # ZeroDivisionError too
             stack.extend(kids)
     return out
 
@@ -692,7 +682,8 @@ def _precise(expected: Node, answer: Node, env: Mapping[str, np.ndarray], exp_s:
 
     Checked: the points where floats did not agree closely (the worst :data:`MP_NEAR` of them
     when enough others agree closely, up to 8 otherwise), then :data:`MP_POINTS` more, those
-    with the most cancellation first."""
+    with the largest relative gap first (x + H(x - 10^9) against x: 1 in 10^9), then those
+    with the most cancellation."""
     from quizgen.maths.evaluate import mp_evaluate
 
     if _float_printed(expected):
@@ -708,8 +699,8 @@ def _precise(expected: Node, answer: Node, env: Mapping[str, np.ndarray], exp_s:
     enough_close = int(close.sum()) >= needed
     near_idx = near_idx[np.argsort(-badness[near_idx], kind="stable")]
     near_checked = near_idx[:MP_NEAR if enough_close else 8]
-    rest = np.flatnonzero(close)
-    rest = rest[np.argsort(-cancellation[rest], kind="stable")][:MP_POINTS]
+    rest = np.flatnonzero(close)  # the largest relative gaps first, then most cancellation
+    rest = rest[np.lexsort((-cancellation[rest], -badness[rest]))][:MP_POINTS]
     candidates = [int(both[k]) for k in near_checked] + [int(both[k]) for k in rest]
     if not candidates:
         return None

@@ -247,6 +247,8 @@ class Evaluator:
         if fname in _COMPRESSING:  # log(inf) = inf, but log of an overflowed 1e400 is 921
             for a in args:
                 self.taint = self.taint | np.isinf(a)
+        if fname in _PERIODIC:  # sin(pi*n) at n = 3e8: the argument's rounding (~1e-7) shows
+            self.scale = np.maximum(self.scale, np.abs(x))  # in the value: allow for it
         if fname in _SIMPLE:
             return _SIMPLE[fname](x), False
         if fname in ("log", "log2", "log10"):
@@ -302,6 +304,7 @@ def _heaviside(x: object) -> np.ndarray:
 #: functions that bring a huge argument back to moderate size: their value at an overflowed
 #: (infinite) argument is wrong, not a limit
 _COMPRESSING = frozenset({"log", "log2", "log10", "sqrt", "asinh", "acosh"})
+_PERIODIC = frozenset({"sin", "cos", "tan", "sec", "csc", "cot"})
 _SIMPLE = {
     "exp": np.exp, "sin": np.sin, "cos": np.cos, "tan": np.tan, "sinh": np.sinh,
     "cosh": np.cosh, "tanh": np.tanh, "atan": np.arctan, "asinh": np.arcsinh,
@@ -401,13 +404,29 @@ _FOLDED: dict[int, tuple[Node, dict]] = {}
 
 
 def _fold(node: Node) -> tuple[float, bool] | None:
-    """(float value, undefined?) of a constant sub-expression, from high precision; None when
-    it cannot be computed there (then floats do what they can)."""
+    """(float value, undefined?) of a constant sub-expression: exactly when it is rational,
+    otherwise in high precision with enough digits to see through cancellation (pi + 10^300 -
+    10^300); None when it cannot be computed there (then floats do what they can)."""
+    try:
+        value = exact_value(node)
+    except ZeroDivisionError:
+        return math.nan, True
+    except ArithmeticError:
+        pass
+    else:
+        return _num(value), False
     from quizgen.maths.nodes import walk
 
     digits = max((len(str(abs(n.value.numerator))) + len(str(n.value.denominator))
                   for n in walk(node) if isinstance(n, Num)), default=1)
-    got = mp_evaluate(node, {}, max(60, 2 * digits + 40))
+    dps = max(60, 2 * digits + 40)
+    got = mp_evaluate(node, {}, dps)
+    if isinstance(got, tuple) and got[1] > 1 and abs(got[0]) < got[1] * 10.0 ** (20 - dps):
+        import mpmath  # cancellation: once more, with digits for the terms' size on top
+
+        more = dps + int(mpmath.log10(got[1])) + 30
+        if more <= 1500:
+            got = mp_evaluate(node, {}, more)
     if got == "unknown":
         return None
     if got is None:
@@ -416,6 +435,40 @@ def _fold(node: Node) -> tuple[float, bool] | None:
         return float(got[0]), False
     except OverflowError:
         return math.copysign(math.inf, float(got[0] > 0) - 0.5), False
+
+
+#: exact constants are worked out up to this many digits (beyond: high precision)
+MAX_EXACT_DIGITS = 2000
+
+
+def exact_value(node: Node) -> Fraction:
+    """The exact value of a rational expression without symbols (``1 + 10^-20``, ``2^40/3``).
+    Raises ZeroDivisionError for a division by zero and ArithmeticError when it is not rational
+    (pi, a function) or has more than :data:`MAX_EXACT_DIGITS` digits."""
+    if isinstance(node, Num):
+        return node.value
+    if isinstance(node, Neg):
+        return -exact_value(node.arg)
+    if isinstance(node, Add):
+        return sum((exact_value(t) for t in node.terms), Fraction(0))
+    if isinstance(node, Mul):
+        out = Fraction(1)
+        for f in node.factors:
+            out *= exact_value(f)
+        return out
+    if isinstance(node, Div):
+        return exact_value(node.num) / exact_value(node.den)  # ZeroDivisionError at x/0
+    if isinstance(node, Pow):
+        base, k = exact_value(node.base), exact_value(node.exp)
+        if k.denominator != 1:
+            raise ArithmeticError("not rational")
+        if base == 0 and k < 0:
+            raise ZeroDivisionError
+        size = max(len(str(abs(base.numerator))), len(str(base.denominator)))
+        if size * abs(k.numerator) > MAX_EXACT_DIGITS:
+            raise ArithmeticError("too many digits")
+        return base ** int(k)
+    raise ArithmeticError("not rational")
 
 
 def evaluate_sample(node: Node, env: Mapping[str, np.ndarray], size: int,
