@@ -188,6 +188,17 @@ def test_practice_command_end_to_end():
     assert "What to review:" in out
 
 
+def test_an_answer_after_equals_is_that_answer_for_every_type():
+    """``= F`` answers F (the help says to start with '=' to answer a letter that is a command);
+    the '=' reached the grader, and a choice question refused it: "'=' is not one of the options"."""
+    topic = "mle/sigmoid"
+    entries = list(load_bank().topic(topic))
+    seed = next(s for s in range(200) if Session(entries, s)._order(0)[0].id == "mle/saturation_choice")
+    right = Session(entries, seed, topic).next_question().key["answer"]["correct"][0]
+    out = CliRunner().invoke(main, ["practice", "-t", topic, "--seed", str(seed)], input=f"= {right}\nq\n").output
+    assert "✓ Correct" in out and "score: 2/2 points" in out and "not counted" not in out
+
+
 def test_practice_end_of_input_still_prints_the_summary():
     result = CliRunner().invoke(main, ["practice", "-t", TOPIC, "--seed", "1"], input="")
     assert result.exit_code == 0 and "Session summary: 0/0 points" in result.output

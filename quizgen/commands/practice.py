@@ -221,8 +221,8 @@ def command(topic, difficulty, seed, banks, decimal_comma) -> None:
             _show_question(session, item, len(session.items))
         elif text == "":
             _say("  Type an answer (or ? for the commands).", dim=True)
-        else:
-            _show_outcome(session, session.answer(text))
+        else:  # "= q": the answer q, not the command (the "=" is not part of the answer)
+            _show_outcome(session, session.answer(text[1:].strip() if text.startswith("=") else text))
     _show_summary(session)
 
 
