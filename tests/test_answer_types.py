@@ -31,14 +31,28 @@ def test_order_accepts_the_documented_spellings(text):
 
 
 @pytest.mark.parametrize("answer,run,credit", [
-    (["3", "1", "2", "4"], 2, 0.5),  # 3,1 in order
+    (["3", "1", "2", "4"], 3, 0.75),  # 3,1,4 in order, 2 between 1 and 4 (Moodle's contiguous subset)
     (["2", "3", "1", "4"], 3, 0.75),  # 3,1,4
+    (["1", "3", "2", "4"], 2, 0.5),  # 1 then 4 (3 is followed by 1 in the right order, not after it here)
     (["2", "4", "1", "3"], 1, 0.0),  # reversed: no run
     (["3", "1", "4", "2"], 4, 1.0),
 ])
 def test_order_credit_is_the_longest_correct_run(answer, run, credit):
     assert longest_run(answer, ["3", "1", "4", "2"])[0] == run
     assert order_credit(answer, ["3", "1", "4", "2"]) == credit
+
+
+def test_order_credit_is_moodles_longest_contiguous_subset():
+    """Every order of 5 steps gets the credit Moodle's ordering question gives it (tests/lms_scorer.py,
+    from qtype_ordering's get_ordered_subsets), so an exported ordering question scores the same."""
+    from itertools import permutations
+
+    from lms_scorer import ordering_fraction
+
+    correct = ["2", "5", "1", "4", "3"]
+    for answer in permutations(correct):
+        moodle = ordering_fraction([correct.index(label) for label in answer], len(correct))
+        assert order_credit(list(answer), correct) == pytest.approx(moodle), answer
 
 
 def test_order_feedback_names_the_run_and_known_wrong_orders():

@@ -76,6 +76,14 @@ def truefalse_wrong_feedback(answer: Mapping, known_wrong: Sequence) -> str:
     return f"The statement is {str(bool(answer['value'])).lower()}." + (f" {why}" if why else "")
 
 
+def missed_explanation_note(v, how: str) -> str:
+    """The note for a multiple-select question that explains its right options: an LMS shows the
+    feedback of the options a student chose, so the explanation of one they missed is not shown."""
+    if v.answer.get("multiple") and v.answer.get("explain"):
+        return f"the explanation of a right option the student missed is not shown ({how})"
+    return ""
+
+
 # ---------------------------------------------------------------- numbers
 
 

@@ -34,7 +34,7 @@ from xml.sax.saxutils import escape
 from quizgen.export.base import NATIVE, Carry, Options, Writer
 from quizgen.export.lms import (
     AT_POINT_TOLERANCE, at_point, figure_html, fraction_is_exact, lms_html, moodle_fraction, number_text, point_sentence, table_html,
-    tex_html, tolerance, truefalse_wrong_feedback,
+    missed_explanation_note, tex_html, tolerance, truefalse_wrong_feedback,
 )
 from quizgen.generation.figures import png_base64
 from quizgen.kernel.versioncode import code_html, version_code
@@ -74,7 +74,8 @@ class MoodleWriter(Writer):
         "numeric": NATIVE,
         "choice": NATIVE,
         "truefalse": Carry("converted", "true/false on the truth; a reason part, if any, is left out"),
-        "order": Carry("converted", "ordering question (Moodle 4.4+), graded on the longest contiguous run"),
+        "order": Carry("converted", "ordering question (Moodle 4.4+), graded on the longest contiguous run as quizgen grades "
+                                    "an order; a known wrong order's own credit and feedback are not carried"),
         "symbolic": Carry("converted", "numerical question: the expression's value at given values of its symbols"),
         "vector": Carry("converted", "cloze question, one numerical blank per component, each scored on its own (expression vectors are left out)"),
         "manual": Carry("converted", "essay graded by hand; model answer and rubric as the grader's information"),
@@ -260,6 +261,8 @@ class MoodleWriter(Writer):
         return "<p>(" + ", ".join(blanks) + ")</p>"
 
     def variant_note(self, v: "Variant", options: Options = Options()) -> str:
+        if v.kind == "choice":
+            return missed_explanation_note(v, "Moodle shows the feedback of the options chosen")
         if v.kind != "vector" or "values" not in v.answer:
             return ""
         n = len(v.answer["values"])

@@ -28,7 +28,7 @@ from xml.sax.saxutils import escape, quoteattr
 from quizgen.export.base import Carry, Options, Writer
 from quizgen.export.lms import (
     AT_POINT_TOLERANCE, at_point, figure_html, lms_html, number_text, point_sentence, table_html, tex_html, tolerance,
-    truefalse_wrong_feedback,
+    missed_explanation_note, truefalse_wrong_feedback,
 )
 from quizgen.generation.formulas import fmt_number
 from quizgen.kernel.versioncode import code_html, version_code
@@ -77,16 +77,21 @@ class QtiWriter(Writer):
     summary = "Canvas QTI 1.2 package (import: Settings > Import Course Content > QTI .zip file)"
     files = "canvas-qti.zip (imsmanifest.xml and one assessment; a question group per question)"
     carries = {
-        "numeric": Carry("converted", "numerical question with the key's tolerance as margin; misconception feedback in the incorrect-answer feedback, no partial credit"),
-        "choice": Carry("converted", "multiple choice / multiple answers with each wrong option's feedback; partial credit not carried"),
+        "numeric": Carry("converted", "numerical question with the key's tolerance as margin, all or nothing (a misconception's partial credit is not carried); the recognised mistakes' feedback is one incorrect-answer comment"),
+        "choice": Carry("converted", "multiple choice (one right option: all or nothing, a misconception's partial credit is not carried) or multiple answers (Canvas's partial credit, the same as quizgen's), each wrong option's feedback"),
         "truefalse": Carry("converted", "true/false on the truth; a reason part is left out"),
-        "symbolic": Carry("converted", "numerical question: the expression's value at given values of its symbols"),
+        "symbolic": Carry("converted", "numerical question: the expression's value at given values of its symbols, all or nothing, the recognised mistakes' feedback in one incorrect-answer comment"),
         "manual": Carry("converted", "essay question graded by hand; model answer in the feedback"),
         "order": Carry("dropped", "Canvas QTI has no ordering question; left out"),
         "vector": Carry("dropped", "no vector answers in Canvas QTI; left out"),
     }
 
     figure_carry = Carry("native", "PNG files in the zip under web_resources/, shown through $IMS-CC-FILEBASE$ links")
+
+    def variant_note(self, v: "Variant", options: Options = Options()) -> str:
+        if v.kind == "choice":
+            return missed_explanation_note(v, "Canvas shows the comments of the options chosen")
+        return ""
 
     def render(self, exam: "Exam", env: "jinja2.Environment", options: Options = Options()) -> dict[str, str | bytes]:
         public = exam.public

@@ -5,9 +5,10 @@ Rules (also in the README, "How answers are graded"):
 - **order**: the student lists the step numbers in order (``3,1,4,2``, ``3 1 4 2``, ``3;1;4;2``,
   ``3 -> 1 -> 4 -> 2``, or ``3142`` when every number is one digit). Each number must appear
   exactly once; anything else is refused with a message saying how to write it. Credit is the
-  *longest correct run*: the length L of the longest stretch of the answer whose steps are
-  consecutive in the right order and in the right sequence (wherever it stands), as ``L / n``;
-  a run of one step earns 0. The full right order earns 1.
+  *longest correct run*, as Moodle's ordering question grades it (``LONGEST_CONTIGUOUS_SUBSET``),
+  so an ordering question scores the same in Moodle: the largest number L of steps that follow
+  each other in the right order and appear in that order in the answer (not necessarily side by
+  side), as ``L / n``; a run of one step earns 0. The full right order earns 1.
 - **vector**: ``(a, b, c)``, ``[a, b, c]`` or ``a, b, c`` (``;`` may separate too). Each component
   is read like a numeric or symbolic answer and graded on its own; credit is the fraction of right
   components, and the feedback names each wrong one. Commas separate components, so decimals
@@ -61,18 +62,23 @@ def parse_order(text: str, labels: list[str]) -> list[str]:
     return parts
 
 
-def longest_run(answer: list[str], correct: list[str]) -> tuple[int, int]:
-    """(length, start index in ``answer``) of the longest stretch that is consecutive in ``correct``."""
+def longest_run(answer: list[str], correct: list[str]) -> tuple[int, list[str]]:
+    """(length, steps) of the longest run: steps consecutive in ``correct`` that the answer lists
+    in that order, others possibly between them; the first such run found, reading the answer
+    from the left. Moodle's ``get_ordered_subsets`` (contiguous): each step of the answer extends
+    every run that ends with the step before it in the right order, else starts a run."""
     pos = {label: i for i, label in enumerate(correct)}
-    best, best_start, run, start = 1, 0, 1, 0
-    for i in range(1, len(answer)):
-        if pos[answer[i]] == pos[answer[i - 1]] + 1:
-            run += 1
-        else:
-            run, start = 1, i
-        if run > best:
-            best, best_start = run, start
-    return best, best_start
+    runs: list[list[str]] = []
+    for label in answer:
+        extended = False
+        for run in runs:
+            if pos[label] == pos[run[-1]] + 1:
+                run.append(label)
+                extended = True
+        if not extended:
+            runs.append([label])
+    best = max(runs, key=len)  # the first of the longest
+    return len(best), best
 
 
 def order_credit(answer: list[str], correct: list[str]) -> float:
@@ -116,17 +122,17 @@ class OrderGrader(QuestionGrader):
         for known in self.known_wrong:
             if tuple(got) == known.target:
                 return _verdict_for_known(known, "order", detail)
-        length, start = longest_run(got, self.correct)
+        length, steps = longest_run(got, self.correct)
         credit = order_credit(got, self.correct)
         detail["longest_run"] = length
         n = len(self.correct)
         if length < 2:
-            message = (f"No two neighbouring steps of your answer are in the right order; "
-                       f"a run of at least 2 of the {n} steps earns credit.")
+            message = (f"No two steps that follow each other in the right order come in that order in "
+                       f"your answer; a run of at least 2 of the {n} steps earns credit.")
         else:
-            run = ", ".join(got[start:start + length])
-            message = (f"Your longest run of steps in the right order is {run} "
-                       f"({length} of {n} steps), worth {length}/{n} of the points.")
+            message = (f"Your longest run of steps in the right order is {', '.join(steps)} "
+                       f"({length} of {n} steps, in this order in your answer though maybe not side by "
+                       f"side), worth {length}/{n} of the points.")
         return Verdict("partial" if credit > 0 else "incorrect", credit, message, "order", None, detail)
 
 
