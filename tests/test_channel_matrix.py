@@ -151,6 +151,20 @@ def _value_at(expression: str, point: dict[str, str]) -> float:
     return float(expr.subs({sp.Symbol(n): sp.Rational(v) for n, v in point.items()}))
 
 
+def to_sheet_figures(expression: str) -> str:
+    """The key's expression as a student following the sheet may write it: its constant term (or,
+    without one, its coefficient) as a decimal to 4 significant figures."""
+    import sympy as sp
+
+    expr = sp.sympify(expression)
+    symbols = sorted(expr.free_symbols, key=str)
+    constant, rest = expr.as_independent(*symbols, as_Add=True)
+    if constant != 0:
+        return f"{sp.sstr(rest)} + ({sig(float(constant))})"
+    coefficient, rest = expr.as_independent(*symbols, as_Add=False)
+    return f"({sig(float(coefficient))})*({sp.sstr(rest)})"
+
+
 def cases_for(kind: str, entry: dict) -> list[Case]:
     """The answers of the matrix for one key entry."""
     a, wrongs = entry["answer"], entry["known_wrong"]
@@ -170,6 +184,7 @@ def cases_for(kind: str, entry: dict) -> list[Case]:
             return sig(_value_at(expr, point))
 
         out.append(Case(kind, "correct", a["expression"], at(a["expression"]), at(a["expression"])))
+        out.append(Case(kind, "correct4", to_sheet_figures(a["expression"]), at(a["expression"]), at(a["expression"])))
         out += [Case(kind, f"known:{w['name']}", w["expression"], at(w["expression"]), at(w["expression"]))
                 for w in wrongs]
         other = f"2*({a['expression']}) + 3"

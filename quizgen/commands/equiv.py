@@ -107,9 +107,9 @@ def command(texts: tuple[str, ...], key_path: str | None, question_id: str | Non
         raise QuizgenError(f"EXPECTED could not be read: {message}") from None
     for name in free_symbols(node):
         domains.setdefault(name, "real")
-    grader = compile_question({"type": "symbolic", "points": 1,
+    grader = compile_question({"type": "symbolic", "points": 1,  # exact mathematics: no sheet, no rounding rule
                                "answer": {"expression": expected, "symbols": domains,
-                                          "decimal_comma": decimal_comma}})
+                                          "decimal_comma": decimal_comma, "exact_constants": True}})
     _report(grader.grade(answer), as_json)
 
 

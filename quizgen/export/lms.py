@@ -183,8 +183,10 @@ AT_POINT_TOLERANCE = {"rtol": 1e-3, "atol": 1e-9}
 
 
 def at_point(answer: Mapping, wrong_expressions: Sequence[str], seed: int) -> AtPoint | None:
-    """Values for the answer symbols where the answer is finite and away from 0, and each known
-    wrong expression is kept only if it differs from the answer there by more than 10 tolerances."""
+    """Values for the answer symbols where the answer is finite and away from 0, chosen among the
+    candidates so that as many known wrong expressions as possible differ there from the answer
+    and from each other by more than 10 tolerances (the first such point; each one that does not is
+    left out of the LMS question, which then cannot tell that mistake apart)."""
     return _at_point(answer["expression"], tuple(answer["symbols"].items()), tuple(wrong_expressions), seed % 5)
 
 
@@ -192,6 +194,7 @@ def at_point(answer: Mapping, wrong_expressions: Sequence[str], seed: int) -> At
 def _at_point(expression: str, symbols: tuple[tuple[str, str], ...], wrong_expressions: tuple[str, ...],
               start: int) -> AtPoint | None:
     answers = _values(expression, symbols, start)
+    best: AtPoint | None = None
     for attempt, point in enumerate(_candidates(symbols, start)):
         value = answers[attempt]
         if not math.isfinite(value) or abs(value) < 1e-9:
@@ -202,8 +205,30 @@ def _at_point(expression: str, symbols: tuple[tuple[str, str], ...], wrong_expre
             wv = _values(expr, symbols, start)[attempt]
             if math.isfinite(wv) and abs(wv - value) > 10 * tol and all(abs(wv - w) > 10 * tol for _, w in wrong):
                 wrong.append((i, wv))
-        return AtPoint(tuple((n, point[n]) for n, _ in symbols), value, tuple(wrong))
-    return None
+        here = AtPoint(tuple((n, point[n]) for n, _ in symbols), value, tuple(wrong))
+        if best is None or len(here.wrong) > len(best.wrong):
+            best = here
+        if len(wrong) == len(wrong_expressions):
+            break
+    return best
+
+
+def unseparated_note(fmt: str, items: Sequence, options) -> None:
+    """Tell (once per question) how many students' symbolic variants have a known mistake that
+    gives, at the values asked, the answer's value or another mistake's: the LMS cannot name it."""
+    seen: dict[str, list] = {}
+    for number, _student, v in items:
+        if v.kind == "symbolic" and v.known_wrong:
+            p = at_point(v.answer, [w.expression or "" for w in v.known_wrong], v.seed)
+            if p is not None:
+                seen.setdefault(v.question_id, [number, 0, 0])
+                seen[v.question_id][1] += len(p.wrong) < len(v.known_wrong)
+                seen[v.question_id][2] += 1
+    for qid, (number, short, total) in seen.items():
+        if short:
+            options.tell(f"{fmt}: question {number} ({qid}, symbolic): for {short} of {total} students a known "
+                         "mistake gives, at the values asked, the right value or another mistake's: it is not "
+                         "recognised there")
 
 
 def point_sentence(p: AtPoint) -> str:

@@ -34,7 +34,7 @@ from xml.sax.saxutils import escape
 from quizgen.export.base import NATIVE, Carry, Options, Writer
 from quizgen.export.lms import (
     AT_POINT_TOLERANCE, at_point, figure_html, fraction_is_exact, lms_html, moodle_fraction, number_text, point_sentence, table_html,
-    missed_explanation_note, tex_html, tolerance, truefalse_wrong_feedback,
+    missed_explanation_note, tex_html, tolerance, truefalse_wrong_feedback, unseparated_note,
 )
 from quizgen.generation.figures import png_base64
 from quizgen.kernel.versioncode import code_html, version_code
@@ -112,6 +112,8 @@ class MoodleWriter(Writer):
                 else:
                     options.tell(f"moodle: question {number} ({v.question_id}, {v.kind}) for {student} left out: "
                                  f"{self.why_not(v)}")
+            if not options.moodle_stack:
+                unseparated_note("moodle", items, options)
         parts.append("</quiz>\n")
         return {"moodle.xml": "\n".join(parts)}
 

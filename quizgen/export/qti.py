@@ -28,7 +28,7 @@ from xml.sax.saxutils import escape, quoteattr
 from quizgen.export.base import Carry, Options, Writer
 from quizgen.export.lms import (
     AT_POINT_TOLERANCE, at_point, figure_html, lms_html, number_text, point_sentence, table_html, tex_html, tolerance,
-    missed_explanation_note, truefalse_wrong_feedback,
+    missed_explanation_note, truefalse_wrong_feedback, unseparated_note,
 )
 from quizgen.generation.formulas import fmt_number
 from quizgen.kernel.versioncode import code_html, version_code
@@ -118,6 +118,7 @@ class QtiWriter(Writer):
                 points = v.points
             if not xml_items:
                 continue
+            unseparated_note("qti", items, options)
             title = f"{order.get(qid, 0):02d} {qid}"
             sections.append(
                 f'<section ident="{ident("group", public.id, qid)}" title={quoteattr(title)}>'

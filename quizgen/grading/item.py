@@ -45,6 +45,12 @@ class SymbolicGrader(QuestionGrader):
                                    f"'{domain}' (use one of {', '.join(DOMAINS)})")
             self.domains[canonical_symbol(name)] = domain
         self.ctx = _context(self.domains, _decimal_comma(answer, "symbolic"))
+        exact = answer.get("exact_constants", False)
+        if not isinstance(exact, bool):
+            raise QuizgenError("symbolic question: answer.exact_constants must be true or false")
+        #: make --exact-constants: decimals in place of exact constants are not read as them
+        self.exact_constants = exact
+        self._constants: dict[int, Any] = {}
         self.expected = self._parse_key(expression, "answer.expression")
         self.expected_text = to_text(self.expected)
         self.expected_symbols = free_symbols(self.expected)
@@ -100,6 +106,10 @@ class SymbolicGrader(QuestionGrader):
                                        target_symbols=known.symbols)
             if match.equivalent:
                 return _verdict_for_known(known, match.method, detail)
+        if not self.exact_constants:
+            rounded = self._rounded(node, seed, detail)
+            if rounded is not None:
+                return rounded
         if result.status == "undecided":
             detail["needs_review"] = True
             return Verdict("incorrect", 0.0, "Your answer could not be checked automatically; "
@@ -107,14 +117,48 @@ class SymbolicGrader(QuestionGrader):
         return Verdict("incorrect", 0.0, self._explain(result, parsed.notes), result.method,
                        None, detail)
 
+    def _rounded(self, node: Node, seed: int, detail: dict[str, Any]) -> Verdict | None:
+        """The sheet's rule for decimals (quizgen.grading.rounded): an answer right once its decimals
+        are read as the numbers they round is right when each has the sheet's figures, and worth 0
+        with how many figures are needed when one has fewer; likewise a known wrong answer."""
+        from quizgen.grading.rounded import SHEET_SIGFIGS, Constants, read_rounded
+
+        def reading(target: Node):  # type: ignore[no-untyped-def]
+            if id(target) not in self._constants:
+                self._constants[id(target)] = Constants(target, self.domains)
+            return read_rounded(node, target, self.domains, seed, self._constants[id(target)])
+
+        def with_decimals(r) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+            return {**detail, "how": "equal once its decimals are read as the numbers they round",
+                    "decimals": r.to_dict()}
+
+        right = reading(self.expected)
+        if right is not None and not right.short(SHEET_SIGFIGS):
+            return Verdict("correct", 1.0, "Correct. " + right.note(), "rounded", None, with_decimals(right))
+        wrong = [(known, reading(known.target)) for known in self.known_wrong]
+        for known, r in wrong:
+            if r is not None and not r.short(SHEET_SIGFIGS):
+                v = _verdict_for_known(known, "rounded", with_decimals(r))
+                return Verdict(v.status, v.credit, f"{v.message} ({r.note()})", v.method, v.misconception, v.detail)
+        if right is not None:
+            return Verdict("incorrect", 0.0, right.too_few_figures(SHEET_SIGFIGS), "rounded", None, with_decimals(right))
+        for known, r in wrong:
+            if r is not None:
+                v = _verdict_for_known(known, "rounded", with_decimals(r))
+                return Verdict(v.status, v.credit, f"{v.message} ({r.too_few_figures(SHEET_SIGFIGS)})", v.method,
+                               v.misconception, v.detail)
+        return None
+
     def _explain(self, result: Any, notes: list[str]) -> str:
         parts = ["Your answer is not equivalent to the expected one."]
         counter = result.counterexample
         if result.relation:
             parts.append(result.relation["message"])
         elif result.near:
-            parts.append("It is close but not equal (rounded?): use exact values (e.g. "
-                         "log(2*pi), 1/3) instead of rounded decimals.")
+            parts.append("It is close but not equal (rounded?): use exact values (e.g. log(2*pi), "
+                         "1/3) instead of rounded decimals." if self.exact_constants else
+                         "It is close but not equal (rounded?): write numbers to at least 4 "
+                         "significant figures, correctly rounded, or exact values (e.g. log(2*pi), 1/3).")
         elif counter and counter.get("answer") == "undefined":
             where = ", ".join(f"{k}={v:.4g}" for k, v in counter["point"].items())
             part = f" ({result.undefined_part} has no real value there)" \

@@ -32,8 +32,9 @@ def test_exact_sides_are_compared_exactly(expected: str, answer: str) -> None:
 
 
 def test_rounded_answer_feedback_says_rounded() -> None:
-    grader = compile_question({"type": "symbolic", "points": 1,
-                               "answer": {"expression": "x/3", "symbols": {"x": "real"}}})
+    grader = compile_question({"type": "symbolic", "points": 1,  # make --exact-constants
+                               "answer": {"expression": "x/3", "symbols": {"x": "real"},
+                                          "exact_constants": True}})
     v = grader.grade("0.333333333333333x")
     assert v.status == "incorrect" and "close but not equal (rounded?)" in v.message
 

@@ -166,9 +166,14 @@ def test_numeric_names_nats_vs_bits() -> None:
 
 
 def test_rounded_constant_is_not_accepted_and_says_why() -> None:
-    verdict = compile_question(NLL_Q).grade("(y-y_hat)^2/(2sigma^2) + log(sigma) + 0.9189")
+    """With make --exact-constants; by default the sheet's rule reads 0.9189 as the constant
+    (tests/test_decimal_policy.py)."""
+    exact = {**NLL_Q, "answer": {**NLL_Q["answer"], "exact_constants": True}}
+    verdict = compile_question(exact).grade("(y-y_hat)^2/(2sigma^2) + log(sigma) + 0.9189")
     assert verdict.status == "incorrect"
     assert verdict.method == "proved" or "close" in verdict.message
+    verdict = compile_question(NLL_Q).grade("(y-y_hat)^2/(2sigma^2) + log(sigma) + 0.9189")
+    assert verdict.status == "correct" and "0.9189 as log(2*pi)/2" in verdict.message
 
 
 def test_undecided_is_flagged_for_review(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,8 @@ from quizgen.grading.item import compile_question
 
 Q = {"type": "symbolic", "points": 1,
      "answer": {"expression": "(y - y_hat)**2/(2*sigma**2) + log(sigma) + log(2*pi)/2",
-                "symbols": {"y": "real", "y_hat": "real", "sigma": "positive"}},
+                "symbols": {"y": "real", "y_hat": "real", "sigma": "positive"},
+                "exact_constants": True},  # the engine's exact verdicts (no sheet's rule for decimals)
      "known_wrong": [{"name": "dropped", "expression": "(y - y_hat)**2/(2*sigma**2) + log(sigma)",
                       "feedback": "dropped", "credit": 0.0}]}
 ANSWERS = [
