@@ -60,7 +60,7 @@ def exam(tmp_path_factory) -> Path:
 
 @functools.lru_cache(maxsize=1)
 def bank():
-    from quizgen.bank import load_bank
+    from quizgen.generation.bank import load_bank
 
     return load_bank()
 
@@ -126,7 +126,7 @@ SIG = 4  # the sheet: "numbers to at least 4 significant figures"
 
 
 def sig(x: float) -> str:
-    from quizgen.formulas import fmt_number
+    from quizgen.generation.formulas import fmt_number
 
     return fmt_number(x, SIG)
 
@@ -313,8 +313,8 @@ def practice_terminal(qid: str, kind: str) -> tuple[dict, list[tuple[Case, Cell]
     """``quizgen practice``: a seed whose first question is ``qid``, every case typed at the prompt in
     one session (an empty line first: before any graded answer it asks for an answer), each
     verdict read back: its credit, and the feedback it prints."""
-    from quizgen.mathtext import markdown_to_unicode
-    from quizgen.practice import Session
+    from quizgen.practice.unicode import markdown_to_unicode
+    from quizgen.practice.session import Session
 
     group = bank().find(qid).group
     entries = list(bank().topic(group))
@@ -342,8 +342,8 @@ def practice_terminal(qid: str, kind: str) -> tuple[dict, list[tuple[Case, Cell]
 def practice_page(client: TestClient, qid: str, kind: str) -> tuple[dict, list[tuple[Case, Cell]]]:
     """The practice page: a variant of ``qid`` (``v=`` pins it), each case's answer posted to Check."""
     from quizgen.export.markup import markdown_to_html
-    from quizgen.key import question_key
-    from quizgen.variant import make_variant
+    from quizgen.generation.key import question_key
+    from quizgen.generation.variant import make_variant
 
     seed = 4242
     entry = question_key(make_variant(bank().find(qid).question, seed, "practice"), 1)

@@ -31,8 +31,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from quizgen.grading.evaluate import evaluate
-from quizgen.grading.nodes import Add, Call, Div, Mul, Neg, Node, Num, Pow, Sym, walk
+from quizgen.maths.evaluate import evaluate
+from quizgen.maths.nodes import Add, Call, Div, Mul, Neg, Node, Num, Pow, Sym, walk
 
 #: What every sheet says about numbers (the templates print the same figure).
 SHEET_SIGFIGS = 4
@@ -146,7 +146,7 @@ class Constants:
         try:
             import sympy
 
-            from quizgen.grading.proof import to_sympy
+            from quizgen.maths.proof import to_sympy
 
             expr = to_sympy(target, domains)
             symbols = list(expr.free_symbols)
