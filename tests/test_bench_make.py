@@ -1,4 +1,4 @@
-"""bench/bench_make.py runs as the README says: three classes, each run written into a folder of its own
+"""bench/bench_make.py runs as docs/benchmarks.md says: three classes, each run written into a folder of its own
 under --out-dir, all deleted at the end, the disk's file-creation time printed first."""
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ def test_bench_make_runs_the_three_classes_and_leaves_nothing_behind(tmp_path: P
     assert list(tmp_path.iterdir()) == []  # every run's folder deleted after the last run
 
 
-def test_the_readme_says_how_the_500_version_classes_are_run() -> None:
+def test_the_benchmarks_page_says_how_the_500_version_classes_are_run() -> None:
     from quizgen import export
     from quizgen.generation import exam
 
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join((ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8").split())
     assert "the 3-question class (1,500 variants) is built in one process and rendered by the workers" in readme
     assert export.MIN_PARALLEL_RENDER <= 1500 < exam.MIN_PARALLEL_VARIANTS <= 5000
     assert "`--whole-bank` adds every shipped question (60, with figures)" in readme

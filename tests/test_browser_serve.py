@@ -2,7 +2,7 @@
 driven by Selenium) against a real server process on a free loopback port.
 
 Screenshots of each page state go to a pytest temporary folder (printed at the end of the run);
-with ``QUIZGEN_SCREENSHOTS=docs`` they are also written to ``docs/screenshots/`` for the README.
+with ``QUIZGEN_SCREENSHOTS=docs`` they are also written to ``docs/screenshots/`` for docs/serve.md.
 Locally the tests skip when Chromium is missing; under ``CI=true`` they fail instead.
 """
 

@@ -59,7 +59,7 @@ def test_a_vector_with_decimal_commas_is_separated_by_semicolons() -> None:
     for text in ("(0,5; 1,5)", "(0,5, 1,5)", "0,5;1,5", "(0.5; 1.5)"):
         assert compile_question(key).grade(text).status == "correct", text
     three = {"type": "vector", "answer": {"values": [0.25, -0.5, 0.25], "decimal_comma": True}}
-    for text in ("(0,25; -0,5; 0,25)", "(0,25, -0,5, 0,25)"):  # the README's examples
+    for text in ("(0,25; -0,5; 0,25)", "(0,25, -0,5, 0,25)"):  # the examples of docs/typing-answers.md (Vectors)
         assert compile_question(three).grade(text).status == "correct", text
     refused = compile_question(key).grade("(0,5,1,5)")
     assert refused.status == "rejected" and "separated by semicolons" in refused.message

@@ -96,12 +96,12 @@ def test_native_formats_print_no_notes():
     assert export.notes(exam, ["md", "tex", "pdf", "json"]) == []
 
 
-def test_readme_formats_table_is_what_the_writers_declare():
+def test_the_formats_page_table_is_what_the_writers_declare():
     import html
     import re
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[1] / "docs" / "formats.md").read_text(encoding="utf-8")
     table = re.search(r"<!-- formats-table -->\n(.*?)<!-- /formats-table -->", readme, re.S).group(1)
     rows = [line.strip("|").split(" | ") for line in table.strip().splitlines()[2:]]
     header = table.strip().splitlines()[0].strip("| ").split(" | ")

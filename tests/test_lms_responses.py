@@ -24,7 +24,7 @@ DATA = Path(__file__).parent / "data" / "lms"
 KEY = DATA / "key.json"
 MOODLE = DATA / "moodle-responses.csv"
 CANVAS = DATA / "canvas-student-analysis.csv"
-README = Path(__file__).parent.parent / "README.md"
+GRADING_DOC = Path(__file__).parent.parent / "docs" / "grading.md"
 #: total points per student of the example exports (pinned: see make_examples.py for the answers)
 TOTALS = {"alice": "6", "bob": "1.25", "carol": "1.5", "dan": "5"}
 
@@ -191,16 +191,16 @@ def test_plain_gradebook_is_the_default_layout(tmp_path):
     assert a.startswith(b"student,mle/kl_cross_entropy_choice,")
 
 
-def test_readme_shows_the_map_file_and_commands():
-    readme = README.read_text()
+def test_the_grading_page_shows_the_map_file_and_commands():
+    readme = GRADING_DOC.read_text(encoding="utf-8")
     assert (DATA / "canvas-map.csv").read_text() in readme
     for command in ("quizgen grade --key key.json moodle-responses.csv --gradebook moodle",
                     "quizgen grade --key key.json canvas-student-analysis.csv --map canvas-map.csv --gradebook canvas"):
         assert command in readme
 
 
-def test_readme_gradebook_examples_are_what_grade_writes(tmp_path):
-    readme = README.read_text()
+def test_the_grading_page_gradebook_examples_are_what_grade_writes(tmp_path):
+    readme = GRADING_DOC.read_text(encoding="utf-8")
     run("grade", "--key", str(KEY), str(MOODLE), "--gradebook", "moodle", "--grade-item", "Quiz 1", "--out", str(tmp_path / "m"))
     run("grade", "--key", str(KEY), str(CANVAS), "--gradebook", "canvas", "--grade-item", "Quiz 1 (84213)",
         "--out", str(tmp_path / "c"))

@@ -83,10 +83,10 @@ def test_a_small_class_is_built_in_one_process(monkeypatch: pytest.MonkeyPatch) 
     assert opened == []
 
 
-def test_the_readme_states_the_thresholds() -> None:
+def test_the_making_exams_page_states_the_thresholds() -> None:
     from quizgen.generation import figures
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "making-exams.md").read_text(encoding="utf-8")
     assert f"A class of {exam_mod.MIN_PARALLEL_VARIANTS:,} variants or more (students × questions)" in readme
     assert f"there are {figures.MIN_AHEAD_FIGURES} distinct ones or more" in readme
     assert f"if more than {figures.DRAWER_FINISHES} are left when the variants are done" in readme
@@ -334,10 +334,10 @@ def test_a_small_class_is_rendered_in_one_process(monkeypatch: pytest.MonkeyPatc
     assert opened == []
 
 
-# ------------------------------------------------------------------ the library API, as the README shows it
+# ------------------------------------------------------------------ the library API, as docs/making-exams.md shows it
 
-def test_the_readme_make_from_python_example_runs(tmp_path: Path) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_make_from_python_example_runs(tmp_path: Path) -> None:
+    readme = (ROOT / "docs" / "making-exams.md").read_text(encoding="utf-8")
     start = readme.index("```python\nfrom quizgen.generation.bank import load_bank\nfrom quizgen.generation.exam import build_exam")
     code = readme[start + len("```python\n"):readme.index("```", start + 10)]
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300,

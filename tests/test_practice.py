@@ -263,8 +263,8 @@ def test_practice_under_tmux_as_a_person_sees_it(tmp_path):
         subprocess.run([tmux, "kill-session", "-t", name], capture_output=True)
 
 
-def test_readme_practice_example_is_what_the_command_prints():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_practice_page_example_is_what_the_command_prints():
+    readme = (ROOT / "docs" / "practice.md").read_text(encoding="utf-8")
     block = readme.split("$ quizgen practice --topic mle/regression --seed 5\n", 1)[1].split("```", 1)[0]
     result = CliRunner().invoke(main, ["practice", "--topic", "mle/regression", "--seed", "5"], input="25*m/162\nq\n")
     assert result.exit_code == 0

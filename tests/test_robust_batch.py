@@ -200,7 +200,7 @@ def test_kill_9_leaves_no_orphan_workers_and_no_temporary_files(exam, tmp_path):
     for pid in leftover:  # do not leave them behind if the test fails
         os.kill(pid, signal.SIGKILL)
     assert not leftover, "worker processes outlived the killed parent"
-    # the README: "each worker process exits by itself within a fraction of a second" (they
+    # docs/grading.md: "each worker process exits by itself within a fraction of a second" (they
     # lived 2.0-2.4 s before issue 21: the kernel now kills them with their parent)
     assert outlived < 0.5, f"workers outlived their killed parent by {outlived:.2f} s"
     # a temporary file a killed run left behind is removed by the next run; other files are kept

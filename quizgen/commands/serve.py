@@ -16,7 +16,7 @@ def _minutes(seconds: float | None) -> str:
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface; then put it behind HTTPS, see the README).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface; then put it behind HTTPS, see docs/serve.md).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes [default: the CPUs, at most 8].")
 @click.option("--exam", "exam", type=click.Path(dir_okay=False, path_type=Path), help="Serve this key.json as an exam: one version per student, behind the student's token.")
@@ -72,7 +72,7 @@ def command(host, port, workers, exam, db, time_limit, grace, export, banks, rat
     workers = workers or default_jobs()
     if exposed(host):
         click.echo(f"quizgen serve: warning: listening on {host}, reachable from other machines over plain HTTP "
-                   "(answers and links can be read on the network); put it behind HTTPS (README: serve).", err=True)
+                   "(answers and links can be read on the network); put it behind HTTPS (see docs/serve.md).", err=True)
     if exam is None:
         click.echo("quizgen serve: deriving the practice questions once, before serving ...", err=True)
     app = create_app(Config(bank_dirs=tuple(banks), exam_key=exam, db=dbp, rate=rate, origins=tuple(origins),

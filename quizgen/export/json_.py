@@ -1,4 +1,4 @@
-"""The machine-readable answer key, ``key.json`` (see the README, "The answer key")."""
+"""The machine-readable answer key, ``key.json`` (see docs/grading.md, "The answer key")."""
 
 from __future__ import annotations
 

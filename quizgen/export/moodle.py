@@ -4,7 +4,7 @@ Layout (Moodle's random-question pattern): one category per question,
 ``quizgen <topic> <exam id>/<NN> <question id>``, holding every student's variant of it; a quiz
 then adds "a random question from this category" per slot, so Moodle draws a variant per
 attempt. With ``Options.moodle_by_student`` the categories are ``…/<student>`` instead, each
-holding that student's sheet (the per-student alternative; see the README).
+holding that student's sheet (the per-student alternative; see docs/formats.md, "Moodle XML").
 
 Per answer type:
 

@@ -1,4 +1,4 @@
-"""Key: what grading needs, as the JSON document described in the README ("The answer key")."""
+"""Key: what grading needs, as the JSON document described in docs/grading.md ("The answer key")."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def variant_ref(entry: dict[str, Any]) -> str:
 
 def build_key(exam: Exam, compact: bool | None = None) -> dict[str, Any]:
     """The key as a JSON-ready dict. ``compact`` (default: more than COMPACT_MIN_VERSIONS
-    versions) stores each distinct variant once under "variants" (see the README)."""
+    versions) stores each distinct variant once under "variants" (see docs/grading.md, "Compact keys")."""
     key: dict[str, Any] = {
         "schema": SCHEMA,
         "generator": exam.generator,

@@ -160,7 +160,7 @@ class Variant:
     statement: str  # Markdown with $math$
     steps: tuple[SolutionStep, ...]
     answer_latex: str  # the answer as shown in the solutions
-    answer: Mapping[str, Any]  # the key's "answer" object (see the README, "The answer key")
+    answer: Mapping[str, Any]  # the key's "answer" object (see docs/grading.md, "The answer key")
     known_wrong: tuple[KnownWrong, ...]
     options: tuple[Option, ...] = ()  # choice options, truefalse reasons, order steps (labels 1..n)
     tables: tuple["DataTable", ...] = ()  # data shown with the statement

@@ -1,4 +1,4 @@
-"""Load and fully validate a ``key.json`` (schema ``quizgen.key/1``, see the README, "The answer key").
+"""Load and fully validate a ``key.json`` (schema ``quizgen.key/1``, see docs/grading.md, "The answer key").
 
 Validation happens here, before any grading, so that a hand-edited or truncated key fails with
 one message naming the file and the JSON path (``key.json: versions[3].questions[2].answer.rtol:

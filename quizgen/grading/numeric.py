@@ -1,6 +1,6 @@
 """Numeric answers: exact forms (``log(2)``, ``3/8``, ``1e-3``, ``0,125``, ``ln 2``) are parsed by
 the same safe parser with no symbols declared and evaluated with numpy; then compared with
-relative, absolute and significant-figure tolerance (rules in the README, "The answer key")."""
+relative, absolute and significant-figure tolerance (rules in docs/grading.md, "The answer key")."""
 
 from __future__ import annotations
 

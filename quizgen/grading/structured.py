@@ -1,6 +1,6 @@
 """Graders for the structured answer types: ordered steps, vectors and interview (manual) questions.
 
-Rules (also in the README, "How answers are graded"):
+Rules (also in docs/typing-answers.md):
 
 - **order**: the student lists the step numbers in order (``3,1,4,2``, ``3 1 4 2``, ``3;1;4;2``,
   ``3 -> 1 -> 4 -> 2``, or ``3142`` when every number is one digit). Each number must appear

@@ -61,8 +61,8 @@ def read_submissions(path: str | os.PathLike[str], question_ids: Collection[str]
 
 def open_submissions(path: str | os.PathLike[str], question_ids: Collection[str], key: "Key | None" = None,
                      mapping: "LmsMap | None" = None, limits: ReadLimits = DEFAULT_READ_LIMITS) -> SubmissionStream:
-    """Start reading ``path``, choosing the form from its extension and first line (see the
-    README, "quizgen grade"); an unusable file raises QuizgenError (exit 2) here or, for a limit
+    """Start reading ``path``, choosing the form from its extension and first line (see
+    docs/grading.md, "Submission formats"); an unusable file raises QuizgenError (exit 2) here or, for a limit
     passed or a JSON syntax error further on, while its entries are read. ``key`` is needed for
     LMS exports (their rows are matched to variants by version code); ``mapping`` (``--map``)
     renames columns and maps LMS identities to key students."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-#: Exit statuses, documented in the README.
+#: Exit statuses, documented in docs/grading.md ("Exit statuses of every command").
 EXIT_OK = 0
 EXIT_PARTIAL = 1  # some input was rejected and reported; everything valid was processed
 EXIT_USAGE = 2  # the invocation itself is unusable (unknown topic, bad file, ...)

@@ -1,5 +1,5 @@
 """Issue 8 §2: answers read as students type them, or refused with a message saying how to
-write them. Every row of the README table "typed -> read as" is a case here."""
+write them. Every row of the table "typed -> read as" of docs/typing-answers.md is a case here."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def read(text: str, symbols=SYMS, decimal_comma=None) -> str:  # type: ignore[no
     return to_text(parse(text, ctx).node)
 
 
-# The README table, verbatim: typed -> read as (canonical plain text).
+# The table of docs/typing-answers.md, verbatim: typed -> read as (canonical plain text).
 TABLE = [
     ("6.931e-1", "0.6931"),
     ("6.931e−1", "0.6931"),
@@ -60,11 +60,11 @@ def test_typed_is_read_as(typed: str, meaning: str) -> None:
     assert read(typed) == meaning
 
 
-def test_readme_table_matches_the_tests() -> None:
+def test_the_doc_table_matches_the_tests() -> None:
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("#### Typed → read as", 1)[1].split("\n\n", 2)[1]
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "typing-answers.md").read_text(encoding="utf-8")
+    section = readme.split("### Typed → read as", 1)[1].split("\n\n", 2)[1]
     rows = [line for line in section.splitlines() if line.startswith("| `")]
     assert len(rows) >= 20
     for typed, meaning in TABLE:

@@ -5,7 +5,7 @@
 key.json is `quizgen make` with the pinned seed below; moodle-responses.csv and
 canvas-student-analysis.csv are what Moodle's Responses report and Canvas's Student Analysis
 would give for the quiz that `make --format moodle,qti` writes, written the way each LMS writes
-them (see the README, "Responses from Moodle and Canvas"): Moodle's "Question N" is the question
+them (see docs/grading.md, "Responses from Moodle and Canvas"): Moodle's "Question N" is the question
 text as plain text (a multichoice adds ": " and its options joined by "; "), "Response N" the
 student's response summary (an option's text, True/False, the number typed); Canvas's question
 header is "<its question id>: <question text without tags>", followed by a points column. Each

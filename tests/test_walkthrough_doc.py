@@ -1,26 +1,25 @@
-"""README, "A complete question from scratch": the question and the check command exactly as written there."""
+"""docs/writing-questions.md, "A complete question from scratch": the folder, the question, the check
+command and the make command exactly as written there."""
 
 from __future__ import annotations
 
 import re
 import shlex
-from pathlib import Path
 
 from click.testing import CliRunner
+from docpages import block, page
 
 from quizgen.cli import main
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+DOC = page("docs/writing-questions.md")
 
 
 def _block(marker: str, lang: str) -> str:
-    m = re.search(rf"<!-- {marker} -->\n```{lang}\n(.*?)```", README, re.S)
-    assert m, f"README has no {marker} block"
-    return m.group(1)
+    return block(marker) + "\n"
 
 
-def test_the_readme_walkthrough_question_passes_quizgen_check(tmp_path, monkeypatch):
-    assert "mkdir -p mybank/intro" in README
+def test_the_walkthrough_question_passes_quizgen_check(tmp_path, monkeypatch):
+    assert block("walkthrough-folder") == "mkdir -p mybank/intro"
     (tmp_path / "mybank" / "intro").mkdir(parents=True)
     (tmp_path / "mybank" / "intro" / "coin_mle.py").write_text(_block("walkthrough-question", "python"), encoding="utf-8")
     (command,) = [line for line in _block("walkthrough-check", "bash").splitlines() if line.strip()]
@@ -33,8 +32,8 @@ def test_the_readme_walkthrough_question_passes_quizgen_check(tmp_path, monkeypa
     assert "\nintro/coin_mle " in result.output
 
 
-def test_the_coarse_check_the_readme_warns_about_is_caught(tmp_path, monkeypatch):
-    """The README says a grid-search check is not precise enough and `check` names the seeds."""
+def test_the_coarse_check_the_page_warns_about_is_caught(tmp_path, monkeypatch):
+    """The page says a grid-search check is not precise enough and `check` names the seeds."""
     source = _block("walkthrough-question", "python")
     coarse = re.sub(r"def check\(p, x\):.*?\n\n\n", "def check(p, x):\n    import numpy as np\n\n"
                     "    t = np.linspace(1e-6, 1 - 1e-6, 1_000_001)\n"
@@ -51,7 +50,7 @@ def test_the_coarse_check_the_readme_warns_about_is_caught(tmp_path, monkeypatch
 def test_the_walkthrough_question_makes_sheets_with_its_steps_and_mistakes(tmp_path, monkeypatch):
     (tmp_path / "mybank" / "intro").mkdir(parents=True)
     (tmp_path / "mybank" / "intro" / "coin_mle.py").write_text(_block("walkthrough-question", "python"), encoding="utf-8")
-    assert "quizgen make --topic intro --bank mybank --versions 30" in README
+    assert "**Use it:** `quizgen make --topic intro --bank mybank --versions 30`" in DOC
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["make", "--topic", "intro", "--bank", "mybank", "--versions", "30",
                                        "-f", "md", "-o", "out"])
