@@ -1,8 +1,10 @@
 """The README and the manual in docs/, as the tests read them.
 
-A fenced block that a dedicated test runs carries a marker on the line above it,
-``<!-- example NAME: tests/test_file.py::test_name -->``; that test finds the block with
-``block("NAME")``, and tests/test_docs_examples.py checks that every block is run by someone.
+Every fenced block of these pages is an example that a test runs (tests/test_docs_examples.py
+checks it). A block that a dedicated test runs carries a marker on a line of its own above it,
+``<!-- example NAME: tests/test_file.py::test_name -->``; that test reads it with ``block("NAME")``.
+Any other block is run by the generic runner of tests/test_docs_examples.py, in an empty folder or,
+with ``<!-- run in a copy of tests/data/DIR -->`` above it, in a copy of that folder.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = re.compile(r"<!-- example ([a-z0-9-]+): (tests/[\w/]+\.py)::(\w+) -->")
+FOLDER = re.compile(r"<!-- run in a copy of (tests/data/[\w/-]+) -->")
+FENCE = re.compile(r"( *)```(.*)")
 
 
 def page(name: str) -> str:
@@ -26,13 +30,54 @@ def pages() -> dict[str, str]:
     return {name: page(name) for name in names}
 
 
+@dataclass(frozen=True)
+class Block:
+    """A fenced block: where it is, its language, its text (without the fence's indent) and marks."""
+
+    page: str
+    line: int  # of the opening fence, 1-based
+    lang: str
+    body: str
+    name: str | None = None  # <!-- example NAME: TEST -->
+    test: str | None = None  # tests/test_file.py::test_name
+    folder: str | None = None  # <!-- run in a copy of tests/data/DIR -->
+
+    @property
+    def where(self) -> str:
+        return f"{self.page}:{self.line}"
+
+
+def blocks() -> list[Block]:
+    """Every fenced block of README.md and docs/*.md, in page order."""
+    out = []
+    for name, text in pages().items():
+        lines = text.splitlines()
+        i = 0
+        while i < len(lines):
+            m = FENCE.fullmatch(lines[i])
+            if not m:
+                i += 1
+                continue
+            indent, lang = len(m.group(1)), m.group(2).strip()
+            end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == "```"), None)
+            assert end is not None, f"{name}:{i + 1}: a fence that is never closed"
+            body = "\n".join(line[indent:] if line[:indent].strip() == "" else line.lstrip() for line in lines[i + 1:end])
+            marks = {"name": None, "test": None, "folder": None}
+            j = i - 1
+            while j >= 0 and lines[j].strip().startswith("<!--"):
+                if mark := MARKER.fullmatch(lines[j].strip()):
+                    marks.update(name=mark.group(1), test=f"{mark.group(2)}::{mark.group(3)}")
+                elif mark := FOLDER.fullmatch(lines[j].strip()):
+                    marks.update(folder=mark.group(1))
+                j -= 1
+            out.append(Block(name, i + 1, lang, body, **marks))
+            i = end + 1
+    return out
+
+
 def block(name: str) -> str:
-    """The body of the fenced block marked ``<!-- example NAME: ... -->`` (in any page)."""
-    found = []
-    for text in pages().values():
-        for m in re.finditer(r"<!-- example " + re.escape(name) + r": [^>]*-->\n( *)```[\w-]*\n(.*?)\n *```", text, re.S):
-            indent = len(m.group(1))
-            found.append("\n".join(line[indent:] if line[:indent].isspace() else line for line in m.group(2).split("\n")))
+    """The text of the block marked ``<!-- example NAME: ... -->`` (in any page)."""
+    found = [b.body for b in blocks() if b.name == name]
     assert len(found) == 1, f"{len(found)} blocks are marked {name!r} in README.md and docs/"
     return found[0]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from docpages import block
 from processes import alive, children, interrupt
 from quizgen.export import render_exam
 from quizgen.generation import exam as exam_mod
@@ -337,9 +338,7 @@ def test_a_small_class_is_rendered_in_one_process(monkeypatch: pytest.MonkeyPatc
 # ------------------------------------------------------------------ the library API, as docs/making-exams.md shows it
 
 def test_the_make_from_python_example_runs(tmp_path: Path) -> None:
-    readme = (ROOT / "docs" / "making-exams.md").read_text(encoding="utf-8")
-    start = readme.index("```python\nfrom quizgen.generation.bank import load_bank\nfrom quizgen.generation.exam import build_exam")
-    code = readme[start + len("```python\n"):readme.index("```", start + 10)]
+    code = block("make-from-python")
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode == 0, proc.stderr

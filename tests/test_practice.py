@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from docpages import block
 
 from quizgen.cli import main
 from quizgen.generation.bank import load_bank
@@ -264,11 +265,12 @@ def test_practice_under_tmux_as_a_person_sees_it(tmp_path):
 
 
 def test_the_practice_page_example_is_what_the_command_prints():
-    readme = (ROOT / "docs" / "practice.md").read_text(encoding="utf-8")
-    block = readme.split("$ quizgen practice --topic mle/regression --seed 5\n", 1)[1].split("```", 1)[0]
-    result = CliRunner().invoke(main, ["practice", "--topic", "mle/regression", "--seed", "5"], input="25*m/162\nq\n")
+    command, *shown = block("practice-session").splitlines()
+    assert command == "$ quizgen practice --topic mle/regression --seed 5"
+    assert shown[2] == "answer> 25*m/162"
+    result = CliRunner().invoke(main, command.split()[2:], input="25*m/162\nq\n")
     assert result.exit_code == 0
-    for line in block.splitlines():
+    for line in shown:
         if not line.startswith("..."):
             assert line.rstrip() in result.output, line
 
