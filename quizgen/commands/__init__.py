@@ -27,3 +27,41 @@ def friendly_errors(fn: F) -> F:
             raise click.exceptions.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+#: An ``advance(n)`` callback that does nothing (a phase too short, or stderr not a terminal).
+def _still(n: int = 1) -> None:
+    return None
+
+
+class Progress:
+    """Progress bars on stderr (click's: a count and an estimate of the time left), one per phase
+    of a command, shown only when stderr is a terminal: pipes and CI see nothing. A phase with
+    fewer than ``minimum`` steps gets no bar. Use as a context manager; ``phase(label, total)``
+    returns the ``advance(n)`` callback the library calls as it goes."""
+
+    def __init__(self, minimum: int = 200):
+        import contextlib
+        import sys
+
+        self.minimum = minimum
+        self.shown = sys.stderr.isatty()
+        self._stack = contextlib.ExitStack()
+        self._bar: Any = None
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stack.close()
+
+    def phase(self, label: str, total: int, minimum: int | None = None) -> Callable[[int], None]:
+        import sys
+
+        if self._bar is not None:  # one bar at a time: the last phase is finished
+            self._stack.close()
+            self._bar = None
+        if not self.shown or total < (self.minimum if minimum is None else minimum):
+            return _still
+        self._bar = self._stack.enter_context(click.progressbar(length=total, label=label, file=sys.stderr))
+        return self._bar.update

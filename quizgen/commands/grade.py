@@ -6,20 +6,19 @@ Nothing heavy is imported at module level, so ``quizgen grade --help`` stays fas
 
 from __future__ import annotations
 
-import contextlib
-import sys
 from pathlib import Path
 
 import click
 
-from quizgen.commands import friendly_errors
+from quizgen.commands import Progress, friendly_errors
 from quizgen.grading.intake import DEFAULT_READ_LIMITS as _LIMITS
 from quizgen.grading.intake import MB, ReadLimits
 from quizgen.kernel.errors import EXIT_USAGE, QuizgenError
 
 #: Problems echoed on stderr before the rest are left to summary.md (a flood helps nobody).
 MAX_PROBLEMS_SHOWN = 50
-#: Show a progress bar only for runs with at least this many answers (and stderr a terminal).
+#: Show a progress bar only for phases of at least this many steps (answers, key entries, files;
+#: and stderr a terminal).
 PROGRESS_MIN_ANSWERS = 200
 
 
@@ -76,21 +75,11 @@ def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int |
     names = read_roster_names(roster) if roster is not None else None
     mapping = load_map(map_path) if map_path is not None else None
     out = out_dir if out_dir is not None else default_out_dir(submissions)
-    with contextlib.ExitStack() as stack:
-        bar: list = []  # the progress bar, once grading knows how long it will be
-
-        def on_start(total: int) -> None:
-            if total >= PROGRESS_MIN_ANSWERS and sys.stderr.isatty():
-                bar.append(stack.enter_context(click.progressbar(length=total, label="Grading", file=sys.stderr)))
-
-        def progress(n: int) -> None:
-            if bar:
-                bar[0].update(n)
-
-        limits = ReadLimits(max_file_bytes=max_file_mb * MB, max_rows=max_rows, max_answer_chars=max_answer_chars,
-                            max_key_bytes=max_key_mb * MB)
-        result = grade_class(key_path, submissions, jobs=jobs, progress=progress, on_start=on_start,
-                             decimal_comma=decimal_comma, mapping=mapping, limits=limits)
+    limits = ReadLimits(max_file_bytes=max_file_mb * MB, max_rows=max_rows, max_answer_chars=max_answer_chars,
+                        max_key_bytes=max_key_mb * MB)
+    with Progress(PROGRESS_MIN_ANSWERS) as bars:
+        result = grade_class(key_path, submissions, jobs=jobs, phases=bars.phase, decimal_comma=decimal_comma,
+                             mapping=mapping, limits=limits)
     for problem in result.problems[:MAX_PROBLEMS_SHOWN]:
         click.echo(f"quizgen: {problem}", err=True)
     if result.problem_count > MAX_PROBLEMS_SHOWN:
@@ -98,7 +87,9 @@ def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int |
         click.echo(f"quizgen: ... and {result.problem_count - min(MAX_PROBLEMS_SHOWN, len(result.problems)):,} more "
                    f"problems, {listed} in {out / 'summary.md'}", err=True)
     try:
-        write_reports(result, out, names=names, show_solutions=show_solutions, gradebook=gradebook, item=grade_item)
+        with Progress(PROGRESS_MIN_ANSWERS) as bars:
+            write_reports(result, out, names=names, show_solutions=show_solutions, gradebook=gradebook,
+                          item=grade_item, phases=bars.phase)
     except OSError as err:
         raise QuizgenError(f"{out}: cannot write the grades there ({err.strerror or err})", EXIT_USAGE) from None
     submitted = len(result.students) - len(result.missing)

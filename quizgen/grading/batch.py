@@ -17,7 +17,7 @@ from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from quizgen.grading.intake import DEFAULT_READ_LIMITS, ReadLimits
 from quizgen.grading.keyfile import Key, KeyQuestion, load_key
@@ -213,8 +213,7 @@ def _grade_groups(groups: list[Group], cache: "OrderedDict[str, Any]",
                   check: bool = False) -> tuple[list[tuple[int, "Verdict"]], tuple[str, str] | None]:
     """Grade groups of answers; returns (verdicts, None) or ([], (fingerprint, what is wrong with
     that key entry)). ``check``: run the key content check on each entry as it is compiled (a
-    trusted key was not checked when loaded). Each distinct answer text of a group is graded
-    once: a verdict depends only on the entry and the text."""
+    trusted key was not checked when loaded)."""
     import json
 
     from quizgen.grading.item import compile_question
@@ -236,15 +235,11 @@ def _grade_groups(groups: list[Group], cache: "OrderedDict[str, Any]",
                 cache.popitem(last=False)
         else:
             cache.move_to_end(fingerprint)
-        graded: dict[str, Verdict] = {}
         for index, answer in rows:
-            verdict = graded.get(answer)
-            if verdict is None:
-                try:
-                    verdict = grader.grade(answer)
-                except Exception as err:  # noqa: BLE001 - see _failed_verdict
-                    verdict = _failed_verdict(err)
-                graded[answer] = verdict
+            try:
+                verdict = grader.grade(answer)  # (it remembers the verdict of each distinct text)
+            except Exception as err:  # noqa: BLE001 - see _failed_verdict
+                verdict = _failed_verdict(err)
             out.append((index, verdict))
     return out, None
 
@@ -323,6 +318,7 @@ def grade_class(
     decimal_comma: bool | None = None,
     mapping: "LmsMap | None" = None,
     limits: ReadLimits = DEFAULT_READ_LIMITS,
+    phases: "Callable[[str, int], Callable[[int], None]] | None" = None,
 ) -> ClassResult:
     """Grade every submission in ``submissions`` against ``key``.
 
@@ -331,7 +327,18 @@ def grade_class(
     as ``n`` more answers are graded; ``on_start(total)`` once before grading starts.
     ``decimal_comma`` (True/False) overrides every entry's ``answer.decimal_comma`` of the key.
     ``limits``: the bounds on the files read (exit status 2 past one, naming the flag).
+    ``phases(label, total)``: called as each phase that can take seconds starts (checking the
+    key's entries, reading the submissions in bytes, grading the answers); returns the
+    ``advance(n)`` callback of that phase (``quizgen grade`` shows a progress bar with it).
     """
+    if phases is None:
+        def phases(label: str, total: int) -> Callable[[int], None]:
+            if label == "Grading":
+                if on_start:
+                    on_start(total)
+                return progress or _still
+            return _still
+
     key = load_key(key, max_bytes=limits.max_key_bytes)
     if decimal_comma is not None:
         from quizgen.grading.keyfile import with_decimal_comma
@@ -342,7 +349,7 @@ def grade_class(
 
     # A broken key entry stops here, before any grading; a key whose exact bytes were checked
     # before (or written by make) by this code has each graded entry checked as it is compiled.
-    compiled = {} if key.trusted else check_key_content(key)
+    compiled = {} if key.trusted else check_key_content(key, phases)
     mark_checked(key)
     if isinstance(submissions, Submissions):
         log = ProblemLog(limits.listed_per_kind)
@@ -354,16 +361,15 @@ def grade_class(
     else:
         subs = open_submissions(submissions, key.question_ids, key=key, mapping=mapping, limits=limits)
     seen: set[str] = set()
-    counted = _resolve(key, subs.entries, subs.name, subs.problems, seen)
+    counted = _resolve(key, _reading(subs, phases), subs.name, subs.problems, seen)
 
     by_fingerprint: dict[str, tuple[KeyQuestion, list[tuple[int, str]]]] = {}
     ordered = list(counted.values())
     for index, (entry, kq) in enumerate(ordered):
         by_fingerprint.setdefault(kq.fingerprint, (kq, []))[1].append((index, entry.answer))
     groups: list[Group] = [(fp, kq.source, rows) for fp, (kq, rows) in by_fingerprint.items()]
-    if on_start:
-        on_start(len(ordered))
-    verdicts, error = _run(groups, effective_jobs(jobs, len(ordered), min_parallel_rows), progress, compiled,
+    advance = phases("Grading", len(ordered))
+    verdicts, error = _run(groups, effective_jobs(jobs, len(ordered), min_parallel_rows), advance, compiled,
                            check=key.trusted)
     if error:
         fingerprint, problem = error
@@ -377,6 +383,34 @@ def grade_class(
     return ClassResult(key.name, subs.name, subs.form, key.question_ids, students, subs.problems.listed(),
                        rows=subs.rows, graded=len(ordered), ignored_columns=subs.ignored_columns, key=key,
                        people={p.student: p for p in subs.people}, unlisted=subs.problems.unlisted())
+
+
+def _still(n: int = 1) -> None:
+    return None
+
+
+#: Shown reading a submissions file from this size on (bytes); the bar moves every so many entries.
+READING_BAR_BYTES = 5_000_000
+_READING_STEP = 2000
+
+
+def _reading(subs: SubmissionStream, phases: "Callable[[str, int], Callable[[int], None]]") -> Iterable[Entry]:
+    """The stream's entries, moving a progress bar over the bytes read when the file is large."""
+    if subs.size < READING_BAR_BYTES:
+        return subs.entries
+
+    def entries() -> Iterator[Entry]:
+        advance = phases("Reading", subs.size)
+        done = 0
+        for i, entry in enumerate(subs.entries, 1):
+            if i % _READING_STEP == 0:
+                now = subs.position()
+                advance(now - done)
+                done = now
+            yield entry
+        advance(subs.size - done)
+
+    return entries()
 
 
 def _sheets(key: Key, subs: SubmissionStream, ordered: list[tuple[Entry, KeyQuestion]]) -> list[tuple[str, list[KeyQuestion]]]:

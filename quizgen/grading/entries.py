@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from quizgen.grading.intake import DEFAULT_READ_LIMITS
 
@@ -141,6 +141,8 @@ class SubmissionStream:
     ignored_columns: tuple[str, ...] = ()
     rows: int = 0
     people: tuple[Any, ...] = ()
+    size: int = 0  # of the file in bytes, when known (0: a pipe)
+    position: Callable[[], int] = lambda: 0  # bytes read so far
 
     def __iter__(self) -> Iterator[Entry]:
         return self.entries

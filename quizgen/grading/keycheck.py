@@ -9,7 +9,7 @@ Each distinct question content is compiled once; the compiled graders are return
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 from quizgen.grading.keyfile import Key
 from quizgen.kernel.errors import EXIT_USAGE, QuizgenError
@@ -67,18 +67,23 @@ def content_problem(grader: Any) -> str | None:
             "this mistake; fix or remove it")
 
 
-def check_key_content(key: Key) -> dict[str, Any]:
+def check_key_content(key: Key, phases: Callable[[str, int], Callable[[int], None]] | None = None) -> dict[str, Any]:
     """Compile every distinct question of ``key`` once; raise a one-line QuizgenError (exit 2)
     for the first entry whose expression does not parse or whose known wrong answer is right.
-    Returns {content fingerprint: compiled grader}."""
+    Returns {content fingerprint: compiled grader}. ``phases``: as ``grade_class``'s (a phase
+    "Checking the key" over its distinct entries)."""
     from quizgen.grading.item import compile_question
 
     graders: dict[str, Any] = {}
+    advance = phases("Checking the key", len({kq.fingerprint for v in key.versions for kq in v.questions})) \
+        if phases is not None else None
     for version in key.versions:
         for kq in version.questions:
             fp = kq.fingerprint
             if fp in graders:
                 continue
+            if advance is not None:
+                advance(1)
             entry = kq.entry()
             try:
                 grader = compile_question(entry)

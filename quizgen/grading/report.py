@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from hashlib import sha1
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from quizgen.grading.batch import ClassResult, GradedAnswer, StudentResult
 from quizgen.kernel.files import remove_stale_temporaries, write_atomic
@@ -556,7 +556,7 @@ def student_solutions(result: ClassResult, student: str | StudentResult) -> dict
 
 def write_reports(result: ClassResult, out_dir: str | os.PathLike[str], *, names: dict[str, str] | None = None,
                   show_solutions: bool = False, html: bool = True, gradebook: str = "plain",
-                  item: str | None = None) -> list[Path]:
+                  item: str | None = None, phases: Callable[[str, int], Callable[[int], None]] | None = None) -> list[Path]:
     """Write every output file atomically into ``out_dir`` (created if needed; existing files with
     the same names are replaced, other files are left alone). grades.csv is written last, so
     when it is new, everything else already is. ``names``: {student id: name} from a roster, shown
@@ -569,11 +569,14 @@ def write_reports(result: ClassResult, out_dir: str | os.PathLike[str], *, names
     remove_stale_temporaries(out, lambda name: name in REPORT_FILES)
     remove_stale_temporaries(out / "feedback", lambda name: name.endswith(".md"))
     names = feedback_names([s.student for s in result.students])
+    advance = phases("Writing", len(result.students) + 4) if phases is not None else None
     for s in result.students:
         path = out / "feedback" / names[s.student]
         write_atomic(path, feedback_md(s, roster_names.get(s.student),
                                        student_solutions(result, s) if show_solutions else None))
         written.append(path)
+        if advance is not None:
+            advance(1)
     data = summary_data(result)
     outputs = [("summary.json", summary_json(result, data)), ("summary.md", summary_md(result, data))]
     if html:
@@ -584,4 +587,6 @@ def write_reports(result: ClassResult, out_dir: str | os.PathLike[str], *, names
     for name, text in outputs:
         write_atomic(out / name, text)
         written.append(out / name)
+    if advance is not None:
+        advance(4)
     return written

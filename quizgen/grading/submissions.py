@@ -83,6 +83,12 @@ def open_submissions(path: str | os.PathLike[str], question_ids: Collection[str]
         fh.close()
         raise
     stream.entries = _closing(stream.entries, fh)
+    try:
+        stream.size = os.fstat(fh.fileno()).st_size
+    except OSError:
+        stream.size = 0
+    raw = fh.raw
+    stream.position = lambda: getattr(raw, "total", 0)
     if mapping is not None and mapping.students and stream.form not in LMS_FORMS:
         students = mapping.students
         stream.entries = (replace(e, student=students.get(e.student, e.student)) for e in stream.entries)
