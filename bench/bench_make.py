@@ -14,6 +14,11 @@ profits from another's caches:
   (``quizgen make --topic mle --versions 500``, about a minute a run on 2 cores).
 
 Targets (issue 7 §7): with figures <= 10 s on 2 cores, and <= 1.5x the same class without figures.
+Issue 21: with its derivation cache warm (``quizgen.generation.derived``), the 3-question class in at most
+45 % of 7039a38's time and the whole bank in at most half: ``--baseline-tree DIR`` runs each class
+with the quizgen of DIR too, alternately in the same run, compares their files byte for byte and
+prints the ratio. Each run of the current tree uses one cache folder, empty at the start: the
+first run of each class is shown apart as "cold".
 The classes are run in turn, ``--repeat`` times (so a change in the machine's load hits
 each alike); each line shows the median and the fastest total, and the phases of the fastest run.
 The load average is printed before and after: on a shared machine the times follow it.
@@ -54,10 +59,15 @@ def one_run(ids: list[str] | None, versions: int, figures: bool, jobs: int | Non
     import dataclasses
 
     t0 = time.perf_counter()
+    try:  # the layout since issue 23
+        from quizgen.generation.bank import load_bank
+        from quizgen.generation.exam import build_exam, version_names
+        from quizgen.kernel.files import write_atomic
+    except ImportError:  # an earlier quizgen (--baseline-tree)
+        from quizgen.bank import load_bank
+        from quizgen.exam import build_exam, version_names
+        from quizgen.fsio import write_atomic
     from quizgen.export import render_exam, shows_figures
-    from quizgen.generation.bank import load_bank
-    from quizgen.generation.exam import build_exam, version_names
-    from quizgen.kernel.files import write_atomic
 
     bank = load_bank()
     entries = bank.topic("mle") if ids is None else [bank.find(i) for i in ids]
@@ -79,13 +89,31 @@ def one_run(ids: list[str] | None, versions: int, figures: bool, jobs: int | Non
     }
 
 
-def measure(ids, versions: int, figures: bool, jobs: int | None, out: Path) -> dict:
-    code = (f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r});"
+def measure(ids, versions: int, figures: bool, jobs: int | None, out: Path, tree: Path = ROOT,
+            cache: Path | None = None) -> dict:
+    """One run in a fresh Python with the quizgen of ``tree``; ``cache``: its derivation cache
+    folder (quizgen.kernel.cache), None for no cache."""
+    code = (f"import json, sys; sys.path.insert(0, {str(tree)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r});"
             f"from bench_make import one_run; print(json.dumps(one_run({None if ids is None else list(ids)!r}, "
             f"{versions}, {figures}, {jobs}, "
             f"{str(out)!r})))")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    if cache is None:
+        env["QUIZGEN_CACHE"] = "off"
+    else:
+        env["QUIZGEN_CACHE_DIR"] = str(cache)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tree, check=True, env=env)
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def same_files(a: Path, b: Path) -> tuple[bool, int]:
+    """Whether two runs wrote the same files with the same bytes, and how many files."""
+    import filecmp
+
+    names = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
+    if names != sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file()):
+        return False, len(names)
+    return all(filecmp.cmp(a / n, b / n, shallow=False) for n in names), len(names)
 
 
 def creation_seconds(folder: Path, n: int = 2000) -> float:
@@ -110,6 +138,11 @@ def main() -> None:
                     help="also the whole shipped bank (60 questions, about a minute a run on 2 cores)")
     ap.add_argument("--out-dir", type=Path, default=Path.cwd(),
                     help="where the runs write (each into a new folder, all deleted at the end; default: here)")
+    ap.add_argument("--baseline-tree", type=Path, default=None,
+                    help="a checkout of an earlier quizgen (e.g. a worktree at 7039a38): each class is run with it "
+                         "too, alternately, and its files compared byte for byte")
+    ap.add_argument("--only", choices=("figures", "old-three", "whole-bank"), action="append",
+                    help="run only these classes (repeatable)")
     args = ap.parse_args()
     if not args.out_dir.is_dir():
         ap.error(f"--out-dir {args.out_dir}: no such folder")
@@ -126,27 +159,54 @@ def run_all(args: argparse.Namespace, base: Path) -> None:
           f"{args.jobs or 'default'}; each run in a fresh process, {args.repeat} run(s) each; {load()}")
     print(f"writing under {base}: creating 2,000 empty files there takes {creation_seconds(base):.2f} s")
     runs = [
-        ("10 questions with figures", WITH_FIGURES + WITHOUT, True),
-        ("same 10, no figures", WITH_FIGURES + WITHOUT, False),
-        ("3 questions (old baseline)", OLD_THREE, False),
-    ] + ([("whole bank (60 questions)", None, True)] if args.whole_bank else [])
-    results: dict[str, list[dict]] = {label: [] for label, _, _ in runs}
-    for _ in range(args.repeat):
-        for label, ids, figures in runs:
-            out = Path(tempfile.mkdtemp(prefix="run-", dir=base))
-            results[label].append(measure(ids, n, figures, args.jobs, out))
-    print(f"{'class':28s} {'median':>7s} {'min':>7s} | fastest: {'import':>6s} {'variants':>8s} {'render':>6s} "
+        ("10 questions with figures", WITH_FIGURES + WITHOUT, True, "figures"),
+        ("same 10, no figures", WITH_FIGURES + WITHOUT, False, "figures"),
+        ("3 questions (old baseline)", OLD_THREE, False, "old-three"),
+    ] + ([("whole bank (60 questions)", None, True, "whole-bank")] if args.whole_bank else [])
+    if args.only:
+        runs = [r for r in runs if r[3] in args.only]
+    trees = [("now", ROOT)] + ([("base", args.baseline_tree)] if args.baseline_tree else [])
+    cache = base / "cache"  # the derivation cache: empty at the start, so the first run of each class is cold
+    results: dict[tuple[str, str], list[dict]] = {}
+    cold: dict[str, dict] = {}
+    last: dict[tuple[str, str], Path] = {}
+    for i in range(args.repeat + 1):
+        for label, ids, figures, _ in runs:
+            for name, tree in trees:  # alternately: a change in the machine's load hits both alike
+                if i == args.repeat and name != "now":
+                    continue
+                out = Path(tempfile.mkdtemp(prefix="run-", dir=base))
+                r = measure(ids, n, figures, args.jobs, out, tree, cache if name == "now" else None)
+                if name == "now" and i == 0:
+                    cold[label] = r  # the first run filled the cache
+                else:
+                    results.setdefault((label, name), []).append(r)
+                if (label, name) in last:
+                    shutil.rmtree(last[(label, name)], ignore_errors=True)
+                last[(label, name)] = out
+    print(f"{'class':28s} {'':5s} {'median':>7s} {'min':>7s} | fastest: {'import':>6s} {'variants':>8s} {'render':>6s} "
           f"{'write':>5s}  files  figures")
     medians = {}
-    for label, _, _ in runs:
-        rs = sorted(results[label], key=lambda r: r["total"])
-        r, medians[label] = rs[0], statistics.median(x["total"] for x in rs)
-        print(f"{label:28s} {medians[label]:6.2f}s {r['total']:6.2f}s | {r['import']:14.2f}s {r['variants']:7.2f}s "
-              f"{r['render']:5.2f}s {r['write']:4.2f}s  {r['files']:5d}  {r['figures']:4d}")
-    with_f, without = medians[runs[0][0]], medians[runs[1][0]]
-    print(f"medians: figures cost {with_f / without:.2f}x the same class without them (target <= 1.5x); "
-          f"with figures {with_f:.2f} s (target <= 10 s on 2 cores); {load()}")
-    print("reference: the old 3-question class took 2.95 s when issue 7 was filed; R/exams 2.4-2 took 32 s for it")
+    for label, _, _, _ in runs:
+        for name, _ in trees:
+            rs = sorted(results[(label, name)], key=lambda r: r["total"])
+            r, medians[(label, name)] = rs[0], statistics.median(x["total"] for x in rs)
+            print(f"{label:28s} {name:5s} {medians[(label, name)]:6.2f}s {r['total']:6.2f}s | {r['import']:14.2f}s "
+                  f"{r['variants']:7.2f}s {r['render']:5.2f}s {r['write']:4.2f}s  {r['files']:5d}  {r['figures']:4d}")
+        c = cold[label]
+        print(f"{label:28s} {'cold':5s} {c['total']:6.2f}s  (the first run, its derivation cache empty)")
+    for label, _, _, _ in runs:
+        if args.baseline_tree:
+            same, count = same_files(last[(label, "now")], last[(label, "base")])
+            ratio = medians[(label, "now")] / medians[(label, "base")]
+            print(f"{label}: now / base = {ratio:.0%} of the baseline's time (cold: "
+                  f"{cold[label]['total'] / medians[(label, 'base')]:.0%}); {count} files, "
+                  f"{'byte-identical' if same else 'DIFFERENT'} to the baseline's")
+    if ("10 questions with figures", "now") in medians and ("same 10, no figures", "now") in medians:
+        with_f, without = medians[("10 questions with figures", "now")], medians[("same 10, no figures", "now")]
+        print(f"medians: figures cost {with_f / without:.2f}x the same class without them (target <= 1.5x); "
+              f"with figures {with_f:.2f} s (target <= 10 s on 2 cores)")
+    print(f"targets (issue 21): the 3-question class <= 45% of 7039a38's time, the whole bank <= 50%; {load()}")
 
 
 if __name__ == "__main__":

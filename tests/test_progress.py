@@ -79,3 +79,44 @@ def test_checking_a_key_reports_its_distinct_entries(big: tuple[Path, Path]) -> 
 
     graders = check_key_content(key, phases)
     assert seen == [("Checking the key", len(graders))] and sum(steps) == len(graders) > 1
+
+
+@pytest.mark.skipif(not hasattr(pty, "openpty") or sys.platform == "win32", reason="needs a pty")
+def test_make_shows_building_rendering_and_writing_on_a_terminal(tmp_path: Path) -> None:
+    status, err = on_a_terminal("make", "--topic", "mle", "--questions", "gaussian_nll", "--versions", "60",
+                                "--seed", "3", "--secret", SECRET, "--out", str(tmp_path / "m"), "--jobs", "1")
+    assert status == 0, err
+    for label in ("Building versions", "Rendering", "Writing"):
+        assert label in err, err
+
+
+def test_make_is_silent_in_a_pipe(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "quizgen", "make", "--topic", "mle", "--questions", "gaussian_nll",
+                          "--versions", "60", "--seed", "3", "--secret", SECRET, "--out", str(tmp_path / "m"),
+                          "--jobs", "1"], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+
+
+def test_pdf_compiles_report_their_progress(tmp_path: Path) -> None:
+    """Each compiled PDF moves the bar (from pdflatex's threads)."""
+    import shutil
+
+    from quizgen.export.base import Options
+
+    if shutil.which("pdflatex") is None and not os.environ.get("CI"):
+        pytest.skip("pdflatex is not installed here")
+    from quizgen.generation.bank import load_bank
+    from quizgen.generation.exam import build_exam, version_names
+    from quizgen.export import render_exam
+
+    exam = build_exam([load_bank().find("mle/gaussian_nll")], 3, version_names(2), secret=SECRET, jobs=1)
+    seen: list[tuple[str, int]] = []
+    steps: list[int] = []
+
+    def phases(label: str, total: int):  # type: ignore[no-untyped-def]
+        seen.append((label, total))
+        return steps.append
+
+    files = render_exam(exam, ["pdf"], options=Options(phases=phases), jobs=1)
+    pdfs = [n for n in files if n.endswith(".pdf")]
+    assert ("Compiling PDFs", len(pdfs)) in seen and sum(steps) >= len(pdfs) == 4

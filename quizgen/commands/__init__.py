@@ -38,30 +38,42 @@ class Progress:
     """Progress bars on stderr (click's: a count and an estimate of the time left), one per phase
     of a command, shown only when stderr is a terminal: pipes and CI see nothing. A phase with
     fewer than ``minimum`` steps gets no bar. Use as a context manager; ``phase(label, total)``
-    returns the ``advance(n)`` callback the library calls as it goes."""
+    returns the ``advance(n)`` callback the library calls as it goes (from any thread; once a
+    later phase has started, an earlier one's callback does nothing)."""
 
     def __init__(self, minimum: int = 200):
         import contextlib
         import sys
+        import threading
 
         self.minimum = minimum
         self.shown = sys.stderr.isatty()
         self._stack = contextlib.ExitStack()
         self._bar: Any = None
+        self._lock = threading.Lock()
 
     def __enter__(self) -> "Progress":
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self._stack.close()
+        with self._lock:
+            self._stack.close()
+            self._bar = None
 
     def phase(self, label: str, total: int, minimum: int | None = None) -> Callable[[int], None]:
         import sys
 
-        if self._bar is not None:  # one bar at a time: the last phase is finished
-            self._stack.close()
-            self._bar = None
-        if not self.shown or total < (self.minimum if minimum is None else minimum):
-            return _still
-        self._bar = self._stack.enter_context(click.progressbar(length=total, label=label, file=sys.stderr))
-        return self._bar.update
+        with self._lock:
+            if self._bar is not None:  # one bar at a time: the last phase is finished
+                self._stack.close()
+                self._bar = None
+            if not self.shown or total < (self.minimum if minimum is None else minimum):
+                return _still
+            bar = self._bar = self._stack.enter_context(click.progressbar(length=total, label=label, file=sys.stderr))
+
+        def advance(n: int = 1) -> None:
+            with self._lock:
+                if self._bar is bar:
+                    bar.update(n)
+
+        return advance

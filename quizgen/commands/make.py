@@ -7,11 +7,14 @@ from pathlib import Path
 
 import click
 
-from quizgen.commands import friendly_errors
+from quizgen.commands import Progress, friendly_errors
 from quizgen.kernel.errors import EXIT_PARTIAL, QuizgenError
 
 
 DEFAULT_FORMATS = "md,tex,json"
+#: Progress bars (on a terminal) for a class of more versions than this, and writing more files.
+PROGRESS_MIN_VERSIONS = 21
+PROGRESS_MIN_FILES = 200
 
 
 @click.command("make")
@@ -106,23 +109,23 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
         click.echo(f"quizgen: warning: {line}", err=True)
 
     out_dir = Path("-") if to_stdout else Path(out) if out else Path("quizgen-out") / f"{topic.replace('/', '-')}-{exam_id(root)}"
-    show_bar = sys.stderr.isatty() and len(students) > 20
-
     build = dict(topic=topic, title=title, secret=secret, shuffle=shuffle, pool=pool, jobs=jobs,
                  decimal_comma=decimal_comma, figures=shows_figures(fmts))
-    if show_bar:
-        with click.progressbar(length=len(students), label="Building versions", file=sys.stderr) as bar:
-            def ticking(items):  # the bar moves as build_exam goes through the students
-                for item in items:
-                    yield item
-                    bar.update(1)
-
-            exam = build_exam(entries, seed, students, progress=ticking, **build)
-    else:
-        exam = build_exam(entries, seed, students, **build)
+    # bars for every phase of a class of PROGRESS_MIN_VERSIONS versions or more, on a terminal
+    bars = Progress(minimum=1 if len(students) >= PROGRESS_MIN_VERSIONS else 2**63)
     left_out: list[str] = []
-    options = Options(moodle_stack=moodle_stack, moodle_by_student=moodle_by_student, report=left_out.append)
-    files = render_exam(exam, fmts, templates, options, jobs=jobs)
+    options = Options(moodle_stack=moodle_stack, moodle_by_student=moodle_by_student, report=left_out.append,
+                      phases=bars.phase)
+    with bars:
+        advance = bars.phase("Building versions", len(students))
+
+        def ticking(items):  # the bar moves as build_exam goes through the students
+            for item in items:
+                yield item
+                advance(1)
+
+        exam = build_exam(entries, seed, students, progress=ticking, **build)
+        files = render_exam(exam, fmts, templates, options, jobs=jobs)
     if tokens_url and not to_stdout:
         from quizgen.generation import key as keymod
         from quizgen.web.tokens import tokens_csv
@@ -155,8 +158,11 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
     # a make killed while writing (kill -9 runs no cleanup) left the temporary files of these names
     remove_stale_temporaries(out_dir, lambda name: name in files)
     try:
-        for name, text in files.items():
-            write_atomic(out_dir / name, text)
+        with Progress(PROGRESS_MIN_FILES) as bars:
+            advance = bars.phase("Writing", len(files))
+            for name, text in files.items():
+                write_atomic(out_dir / name, text)
+                advance(1)
     except OSError as err:
         raise QuizgenError(f"{out_dir}: cannot write the files there ({err.strerror or err})") from None
     if "key.json" in files:  # written by this code: grade need not check it again (quizgen.kernel.cache)

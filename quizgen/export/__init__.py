@@ -106,9 +106,11 @@ def render_exam(
         rendered = _render_parallel(exam, fmts, paged, env, options, jobs)
     else:
         rendered = {}
+        advance = options.phase("Rendering", len(fmts))
         with drawn_ahead(exam.figures() if any(shows.values()) else (), jobs):
             for fmt in sorted(fmts, key=lambda f: shows[f]):  # formats with figures last: they wait for the drawings
                 rendered[fmt] = _render(fmt, exam, env, options)
+                advance(1)
     files: dict[str, str | bytes] = {}
     for fmt in fmts:  # in the order asked for, whatever the order they were rendered in
         files.update(rendered[fmt])
@@ -161,14 +163,19 @@ def _render_parallel(exam: "Exam", fmts: Sequence[str], paged: Sequence[str], en
     bounds = [(n * i // parts, n * (i + 1) // parts) for i in range(parts)]
     rendered: dict[str, dict[str, str | bytes]] = {}
     _JOB = (exam, envs)
+    advance = options.phase("Rendering", len(fmts) - len(paged) + len(paged) * len(bounds))
     try:
         with fork_pool(jobs) as executor:
             futures = {fmt: [executor.submit(_render_part, fmt, a, b) for a, b in bounds] for fmt in paged}
             for fmt in fmts:  # the other formats here, meanwhile
                 if fmt not in futures:
                     rendered[fmt] = _render(fmt, exam, env, options)
+                    advance(1)
             for fmt, parts_of in futures.items():
-                results = [f.result() for f in parts_of]
+                results = []
+                for f in parts_of:
+                    results.append(f.result())
+                    advance(1)
                 problem = next((r for r in results if isinstance(r, str)), None)
                 if problem is not None:
                     raise QuizgenError(problem)

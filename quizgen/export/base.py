@@ -50,10 +50,18 @@ class Options:
     moodle_by_student: bool = False  # one Moodle category per student instead of one per question
     #: called with one line per variant a writer had to leave out (make prints them as notes)
     report: Callable[[str], None] | None = field(default=None, compare=False)
+    #: ``phases(label, total)`` -> ``advance(n)``: progress of the phases that can take seconds
+    #: (rendering, compiling PDFs); make shows them as bars on a terminal (commands.Progress)
+    phases: Callable[[str, int], Callable[[int], None]] | None = field(default=None, compare=False)
 
     def tell(self, line: str) -> None:
         if self.report is not None:
             self.report(line)
+
+    def phase(self, label: str, total: int) -> Callable[[int], None]:
+        if self.phases is None:
+            return lambda n=1: None
+        return self.phases(label, total)
 
 
 class Writer:

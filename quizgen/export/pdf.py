@@ -46,8 +46,15 @@ class PdfWriter(Writer):
         # the figures' PNG files go into every compile folder; the PDFs embed them, so they are not output
         assets = {name: data for name, data in sources.items() if isinstance(data, bytes)}
         texts = {name: text for name, text in sources.items() if isinstance(text, str)}
+        advance = options.phase("Compiling PDFs", len(texts))
+
+        def compile_one(item: tuple[str, str]) -> tuple[str, bytes]:
+            out = _pdflatex(pdflatex, Path(tmp), *item, assets=assets)
+            advance(1)
+            return out
+
         with tempfile.TemporaryDirectory(prefix="quizgen-pdf-") as tmp, ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-            compiled = pool.map(lambda item: _pdflatex(pdflatex, Path(tmp), *item, assets=assets), texts.items())
+            compiled = pool.map(compile_one, texts.items())
             return dict(compiled)
 
 

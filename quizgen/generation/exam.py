@@ -156,6 +156,9 @@ def build_exam(
         by_student = dict(zip(students, sheets))
         for student in progress(students):
             versions.append(Version(student, tuple(make_variant(e.question, root, student) for e in by_student[student])))
+    from quizgen.generation import derived
+
+    derived.flush()  # what this process derived, for the next run (generation/derived.py)
     topic = topic or (entries[0].id.split("/")[0] if entries else "")
     return Exam(
         topic=topic,
@@ -185,8 +188,12 @@ _JOB: tuple[tuple[Question, ...], int] | None = None
 def _build_chunk(question: int, students: tuple[str, ...]) -> tuple[int, list[Variant]]:
     """In a worker: this worker's pid, and one question's variants for some students."""
     assert _JOB is not None, "workers are forked after _JOB is set"
+    from quizgen.generation import derived
+
     questions, root = _JOB
-    return os.getpid(), [make_variant(questions[question], root, student) for student in students]
+    variants = [make_variant(questions[question], root, student) for student in students]
+    derived.flush()  # what this worker derived, for the next run (generation/derived.py)
+    return os.getpid(), variants
 
 
 def _build_parallel(entries: Sequence[Entry], root: int, students: list[str],

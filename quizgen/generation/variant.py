@@ -19,6 +19,7 @@ import sympy as sp
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from quizgen.generation import derived
 from quizgen.generation.figures import FigureRef, plain_args
 from quizgen.generation.formulas import Computed, PlainPrinter, fill_latex, fill_plain, fmt_number, person_order, placeholder, plain
 from quizgen.generation.question import Choice, Claim, Derivation, Manual, Numeric, Order, Question, Right, Symbolic, TrueFalse, Vector, failure
@@ -104,10 +105,14 @@ def compiled(q: Question) -> Compiled:
     params = tuple(sp.Symbol(p.name, **ASSUMPTIONS[p.domain]) for p in q.params)
     answer_syms = tuple(sp.Symbol(n, **ASSUMPTIONS[d]) for n, d in _answer_symbols(q).items())
     ns = SimpleNamespace(**{s.name: s for s in params + answer_syms})
-    try:
-        derivation = q.derive(ns)
-    except Exception as err:
-        raise QuestionError(failure(f"{q.id}: derive() failed", err)) from None
+    derivation = derived.lookup(q, "derivation", "derivation")  # kept by an earlier run (derived.py)
+    if derivation is derived.MISSING:
+        try:
+            derivation = q.derive(ns)
+        except Exception as err:
+            raise QuestionError(failure(f"{q.id}: derive() failed", err)) from None
+        if isinstance(derivation, Derivation):
+            derived.record(q, "derivation", derivation, "derivation")
     if not isinstance(derivation, Derivation):
         raise QuestionError(f"{q.id}: derive() must return a Derivation, not {type(derivation).__name__}")
     latex_names = {}
@@ -186,7 +191,7 @@ def make_variant(q: Question, exam_seed: int, student: str) -> Variant:
         if q.constraint is not None and not q.constraint({k: _fraction(v) for k, v in drawn.items()}):
             continue
         shuffled = isinstance(q.answer, (Choice, TrueFalse, Order))
-        result = _instance(q, tuple(sorted(drawn.items())), seed if shuffled else 0)
+        result = instance(q, tuple(sorted(drawn.items())), seed if shuffled else 0)
         if isinstance(result, str):  # ill-posed for these numbers: draw again
             last_problem = result
             continue
@@ -198,6 +203,16 @@ def make_variant(q: Question, exam_seed: int, student: str) -> Variant:
 #: Rational, parsed once: a class draws the same values thousands of times.
 _fraction = functools.lru_cache(maxsize=65536)(Fraction)
 _rational = functools.lru_cache(maxsize=65536)(sp.Rational)
+
+
+def instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int) -> dict[str, Any] | str:
+    """:func:`_instance`, kept on disk from one run to the next (:mod:`quizgen.generation.derived`)."""
+    key = ("instance", drawn, shuffle_seed)
+    result = derived.lookup(q, key)
+    if result is derived.MISSING:
+        result = _instance(q, drawn, shuffle_seed)
+        derived.record(q, key, result)
+    return result
 
 
 @functools.lru_cache(maxsize=65536)

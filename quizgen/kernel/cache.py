@@ -40,17 +40,19 @@ def directory() -> Path | None:
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """A digest of the code that made an entry: quizgen's own source files (so a change to any of
-    them, released or not, is a new version), quizgen's, SymPy's and Python's versions."""
+    them, released or not, is a new version), quizgen's version, its dependencies' (SymPy, NumPy,
+    matplotlib, Jinja2, latex2mathml) and Python's."""
     import sys
     from importlib import metadata
 
     import quizgen
 
     h = hashlib.sha256(f"quizgen {quizgen.__version__}; python {sys.version}".encode())
-    try:
-        h.update(f"; sympy {metadata.version('sympy')}".encode())
-    except metadata.PackageNotFoundError:  # pragma: no cover - sympy is a dependency
-        h.update(b"; sympy none")
+    for package in ("sympy", "numpy", "matplotlib", "jinja2", "latex2mathml"):
+        try:
+            h.update(f"; {package} {metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:  # pragma: no cover - dependencies
+            h.update(f"; {package} none".encode())
     root = Path(quizgen.__file__).parent
     for path in sorted(root.rglob("*.py")):
         h.update(str(path.relative_to(root)).encode() + b"\0")

@@ -1,0 +1,171 @@
+"""What SymPy derived for a question, kept on disk from one run to the next (see :mod:`quizgen.kernel.cache`).
+
+Deriving a question and building each of its variants (substituting numbers, printing LaTeX,
+verifying the key against the question's own NumPy check) is most of ``make``'s time, and the
+same question file with the same parameter values always gives the same result. So each result
+is kept in the cache folder, under ``derived/``, named by a digest of
+
+- the question's definition: its file's bytes and every field of the :class:`Question` that is
+  not code (a question changed in memory, e.g. its figures removed, is another question);
+- quizgen's code, SymPy's, NumPy's, matplotlib's and Python's versions (:func:`quizgen.kernel.cache.code_version`);
+
+so an entry is never used by other code or for another question. A question's entries are in
+"shards": each run (or forked worker) that built something new adds one shard, written
+atomically, so runs at once never lose each other's work; a reader merges them, and rewrites
+them as one when there are many. Deleting the folder is always safe. ``QUIZGEN_CACHE=off``: no
+reading or writing, everything derived afresh.
+
+Entries are pickles (SymPy expressions and quizgen's own dataclasses): the cache folder is
+trusted like ``__pycache__``. One that cannot be read is ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+from typing import Any
+
+from quizgen.kernel import cache
+
+KIND = "derived"
+#: Shards of a question merged into one when a reader finds more than this many.
+MAX_SHARDS = 8
+
+_MISSING = object()
+
+
+def _describe(value: Any, files: dict[str, str]) -> str:
+    """A stable text for a question's field: code by its module, name and its file's digest."""
+    if callable(value) and hasattr(value, "__code__"):
+        path = value.__code__.co_filename
+        if path not in files:
+            try:
+                with open(path, "rb") as fh:
+                    files[path] = hashlib.sha256(fh.read()).hexdigest()
+            except OSError:
+                files[path] = "unreadable"
+        return f"<code {value.__qualname__} {files[path]}>"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        inner = ", ".join(f"{f.name}={_describe(getattr(value, f.name), files)}" for f in dataclasses.fields(value))
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, (list, tuple)):
+        return "(" + ", ".join(_describe(v, files) for v in value) + ")"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_describe(v, files)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
+def question_digest(question: Any) -> str | None:
+    """The cache name of ``question``'s entries (None: the cache is off, or the question's code
+    cannot be read, e.g. written in a notebook)."""
+    if cache.directory() is None:
+        return None
+    known = question.__dict__.get("_cache_digest", _MISSING)
+    if known is not _MISSING:
+        return known
+    files: dict[str, str] = {}
+    text = _describe(question, files)
+    digest = None if "unreadable" in files.values() else cache.entry_name("question", text)
+    object.__setattr__(question, "_cache_digest", digest)
+    return digest
+
+
+class _Pack:
+    """One question's entries: those read from its shards, and those made since (to write)."""
+
+    def __init__(self, digest: str):
+        self.digest = digest
+        self.entries: dict[Any, Any] = {}
+        self.new: dict[Any, Any] = {}
+        self._read()
+
+    def _folder(self):  # type: ignore[no-untyped-def]
+        folder = cache.directory()
+        return None if folder is None else folder / KIND / self.digest[:2] / self.digest
+
+    def _read(self) -> None:
+        folder = self._folder()
+        if folder is None:
+            return
+        try:
+            shards = sorted(p for p in folder.iterdir() if p.suffix == ".pickle")
+        except OSError:
+            return
+        read = []
+        for path in shards:
+            try:
+                with open(path, "rb") as fh:
+                    self.entries.update(pickle.load(fh))
+                read.append(path)
+            except Exception:  # noqa: BLE001 - a torn or foreign entry is no entry
+                continue
+        if len(read) > MAX_SHARDS:  # one shard for all, then the old ones go
+            if self._write(self.entries):
+                for path in read:
+                    try:
+                        path.unlink()
+                    except OSError:
+                        pass
+
+    def _write(self, entries: dict[Any, Any]) -> bool:
+        folder = self._folder()
+        if folder is None or not entries:
+            return False
+        try:
+            data = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - something that does not pickle is simply not kept
+            return False
+        name = f"{hashlib.sha256(data).hexdigest()[:24]}-{os.getpid()}.pickle"
+        from quizgen.kernel.files import write_atomic
+
+        try:
+            write_atomic(folder / name, data)
+        except OSError:
+            return False
+        return True
+
+    def flush(self) -> None:
+        if self.new:
+            self._write(self.new)
+            self.new = {}
+
+
+_PACKS: dict[str, _Pack] = {}
+
+
+def _pack(question: Any, part: str) -> _Pack | None:
+    digest = question_digest(question)
+    if digest is None:
+        return None
+    name = f"{digest}-{part}"
+    pack = _PACKS.get(name)
+    if pack is None:
+        pack = _PACKS[name] = _Pack(name)
+    return pack
+
+
+def lookup(question: Any, key: Any, part: str = "variants") -> Any:
+    """The entry of ``question`` under ``key`` (hashable, picklable), or :data:`MISSING`. A
+    question's entries are kept in ``part``s read separately (its SymPy derivation apart from
+    its variants' texts and numbers, which need no SymPy to read)."""
+    pack = _pack(question, part)
+    return _MISSING if pack is None else pack.entries.get(key, _MISSING)
+
+
+def record(question: Any, key: Any, value: Any, part: str = "variants") -> None:
+    """Keep ``value`` as ``question``'s entry under ``key``; written by the next :func:`flush`."""
+    pack = _pack(question, part)
+    if pack is not None:
+        pack.entries[key] = value
+        pack.new[key] = value
+
+
+def flush() -> None:
+    """Write what was made since the last flush (each question's new entries as one new shard)."""
+    for pack in list(_PACKS.values()):
+        pack.flush()
+
+
+MISSING = _MISSING
