@@ -76,6 +76,7 @@ def check_question(entry: Entry, seeds: int) -> QuestionReport:
 
 
 def _check_question(entry: Entry, seeds: int) -> QuestionReport:
+    from quizgen.checking.leftovers import template_syntax
     from quizgen.export import render_exam
     from quizgen.generation.exam import variant_supply
     from quizgen.generation.key import answer_text, wrong_credit, wrong_text
@@ -120,6 +121,8 @@ def _check_question(entry: Entry, seeds: int) -> QuestionReport:
             m = _NOT_FINITE.search(text) if isinstance(text, str) else None
             if m:
                 problems.append(f"{name} shows '{m.group(0)}' (not a finite number)")
+            for left in template_syntax(text) if isinstance(text, str) else ():
+                problems.append(f"{name} shows template syntax '{left}' (a text was not filled in)")
         v = dict(built)[seed]
         entry_key = json.loads(files["key.json"])
         if v.options:

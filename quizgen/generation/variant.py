@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from types import SimpleNamespace
 from typing import Any, Mapping
@@ -303,6 +303,7 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
         if isinstance(out, str):
             return out
         answer, answer_latex, options, wrongs = out
+    answer, wrongs = _rendered_feedback(q, context, answer, wrongs)
 
     statement = render_statement(q, q.statement, context)
     steps = tuple(
@@ -482,7 +483,7 @@ def _truefalse(q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuff
         "value": truth,
         "reason": {"choices": [{"label": o.label, "text": o.text} for o in options], "correct": correct},
         "truth_credit": spec.truth_credit,
-        "truth_feedback": render_statement(q, claim.feedback, context) if claim.feedback else "",
+        "truth_feedback": claim.feedback or "",  # filled in by _rendered_feedback
     }
     answer_latex = f"{'True' if truth else 'False'}; reason {correct}"
     return answer, answer_latex, options, wrongs
@@ -523,14 +524,36 @@ def _manual(q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuffle_
     if not spec.rubric:
         raise QuestionError(f"{q.id}: a Manual question needs a rubric (the points an interviewer listens for)")
     verifier.values_dict(d.values)
-    answer = {
-        "model_answer": render_statement(q, d.answer, context),
-        "rubric": [render_statement(q, r, context) for r in spec.rubric],
-        "followups": [render_statement(q, f, context) for f in spec.followups],
-    }
+    answer = {"model_answer": d.answer, "rubric": list(spec.rubric), "followups": list(spec.followups)}  # see _rendered_feedback
     if d.wrong:
         raise QuestionError(f"{q.id}: a Manual question has no wrong answers to list (put them in the rubric)")
     return answer, "", (), []
+
+
+#: The texts of a key's answer that a student or a grader reads, filled in like the statement.
+_ANSWER_TEXTS = ("truth_feedback", "model_answer")
+_ANSWER_LISTS = ("rubric", "followups")
+
+
+def _rendered_feedback(q: Question, context: Mapping[str, Any], answer: Mapping[str, Any],
+                       wrongs: list[KnownWrong]) -> tuple[dict[str, Any], list[KnownWrong]]:
+    """Every text of the feedback with the variant's numbers, through the statement's own path
+    (:func:`render_statement`): each known wrong answer's feedback, the explanations of right
+    options, the true/false explanation, a model answer and its rubric. They were stored as
+    written, so a student read "Dividing by $T = {{ T }} > 0$"."""
+    def fill(text: str) -> str:
+        return render_statement(q, text, context) if text else text
+
+    answer = dict(answer)
+    for name in _ANSWER_TEXTS:
+        if name in answer:
+            answer[name] = fill(answer[name])
+    for name in _ANSWER_LISTS:
+        if name in answer:
+            answer[name] = [fill(t) for t in answer[name]]
+    if "explain" in answer:
+        answer["explain"] = {label: fill(t) for label, t in answer["explain"].items()}
+    return answer, [replace(w, feedback=fill(w.feedback)) for w in wrongs]
 
 
 def _show(c: Compiled, expr: Any, pvals: Mapping[str, float], tex_plugged) -> str:
