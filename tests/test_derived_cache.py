@@ -64,16 +64,17 @@ from quizgen.generation.exam import build_exam, version_names
 bank = load_bank()
 entries = [bank.find("mle/" + q) for q in {questions!r}.split(",")]
 build_exam(entries, 9, version_names(12), secret={secret!r}, jobs=1)
-print(json.dumps([variant._instance.cache_info().misses, variant.compiled.cache_info().misses]))
+print(json.dumps([variant._instance.cache_info().misses, variant.compiled.cache_info().misses,
+                  "sympy" in sys.modules]))
 """
 
 
-def test_a_warm_run_derives_and_builds_nothing(own_cache: Path) -> None:
+def test_a_warm_run_derives_builds_and_imports_nothing(own_cache: Path) -> None:
     code = _COUNT.format(questions=QUESTIONS, secret=SECRET)
     runs = [json.loads(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                                       check=True).stdout) for _ in range(2)]
-    assert runs[0][0] > 0 and runs[0][1] == 4  # cold: every variant built, each question derived
-    assert runs[1] == [0, 0]  # warm: neither (SymPy is not asked for anything)
+    assert runs[0][0] > 0 and runs[0][1] == 4 and runs[0][2]  # cold: every variant built, each question derived
+    assert runs[1] == [0, 0, False]  # warm: neither, and SymPy is not even imported (start-up paid once)
 
 
 def test_another_question_file_or_other_code_never_reuses_an_entry(own_cache: Path, tmp_path: Path,

@@ -120,3 +120,12 @@ def test_pdf_compiles_report_their_progress(tmp_path: Path) -> None:
     files = render_exam(exam, ["pdf"], options=Options(phases=phases), jobs=1)
     pdfs = [n for n in files if n.endswith(".pdf")]
     assert ("Compiling PDFs", len(pdfs)) in seen and sum(steps) >= len(pdfs) == 4
+
+
+@pytest.mark.skipif(not hasattr(pty, "openpty") or sys.platform == "win32", reason="needs a pty")
+def test_check_shows_its_questions_on_a_terminal_and_nothing_in_a_pipe() -> None:
+    args = ("check", "--topic", "mle/kl", "--seeds", "2", "--jobs", "1")
+    status, err = on_a_terminal(*args)
+    assert status == 0 and "Checking questions" in err and "100%" in err, err
+    out = subprocess.run([sys.executable, "-m", "quizgen", *args], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0 and "Checking questions" not in out.stderr, out.stderr

@@ -6,7 +6,7 @@ import os
 
 import click
 
-from quizgen.commands import friendly_errors
+from quizgen.commands import Progress, friendly_errors
 from quizgen.kernel.errors import EXIT_PARTIAL
 
 
@@ -39,7 +39,9 @@ def command(topic, seeds, banks, class_size, jobs) -> None:
         roots = [Path(b).resolve() for b in banks]
         entries = tuple(e for e in entries if any(r in e.path.resolve().parents for r in roots))
     jobs = jobs or min(4, os.cpu_count() or 1)
-    reports = check_bank(entries, seeds, jobs)
+    with Progress(minimum=2) as bars:  # a bar on a terminal, question by question; nothing in a pipe
+        advance = bars.phase("Checking questions", len(entries))
+        reports = check_bank(entries, seeds, jobs, progress=lambda report: advance(1))
     click.echo(table(reports))
     failures = [f for r in reports for f in r.failures]
     for line in supply_lines(reports, class_size):

@@ -110,7 +110,7 @@ class TemplateWriter(Writer):
         return f"sheet[-<student>].{self.ext}, solutions[-<student>].{self.ext}"
 
     def filters(self) -> dict[str, Callable]:
-        from quizgen.generation.formulas import fmt_number
+        from quizgen.generation.numbers import fmt_number
 
         return dict(text=self.markup, escape_text=self.escape, num=fmt_number, counted=counted)
 
@@ -158,7 +158,7 @@ class TemplateWriter(Writer):
 
 def counted(count: float, noun: str) -> str:
     """``1 question``, ``3 questions``, ``1.5 points``: a count and its noun, singular only for exactly one."""
-    from quizgen.generation.formulas import fmt_number
+    from quizgen.generation.numbers import fmt_number
 
     return f"{fmt_number(count)} {noun}{'' if count == 1 else 's'}"
 

@@ -30,7 +30,7 @@ from quizgen.export.lms import (
     AT_POINT_TOLERANCE, at_point, figure_html, lms_html, number_text, point_sentence, table_html, tex_html, tolerance,
     missed_explanation_note, truefalse_wrong_feedback, unseparated_note,
 )
-from quizgen.generation.formulas import fmt_number
+from quizgen.generation.numbers import fmt_number
 from quizgen.kernel.versioncode import code_html, version_code
 
 if TYPE_CHECKING:

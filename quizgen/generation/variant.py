@@ -15,18 +15,37 @@ from fractions import Fraction
 from types import SimpleNamespace
 from typing import Any, Mapping
 
-import sympy as sp
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from quizgen.generation import derived
 from quizgen.generation.figures import FigureRef, plain_args
-from quizgen.generation.formulas import Computed, PlainPrinter, fill_latex, fill_plain, fmt_number, person_order, placeholder, plain
 from quizgen.generation.question import Choice, Claim, Derivation, Manual, Numeric, Order, Question, Right, Symbolic, TrueFalse, Vector, failure
 from quizgen.generation.verify import Verifier
 from quizgen.kernel.domains import ASSUMPTIONS
 from quizgen.kernel.errors import QuestionError
 from quizgen.kernel.seeds import digest, variant_seed
+
+
+
+class _Later:
+    """A module imported when first used, then bound to its name here: a ``make`` whose variants
+    all come from the derivation cache (derived.py) never asks SymPy for anything, so it does not
+    pay the half second of importing it."""
+
+    def __init__(self, module: str, alias: str):
+        self._module, self._alias = module, alias
+
+    def __getattr__(self, name: str) -> Any:
+        import importlib
+
+        module = importlib.import_module(self._module)
+        globals()[self._alias] = module
+        return getattr(module, name)
+
+
+sp: Any = _Later("sympy", "sp")
+formulas: Any = _Later("quizgen.generation.formulas", "formulas")
 
 __all__ = ["Compiled", "KnownWrong", "Option", "SolutionStep", "Variant", "compiled", "make_variant", "variant_seed"]
 
@@ -75,11 +94,11 @@ class Compiled:
         key = ("print", expr)
         out = self._functions.get(key)
         if out is None:
-            names = {s: placeholder(i) for i, s in enumerate(self.params)}
-            shown = person_order(self.computed.collapse(sp.sympify(expr).xreplace(self.renamed)))
+            names = {s: formulas.placeholder(i) for i, s in enumerate(self.params)}
+            shown = formulas.person_order(self.computed.collapse(sp.sympify(expr).xreplace(self.renamed)))
             stand_ins = {s: s.name for s in shown.free_symbols if s.name.startswith("QZ")} if isinstance(shown, sp.Basic) else {}
             latex = sp.latex(shown, symbol_names={**self.latex_names, **stand_ins}, order="none")
-            out = self._functions[key] = (latex, PlainPrinter(names).doprint(expr))
+            out = self._functions[key] = (latex, formulas.PlainPrinter(names).doprint(expr))
         return out
 
     @property
@@ -120,7 +139,7 @@ def compiled(q: Question) -> Compiled:
         name = q.symbol_latex.get(s.name) or next((p.latex for p in q.params if p.name == s.name and p.latex), None)
         if name:
             latex_names[s] = name
-    stand_ins = Computed([sp.Symbol(placeholder(i)) for i in range(len(params))])
+    stand_ins = formulas.Computed([sp.Symbol(formulas.placeholder(i)) for i in range(len(params))])
     return Compiled(q, params, answer_syms, derivation, latex_names, stand_ins)
 
 
@@ -202,7 +221,11 @@ def make_variant(q: Question, exam_seed: int, student: str) -> Variant:
 #: A parameter value (an exact decimal string of a finite grid) as a Fraction and as a SymPy
 #: Rational, parsed once: a class draws the same values thousands of times.
 _fraction = functools.lru_cache(maxsize=65536)(Fraction)
-_rational = functools.lru_cache(maxsize=65536)(sp.Rational)
+
+
+@functools.lru_cache(maxsize=65536)
+def _rational(text: str) -> Any:
+    return sp.Rational(text)
 
 
 def instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int) -> dict[str, Any] | str:
@@ -239,7 +262,7 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
             common = sp.factor_terms(value)
             if sp.count_ops(common) < sp.count_ops(value):
                 value = common
-        return sp.latex(person_order(value), symbol_names=dict(c.latex_names), order="none")
+        return sp.latex(formulas.person_order(value), symbol_names=dict(c.latex_names), order="none")
 
     shown = [given[s.name] for s in c.params]
     exact_values = [str(v) for v in subs.values()]
@@ -251,10 +274,10 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
         template = c.printed(expr)[0]
         if len(filled) != len(shown) + len(c.computed.sums):
             filled[:] = shown + c.computed.values(exact_fractions)
-        return fill_latex(template, filled)
+        return formulas.fill_latex(template, filled)
 
     def plain_plugged(expr: Any) -> str:
-        return fill_plain(c.printed(expr)[1], exact_values)
+        return formulas.fill_plain(c.printed(expr)[1], exact_values)
 
     params = dict(drawn)
     context = {**params, "values": {k: _show(c, v, pvals, tex_plugged) for k, v in d.values.items()}}
@@ -276,7 +299,7 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
             seen.append(wv)
             wrongs.append(KnownWrong(w.name, w.feedback, w.credit, value=wv))
         answer = {"value": value, "exact": plain_plugged(d.answer), "rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs}
-        answer_latex = f"{tex_plugged(d.answer)} \\approx {fmt_number(value, spec.shown_digits)}"
+        answer_latex = f"{tex_plugged(d.answer)} \\approx {formulas.fmt_number(value, spec.shown_digits)}"
         if spec.unit is not None:  # only then: keys of questions without a unit keep their bytes
             answer["unit"] = spec.unit
             answer_latex += "\\%" if spec.unit == "%" else f"\\ \\text{{{spec.unit}}}"
@@ -289,7 +312,7 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
         wrongs = []
         for w in d.wrong:
             wrongs.append(KnownWrong(w.name, w.feedback, w.credit, expression=plain_plugged(w.expr)))
-        answer = {"expression": plain(expr), "symbols": dict(q.answer.symbols)}
+        answer = {"expression": formulas.plain(expr), "symbols": dict(q.answer.symbols)}
         answer_latex = tex(d.answer)
         options = ()
     elif isinstance(q.answer, Choice):
@@ -427,7 +450,7 @@ def _vector(q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuffle_
             wrongs.append(KnownWrong(w.name, w.feedback, w.credit, values=tuple(wv)))
         answer = {"values": values,
                   "rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs}
-        answer_latex = "\\left(" + ",\\ ".join(fmt_number(v, spec.shown_digits) for v in values) + "\\right)"
+        answer_latex = "\\left(" + ",\\ ".join(formulas.fmt_number(v, spec.shown_digits) for v in values) + "\\right)"
     else:
         verifier.vector_symbolic(comps)
         for w, wc in wrong_comps:
@@ -437,9 +460,9 @@ def _vector(q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuffle_
             for w2, wc2 in wrong_comps[:i]:
                 if not verifier.vector_differs(wc, wc2):
                     return f"misconceptions '{w2.name}' and '{w.name}' coincide here"
-        wrongs = [KnownWrong(w.name, w.feedback, w.credit, expressions=tuple(plain(inst(e)) for e in wc))
+        wrongs = [KnownWrong(w.name, w.feedback, w.credit, expressions=tuple(formulas.plain(inst(e)) for e in wc))
                   for w, wc in wrong_comps]
-        answer = {"expressions": [plain(inst(e)) for e in comps], "symbols": dict(spec.symbols)}
+        answer = {"expressions": [formulas.plain(inst(e)) for e in comps], "symbols": dict(spec.symbols)}
         answer_latex = "\\left(" + ",\\ ".join(sp.latex(inst(e), symbol_names=dict(c.latex_names), order="none") for e in comps) + "\\right)"
     return answer, answer_latex, (), wrongs
 
@@ -571,7 +594,7 @@ def _show(c: Compiled, expr: Any, pvals: Mapping[str, float], tex_plugged) -> st
             e = sp.sympify(expr)
             if e.xreplace({s: sp.Rational(repr(pvals[s.name])) for s in e.free_symbols}).is_zero:
                 value = 0.0
-        return fmt_number(value, 4)
+        return formulas.fmt_number(value, 4)
     return tex_plugged(sp.sympify(expr))
 
 
