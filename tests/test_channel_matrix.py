@@ -82,7 +82,7 @@ def csrf_of(page: str) -> str:
 def served(exam, tmp_path_factory):
     """``quizgen serve --exam`` on the class of 200 (one app for the module: it renders every page)."""
     db = tmp_path_factory.mktemp("served") / "exam.sqlite"
-    client = TestClient(create_app(Config(exam_key=exam / "key.json", db=db)))
+    client = TestClient(create_app(Config(exam_key=exam / "key.json", db=db, rate=1000.0, burst=1000)))
     yield client, db
     client.app.state.exam.store.close()
 
@@ -443,7 +443,7 @@ def matrix(exam, served, tmp_path_factory) -> dict[str, dict[tuple[str, str], tu
             points = None if s.points is None else s.points / canvas[title].points * entry["points"]
             put("canvas", kind, case, Cell(points, shown_in(" ".join(s.feedback), entry)), refs[(kind, case.name)])
     # practice, in the terminal and on the page: their own variants, the same answers to them
-    page = TestClient(create_app(Config()))
+    page = TestClient(create_app(Config(rate=1000.0, burst=1000)))  # many answers, one client: no rate limit
     for kind, qid in QUESTIONS.items():
         entry, cells = practice_terminal(qid, kind)
         for case, cell in cells:

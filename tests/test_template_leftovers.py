@@ -109,12 +109,12 @@ def test_served_pages_show_no_template_syntax(bank_exam, tmp_path):
 
     out, _ = bank_exam
     key = json.loads((out / "key.json").read_text())
-    exam = TestClient(create_app(Config(exam_key=out / "key.json", db=tmp_path / "a.sqlite")))
+    exam = TestClient(create_app(Config(exam_key=out / "key.json", db=tmp_path / "a.sqlite", rate=1000.0, burst=1000)))
     for student, token in tokens_for(key).items():
         page = exam.get(f"/exam/{token}").text
         assert "Question 1" in page and not leftovers(page), student
     exam.app.state.exam.store.close()
-    practice = TestClient(create_app(Config()))
+    practice = TestClient(create_app(Config(rate=1000.0, burst=1000)))
     bank = load_bank()
     for qid in ("mle/argmax_invariance_select", "mle/proper_scoring_select"):
         entry = question_key(make_variant(bank.find(qid).question, 5, "practice"), 1)

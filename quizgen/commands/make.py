@@ -31,6 +31,7 @@ PROGRESS_MIN_FILES = 200
 @click.option("--roster", type=click.Path(dir_okay=False), help="CSV with a 'student' column: one version per student.")
 @click.option("--format", "-f", "formats", default=DEFAULT_FORMATS, show_default=True, help="Comma-separated formats (see `quizgen formats`): md, tex, pdf (needs pdflatex), json, html, moodle, qti.")
 @click.option("--decimal-comma/--decimal-point", "decimal_comma", default=None, help="How students write decimals: 2,5 (a comma between digits is a decimal comma; arguments: ';' or ', ') or 2.5 (2,143 is two thousand one hundred forty-three). The sheets say so and key.json records it. Default: a comma is read as decimal unless ambiguous (2,143 goes to review).")
+@click.option("--exact-constants", is_flag=True, help="Expressions must write their constants exactly (log(2*pi)/2, not 0.9189). The sheets say so and key.json records it. Default: in an expression a decimal to 4 significant figures may stand for an exact constant.")
 @click.option("--moodle-stack", is_flag=True, help="Moodle: symbolic questions as STACK questions (AlgEquiv) instead of numerical ones.")
 @click.option("--moodle-by-student", is_flag=True, help="Moodle: one category per student (their sheet) instead of one per question.")
 @click.option("--out", "-o", type=click.Path(file_okay=False), help="Output folder ('-': print the one sheet to stdout). Default: quizgen-out/<topic>-<exam id>.")
@@ -42,7 +43,7 @@ PROGRESS_MIN_FILES = 200
 @click.option("--tokens", "tokens_url", is_flag=False, flag_value="http://127.0.0.1:8000", default=None, metavar="[URL]",
               help="Also write tokens.csv: each student's private token and exam link for `quizgen serve --exam` (URL of the server, default http://127.0.0.1:8000).")
 @friendly_errors
-def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questions, versions, roster, formats, decimal_comma, moodle_stack, moodle_by_student, out, force, title, banks, templates, jobs, tokens_url) -> None:
+def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questions, versions, roster, formats, decimal_comma, exact_constants, moodle_stack, moodle_by_student, out, force, title, banks, templates, jobs, tokens_url) -> None:
     """Generate problem sheets, solutions and an answer key for TOPIC.
 
     One version per student: --roster FILE (a CSV with a 'student' column) or --versions K.
@@ -110,7 +111,7 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
 
     out_dir = Path("-") if to_stdout else Path(out) if out else Path("quizgen-out") / f"{topic.replace('/', '-')}-{exam_id(root)}"
     build = dict(topic=topic, title=title, secret=secret, shuffle=shuffle, pool=pool, jobs=jobs,
-                 decimal_comma=decimal_comma, figures=shows_figures(fmts))
+                 decimal_comma=decimal_comma, exact_constants=exact_constants, figures=shows_figures(fmts))
     # bars for every phase of a class of PROGRESS_MIN_VERSIONS versions or more, on a terminal
     bars = Progress(minimum=1 if len(students) >= PROGRESS_MIN_VERSIONS else 2**63)
     left_out: list[str] = []
@@ -137,6 +138,7 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
     rebuild = f"--seed {seed}" + (f" --secret {secret}" if secret else "")
     rebuild += (" --shuffle" if shuffle else "") + (f" --pool {exam.pool}" if exam.pool else "")
     rebuild += {True: " --decimal-comma", False: " --decimal-point", None: ""}[decimal_comma]
+    rebuild += " --exact-constants" if exact_constants else ""
     private = (f"seed {seed}" + (f", secret {secret}" if secret else "") + f"; rebuild with {rebuild}")
     if to_stdout:
         for name in files:  # a figure a Markdown or LaTeX sheet refers to: only a folder can hold it

@@ -54,6 +54,9 @@ class Exam:
     #: ``make --decimal-comma`` (True) / ``--decimal-point`` (False): how students write decimals,
     #: told on the sheets and written into every numeric, symbolic and vector answer of the key
     decimal_comma: bool | None = None
+    #: ``make --exact-constants``: expressions must spell their constants exactly (no 0.9189 for
+    #: log(2*pi)/2); told on the sheets and written into every symbolic answer of the key
+    exact_constants: bool = False
 
     @property
     def root(self) -> int:
@@ -73,7 +76,7 @@ class Exam:
     @property
     def public(self) -> "PublicExam":
         return PublicExam(title=self.title, topic=self.topic, id=self.id, versions=self.versions,
-                          decimal_comma=self.decimal_comma)
+                          decimal_comma=self.decimal_comma, exact_constants=self.exact_constants)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class PublicExam:
     id: str
     versions: tuple[Version, ...]
     decimal_comma: bool | None = None  # the sheets say how to write decimals when set
+    exact_constants: bool = False
 
     @property
     def decimals(self) -> str:
@@ -92,6 +96,38 @@ class PublicExam:
         from quizgen.kernel.decimals import decimal_sentence
 
         return decimal_sentence(self.decimal_comma)
+
+    @property
+    def instructions(self) -> str:
+        """How to write the answer of every type on the sheets (question-text Markdown)."""
+        kinds = {v.kind for version in self.versions for v in version.variants}
+        return answer_instructions(kinds, self.exact_constants)
+
+
+def answer_instructions(kinds: Iterable[str], exact_constants: bool = False) -> str:
+    """The sheets' one line on how to write answers, a clause for each answer type present."""
+    from quizgen.kernel.decimals import SHEET_SIGFIGS
+
+    kinds = set(kinds)
+    parts = []
+    if kinds & {"numeric", "symbolic", "vector"}:
+        parts.append(f"numbers to at least {SHEET_SIGFIGS} significant figures")
+    if "symbolic" in kinds:
+        parts.append("expressions in plain syntax, e.g. `(y - y_hat)^2/(2*sigma^2) + log(sigma)`, "
+                     + ("with every constant exact (`log(2*pi)/2`, not `0.9189`)" if exact_constants else
+                        f"where a decimal to {SHEET_SIGFIGS} significant figures may stand for an exact "
+                        "constant (`0.9189` for `log(2*pi)/2`)"))
+    if "vector" in kinds:
+        parts.append("a vector as its components in brackets")
+    if "choice" in kinds:
+        parts.append("multiple choice as the letter(s)")
+    if "truefalse" in kinds:
+        parts.append("true or false as `true` or `false` and the letter of the reason")
+    if "order" in kinds:
+        parts.append("steps as their numbers, in order")
+    if "manual" in kinds:
+        parts.append("an interview question in words (a person grades it)")
+    return ("Write " + "; ".join(parts) + ".") if parts else ""
 
 
 def choose(entries: Sequence[Entry], count: int | None, seed: int) -> tuple[Entry, ...]:
@@ -128,6 +164,7 @@ def build_exam(
     shuffle: bool = False,
     pool: int | None = None,
     decimal_comma: bool | None = None,
+    exact_constants: bool = False,
     progress: Callable[[Iterable[str]], Iterable[str]] = lambda it: it,
     jobs: int | None = None,
     figures: bool = False,
@@ -170,6 +207,7 @@ def build_exam(
         shuffle=shuffle,
         pool=pool if pool is not None and pool < len(entries) else None,
         decimal_comma=decimal_comma,
+        exact_constants=exact_constants,
     )
 
 

@@ -31,12 +31,16 @@ def _wrong(w: KnownWrong, kind: str) -> dict[str, Any]:
     return item
 
 
-def question_key(v: Variant, number: int, decimal_comma: bool | None = None) -> dict[str, Any]:
+def question_key(v: Variant, number: int, decimal_comma: bool | None = None,
+                 exact_constants: bool = False) -> dict[str, Any]:
     """One sheet's key entry. ``decimal_comma`` (``make --decimal-comma``/``--decimal-point``)
-    goes into the answer of a numeric, symbolic or vector question, where the grader reads it."""
+    goes into the answer of a numeric, symbolic or vector question, where the grader reads it;
+    ``exact_constants`` (``make --exact-constants``) into a symbolic one's."""
     answer = dict(v.answer)
     if decimal_comma is not None and v.kind in DECIMAL_TYPES:
         answer["decimal_comma"] = decimal_comma
+    if exact_constants and v.kind == "symbolic":
+        answer["exact_constants"] = True
     return {
         "number": number,
         "id": v.question_id,
@@ -75,7 +79,7 @@ def build_key(exam: Exam, compact: bool | None = None) -> dict[str, Any]:
         "pool": exam.pool,
         "questions": list(exam.question_ids),
         "versions": [
-            {"student": ver.student, "questions": [question_key(v, n, exam.decimal_comma)
+            {"student": ver.student, "questions": [question_key(v, n, exam.decimal_comma, exam.exact_constants)
                                                    for n, v in enumerate(ver.variants, 1)]}
             for ver in exam.versions
         ],

@@ -31,11 +31,10 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from quizgen.kernel.decimals import SHEET_SIGFIGS  # noqa: F401 (the grader's figure, imported from here)
 from quizgen.maths.evaluate import evaluate
 from quizgen.maths.nodes import Add, Call, Div, Mul, Neg, Node, Num, Pow, Sym, walk
 
-#: What every sheet says about numbers (the templates print the same figure).
-SHEET_SIGFIGS = 4
 MAX_FREE = 3  # decimals read at once
 MAX_TRIES = 2000  # readings as the key's constants tried
 MIN_SIGFIGS = 2  # a decimal of 1 significant figure (0.5, 2.0) is never read as something else

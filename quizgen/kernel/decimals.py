@@ -11,6 +11,11 @@ from __future__ import annotations
 DECIMAL_TYPES = ("numeric", "symbolic", "vector")
 
 
+#: Every sheet asks for numbers to this many significant figures, and in an expression a decimal to
+#: this many may stand for an exact constant (the grader's rule, quizgen.grading.rounded).
+SHEET_SIGFIGS = 4
+
+
 def decimal_sentence(decimal_comma: bool | None) -> str:
     """The sentence for ``--decimal-comma`` (True) or ``--decimal-point`` (False); "" for None."""
     if decimal_comma is None:

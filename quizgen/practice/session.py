@@ -280,9 +280,14 @@ def _answer_help(key: Mapping[str, Any]) -> str:
     kind = key.get("type")
     answer = key.get("answer") or {}
     if kind == "symbolic":
+        from quizgen.kernel.decimals import SHEET_SIGFIGS
+
         names = ", ".join(answer.get("symbols", {}))
+        constants = ("Write constants exactly (log(2*pi)/2, not 0.9189)." if answer.get("exact_constants") else
+                     f"A decimal to {SHEET_SIGFIGS} significant figures may stand for an exact constant "
+                     "(0.9189 for log(2*pi)/2).")
         return (f"Type an expression in {names} (plain, Unicode or LaTeX: (y - y_hat)^2/2, "
-                f"(y − ŷ)²/2 and \\frac{{(y-\\hat{{y}})^2}}{{2}} all work).")
+                f"(y − ŷ)²/2 and \\frac{{(y-\\hat{{y}})^2}}{{2}} all work). {constants}")
     if kind == "numeric":
         return "Type a number or an exact expression (0.7817, -log(0.35), 3/8, ln 2)."
     if kind == "choice":
