@@ -49,6 +49,10 @@ Canvas (classic quizzes; QTI 1.2 import, then the quiz question classes):
 - ``…/qti/choice_interaction.rb``: an answer is correct (weight 100) when a condition that
   selects it sets a positive SCORE (``get_response_weight``); for several answers, the
   ``varequal`` directly inside the ``and``; true/false needs answers whose texts are True/False.
+- ``…/qti/fill_in_the_blank.rb``, ``process_canvas``: each blank is a ``response_lid`` named
+  ``response_<blank>``, every choice of it an accepted text (weight 100).
+  ``app/models/quizzes/quiz_question/fill_in_multiple_blanks_question.rb``: a blank is right when
+  its response, stripped and in lower case, is one of its texts; credit = right blanks / blanks.
 - ``…/qti/numeric_interaction.rb``: ``or(varequal v, and(vargte lo, varlte hi))`` becomes an
   exact answer v with margin ``hi - v`` (BigDecimal); every answer found is a *correct* one.
 - ``app/models/quizzes/quiz_question/numerical_question.rb``: correct when
@@ -323,6 +327,13 @@ class CanvasItem:
             a = self.answers[response]
             right = a["weight"] == 100
             return Scored(self.points if right else 0.0, self.points, self._comments(right, [a]))
+        if self.qtype == "fill_in_multiple_blanks_question":  # one text per blank, in the blanks' order
+            if not any(str(r).strip() for r in response):
+                return Scored(0.0, self.points)
+            blanks = list(dict.fromkeys(a["blank"] for a in self.answers))
+            right = sum(any(a["blank"] == blank and a["text"].strip().lower() == str(text).strip().lower()
+                            for a in self.answers) for blank, text in zip(blanks, response))
+            return Scored(right / len(blanks) * self.points, self.points, self._comments(right == len(blanks), []))
         if self.qtype == "multiple_answers_question":
             total = sum(1 for a in self.answers if a["weight"] == 100) or 1
             good = sum(1 for i in response if self.answers[i]["weight"] == 100)
@@ -382,6 +393,11 @@ def canvas_items(package: bytes) -> dict[str, CanvasItem]:
                     upper = alt.findtext(f"{_QTI}and/{_QTI}varlte")
                     margin = str(Decimal(upper) - Decimal(exact)) if upper is not None else "0"
                     it.answers.append({"exact": exact, "margin": margin, "weight": 100, "comments": ""})
+            elif it.qtype == "fill_in_multiple_blanks_question":  # FillInTheBlank#process_canvas
+                for lid in item.iter(f"{_QTI}response_lid"):
+                    blank = lid.get("ident", "").removeprefix("response_")
+                    it.answers += [{"blank": blank, "text": _mattext(lab), "weight": 100, "comments": ""}
+                                   for lab in lid.iter(f"{_QTI}response_label")]
             elif labels:
                 ids = [lab.get("ident") for lab in labels]
                 it.answers = [{"id": i, "text": plain(_mattext(lab)), "weight": 0, "comments": ""}

@@ -437,7 +437,8 @@ def matrix(exam, served, tmp_path_factory) -> dict[str, dict[tuple[str, str], tu
             s = m.score(case.moodle)
             points = None if s.points is None else s.points / m.mark * entry["points"]
             put("moodle", kind, case, Cell(points, shown_in(" ".join(s.feedback), entry)), refs[(kind, case.name)])
-        title = next((t for t in canvas if t.endswith(f" {entry['title']} [{student}]")), None)
+        title = f"{numbers[(student, entry['id'])]:02d} {entry['title']} [{student}]"
+        title = title if title in canvas else None
         if title is not None and case.canvas is not NOT_SENT:
             s = canvas[title].score(case.canvas)
             points = None if s.points is None else s.points / canvas[title].points * entry["points"]
@@ -480,11 +481,14 @@ DOCUMENTED: dict[str, tuple[str, str | None]] = {
                          "answer: the list of the recognised mistakes and their values", "all or nothing"),
     "canvas|symbolic|*": ("as for numeric: all or nothing, one comment listing the recognised mistakes",
                           "all or nothing"),
+    "canvas|vector|*": ("Canvas scores each blank on its own by its text (the components of a known wrong vector "
+                        "that equal the right ones earn their share) and gives one comment listing the recognised "
+                        "mistakes", "each scored on its own"),
     "practice|*|blank": ("in practice an empty answer is not a try: it asks for an answer and waits", None),
     "practice|*|unreadable": ("in practice an unreadable answer is not a try: it says how to write it and waits", None),
 }
 #: Types a channel does not carry at all (``make`` says "dropped" for each such question).
-NOT_CARRIED = {("canvas", "order"), ("canvas", "vector")}
+NOT_CARRIED = {("canvas", "order")}
 CHANNELS = ("grade csv", "grade json", "equiv --key", "exam page", "moodle", "canvas", "practice", "practice page")
 
 

@@ -16,6 +16,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from quizgen.generation.numbers import fmt_number
+
 from quizgen.export import notes, render_exam
 from quizgen.export.lms import lms_html
 from quizgen.export.qti import ident
@@ -92,7 +94,7 @@ def test_every_item_is_something_canvas_reads(package):
             for ref in item.iter(f"{{{NS['q']}}}displayfeedback"):
                 assert ref.get("linkrefid") in fb or ref.get("linkrefid") == "general_incorrect_fb"
             scores = [s for s in item.iter(f"{{{NS['q']}}}setvar") if s.text == "100"]
-            assert len(scores) == (0 if m["question_type"] == "essay_question" else 1)
+            assert len(scores) == (0 if m["question_type"] in ("essay_question", "fill_in_multiple_blanks_question") else 1)
             check_answer(item, m["question_type"], v)
     assert {"numerical_question", "multiple_choice_question", "true_false_question", "essay_question"} <= seen_types
 
@@ -123,6 +125,16 @@ def check_answer(item, qtype, v):
         feedback = {f.get("ident"): f.findtext(".//q:mattext", namespaces=NS) for f in item.findall("q:itemfeedback", NS)}
         for w in v["known_wrong"]:
             assert feedback[f"{by_label[w['choice']]}_fb"] == lms_html(w["feedback"])
+    elif qtype == "fill_in_multiple_blanks_question":  # a vector: a blank per component, its 4-figure texts
+        lids = item.findall(".//q:response_lid", NS)
+        assert [lid.get("ident") for lid in lids] == [f"response_c{i}" for i in range(1, len(v["answer"]["values"]) + 1)]
+        for lid, value in zip(lids, v["answer"]["values"]):
+            texts = [lab.findtext(".//q:mattext", namespaces=NS) for lab in lid.findall(".//q:response_label", NS)]
+            assert fmt_number(value, 4) in texts
+            band = max(v["answer"]["atol"], v["answer"]["rtol"] * abs(value))
+            assert all(abs(float(t) - value) <= band * 1.001 for t in texts)
+        shares = {s.text for s in item.iter(f"{{{NS['q']}}}setvar")}
+        assert len(shares) == 1 and float(shares.pop()) * len(lids) == pytest.approx(100)
     elif qtype == "true_false_question":
         labels = item.findall(".//q:response_label", NS)
         truth = {lab.findtext(".//q:mattext", namespaces=NS): lab.get("ident") for lab in labels}
@@ -133,8 +145,10 @@ def test_dropped_types_are_said(package):
     exam = package[0]
     lines = notes(exam, ["qti"])
     kinds = {v.kind for v in exam.versions[0].variants}
-    for kind in {"order", "vector"} & kinds:
+    for kind in {"order"} & kinds:
         assert any(f", {kind}) dropped:" in line for line in lines)
+    for kind in {"vector"} & kinds:  # as fill-in-the-blanks: converted, and make says what that means
+        assert any(f", {kind}) converted:" in line and "4 significant figures" in line for line in lines)
 
 
 def test_same_bytes_twice(package):

@@ -109,6 +109,33 @@ def tolerance(answer: Mapping, value: float) -> float:
     return float(format(tol, ".6g"))
 
 
+def sigfig_texts(value: float, tol: float, sigfigs: int) -> list[str]:
+    """Every number written with at most ``sigfigs`` significant figures within ``tol`` of
+    ``value``, as text, each also without its leading 0 (0.4683 and .4683; -0.3 and -0.3000):
+    what a text-matching LMS blank (Canvas's fill in the blank) must accept to grade a number
+    typed to the sheet's figures as the key's tolerance does."""
+    from decimal import Decimal
+
+    if value == 0:
+        return ["0", "0.0", "-0"]
+    out: list[str] = []
+    low, high = Decimal(repr(value - tol)), Decimal(repr(value + tol))
+    exponents = sorted({math.floor(math.log10(abs(x))) for x in (value - tol, value + tol, value) if x})
+    for figures in range(1, sigfigs + 1):
+        for exponent in exponents:
+            step = Decimal(1).scaleb(exponent - figures + 1)
+            k = math.ceil(low / step)
+            while k * step <= high:
+                number = k * step
+                if number and math.floor(math.log10(abs(number))) == exponent:
+                    text = format(number.quantize(step), "f")
+                    for spelling in (text, text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text):
+                        if spelling not in out:
+                            out.append(spelling)
+                k += 1
+    return out
+
+
 #: The grade fractions Moodle accepts on import (its question bank refuses any other).
 MOODLE_GRADES = (1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2,
                  0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0)

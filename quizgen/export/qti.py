@@ -28,9 +28,10 @@ from xml.sax.saxutils import escape, quoteattr
 from quizgen.export.base import Carry, Options, Writer
 from quizgen.export.lms import (
     AT_POINT_TOLERANCE, at_point, figure_html, lms_html, number_text, point_sentence, table_html, tex_html, tolerance,
-    missed_explanation_note, truefalse_wrong_feedback, unseparated_note,
+    missed_explanation_note, sigfig_texts, truefalse_wrong_feedback, unseparated_note,
 )
 from quizgen.generation.numbers import fmt_number
+from quizgen.kernel.decimals import SHEET_SIGFIGS
 from quizgen.kernel.versioncode import code_html, version_code
 
 if TYPE_CHECKING:
@@ -83,7 +84,10 @@ class QtiWriter(Writer):
         "symbolic": Carry("converted", "numerical question: the expression's value at given values of its symbols, all or nothing, the recognised mistakes' feedback in one incorrect-answer comment"),
         "manual": Carry("converted", "essay question graded by hand; model answer in the feedback"),
         "order": Carry("dropped", "Canvas QTI has no ordering question; left out"),
-        "vector": Carry("dropped", "no vector answers in Canvas QTI; left out"),
+        "vector": Carry("converted", "fill in multiple blanks, one per component, each scored on its own (Canvas's partial "
+                                     "credit, the fraction of right components); Canvas compares text, so a component is right "
+                                     "written to exactly 4 significant figures within the key's tolerance (more figures are "
+                                     "marked wrong), and a known wrong vector's credit is not carried (vectors of expressions are left out)"),
     }
 
     figure_carry = Carry("native", "PNG files in the zip under web_resources/, shown through $IMS-CC-FILEBASE$ links")
@@ -197,6 +201,15 @@ class QtiWriter(Writer):
             qtype = "true_false_question"
             pres, proc, fbs = self._truefalse(iid, v)
             feedbacks += fbs
+        elif kind == "vector" and "values" in v.answer:
+            qtype = "fill_in_multiple_blanks_question"
+            blanks, pres, proc = self._blanks(iid, v)
+            body += (f"<p>Give each component to exactly {SHEET_SIGFIGS} significant figures, e.g. 0.1234 or -12.35 "
+                     f"(Canvas compares the text).</p><p>({blanks})</p>")
+            wrong = "".join(f"<li>({', '.join(fmt_number(x) for x in w.values or ())}): {lms_html(w.feedback)}</li>"
+                            for w in v.known_wrong)
+            if wrong:
+                feedbacks.append(_feedback("general_incorrect_fb", f"<p>Recognised mistakes:</p><ul>{wrong}</ul>"))
         elif kind == "manual":
             qtype = "essay_question"
             pres = '<response_str ident="response1" rcardinality="Single"><render_fib><response_label ident="answer1" rshuffle="No"/></render_fib></response_str>'
@@ -237,6 +250,30 @@ class QtiWriter(Writer):
                 '<respcondition continue="Yes"><conditionvar><other/></conditionvar>'
                 '<displayfeedback feedbacktype="Response" linkrefid="general_incorrect_fb"/></respcondition>')
         return pres, proc
+
+    @staticmethod
+    def _blanks(iid: str, v: "Variant") -> tuple[str, str, str]:
+        """A fill-in-multiple-blanks question as Canvas exports one: a ``[cN]`` blank per component
+        in the text, a ``response_lid`` per blank listing its accepted texts, each worth an equal
+        share of the score. The accepted texts are every number of exactly 4 significant figures
+        within the key's tolerance of the component, with and without a leading 0."""
+        values = v.answer["values"]
+        n = len(values)
+        share = number_text(100 / n)
+        blanks, pres, proc = [], [], []
+        for i, value in enumerate(values, 1):
+            name = f"c{i}"
+            blanks.append(f"[{name}]")
+            texts = sigfig_texts(value, tolerance(v.answer, value), SHEET_SIGFIGS)
+            labels = "".join(f'<response_label ident="{ident("blank", iid, name, t)}"><material><mattext texttype="text/plain">'
+                             f"{escape(t)}</mattext></material></response_label>" for t in texts)
+            pres.append(f'<response_lid ident="response_{name}"><material><mattext>{name}</mattext></material>'
+                        f"<render_choice>{labels}</render_choice></response_lid>")
+            proc += [f'<respcondition><conditionvar><varequal respident="response_{name}">{ident("blank", iid, name, t)}</varequal>'
+                     f'</conditionvar><setvar varname="SCORE" action="Add">{share}</setvar></respcondition>' for t in texts]
+        proc.append('<respcondition continue="Yes"><conditionvar><other/></conditionvar>'
+                    '<displayfeedback feedbacktype="Response" linkrefid="general_incorrect_fb"/></respcondition>')
+        return ", ".join(blanks), "".join(pres), "".join(proc)
 
     @staticmethod
     def _choice(iid: str, v: "Variant", multiple: bool) -> tuple[str, str, list[str]]:
