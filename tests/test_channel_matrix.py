@@ -527,3 +527,13 @@ def test_make_says_how_each_format_differs(exam, matrix):
         assert any(phrase in line for line in lines), (pattern, lines)
     for channel, kind in NOT_CARRIED:
         assert re.search(rf"note: {fmt[channel]}: question \d+ \({QUESTIONS[kind]}, {kind}\) dropped", said)
+
+
+def test_the_formats_page_lists_each_difference_with_its_reason():
+    """docs/formats.md's table of channel differences is this test's DOCUMENTED, row for row."""
+    from docpages import page
+
+    table = page("docs/formats.md").split("<!-- channels-table -->", 1)[1].split("<!-- /channels-table -->", 1)[0]
+    rows = dict(re.findall(r"^\| (.+?) \| (.+?) \|$", table, re.M))
+    rows.pop("channel / type / answer")
+    assert rows == {pattern.replace("|", " / "): why for pattern, (why, _) in DOCUMENTED.items()}
