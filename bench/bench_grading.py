@@ -191,6 +191,39 @@ def main() -> None:
     print(f"wrong verdicts on the labelled answers: {len(wrong)}")
     for item in wrong[:10]:
         print("  WRONG:", item)
+    decimals()
+
+
+def decimals() -> None:
+    """The sheet's rule for decimals in place of exact constants (quizgen/grading/rounded.py) costs
+    only answers that hold decimals and are not equal as typed: timed on such answers, no cache,
+    next to exact answers to the same question in the same run."""
+    expected, symbols, known, exact, _ = QUESTIONS[0]
+    grader = compile_question({"type": "symbolic", "points": 1, "answer": {"expression": expected, "symbols": symbols},
+                               "known_wrong": [{"name": k, "expression": e, "feedback": k, "credit": 0.0}
+                                               for k, e in known.items()]})
+    grader.grade("(y-y_hat)^2/(2sigma^2) + log(sigma) + 0.9189")  # once: SymPy names the key's constants
+    rng = random.Random(11)
+    texts = []
+    for i in range(300):
+        kind = i % 3
+        if kind == 0:  # right, a constant to 4 or 5 figures
+            texts.append(f"(y-y_hat)^2/(2sigma^2) + log(sigma) + {0.91894 + rng.uniform(-4e-5, 4e-5):.{rng.choice((4, 5))}f}")
+        elif kind == 1:  # too few figures
+            texts.append(f"{0.5 + rng.uniform(-4e-3, 4e-3):.2f}*(y-y_hat)^2/sigma^2 + log(sigma) + 0.919")
+        else:  # wrong, with decimals
+            texts.append(f"{rng.uniform(0.1, 2):.4f}*(y-y_hat)^2/sigma^2 + log(sigma) + {rng.uniform(0.1, 2):.4f}")
+    plain = [exact[i % len(exact)] + " " * (i // len(exact)) for i in range(300)]  # distinct texts, no decimals
+    timings = {}
+    for name, batch in (("with decimals", texts), ("exact", plain)):
+        start = time.perf_counter()
+        for text in batch:
+            grader._cache.clear()
+            grader.grade(text)
+        timings[name] = (time.perf_counter() - start) / len(batch)
+    print(f"answers with decimals (the sheet's rule), no cache: {1 / timings['with decimals']:8.0f} answers/s "
+          f"({timings['with decimals'] * 1e3:.2f} ms/answer); exact answers to the same question: "
+          f"{1 / timings['exact']:8.0f} answers/s ({timings['exact'] * 1e3:.2f} ms/answer)")
 
 
 if __name__ == "__main__":
