@@ -1,0 +1,336 @@
+"""Mutation testing of the grading core (issue 19 §6): would the tests notice a wrong grader?
+
+Run: python bench/mutate_grading.py [--per-module N] [--seed S] [--jobs J] [--module NAME ...]
+                                    [--list] [--out FILE]
+
+Not part of CI (it runs the tests once per mutant: tens of minutes). For each module of the
+grading core (equiv, evaluate, sampling, numeric, choice, structured) it lists every place a
+small mutator of our own can change (no dependency: Python's ``ast``):
+
+- a comparison flipped (``<`` ↔ ``<=``, ``>`` ↔ ``>=``, ``==`` ↔ ``!=``, ``in`` ↔ ``not in``,
+  ``is`` ↔ ``is not``);
+- an operator swapped (``+`` ↔ ``-``, ``*`` ↔ ``/``, ``&`` ↔ ``|``, ``and`` ↔ ``or``), a ``not``
+  dropped;
+- a constant changed (0 ↔ 1, an integer + 1, a float × 10, True ↔ False);
+- a statement deleted (an assignment, a call, a ``raise``, a ``return`` that is not the last
+  statement of its function, a ``continue``/``break``);
+
+draws a reproducible sample of them (``--per-module``, default 40; ``--seed``), and runs the tests
+that cover that module against each mutant, on a copy of the package (the working tree is never
+touched). A mutant is *killed* when a test fails (or the run times out), *survives* otherwise.
+Survivors listed in :data:`EQUIVALENT` (mutants that cannot change behaviour, each with its
+reason) are reported apart; the score is killed / (sampled - equivalent). The report prints per
+module: sites, sampled, killed, equivalent, survived (each with its line and change), score.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: module -> candidate paths (the engine moves from quizgen/grading to quizgen/maths in issue 23)
+MODULES = {
+    "equiv": ["quizgen/maths/equiv.py", "quizgen/grading/equiv.py"],
+    "evaluate": ["quizgen/maths/evaluate.py", "quizgen/grading/evaluate.py"],
+    "sampling": ["quizgen/maths/sampling.py", "quizgen/grading/sampling.py"],
+    "numeric": ["quizgen/grading/numeric.py"],
+    "choice": ["quizgen/grading/choice.py"],
+    "structured": ["quizgen/grading/structured.py"],
+}
+_ENGINE_TESTS = ["tests/grading/test_real_line.py", "tests/grading/test_sampling.py",
+                 "tests/grading/test_equiv_rules.py", "tests/grading/test_equiv_corpus.py",
+                 "tests/grading/test_names_and_domains.py", "tests/grading/test_adversarial.py",
+                 "tests/grading/test_mutation_kills.py",
+                 "tests/grading/test_equiv_corpus_big.py::test_grader_on_the_whole_corpus"]
+#: the tests run against a mutant of each module (fast enough to run hundreds of times)
+TESTS = {
+    "equiv": _ENGINE_TESTS, "evaluate": _ENGINE_TESTS, "sampling": _ENGINE_TESTS,
+    "numeric": ["tests/test_answer_types.py", "tests/grading/test_item.py",
+                "tests/grading/test_mutation_kills.py"],
+    "choice": ["tests/test_answer_types.py", "tests/grading/test_item.py",
+               "tests/grading/test_mutation_kills.py"],
+    "structured": ["tests/test_answer_types.py", "tests/grading/test_item.py",
+                   "tests/grading/test_mutation_kills.py"],
+}
+
+#: Survivors that cannot change behaviour: (module, line, change) -> why. Filled in from runs;
+#: a line number moves when the module changes, so each entry also names the source line.
+EQUIVALENT: dict[tuple[str, str], str] = {}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    module: str
+    index: int  # position in the module's list of sites
+    line: int
+    change: str  # e.g. "< -> <=", "delete: x = 1"
+    source_line: str
+
+
+_COMPARE = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
+            ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In,
+            ast.Is: ast.IsNot, ast.IsNot: ast.Is}
+_BINOP = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
+          ast.FloorDiv: ast.Div, ast.BitAnd: ast.BitOr, ast.BitOr: ast.BitAnd,
+          ast.Pow: ast.Mult, ast.Mod: ast.FloorDiv}
+_SYMBOL = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=",
+           ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not", ast.Add: "+",
+           ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.BitAnd: "&",
+           ast.BitOr: "|", ast.Pow: "**", ast.Mod: "%", ast.And: "and", ast.Or: "or"}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                out.add(id(body[0].value))
+    return out
+
+
+def _in_annotation(tree: ast.AST) -> set[int]:
+    out = set()
+    for node in ast.walk(tree):
+        for ann in (getattr(node, "annotation", None), getattr(node, "returns", None)):
+            if ann is not None:
+                out.update(id(n) for n in ast.walk(ann))
+    return out
+
+
+def sites(tree: ast.Module) -> list[tuple[ast.AST, str, object]]:
+    """Every (node, kind, detail) a mutant can change, in source order."""
+    skip = _docstrings(tree) | _in_annotation(tree)
+    found: list[tuple[ast.AST, str, object]] = []
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Compare):
+            for k, op in enumerate(node.ops):
+                if type(op) in _COMPARE:
+                    found.append((node, "compare", k))
+        elif isinstance(node, (ast.BinOp, ast.AugAssign)) and type(node.op) in _BINOP:
+            found.append((node, "binop", None))
+        elif isinstance(node, ast.BoolOp):
+            found.append((node, "boolop", None))
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            found.append((node, "not", None))
+        elif isinstance(node, ast.Constant) and not isinstance(node.value, (str, bytes)) \
+                and node.value is not None and node.value is not Ellipsis:
+            found.append((node, "constant", None))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.For, ast.While, ast.If,
+                               ast.With, ast.Try)):
+            for body in ("body", "orelse", "finalbody"):
+                stmts = getattr(node, body, None) or []
+                for k, stmt in enumerate(stmts):
+                    if _deletable(stmt, stmts, k, node):
+                        found.append((node, "delete", (body, k)))
+    found.sort(key=lambda s: (getattr(s[0], "lineno", 0), getattr(s[0], "col_offset", 0),
+                              s[1], str(s[2])))
+    return found
+
+
+def _deletable(stmt: ast.stmt, stmts: list[ast.stmt], k: int, parent: ast.AST) -> bool:
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+        return False  # a docstring
+    if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef, ast.Pass,
+                         ast.Global, ast.Nonlocal)):
+        return False
+    if isinstance(stmt, ast.Return) and isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            and k == len(stmts) - 1:
+        return False  # the function's last return: deleting it is a type change, not a bug
+    return isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Raise,
+                             ast.Return, ast.Continue, ast.Break, ast.If, ast.For))
+
+
+def mutate(source: str, index: int) -> tuple[str, int, str]:
+    """The source with site ``index`` changed: (new source, line, description)."""
+    tree = ast.parse(source)
+    node, kind, detail = sites(tree)[index]
+    line = getattr(node, "lineno", 0)
+    if kind == "compare":
+        old = node.ops[detail]  # type: ignore[attr-defined]
+        node.ops[detail] = _COMPARE[type(old)]()  # type: ignore[attr-defined]
+        change = f"{_SYMBOL[type(old)]} -> {_SYMBOL[_COMPARE[type(old)]]}"
+    elif kind == "binop":
+        old = node.op  # type: ignore[attr-defined]
+        node.op = _BINOP[type(old)]()  # type: ignore[attr-defined]
+        change = f"{_SYMBOL[type(old)]} -> {_SYMBOL[_BINOP[type(old)]]}"
+    elif kind == "boolop":
+        old = node.op  # type: ignore[attr-defined]
+        node.op = ast.Or() if isinstance(old, ast.And) else ast.And()  # type: ignore[attr-defined]
+        change = f"{_SYMBOL[type(old)]} -> {'or' if isinstance(old, ast.And) else 'and'}"
+    elif kind == "not":
+        replacement = node.operand  # type: ignore[attr-defined]
+        _replace(tree, node, replacement)
+        change = "not dropped"
+    elif kind == "constant":
+        value = node.value  # type: ignore[attr-defined]
+        if isinstance(value, bool):
+            new = not value
+        elif isinstance(value, int):
+            new = 1 if value == 0 else (0 if value == 1 else value + 1)
+        elif isinstance(value, float):
+            new = 1.0 if value == 0 else value * 10
+        else:
+            new = value
+        node.value = new  # type: ignore[attr-defined]
+        change = f"{value!r} -> {new!r}"
+    else:
+        body, k = detail  # type: ignore[misc]
+        stmts = getattr(node, body)
+        stmt = stmts[k]
+        line = stmt.lineno
+        change = "delete: " + ast.unparse(stmt).splitlines()[0][:60]
+        stmts[k] = ast.Pass(lineno=stmt.lineno, col_offset=stmt.col_offset)
+    return ast.unparse(tree) + "\n", line, change
+
+
+def _replace(tree: ast.AST, old: ast.AST, new: ast.AST) -> None:
+    for parent in ast.walk(tree):
+        for field, value in ast.iter_fields(parent):
+            if value is old:
+                setattr(parent, field, new)
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if item is old:
+                        value[i] = new
+
+
+def _path(module: str) -> Path:
+    for candidate in MODULES[module]:
+        if (ROOT / candidate).exists():
+            return ROOT / candidate
+    raise SystemExit(f"module {module}: none of {MODULES[module]} exists")
+
+
+def _run_tests(copy_root: Path, tests: list[str], timeout: float) -> tuple[bool, float]:
+    """(tests passed?, seconds) in a copy of the checkout, its package first on the path."""
+    env = dict(os.environ, PYTHONPATH=str(copy_root), PYTHONDONTWRITEBYTECODE="1")
+    existing = [t for t in tests if (copy_root / t.split("::")[0]).exists()]
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+                               *existing], cwd=copy_root, env=env, capture_output=True,
+                              timeout=timeout)
+        passed = proc.returncode == 0
+    except subprocess.TimeoutExpired:
+        passed = False  # a mutant that makes the tests hang is noticed
+    return passed, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--per-module", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--module", action="append", choices=sorted(MODULES))
+    parser.add_argument("--list", action="store_true", help="only list the sampled mutants")
+    parser.add_argument("--out", help="also write the report to this file")
+    args = parser.parse_args()
+    modules = args.module or list(MODULES)
+    rng = random.Random(args.seed)
+    plan: list[Mutant] = []
+    counts: dict[str, int] = {}
+    sources: dict[str, str] = {}
+    for module in modules:
+        source = _path(module).read_text(encoding="utf-8")
+        sources[module] = source
+        every = sites(ast.parse(source))
+        counts[module] = len(every)
+        chosen = sorted(rng.sample(range(len(every)), min(args.per_module, len(every))))
+        lines = source.splitlines()
+        for index in chosen:
+            _, line, change = mutate(source, index)
+            plan.append(Mutant(module, index, line, change, lines[line - 1].strip()[:80]))
+    if args.list:
+        for m in plan:
+            print(f"{m.module}:{m.line}: {m.change}    | {m.source_line}")
+        return
+
+    # each worker gets a copy of the checkout (package, tests, bank, templates): the tests and
+    # the code under test stay as they were at the start, whatever is edited meanwhile
+    copies = []
+    tmp = tempfile.mkdtemp(prefix="quizgen-mutants-")
+    ignore = shutil.ignore_patterns("__pycache__", ".git", ".venv", "*.pyc", ".pytest_cache")
+    for j in range(max(1, args.jobs)):
+        dest = Path(tmp) / f"w{j}"
+        shutil.copytree(ROOT, dest, ignore=ignore)
+        copies.append(dest)
+    baseline: dict[str, float] = {}
+    for module in modules:  # the unmutated tests must pass, and set the timeout
+        passed, took = _run_tests(copies[0], TESTS[module], 3600)
+        if not passed:
+            raise SystemExit(f"the tests of {module} fail without any mutant: fix them first")
+        baseline[module] = took
+    results: dict[Mutant, bool] = {}
+    free = list(copies)
+
+    def run(m: Mutant) -> None:
+        root = free.pop()
+        target = root / _path(m.module).relative_to(ROOT)
+        print(f"{time.strftime('%H:%M:%S')} {m.module}:{m.line}: {m.change}", flush=True)
+        try:
+            mutated, _, _ = mutate(sources[m.module], m.index)
+            target.write_text(mutated, encoding="utf-8")
+            passed, _ = _run_tests(root, TESTS[m.module], 3 * baseline[m.module] + 30)
+            results[m] = not passed
+        finally:
+            target.write_text(sources[m.module], encoding="utf-8")
+            free.append(root)
+
+    with ThreadPoolExecutor(max_workers=len(copies)) as pool:
+        list(pool.map(run, plan))
+    shutil.rmtree(tmp, ignore_errors=True)
+    report = _report(modules, plan, results, counts, baseline, args)
+    print(report)
+    if args.out:
+        Path(args.out).write_text(report + "\n", encoding="utf-8")
+
+
+def _report(modules: list[str], plan: list[Mutant], results: dict[Mutant, bool],
+            counts: dict[str, int], baseline: dict[str, float], args: argparse.Namespace) -> str:
+    out = [f"mutation testing of the grading core: seed {args.seed}, up to {args.per_module} "
+           f"mutants per module; load {os.getloadavg()[0]:.2f}"]
+    out.append(f"{'module':<12}{'sites':>7}{'sampled':>9}{'killed':>8}{'equivalent':>12}"
+               f"{'survived':>10}{'score':>8}{'tests s':>9}")
+    total_k = total_n = 0
+    survivors: list[str] = []
+    for module in modules:
+        mine = [m for m in plan if m.module == module]
+        killed = sum(1 for m in mine if results.get(m))
+        equivalent = [m for m in mine if not results.get(m) and
+                      (m.module, f"{m.change} | {m.source_line}") in EQUIVALENT]
+        survived = [m for m in mine if not results.get(m) and m not in equivalent]
+        scored = len(mine) - len(equivalent)
+        score = killed / scored if scored else 1.0
+        total_k, total_n = total_k + killed, total_n + scored
+        out.append(f"{module:<12}{counts[module]:>7}{len(mine):>9}{killed:>8}"
+                   f"{len(equivalent):>12}{len(survived):>10}{100 * score:>7.0f}%"
+                   f"{baseline[module]:>9.0f}")
+        survivors += [f"  survived {m.module}:{m.line}: {m.change}    | {m.source_line}"
+                      for m in survived]
+        survivors += [f"  equivalent {m.module}:{m.line}: {m.change} ("
+                      f"{EQUIVALENT[(m.module, f'{m.change} | {m.source_line}')]})"
+                      for m in equivalent]
+    out.append(f"{'all':<12}{'':>7}{len(plan):>9}{total_k:>8}{'':>12}{'':>10}"
+               f"{100 * total_k / max(1, total_n):>7.0f}%")
+    return "\n".join(out + survivors)
+
+
+if __name__ == "__main__":
+    main()
