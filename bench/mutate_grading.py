@@ -50,10 +50,10 @@ MODULES = {
     "choice": ["quizgen/grading/choice.py"],
     "structured": ["quizgen/grading/structured.py"],
 }
-_ENGINE_TESTS = ["tests/grading/test_real_line.py", "tests/grading/test_sampling.py",
-                 "tests/grading/test_equiv_rules.py", "tests/grading/test_equiv_corpus.py",
-                 "tests/grading/test_names_and_domains.py", "tests/grading/test_adversarial.py",
-                 "tests/grading/test_mutation_kills.py",
+_ENGINE_TESTS = ["tests/grading/test_engine_kills.py", "tests/grading/test_real_line.py",
+                 "tests/grading/test_sampling.py", "tests/grading/test_equiv_rules.py",
+                 "tests/grading/test_equiv_corpus.py", "tests/grading/test_names_and_domains.py",
+                 "tests/grading/test_adversarial.py",
                  "tests/grading/test_equiv_corpus_big.py::test_grader_on_the_whole_corpus"]
 #: the tests run against a mutant of each module (fast enough to run hundreds of times)
 TESTS = {

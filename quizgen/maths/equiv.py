@@ -76,7 +76,8 @@ class EquivResult:
         if not self.points and getattr(self, "_where", None) is not None:
             env, both = self._where
             columns = {k: v[both].tolist() for k, v in env.items()}
-            self.points = [dict(zip(columns, row)) for row in zip(*columns.values())]
+            self.points = ([dict(zip(columns, row)) for row in zip(*columns.values())]
+                           if columns else [{} for _ in both])  # a constant: one empty point
         return self.points
 
     def find_relation(self) -> dict[str, Any] | None:
@@ -582,7 +583,6 @@ def _undefined_part(answer: Node, point: Mapping[str, float]) -> str | None:
 #: decimal digits for the high-precision check (more when the answer types long numbers)
 MP_DPS = 50
 MP_POINTS = 3
-_MP_EPS = 10.0 ** -(MP_DPS - 12)
 
 
 def _mp_value(node: Node, point: Mapping[str, float], natural: bool = False):  # type: ignore[no-untyped-def]

@@ -1,0 +1,210 @@
+"""Issue 19 §6: the equivalence engine's thresholds and branches, each pinned by a test that says
+what decided the verdict (bench/mutate_grading.py runs these first against every mutant)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from quizgen.maths import equiv
+from quizgen.maths.equiv import Comparison, EquivResult, check_equivalent
+from quizgen.maths.evaluate import constant_values, evaluate_sample, exact_value, mp_evaluate
+from quizgen.maths.parse import parse_answer
+
+X = {"x": "real"}
+
+
+def verdict(expected: str, answer: str, doms=X, **kw):  # type: ignore[no-untyped-def]
+    return check_equivalent(parse_answer(expected, doms), parse_answer(answer, doms), doms, **kw)
+
+
+# --------------------------------------------------------------------- tolerances and counts
+
+def test_a_plain_identity_lists_its_24_points() -> None:
+    result = verdict("(x + 1)^2", "x^2 + 2x + 1")
+    assert (result.status, result.method, result.n_points) == ("equivalent", "sampled", 24)
+    points = result.sample_points()
+    assert len(points) == 24 and all(set(p) == {"x"} for p in points)
+    assert result.describe() == "agrees at 24 sampled points"
+    detail = result.detail()
+    assert detail["n_points"] == 24 and detail["points"] == points and "special_points" not in detail
+    assert not result.precise and not result.proof_attempted
+
+
+@pytest.mark.parametrize("factor, status, precise", [
+    ("(1 + 1/1000)", "different", False),      # 1e-3 relative: far, decided by floats
+    ("(1 + 1/100000)", "different", True),     # 1e-5: near, decided in high precision
+    ("(1 + 1/10^11)", "different", True),      # 1e-11: close in floats, high precision sees it
+])
+def test_relative_gaps_and_who_decides(factor: str, status: str, precise: bool) -> None:
+    result = verdict("x", f"x*{factor}")
+    assert result.status == status and result.precise is precise, result.describe()
+    if precise:
+        assert result.near and result.describe().startswith("close but not equal (rounded?)")
+    else:
+        assert result.describe().startswith("differs at point {x=")
+        assert result.counterexample["answer"] != result.counterexample["expected"]
+
+
+def test_too_few_points_where_the_expected_value_is_defined_draws_more() -> None:
+    doms = {"x": "real"}
+    # defined on (0, 1e-5] only: almost no random point of the first batch
+    result = verdict("sqrt(x)*sqrt(1e-5 - x)", "sqrt(x*(1e-5 - x))", doms, prove=False)
+    assert result.status in ("equivalent", "undecided")
+    comparison = Comparison(parse_answer("x", doms), doms, 3)
+    comparison.against(parse_answer("sqrt(1e-5 - x)*sqrt(x)", doms), prove=False)
+    assert len(comparison._batches) == 2 and comparison._batches[1][0]["x"].size == 96
+
+
+def test_fewer_than_eight_agreeing_points_is_not_enough() -> None:
+    # the expected value exists only at x = 0 and the lattice: sampling cannot decide
+    result = verdict("sqrt(-x^2)", "0", prove=False)
+    assert result.status == "undecided" and result.n_points < equiv.MIN_POINTS
+
+
+def test_a_constant_needs_one_point() -> None:
+    result = verdict("2", "4/2", {})
+    assert (result.status, result.n_points) == ("equivalent", 1)
+    assert result.sample_points() == [{}]
+
+
+def test_the_lattice_difference_threshold() -> None:
+    # floor(x) vs ceil(x) - 1 differ only at integers: the lattice (exact points) sees it
+    result = verdict("floor(x)", "ceil(x) - 1")
+    x = result.counterexample["point"]["x"]
+    assert result.status == "different" and x == math.floor(x)
+    assert abs(result.counterexample["expected"] - result.counterexample["answer"]) == 1
+
+
+# --------------------------------------------------------------------------- domains, poles
+
+def test_a_domain_difference_is_confirmed_before_it_counts(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    calls = []
+    real = equiv._mp_value
+
+    def spy(node, point, natural=False):  # type: ignore[no-untyped-def]
+        calls.append(point)
+        return real(node, point, natural)
+
+    monkeypatch.setattr(equiv, "_mp_value", spy)
+    result = verdict("x", "sqrt(x)^2")
+    assert result.domain and len(calls) >= 2  # the expected value, then the answer, in mp
+
+
+def test_a_pole_at_an_exact_point_is_removable_but_not_at_a_random_one() -> None:
+    assert verdict("x + 1", "(x^2 - 1)/(x - 1)").equivalent      # x = 1: a lattice point
+    assert verdict("1", "(2x - 1)/(2x - 1)").equivalent          # x = 1/2: a quarter
+    assert verdict("x", "x^2/x", {"x": "nonnegative"}).equivalent  # x = 0: sampled exactly
+    result = verdict("1", "1/(x - x)")                             # a pole everywhere
+    assert result.status == "different" and result.undefined_everywhere
+
+
+def test_nowhere_defined_versus_defined_somewhere() -> None:
+    nowhere = verdict("x", "log(-1 - x^2)")
+    assert nowhere.undefined_everywhere and nowhere.domain
+    assert nowhere.describe() == "the answer has no real value where the expected expression has one"
+    somewhere = verdict("x", "log(x)")
+    assert somewhere.domain and not somewhere.undefined_everywhere
+
+
+def test_unknown_points_are_checked_in_high_precision() -> None:
+    # floats overflow for x > 709; high precision says they agree there
+    result = verdict("exp(x)*exp(-x)", "1")
+    assert result.equivalent and result.n_points >= 20
+    different = verdict("exp(x)/exp(x - 1)", "exp(1) + heaviside(x - 2000)")
+    assert different.status == "different" and different.counterexample["point"]["x"] >= 2000
+
+
+# -------------------------------------------------------------------------------- describe
+
+@pytest.mark.parametrize("fields, text", [
+    ({"status": "equivalent", "method": "proved"}, "proved equal symbolically"),
+    ({"status": "different", "method": "proved"}, "shown different symbolically"),
+    ({"status": "different", "method": "sampled"}, "differs (shown symbolically)"),
+    ({"status": "undecided", "method": "undecided", "blows_up": True},
+     "undecided: the answer overflows where the expected value is finite, and no symbolic proof"),
+    ({"status": "undecided", "method": "undecided"},
+     "undecided: too few points where both are defined, and no symbolic proof"),
+    ({"status": "equivalent", "method": "sampled", "n_points": 9, "special_points": 3},
+     "agrees at 9 sampled points and 3 special points"),
+    ({"status": "different", "method": "sampled", "counterexample":
+      {"point": {}, "expected": 3.0, "answer": 3.306886702}},
+     "differs: the expected value is 3, the answer's is 3.306886702"),
+    ({"status": "different", "method": "sampled", "domain": True, "undefined_part": "ln(x)",
+      "counterexample": {"point": {"x": -2.0}, "expected": -2.0, "answer": "undefined"}},
+     "the answer is undefined at point {x=-2} (ln(x) has no real value there), where the "
+     "expected expression is defined"),
+])
+def test_describe_says_what_decided(fields: dict, text: str) -> None:
+    result = EquivResult(seed=1, **fields)
+    assert result.describe() == text
+
+
+def test_detail_records_the_decision() -> None:
+    result = EquivResult("different", "sampled", 7, domain=True, undefined_part="√(x)",
+                         special_points=5, breakpoints_sure=False, near=True,
+                         counterexample={"point": {"x": -1.0}, "expected": 1.0,
+                                         "answer": "undefined"})
+    detail = result.detail()
+    assert detail["seed"] == 7 and detail["special_points"] == 5
+    assert detail["breakpoints_sure"] is False and detail["near_agreement"] is True
+    assert detail["answer_undefined"] == "√(x)" and detail["counterexample"]["answer"] == "undefined"
+
+
+# ---------------------------------------------------------------------------- exact numbers
+
+@pytest.mark.parametrize("expected, answer, equivalent", [
+    ("7.54983443527075", "sqrt(57)", True),      # 15 digits as typed: a printed float
+    ("7.5498344352707", "sqrt(57)", False),      # 14 digits: exact, and wrong
+    ("x*123456789/10^8", "x*1.23456789", True),  # 9 digits, exactly equal
+    ("x*123456789/10^8", "x*1.2345678", False),
+])
+def test_how_many_digits_a_decimal_has(expected: str, answer: str, equivalent: bool) -> None:
+    assert verdict(expected, answer).equivalent is equivalent
+
+
+def test_exact_values_of_constants() -> None:
+    from fractions import Fraction
+
+    assert exact_value(parse_answer("2^10/3 - 1/3")) == Fraction(341)
+    assert exact_value(parse_answer("(1/2)^-3")) == 8
+    with pytest.raises(ZeroDivisionError):
+        exact_value(parse_answer("1/(2 - 2)"))
+    with pytest.raises(ArithmeticError):
+        exact_value(parse_answer("2^(1/2)"))
+    with pytest.raises(ArithmeticError):
+        exact_value(parse_answer("10^3000"))
+    node = parse_answer("x + (1 + 10^-20) + log(2*pi)", X)
+    folded = constant_values(node)
+    values = sorted(v for v, _ in folded.values())
+    assert values[0] == 1.0 and math.isclose(values[1], math.log(2 * math.pi), rel_tol=1e-15)
+
+
+def test_high_precision_sees_through_cancellation() -> None:
+    node = parse_answer("cosh(x)^2 - sinh(x)^2", X)
+    assert equiv._mp_compare(node, parse_answer("1", X), {"x": 300.0}, 50) == ("agree",)
+    assert equiv._mp_compare(node, parse_answer("1", X), {"x": 1e5}, 50) == ("near",)
+    assert equiv._mp_compare(parse_answer("log(x)", X), parse_answer("1", X), {"x": -1.0},
+                             50) == ("skip",)
+    got = equiv._mp_compare(parse_answer("x", X), parse_answer("log(x)", X), {"x": -2.0}, 50)
+    assert got == ("different", -2.0, "undefined")
+    assert mp_evaluate(parse_answer("exp(exp(x))", X), {"x": 100.0}, 50) == "unknown"
+
+
+# ---------------------------------------------------------------------------- the evaluator
+
+def test_scale_is_the_largest_term_added() -> None:
+    got = evaluate_sample(parse_answer("x + 1000 - 1000", X), {"x": np.array([2.0])}, 1)
+    assert got.values[0] == 2.0 and got.scale[0] == 1000.0
+    got = evaluate_sample(parse_answer("sin(x)", X), {"x": np.array([3e8])}, 1)
+    assert got.scale[0] == 3e8  # a huge argument's rounding shows in the value
+
+
+def test_sums_within_rounding_of_zero_are_zero() -> None:
+    x = np.array([0.1, 0.7, 1.3, 2.9])
+    got = evaluate_sample(parse_answer("sin(x)^2 + cos(x)^2 - 1", X), {"x": x}, 4)
+    assert np.all(got.values == 0.0)
+    got = evaluate_sample(parse_answer("x + 1e-10 - x", X), {"x": x}, 4)
+    assert np.all(got.values != 0.0)  # far above rounding: kept
