@@ -291,3 +291,43 @@ def test_manual_answers_wait_for_a_person() -> None:
     v = compile_question(q).grade("cross-entropy, because ...")
     assert (v.status, v.credit, v.method) == ("manual", 0.0, "manual")
     assert v.detail == {"needs_review": True, "rubric": ["names the loss", "derives it"]}
+
+
+# ------------------------------------------------------- found by the mutation run (issue 19)
+
+def test_significant_figures_compare_rounded_values_exactly() -> None:
+    # at 12 figures, 1.00000000001 and 1.00000000002 are different numbers (1e-11 apart)
+    assert numbers_match(1.00000000001, 1.00000000002, 0.0, 0.0, 12) is False
+    assert numbers_match(1.000000000011, 1.000000000012, 0.0, 0.0, 12) is True
+
+
+def test_a_single_answer_question_with_two_keys_wants_exactly_them() -> None:
+    assert choice_credit(frozenset({"A"}), frozenset({"A", "C"}), ABCD, False) == 0.0
+    assert choice_credit(frozenset({"A", "C"}), frozenset({"A", "C"}), ABCD, False) == 1.0
+    q = {"type": "choice", "points": 1,
+         "answer": {"choices": [{"label": c, "text": c} for c in ABCD], "correct": ["A", "C"],
+                    "multiple": False}}
+    v = compile_question(q).grade("A")
+    assert (v.status, v.credit) == ("incorrect", 0.0)
+
+
+def test_known_wrong_orders_and_vectors_are_checked_in_the_key() -> None:
+    bad_order = dict(ORDER, known_wrong=[{"name": "short", "order": ["2", "4", "1"]}])
+    with pytest.raises(QuizgenError, match="order must list every step label once"):
+        compile_question(bad_order)
+    for answer in ({"values": [1.0, 2.0], "sigfigs": 0}, {"values": [1.0, 2.0], "sigfigs": True},
+                   {"values": [1.0, 2.0], "sigfigs": 2.5}, {"values": [1.0]}):
+        with pytest.raises(QuizgenError):
+            compile_question({"type": "vector", "points": 1, "answer": answer})
+    two = compile_question({"type": "vector", "points": 1, "answer": {"values": [1.0, 2.0],
+                                                                     "sigfigs": 2}})
+    assert two.grade("(1.04, 2)").status == "correct"  # 1.0 at two figures
+
+
+@pytest.mark.parametrize("text, n, parts", [
+    ("(1)+(2), (3)", 2, ["(1)+(2)", "(3)"]),  # outer brackets that do not hold the vector
+    ("(1,2,3)", 3, ["1", "2", "3"]),          # commas between digits, all alike: separators
+    ("[(1, 2), 3]", 2, ["(1, 2)", "3"]),
+])
+def test_more_vectors_are_split(text: str, n: int, parts: list) -> None:
+    assert split_vector(text, n) == parts
