@@ -183,13 +183,13 @@ def test_a_bad_order_is_refused_with_how_to_write_it(text: str, message: str) ->
         in str(err.value)
 
 
-@pytest.mark.parametrize("answer, run, start, credit", [
-    ("3142", 4, 0, 1.0), ("2314", 3, 1, 0.75), ("2413", 1, 0, 0.0), ("2431", 2, 2, 0.5),
-    ("1423", 3, 0, 0.75), ("4231", 2, 0, 0.5), ("3124", 2, 0, 0.5),
+@pytest.mark.parametrize("answer, run, credit", [
+    ("3142", "3142", 1.0), ("2314", "314", 0.75), ("2413", "2", 0.0), ("2431", "31", 0.5),
+    ("1423", "142", 0.75), ("4231", "42", 0.5), ("3124", "314", 0.75),  # steps between count
 ])
-def test_longest_correct_run(answer: str, run: int, start: int, credit: float) -> None:
+def test_longest_correct_run(answer: str, run: str, credit: float) -> None:
     correct = ["3", "1", "4", "2"]
-    assert longest_run(list(answer), correct) == (run, start)
+    assert longest_run(list(answer), correct) == (len(run), list(run))
     assert order_credit(list(answer), correct) == credit
 
 
@@ -203,16 +203,24 @@ def test_order_grader_says_what_earned_what() -> None:
     grader = compile_question(ORDER)
     v = grader.grade("2,3,1,4")
     assert (v.status, v.credit, v.method) == ("partial", 0.75, "order")
-    assert v.message == ("Your longest run of steps in the right order is 3, 1, 4 (3 of 4 steps), "
-                         "worth 3/4 of the points.")
+    assert v.message == ("Your longest run of steps in the right order is 3, 1, 4 (3 of 4 steps, "
+                         "in this order in your answer though maybe not side by side), worth 3/4 "
+                         "of the points.")
     assert v.detail == {"order": ["2", "3", "1", "4"], "longest_run": 3}
     v = grader.grade("2,4,1,3")
     assert (v.status, v.credit, v.misconception, v.message) == ("partial", 0.25, "reversed", "Reversed.")
     v = grader.grade("4,2,3,1")
     assert (v.status, v.credit) == ("partial", 0.5)
-    v = grader.grade("2,1,3,4")
+    v = grader.grade("2,4,3,1")
+    assert (v.status, v.credit) == ("partial", 0.5)  # 3 then 1, with a step between
+    v = grader.grade("2,4,1,3")
+    assert v.misconception == "reversed"
+    v = grader.grade("4,2,1,3")
+    assert (v.status, v.credit) == ("partial", 0.5)
+    v = compile_question(dict(ORDER, known_wrong=[])).grade("2,4,1,3")
     assert (v.status, v.credit) == ("incorrect", 0.0)
-    assert v.message.startswith("No two neighbouring steps of your answer are in the right order")
+    assert v.message.startswith("No two steps that follow each other in the right order come in "
+                                "that order in your answer")
     assert grader.grade("3,1,4,2").status == "correct"
     assert grader.grade("3,1,4").status == "rejected"
 
