@@ -208,3 +208,29 @@ def test_sums_within_rounding_of_zero_are_zero() -> None:
     assert np.all(got.values == 0.0)
     got = evaluate_sample(parse_answer("x + 1e-10 - x", X), {"x": x}, 4)
     assert np.all(got.values != 0.0)  # far above rounding: kept
+
+
+def test_at_most_eight_unknown_points_go_to_high_precision(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    seen = []
+    real = equiv._mp_compare
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        seen.append(args[2])
+        return real(*args)
+
+    monkeypatch.setattr(equiv, "_mp_compare", spy)
+    # inf/inf in floats at every point: the overflowing form of x
+    verdict("x", "(x*exp(x^2 + 1000))/exp(x^2 + 1000)", prove=False)
+    assert 0 < len(seen) <= equiv.MP_CHECKS == 8
+
+
+def test_how_far_high_precision_goes() -> None:
+    node = parse_answer("exp(x)", X)
+    assert mp_evaluate(node, {"x": 1e14}, 30) not in (None, "unknown")
+    assert mp_evaluate(node, {"x": 2e15}, 30) == "unknown"  # beyond 1e15: left out
+    assert equiv.MP_MAX_DPS == 1500
+    # cancellation of terms of size e^600 needs ~520 digits: seen; e^4000 needs ~3500: not
+    square = parse_answer("cosh(x)^2 - sinh(x)^2", X)
+    one = parse_answer("1", X)
+    assert equiv._mp_compare(square, one, {"x": 600.0}, 50) == ("agree",)
+    assert equiv._mp_compare(square, one, {"x": 2000.0}, 50) == ("near",)
