@@ -28,6 +28,9 @@ from quizgen.maths.parse import ParseError, parse
 
 GOALS = ("min", "max")
 RELATIONS = ("equal", "same_minimiser", "monotone")
+#: What a step may do: "optimisation" (any valid step) or "equality" (each line equal to the
+#: previous one: a derivative or a value is being computed, not a minimiser kept)
+MOVES = ("optimisation", "equality")
 #: The names of the generic diagnoses a question's misconception may refer to (``detect``).
 DETECTORS = ("sign_flip", "switch_without_negation", "dropped_term", "lost_factor", "undefined")
 KIND_WORDS = {
@@ -68,15 +71,15 @@ _GOAL = re.compile(r"^(?:\\operatorname\{\s*)?\\?(arg\s*\\?)?(min|max)(?:imi[sz]
 
 
 def split_steps(text: str) -> list[tuple[int, str]]:
-    """(line number, piece) for each step: lines, ``;`` outside brackets, ``=`` outside brackets
-    (keeping ``=`` as the connector of the piece after it)."""
+    """(number, piece) for each step, numbered 1, 2, …: lines, ``;`` outside brackets, ``=``
+    outside brackets (keeping ``=`` as the connector of the piece after it)."""
     out: list[tuple[int, str]] = []
-    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         for piece in _split_top(line, ";"):
             parts = _split_equals(piece)
             for k, part in enumerate(parts):
                 if part.strip():
-                    out.append((number, ("= " if k else "") + part.strip()))
+                    out.append((len(out) + 1, ("= " if k else "") + part.strip()))
     return out
 
 
@@ -292,6 +295,9 @@ class DerivationGrader(QuestionGrader):
         self.prefix_credit = _fraction(credit.get("prefix", 0.5), "answer.credit.prefix")
         self.min_lines = int(credit.get("min_lines", 1))
         self.strict_connectors = bool(credit.get("strict_connectors", False))
+        self.moves = answer.get("moves", "optimisation")
+        if self.moves not in MOVES:
+            raise QuizgenError(f"derivation question: answer.moves must be one of {', '.join(MOVES)}")
         self.misconceptions = self._misconceptions(question.get("known_wrong"))
         self.key_text = to_text(self.start.node) + "\x1f" + to_text(self.final.target.node)
 
@@ -375,7 +381,11 @@ class DerivationGrader(QuestionGrader):
             report = StepReport(line.number, line.raw.strip(), new_goal, relation.kind,
                                 relation.transform, relation.factor, relation.reason,
                                 relation.witness)
-            if relation.valid and line.connector == "=" and relation.kind != "equal":
+            if relation.valid and relation.kind != "equal" and self.moves == "equality":
+                report.kind = "invalid"
+                report.reason = (f"each line must equal the previous one here (a value is being "
+                                 f"computed); this step is only a {KIND_WORDS[relation.kind]} step")
+            elif relation.valid and line.connector == "=" and relation.kind != "equal":
                 report.note = (f"you wrote '=', but the lines are not equal: the step is "
                                f"'{KIND_WORDS[relation.kind]}'")
                 if self.strict_connectors:
@@ -416,11 +426,13 @@ class DerivationGrader(QuestionGrader):
         after = line.node
         for m in self.misconceptions:
             for form in m.forms:
-                if relate(space, form.node, after, new_goal != form.goal).valid:
+                r = relate(space, form.node, after, new_goal != form.goal)
+                if r.kind == "equal" or (self.moves == "optimisation" and r.valid):
                     report.misconception = m.name
                     report.diagnosis = {"detect": "form"}
                     return
-        diagnosis = _generic(space, before, after, old_goal, new_goal, relation, self.decl)  # type: ignore[arg-type]
+        diagnosis = _generic(space, before, after, old_goal, new_goal, relation, self.decl,  # type: ignore[arg-type]
+                             self.moves)
         if diagnosis is None:
             return
         report.diagnosis = {k: v for k, v in diagnosis.items() if k != "node"}
@@ -500,9 +512,10 @@ def _step_sentence(k: int, r: StepReport, decl: Declarations) -> str:
     if r.kind == "monotone" and r.transform == "affine":
         head += " (negated, min and max switched)"
     if r.kind in ("invalid", "undecided"):
-        head += f": {r.reason}" if r.reason else ""
-        if r.diagnosis and r.diagnosis.get("message"):
-            head += f". {r.diagnosis['message']}"
+        if r.diagnosis and r.diagnosis.get("message") and not r.misconception:
+            head += f": {r.diagnosis['message']}"  # names the mistake: more than the reason says
+        elif r.reason:
+            head += f": {r.reason}"
         if r.witness:
             from quizgen.maths.steps import describe_witness
 
@@ -535,7 +548,7 @@ def _line_detail(line: Line) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- generic diagnoses
 def _generic(space, before: Node, after: Node, old_goal: str, new_goal: str, relation: Any,
-             decl: Declarations) -> dict[str, Any] | None:
+             decl: Declarations, moves: str = "optimisation") -> dict[str, Any] | None:
     """A named mistake for an invalid step, or None."""
     from quizgen.maths.steps import relate
 
@@ -543,6 +556,17 @@ def _generic(space, before: Node, after: Node, old_goal: str, new_goal: str, rel
     if relation.witness and relation.witness.get("kind") == "undefined":
         return {"detect": "undefined", "message": "A sign may have changed inside a log or a "
                 "square root: the new line has no value at some parameter values"}
+    if moves == "equality":
+        r = relate(space, before, after)
+        if r.kind == "same_minimiser" and r.factor is not None and not r.offset:
+            if abs(r.factor + 1) < 1e-9:
+                return {"detect": "sign_flip", "message": "The new line is the negative of the "
+                        "previous one: a sign was lost"}
+            return {"detect": "lost_factor", "message": f"The new line is {r.factor:.4g} times "
+                    "the previous one: a constant factor was lost or added"}
+        if not switched and relate(space, Neg(before), after).kind == "equal":
+            return {"detect": "sign_flip", "message": "The new line is the negative of the "
+                    "previous one: a sign was lost"}
     if not switched and relate(space, before, after, True).valid:
         return {"detect": "sign_flip", "message": "The sign changed but the problem did not: "
                 "negating an objective turns a minimum into a maximum, so write max (or min) "

@@ -201,7 +201,10 @@ def _uni(node: Node) -> tuple[str, int]:
         else:
             head += (f"_{{{node.index}={_uni(node.lower)[0]}}}^{{{_uni(node.upper)[0]}}}"  # type: ignore[arg-type]
                      .replace("{m}", "m"))
-        return head + " " + _uwrap(node.body, _MUL), _MUL
+        body = _uni(node.body)[0]
+        if node.op == "prod" and isinstance(node.body, (Mul, Div)) or _uni(node.body)[1] < _MUL:
+            body = "(" + body + ")"  # Π_i (…): unambiguous when read back
+        return head + " " + body, _MUL
     if isinstance(node, Deriv):
         return f"∂/∂{_sym_unicode(node.var)} (" + _uni(node.body)[0] + ")", _MUL
     raise TypeError(f"not a node: {node!r}")
@@ -315,7 +318,10 @@ def _tex(node: Node) -> tuple[str, int]:
         else:
             head += (f"_{{{node.index}={_tex(node.lower)[0]}}}"
                      f"^{{{_tex(node.upper)[0]}}}")  # type: ignore[arg-type]
-        return head + " " + _twrap(node.body, _MUL), _MUL
+        body = _tex(node.body)[0]
+        if node.op == "prod" and isinstance(node.body, (Mul, Div)) or _tex(node.body)[1] < _MUL:
+            body = "\\left(" + body + "\\right)"
+        return head + " " + body, _MUL
     if isinstance(node, Deriv):
         return ("\\frac{\\partial}{\\partial " + _sym_latex(node.var) + "}" + _paren(_tex(node.body)[0]), _MUL)
     raise TypeError(f"not a node: {node!r}")

@@ -456,9 +456,7 @@ def sample(decl: Declarations, world: World, rng: np.random.Generator, n_data: i
         if s.domain == "binary":
             block = rng.integers(0, 2, size=(count, entries)).astype(float)
         elif s.domain == "simplex":
-            last = shape[-1]
-            raw = rng.gamma(1.0, size=(count, entries // last, last))
-            block = (raw / raw.sum(axis=2, keepdims=True)).reshape(count, entries)
+            block = _simplex(rng, count, entries // shape[-1], shape[-1])
         else:
             block = _moderate(s.domain, rng, count * entries).reshape(count, entries)
         if not s.param:
@@ -484,3 +482,22 @@ def _moderate(domain: str, rng: np.random.Generator, n: int) -> np.ndarray:
         values = np.exp(np.log(0.25) + (np.log(4.0) - np.log(0.25)) * u)
         return np.where(sign < 0.05, 0.0, values) if domain == "nonnegative" else values
     return sample_domain(domain, rng, n)
+
+
+#: a simplex's entries are multiples of 2^-20 summing to exactly 1, in floats and in exact
+#: arithmetic alike: a step using sum_k p_k = 1 then holds in the 50-digit check too
+_DYADIC = 2**20
+
+
+def _simplex(rng: np.random.Generator, count: int, rows: int, k: int) -> np.ndarray:
+    weights = rng.gamma(1.0, size=(count, rows, k)) + 1e-3
+    scaled = weights / weights.sum(axis=2, keepdims=True) * (_DYADIC - k)
+    counts = np.floor(scaled).astype(np.int64) + 1  # every entry at least 2^-20
+    short = _DYADIC - counts.sum(axis=2)  # 0 .. k-1 left to hand out, to the largest remainders
+    order = np.argsort(-(scaled - np.floor(scaled)), axis=2)
+    for extra in range(k):
+        give = (short > extra)
+        idx = order[..., extra]
+        np.put_along_axis(counts, idx[..., None],
+                          np.take_along_axis(counts, idx[..., None], axis=2) + give[..., None], axis=2)
+    return (counts / _DYADIC).reshape(count, rows * k)

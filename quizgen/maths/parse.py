@@ -869,13 +869,30 @@ class _Parser:
             if not self.starts_primary() and not self.is_op("-", "+"):
                 raise self.error(f"{_BIG_SHOWN[op]}_{index} needs something after it, e.g. "
                                  f"{_BIG_SHOWN[op]}_{index} (…)")
-            return BigOp(op, self.term(), index, lower, upper)
+            start = self.i
+            body = self.term()
+            if op == "prod" and not self.one_group(start) and _loose_factor(body, index):
+                raise self.error(f"a factor after Π_{index} does not involve {index}, so it can "
+                                 f"be read inside or outside the product: write Π_{index} (…) "
+                                 "with parentheses around what is multiplied", tok)
+            return BigOp(op, body, index, lower, upper)
         if tok.kind == "BIGCALL":
             self.advance()
             return self.big_call(tok)
         if tok.kind == "END":
             raise self.error("the answer ends too early; something is missing here")
         raise self.unexpected()
+
+    def one_group(self, start: int) -> bool:
+        """Whether the tokens from ``start`` to the current one are one bracketed group."""
+        if self.tokens[start].kind != "LP":
+            return False
+        depth = 0
+        for k in range(start, self.i):
+            depth += {"LP": 1, "RP": -1}.get(self.tokens[k].kind, 0)
+            if depth == 0:
+                return k == self.i - 1
+        return False
 
     def big_call(self, tok: Token) -> Node:
         """``sum(body, i)``, ``sum(body, i, 1, m)``, ``prod(…)``, ``diff(body, x)``."""
@@ -947,6 +964,30 @@ class _Parser:
                       else f"{arities[0]} to {arities[-1]}")
             raise self.error(f"'{typed}' takes {wanted} argument(s), not {len(args)}", tok)
         return Call("log" if fname == "ln" else fname, tuple(args))
+
+
+def _loose_factor(body: Node, index: str) -> bool:
+    """A product's body made of factors, one of which does not involve the index."""
+    factors: list[Node] = []
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Mul):
+            stack.extend(n.factors)
+        elif isinstance(n, Div):
+            stack.extend((n.num, n.den))
+        elif isinstance(n, Neg):
+            stack.append(n.arg)
+        else:
+            factors.append(n)
+    if len(factors) < 2:
+        return False
+    from quizgen.grading.nodes import walk
+
+    def uses(n: Node) -> bool:
+        return any(isinstance(m, Sym) and (m.name == index or index in m.name.rpartition("_")[2])
+                   for m in walk(n))
+    return any(not uses(f) for f in factors) and any(uses(f) for f in factors)
 
 
 def _neg(node: Node) -> Node:

@@ -76,6 +76,7 @@ class _Sampled:
     ok: np.ndarray  # defined (finite, real)
     finite: np.ndarray  # finite, maybe not real
     scale: np.ndarray
+    raw_imag: np.ndarray  # imaginary part (0 for a real value)
 
 
 @dataclass
@@ -114,7 +115,8 @@ class Space:
                     # such a point is not used, rather than trusted
                     ok = defined(raw, scale) & ~(np.abs(raw) < 1e-290)
                 got.append(_Sampled(written, raw.real.reshape(shape), ok.reshape(shape),
-                                    np.isfinite(raw).reshape(shape), scale.reshape(shape)))
+                                    np.isfinite(raw).reshape(shape), scale.reshape(shape),
+                                    raw.imag.reshape(shape)))
             if len(self._cache) > 256:
                 self._cache.clear()
             self._cache[node] = got
@@ -147,9 +149,17 @@ def relate(space: Space, before: Node, after: Node, switched: bool = False) -> R
     (then a decreasing relation is the valid one)."""
     want = -1 if switched else 1
     a_all, b_all = space.values(before), space.values(after)
+    # 0. a line that is exactly 0 wherever the previous one has a value does not depend on the
+    #    parameters (such values are otherwise set aside as possible underflows)
+    for w, (a, b) in enumerate(zip(a_all, b_all)):
+        zero = b.finite & (b.values == 0) & (np.abs(b.raw_imag) == 0)
+        if a.ok.any() and zero[a.ok].all():
+            return Relation("invalid", witness=_flat_witness(space, a_all, b_all,
+                                                             [a.ok for a in a_all], _all_draws(space)),
+                            reason="the new line does not depend on the parameters")
     # 1. B must be defined wherever A is
     for w, (a, b) in enumerate(zip(a_all, b_all)):
-        bad = a.ok & ~b.ok
+        bad = a.ok & ~b.ok & ~(b.finite & (np.abs(b.values) < 1e-290) & (b.raw_imag == 0))
         if bad.any():
             witness = _undefined_witness(space, w, a, b, bad)
             if witness is not None:
@@ -246,15 +256,22 @@ def _equal(space, a_all, b_all, usable, draws) -> bool | None:
         worst = np.argmax(rel, axis=1)
         for r in np.flatnonzero(rel[np.arange(rows.size), worst] > CLEAN):
             near.append((w, int(rows[r]), int(worst[r])))
-    for w, d, j in near[:4]:
-        point = space.point(w, d, j)
-        a = _mp(a_all[w].node, point)
-        b = _mp(b_all[w].node, point)
-        if a is None or b is None:
-            return None
-        if abs(a - b) > 1e-30 * max(abs(a), abs(b), 1):
-            return False
+    with _digits():  # the arithmetic on 50-digit values in 50 digits too
+        for w, d, j in near[:4]:
+            point = space.point(w, d, j)
+            a = _mp(a_all[w].node, point)
+            b = _mp(b_all[w].node, point)
+            if a is None or b is None:
+                return None
+            if abs(a - b) > 1e-30 * max(abs(a), abs(b), 1):
+                return False
     return True
+
+
+def _digits():
+    import mpmath
+
+    return mpmath.workdps(MP_DPS)
 
 
 def _mp(node: Node, point: Mapping[str, float]) -> Any:
@@ -322,6 +339,12 @@ def _fit(space, a_all, b_all, usable, draws, transform, before, after, name) -> 
                 near.append((w, d, [int(lo[k]), int(hi[k]), int(worst[k])], float(c[k]), float(g[k])))
         slopes.extend(float(v) for v in c)
         offsets.extend(float(v) for v in g)
+    with _digits():
+        return _settle(space, a_all, b_all, usable, name, flat, near, slopes, offsets)
+
+
+def _settle(space, a_all, b_all, usable, name, flat, near, slopes, offsets) -> _Fits:
+    """The fits that floats could not settle, in 50 digits (called inside :func:`_digits`)."""
     for w, d, j0, j1 in flat[:2]:  # flat only if flat in 50 digits too
         b0, b1 = (_mp(b_all[w].node, space.point(w, d, j)) for j in (j0, j1))
         if b0 is None or b1 is None:
@@ -461,6 +484,8 @@ def _reversal(space, a_all, b_all, usable, draws, want) -> dict[str, Any] | None
 def _flat_witness(space, a_all, b_all, usable, draws) -> dict[str, Any] | None:
     for w, d in sorted(draws, key=lambda wd: (_world_weight(space, wd[0]), wd)):
         u = usable[w][d]
+        if u.sum() < 2:
+            continue
         idx = np.flatnonzero(u)
         a, b = a_all[w].values[d][u], b_all[w].values[d][u]
         j, k = int(np.argmin(a)), int(np.argmax(a))
@@ -468,6 +493,10 @@ def _flat_witness(space, a_all, b_all, usable, draws) -> dict[str, Any] | None:
             return _pair_witness(space, w, d, int(idx[j]), int(idx[k]), "flat",
                                  (float(a[j]), float(a[k])), (float(b[j]), float(b[k])))
     return None
+
+
+def _all_draws(space: Space) -> list[tuple[int, int]]:
+    return [(w, d) for w in range(len(space._worlds)) for d in range(space.n_data)]
 
 
 def _world_weight(space: Space, w: int) -> int:

@@ -84,8 +84,8 @@ def test_a_line_undefined_where_the_previous_is_defined_is_invalid():
 
 # ---------------------------------------------------------------- reading lines
 def test_steps_split_on_lines_semicolons_and_equals_outside_brackets():
-    assert split_steps("a\n\n= b; c") == [(1, "a"), (3, "= b"), (3, "c")]
-    assert split_steps("f(x; y) = g = h") == [(1, "f(x; y)"), (1, "= g"), (1, "= h")]
+    assert split_steps("a\n\n= b; c") == [(1, "a"), (2, "= b"), (3, "c")]
+    assert split_steps("f(x; y) = g = h") == [(1, "f(x; y)"), (2, "= g"), (3, "= h")]
     assert split_steps("a <=> b") == [(1, "a <=> b")]
     assert split_steps("= a") == [(1, "= a")]
 
