@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from quizgen.generation.variant import Variant
 
 #: Answer types the engine produces today (a writer that does not list a type drops it, loudly).
-ANSWER_TYPES = ("numeric", "symbolic", "choice", "truefalse", "order", "vector", "manual")
+ANSWER_TYPES = ("numeric", "symbolic", "choice", "truefalse", "order", "vector", "manual", "derivation")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ def _wrong(w: KnownWrong, kind: str) -> dict[str, Any]:
             item["expressions"] = list(w.expressions or ())
     elif kind == "order":
         item["order"] = list(w.order or ())
+    elif kind == "derivation":
+        item.update(w.target or {})
     else:  # choice, and the reason of a truefalse
         item["choice"] = w.choice
     return item
@@ -155,6 +157,8 @@ def answer_text(entry: dict[str, Any]) -> str | None:
     if kind == "vector":
         parts = [repr(v) for v in a["values"]] if "values" in a else list(a["expressions"])
         return "(" + ", ".join(parts) + ")"
+    if kind == "derivation":  # the model derivation, one line each, min/max on every line
+        return "\n".join(f"{step['goal']} {step['expression']}" for step in a["model"])
     return None
 
 
@@ -174,6 +178,9 @@ def wrong_text(entry: dict[str, Any], wrong: dict[str, Any]) -> str:
     if kind == "vector":
         parts = [repr(v) for v in wrong["values"]] if "values" in wrong else list(wrong["expressions"])
         return "(" + ", ".join(parts) + ")"
+    if kind == "derivation":  # its first wrong line, as a one-line derivation (None: found by what it does)
+        form = (wrong.get("forms") or [None])[0]
+        return f"{form.get('goal', 'min')} {form['expression']}" if form else None  # type: ignore[return-value]
     return wrong["choice"]
 
 

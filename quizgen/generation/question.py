@@ -233,10 +233,107 @@ class Vector:
     shown_digits: int = 4
 
 
-AnswerSpec = Union[Numeric, Symbolic, Choice, TrueFalse, Order, Manual, Vector]
+@dataclass(frozen=True)
+class Declared:
+    """A name in a :class:`Steps` question: one number, or a family indexed over sizes
+    (``over=("m",)``: y_1..y_m); data given to the problem, or a parameter it optimises over.
+    ``domain``: one of the domains, or for a family "binary" (labels in {0, 1}) or "simplex"
+    (positive, summing to 1 along its last index)."""
+
+    domain: str = "real"
+    over: tuple[str, ...] = ()
+    param: bool = False
+
+
+def data(domain: str = "real", over: str | tuple[str, ...] = ()) -> Declared:
+    """Data: a given number, or a family over sizes (``data(over="m")``)."""
+    return Declared(domain, (over,) if isinstance(over, str) else tuple(over), False)
+
+
+def param(domain: str = "real", over: str | tuple[str, ...] = ()) -> Declared:
+    """A parameter the problem optimises over (``param(over="m")``: ŷ_1..ŷ_m)."""
+    return Declared(domain, (over,) if isinstance(over, str) else tuple(over), True)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a derivation: an expression in the question's names (plain syntax, with sums
+    such as ``sum((y_i - y_hat_i)^2, i, 1, m)``), the goal ("min"/"max"; None: unchanged), and
+    for a model line, why the step holds (Markdown, shown in the solutions)."""
+
+    expression: str
+    goal: str | None = None
+    why: str = ""
+
+
+def minimise(expression: str, why: str = "") -> Line:
+    return Line(expression, "min", why)
+
+
+def maximise(expression: str, why: str = "") -> Line:
+    return Line(expression, "max", why)
+
+
+#: What a misconception of a derivation may be recognised by (:class:`Detect`), when not by its lines.
+DETECTORS = ("sign_flip", "switch_without_negation", "dropped_term", "lost_factor", "undefined")
+
+
+@dataclass(frozen=True)
+class Detect:
+    """A misconception recognised by what the broken step does rather than by its line:
+    ``kind`` one of "sign_flip", "switch_without_negation", "dropped_term", "lost_factor",
+    "undefined"; ``term`` (for dropped_term / lost_factor) which term or factor it is."""
+
+    kind: str
+    term: str | None = None
+
+
+@dataclass(frozen=True)
+class Steps:
+    """A derivation the student writes one step per line, graded line by line (each step
+    equal / same minimiser / monotone transform / invalid; see quizgen/grading/derivation.py).
+
+    - ``symbols``: name -> :func:`data` / :func:`param`; ``sizes``: size name -> the sizes
+      sampled when checking (whole numbers 1..8); ``define``: ``"y_hat_i"`` -> an expression
+      (a name that stands for it); ``free``: a free index letter -> its size (an answer "for
+      each k");
+    - ``start``: the objective the chain starts from (shown in the statement as ``values.start``);
+      ``final``: the required last line, related to the student's by ``relation`` ("equal",
+      "same_minimiser": a positive multiple plus a term constant in the parameters, or
+      "monotone"), described in words by ``final_description`` (Markdown);
+    - ``derive`` returns ``answer=`` the model derivation (a tuple of :class:`Line`, from the line
+      after ``start``), ``wrong=`` misconceptions whose ``expr`` is a tuple of wrong lines or a
+      :class:`Detect`;
+    - ``check(p, x)`` gets arrays of sampled data and parameters (``x["y"]`` shaped (n, m), a
+      number's (n,), each size an int) and returns ``{"start": …, "final": …}``: both objectives
+      computed in NumPy (a derivative by finite differences), independently of the key's text.
+
+    Credit: 1 for a valid chain ending in the final form with at least ``min_lines`` lines; else
+    ``prefix_credit`` times the share of the model's steps done validly before the first broken
+    one. ``answer_lines``: lines of space left on a printed sheet.
+    """
+
+    symbols: Mapping[str, Declared]
+    start: Line
+    final: Line
+    sizes: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: {"m": (1, 2, 3, 5)})
+    relation: str = "same_minimiser"
+    final_description: str = ""
+    define: Mapping[str, str] = field(default_factory=dict)
+    free: Mapping[str, str] = field(default_factory=dict)
+    prefix_credit: float = 0.5
+    min_lines: int = 2
+    strict_connectors: bool = False
+    answer_lines: int = 8
+    #: "optimisation": any valid step (equal, same minimiser, monotone); "equality": every line
+    #: equal to the one before (a gradient or a value is computed, not a minimiser kept)
+    moves: str = "optimisation"
+
+
+AnswerSpec = Union[Numeric, Symbolic, Choice, TrueFalse, Order, Manual, Vector, Steps]
 
 KINDS = {Numeric: "numeric", Symbolic: "symbolic", Choice: "choice", TrueFalse: "truefalse",
-         Order: "order", Manual: "manual", Vector: "vector"}
+         Order: "order", Manual: "manual", Vector: "vector", Steps: "derivation"}
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from quizgen.generation import derived
 from quizgen.generation.figures import FigureRef, plain_args
-from quizgen.generation.question import Choice, Claim, Derivation, Manual, Numeric, Order, Question, Right, Symbolic, TrueFalse, Vector, failure
+from quizgen.generation.question import Choice, Claim, Derivation, Manual, Numeric, Order, Question, Right, Steps, Symbolic, TrueFalse, Vector, failure
 from quizgen.generation.verify import Verifier
 from quizgen.kernel.domains import ASSUMPTIONS
 from quizgen.kernel.errors import QuestionError
@@ -59,6 +59,8 @@ def _draw(q: Question, seed: int, attempt: int) -> dict[str, str]:
 
 # ---------------------------------------------------------------- symbols and domains
 def _answer_symbols(q: Question) -> Mapping[str, str]:
+    if isinstance(q.answer, Steps):  # declared data and parameters, not SymPy answer symbols
+        return {}
     return getattr(q.answer, "symbols", {}) or {}
 
 
@@ -163,6 +165,7 @@ class KnownWrong:
     values: tuple[float, ...] | None = None  # numeric vector
     expressions: tuple[str, ...] | None = None  # symbolic vector
     order: tuple[str, ...] | None = None  # a wrong order of steps (their labels)
+    target: Mapping[str, Any] | None = None  # derivation: its wrong lines ("forms") or what to "detect"
 
 
 @dataclass(frozen=True)
@@ -321,7 +324,7 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
             return wrongs_or_reason
         wrongs = wrongs_or_reason
     else:
-        kinds = {Vector: _vector, TrueFalse: _truefalse, Order: _order, Manual: _manual}
+        kinds = {Vector: _vector, TrueFalse: _truefalse, Order: _order, Manual: _manual, Steps: _steps}
         out = kinds[type(q.answer)](q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuffle_seed, context)
         if isinstance(out, str):
             return out
@@ -333,6 +336,8 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
         SolutionStep(render_statement(q, s.text, context), tex_plugged(s.expr) if s.expr is not None else None)
         for s in d.steps
     )
+    if isinstance(q.answer, Steps):  # the model derivation first, each step with its kind
+        steps = _model_steps(q, d, pvals, context) + steps
     tables = tuple(
         DataTable(t.name, render_statement(q, t.caption, context) if t.caption else "",
                   ((t.label_header,) if t.labels else ()) + tuple(t.header(col) for col in t.columns),
@@ -577,6 +582,39 @@ def _rendered_feedback(q: Question, context: Mapping[str, Any], answer: Mapping[
     if "explain" in answer:
         answer["explain"] = {label: fill(t) for label, t in answer["explain"].items()}
     return answer, [replace(w, feedback=fill(w.feedback)) for w in wrongs]
+
+
+def _steps(q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuffle_seed, context):
+    """A derivation graded line by line: its key and checks are built once (quizgen.stepwise)."""
+    built = _built(q, d, pvals, context)
+    context["values"].update(start=built.start_latex, final=built.final_latex)
+    answer = {**built.answer, "final": {**built.answer["final"],
+                                        "description": render_statement(q, q.answer.final_description, context)}}
+    wrongs = [KnownWrong(name, render_statement(q, feedback, context), credit, target=target)
+              for name, feedback, credit, target in built.known_wrong]
+    return answer, built.final_latex, (), wrongs
+
+
+def _built(q: Question, d: Derivation, pvals: Mapping[str, float], context: Mapping[str, Any]):
+    """The derivation key for these parameter values (expressions are templates like the statement)."""
+    from quizgen.generation.stepwise import build, texts
+
+    return build(q, texts(q, d.answer, tuple(d.wrong), lambda text: render_statement(q, text, context), pvals))
+
+
+#: How a step's kind is named in the solutions
+KIND_NAMES = {"equal": "Equal", "same_minimiser": "Same minimiser", "monotone": "Monotone transform"}
+
+
+def _model_steps(q: Question, d: Derivation, pvals: Mapping[str, float],
+                 context: Mapping[str, Any]) -> tuple[SolutionStep, ...]:
+    built = _built(q, d, pvals, context)
+    out = [SolutionStep(render_statement(q, "Start from the objective.", context), built.start_latex)]
+    for s in built.model:
+        kind = KIND_NAMES[s.kind] + (f" ({s.transform})" if s.kind == "monotone" and s.transform in ("log", "exp") else "")
+        text = f"**{kind}.**" + (" " + render_statement(q, s.why, context) if s.why else "")
+        out.append(SolutionStep(text, s.latex))
+    return tuple(out)
 
 
 def _show(c: Compiled, expr: Any, pvals: Mapping[str, float], tex_plugged) -> str:

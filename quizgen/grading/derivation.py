@@ -25,14 +25,13 @@ from quizgen.maths.indexed import Declarations, IndexProblem, TooLarge, check_in
 from quizgen.maths.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from quizgen.maths.nodes import Add, BigOp, Deriv, Div, Mul, Neg, Node, Sym, to_text
 from quizgen.maths.parse import ParseError, parse
+from quizgen.generation.question import DETECTORS  # what a misconception may be detected by
 
 GOALS = ("min", "max")
 RELATIONS = ("equal", "same_minimiser", "monotone")
 #: What a step may do: "optimisation" (any valid step) or "equality" (each line equal to the
 #: previous one: a derivative or a value is being computed, not a minimiser kept)
 MOVES = ("optimisation", "equality")
-#: The names of the generic diagnoses a question's misconception may refer to (``detect``).
-DETECTORS = ("sign_flip", "switch_without_negation", "dropped_term", "lost_factor", "undefined")
 KIND_WORDS = {
     "equal": "equal",
     "same_minimiser": "same minimiser",

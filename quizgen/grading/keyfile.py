@@ -21,7 +21,7 @@ from quizgen.kernel.domains import DOMAINS
 from quizgen.kernel.errors import EXIT_USAGE, QuizgenError
 
 SCHEMA = "quizgen.key/1"
-QUESTION_TYPES = ("numeric", "symbolic", "choice", "truefalse", "order", "vector", "manual")
+QUESTION_TYPES = ("numeric", "symbolic", "choice", "truefalse", "order", "vector", "manual", "derivation")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 #: Points for one question: a bound so that totals and means stay finite numbers.
@@ -303,6 +303,40 @@ def _check_vector_wrong(answer: dict[str, Any], wrong: dict[str, Any], path: str
         raise _Invalid(f"{path}.{field}", f"must have {len(answer[field])} components like the answer")
 
 
+def _check_line(value: Any, path: str) -> None:
+    line = _object(value, path)
+    _string(line, "expression", path)
+    goal = _string(line, "goal", path, required=False)
+    if goal is not None and goal not in ("min", "max"):
+        raise _Invalid(f"{path}.goal", f'"{goal}" is not min or max')
+
+
+def _check_derivation(answer: dict[str, Any], path: str) -> None:
+    """Shapes only: what the expressions mean is checked by the grader when the key loads."""
+    symbols = _object(_field(answer, "symbols", path), f"{path}.symbols")
+    for name, spec in symbols.items():
+        sub = f"{path}.symbols.{name}"
+        if not name.isidentifier():
+            raise _Invalid(sub, "a symbol name must be a plain identifier such as y_hat")
+        spec = _object(spec, sub)
+        _string(spec, "domain", sub, required=False)
+        _boolean(spec, "param", sub, required=False)
+    _object(answer.get("sizes", {}), f"{path}.sizes")
+    for name in ("start", "final"):
+        _check_line(_field(answer, name, path), f"{path}.{name}")
+    for i, step in enumerate(_list(answer.get("model", []), f"{path}.model", nonempty=False)):
+        _check_line(step, f"{path}.model[{i}]")
+    _check_decimal_comma(answer, path)
+
+
+def _check_derivation_wrong(wrong: dict[str, Any], path: str) -> None:
+    if "forms" in wrong:
+        for i, form in enumerate(_list(wrong["forms"], f"{path}.forms")):
+            _check_line(form, f"{path}.forms[{i}]")
+    else:
+        _string(wrong, "detect", path)
+
+
 #: Fields of a key entry that belong to one student's sheet, not to the variant.
 PER_SHEET_FIELDS = ("number", "variant_seed")
 
@@ -334,6 +368,8 @@ def _check_question(q: Any, path: str, known_ids: set[str], interned: dict[str, 
         labels = _check_order(answer, apath)
     elif qtype == "vector":
         _check_vector(answer, apath)
+    elif qtype == "derivation":
+        _check_derivation(answer, apath)
     elif qtype == "manual":
         rubric = _list(_field(answer, "rubric", apath), f"{apath}.rubric")
         followups = _list(answer.get("followups", []), f"{apath}.followups", nonempty=False)
@@ -369,6 +405,8 @@ def _check_question(q: Any, path: str, known_ids: set[str], interned: dict[str, 
                     raise _Invalid(f"{sub}.order", "must list every step label once")
             elif qtype == "vector":
                 _check_vector_wrong(answer, wrong, sub)
+            elif qtype == "derivation":
+                _check_derivation_wrong(wrong, sub)
             elif qtype == "manual":
                 raise _Invalid(sub, "a manual question has no known wrong answers")
             else:
