@@ -10,7 +10,7 @@ profits from another's caches:
 - ``same 10, no figures``: the same class with every question's figures removed;
 - ``3 questions (old baseline)``: the 3-question exam of the first benchmark (gaussian_nll,
   gaussian_nll_value, sigmoid_mse_gradient), without figures, as measured when issue 7 was filed;
-- with ``--whole-bank``, also ``whole bank (60 questions)``: every shipped question, with figures
+- with ``--whole-bank``, also ``whole bank (N questions)``: every shipped question, with figures
   (``quizgen make --topic mle --versions 500``, about a minute a run on 2 cores).
 
 Targets (issue 7 §7): with figures <= 10 s on 2 cores, and <= 1.5x the same class without figures.
@@ -125,6 +125,12 @@ def creation_seconds(folder: Path, n: int = 2000) -> float:
     return time.perf_counter() - t
 
 
+def whole_bank_size() -> int:
+    from quizgen.generation.bank import load_bank
+
+    return len(load_bank().topic("mle"))
+
+
 def load() -> str:
     return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -135,7 +141,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs of each class (median and fastest shown)")
     ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: the CPUs)")
     ap.add_argument("--whole-bank", action="store_true",
-                    help="also the whole shipped bank (60 questions, about a minute a run on 2 cores)")
+                    help="also the whole shipped bank (every question, about a minute a run on 2 cores)")
     ap.add_argument("--out-dir", type=Path, default=Path.cwd(),
                     help="where the runs write (each into a new folder, all deleted at the end; default: here)")
     ap.add_argument("--baseline-tree", type=Path, default=None,
@@ -162,7 +168,7 @@ def run_all(args: argparse.Namespace, base: Path) -> None:
         ("10 questions with figures", WITH_FIGURES + WITHOUT, True, "figures"),
         ("same 10, no figures", WITH_FIGURES + WITHOUT, False, "figures"),
         ("3 questions (old baseline)", OLD_THREE, False, "old-three"),
-    ] + ([("whole bank (60 questions)", None, True, "whole-bank")] if args.whole_bank else [])
+    ] + ([(f"whole bank ({whole_bank_size()} questions)", None, True, "whole-bank")] if args.whole_bank else [])
     if args.only:
         runs = [r for r in runs if r[3] in args.only]
     trees = [("now", ROOT)] + ([("base", args.baseline_tree)] if args.baseline_tree else [])
