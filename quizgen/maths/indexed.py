@@ -462,10 +462,10 @@ def sample(decl: Declarations, world: World, rng: np.random.Generator, n_data: i
         if not s.param:
             block = np.repeat(block, n_param, axis=0)
         if not s.over:
-            env[name] = block[:, 0].astype(np.complex128)
+            env[name] = block[:, 0].astype(np.float64)
             continue
         for k, values in enumerate(itertools.product(*(range(1, d + 1) for d in shape))):
-            env[instance(name, values)] = block[:, k].astype(np.complex128)
+            env[instance(name, values)] = block[:, k].astype(np.float64)
     return env
 
 

@@ -29,7 +29,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from quizgen.maths.evaluate import defined, evaluate
+from quizgen.maths.evaluate import defined, evaluate, evaluate_sample
 from quizgen.maths.indexed import Declarations, World, expand, sample, worlds
 from quizgen.maths.nodes import Node
 
@@ -74,9 +74,8 @@ class _Sampled:
     node: Node  # the line written out for this world
     values: np.ndarray  # real part
     ok: np.ndarray  # defined (finite, real)
-    finite: np.ndarray  # finite, maybe not real
+    undefined: np.ndarray  # no real value (a domain error somewhere), as opposed to unknown
     scale: np.ndarray
-    raw_imag: np.ndarray  # imaginary part (0 for a real value)
 
 
 @dataclass
@@ -110,13 +109,12 @@ class Space:
             for world, env in zip(self._worlds, self._envs):
                 written = expand(node, self.decl, world)
                 with np.errstate(all="ignore"):
-                    raw, scale = evaluate(written, env, self.size)
+                    result = evaluate_sample(written, env, self.size)
                     # a value of 0 or below 1e-290 may be an underflow (a product of densities):
                     # such a point is not used, rather than trusted
-                    ok = defined(raw, scale) & ~(np.abs(raw) < 1e-290)
-                got.append(_Sampled(written, raw.real.reshape(shape), ok.reshape(shape),
-                                    np.isfinite(raw).reshape(shape), scale.reshape(shape),
-                                    raw.imag.reshape(shape)))
+                    ok = result.ok & ~(np.abs(result.values) < 1e-290)
+                got.append(_Sampled(written, result.values.reshape(shape), ok.reshape(shape),
+                                    result.undefined.reshape(shape), result.scale.reshape(shape)))
             if len(self._cache) > 256:
                 self._cache.clear()
             self._cache[node] = got
@@ -152,14 +150,14 @@ def relate(space: Space, before: Node, after: Node, switched: bool = False) -> R
     # 0. a line that is exactly 0 wherever the previous one has a value does not depend on the
     #    parameters (such values are otherwise set aside as possible underflows)
     for w, (a, b) in enumerate(zip(a_all, b_all)):
-        zero = b.finite & (b.values == 0) & (np.abs(b.raw_imag) == 0)
+        zero = b.values == 0
         if a.ok.any() and zero[a.ok].all():
             return Relation("invalid", witness=_flat_witness(space, a_all, b_all,
                                                              [a.ok for a in a_all], _all_draws(space)),
                             reason="the new line does not depend on the parameters")
     # 1. B must be defined wherever A is
     for w, (a, b) in enumerate(zip(a_all, b_all)):
-        bad = a.ok & ~b.ok & ~(b.finite & (np.abs(b.values) < 1e-290) & (b.raw_imag == 0))
+        bad = a.ok & b.undefined  # unknown values (overflow, underflow) are set aside instead
         if bad.any():
             witness = _undefined_witness(space, w, a, b, bad)
             if witness is not None:
@@ -515,16 +513,15 @@ def _pair_witness(space, w, d, j, k, kind, before, after) -> dict[str, Any]:
 
 
 def _undefined_witness(space, w, a, b, bad) -> dict[str, Any] | None:
-    """A point where A has a value and B has none: certain when B is finite but not real
-    (log of a negative number); an overflow is confirmed in 50 digits or not used."""
+    """A point where A has a value and B has none (a domain error: the log of a negative
+    number), confirmed in 50 digits."""
+    from quizgen.maths.evaluate import mp_evaluate
+
     for d, j in np.argwhere(bad)[:6]:
         d, j = int(d), int(j)
         point = space.point(w, d, j)
-        if not (b.finite[d, j]):
-            from quizgen.maths.evaluate import mp_evaluate
-
-            if mp_evaluate(b.node, point, MP_DPS) is not None:
-                continue  # an overflow in floats, not a missing value
+        if mp_evaluate(b.node, point, MP_DPS) is not None:
+            continue  # floats lost it, 50 digits did not
         return {"kind": "undefined", "world": dict(space.world(w).sizes + space.world(w).free),
                 "data": {n: v for n, v in point.items() if not space.is_param(n)},
                 "first": {n: v for n, v in point.items() if space.is_param(n)},
@@ -567,7 +564,7 @@ def _ties(space, before, after, a_all, usable, draws) -> tuple[dict[str, Any] | 
             if p is None or q is None:
                 continue
             d = segs[s][0]
-            env = space.at(w, d, {k: np.array([p[k], q[k]], dtype=np.complex128) for k in p})
+            env = space.at(w, d, {k: np.array([p[k], q[k]], dtype=np.float64) for k in p})
             with np.errstate(all="ignore"):
                 vals, scale = evaluate(b_node, env, 2)
                 a_vals, _ = evaluate(a_all[w].node, env, 2)
