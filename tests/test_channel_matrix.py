@@ -40,6 +40,7 @@ QUESTIONS = {
     "truefalse": "mle/overconfidence_truefalse",
     "order": "mle/mse_from_gaussian_order",
     "manual": "mle/noise_model_interview",
+    "derivation": "mle/gaussian_mse_derivation",
 }
 
 

@@ -158,6 +158,6 @@ def _report(verdict, as_json: bool) -> None:  # type: ignore[no-untyped-def]
         seed = verdict.detail.get("seed")
         click.echo(f"{label} ({verdict.detail.get('how', verdict.method)}"
                    + (f"; seed {seed})" if seed is not None else ")"))
-        if verdict.status != "correct":
+        if verdict.status != "correct" or "steps" in verdict.detail:  # a derivation: each step's kind
             click.echo(verdict.message)
     raise click.exceptions.Exit(0 if verdict.status == "correct" else 1)

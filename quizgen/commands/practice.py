@@ -77,7 +77,11 @@ def _show_outcome(session, outcome) -> None:
     from quizgen.practice.unicode import markdown_to_unicode
 
     r = outcome.reading
-    if r.ok:
+    if r.lines:  # a derivation: every line read back before the verdict
+        _say("  read as:", fg="cyan")
+        for line in r.lines:
+            _say(f"    {line['number']}. {line['text']}", fg="yellow" if line["error"] else "cyan")
+    elif r.ok:
         extra = ""
         if r.value is not None and r.text != _num(r.value):
             extra = f"  (= {_num(r.value)})"
@@ -106,7 +110,8 @@ def _show_outcome(session, outcome) -> None:
     credit = f" — credit {fmt_points(v.credit * 100)}%" if v.status == "partial" else ""
     _say(f"  {mark} {verdict_label(v)}{credit}", fg=colour, bold=True)
     if v.status != "correct":
-        _say(_md(markdown_to_unicode(v.message), "  "))
+        for paragraph in v.message.split("\n"):  # a derivation: one paragraph per line
+            _say(_md(markdown_to_unicode(paragraph), "  "))
     if not outcome.counted:
         _say("  (this try is not counted: the question's score was set by your first graded answer"
              " or by viewing the solution)", dim=True)
@@ -221,9 +226,21 @@ def command(topic, difficulty, seed, banks, decimal_comma) -> None:
             _show_question(session, item, len(session.items))
         elif text == "":
             _say("  Type an answer (or ? for the commands).", dim=True)
+        elif session.current.key.get("type") == "derivation":  # lines until an empty one ("=" kept)
+            _show_outcome(session, session.answer(_more_lines(text)))
         else:  # "= q": the answer q, not the command (the "=" is not part of the answer)
             _show_outcome(session, session.answer(text[1:].strip() if text.startswith("=") else text))
     _show_summary(session)
+
+
+def _more_lines(first: str) -> str:
+    """A derivation: the first line typed, then more until an empty line (or the end of input)."""
+    lines = [first]
+    while True:
+        line = _read_line("     ...> ")
+        if line is None or not line.strip():
+            return "\n".join(lines)
+        lines.append(line.strip())
 
 
 def _fmt(session) -> str:

@@ -20,6 +20,10 @@ Per answer type:
   a STACK question whose answer test is AlgEquiv, with a node per misconception.
 - vector (numbers) -> ``cloze`` with one NUMERICAL blank per component.
 - manual -> ``essay`` with the model answer and rubric as the grader's information.
+- derivation -> ``essay`` in plain text (one step per line), the model derivation with each step's
+  kind as the grader's information; ``quizgen grade`` grades the responses report line by line.
+  (STACK's equivalence reasoning is not written even with ``--moodle-stack``: it knows algebraic
+  equivalence, not the optimisation steps, nor sums over data; ``make`` says so.)
 
 Figures are base64 ``<file>`` elements inside the text field that shows them (question text, or
 general feedback for a solutions figure), referred to as ``@@PLUGINFILE@@/<name>``: Moodle's
@@ -79,6 +83,8 @@ class MoodleWriter(Writer):
         "symbolic": Carry("converted", "numerical question: the expression's value at given values of its symbols"),
         "vector": Carry("converted", "cloze question, one numerical blank per component, each scored on its own (expression vectors are left out)"),
         "manual": Carry("converted", "essay graded by hand; model answer and rubric as the grader's information"),
+        "derivation": Carry("converted", "plain-text essay, one step per line; the model derivation with each step's "
+                                         "kind as the grader's information; grade the responses report with `quizgen grade`"),
     }
 
     figure_carry = Carry("native", "base64 files in the question text; solution figures in the general feedback")
@@ -86,6 +92,9 @@ class MoodleWriter(Writer):
     def carry(self, kind: str, options: Options = Options()) -> Carry:
         if kind == "symbolic" and options.moodle_stack:
             return Carry("converted", "STACK question (needs the STACK plugin), answer test AlgEquiv, a node per misconception")
+        if kind == "derivation" and options.moodle_stack:
+            return Carry("converted", "plain-text essay as without --moodle-stack: STACK's equivalence reasoning has no "
+                                      "optimisation steps nor sums over data; grade the responses report with `quizgen grade`")
         return super().carry(kind, options)
 
     def render(self, exam: "Exam", env: "jinja2.Environment", options: Options = Options()) -> dict[str, str | bytes]:
@@ -156,6 +165,9 @@ class MoodleWriter(Writer):
             body += self._cloze(v)
         elif kind == "manual":
             qtype, inner = "essay", self._essay(v)
+        elif kind == "derivation":
+            qtype, inner = "essay", self._derivation(v)
+            body += "<p>Write one step per line.</p>"
         else:
             return None
         if exam_id:  # the responses report carries this text back to `quizgen grade`
@@ -285,6 +297,20 @@ class MoodleWriter(Writer):
         return ("<responseformat>editor</responseformat><responserequired>1</responserequired>"
                 "<responsefieldlines>15</responsefieldlines><attachments>0</attachments><attachmentsrequired>0</attachmentsrequired>"
                 + _text("graderinfo", info) + _text("responsetemplate", ""))
+
+    @staticmethod
+    def _derivation(v: "Variant") -> str:
+        """A plain-text essay (lines survive into the responses report) with the model derivation
+        (each step's kind) and the final form as the grader's information."""
+        steps = "".join(f"<li>{lms_html(s.text)}" + (f"<p>{tex_html(s.latex, True)}</p>" if s.latex else "") + "</li>"
+                        for s in v.steps)
+        info = (f"<p><strong>Model derivation.</strong></p><ol>{steps}</ol>"
+                f"<p><strong>Final form:</strong> {tex_html(v.answer_latex)}</p>"
+                "<p>Grade the responses report with <code>quizgen grade</code>: it checks each line.</p>")
+        lines = int(v.answer.get("lines", 8))
+        return ("<responseformat>plain</responseformat><responserequired>1</responserequired>"
+                f"<responsefieldlines>{max(5, lines)}</responsefieldlines><attachments>0</attachments>"
+                "<attachmentsrequired>0</attachmentsrequired>" + _text("graderinfo", info) + _text("responsetemplate", ""))
 
     @staticmethod
     def _stack(v: "Variant") -> str:

@@ -7,7 +7,8 @@ variant, so Canvas draws one per attempt, as Moodle's random questions do.
 Per answer type: numeric -> ``numerical_question`` (exact answer with Canvas's margin = the key's
 tolerance); choice -> ``multiple_choice_question`` / ``multiple_answers_question`` with each wrong
 option's misconception feedback; truefalse -> ``true_false_question``; symbolic -> a numerical
-question at stated values of its symbols; manual -> ``essay_question``. Canvas gives numeric and
+question at stated values of its symbols; manual and derivation -> ``essay_question`` (a derivation with
+the model derivation in the feedback, its responses graded by ``quizgen grade``). Canvas gives numeric and
 single-choice answers all or nothing, so partial credit for a misconception is not carried; the
 numeric misconceptions' feedback goes into the incorrect-answer feedback. Order and vector
 questions have no Canvas QTI counterpart here and are left out (``make`` says so).
@@ -83,6 +84,8 @@ class QtiWriter(Writer):
         "truefalse": Carry("converted", "true/false on the truth; a reason part is left out"),
         "symbolic": Carry("converted", "numerical question: the expression's value at given values of its symbols, all or nothing, the recognised mistakes' feedback in one incorrect-answer comment"),
         "manual": Carry("converted", "essay question graded by hand; model answer in the feedback"),
+        "derivation": Carry("converted", "essay question, one step per line; the model derivation with each step's kind in "
+                                         "the feedback; grade the exported responses with `quizgen grade`"),
         "order": Carry("dropped", "Canvas QTI has no ordering question; left out"),
         "vector": Carry("converted", "fill in multiple blanks, one per component, each scored on its own (Canvas's partial "
                                      "credit, the fraction of right components); Canvas compares text, so a component is right "
@@ -210,6 +213,11 @@ class QtiWriter(Writer):
                             for w in v.known_wrong)
             if wrong:
                 feedbacks.append(_feedback("general_incorrect_fb", f"<p>Recognised mistakes:</p><ul>{wrong}</ul>"))
+        elif kind == "derivation":
+            qtype = "essay_question"
+            pres = '<response_str ident="response1" rcardinality="Single"><render_fib><response_label ident="answer1" rshuffle="No"/></render_fib></response_str>'
+            proc = ""
+            body += "<p>Write one step per line.</p>"
         elif kind == "manual":
             qtype = "essay_question"
             pres = '<response_str ident="response1" rcardinality="Single"><render_fib><response_label ident="answer1" rshuffle="No"/></render_fib></response_str>'

@@ -146,7 +146,7 @@ def build(q: Question, t: Texts) -> Built:
             raise QuestionError(f"{q.id}: model line {k + 1} ({line.expression!r}) is not a valid "
                                 f"step: {r.kind}, {r.reason}")
         steps.append(ModelStep(line.expression, g, r.kind, r.transform, line.why,
-                               _goal_latex(g, decl) + to_latex(node)))
+                               _goal_latex(g, decl, spec.moves) + to_latex(node)))
         previous, goal = node, g
     last = relate(space, final, previous, goal != final_goal)
     wanted = {"equal": ("equal",), "same_minimiser": ("equal", "same_minimiser")}.get(spec.relation, VALID)
@@ -192,13 +192,16 @@ def build(q: Question, t: Texts) -> Built:
     if spec.free:
         answer["free"] = dict(spec.free)
     return Built(answer, tuple(known), tuple(steps),
-                 _goal_latex(start_goal, decl) + to_latex(start),
-                 _goal_latex(final_goal, decl) + to_latex(final))
+                 _goal_latex(start_goal, decl, spec.moves) + to_latex(start),
+                 _goal_latex(final_goal, decl, spec.moves) + to_latex(final))
 
 
-def _goal_latex(goal: str, decl: Any) -> str:
+def _goal_latex(goal: str, decl: Any, moves: str = "optimisation") -> str:
+    """``\\min_{\\hat{y}}`` before an objective; nothing before a line of an equality derivation."""
     from quizgen.maths.display import _sym_latex
 
+    if moves == "equality":
+        return ""
     params = ", ".join(_sym_latex(p) for p in decl.params)
     return f"\\{goal}_{{{params}}}\\ " if params else f"\\{goal}\\ "
 

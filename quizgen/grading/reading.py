@@ -25,10 +25,14 @@ class Reading:
     value: float | None = None  # numeric answers: the number it evaluates to
     unit: str | None = None
     notes: tuple[str, ...] = ()
+    #: a derivation: each line as read, {"number", "text", "mathml", "goal", "connector",
+    #: "error"} (``text`` one line of Unicode; ``error`` why it could not be read, or None)
+    lines: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "text": self.text, "mathml": self.mathml, "message": self.message,
-                "value": self.value, "unit": self.unit, "notes": list(self.notes)}
+                "value": self.value, "unit": self.unit, "notes": list(self.notes),
+                "lines": [dict(line) for line in self.lines]}
 
 
 def _mtext(text: str) -> str:
@@ -113,6 +117,8 @@ def read_answer(question: Mapping[str, Any], text: str) -> Reading:
                 return Reading(False, message=_cap(err))
             shown = "steps in the order " + " → ".join(order)
             return Reading(True, shown, _mtext(shown))
+        if kind == "derivation":
+            return _derivation(answer, text)
         if kind == "vector":
             from quizgen.grading.structured import VectorError, split_vector
 
@@ -135,3 +141,37 @@ def read_answer(question: Mapping[str, Any], text: str) -> Reading:
         return Reading(False, message=_cap(err))
     except RecursionError:
         return Reading(False, message="The answer is nested too deeply.")
+
+
+def _derivation(answer: Mapping[str, Any], text: str) -> Reading:
+    """Each line of a derivation read back: its connector, min/max, and expression."""
+    from quizgen.kernel.errors import QuizgenError
+    from quizgen.grading.derivation import _declarations, read_lines
+    from quizgen.maths.display import to_latex, to_mathml, to_unicode
+
+    try:
+        decl = _declarations(answer, "derivation question")
+    except QuizgenError as err:  # pragma: no cover - a key that loaded for grading reads here too
+        return Reading(False, message=_cap(str(err)))
+    comma = answer.get("decimal_comma") if isinstance(answer.get("decimal_comma"), bool) else None
+    lines = []
+    for line in read_lines(text, decl, decl.context(comma)):
+        head = " ".join(x for x in (line.connector, line.goal) if x)
+        if line.node is None:
+            lines.append({"number": line.number, "text": line.raw.strip(), "mathml": "",
+                          "goal": line.goal, "connector": line.connector, "error": line.error})
+            continue
+        shown = to_unicode(line.node)
+        latex = to_latex(line.node)
+        prefix = {"min": "\\min\\ ", "max": "\\max\\ "}.get(line.goal or "", "")
+        lines.append({"number": line.number, "text": f"{head} {shown}".strip(),
+                      "mathml": to_mathml(prefix + latex), "goal": line.goal,
+                      "connector": line.connector, "error": None})
+    if not lines:
+        return Reading(False, message="Type your derivation, one step per line.")
+    shown = "\n".join(f"{x['number']}. {x['text']}" for x in lines)
+    bad = next((x for x in lines if x["error"]), None)
+    if bad is not None:
+        return Reading(False, shown, message=f"Line {bad['number']} could not be read: {bad['error']}",
+                       lines=tuple(lines))
+    return Reading(True, shown, "", lines=tuple(lines))

@@ -173,8 +173,8 @@ def _uni(node: Node) -> tuple[str, int]:
         out = ""
         for i, f in enumerate(node.factors):
             text = _uwrap(f, _MUL + 1) if i or isinstance(f, Div) else _uwrap(f, _MUL)
-            if isinstance(f, BigOp) and i < len(node.factors) - 1:
-                text = "(" + _uni(f)[0] + ")"  # a sum's summand runs to the end of the product
+            if isinstance(f, BigOp):  # a sum's summand runs to the end of the product
+                text = _uni(f)[0] if i == len(node.factors) - 1 else "(" + _uni(f)[0] + ")"
             if i and _needs_dot(out, text):
                 out += "·"
             out += text
@@ -297,8 +297,8 @@ def _tex(node: Node) -> tuple[str, int]:
         out = []
         for i, f in enumerate(node.factors):
             text = _twrap(f, _MUL + 1) if i else _twrap(f, _MUL)
-            if isinstance(f, BigOp) and i < len(node.factors) - 1:
-                text = _paren(_tex(f)[0])  # the summand runs to the product's end
+            if isinstance(f, BigOp):  # the summand runs to the end of the product
+                text = _tex(f)[0] if i == len(node.factors) - 1 else _paren(_tex(f)[0])
             if i and (text[:1].isdigit() or text.startswith("-")):
                 out.append("\\cdot")
             out.append(text)

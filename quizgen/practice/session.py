@@ -303,6 +303,10 @@ def _answer_help(key: Mapping[str, Any]) -> str:
     if kind == "vector":
         n = len(answer.get("values") or answer.get("expressions") or [])
         return f"Type the {n} components in brackets, separated by commas, e.g. ({', '.join('abcdefgh'[:n])})."
+    if kind == "derivation":
+        return ("Type your derivation one step per line (an empty line ends it). Each line is an "
+                "expression, optionally after =, ∝ or ⇔; start a line with min or max when the problem "
+                "changes; write a sum as Σ_i (…) or sum(…, i, 1, m).")
     return "Answer in words; this question is graded by a person: you will see the model answer and the rubric."
 
 

@@ -126,6 +126,7 @@ def _variant_view(variant: Any, key: dict[str, Any]) -> dict[str, Any]:
         "options": [{"label": o.label, "html": _html(o.text)} for o in variant.options],
         "figures": _figures(variant, "sheet"),
         "help": answer_help(key),
+        "lines": (key.get("answer") or {}).get("lines", 6) if variant.kind == "derivation" else 1,
     }
 
 
@@ -309,7 +310,7 @@ def _verdict_message(verdict: Any) -> str:
 
     if verdict.status in ("rejected", "empty"):
         return f'<pre class="unread">{escape(verdict.message)}</pre>'
-    return _html(verdict.message)
+    return "".join(_html(part) for part in verdict.message.split("\n"))  # a derivation: a line each
 
 
 async def practice_answer(request: Request) -> Response:
@@ -445,7 +446,9 @@ def _exam_page(state: State, request: Request, exam: ExamState, version: dict, t
     questions = []
     for n, (html, entry) in enumerate(zip(exam.pages[student], exam.entries[student]), 1):
         answer, rev = saved.get(n, ("", 0))
-        questions.append({"n": n, "html": html, "answer": answer, "rev": rev, "multiline": entry.get("type") == "manual"})
+        kind = entry.get("type")
+        questions.append({"n": n, "html": html, "answer": answer, "rev": rev,
+                          "multiline": kind in ("manual", "derivation"), "preview": kind != "manual"})
     message = {"saved": "Saved."}.get(request.query_params.get("m", ""), None)
     return _page(state, request, "exam.html.j2", title=exam.title, student=student, token=token,
                  questions=questions, remaining=None if remaining is None else max(0, int(remaining)),

@@ -11,17 +11,37 @@
     else { body = new URLSearchParams(data); }
     return fetch(url, { method: "POST", headers: headers, body: body, credentials: "same-origin" });
   }
-  document.querySelectorAll("input[data-preview]").forEach(function (input) {
+  document.querySelectorAll("[data-preview]").forEach(function (input) {
     var box = document.getElementById(input.getAttribute("aria-describedby").split(" ").pop());
-    var math = box.querySelector(".math"), msg = box.querySelector(".msg");
+    var math = box.querySelector(".math"), msg = box.querySelector(".msg"), list = box.querySelector(".lines");
+    // a derivation (a text area): every line read back, in its own item
+    function showLines(lines) {
+      if (!list) { return; }
+      list.innerHTML = "";
+      (lines || []).forEach(function (line) {
+        var li = document.createElement("li");
+        if (line.error) { li.className = "error"; li.textContent = line.text + " — " + line.error; }
+        else {
+          var m = document.createElement("span"); m.innerHTML = line.mathml || "";  // our own MathML, as above
+          var t = document.createElement("code"); t.textContent = line.text;
+          li.appendChild(m); li.appendChild(document.createTextNode(" ")); li.appendChild(t);
+        }
+        list.appendChild(li);
+      });
+    }
     var update = debounce(function () {
       var data = { answer: input.value };
       if (input.dataset.q) { data.q = input.dataset.q; }
       else { data.qid = input.dataset.qid; data.v = input.dataset.v; }
-      if (!input.value.trim()) { math.innerHTML = ""; msg.textContent = ""; return; }
+      if (!input.value.trim()) { math.innerHTML = ""; msg.textContent = ""; showLines([]); return; }
       post(input.dataset.preview, data, true).then(function (r) { return r.json(); }).then(function (res) {
         if (!res.ok) { math.innerHTML = ""; msg.textContent = res.error || ""; return; }
         var rd = res.reading;
+        if (rd.lines && rd.lines.length) {
+          math.innerHTML = ""; msg.textContent = rd.ok ? "" : rd.message; showLines(rd.lines);
+          box.dataset.state = rd.ok ? "ok" : "error";
+          return;
+        }
         math.innerHTML = rd.ok ? (rd.mathml || "") : "";
         msg.textContent = rd.ok ? rd.text + (rd.notes && rd.notes.length ? "  (" + rd.notes.join("; ") + ")" : "") : rd.message;
         box.dataset.state = rd.ok ? "ok" : "error";
