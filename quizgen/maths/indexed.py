@@ -273,8 +273,21 @@ def instance(family: str, values: Iterable[int]) -> str:
 def expand(node: Node, decl: Declarations, world: World) -> Node:
     """``node`` written out for ``world``: sums and products become sums and products of
     terms, sizes and index values numbers, definitions their bodies, derivatives their results.
-    Raises :class:`IndexProblem` (an index out of range) or :class:`TooLarge`."""
-    return _Expander(decl, world).run(node, {})
+    Raises :class:`IndexProblem` (an index out of range) or :class:`TooLarge`.
+
+    Cached: a class writes the same lines again and again, and the same written-out object lets
+    the evaluator reuse what it computed once about it (its constants, in high precision)."""
+    key = (node, id(decl), world)
+    got = _EXPANDED.get(key)
+    if got is None or got[0] is not decl:
+        got = (decl, _Expander(decl, world).run(node, {}))  # decl kept: its id stays its own
+        if len(_EXPANDED) >= 4096:
+            _EXPANDED.clear()
+        _EXPANDED[key] = got
+    return got[1]
+
+
+_EXPANDED: dict[tuple[Node, int, World], tuple["Declarations", Node]] = {}
 
 
 class _Expander:

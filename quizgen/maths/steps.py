@@ -23,6 +23,7 @@ that is not accepted: too few defined points, or overflow, gives **undecided**, 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
@@ -371,7 +372,10 @@ def _settle(space, a_all, b_all, usable, name, flat, near, slopes, offsets) -> _
     return _Fits(True, slopes, offsets)
 
 
+@functools.lru_cache(maxsize=4096)
 def _long_literals(node: Node) -> bool:
+    """A long decimal or a large exact constant: floats could hide a difference (cached: lines
+    repeat across a class)."""
     from quizgen.maths.equiv import _literal_digits
 
     return _literal_digits(node)[0]
