@@ -108,6 +108,7 @@ def test_grade_from_a_csv_cell_with_lines_or_semicolons(exam, tmp_path):
     assert float(grades["v03"][QUESTION]) < 1
     feedback = (tmp_path / "g" / "feedback" / "v03.md").read_text()
     assert "Line 2: invalid" in feedback and "the order is reversed" in feedback
+    assert "- Your answer:\n    1. `max Σ_i" in feedback  # the lines listed, numbered as in the feedback
     assert "Negating the log-likelihood turns its maximum into a minimum" in feedback
 
 

@@ -729,6 +729,111 @@ def classify_model(grader: DerivationGrader) -> list[StepReport]:
     return out
 
 
-__all__ = ["DerivationGrader", "Line", "StepReport", "classify_model", "read_lines",
-           "split_steps", "pretty_name"]
+__all__ = ["DerivationGrader", "Line", "OptimiseGrader", "StepReport", "classify_model",
+           "read_lines", "split_steps", "pretty_name"]
 
+
+
+# ---------------------------------------------------------------- "equivalent for optimisation"
+class OptimiseGrader(QuestionGrader):
+    """A symbolic answer judged by its minimiser (``answer.optimise`` in a symbolic key entry):
+    any loss with the same minimiser in the declared parameters is right (MSE, SSE, ½·SSE and
+    3·SSE + 7 for "a loss whose minimiser is the maximum-likelihood estimate"), and the verdict says
+    which relation was found. ``answer.optimise``: ``goal`` ("min"/"max") and the declarations of a
+    derivation (``symbols``, ``sizes``, ``define``, ``free``)."""
+
+    kind = "symbolic"
+
+    def __init__(self, question: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS):
+        super().__init__(question, limits)
+        answer = _require(question, "answer", "symbolic question")
+        spec = _require(answer, "optimise", "symbolic question: answer")
+        if not isinstance(spec, dict):
+            raise QuizgenError("symbolic question: answer.optimise must be an object")
+        self.decl = _declarations(spec, "symbolic question: answer.optimise")
+        from quizgen.grading.base import _decimal_comma
+
+        self.ctx = self.decl.context(_decimal_comma(answer, "symbolic"))
+        self.goal = spec.get("goal", "min")
+        if self.goal not in GOALS:
+            raise QuizgenError("symbolic question: answer.optimise.goal must be min or max")
+        self.expected = self._read(_require(answer, "expression", "symbolic question: answer"),
+                                   "answer.expression")
+        self.expected_text = to_text(self.expected)
+        self.known_wrong = self._known(
+            question.get("known_wrong"),
+            lambda entry, where: self._read(_require(entry, "expression", where), f"{where}.expression"))
+
+    def _read(self, text: Any, where: str) -> Node:
+        if not isinstance(text, str):
+            raise QuizgenError(f"symbolic question: {where} must be text")
+        try:
+            node = parse(text, self.ctx, self.limits).node
+            check_indices(node, self.decl, text)
+        except (ParseError, LimitExceeded) as err:
+            reason = err.reason if isinstance(err, ParseError) else str(err)
+            raise QuizgenError(f"symbolic question: {where.removeprefix('symbolic question: ')} "
+                               f"{text!r}: {reason}") from None
+        return node
+
+    def _grade(self, text: str) -> Verdict:
+        from quizgen.grading.base import _verdict_for_known
+        from quizgen.grading.steps import describe_witness, relate, seeded
+
+        line = read_line(1, text, self.decl, self.ctx, self.limits)
+        if line.error is not None:
+            return rejected(f"Your answer could not be read: {line.error}", "parse")
+        goal = line.goal or self.goal
+        space = seeded(self.decl, self.expected_text, text)
+        try:
+            relation = relate(space, self.expected, line.node, goal != self.goal)  # type: ignore[arg-type]
+        except TooLarge:
+            return rejected("Your answer was not graded: it is too large once its sums are "
+                            "written out; simplify it.", "limits")
+        except (IndexProblem, ValueError) as err:
+            return rejected(f"Your answer could not be read: {getattr(err, 'reason', err)}.", "parse")
+        detail: dict[str, Any] = {"relation": relation.kind}
+        if relation.transform:
+            detail["transform"] = relation.transform
+        if relation.factor is not None:
+            detail["factor"] = relation.factor
+        if relation.valid:
+            return Verdict("correct", 1.0, "Correct: " + _relation_words(relation, self.goal, goal)
+                           + ".", "sampled", None, detail)
+        if relation.kind == "undecided":
+            detail["needs_review"] = True
+            return Verdict("incorrect", 0.0, "Your answer could not be checked automatically; it is "
+                           "flagged for your teacher to review.", "undecided", None, detail)
+        if relation.witness:
+            detail["witness"] = relation.witness
+        for known in self.known_wrong:
+            if relate(space, known.target, line.node, goal != self.goal).valid:
+                return _verdict_for_known(known, "sampled", detail)
+        message = f"Your answer does not have the expected minimiser: {relation.reason}."
+        if relation.witness:
+            message += " " + describe_witness(relation.witness, lambda n: pretty_name(n, self.decl))
+        for step_word, answer_word in (("the previous line", "the expected loss"),
+                                       ("the previous one", "the expected loss"),
+                                       ("the new line", "your answer")):
+            message = message.replace(step_word, answer_word)
+        return Verdict("incorrect", 0.0, message, "sampled", None, detail)
+
+
+def _relation_words(relation: Any, goal: str, answered: str) -> str:
+    """Which relation was found, in words: "it is 3 times the expected loss plus a constant"."""
+    what = "maximiser" if goal == "max" else "minimiser"
+    if relation.kind == "equal":
+        return "your answer equals the expected one"
+    if relation.kind == "same_minimiser":
+        times = (f"{relation.factor:.4g} times" if relation.factor is not None
+                 else "a positive multiple of")
+        plus = " plus a term constant in the parameters" if relation.offset else ""
+        return f"your answer is {times} the expected one{plus}, so it has the same {what}"
+    if relation.transform in ("log", "exp"):
+        how = f"the {relation.transform} of the expected one"
+    elif relation.transform == "affine":
+        how = "a negative multiple of the expected one (plus a constant)"
+    else:
+        how = f"{'a decreasing' if relation.direction < 0 else 'an increasing'} function of the expected one"
+    switched = ", with max and min switched" if answered != goal else ""
+    return f"your answer is {how}{switched}, so it has the same {what}"

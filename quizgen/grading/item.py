@@ -471,6 +471,20 @@ def _derivation(question: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) ->
 _GRADERS["derivation"] = _derivation  # type: ignore[assignment]
 
 
+def _symbolic(question: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> QuestionGrader:
+    """A symbolic answer: equivalent as an expression, or (``answer.optimise``) as a loss to
+    optimise, judged by its minimiser (quizgen.grading.derivation.OptimiseGrader)."""
+    answer = question.get("answer")
+    if isinstance(answer, dict) and "optimise" in answer:
+        from quizgen.grading.derivation import OptimiseGrader
+
+        return OptimiseGrader(question, limits)
+    return SymbolicGrader(question, limits)
+
+
+_GRADERS["symbolic"] = _symbolic  # type: ignore[assignment]
+
+
 def compile_question(question: dict, limits: Limits = DEFAULT_LIMITS) -> QuestionGrader:
     """A grader for one key entry. Raises :class:`QuizgenError` naming what is malformed."""
     if not isinstance(question, dict):

@@ -244,7 +244,13 @@ def _render_answer_section(a: GradedAnswer, solution: str | None = None) -> str:
                   f"- Points: 0 / {fmt_points(a.points_possible)}", "", "> No answer was received for this question."]
     else:
         assert a.verdict is not None
-        lines += [f"- Your answer: {md_code(a.answer, FEEDBACK_ANSWER_CHARS)}", f"- Verdict: {a.verdict.status}",
+        steps = [line for line in a.answer.splitlines() if line.strip()]
+        if a.verdict.detail.get("steps") and len(steps) > 1:  # a derivation: its lines, numbered
+            lines.append("- Your answer:")
+            lines += [f"    {k}. {md_code(line, FEEDBACK_ANSWER_CHARS)}" for k, line in enumerate(steps, 1)]
+        else:
+            lines.append(f"- Your answer: {md_code(a.answer, FEEDBACK_ANSWER_CHARS)}")
+        lines += [f"- Verdict: {a.verdict.status}",
                   f"- Points: {fmt_points(a.points)} / {fmt_points(a.points_possible)}", "", _quote(a.verdict.message)]
     return "\n".join(lines)
 

@@ -217,3 +217,44 @@ def test_the_verdict_is_a_function_of_the_key_and_the_text():
 def test_a_malformed_key_is_named(change, message):
     with pytest.raises(QuizgenError, match=message):
         DerivationGrader({**KEY, "answer": {**KEY["answer"], **change}})
+
+
+# ---------------------------------------------------------------- "equivalent for optimisation"
+OPTIMISE = {"type": "symbolic",
+            "answer": {"expression": "sum((y_i - y_hat_i)^2, i, 1, m)", "symbols": {},
+                       "optimise": {"goal": "min", "symbols": {"y": {"over": ["m"]},
+                                                              "y_hat": {"over": ["m"], "param": True}},
+                                    "sizes": {"m": [1, 2, 3, 5]}}},
+            "known_wrong": [{"name": "mae", "expression": "sum(abs(y_i - y_hat_i), i, 1, m)",
+                             "feedback": "That is the Laplace model."}]}
+
+
+@pytest.mark.parametrize("typed, relation, words", [
+    ("(1/m) Σ_i (y_i - ŷ_i)^2", "same_minimiser", "a positive multiple of the expected one"),
+    ("Σ_i (y_i - ŷ_i)^2", "equal", "equals the expected one"),
+    ("½ Σ_i (y_i - ŷ_i)^2", "same_minimiser", "0.5 times the expected one"),
+    ("3 Σ_i (y_i - ŷ_i)^2 + 7", "same_minimiser", "3 times the expected one plus a term constant in the parameters"),
+    ("log(1 + Σ_i (y_i - ŷ_i)^2)", "monotone", "an increasing function of the expected one"),
+    ("max -Σ_i (y_i - ŷ_i)^2", "monotone", "with max and min switched"),
+])
+def test_equivalent_for_optimisation_accepts_any_loss_with_the_minimiser_and_says_why(typed, relation, words):
+    v = compile_question(OPTIMISE).grade(typed)
+    assert v.status == "correct" and v.detail["relation"] == relation
+    assert words in v.message and "same minimiser" in v.message or relation == "equal"
+
+
+@pytest.mark.parametrize("typed, misconception, words", [
+    ("Σ_i |y_i - ŷ_i|", "mae", "Laplace"),
+    ("-Σ_i (y_i - ŷ_i)^2", None, "the sign changed (your answer decreases where the expected loss increases)"),
+    ("Σ_i (y_i - ŷ_i)", None, "the order is reversed"),
+])
+def test_equivalent_for_optimisation_refuses_another_minimiser(typed, misconception, words):
+    v = compile_question(OPTIMISE).grade(typed)
+    assert v.status == "incorrect" and v.misconception == misconception and words in v.message
+
+
+def test_a_plain_symbolic_key_is_graded_as_before():
+    from quizgen.grading.item import SymbolicGrader
+
+    plain = {"type": "symbolic", "answer": {"expression": "x^2", "symbols": {"x": "real"}}}
+    assert isinstance(compile_question(plain), SymbolicGrader)
