@@ -286,3 +286,29 @@ def _answers(db) -> dict:
 
     with sqlite3.connect(str(db)) as con:
         return {str(n): [a, r] for n, a, r in con.execute("SELECT number, answer, rev FROM qz_answers")}
+
+
+def test_practice_page_derivation_text_area_reads_each_line(driver, practice_server, shots):
+    """A derivation (issue 22): a text area; the preview reads every line as it is typed, the
+    line that cannot be read named; Shift+Enter is not needed, Enter starts the next line."""
+    from quizgen.bank import load_bank
+    from quizgen.variant import make_variant
+
+    qid = "mle/gaussian_mse_derivation"
+    driver.get_log("browser")  # what the tests before left in the log is theirs
+    driver.get(practice_server.url + f"/practice?topic=mle%2Fderivations&qid={qid.replace('/', '%2F')}&v=77")
+    answer = wait(driver, lambda d: d.find_elements("css selector", "textarea#answer"))[0]
+    sd = make_variant(load_bank().find(qid).question, 77, "practice").params["sd"]
+    answer.send_keys(f"max Σ_i (-(y_i - ŷ_i)^2/(2*{sd}^2) - log(sqrt(2π {sd}^2)))\nmin Σ_i (y_i - ŷ_i)^2")
+    wait(driver, lambda d: len(d.find_elements("css selector", "#preview .lines li math")) == 2)
+    items = driver.find_elements("css selector", "#preview .lines li")
+    assert "Σ_i" in items[1].text and items[0].find_element("tag name", "math").rect["width"] > 5
+    answer.send_keys("\nmin Σ_i (y_i")
+    wait(driver, lambda d: d.find_elements("css selector", "#preview .lines li.error"))
+    assert "Line 3 could not be read" in driver.find_element("css selector", "#preview .msg").text
+    snap(driver, shots, "practice-derivation")
+    driver.find_element("id", "submit").click()
+    verdict = wait(driver, lambda d: d.find_elements("id", "verdict"))[0]
+    assert "Line 3 (" in verdict.text  # the unreadable line named; not counted as an attempt
+    logs = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert not logs, logs
