@@ -310,14 +310,8 @@ class DerivationGrader(QuestionGrader):
         goal = raw.get("goal", "min")
         if goal not in GOALS:
             raise QuizgenError(f"derivation question: {where}.goal must be min or max")
-        if not isinstance(text, str):
-            raise QuizgenError(f"derivation question: {where}.expression must be text")
-        try:
-            node = parse(text, self.ctx, self.limits).node
-            check_indices(node, self.decl, text)
-        except (ParseError, LimitExceeded) as err:
-            reason = err.reason if isinstance(err, ParseError) else str(err)
-            raise QuizgenError(f"derivation question: {where}.expression {text!r}: {reason}") from None
+        node = read_key_expression(text, self.ctx, self.decl, self.limits,
+                                   f"derivation question: {where}.expression")
         return Objective(node, goal, text)
 
     def _misconceptions(self, raw: Any) -> list[Misconception]:
@@ -696,6 +690,19 @@ def _same_value(space, a: Node, b: Node) -> bool:
 
 
 # ---------------------------------------------------------------- key helpers
+def read_key_expression(text: Any, ctx: Any, decl: Declarations, limits: Limits, where: str) -> Node:
+    """An expression of a key, read as a student's line is; a QuizgenError naming ``where``."""
+    if not isinstance(text, str):
+        raise QuizgenError(f"{where} must be text")
+    try:
+        node = parse(text, ctx, limits).node
+        check_indices(node, decl, text)
+    except (ParseError, LimitExceeded) as err:
+        reason = err.reason if isinstance(err, ParseError) else str(err)
+        raise QuizgenError(f"{where} {text!r}: {reason}") from None
+    return node
+
+
 def _declarations(answer: Mapping[str, Any], where: str) -> Declarations:
     symbols = _require(answer, "symbols", where + ": answer")
     if not isinstance(symbols, dict):
@@ -765,16 +772,8 @@ class OptimiseGrader(QuestionGrader):
             lambda entry, where: self._read(_require(entry, "expression", where), f"{where}.expression"))
 
     def _read(self, text: Any, where: str) -> Node:
-        if not isinstance(text, str):
-            raise QuizgenError(f"symbolic question: {where} must be text")
-        try:
-            node = parse(text, self.ctx, self.limits).node
-            check_indices(node, self.decl, text)
-        except (ParseError, LimitExceeded) as err:
-            reason = err.reason if isinstance(err, ParseError) else str(err)
-            raise QuizgenError(f"symbolic question: {where.removeprefix('symbolic question: ')} "
-                               f"{text!r}: {reason}") from None
-        return node
+        return read_key_expression(text, self.ctx, self.decl, self.limits,
+                                   "symbolic question: " + where.removeprefix("symbolic question: "))
 
     def _grade(self, text: str) -> Verdict:
         from quizgen.grading.base import _verdict_for_known
