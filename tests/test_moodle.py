@@ -126,6 +126,9 @@ def test_truefalse_ordering_essay_cloze(parsed):
         elif q.get("type") == "ordering":
             items = {i["label"]: i["text"] for i in v["answer"]["items"]}
             assert [a.findtext("text") for a in q.findall("answer")] == [lms_html(items[label]) for label in v["answer"]["correct"]]
+        elif q.get("type") == "essay" and "model" in v["answer"]:  # a derivation: the model derivation
+            assert "Model derivation" in q.findtext("graderinfo/text")
+            assert q.findtext("responseformat") == "plain"
         elif q.get("type") == "essay":
             assert lms_html(v["answer"]["model_answer"]) in q.findtext("graderinfo/text")
         elif q.get("type") == "cloze":

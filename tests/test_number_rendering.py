@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from quizgen.generation.question import Claim, Right
+from quizgen.generation.question import Claim, Detect, Line, Right
 import sympy as sp
 
 from quizgen.export import render_exam
@@ -86,7 +86,7 @@ def _flatten(e):
         return _flatten(e.reason) + ([] if isinstance(e.truth, bool) else [e.truth.lhs, e.truth.rhs])
     if isinstance(e, (tuple, list)):
         return [x for item in e for x in _flatten(item)]
-    if isinstance(e, (str, int)):
+    if isinstance(e, (str, int, Line, Detect)):  # a derivation's lines and detectors are text
         return []
     e = sp.sympify(e)
     return [e.lhs, e.rhs] if isinstance(e, sp.Eq) else [e]

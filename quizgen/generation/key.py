@@ -10,7 +10,7 @@ from quizgen.generation.exam import Exam
 from quizgen.generation.variant import KnownWrong, Variant
 from quizgen.kernel.decimals import DECIMAL_TYPES
 
-SCHEMA = "quizgen.key/1"
+SCHEMA = "quizgen.generation.key/1"
 
 
 def _wrong(w: KnownWrong, kind: str) -> dict[str, Any]:
@@ -162,8 +162,9 @@ def answer_text(entry: dict[str, Any]) -> str | None:
     return None
 
 
-def wrong_text(entry: dict[str, Any], wrong: dict[str, Any]) -> str:
-    """A known wrong answer of a key entry typed as a student would (a truefalse reason with the right truth)."""
+def wrong_text(entry: dict[str, Any], wrong: dict[str, Any]) -> str | None:
+    """A known wrong answer of a key entry typed as a student would (a truefalse reason with the right truth);
+    None for a derivation's mistake that only its effect on a step defines (a term dropped)."""
     kind = entry["type"]
     if kind == "symbolic":
         return wrong["expression"]
@@ -178,9 +179,15 @@ def wrong_text(entry: dict[str, Any], wrong: dict[str, Any]) -> str:
     if kind == "vector":
         parts = [repr(v) for v in wrong["values"]] if "values" in wrong else list(wrong["expressions"])
         return "(" + ", ".join(parts) + ")"
-    if kind == "derivation":  # its first wrong line, as a one-line derivation (None: found by what it does)
+    if kind == "derivation":  # its first wrong line as a one-line derivation, or a line that does it
         form = (wrong.get("forms") or [None])[0]
-        return f"{form.get('goal', 'min')} {form['expression']}" if form else None  # type: ignore[return-value]
+        if form:
+            return f"{form.get('goal', 'min')} {form['expression']}"
+        first = entry["answer"]["model"][0]  # the model's first step, then the mistake made on it
+        other = {"min": "max", "max": "min"}[first["goal"]]
+        made = {"sign_flip": f"{first['goal']} -({first['expression']})",
+                "switch_without_negation": f"{other} {first['expression']}"}
+        return made.get(wrong.get("detect", ""))
     return wrong["choice"]
 
 

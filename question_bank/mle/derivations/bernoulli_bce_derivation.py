@@ -62,7 +62,7 @@ QUESTION = Question(
     ),
     derive=derive,
     check=check,
-    params=(grid("w", "2", "16", "1"),),
+    params=(grid("w", "2", "40", "1"),),
     tags=("bernoulli", "cross-entropy", "likelihood", "derivation"),
     difficulty=2,
     points=4,

@@ -60,7 +60,7 @@ QUESTION = Question(
     ),
     derive=derive,
     check=check,
-    params=(grid("sd", "0.2", "4", "0.2", latex="\\sigma"),),
+    params=(grid("sd", "0.1", "4", "0.1", latex="\\sigma"),),
     tags=("gaussian", "mse", "likelihood", "derivation"),
     difficulty=2,
     points=4,

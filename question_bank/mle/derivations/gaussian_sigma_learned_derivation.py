@@ -63,7 +63,7 @@ QUESTION = Question(
     ),
     derive=derive,
     check=check,
-    params=(grid("b", "-2", "2", "0.25", exclude=("0",)),),
+    params=(grid("b", "-3", "3", "0.1", exclude=("0",)),),
     tags=("gaussian", "likelihood", "variance", "derivation"),
     difficulty=3,
     points=4,

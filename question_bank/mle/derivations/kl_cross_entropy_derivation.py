@@ -58,7 +58,7 @@ QUESTION = Question(
     ),
     derive=derive,
     check=check,
-    params=(grid("eps", "0.02", "0.3", "0.02", latex="\\varepsilon"),),
+    params=(grid("eps", "0.01", "0.4", "0.01", latex="\\varepsilon"),),
     tags=("kl", "cross-entropy", "entropy", "label-smoothing", "derivation"),
     difficulty=2,
     points=3,

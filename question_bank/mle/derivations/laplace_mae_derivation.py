@@ -51,7 +51,7 @@ QUESTION = Question(
     ),
     derive=derive,
     check=check,
-    params=(grid("b", "0.25", "4", "0.25"),),
+    params=(grid("b", "0.25", "10", "0.25"),),
     tags=("laplace", "mae", "likelihood", "derivation"),
     difficulty=2,
     points=3,

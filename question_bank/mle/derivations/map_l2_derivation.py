@@ -65,7 +65,7 @@ QUESTION = Question(
     ),
     derive=derive,
     check=check,
-    params=(grid("sd", "0.5", "2", "0.5", latex="\\sigma"), grid("tau", "0.5", "3", "0.5", latex="\\tau")),
+    params=(grid("sd", "0.5", "3", "0.5", latex="\\sigma"), grid("tau", "0.5", "4", "0.5", latex="\\tau")),
     constraint=lambda p: p["sd"] != p["tau"] and p["sd"] != 1,  # else a misconception coincides with the answer
     tags=("map", "prior", "regularisation", "derivation"),
     difficulty=3,

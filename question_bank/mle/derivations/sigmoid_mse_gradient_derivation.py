@@ -65,7 +65,7 @@ QUESTION = Question(
     ),
     derive=derive,
     check=check,
-    params=(grid("b", "-2", "2", "0.25", exclude=("0",)),),
+    params=(grid("b", "-3", "3", "0.2", exclude=("0",)),),
     tags=("sigmoid", "gradient", "mse", "derivation"),
     difficulty=2,
     points=3,

@@ -76,7 +76,7 @@ QUESTION = Question(
     ),
     derive=derive,
     check=check,
-    params=(grid("T", "0.25", "4", "0.25", exclude=("1",)),),
+    params=(grid("T", "0.25", "10", "0.25", exclude=("1",)),),
     tags=("softmax", "gradient", "cross-entropy", "temperature", "derivation"),
     difficulty=3,
     points=4,
