@@ -10,7 +10,7 @@ from quizgen.generation.exam import Exam
 from quizgen.generation.variant import KnownWrong, Variant
 from quizgen.kernel.decimals import DECIMAL_TYPES
 
-SCHEMA = "quizgen.generation.key/1"
+SCHEMA = "quizgen.key/1"
 
 
 def _wrong(w: KnownWrong, kind: str) -> dict[str, Any]:
