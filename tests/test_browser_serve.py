@@ -291,8 +291,8 @@ def _answers(db) -> dict:
 def test_practice_page_derivation_text_area_reads_each_line(driver, practice_server, shots):
     """A derivation (issue 22): a text area; the preview reads every line as it is typed, the
     line that cannot be read named; Shift+Enter is not needed, Enter starts the next line."""
-    from quizgen.bank import load_bank
-    from quizgen.variant import make_variant
+    from quizgen.generation.bank import load_bank
+    from quizgen.generation.variant import make_variant
 
     qid = "mle/gaussian_mse_derivation"
     driver.get_log("browser")  # what the tests before left in the log is theirs

@@ -3,27 +3,23 @@ its figures (the bank's count, the sampling, the corpus size, the formats) are t
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 from click.testing import CliRunner
+from docpages import block
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "derivations.md").read_text(encoding="utf-8")
 
 
-def blocks() -> list[str]:
-    return re.findall(r"```text\n(.*?)\n```", DOC, re.DOTALL)
-
-
 def test_the_worked_example_gets_the_feedback_the_page_shows():
-    from quizgen.bank import load_bank
+    from quizgen.generation.bank import load_bank
     from quizgen.grading.item import compile_question
-    from quizgen.key import question_key
-    from quizgen.variant import Variant, _instance
+    from quizgen.generation.key import question_key
+    from quizgen.generation.variant import Variant, _instance
 
-    answer, feedback = blocks()
+    answer, feedback = block("derivation-answer"), block("derivation-feedback")
     q = load_bank().find("mle/gaussian_sigma_learned_derivation").question
     grader = compile_question(question_key(Variant(seed=0, **_instance(q, (("b", "0.5"),), 0)), 1))
     verdict = grader.grade(answer)
@@ -34,9 +30,9 @@ def test_the_worked_example_gets_the_feedback_the_page_shows():
 
 
 def test_the_figures_on_the_page_are_the_code_s():
-    from quizgen.bank import load_bank
-    from quizgen.grading import steps
-    from quizgen.question import Steps
+    from quizgen.generation.bank import load_bank
+    from quizgen.maths import steps
+    from quizgen.generation.question import Steps
 
     sys.path.insert(0, str(ROOT / "tests" / "grading"))
     from derivation_corpus import CORPUS

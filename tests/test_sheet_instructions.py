@@ -18,7 +18,8 @@ from quizgen.grading.item import grade_item
 from quizgen.practice.session import answer_help
 
 ONE_OF_EACH = ["mle/kl_divergence_value", "mle/gaussian_nll", "mle/softmax_gradient_vector", "mle/saturation_choice",
-               "mle/overconfidence_truefalse", "mle/mse_from_gaussian_order", "mle/noise_model_interview"]
+               "mle/overconfidence_truefalse", "mle/mse_from_gaussian_order", "mle/noise_model_interview",
+               "mle/gaussian_mse_derivation"]
 CLAUSES = {
     "numeric": "numbers to at least 4 significant figures",
     "symbolic": "expressions in plain syntax",
@@ -27,6 +28,7 @@ CLAUSES = {
     "truefalse": "the letter of the reason",
     "order": "steps as their numbers, in order",
     "manual": "an interview question in words",
+    "derivation": "a derivation one step per line",
 }
 DECIMALS = "where a decimal to 4 significant figures may stand for an exact constant"
 EXACT = "with every constant exact"

@@ -127,6 +127,8 @@ def answer_instructions(kinds: Iterable[str], exact_constants: bool = False) -> 
         parts.append("steps as their numbers, in order")
     if "manual" in kinds:
         parts.append("an interview question in words (a person grades it)")
+    if "derivation" in kinds:
+        parts.append("a derivation one step per line, with `min` or `max` where the problem changes")
     return ("Write " + "; ".join(parts) + ".") if parts else ""
 
 

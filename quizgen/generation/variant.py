@@ -585,7 +585,7 @@ def _rendered_feedback(q: Question, context: Mapping[str, Any], answer: Mapping[
 
 
 def _steps(q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuffle_seed, context):
-    """A derivation graded line by line: its key and checks are built once (quizgen.stepwise)."""
+    """A derivation graded line by line: its key and checks are built once (quizgen.generation.stepwise)."""
     built = _built(q, d, pvals, context)
     context["values"].update(start=built.start_latex, final=built.final_latex)
     answer = {**built.answer, "final": {**built.answer["final"],

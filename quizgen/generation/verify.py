@@ -46,7 +46,7 @@ class Verifier:
         self.pvals = pvals
         domains = getattr(c.question.answer, "symbols", {})  # the answer symbols (symbolic or choice)
         if any(not isinstance(d, str) for d in domains.values()):
-            domains = {}  # a derivation's declarations: checked by quizgen.stepwise
+            domains = {}  # a derivation's declarations: checked by quizgen.generation.stepwise
         self.points = {}
         if domains:  # (a generator costs more than a numeric question's whole check)
             rng = np.random.default_rng(digest("verify", c.question.id, *sorted(pvals.items())) % 2**63)

@@ -777,7 +777,7 @@ class OptimiseGrader(QuestionGrader):
 
     def _grade(self, text: str) -> Verdict:
         from quizgen.grading.base import _verdict_for_known
-        from quizgen.grading.steps import describe_witness, relate, seeded
+        from quizgen.maths.steps import describe_witness, relate, seeded
 
         line = read_line(1, text, self.decl, self.ctx, self.limits)
         if line.error is not None:

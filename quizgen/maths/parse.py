@@ -982,7 +982,7 @@ def _loose_factor(body: Node, index: str) -> bool:
             factors.append(n)
     if len(factors) < 2:
         return False
-    from quizgen.grading.nodes import walk
+    from quizgen.maths.nodes import walk
 
     def uses(n: Node) -> bool:
         return any(isinstance(m, Sym) and (m.name == index or index in m.name.rpartition("_")[2])

@@ -19,9 +19,9 @@ VALID = {"E": "equal", "S": "same_minimiser", "M": "monotone"}
 
 @functools.lru_cache(maxsize=None)
 def grader(question: str):
-    from quizgen.bank import load_bank
-    from quizgen.key import question_key
-    from quizgen.variant import Variant, _instance
+    from quizgen.generation.bank import load_bank
+    from quizgen.generation.key import question_key
+    from quizgen.generation.variant import Variant, _instance
 
     q = load_bank().find(f"mle/{question}").question
     drawn = tuple(sorted(PARAMS[question].items()))
