@@ -240,6 +240,17 @@ def cases_for(kind: str, entry: dict) -> list[Case]:
         out.append(Case(kind, "unreadable", f"{correct[0]}, {correct[0]}", NOT_SENT, NOT_SENT))
     elif kind == "manual":
         out.append(Case(kind, "answered", "MSE assumes Gaussian noise of one fixed variance.", "MSE...", "MSE..."))
+    elif kind == "derivation":  # the LMSs ask for it as an essay: the same text, one step a line
+        from quizgen.generation.key import answer_text, wrong_text
+
+        right = answer_text(entry)
+        out.append(Case(kind, "correct", right, right, right))
+        for w in wrongs:
+            text = wrong_text(entry, w)
+            if text:
+                out.append(Case(kind, f"known:{w['name']}", text, text, text))
+        out.append(Case(kind, "unlisted", "min 0", "min 0", "min 0"))
+        out.append(Case(kind, "unreadable", "((", "((", "(("))
     if kind in ("numeric", "symbolic"):
         out.append(Case(kind, "unreadable", "((", "((", "(("))
     if kind == "vector":
@@ -322,7 +333,10 @@ def practice_terminal(qid: str, kind: str) -> tuple[dict, list[tuple[Case, Cell]
     seed = next(s for s in range(1000) if Session(entries, s)._order(0)[0].id == qid)
     item = Session(entries, seed, group).next_question()
     cases = sorted(cases_for(kind, item.key), key=lambda c: c.typed != "")
-    lines = "".join(("= " if c.typed[:1].isalpha() else "") + c.typed + "\n" for c in cases) + "q\n"
+    if kind == "derivation":  # its lines, then an empty line ends it ("=" would be kept as a line)
+        lines = "".join(c.typed + "\n" + ("\n" if c.typed else "") for c in cases) + "q\n"
+    else:
+        lines = "".join(("= " if c.typed[:1].isalpha() else "") + c.typed + "\n" for c in cases) + "q\n"
     r = CliRunner().invoke(main, ["practice", "--topic", group, "--seed", str(seed)], input=lines)
     assert r.exit_code == 0, r.output
     blocks = r.output.split("answer> ")[1:len(cases) + 1]
@@ -485,6 +499,12 @@ DOCUMENTED: dict[str, tuple[str, str | None]] = {
     "canvas|vector|*": ("Canvas scores each blank on its own by its text (the components of a known wrong vector "
                         "that equal the right ones earn their share) and gives one comment listing the recognised "
                         "mistakes", "each scored on its own"),
+    "moodle|derivation|*": ("Moodle asks for a derivation as an essay (plain text, one step a line) that a person "
+                            "grades: it gives no points of its own; quizgen grade grades the Responses report as any answer",
+                            "grade the responses report with `quizgen grade`"),
+    "canvas|derivation|*": ("Canvas asks for a derivation as an essay that a person grades: it gives no points of its "
+                            "own; quizgen grade grades the exported responses as any answer",
+                            "grade the exported responses with `quizgen grade`"),
     "practice|*|blank": ("in practice an empty answer is not a try: it asks for an answer and waits", None),
     "practice|*|unreadable": ("in practice an unreadable answer is not a try: it says how to write it and waits", None),
 }
@@ -496,6 +516,16 @@ CHANNELS = ("grade csv", "grade json", "equiv --key", "exam page", "moodle", "ca
 def differences(matrix) -> dict[str, tuple[Cell, Cell]]:
     return {f"{channel}|{kind}|{case}": cells for channel, by_case in matrix.items()
             for (kind, case), cells in by_case.items() if not cells[0].same(cells[1])}
+
+
+def test_every_answer_type_is_in_the_matrix():
+    from quizgen.export.base import ANSWER_TYPES
+
+    kinds = {"choice" if k == "multiselect" else k for k in QUESTIONS}
+    assert kinds == set(ANSWER_TYPES)  # a new type joins the matrix with a question of its own
+    for k, qid in QUESTIONS.items():
+        entry = {"type": bank().find(qid).question.kind}
+        assert entry["type"] == ("choice" if k == "multiselect" else k), qid
 
 
 def test_every_type_reaches_every_channel_or_is_said_not_to(matrix):
