@@ -1,6 +1,9 @@
 """The Brier score is proper: the expected penalty for reporting q instead of the true p (numeric)."""
 
-from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.authoring import ClassPair
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong
+
+PAIR = ClassPair()  # the data's p and the model's q over three classes
 
 K = 3
 
@@ -8,8 +11,7 @@ K = 3
 def derive(s):
     import sympy as sp
 
-    p = [s.p1, s.p2, 1 - s.p1 - s.p2]
-    q = [s.q1, s.q2, 1 - s.q1 - s.q2]
+    p, q = PAIR.symbolic(s)
     r = sp.symbols("r1:4", real=True)  # a general report, for the expected score as a function
 
     def brier(report, outcome):  # sum over classes of (report_k - onehot_k)^2
@@ -61,8 +63,7 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    pv = np.array([p["p1"], p["p2"], 1 - p["p1"] - p["p2"]])
-    qv = np.array([p["q1"], p["q2"], 1 - p["q1"] - p["q2"]])
+    pv, qv = PAIR.arrays(p)
 
     def expected_brier(report):
         total = 0.0
@@ -72,11 +73,6 @@ def check(p, x):
         return total
 
     return expected_brier(qv) - expected_brier(pv)
-
-
-def _well_posed(v):
-    return (v["p1"] + v["p2"] < 1 and v["q1"] + v["q2"] < 1
-            and (v["p1"], v["p2"]) != (v["q1"], v["q2"]))
 
 
 QUESTION = Question(
@@ -92,13 +88,8 @@ QUESTION = Question(
     answer=Numeric(rtol=1e-3),
     derive=derive,
     check=check,
-    params=(
-        grid("p1", "0.1", "0.8", "0.1"),
-        grid("p2", "0.1", "0.8", "0.1"),
-        grid("q1", "0.1", "0.8", "0.1"),
-        grid("q2", "0.1", "0.8", "0.1"),
-    ),
-    constraint=_well_posed,
+    params=PAIR.params,
+    constraint=PAIR.constraint,
     tags=("calibration", "brier-score", "proper-scoring"),
     difficulty=2,
     points=2,

@@ -1,21 +1,13 @@
 """Expected calibration error from a reliability table (numeric, a random table per variant)."""
 
-from quizgen.generation.question import Derivation, Numeric, Question, Step, Table, Wrong, by_row, grid
+from quizgen.generation.authoring import predictions, reliability_table
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong
 
 EDGES = ("0.5", "0.6", "0.7", "0.8", "0.9", "1")  # confidence bins of a binary or multiclass classifier
 B = len(EDGES) - 1
 #: bin b's mean confidence lies inside it (0.51 ... 0.59 for [0.5, 0.6)); its accuracy is 0.2 below to
 #: 0.06 above the confidence (the constraint), at most 1, in steps of 0.02, so acc_b * n_b is a whole number
-CONF = tuple(grid("c", f"{0.41 + 0.1 * b:.2f}", f"{0.49 + 0.1 * b:.2f}", "0.02") for b in range(1, B + 1))
-ACC = tuple(grid("a", f"{0.21 + 0.1 * b:.2f}", f"{min(0.55 + 0.1 * b, 0.99):.2f}", "0.02") for b in range(1, B + 1))
-BINS = Table(
-    "bins",
-    columns=(grid("n", "100", "500", "100"), by_row("c", *CONF), by_row("a", *ACC)),
-    rows=B,
-    headers={"n": "n_b", "c": "\\mathrm{conf}_b", "a": "\\mathrm{acc}_b"},
-    labels=tuple(f"[{lo}, {hi}{']' if hi == EDGES[-1] else ')'}" for lo, hi in zip(EDGES, EDGES[1:])),
-    label_header="\\text{bin}",
-)
+BINS = reliability_table(EDGES, below=0.2, above=0.06)
 
 
 def derive(s):
@@ -58,17 +50,7 @@ def derive(s):
 
 
 def check(p, x):
-    import numpy as np
-
-    # rebuild the individual predictions the table summarises, then bin them again from scratch
-    confidences, correct = [], []
-    for b in range(1, B + 1):
-        n = int(round(p[f"n{b}"]))
-        k = int(round(p[f"a{b}"] * n))  # correct predictions in the bin (acc * n is a whole number)
-        assert abs(k - p[f"a{b}"] * n) < 1e-6
-        confidences += [p[f"c{b}"]] * n
-        correct += [1] * k + [0] * (n - k)
-    confidences, correct = np.array(confidences), np.array(correct)
+    confidences, correct = predictions(BINS, p)  # the individual predictions; bin them again from scratch
     edges = [float(e) for e in EDGES]
     total = 0.0
     for lo, hi in zip(edges[:-1], edges[1:]):

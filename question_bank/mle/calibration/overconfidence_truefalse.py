@@ -1,21 +1,13 @@
 """Is a classifier overconfident on average? Read it off a random reliability table (true/false with the reason)."""
 
-from quizgen.generation.question import Claim, Derivation, Question, Step, Table, TrueFalse, Wrong, by_row, grid
+from quizgen.generation.authoring import predictions, reliability_table
+from quizgen.generation.question import Claim, Derivation, Question, Step, TrueFalse, Wrong
 
 EDGES = ("0.6", "0.7", "0.8", "0.9", "1")
 B = len(EDGES) - 1
 #: bin b's mean confidence lies inside it (0.61 ... 0.69 for [0.6, 0.7)); its accuracy is within 0.12 of the
 #: confidence but not equal to it (the constraint), at most 1, in steps of 0.02 (acc_b * n_b is a whole number)
-CONF = tuple(grid("c", f"{0.51 + 0.1 * b:.2f}", f"{0.59 + 0.1 * b:.2f}", "0.02") for b in range(1, B + 1))
-ACC = tuple(grid("a", f"{0.39 + 0.1 * b:.2f}", f"{min(0.71 + 0.1 * b, 0.99):.2f}", "0.02") for b in range(1, B + 1))
-BINS = Table(
-    "bins",
-    columns=(grid("n", "100", "500", "100"), by_row("c", *CONF), by_row("a", *ACC)),
-    rows=B,
-    headers={"n": "n_b", "c": "\\mathrm{conf}_b", "a": "\\mathrm{acc}_b"},
-    labels=tuple(f"[{lo}, {hi}{']' if hi == EDGES[-1] else ')'}" for lo, hi in zip(EDGES, EDGES[1:])),
-    label_header="\\text{bin}",
-)
+BINS = reliability_table(EDGES, below=0.12, above=0.12)
 
 
 def derive(s):
@@ -69,14 +61,7 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    confidences, correct = [], []
-    for b in range(1, B + 1):  # rebuild the predictions the table summarises
-        n = int(round(p[f"n{b}"]))
-        acc = p[f"a{b}"]
-        k = int(round(acc * n))
-        assert abs(k - acc * n) < 1e-6
-        confidences += [p[f"c{b}"]] * n
-        correct += [1.0] * k + [0.0] * (n - k)
+    confidences, correct = predictions(BINS, p)  # the predictions the table summarises
     diff = float(np.mean(confidences) - np.mean(correct))
     return diff > 0, diff
 

@@ -1,13 +1,9 @@
 """The batch gradient X^T(q - y)/m of logistic regression on a small data table (vector answer, data table)."""
 
-from quizgen.generation.question import Derivation, Question, Step, Table, Vector, Wrong, grid, pick
+from quizgen.generation.authoring import labelled_inputs
+from quizgen.generation.question import Derivation, Question, Step, Vector, Wrong, grid
 
-DATA = Table(
-    "data",
-    columns=(grid("x", "-2", "2", "0.5", latex="x"), pick("y", "0", "1", latex="y")),
-    rows=4,
-    caption="The training set ($m = 4$):",
-)
+DATA = labelled_inputs("The training set ($m = 4$):", rows=4, indexed=False, x=grid("x", "-2", "2", "0.5"))
 
 
 def derive(s):

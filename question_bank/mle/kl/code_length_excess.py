@@ -1,6 +1,9 @@
 """Extra bits per symbol from coding with the wrong distribution: D_KL in bits, since min_q H(p, q) = H(p) (numeric)."""
 
+from quizgen.generation.authoring import ClassPair
 from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
+
+PAIR = ClassPair()  # the data's p and the model's q over three classes
 
 
 def derive(s):
@@ -8,8 +11,7 @@ def derive(s):
 
     from quizgen.generation.derivations import bits, cross_entropy, entropy, kl_divergence
 
-    p = [s.p1, s.p2, 1 - s.p1 - s.p2]
-    q = [s.q1, s.q2, 1 - s.q1 - s.q2]
+    p, q = PAIR.symbolic(s)
     ce = cross_entropy(p, q, log=bits)
     ent = entropy(p, log=bits)
     excess = kl_divergence(p, q, log=bits)
@@ -55,8 +57,7 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    pv = np.array([p["p1"], p["p2"], 1 - p["p1"] - p["p2"]])
-    qv = np.array([p["q1"], p["q2"], 1 - p["q1"] - p["q2"]])
+    pv, qv = PAIR.arrays(p)
     # the best code: minimise the average length sum p_k * (-log2 r_k) over a fine grid of codes r
     best = np.inf
     for r1 in np.linspace(0.005, 0.99, 198):
@@ -67,11 +68,6 @@ def check(p, x):
     assert exact_best <= best + 1e-12 and best - exact_best < 1e-3  # the grid search finds the entropy
     with_q = float(-(pv * np.log2(qv)).sum())
     return with_q - exact_best
-
-
-def _well_posed(v):
-    return (v["p1"] + v["p2"] < 1 and v["q1"] + v["q2"] < 1
-            and (v["p1"], v["p2"]) != (v["q1"], v["q2"]))
 
 
 QUESTION = Question(
@@ -87,13 +83,8 @@ QUESTION = Question(
     answer=Numeric(rtol=1e-3, unit="bits"),
     derive=derive,
     check=check,
-    params=(
-        grid("p1", "0.1", "0.8", "0.1"),
-        grid("p2", "0.1", "0.8", "0.1"),
-        grid("q1", "0.1", "0.8", "0.1"),
-        grid("q2", "0.1", "0.8", "0.1"),
-    ),
-    constraint=_well_posed,
+    params=PAIR.params,
+    constraint=PAIR.constraint,
     tags=("entropy", "cross-entropy", "kl-divergence", "bits", "code-length"),
     difficulty=2,
     points=2,

@@ -1,6 +1,9 @@
 """Cross-entropy from the data entropy and the KL divergence, H(p, q) = H(p) + D_KL(p || q) (numeric)."""
 
-from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.authoring import ClassPair
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong
+
+PAIR = ClassPair()  # the data's p and the model's q over three classes
 
 
 def derive(s):
@@ -8,8 +11,7 @@ def derive(s):
 
     from quizgen.generation.derivations import cross_entropy, entropy, kl_divergence, tidy_log
 
-    p = [s.p1, s.p2, 1 - s.p1 - s.p2]
-    q = [s.q1, s.q2, 1 - s.q1 - s.q2]
+    p, q = PAIR.symbolic(s)
     ent, kl, ce = entropy(p), kl_divergence(p, q), cross_entropy(p, q)
     assert sp.simplify(tidy_log(ce - ent - kl)) == 0  # the decomposition, checked symbolically
     return Derivation(
@@ -49,17 +51,11 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    pv = np.array([p["p1"], p["p2"], 1 - p["p1"] - p["p2"]])
-    qv = np.array([p["q1"], p["q2"], 1 - p["q1"] - p["q2"]])
+    pv, qv = PAIR.arrays(p)
     total = 0.0
     for pk, qk in zip(pv, qv):  # -sum p log q, term by term
         total -= pk * np.log(qk)
     return total
-
-
-def _well_posed(v):
-    return (v["p1"] + v["p2"] < 1 and v["q1"] + v["q2"] < 1
-            and (v["p1"], v["p2"]) != (v["q1"], v["q2"]))
 
 
 QUESTION = Question(
@@ -75,13 +71,8 @@ QUESTION = Question(
     answer=Numeric(rtol=1e-3, unit="nats"),
     derive=derive,
     check=check,
-    params=(
-        grid("p1", "0.1", "0.8", "0.1"),
-        grid("p2", "0.1", "0.8", "0.1"),
-        grid("q1", "0.1", "0.8", "0.1"),
-        grid("q2", "0.1", "0.8", "0.1"),
-    ),
-    constraint=_well_posed,
+    params=PAIR.params,
+    constraint=PAIR.constraint,
     tags=("cross-entropy", "kl-divergence", "entropy"),
     difficulty=1,
     points=1,

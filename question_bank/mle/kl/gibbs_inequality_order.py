@@ -1,6 +1,9 @@
 """Gibbs' inequality, D_KL(p || q) >= 0: put the steps of the proof in order (ordered steps)."""
 
-from quizgen.generation.question import Derivation, Order, Question, Step, Wrong, grid
+from quizgen.generation.authoring import ClassPair
+from quizgen.generation.question import Derivation, Order, Question, Step, Wrong
+
+PAIR = ClassPair()  # the data's p and the model's q over three classes
 
 
 def derive(s):
@@ -8,8 +11,7 @@ def derive(s):
 
     from quizgen.generation.derivations import kl_divergence
 
-    p = [s.p1, s.p2, 1 - s.p1 - s.p2]
-    q = [s.q1, s.q2, 1 - s.q1 - s.q2]
+    p, q = PAIR.symbolic(s)
     kl = kl_divergence(p, q)
     # the bound of each term: p log(q/p) <= p (q/p - 1) = q - p, from log t <= t - 1
     terms = [pk * sp.log(qk / pk) for pk, qk in zip(p, q)]
@@ -57,8 +59,7 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    pv = np.array([p["p1"], p["p2"], 1 - p["p1"] - p["p2"]])
-    qv = np.array([p["q1"], p["q2"], 1 - p["q1"] - p["q2"]])
+    pv, qv = PAIR.arrays(p)
     out = {"kl": float(np.sum(pv * (np.log(pv) - np.log(qv))))}
     for k in range(3):
         out[f"t{k + 1}"] = float(pv[k] * (np.log(qv[k]) - np.log(pv[k])))
@@ -66,11 +67,6 @@ def check(p, x):
         assert out[f"t{k + 1}"] <= out[f"b{k + 1}"] + 1e-15  # the bound holds term by term
     assert out["kl"] > 0
     return out
-
-
-def _well_posed(v):
-    return (v["p1"] + v["p2"] < 1 and v["q1"] + v["q2"] < 1
-            and (v["p1"], v["p2"]) != (v["q1"], v["q2"]))
 
 
 QUESTION = Question(
@@ -85,13 +81,8 @@ QUESTION = Question(
     answer=Order(),
     derive=derive,
     check=check,
-    params=(
-        grid("p1", "0.1", "0.8", "0.1"),
-        grid("p2", "0.1", "0.8", "0.1"),
-        grid("q1", "0.1", "0.8", "0.1"),
-        grid("q2", "0.1", "0.8", "0.1"),
-    ),
-    constraint=_well_posed,
+    params=PAIR.params,
+    constraint=PAIR.constraint,
     tags=("kl-divergence", "gibbs-inequality", "proof"),
     difficulty=3,
     points=2,

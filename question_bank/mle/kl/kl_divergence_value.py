@@ -1,13 +1,15 @@
 """KL divergence between two distributions over three classes, in nats (numeric)."""
 
-from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.authoring import ClassPair
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong
+
+PAIR = ClassPair()  # the data's p and the model's q over three classes
 
 
 def derive(s):
     from quizgen.generation.derivations import bits, cross_entropy, entropy, kl_divergence
 
-    p = [s.p1, s.p2, 1 - s.p1 - s.p2]
-    q = [s.q1, s.q2, 1 - s.q1 - s.q2]
+    p, q = PAIR.symbolic(s)
     kl = kl_divergence(p, q)
     return Derivation(
         answer=kl,
@@ -38,14 +40,8 @@ def derive(s):
 def check(p, x):
     import numpy as np
 
-    pv = np.array([p["p1"], p["p2"], 1 - p["p1"] - p["p2"]])
-    qv = np.array([p["q1"], p["q2"], 1 - p["q1"] - p["q2"]])
+    pv, qv = PAIR.arrays(p)
     return float(np.sum(pv * (np.log(pv) - np.log(qv))))
-
-
-def _well_posed(v):
-    return (v["p1"] + v["p2"] < 1 and v["q1"] + v["q2"] < 1
-            and (v["p1"], v["p2"]) != (v["q1"], v["q2"]))
 
 
 QUESTION = Question(
@@ -60,13 +56,8 @@ QUESTION = Question(
     answer=Numeric(rtol=1e-3, unit="nats"),
     derive=derive,
     check=check,
-    params=(
-        grid("p1", "0.1", "0.8", "0.1"),
-        grid("p2", "0.1", "0.8", "0.1"),
-        grid("q1", "0.1", "0.8", "0.1"),
-        grid("q2", "0.1", "0.8", "0.1"),
-    ),
-    constraint=_well_posed,
+    params=PAIR.params,
+    constraint=PAIR.constraint,
     tags=("kl-divergence", "cross-entropy", "classification"),
     difficulty=1,
     points=1,

@@ -1,10 +1,10 @@
 """Joint maximum-likelihood estimate of a Gaussian's mean and variance: the variance divides by m (vector)."""
 
-from quizgen.generation.question import Derivation, Question, Step, Table, Vector, Wrong, grid
+from quizgen.generation.authoring import data_table
+from quizgen.generation.question import Derivation, Question, Step, Vector, Wrong, grid
 
 M = 5  # observations on the sheet
-DATA = Table("data", columns=(grid("x", "-3", "3", "0.5"),), rows=M, caption="The measurements (mV):",
-             headers={"x": "x_i"})
+DATA = data_table("The measurements (mV):", grid("x", "-3", "3", "0.5"), rows=M)
 
 
 def derive(s):

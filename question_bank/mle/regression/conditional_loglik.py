@@ -1,16 +1,11 @@
 """Conditional log-likelihood of labels given inputs under a logistic model: supervised MLE's objective (numeric)."""
 
-from quizgen.generation.question import Derivation, Numeric, Question, Step, Table, Wrong, grid, pick
+from quizgen.generation.authoring import labelled_inputs
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 M = 4
 LABELS = (1, 0, 0, 1)  # the label column of the table (drawn, and kept to this pattern by the constraint)
-DATA = Table(
-    "data",
-    columns=(grid("x", "-2", "2", "0.5", exclude=("0",)), pick("y", "0", "1")),
-    rows=M,
-    caption="The labelled examples:",
-    headers={"x": "x_i", "y": "y_i"},
-)
+DATA = labelled_inputs("The labelled examples:", rows=M)
 
 
 def derive(s):

@@ -1,14 +1,11 @@
 """Noise whose spread depends on x: maximum likelihood weights each squared error by 1/sigma_i^2 (numeric)."""
 
-from quizgen.generation.question import Derivation, Numeric, Question, Step, Table, Wrong, grid, pick
+from quizgen.generation.authoring import data_table
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid, pick
 
-DATA = Table(
-    "data",
-    columns=(grid("x", "0.5", "3", "0.5"), grid("y", "-2", "6", "0.5"), pick("s", "0.5", "1", "2", latex="\\sigma")),
-    rows=4,
-    caption="Inputs $x_i$, targets $y_i$ and noise levels $\\sigma_i$:",
-    headers={"x": "x_i", "y": "y_i", "s": "\\sigma_i"},
-)
+DATA = data_table("Inputs $x_i$, targets $y_i$ and noise levels $\\sigma_i$:",
+                  grid("x", "0.5", "3", "0.5"), grid("y", "-2", "6", "0.5"), pick("s", "0.5", "1", "2", latex="\\sigma"),
+                  rows=4)
 
 
 def derive(s):

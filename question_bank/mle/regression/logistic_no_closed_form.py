@@ -1,15 +1,10 @@
 """Logistic regression has no closed-form MLE, unlike least squares (true/false with the reason)."""
 
-from quizgen.generation.question import Claim, Derivation, Question, Step, Table, TrueFalse, Wrong, grid, pick
+from quizgen.generation.authoring import labelled_inputs
+from quizgen.generation.question import Claim, Derivation, Question, Step, TrueFalse, Wrong, pick
 
 M = 4
-DATA = Table(
-    "data",
-    columns=(grid("x", "-2", "2", "0.5", exclude=("0",)), pick("y", "0", "1")),
-    rows=M,
-    caption="The training set:",
-    headers={"x": "x_i", "y": "y_i"},
-)
+DATA = labelled_inputs("The training set:", rows=M)
 
 
 def derive(s):

@@ -1,16 +1,12 @@
 """Fit a line by least squares, then the maximum-likelihood noise variance is the mean squared residual (numeric)."""
 
-from quizgen.generation.question import Derivation, Numeric, Question, Step, Table, Wrong, grid
+from quizgen.generation.authoring import data_table
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 M = 5
 XS = (0, 1, 2, 3, 4)  # the inputs are fixed; the targets are drawn
-DATA = Table(
-    "data",
-    columns=(grid("y", "-2", "6", "0.5"),),
-    rows=M,
-    caption="The targets $y_i$, measured at the inputs $x_i = 0, 1, 2, 3, 4$ in this order:",
-    headers={"y": "y_i"},
-)
+DATA = data_table("The targets $y_i$, measured at the inputs $x_i = 0, 1, 2, 3, 4$ in this order:",
+                  grid("y", "-2", "6", "0.5"), rows=M)
 
 
 def derive(s):

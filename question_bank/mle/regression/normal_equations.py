@@ -1,15 +1,10 @@
 """Least squares in closed form: solve the normal equations for intercept and slope on a small data set (vector)."""
 
-from quizgen.generation.question import Derivation, Question, Step, Table, Vector, Wrong, grid
+from quizgen.generation.authoring import data_table
+from quizgen.generation.question import Derivation, Question, Step, Vector, Wrong, grid
 
 M = 4
-DATA = Table(
-    "data",
-    columns=(grid("x", "-2", "3", "0.5"), grid("y", "-3", "5", "0.5")),
-    rows=M,
-    caption="The training data:",
-    headers={"x": "x_i", "y": "y_i"},
-)
+DATA = data_table("The training data:", grid("x", "-2", "3", "0.5"), grid("y", "-3", "5", "0.5"), rows=M)
 
 
 def derive(s):

@@ -1,15 +1,11 @@
 """A sigmoid output initialised at 0.5 still learns under squared error: the first gradient (numeric)."""
 
-from quizgen.generation.question import Derivation, Numeric, Question, Step, Table, Wrong, grid, pick
+from quizgen.generation.authoring import labelled_inputs
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong
 
 M = 4  # training examples
 
-DATA = Table(
-    "data",
-    columns=(grid("x", "-2", "2", "0.5", exclude=("0",), latex="x"), pick("y", "0", "1", latex="y")),
-    rows=M,
-    caption="The training examples:",
-)
+DATA = labelled_inputs("The training examples:", rows=M, indexed=False)
 
 
 def derive(s):
