@@ -87,7 +87,7 @@ def test_vector_spellings(text):
 def test_vector_is_graded_component_wise_with_feedback_per_component():
     v = compile_question(VEC).grade("(0.25, 0.5, 0.3)")
     assert (v.status, v.credit) == ("partial", pytest.approx(1 / 3))
-    assert "1 of 3 components are right" in v.message
+    assert "1 of 3 components is right" in v.message
     assert "Component 2" in v.message and "sign is flipped" in v.message and "Component 3" in v.message
     assert v.detail["components"] == [True, False, False]
     v = compile_question(VEC).grade("(-0.25, 0.5, -0.25)")

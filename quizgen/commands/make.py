@@ -52,7 +52,7 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
     """
     from quizgen.export import Options, check_formats, notes, render_exam, shows_figures
     from quizgen.generation.bank import load_bank, select
-    from quizgen.generation.exam import build_exam, read_roster, supply_warnings, version_names
+    from quizgen.generation.exam import answer_warnings, build_exam, read_roster, supply_warnings, version_names
     from quizgen.kernel.files import remove_stale_temporaries, write_atomic
     from quizgen.kernel.seeds import SECRET_HEX_DIGITS, SMALL_SEED, exam_id, new_secret, new_seed, root_seed
 
@@ -127,6 +127,8 @@ def command(topic, seed, secret, shuffle, pool, count, difficulty, tags, questio
 
         exam = build_exam(entries, seed, students, progress=ticking, **build)
         files = render_exam(exam, fmts, templates, options, jobs=jobs)
+    for line in answer_warnings(exam):
+        click.echo(f"quizgen: warning: {line}", err=True)
     if tokens_url and not to_stdout:
         from quizgen.generation import key as keymod
         from quizgen.web.tokens import tokens_csv

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from quizgen import __version__
 from quizgen.generation.bank import Entry
@@ -367,6 +368,42 @@ def supply_warnings(entries: Sequence[Entry], students: int) -> list[str]:
         if n < students:
             out.append(f"{e.id} has at most {n} distinct variant(s) for {students} students: "
                        "some students will share numbers")
+    return out
+
+
+#: The answer types a student types (and could copy from a neighbour).
+TYPED_KINDS = ("numeric", "vector", "symbolic")
+
+
+def answer_fingerprint(kind: str, answer: Mapping[str, Any]) -> str:
+    """A correct answer as two students would compare them: numbers to 4 significant figures."""
+    from quizgen.generation.numbers import fmt_number
+
+    if kind == "numeric":
+        return fmt_number(answer["value"], 4)
+    if kind == "vector":
+        parts = answer.get("values") or answer.get("expressions") or []
+        return "(" + ", ".join(fmt_number(v, 4) if isinstance(v, (int, float)) else str(v) for v in parts) + ")"
+    if kind == "symbolic":
+        return str(answer["expression"])
+    return json.dumps(answer, sort_keys=True)
+
+
+def answer_warnings(exam: "Exam") -> list[str]:
+    """One line per typed question whose class shares answers across different numbers: fewer than
+    nine tenths as many distinct correct answers as distinct variants (a neighbour's answer pays)."""
+    out = []
+    by_question: dict[str, dict[tuple, str]] = {}
+    for version in exam.versions:
+        for v in version.variants:
+            if v.kind in TYPED_KINDS:
+                by_question.setdefault(v.question_id, {})[tuple(sorted(v.params.items()))] = \
+                    answer_fingerprint(v.kind, v.answer)
+    for qid, answers in by_question.items():
+        distinct = len(set(answers.values()))
+        if len(answers) >= 2 and distinct < 0.9 * len(answers):
+            out.append(f"{qid} gives {len(answers)} different sets of numbers only {distinct} distinct correct "
+                       "answer(s): students with different numbers will share answers")
     return out
 
 

@@ -22,7 +22,7 @@ from quizgen.generation.numbers import fmt_number  # noqa: F401 - here too, wher
 
 def placeholder(i: int) -> str:
     """The stand-in printed for the i-th parameter (a name no formula uses)."""
-    return f"QZ{i}QZ"
+    return f"QZ{i:03d}QZ"
 
 
 class PlainPrinter(StrPrinter):
@@ -126,9 +126,10 @@ def _linear_in(term: sp.Expr, params: frozenset) -> bool:
 class Computed:
     """Sums of numbers in a formula, replaced by stand-ins whose exact values each variant computes."""
 
-    def __init__(self, params: Sequence[sp.Symbol]):
+    def __init__(self, params: Sequence[sp.Symbol], rows: Mapping[int, int] | None = None):
         self.params = tuple(params)
         self._set = frozenset(params)
+        self._rows = dict(rows or {})  # parameter index -> its row in a data table (cells only)
         self.sums: list[tuple[Fraction, tuple[tuple[int, Fraction], ...]]] = []  # (constant, ((param index, coeff), ...))
         self._symbols: dict[sp.Expr, sp.Symbol] = {}
 
@@ -147,6 +148,34 @@ class Computed:
         """The stand-ins' values for one variant (its parameters as exact fractions), as shown."""
         return [fmt_exact(c + sum((k * exact[i] for i, k in terms), Fraction(0))) for c, terms in self.sums]
 
+    def _weights(self, term: Any) -> dict[int, Any]:
+        """How strongly a term of a sum belongs to each data-table row: the largest coefficient of that
+        row's cells in the sums of cells inside it (y_3 in y_3 - (y_1 + ... + y_5)/5), else 0 for each
+        row it uses at all."""
+        rows = {p: self._rows[i] for i, p in enumerate(self.params) if i in self._rows}
+        weights: dict[int, Any] = {rows[p]: 0 for p in getattr(term, "free_symbols", ()) if p in rows}
+        for sub in sp.preorder_traversal(term):
+            if isinstance(sub, sp.Add) and all(_linear_in(a, self._set) for a in sub.args):
+                for p, c in sub.as_coefficients_dict().items():
+                    if p in rows:
+                        weights[rows[p]] = max(weights[rows[p]], abs(c))
+        return weights
+
+    def _data_order(self, terms: tuple[Any, ...]) -> list[int] | None:
+        """The terms' positions in the order of the data rows they belong to, when each belongs to a row of
+        its own (a sum over the examples); rows go to the terms that hold them most strongly first."""
+        weights = [self._weights(t) for t in terms]
+        if not all(weights):
+            return None
+        claims = sorted(((w, -r, k) for k, ws in enumerate(weights) for r, w in ws.items()), reverse=True)
+        row_of: dict[int, int] = {}
+        for _, r, k in claims:
+            if k not in row_of and -r not in row_of.values():
+                row_of[k] = -r
+        if len(row_of) != len(terms):
+            return None
+        return sorted(range(len(terms)), key=lambda k: row_of[k])
+
     def collapse(self, expr: Any) -> Any:
         """Replace every sum of plain numbers, and every number times a parameter, by a stand-in for its value."""
         if not isinstance(expr, sp.Basic) or expr.is_Atom:
@@ -161,7 +190,11 @@ class Computed:
                 if not rest:
                     return self.stand_in(sp.Add(*pure))
                 return sp.Add(*rest, self.stand_in(sp.Add(*pure)), evaluate=False)  # the number last: q - 0.85
-        args = tuple(self.collapse(a) for a in expr.args)
+        order = self._data_order(expr.args) if isinstance(expr, sp.Add) and self._rows else None
+        if order is not None:  # one term per row of the data (a sum over the examples): in the data's order
+            args = tuple(self.collapse(expr.args[k]) for k in order)
+        else:
+            args = tuple(self.collapse(a) for a in expr.args)
         if args == expr.args:
             return expr
         try:

@@ -189,12 +189,16 @@ class TrueFalse:
     ``derive`` returns ``answer=Claim(truth, reason, feedback)`` and the wrong reasons as ``Wrong``
     (their ``expr`` a SymPy expression or a sentence). ``check`` returns ``(truth, reason_value)``
     (``reason_value`` is ``None`` for a sentence). Credit: ``truth_credit`` for the true/false part
-    plus ``1 - truth_credit`` for the reason.
+    plus ``1 - truth_credit`` for the reason. ``premise``: see below.
     """
 
     truth_credit: float = 0.5
     symbols: Mapping[str, Domain] = field(default_factory=dict)  # free symbols of the reasons, if any
     reason_prefix: str = ""  # LaTeX put before each expression reason, e.g. "p(\\mu) = "
+    #: What the keyed reason assumes, as a predicate on the variant's numbers (``lambda p: ...`` over
+    #: the parameters as Fractions, like ``constraint``); every variant's key is checked against it.
+    #: ``quizgen check`` requires one when the keyed reason is a sentence (a number is checked by ``check``).
+    premise: Callable[[Mapping[str, Fraction]], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -203,7 +207,14 @@ class Order:
     texts (Markdown, Jinja2 like the statement) in the right order; the sheet shows them shuffled
     per variant and the student answers with their numbers in order, e.g. ``3,1,4,2``. A ``Wrong``
     may name a known wrong order: its ``expr`` a tuple of 0-based indices into the right order.
-    ``check`` returns a dict of numbers verified against the derivation's ``values`` (or ``{}``)."""
+    ``check`` returns a dict of numbers verified against the derivation's ``values`` (or ``{}``).
+
+    ``commute``: groups of steps whose order does not matter, each a tuple of 0-based indices of
+    neighbouring steps in the right order (``((0, 1),)``: the first two may come either way). Every
+    order they allow is right, and the key lists the others under ``also_correct``.
+    """
+
+    commute: tuple[tuple[int, ...], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from types import SimpleNamespace
@@ -141,7 +142,9 @@ def compiled(q: Question) -> Compiled:
         name = q.symbol_latex.get(s.name) or next((p.latex for p in q.params if p.name == s.name and p.latex), None)
         if name:
             latex_names[s] = name
-    stand_ins = formulas.Computed([sp.Symbol(formulas.placeholder(i)) for i in range(len(params))])
+    cells = {f"{c.name}{r}": r for t in q.tables for c in t.columns for r in range(1, t.rows + 1)}
+    rows = {i: cells[p.name] for i, p in enumerate(q.params) if p.name in cells}
+    stand_ins = formulas.Computed([sp.Symbol(formulas.placeholder(i)) for i in range(len(params))], rows)
     return Compiled(q, params, answer_syms, derivation, latex_names, stand_ins)
 
 
@@ -290,19 +293,23 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
         value = c.value(d.answer, pvals)
         if not math.isfinite(value):
             return f"the answer is not finite ({value})"
+        value = _exactly(c, d.answer, value, pvals, 1.0)
         if value in (0.0, 1.0, -1.0):
             return f"the answer is trivially {value:g}"
         verifier.numeric(value)
         wrongs = []
         seen = [value]
         for w in d.wrong:
-            wv = c.value(w.expr, pvals)
+            wv = _exactly(c, w.expr, c.value(w.expr, pvals), pvals, abs(value))
             if not math.isfinite(wv) or any(abs(wv - v) <= max(spec.atol, spec.rtol * abs(v)) * 10 for v in seen):
                 return f"misconception '{w.name}' gives the answer's or another misconception's number here"
+            if not _constant(w.expr) and any(abs(wv - t) <= 2 * max(spec.atol, spec.rtol * abs(wv)) for t in TRIVIAL):
+                return f"misconception '{w.name}' gives {wv:g} here, a number a student may type for other reasons"
             seen.append(wv)
             wrongs.append(KnownWrong(w.name, w.feedback, w.credit, value=wv))
         answer = {"value": value, "exact": plain_plugged(d.answer), "rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs}
-        answer_latex = f"{tex_plugged(d.answer)} \\approx {formulas.fmt_number(value, spec.shown_digits)}"
+        plugged, shown_value = _reduced(tex_plugged(d.answer)), formulas.fmt_number(value, spec.shown_digits)
+        answer_latex = plugged if plugged == shown_value else f"{plugged} \\approx {shown_value}"
         if spec.unit is not None:  # only then: keys of questions without a unit keep their bytes
             answer["unit"] = spec.unit
             answer_latex += "\\%" if spec.unit == "%" else f"\\ \\text{{{spec.unit}}}"
@@ -314,9 +321,12 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
             return "a misconception coincides with the answer or with another misconception here"
         wrongs = []
         for w in d.wrong:
+            if not _constant(w.expr) and verifier.trivial(w.expr):
+                return f"misconception '{w.name}' is a constant 0 or ±1 here, which a student may type for other reasons"
             wrongs.append(KnownWrong(w.name, w.feedback, w.credit, expression=plain_plugged(w.expr)))
         answer = {"expression": formulas.plain(expr), "symbols": dict(q.answer.symbols)}
-        answer_latex = tex(d.answer)
+        plugged, simplified = tex_plugged(d.answer), tex(d.answer)
+        answer_latex = simplified if plugged == simplified else f"{plugged} = {simplified}"
         options = ()
     elif isinstance(q.answer, Choice):
         answer, answer_latex, options, wrongs_or_reason = _choice(q, c, d, pvals, tex_plugged, plain_plugged, verifier, shuffle_seed, context)
@@ -333,7 +343,7 @@ def _instance(q: Question, drawn: tuple[tuple[str, str], ...], shuffle_seed: int
 
     statement = render_statement(q, q.statement, context)
     steps = tuple(
-        SolutionStep(render_statement(q, s.text, context), tex_plugged(s.expr) if s.expr is not None else None)
+        SolutionStep(render_statement(q, s.text, context), _reduced(tex_plugged(s.expr)) if s.expr is not None else None)
         for s in d.steps
     )
     if isinstance(q.answer, Steps):  # the model derivation first, each step with its kind
@@ -441,16 +451,20 @@ def _vector(q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuffle_
         values = [c.value(e, pvals) for e in comps]
         if not all(math.isfinite(v) for v in values):
             return f"the answer is not finite ({values})"
+        scale = max(abs(v) for v in values)
+        values = [_exactly(c, e, v, pvals, scale) for e, v in zip(comps, values)]
         verifier.vector_numeric(values)
         tol = [max(spec.atol, spec.rtol * abs(v)) * 10 for v in values]
         seen = [values]
         wrongs = []
         for w, wc in wrong_comps:
-            wv = [c.value(e, pvals) for e in wc]
+            wv = [_exactly(c, e, c.value(e, pvals), pvals, scale) for e in wc]
             if not all(math.isfinite(v) for v in wv):
                 return f"misconception '{w.name}' is not finite here"
             if any(all(abs(a - b) <= t for a, b, t in zip(wv, other, tol)) for other in seen):
                 return f"misconception '{w.name}' gives the answer or another misconception here"
+            if all(abs(a) <= 2 * max(spec.atol, spec.rtol * abs(a)) for a in wv):
+                return f"misconception '{w.name}' gives the zero vector here, which a student may type for other reasons"
             seen.append(wv)
             wrongs.append(KnownWrong(w.name, w.feedback, w.credit, values=tuple(wv)))
         answer = {"values": values,
@@ -503,6 +517,8 @@ def _truefalse(q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuff
         options = tuple(o if not o.expression else Option(o.label, o.name, f"${spec.reason_prefix}{o.text[1:]}", o.expression)
                         for o in options)
     verifier.claim(truth, None if isinstance(claim.reason, str) else claim.reason)
+    if spec.premise is not None and not spec.premise({k: _fraction(v) for k, v in context.items() if k != "values"}):
+        raise QuestionError(f"{q.id}: the keyed reason's premise does not hold for parameters {dict(pvals)}")
     by_name = {e[0]: e for e in entries}
     correct = next(o.label for o in options if o.name == "correct")
     wrongs = [KnownWrong(o.name, by_name[o.name][2], by_name[o.name][3], choice=o.label)
@@ -532,16 +548,39 @@ def _order(q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuffle_s
     label_of = {orig: str(k + 1) for k, orig in enumerate(perm)}
     options = tuple(Option(str(k + 1), f"step{orig + 1}", texts[orig], "") for k, orig in enumerate(perm))
     correct = [label_of[i] for i in range(n)]
+    right = _right_orders(q, n)
     verifier.values_dict(d.values)
     wrongs = []
     for w in d.wrong:
         idx = tuple(w.expr) if isinstance(w.expr, (tuple, list)) else None
-        if idx is None or sorted(idx) != list(range(n)) or list(idx) == list(range(n)):
+        if idx is None or sorted(idx) != list(range(n)) or idx in right:
             raise QuestionError(f"{q.id}: wrong order '{w.name}' must be a tuple of the 0-based step indices 0..{n - 1}, "
-                                "in an order other than the right one")
+                                "in an order other than the right ones")
         wrongs.append(KnownWrong(w.name, w.feedback, w.credit, order=tuple(label_of[i] for i in idx)))
     answer = {"items": [{"label": o.label, "text": o.text} for o in options], "correct": correct}
+    if len(right) > 1:  # only then: keys of questions without commuting steps keep their bytes
+        answer["also_correct"] = [[label_of[i] for i in order] for order in right[1:]]
     return answer, ", ".join(correct), options, wrongs
+
+
+def _right_orders(q: Question, n: int) -> list[tuple[int, ...]]:
+    """Every right order of ``n`` steps: the derivation's, then those its ``commute`` groups allow."""
+    import itertools
+
+    groups = q.answer.commute
+    for g in groups:
+        if len(g) < 2 or list(g) != list(range(g[0], g[0] + len(g))) or g[-1] >= n:
+            raise QuestionError(f"{q.id}: Order(commute=...) groups must each list 2 or more neighbouring "
+                                f"step indices from 0 to {n - 1}, in order, not {g}")
+    if len({i for g in groups for i in g}) != sum(len(g) for g in groups):
+        raise QuestionError(f"{q.id}: a step is in two Order(commute=...) groups")
+    orders = [()]
+    i = 0
+    while i < n:
+        group = next((g for g in groups if g[0] == i), (i,))
+        orders = [o + p for o in orders for p in itertools.permutations(group)]
+        i += len(group)
+    return orders
 
 
 def _manual(q, c, d, pvals, inst, tex_plugged, plain_plugged, verifier, shuffle_seed, context):
@@ -617,6 +656,44 @@ def _model_steps(q: Question, d: Derivation, pvals: Mapping[str, float],
     return tuple(out)
 
 
+_FRACTION = re.compile(r"(?:^|= )\\frac\{(\d+)\}\{(\d+)\}$")
+
+
+def _reduced(latex: str) -> str:
+    """A formula that ends in a fraction of whole numbers, ``\\frac{6}{16}``, followed by its lowest terms."""
+    m = _FRACTION.search(latex)
+    if m is None:
+        return latex
+    a, b = int(m.group(1)), int(m.group(2))
+    g = math.gcd(a, b)
+    if g <= 1:
+        return latex
+    return latex + (f" = {a // g}" if b == g else f" = \\frac{{{a // g}}}{{{b // g}}}")
+
+
+#: Answers a student may type without computing anything: a listed mistake must not be one of them
+#: (unless the mistake *is* the belief that the answer is that constant, e.g. "a density is at most 1").
+TRIVIAL = (0.0, 1.0, -1.0)
+
+
+def _constant(expr: Any) -> bool:
+    """Whether a derived expression is the same number for every variant (no symbol in it)."""
+    return not isinstance(expr, str) and not sp.sympify(expr).free_symbols
+
+
+def _exactly(c: Compiled, expr: Any, value: float, pvals: Mapping[str, float], scale: float) -> float:
+    """``value``, or 0.0 when it is rounding noise around an exact 0 (``0.67 - 0.65 - 0.02`` gives
+    2.8e-17 in floats): a value below 1e-9 of ``scale`` is decided exactly, with the parameters as
+    the exact decimals they were drawn as (a float's repr is that decimal)."""
+    if value == 0 or not math.isfinite(value) or abs(value) >= 1e-9 * max(scale, 1e-300):
+        return value
+    exact = sp.sympify(expr).xreplace({s: sp.Rational(repr(pvals[s.name])) for s in c.params})
+    zero = exact.is_zero
+    if zero is None:  # SymPy cannot decide it symbolically (exp, log): 60 digits can
+        zero = abs(sp.N(exact, 60)) < sp.Float("1e-45")
+    return 0.0 if zero else value
+
+
 def _show(c: Compiled, expr: Any, pvals: Mapping[str, float], tex_plugged) -> str:
     """A derived value or an option as shown: a number to 4 significant figures, else a formula."""
     if isinstance(expr, str):
@@ -626,18 +703,21 @@ def _show(c: Compiled, expr: Any, pvals: Mapping[str, float], tex_plugged) -> st
     if number is None:  # whether it has no symbol but the parameters: the same for every variant
         number = c._functions[key] = not (sp.sympify(expr).free_symbols - set(c.params))
     if number:
-        value = c.value(expr, pvals)
-        if value != 0 and abs(value) < 1e-9:  # rounding noise around an exact 0 (0.67 - 0.65 + ...)? decide exactly
-            # the parameters are short decimals, so a float's repr is the exact decimal it was drawn as
-            e = sp.sympify(expr)
-            if e.xreplace({s: sp.Rational(repr(pvals[s.name])) for s in e.free_symbols}).is_zero:
-                value = 0.0
+        value = _exactly(c, expr, c.value(expr, pvals), pvals, 1.0)  # rounding noise around an exact 0 is 0
         return formulas.fmt_number(value, 4)
     return tex_plugged(sp.sympify(expr))
 
 
 # ---------------------------------------------------------------- statements
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
+
+
+def _plural(word: str, count: Any, plural: str | None = None) -> str:
+    """``{{ "picture" | plural(n) }}``: the word as it goes after the count ``n`` (1 picture, 2 pictures)."""
+    return word if Fraction(str(count)) == 1 else (plural or word + "s")
+
+
+_ENV.filters["plural"] = _plural
 
 
 @functools.lru_cache(maxsize=4096)

@@ -143,6 +143,11 @@ class Verifier:
                 raise QuestionError(f"{self.c.question.id}: check() verifies '{name}', which derive() does not return in values")
             self._compare(values[name], expected)
 
+    def trivial(self, expr: Any) -> bool:
+        """Whether ``expr`` is 0, 1 or -1 at every sample point (an answer typed without computing)."""
+        got = self.values(expr)
+        return any(bool(np.all(np.abs(got - t) <= 1e-9 + 1e-6 * abs(t))) for t in (0.0, 1.0, -1.0))
+
     def distinct(self, exprs: Sequence[Any]) -> bool:
         """No two of ``exprs`` agree at all sample points (one vectorised comparison)."""
         table = np.stack([self.values(e) for e in exprs])

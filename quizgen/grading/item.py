@@ -285,6 +285,12 @@ class NumericGrader(QuestionGrader):
         return Verdict("incorrect", 0.0, message, "numeric", None, detail)
 
 
+def _tally(chosen: frozenset[str], correct: frozenset[str]) -> str:
+    """"2 of your choices are right and 1 wrong" (and "1 of your choices is right")."""
+    right = len(chosen & correct)
+    return f"{right} of your choices {'is' if right == 1 else 'are'} right and {len(chosen - correct)} wrong"
+
+
 class ChoiceGrader(QuestionGrader):
     kind = "choice"
 
@@ -334,15 +340,13 @@ class ChoiceGrader(QuestionGrader):
             return Verdict("correct", 1.0, "Correct.", "choice", None, detail)
         status = "partial" if credit > 0 else "incorrect"
         if picked and self.multiple:
-            return Verdict(status, credit, f"{len(chosen & self.correct)} of your choices are right and "
-                           f"{len(chosen - self.correct)} wrong." + self._per_option(chosen),
+            return Verdict(status, credit, _tally(chosen, self.correct) + "." + self._per_option(chosen),
                            "choice", picked[0].name, detail)
         if picked:
             return Verdict(status, credit, picked[0].feedback, "choice", picked[0].name, detail)
         if self.multiple:
-            message = (f"{len(chosen & self.correct)} of your choices are right and "
-                       f"{len(chosen - self.correct)} wrong; {len(self.correct)} options are "
-                       "correct.")
+            n = len(self.correct)
+            message = _tally(chosen, self.correct) + f"; {n} option{' is' if n == 1 else 's are'} correct."
             if len(chosen) == len(self.labels):
                 message = "Choosing every option earns no credit."
             message += self._per_option(chosen)

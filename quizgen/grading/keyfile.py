@@ -276,6 +276,10 @@ def _check_order(answer: dict[str, Any], path: str) -> set[str]:
     correct = _list(_field(answer, "correct", path), f"{path}.correct")
     if sorted(map(str, correct)) != sorted(labels) or not all(isinstance(c, str) for c in correct):
         raise _Invalid(f"{path}.correct", "must list every step label once")
+    for i, other in enumerate(_list(answer.get("also_correct", []), f"{path}.also_correct", nonempty=False)):
+        other = _list(other, f"{path}.also_correct[{i}]")
+        if sorted(map(str, other)) != sorted(labels) or not all(isinstance(c, str) for c in other):
+            raise _Invalid(f"{path}.also_correct[{i}]", "must list every step label once")
     return set(labels)
 
 

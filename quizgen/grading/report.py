@@ -156,13 +156,20 @@ _MATH_SPAN = re.compile(r"\$(?=[^\s$])([^$`<>&\n]*?)(?<=[^\s$\\])\$(?!\d)")
 _UNSAFE_TEX = re.compile(r"\\(href|url|html|class|style|cssId|require|unicode|data|toggle|mmlToken|input|include|def|newcommand)(?![A-Za-z])")
 
 
-def md_text(text: str) -> str:
+def md_text(text: str, authored: tuple[str, ...] = ()) -> str:
     """Escape characters that would turn a student's or grader's text into Markdown markup (or
     raw HTML), and show control characters as ``\\xNN`` (an ESC would reach a terminal).
 
     ``$…$`` math (a question's feedback on a misconception) is kept as math, unescaped, so it
     renders in pandoc, GitHub and Jupyter instead of showing doubled backslashes; a lone ``$`` is
-    escaped, and a math span holding ``< > & `` or a link/style command is escaped as text."""
+    escaped, and a math span holding ``< > & `` or a link/style command is escaped as text.
+    ``authored``: the key's own sentences (feedback, explanations), written in Markdown by the
+    question's author; where one appears whole it is kept as written (``*is*`` stays emphasis,
+    ``$x < 0$`` stays math), and only the text around it is escaped."""
+    for sentence in sorted(authored, key=len, reverse=True):
+        at = text.find(sentence) if sentence.strip() else -1
+        if at >= 0 and not _CONTROL.search(sentence) and "\n" not in sentence and not _UNSAFE_TEX.search(sentence):
+            return md_text(text[:at], authored) + sentence + md_text(text[at + len(sentence):], authored)
     flat = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", " ".join(text.splitlines()))
     out, at = [], 0
     for m in _MATH_SPAN.finditer(flat):
@@ -179,7 +186,19 @@ def _md_escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>|#!&$])", r"\\\1", text)
 
 
-def _quote(text: str) -> str:
+def authored_texts(source: str | None) -> tuple[str, ...]:
+    """The sentences a key entry's author wrote (feedback on each mistake, explanations, the
+    true/false feedback): Markdown, shown as written in a student's feedback."""
+    if not source:
+        return ()
+    entry = json.loads(source)
+    answer = entry.get("answer") or {}
+    texts = [w.get("feedback", "") for w in entry.get("known_wrong") or []]
+    texts += list((answer.get("explain") or {}).values()) + [answer.get("truth_feedback") or ""]
+    return tuple(t for t in texts if isinstance(t, str) and t.strip())
+
+
+def _quote(text: str, authored: tuple[str, ...] = ()) -> str:
     """A verdict message as a block quote. Messages echo what the student typed (``unexpected
     character '<'``, the caret display of a parse error), so each line is escaped; the caret
     display (lines indented by two spaces) goes in a code block so the caret stays aligned."""
@@ -194,7 +213,7 @@ def _quote(text: str) -> str:
             out += [">", f"> {fence}", *(f"> {c}" for c in code), f"> {fence}"]
             code = []
         if line:
-            out.append(f"> {md_text(line)}")
+            out.append(f"> {md_text(line, authored)}")
     return "\n".join(out) or "> (no message)"
 
 
@@ -224,7 +243,7 @@ _SECTION_CACHE_SIZE = 50_000
 
 def _answer_section(a: GradedAnswer, solution: str | None = None) -> str:
     verdict = a.verdict
-    key = (a.number, a.title, a.question_id, a.answer, a.points, a.points_possible, solution,
+    key = (a.number, a.title, a.question_id, a.answer, a.points, a.points_possible, solution, a.key_source,
            None if verdict is None else (verdict.status, verdict.message))
     text = _SECTION_CACHE.get(key)
     if text is None:
@@ -251,7 +270,8 @@ def _render_answer_section(a: GradedAnswer, solution: str | None = None) -> str:
         else:
             lines.append(f"- Your answer: {md_code(a.answer, FEEDBACK_ANSWER_CHARS)}")
         lines += [f"- Verdict: {a.verdict.status}",
-                  f"- Points: {fmt_points(a.points)} / {fmt_points(a.points_possible)}", "", _quote(a.verdict.message)]
+                  f"- Points: {fmt_points(a.points)} / {fmt_points(a.points_possible)}", "",
+                  _quote(a.verdict.message, authored_texts(a.key_source))]
     return "\n".join(lines)
 
 

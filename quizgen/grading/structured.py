@@ -8,7 +8,9 @@ Rules (also in docs/typing-answers.md):
   *longest correct run*, as Moodle's ordering question grades it (``LONGEST_CONTIGUOUS_SUBSET``),
   so an ordering question scores the same in Moodle: the largest number L of steps that follow
   each other in the right order and appear in that order in the answer (not necessarily side by
-  side), as ``L / n``; a run of one step earns 0. The full right order earns 1.
+  side), as ``L / n``; a run of one step earns 0. The full right order earns 1. Steps that
+  commute (the key's ``also_correct`` lists the other right orders) are right either way, and a
+  run counts against the right order that gives it the most credit.
 - **vector**: ``(a, b, c)``, ``[a, b, c]`` or ``a, b, c`` (``;`` may separate too). Each component
   is read like a numeric or symbolic answer and graded on its own; credit is the fraction of right
   components, and the feedback names each wrong one. Commas separate components, so decimals
@@ -102,6 +104,11 @@ class OrderGrader(QuestionGrader):
                 or len(set(self.labels)) != len(self.labels):
             raise QuizgenError("order question: answer.correct must list every step label once")
         self.correct = [str(c) for c in correct]
+        others = answer.get("also_correct", [])
+        if not isinstance(others, list) or any(not isinstance(o, list) or sorted(map(str, o)) != sorted(self.labels)
+                                               for o in others):
+            raise QuizgenError("order question: answer.also_correct must list orders of every step label")
+        self.right = [self.correct] + [[str(x) for x in o] for o in others]
 
         def target(entry: dict, where: str) -> tuple[str, ...]:
             order = _require(entry, "order", where)
@@ -117,13 +124,13 @@ class OrderGrader(QuestionGrader):
         except OrderError as err:
             return rejected(f"Your answer could not be read: {err}.", "order")
         detail: dict[str, Any] = {"order": got}
-        if got == self.correct:
+        if got in self.right:
             return Verdict("correct", 1.0, "Correct.", "order", None, detail)
         for known in self.known_wrong:
             if tuple(got) == known.target:
                 return _verdict_for_known(known, "order", detail)
-        length, steps = longest_run(got, self.correct)
-        credit = order_credit(got, self.correct)
+        (length, steps), credit = max(((longest_run(got, r), order_credit(got, r)) for r in self.right),
+                                      key=lambda x: x[1])
         detail["longest_run"] = length
         n = len(self.correct)
         if length < 2:
@@ -321,7 +328,8 @@ class VectorGrader(QuestionGrader):
             if all(known.name in m for m in matches):
                 return _verdict_for_known(known, "vector", detail)
         wrong = [i for i, r in enumerate(rights) if not r]
-        lines = [f"{sum(rights)} of {self.n} components are right."]
+        right = sum(rights)
+        lines = [f"{right} of {self.n} components {'is' if right == 1 else 'are'} right."]
         for i in wrong:
             lines.append(f"Component {i + 1} is not the expected value" + (f": {notes[i]}" if notes[i] else "."))
         return Verdict("partial" if credit > 0 else "incorrect", credit, " ".join(lines), "vector", None, detail)
