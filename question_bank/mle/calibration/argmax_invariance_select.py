@@ -83,8 +83,7 @@ QUESTION = Question(
     title="Changes to the logits that keep every prediction",
     statement=(
         "A classifier predicts the class with the largest softmax probability. Before the softmax, the same "
-        "function $g$ is applied to each of its logits $z_k$ (the options write $g(z)$, with $T = {{ T }}$ and "
-        "$c = {{ c }}$).\n\n"
+        "function $g$ is applied to each of its logits $z_k$ (the options write $g(z)$).\n\n"
         "Select every $g$ for which the predicted class stays the same for **every** possible vector of logits."
     ),
     answer=Choice(multiple=True, symbols={"z": "real"}),

@@ -3,7 +3,7 @@
 from quizgen.generation.authoring import ClassPair
 from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong
 
-PAIR = ClassPair()  # the data's p and the model's q over three classes
+PAIR = ClassPair(low="0.02", high="0.9", step="0.02")  # the true p and the report q, fine enough for 40 distinct answers
 
 K = 3
 

@@ -38,6 +38,10 @@ def derive(s):
             Wrong("signed_gaps", sum((nb * (c - a) for nb, a, c in zip(n, acc, conf)), sp.Integer(0)) / N,
                   "Without the absolute value, overconfident and underconfident bins cancel, and a badly "
                   "calibrated model could score 0. The ECE averages $|\\mathrm{acc}_b - \\mathrm{conf}_b|$.", 0.0),
+            Wrong("signed_gaps_acc_minus_conf", sum((nb * (a - c) for nb, a, c in zip(n, acc, conf)), sp.Integer(0)) / N,
+                  "Without the absolute value, overconfident and underconfident bins cancel (whichever way round the "
+                  "difference is taken), and a badly calibrated model could score 0. The ECE averages "
+                  "$|\\mathrm{acc}_b - \\mathrm{conf}_b|$.", 0.0),
             Wrong("maximum_gap", sp.Max(*gaps),
                   "That is the largest gap of any bin, the maximum calibration error. The expected calibration "
                   "error is the weighted average of the gaps, not their maximum.", 0.0),

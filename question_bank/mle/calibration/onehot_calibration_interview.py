@@ -7,10 +7,11 @@ def derive(s):
     import sympy as sp
 
     gap = s.conf - s.acc
-    # temperature scaling divides the logits by T > 1; for two classes with logit z, q = sigma(z / T)
-    z, T = sp.Symbol("z", real=True), sp.Symbol("T", positive=True)
-    softened = 1 / (1 + sp.exp(-z / T))
-    assert sp.limit(softened, T, sp.oo) == sp.Rational(1, 2)
+    # temperature scaling divides the logits by T > 1 before the softmax; as T grows, every class tends to 1/K
+    K = 3  # shown for three classes; the limit is 1/K for any K
+    z, T = sp.symbols(f"z_1:{K + 1}", real=True), sp.Symbol("T", positive=True)
+    softened = sp.exp(z[0] / T) / sum((sp.exp(zk / T) for zk in z), sp.Integer(0))
+    assert sp.limit(softened.subs({z[0]: 2, z[1]: -1, z[2]: sp.Rational(1, 2)}), T, sp.oo) == sp.Rational(1, K)
     return Derivation(
         answer=(
             "The network is **overconfident**: on the predictions it makes, its mean confidence {{ conf }} exceeds its "
@@ -18,15 +19,18 @@ def derive(s):
             "by bin, is large. Cross-entropy on one-hot targets keeps rewarding a larger margin on training examples "
             "already classified correctly (the loss $-\\log q_y$ only reaches 0 at $q_y = 1$), so a big network can "
             "push its training outputs towards 1 and keep that confidence on new data where it is wrong more often. "
-            "Minimising the expected log loss gives calibrated probabilities only over enough data and with a model "
-            "that does not overfit; neither holds here. Remedies: fit a temperature $T > 1$ on a held-out set "
+            "Minimising the log loss gives calibrated probabilities only in expectation over the data distribution "
+            "and with a model that does not overfit; a training loss near 0 means the network has fit the training "
+            "labels themselves. Remedies: fit a temperature $T > 1$ on a held-out set "
             "(dividing the logits by $T$ does not change the argmax, so accuracy is unchanged), label smoothing, "
             "or early stopping; check with a reliability diagram."
         ),
         steps=(
             Step("Overconfidence is the gap between mean confidence and accuracy:", gap),
-            Step("Temperature scaling softens the output, $q = \\sigma(z/T)$, towards $\\tfrac12$ as $T$ grows, without "
-                 "moving the decision boundary:", softened),
+            Step("Temperature scaling divides the logits by $T$ before the softmax. For three classes the first "
+                 "class gets the probability below; as $T$ grows every exponent tends to 0 and each of the $K$ "
+                 "outputs tends to $1/K$, while the order of the logits, and so the predicted class, stays the same:",
+                 sp.Eq(sp.Symbol("q_1"), softened)),
         ),
         values={"gap": gap},
     )

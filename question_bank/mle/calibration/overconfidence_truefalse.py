@@ -31,7 +31,7 @@ def derive(s):
                  "exceeds the fraction of them that are correct. Each bin contributes in proportion to its count $n_b$, "
                  "so both averages weight the bins by $n_b/N$. The mean confidence is",
                  sp.Eq(sp.Symbol("\\bar{c}"), mean_conf)),
-            Step("and the accuracy, the fraction of correct predictions, is", sp.Eq(sp.Symbol("\\bar{a}"), accuracy)),
+            Step("The accuracy, the fraction of correct predictions, is", sp.Eq(sp.Symbol("\\bar{a}"), accuracy)),
             Step("That is ${{ values.mean_conf }} - {{ values.accuracy }} = {{ values.signed }}$, so the statement is "
                  "{% if values.signed[0] != '-' %}true: the model claims more confidence than its accuracy earns, and "
                  "a temperature $T > 1$ would soften it.{% else %}false: on average the model is underconfident; its "

@@ -54,9 +54,10 @@ def derive(s):
                  "the residuals themselves, and each weight's component averages residual times feature. "
                  "Before dividing by $m = 3$, the sums $S = X^\\top(q - y)$ are, for the bias, the sum of the residuals,",
                  sp.Eq(sp.Symbol("S_0"), sums[0])),
-            Step("for $\\theta_1$, the residuals weighted by the feature $x_1$,", sp.Eq(sp.Symbol("S_1"), sums[1])),
-            Step("and for $\\theta_2$, the residuals weighted by $x_2$:", sp.Eq(sp.Symbol("S_2"), sums[2])),
-            Step("Dividing each by 3 gives $\\nabla_\\theta L = ({{ values.g1 }}, {{ values.g2 }}, {{ values.g3 }})$."),
+            Step("For $\\theta_1$ it is the sum of the residuals weighted by the feature $x_1$,", sp.Eq(sp.Symbol("S_1"), sums[1])),
+            Step("For $\\theta_2$ it is the sum of the residuals weighted by $x_2$:", sp.Eq(sp.Symbol("S_2"), sums[2])),
+            Step("So $S = ({{ values.s0 }}, {{ values.s1 }}, {{ values.s2 }})$, and dividing each by 3 gives "
+                 "$\\nabla_\\theta L = ({{ values.g1 }}, {{ values.g2 }}, {{ values.g3 }})$."),
             Step("Computing all examples at once as $X^\\top(q - y)/m$ is how the gradient is computed in practice; "
                  "the same form holds for softmax regression with a matrix of residuals $Q - Y$."),
         ),
@@ -74,7 +75,8 @@ def derive(s):
                   "You used the outputs $q_i$ where the residuals $q_i - y_i$ belong: the labels must be "
                   "subtracted, otherwise the gradient does not depend on the data's labels at all.", 0.0),
         ),
-        values={**{f"r{i + 1}": residual[i] for i in range(M)}, **{f"g{j + 1}": grad[j] for j in range(3)}},
+        values={**{f"r{i + 1}": residual[i] for i in range(M)}, **{f"g{j + 1}": grad[j] for j in range(3)},
+                **{f"s{j}": sums[j] for j in range(3)}},
     )
 
 

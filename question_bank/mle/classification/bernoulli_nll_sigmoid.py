@@ -22,14 +22,14 @@ def derive(s):
     return Derivation(
         answer=softplus,
         steps=(
-            Step("Each label is a Bernoulli draw with $P(y = 1) = \\hat{y}$, so its probability is "
-                 "$\\hat{y}^{\\,y}(1 - \\hat{y})^{1 - y}$: $\\hat{y}$ for a 1 and $1 - \\hat{y}$ for a 0. The labels are "
+            Step("Write $\\hat{y} = \\sigma(z)$ for the model's $P(y = 1)$. Each label is a Bernoulli draw, so its "
+                 "probability is $\\hat{y}^{\\,y}(1 - \\hat{y})^{1 - y}$: $\\hat{y}$ for a 1 and $1 - \\hat{y}$ for a 0. The labels are "
                  "independent, so the likelihood of all of them is the product:",
                  sp.Eq(sp.Symbol("L"), likelihood)),
             Step("Its negative logarithm turns the product into a sum. This is the binary cross-entropy "
                  "$-y\\log\\hat{y} - (1 - y)\\log(1 - \\hat{y})$ added over the labels:",
                  sp.Eq(sp.Symbol("-\\log L"), nll_in_output)),
-            Step("With the sigmoid output $\\hat{y} = \\sigma(z) = 1/(1 + e^{-z})$ and $1 - \\sigma(z) = 1/(1 + e^{z})$, "
+            Step("With $\\hat{y} = \\sigma(z) = 1/(1 + e^{-z})$ and $1 - \\sigma(z) = 1/(1 + e^{z})$, "
                  "each $-\\log\\frac{1}{1 + e^{u}}$ is $\\log(1 + e^{u})$:", softplus),
             Step("Minimising it in $z$ sets $\\sigma(z) = n_1/(n_1 + n_0)$: the fitted probability is the fraction of "
                  "positive labels, as maximum likelihood for a Bernoulli parameter should give."),

@@ -77,7 +77,7 @@ QUESTION = Question(
     derive=derive,
     check=check,
     params=(
-        grid("q_true", "0.05", "0.6", "0.05", latex="q_k"),
+        grid("q_true", "0.05", "0.6", "0.01", latex="q_k"),
         grid("o1", "0.05", "0.6", "0.05"),
         grid("o2", "0.05", "0.6", "0.05"),
         pick("k", "1", "2", "3", "4"),

@@ -11,33 +11,39 @@ def derive(s):
     z1, z2, T = s.z1, s.z2, s.T
     e1, e2 = sp.exp(z1 / T), sp.exp(z2 / T)
     softmax1 = e1 / (e1 + e2)
-    answer = sigmoid((z1 - z2) / T)
-    assert sp.simplify(softmax1 - answer) == 0  # dividing through by exp(z1/T)
+    u = sp.Symbol("u", real=True)
+    (answer,) = sp.solve(sp.Eq(sp.log(softmax1 / (1 - softmax1)), u), u)  # the logit of P(y = 1): sigma(u) = P
+    answer = sp.simplify(sp.expand_log(answer, force=True))
+    assert sp.simplify(softmax1 - sigmoid(answer)) == 0  # dividing through by exp(z1/T)
     return Derivation(
         answer=answer,
         steps=(
             Step("The softmax with temperature $T = {{ T }}$ gives class 1 the probability",
                  sp.Eq(sp.Symbol("P(y = 1)"), softmax1)),
             Step("Divide the numerator and the denominator by $e^{z_1/T}$. The numerator becomes 1 and the "
-                 "second term of the denominator becomes $e^{(z_2 - z_1)/T}$:", answer),
-            Step("That is the logistic sigmoid $\\sigma(u) = 1/(1 + e^{-u})$ of the single number "
-                 "$u = (z_1 - z_2)/T$. Only the difference of the logits matters: adding the same constant to both "
-                 "changes nothing. So a two-class softmax classifier is a sigmoid classifier whose logit is "
-                 "$(z_1 - z_2)/T$, and $P(y = 2) = 1 - \\sigma(u) = \\sigma(-u)$."),
+                 "second term of the denominator becomes $e^{(z_2 - z_1)/T} = e^{-u}$ with",
+                 sp.Eq(sp.Symbol("u"), answer)),
+            Step("So $P(y = 1) = 1/(1 + e^{-u}) = \\sigma(u)$, the logistic sigmoid of the single number $u$. Only "
+                 "the difference of the logits matters: adding the same constant to both changes nothing. A "
+                 "two-class softmax classifier is a sigmoid classifier whose logit is $(z_1 - z_2)/T$, and "
+                 "$P(y = 2) = 1 - \\sigma(u) = \\sigma(-u)$."),
         ),
         wrong=(
-            Wrong("one_logit_only", sigmoid(z1 / T),
-                  "A sigmoid of $z_1/T$ alone would mean the other logit has no effect. The softmax compares the "
+            Wrong("one_logit_only", z1 / T,
+                  "With $u = z_1/T$ alone the other logit would have no effect. The softmax compares the "
                   "two logits: only their difference $(z_1 - z_2)/T$ enters.", 0.0),
-            Wrong("sign_flip", sigmoid((z2 - z1) / T),
-                  "That is $\\sigma((z_2 - z_1)/T)$, the probability of class 2. A larger $z_1$ must make class 1 "
-                  "more likely, so the difference is $z_1 - z_2$.", 0.25),
-            Wrong("ignored_temperature", sigmoid(z1 - z2),
+            Wrong("sign_flip", (z2 - z1) / T,
+                  "That is $u$ for class 2: $\\sigma((z_2 - z_1)/T)$ is the probability of class 2. A larger $z_1$ "
+                  "must make class 1 more likely, so the difference is $z_1 - z_2$.", 0.25),
+            Wrong("ignored_temperature", z1 - z2,
                   "The temperature divides both logits before the exponential, so it divides their difference "
-                  "too: the sigmoid's argument is $(z_1 - z_2)/T$.", 0.5),
-            Wrong("sum_of_logits", sigmoid((z1 + z2) / T),
+                  "too: $u = (z_1 - z_2)/T$.", 0.5),
+            Wrong("sum_of_logits", (z1 + z2) / T,
                   "Dividing by $e^{z_1/T}$ leaves $e^{z_2/T}/e^{z_1/T} = e^{(z_2 - z_1)/T}$: a difference "
                   "of the logits, not their sum.", 0.0),
+            Wrong("probability_not_argument", softmax1,
+                  "That is $P(y = 1)$ itself. The question asks for the number $u$ inside the sigmoid, "
+                  "$P(y = 1) = \\sigma(u)$.", 0.25),
         ),
     )
 
@@ -48,7 +54,8 @@ def check(p, x):
     z = np.stack([np.asarray(x["z1"], dtype=float), np.asarray(x["z2"], dtype=float)]) / p["T"]
     z = z - z.max(axis=0)  # a stable softmax, computed column by column
     e = np.exp(z)
-    return e[0] / e.sum(axis=0)
+    probs = e / e.sum(axis=0)  # P(y = 1) and P(y = 2), each computed directly (1 - P would lose digits)
+    return np.log(probs[0]) - np.log(probs[1])  # u with sigma(u) = P(y = 1): the log-odds of the softmax output
 
 
 QUESTION = Question(
@@ -57,8 +64,8 @@ QUESTION = Question(
     statement=(
         "A classifier has two logits, $z_1$ and $z_2$, and turns them into class probabilities with a softmax at "
         "temperature $T = {{ T }}$: $P(y = k) = e^{z_k/T} / (e^{z_1/T} + e^{z_2/T})$.\n\n"
-        "Give $P(y = 1)$ as an expression in `z1` and `z2`. Show that it is a sigmoid of one number: "
-        "the simplest form is $1/(1 + e^{\\dots})$."
+        "Show that $P(y = 1)$ is a logistic sigmoid of one number: it equals $\\sigma(u) = 1/(1 + e^{-u})$. "
+        "Give $u$ as an expression in `z1` and `z2`."
     ),
     answer=Symbolic({"z1": "real", "z2": "real"}),
     derive=derive,

@@ -14,12 +14,12 @@ def derive(s):
     return Derivation(
         answer=N * h_bits,
         steps=(
-            Step("An optimal code spends $-\\log_2 P(x)$ bits on a symbol of probability $P(x)$: rare symbols get "
-                 "long code words, frequent ones short. Averaged over the source, the length per symbol is the "
-                 "entropy in bits,", sp.Eq(sp.Symbol("H_2(p)"), h_bits)),
+            Step("An ideal code would spend $-\\log_2 P(x)$ bits on a symbol of probability $P(x)$: rare symbols get "
+                 "long code words, frequent ones short. Averaged over the source, that length per symbol is the "
+                 "entropy in bits,", sp.Eq(sp.Symbol("H_{2}(p)"), h_bits)),
             Step("Here $H_2({{ p }}) = {{ values.h }}$ bits per symbol. No code can do better on average, and one "
                  "that is optimal for this source gets arbitrarily close when it encodes long blocks of symbols."),
-            Step("For $N = {{ N }}$ independent symbols the lengths add up:", N * h_bits),
+            Step("For $N = {{ N }}$ independent symbols the entropies add up:", N * h_bits),
             Step("The base of the logarithm only sets the unit: in nats (natural logarithm) the same entropy is "
                  "$H = {{ values.h_nats }}$, and $1$ nat $= 1/\\ln 2 \\approx 1.443$ bits."),
         ),
@@ -52,8 +52,9 @@ QUESTION = Question(
     title="Entropy of a binary source in bits",
     statement=(
         "A source emits independent binary symbols, each equal to 1 with probability $p = {{ p }}$.\n\n"
-        "What is the smallest average number of bits a code can spend on a message of $N = {{ N }}$ such symbols "
-        "(the entropy of the message, in bits)? Give it to 4 significant figures."
+        "What is the entropy of a message of $N = {{ N }}$ such symbols, in bits: the lower bound on the average "
+        "number of bits any code spends on it, which a code for long blocks of symbols gets arbitrarily close "
+        "to? Give it to 4 significant figures."
     ),
     answer=Numeric(rtol=1e-3, unit="bits"),
     derive=derive,

@@ -39,7 +39,7 @@ def derive(s):
                  "minimising the KL divergence and minimising the cross-entropy take the same steps.",
                  sp.Eq(sp.Symbol("H(p)"), entropy(bern(p)))),
             Step("By the chain rule, first in $q$:", sp.Eq(sp.Symbol("\\partial D / \\partial q"), d_kl_dq)),
-            Step("then through the sigmoid, whose derivative written with its output is",
+            Step("Then through the sigmoid, whose derivative written with its output is",
                  sp.Eq(sp.Symbol("\\partial q / \\partial \\theta"), dq)),
             Step("The factor $q(1 - q)$ cancels the denominator, leaving the error $q - p$ divided by the temperature:", grad),
         ),

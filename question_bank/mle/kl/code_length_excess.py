@@ -1,7 +1,7 @@
 """Extra bits per symbol from coding with the wrong distribution: D_KL in bits, since min_q H(p, q) = H(p) (numeric)."""
 
 from quizgen.generation.authoring import ClassPair
-from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong
 
 PAIR = ClassPair()  # the data's p and the model's q over three classes
 

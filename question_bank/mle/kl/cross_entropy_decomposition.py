@@ -34,6 +34,9 @@ def derive(s):
                   "The entropy is added, not subtracted: $D_{\\mathrm{KL}} = H(p, q) - H(p)$, so "
                   "$H(p, q) = H(p) + D_{\\mathrm{KL}}$. The cross-entropy can never be smaller than $H(p)$, "
                   "because the divergence is never negative.", 0.0),
+            Wrong("entropy_minus_divergence", ent - kl,
+                  "The divergence is added to the entropy, not subtracted: $D_{\\mathrm{KL}} = H(p, q) - H(p)$, so "
+                  "$H(p, q) = H(p) + D_{\\mathrm{KL}}$, never below $H(p)$.", 0.0),
             Wrong("kl_only", kl,
                   "That is the divergence alone. It equals the cross-entropy only when $H(p) = 0$, which "
                   "happens for a one-hot $p$; here $p$ spreads over three classes, so its entropy must be added.", 0.0),

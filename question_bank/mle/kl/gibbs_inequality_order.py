@@ -40,17 +40,17 @@ def derive(s):
                  "$p_k\\log(q_k/p_k) \\le q_k - p_k$ reads ${{ values.t1 }} \\le {{ values.b1 }}$, "
                  "${{ values.t2 }} \\le {{ values.b2 }}$ and ${{ values.t3 }} \\le {{ values.b3 }}$."),
             Step("The bounds add up to $0$, because both distributions sum to 1; the logarithm terms add up to "
-                 "$-D_{\\mathrm{KL}}(p \\,\\|\\, q)$, so the divergence", kl),
-            Step("is at least 0: here it is ${{ values.kl }}$. The equality case comes last, because it reads the "
-                 "condition for equality off the inequality just used."),
+                 "$-D_{\\mathrm{KL}}(p \\,\\|\\, q)$. So the divergence is at least 0; for this $p$ and $q$ it is", kl),
+            Step("That is ${{ values.kl }}$. The equality case comes last, because it reads the condition for equality "
+                 "off the inequality just used."),
         ),
         wrong=(
             Wrong("bound_before_average", (1, 0, 2, 3, 4),
                   "The bound $\\log t \\le t - 1$ is applied to the terms $\\log(q_k/p_k)$, which only appear once "
-                  "the divergence has been written as that average under $p$.", 0.4),
+                  "the divergence has been written as that average under $p$.", 0.8),
             Wrong("equality_before_conclusion", (0, 1, 2, 4, 3),
                   "The equality case is read off the inequality after the conclusion $D_{\\mathrm{KL}} \\ge 0$; it "
-                  "says when the bound is tight, so it cannot come before the bound is established.", 0.6),
+                  "says when the bound is tight, so it cannot come before the bound is established.", 0.8),
         ),
         values={"kl": kl, **{f"t{k}": terms[k - 1] for k in (1, 2, 3)}, **{f"b{k}": bounds[k - 1] for k in (1, 2, 3)}},
     )

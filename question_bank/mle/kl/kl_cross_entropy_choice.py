@@ -1,6 +1,6 @@
 """Which training objectives share the gradient of D_KL(p_data || p_model) for a Bernoulli model (choice, several correct)."""
 
-from quizgen.generation.question import Choice, Derivation, Question, Step, Wrong, grid
+from quizgen.generation.question import Choice, Derivation, Question, Right, Step, Wrong, grid
 
 
 def derive(s):
@@ -42,7 +42,14 @@ def derive(s):
         assert sp.simplify(grad[k] - grad["kl"]) != 0, k
 
     return Derivation(
-        answer=(expr["kl"], expr["cross_entropy"]),
+        answer=(
+            Right("kl", expr["kl"],
+                  "This is $D_{\\mathrm{KL}}(p \\,\\|\\, q)$ itself, written out for two outcomes: its gradient in "
+                  "$\\theta$ is $q - p$ by definition of the question."),
+            Right("cross_entropy", expr["cross_entropy"],
+                  "This is the cross-entropy $H(p, q) = D_{\\mathrm{KL}}(p \\,\\|\\, q) + H(p)$. The data entropy "
+                  "$H(p)$ has no $\\theta$ in it, so the two have the same gradient, $q - p$."),
+        ),
         steps=(
             Step("The options come in two shapes, sums of log-ratios and sums of logs, so looks do not settle it: "
                  "compare gradients. With $q = \\sigma(\\theta)$ the chain rule gives "

@@ -25,7 +25,7 @@ def derive(s):
         answer=ratio,
         steps=(
             Step("The trials are independent, so the likelihood is a product and its logarithm a sum: with "
-                 "$k = {{ k }}$ successes in $n = 10$ trials,",
+                 "$k = {{ k }}$ {{ 'success' | plural(k, 'successes') }} in $n = 10$ trials,",
                  sp.Eq(sp.Symbol("\\ell(\\theta)"), loglik)),
             Step("Its derivative $k/\\theta - (n - k)/(1 - \\theta)$ is zero at one point, where the second "
                  "derivative is negative, so that point is the maximum:",
@@ -85,7 +85,7 @@ QUESTION = Question(
     title="Log-likelihood ratio of Bernoulli trials",
     statement=(
         "In $n = 10$ independent trials, each a success with an unknown probability $\\theta$, there are "
-        "$k = {{ k }}$ successes.\n\n"
+        "$k = {{ k }}$ {{ 'success' | plural(k, 'successes') }}.\n\n"
         "By how much does the log-likelihood at the maximum-likelihood estimate $\\hat{\\theta}$ exceed the "
         "log-likelihood at $\\theta_0 = {{ theta0 }}$? Give $\\ell(\\hat{\\theta}) - \\ell(\\theta_0)$ "
         "(natural logarithm) to 4 significant figures."
@@ -103,7 +103,7 @@ QUESTION = Question(
     points=2,
     figures=(
         Figure("likelihood",
-               alt="The log-likelihood of {{ k }} successes in 10 trials as a function of theta: a single hump "
+               alt="The log-likelihood of {{ k }} {{ 'success' | plural(k, 'successes') }} in 10 trials as a function of theta: a single hump "
                    "with its maximum at theta = {{ k }}/10.",
                args=lambda p: {"k": int(p["k"]), "n": N}, where="solutions"),
     ),

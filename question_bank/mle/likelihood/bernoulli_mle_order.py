@@ -15,7 +15,7 @@ def derive(s):
     return Derivation(
         answer=(
             "The $n = {{ n }}$ tosses are independent, so the likelihood is the product of their probabilities: "
-            "$L(\\theta) = \\theta^{k}(1-\\theta)^{n-k}$ with $k = {{ k }}$ heads.",
+            "$L(\\theta) = \\theta^{k}(1-\\theta)^{n-k}$ with $k = {{ k }}$ {{ 'head' | plural(k) }}.",
             "Take the logarithm: $\\log L(\\theta) = k\\log\\theta + (n-k)\\log(1-\\theta)$. The logarithm is "
             "increasing, so the maximiser does not move.",
             "Flip the sign to get a loss: the MLE minimises the negative log-likelihood "
@@ -35,10 +35,10 @@ def derive(s):
             Wrong("negate_before_log", (0, 2, 1, 3, 4),
                   "The logarithm must come before the change of sign: $L(\\theta)$ is positive and has a logarithm, "
                   "while $-L(\\theta)$ is negative and has none. The negative log-likelihood is $-\\log L$, not "
-                  "$\\log(-L)$.", 0.4),
+                  "$\\log(-L)$.", 0.8),
             Wrong("solve_before_derivative", (0, 1, 2, 4, 3),
                   "The estimate comes from solving the zero-derivative equation, so that equation has to be written "
-                  "down first.", 0.4),
+                  "down first.", 0.8),
         ),
         values={"theta": answer},
     )
@@ -63,7 +63,7 @@ QUESTION = Question(
     id="mle/bernoulli_mle_order",
     title="Deriving the Bernoulli MLE, step by step",
     statement=(
-        "A coin with unknown probability of heads $\\theta$ is tossed $n = {{ n }}$ times and shows $k = {{ k }}$ heads. "
+        "A coin with unknown probability of heads $\\theta$ is tossed $n = {{ n }}$ times and shows $k = {{ k }}$ {{ 'head' | plural(k) }}. "
         "The steps below derive the maximum-likelihood estimate of $\\theta$ as the minimiser of the negative "
         "log-likelihood. They are shuffled: put them in order."
     ),

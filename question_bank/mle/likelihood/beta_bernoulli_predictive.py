@@ -28,7 +28,7 @@ def derive(s):
         steps=(
             Step("Bayes' rule: the posterior density is proportional to prior times likelihood, "
                  "$\\theta^{a-1}(1-\\theta)^{b-1} \\cdot \\theta^{k}(1-\\theta)^{n-k}$, with $a = {{ a }}$, "
-                 "$b = {{ b }}$, $k = {{ k }}$ successes and $n = {{ n }}$ trials:",
+                 "$b = {{ b }}$, $k = {{ k }}$ {{ 'success' | plural(k, 'successes') }} and $n = {{ n }}$ trials:",
                  unnormalised.xreplace({t: sp.Symbol("\\theta")})),
             Step("The predictive probability that the next trial succeeds averages the success probability "
                  "$\\theta$ over everything the posterior still allows: "

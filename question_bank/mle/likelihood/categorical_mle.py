@@ -69,7 +69,7 @@ QUESTION = Question(
     id="mle/categorical_mle",
     title="Maximum-likelihood class probability",
     statement=(
-        "An image data set has ${{ n_cat }}$ pictures labelled cat, ${{ n_dog }}$ labelled dog, ${{ n_bird }}$ "
+        "An image data set has ${{ n_cat }}$ {{ 'picture' | plural(n_cat) }} labelled cat, ${{ n_dog }}$ labelled dog, ${{ n_bird }}$ "
         "labelled bird and ${{ n_fish }}$ labelled fish. Model the labels as independent draws from a categorical "
         "distribution with unknown class probabilities $\\pi_{\\text{cat}}, \\pi_{\\text{dog}}, "
         "\\pi_{\\text{bird}}, \\pi_{\\text{fish}}$ (adding up to 1).\n\n"

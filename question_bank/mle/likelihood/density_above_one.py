@@ -89,7 +89,7 @@ QUESTION = Question(
     params=(
         grid("mu", "-2", "2", "0.5", latex="\\mu"),
         pick("sd", "0.05", "0.1", "0.15", "0.2", "0.25", "0.3", latex="\\sigma"),
-        grid("x", "-2.3", "2.3", "0.05"),
+        grid("x", "-2.3", "2.3", "0.01"),
     ),
     constraint=_above_one,
     tags=("likelihood", "density", "gaussian", "probability"),

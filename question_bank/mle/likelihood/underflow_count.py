@@ -23,8 +23,9 @@ def derive(s):
         answer=answer,
         steps=(
             Step("The smallest positive float64 is $2^{-1074} \\approx 4.94 \\times 10^{-324}$ (a *subnormal* number). "
-                 "A correctly rounded result below half of it, $2^{-1075}$, rounds to 0. So the product $p^n$ becomes "
-                 "0 once $p^n \\le 2^{-1075}$, that is once $n \\log(1/p) \\ge 1075 \\log 2$:",
+                 "Rounded to the nearest float64, a value of at most half of it, $2^{-1075}$, becomes 0 (exactly half is a "
+                 "tie, and ties go to the even neighbour, 0). So $p^n$ comes out as 0 once $p^n \\le 2^{-1075}$, that "
+                 "is once $n \\log(1/p) \\ge 1075 \\log 2$:",
                  sp.Eq(sp.Symbol("n"), bound)),
             Step("The count of factors is a whole number, so we round up: $n = {{ values.n }}$ factors give exactly 0, "
                  "while $n - 1$ factors still give a tiny positive number."),
@@ -50,15 +51,22 @@ def derive(s):
 
 
 def check(p, x):
-    import numpy as np
+    from fractions import Fraction
 
-    # compute p**n in float64 for every n and find the first one that is exactly 0
-    n = np.arange(1, 20001)
-    with np.errstate(under="ignore"):
-        powers = np.power(np.float64(p["p"]), n)
-    zero = np.flatnonzero(powers == 0.0)
-    assert zero.size, "no underflow within 20000 factors"
-    return float(n[zero[0]])
+    # exact arithmetic: the exact p**n rounds to 0 in float64 once it is at most half the smallest subnormal,
+    # 2**-1075 (exactly half is a tie, which goes to the even neighbour, 0); the first such n, by bisection
+    prob = Fraction(repr(p["p"]))  # the decimal the parameter was drawn as
+
+    def underflows(n: int) -> bool:
+        return prob.numerator**n * 2**1075 <= prob.denominator**n
+
+    lo, hi = 1, 2
+    while not underflows(hi):
+        lo, hi = hi, hi * 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if underflows(mid) else (mid, hi)
+    return float(hi)
 
 
 QUESTION = Question(
@@ -67,8 +75,10 @@ QUESTION = Question(
     statement=(
         "A model gives each of $n$ independent observations the probability $p = {{ p }}$, so the likelihood of "
         "the data is the product $p^n$.\n\n"
-        "Computing $p^n$ in double precision (float64, correctly rounded), what is the smallest number of "
-        "observations $n$ for which the likelihood comes out as exactly 0?"
+        "Suppose the exact value of $p^n$ is rounded once to the nearest double-precision number (float64). "
+        "What is the smallest number of observations $n$ for which the likelihood comes out as exactly 0? "
+        "(Multiplying the factors one at a time, rounding after each product, can give a slightly different "
+        "count; this question asks about the single rounding.)"
     ),
     answer=Numeric(rtol=0.0, atol=0.05, shown_digits=4),
     derive=derive,

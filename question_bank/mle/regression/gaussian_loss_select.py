@@ -35,10 +35,11 @@ def derive(s):
             Step("Only the squared residuals depend on the model, so it is an increasing affine function of the "
                  "mean squared error: $\\mathrm{NLL} = c \\cdot \\mathrm{MSE} + d$ with",
                  sp.Eq(sp.Symbol("c"), slope)),
-            Step("and $d = {{ values.offset }}$. Minimising either one over the model's parameters gives the same "
+            Step("The offset is $d = {{ values.offset }}$. Minimising either one over the model's parameters gives the same "
                  "fit. The other options are different functions of the residuals: the absolute errors (Laplace "
                  "noise), a log-penalty (Cauchy noise) and the squared *mean* residual (errors can cancel), and each "
-                 "has its own minimiser in general."),
+                 "has its own minimiser in general; the likelihood $e^{-\\mathrm{NLL}}$ itself is largest, not "
+                 "smallest, at the best fit."),
         ),
         wrong=(
             Wrong("absolute_error", mae,

@@ -22,7 +22,7 @@ def derive(s):
             Step("The derivative in $\\theta$ of one term $\\log p(y_i \\mid \\hat{y}_i, \\sigma)$ of the log-likelihood "
                  "(only the exponent of the density depends on $\\theta$) is",
                  sp.factor(sp.diff(ll_term, theta))),
-            Step("and the derivative of one term $\\frac{1}{m}(\\hat{y}_i - y_i)^2$ of the MSE is",
+            Step("The derivative of one term $\\frac{1}{m}(\\hat{y}_i - y_i)^2$ of the MSE is",
                  sp.factor(sp.diff(mse_term, theta))),
             Step("Their ratio does not depend on $i$, on the data or on $\\theta$, so the whole gradients have the same ratio:",
                  sp.Eq(sp.Symbol("c"), c)),

@@ -31,7 +31,7 @@ def derive(s):
             Step("The derivative of $|y_i - c|$ in $c$ is $+1$ when $c > y_i$ and $-1$ when $c < y_i$. So the slope "
                  "of the NLL is (number of targets below $c$ minus number above $c$)$/b$: with the sorted targets "
                  "${{ values.y1 }}, {{ values.y2 }}, {{ values.y3 }}, {{ values.y4 }}, {{ values.y5 }}$, just below the middle value it is", sp.Eq(sp.Symbol("\\text{slope}"), left)),
-            Step("and just above it", sp.Eq(sp.Symbol("\\text{slope}"), right)),
+            Step("Just above the middle value it is", sp.Eq(sp.Symbol("\\text{slope}"), right)),
             Step("The NLL falls until $c$ reaches the middle value and rises after it, so the maximum-likelihood "
                  "constant is the median. Unlike the mean, it does not move when the largest target moves further "
                  "out: absolute errors penalise an outlier linearly, not quadratically.", mid),
@@ -79,7 +79,7 @@ QUESTION = Question(
     derive=derive,
     check=check,
     params=(
-        grid("mid", "-2", "4", "0.5", exclude=("-1", "0", "1")),
+        grid("mid", "-2", "4", "0.1", exclude=("-1", "0", "1")),
         *(grid(f"g{k}", "0.5", "3", "0.5") for k in range(1, 5)),
         grid("b", "0.5", "2", "0.5"),
     ),

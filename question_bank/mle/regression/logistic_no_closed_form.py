@@ -1,7 +1,8 @@
-"""Logistic regression has no closed-form MLE, unlike least squares (true/false with the reason)."""
+"""Logistic regression has no closed-form MLE, unlike least squares: is the weight above the least-squares
+formula's? (true/false with the reason)."""
 
-from quizgen.generation.authoring import labelled_inputs
-from quizgen.generation.question import Claim, Derivation, Question, Step, TrueFalse, Wrong, pick
+from quizgen.generation.authoring import labelled_inputs, truefalse_statement
+from quizgen.generation.question import Claim, Derivation, Question, Step, TrueFalse, Wrong
 
 M = 4
 DATA = labelled_inputs("The training set:", rows=M)
@@ -18,55 +19,71 @@ def derive(s):
     xv, yv = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
     term = yv * sp.log(sigmoid(w * xv)) + (1 - yv) * sp.log(1 - sigmoid(w * xv))
     assert sp.simplify(sp.diff(term, w) - (yv - sigmoid(w * xv)) * xv) == 0
+    assert sp.simplify(sp.diff(term, w, 2) + sigmoid(w * xv) * (1 - sigmoid(w * xv)) * xv**2) == 0  # concave
+    least_squares = sum((xk * yk for xk, yk in zip(xs, ys)), sp.Integer(0)) / sum((xk**2 for xk in xs), sp.Integer(0))
+    assert sp.simplify(sum(((yk - least_squares * xk) * xk for xk, yk in zip(xs, ys)), sp.Integer(0))) == 0
+
+    def score(at, link):  # the slope sum_i (y_i - link(at x_i)) x_i
+        return sum(((yk - link(at * xk)) * xk for xk, yk in zip(xs, ys)), sp.Integer(0))
+
+    slope = score(least_squares, sigmoid)
     i = sp.Idx("i")
     X, Y = sp.IndexedBase("x"), sp.IndexedBase("y")
-    shown = sp.Eq(sp.Sum((Y[i] - 1 / (1 + sp.exp(-sp.Symbol("w") * X[i]))) * X[i], (i, 1, M)), 0)
-    least_squares = sum((xk * yk for xk, yk in zip(xs, ys)), sp.Integer(0)) / sum((xk**2 for xk in xs), sp.Integer(0))
+    shown = sp.Eq(sp.Symbol("\\ell'(w)"), sp.Sum((Y[i] - 1 / (1 + sp.exp(-sp.Symbol("w") * X[i]))) * X[i], (i, 1, M)))
     return Derivation(
         answer=Claim(
-            truth=False,
-            reason="The zero-gradient equation $\\sum_i (y_i - \\sigma(w x_i))\\,x_i = 0$ is nonlinear in $w$ and "
-                   "has no closed-form solution; $w$ is found iteratively.",
-            feedback="The claim is false. Least squares has a closed form because its gradient is linear in the "
-                     "parameters; the logistic log-likelihood's gradient is not, and its maximiser here is not "
-                     "the least-squares slope.",
+            truth=slope > 0,
+            reason=slope,
+            feedback="Decide it with the slope of the log-likelihood at the least-squares value: it is "
+                     "${{ values.slope }}$ here, and the log-likelihood is concave, so its maximum lies on the side "
+                     "that slope points to.",
         ),
         steps=(
-            Step("The conditional log-likelihood is $\\sum_i [y_i\\log\\sigma(w x_i) + (1 - y_i)\\log(1 - \\sigma(w x_i))]$. "
-                 "Using $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$, its derivative in $w$ simplifies to "
-                 "$\\sum_i (y_i - \\sigma(w x_i)) x_i$, and the maximum is where it vanishes:", shown),
-            Step("Each term is a different nonlinear function of $w$, and no algebra isolates $w$: the equation is "
-                 "transcendental. (The log-likelihood is concave, so there is a single maximum when the classes "
-                 "overlap, but it is found by iterating, e.g. Newton's method.)"),
-            Step("The suggested formula $\\sum_i x_i y_i / \\sum_i x_i^2 = {{ values.ls }}$ is the least-squares "
-                 "slope of the 0/1 labels. It solves the *linear* equation $\\sum_i (y_i - w x_i) x_i = 0$, not the "
-                 "logistic one, so it is not the maximum-likelihood estimate."),
+            Step("The conditional log-likelihood is $\\ell(w) = \\sum_i [y_i\\log\\sigma(w x_i) + (1 - y_i)"
+                 "\\log(1 - \\sigma(w x_i))]$. Using $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$, its slope is", shown),
+            Step("Its second derivative, $-\\sum_i \\sigma(w x_i)(1 - \\sigma(w x_i))\\,x_i^2$, is negative, so "
+                 "$\\ell$ is concave, and because both labels occur on one side of 0 its maximum $\\hat w$ is finite. "
+                 "The equation $\\ell'(w) = 0$ has no closed-form solution in general (here it mixes sigmoids of "
+                 "different multiples of $w$, because the $|x_i|$ differ), so $\\hat w$ is found iteratively, "
+                 "e.g. by Newton's method. "
+                 "But comparing $\\hat w$ with a given number only needs the sign of $\\ell'$ there: $\\ell'$ "
+                 "falls as $w$ grows, so $\\hat w$ is larger than a point where $\\ell'$ is positive and smaller "
+                 "than one where it is negative."),
+            Step("The least-squares formula gives $w_{\\mathrm{LS}} = \\sum_i x_i y_i / \\sum_i x_i^2 = {{ values.ls }}$; "
+                 "it solves the *linear* equation $\\sum_i (y_i - w x_i)x_i = 0$, not the logistic one. At "
+                 "$w = w_{\\mathrm{LS}}$ the logistic slope is", slope),
+            Step("That is ${{ values.slope }}$, so $\\hat w$ is "
+                 "{% if values.slope[0] != '-' %}larger than $w_{\\mathrm{LS}}$ and the statement is true"
+                 "{% else %}smaller than $w_{\\mathrm{LS}}$ and the statement is false{% endif %}."),
         ),
         wrong=(
-            Wrong("true_same_as_least_squares",
-                  "Minimising the squared error on the 0/1 labels gives the same weight as maximising the "
-                  "Bernoulli likelihood.",
+            Wrong("slope_at_zero", score(0, lambda z: sp.Rational(1, 2)),
+                  "That is the slope of the log-likelihood at $w = 0$, where every $\\sigma(0) = 1/2$. Its sign "
+                  "says whether $\\hat w$ is above 0, not whether it is above $w_{\\mathrm{LS}}$: evaluate the "
+                  "slope at $w_{\\mathrm{LS}}$.", 0.0),
+            Wrong("linear_residuals", score(least_squares, lambda z: z),
+                  "You used the least-squares residuals $y_i - w x_i$, whose weighted sum is 0 at "
+                  "$w_{\\mathrm{LS}}$ by construction. The logistic slope has $y_i - \\sigma(w x_i)$ instead.", 0.0),
+            Wrong("sign_flip", -slope,
+                  "The sign is reversed: the slope of the log-likelihood is $\\sum_i (y_i - \\sigma(w x_i))x_i$, "
+                  "labels minus predictions.", 0.0),
+            Wrong("same_as_least_squares",
+                  "They are equal: minimising the squared error on the 0/1 labels gives the same weight as maximising "
+                  "the Bernoulli likelihood, so $\\hat w = w_{\\mathrm{LS}}$.",
                   "Squared error on 0/1 labels is a different objective from the Bernoulli log-likelihood; their "
                   "stationarity equations differ ($y_i - w x_i$ against $y_i - \\sigma(w x_i)$), and so do their "
                   "solutions.", 0.0),
-            Wrong("not_concave",
-                  "The log-likelihood is not concave in $w$; with several local maxima no formula can pick one.",
-                  "The logistic log-likelihood *is* concave in $w$ (its second derivative is "
-                  "$-\\sum_i \\sigma(1-\\sigma)x_i^2 < 0$). The reason there is no closed form is that the "
-                  "stationarity equation is nonlinear in $w$, not that there are several maxima.", 0.0),
-            Wrong("true_normal_equations",
-                  "The logit $z = w x$ is linear in $w$, so the normal equations apply.",
-                  "The model is linear in $w$ inside the sigmoid, but the likelihood is not a quadratic in $w$; the "
-                  "normal equations come from a quadratic loss and do not apply here.", 0.0),
         ),
-        values={"ls": least_squares},
+        values={"ls": least_squares, "slope": slope},
     )
 
 
 def check(p, x):
     import numpy as np
 
-    xs, ys = np.array(DATA.column(p, "x")), np.array(DATA.column(p, "y"))
+    from quizgen.generation.authoring import table_arrays
+
+    xs, ys = table_arrays(DATA, p, "x", "y")
 
     def log_lik(w):  # direct sum of log P(observed label)
         q = 1 / (1 + np.exp(-w * xs))
@@ -82,37 +99,44 @@ def check(p, x):
         if abs(step) < 1e-12:
             break
     least_squares = float(xs @ ys / (xs @ xs))
-    claim_holds = abs(w - least_squares) <= 1e-6 * max(1.0, abs(w))
-    return claim_holds, None
+    slope = (log_lik(least_squares + h) - log_lik(least_squares - h)) / (2 * h)
+    return w > least_squares, slope
 
 
-def _overlapping(v):
-    from fractions import Fraction
-
-    # labels of both kinds on both sides of 0: the maximum-likelihood weight is finite
+def _premise(v):
+    """What the worked reasoning assumes: labels of both kinds on one side of 0 (so the maximum-likelihood
+    weight is finite) and inputs of different sizes (with one size |x|, sigma(w x) takes only the values
+    sigma(w|x|) and 1 - sigma(w|x|), and the equation would have a closed-form solution)."""
     xs, ys = DATA.column(v, "x"), DATA.column(v, "y")
-    pos = [y for x, y in zip(xs, ys) if x > 0]
-    neg = [y for x, y in zip(xs, ys) if x < 0]
-    overlap = len(set(pos)) == 2 or len(set(neg)) == 2
-    # and neither slope is 0: at w = 0 the least-squares slope and the logistic score (sum of (y - 1/2) x) could
-    # both vanish, and then the formula would happen to give the maximum-likelihood weight
-    return overlap and sum(x * y for x, y in zip(xs, ys)) != 0 and sum((y - Fraction(1, 2)) * x for x, y in zip(xs, ys)) != 0
+    pos = {y for x, y in zip(xs, ys) if x > 0}
+    neg = {y for x, y in zip(xs, ys) if x < 0}
+    return (len(pos) == 2 or len(neg) == 2) and len({abs(x) for x in xs}) > 1
+
+
+def _well_posed(v):
+    """A finite maximum, and a logistic slope at the least-squares value clear of 0 (at least 0.05),
+    so that its sign can be read off a hand computation."""
+    import math
+
+    xs, ys = [float(x) for x in DATA.column(v, "x")], [float(y) for y in DATA.column(v, "y")]
+    ls = sum(x * y for x, y in zip(xs, ys)) / sum(x * x for x in xs)
+    slope = sum((y - 1 / (1 + math.exp(-ls * x))) * x for x, y in zip(xs, ys))
+    return _premise(v) and abs(slope) >= 0.05
 
 
 QUESTION = Question(
     id="mle/logistic_no_closed_form",
-    title="Does logistic regression have a closed form?",
-    statement=(
-        "A logistic regression without intercept, $P(y = 1 \\mid x) = \\sigma(w x)$, is fitted by maximum likelihood "
-        "to the training set below.\n\n"
-        "Statement: as for linear least squares, the maximum-likelihood weight has a closed form here, namely "
-        "$\\hat w = \\sum_i x_i y_i / \\sum_i x_i^2$. Is the statement true or false, and why?"
-    ),
-    answer=TrueFalse(truth_credit=0.5),
+    title="No closed form: the logistic weight against the least-squares formula",
+    statement=truefalse_statement(
+        "A logistic regression without intercept, $P(y = 1 \\mid x) = \\sigma(w x)$, is fitted by maximum "
+        "likelihood to the training set below. Unlike linear least squares, whose best weight is "
+        "$w_{\\mathrm{LS}} = \\sum_i x_i y_i / \\sum_i x_i^2 = {{ values.ls }}$ here, it has no closed-form solution.",
+        "the maximum-likelihood weight $\\hat w$ is larger than $w_{\\mathrm{LS}}$"),
+    answer=TrueFalse(truth_credit=0.5, reason_prefix="\\ell'(w_{\\mathrm{LS}}) = ", premise=_premise),
     derive=derive,
     check=check,
     tables=(DATA,),
-    constraint=_overlapping,
+    constraint=_well_posed,
     tags=("logistic-regression", "closed-form", "likelihood", "optimisation", "data"),
     difficulty=2,
     points=2,

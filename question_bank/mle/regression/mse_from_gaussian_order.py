@@ -25,7 +25,8 @@ def derive(s):
             "the mean squared error $\\frac{1}{m}\\sum_i (y_i - \\hat{y}_i)^2$.",
         ),
         steps=(
-            Step("The noise model comes first: it says what the likelihood of one example is."),
+            Step("The noise model and the independence assumption come first, in either order: together they say "
+                 "that the likelihood is a product of one Gaussian density per example."),
             Step("Independence is what turns the joint likelihood into a product, and only a product becomes a sum "
                  "under the logarithm. One term of the negative log-likelihood is", nll),
             Step("Its value at a zero residual, the part that does not depend on $\\theta$, is", constant),
@@ -35,7 +36,7 @@ def derive(s):
         wrong=(
             Wrong("log_before_product", (0, 2, 1, 3, 4),
                   "The logarithm turns a product into a sum only once the likelihood *is* a product, and that "
-                  "needs the independence assumption first.", 0.4),
+                  "needs the independence assumption first.", 0.8),
         ),
         values={"constant": constant},
     )
@@ -57,9 +58,10 @@ QUESTION = Question(
     title="From Gaussian noise to the MSE, step by step",
     statement=(
         "The steps below derive the mean squared error as a maximum-likelihood objective for a regression model "
-        "with Gaussian noise of standard deviation $\\sigma = {{ sd }}$. They are shuffled."
+        "with Gaussian noise of standard deviation $\\sigma = {{ sd }}$. They are shuffled: put them in order "
+        "(where two steps may come either way, both orders are right)."
     ),
-    answer=Order(),
+    answer=Order(commute=((0, 1),)),  # the noise model and the iid assumption, either way
     derive=derive,
     check=check,
     params=(grid("sd", "0.1", "10", "0.1", latex="\\sigma"),),

@@ -34,7 +34,7 @@ def derive(s):
                  "$S_{xx} = \\sum_i x_i^2 = {{ values.sxx }}$, $S_y = \\sum_i y_i = {{ values.sy }}$ and "
                  "$S_{xy} = \\sum_i x_i y_i = {{ values.sxy }}$. The first row (the derivative in $a$) reads",
                  sp.Eq(M * A + sp.Symbol("S_x") * B, sp.Symbol("S_y"))),
-            Step("and the second row (the derivative in $b$)",
+            Step("The second row (the derivative in $b$) reads",
                  sp.Eq(sp.Symbol("S_x") * A + sp.Symbol("S_xx") * B, sp.Symbol("S_xy"))),
             Step("Solving the 2×2 system (the loss is a convex quadratic, so this stationary point is its minimum) "
                  "gives the slope ${{ values.slope }}$ and the intercept $a = \\bar{y} - b\\bar{x} = {{ values.intercept }}$."),

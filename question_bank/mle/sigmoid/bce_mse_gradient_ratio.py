@@ -49,7 +49,7 @@ def derive(s):
                   "current output, and away from $z = 0$ it is smaller, which makes the ratio larger.", 0.0),
             Wrong("ratio_of_losses", bce_loss_value / (out - s.y) ** 2,
                   "You divided the loss values, not their gradients. How fast training moves $z$ depends on the "
-                  "slopes $\\partial L/\\partial z$, and those differ by the factor $\\sigma'(z)$.", 0.0),
+                  "slopes $\\partial L/\\partial z$, and those differ by the factor $2\\sigma'(z)$.", 0.0),
         ),
         values={"y_hat": out, "r": answer},
     )
@@ -91,7 +91,7 @@ QUESTION = Question(
     answer=Numeric(rtol=1e-3),
     derive=derive,
     check=check,
-    params=(pick("y", "0", "1"), grid("z", "-5", "5", "0.5", exclude=("0",))),
+    params=(pick("y", "0", "1"), grid("z", "-6", "6", "0.1", exclude=("0",))),
     tags=("sigmoid", "mse", "cross-entropy", "gradient", "saturation"),
     difficulty=2,
     points=2,

@@ -1,11 +1,11 @@
 """A sigmoid output initialised at 0.5 still learns under squared error: the first gradient (numeric)."""
 
 from quizgen.generation.authoring import labelled_inputs
-from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong
+from quizgen.generation.question import Derivation, Numeric, Question, Step, Wrong, grid
 
 M = 4  # training examples
 
-DATA = labelled_inputs("The training examples:", rows=M, indexed=False)
+DATA = labelled_inputs("The training examples:", rows=M, indexed=False, x=grid("x", "-2", "2", "0.1", exclude=("0",)))
 
 
 def derive(s):

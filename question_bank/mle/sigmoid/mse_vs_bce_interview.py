@@ -36,7 +36,7 @@ def derive(s):
         steps=(
             Step("The two gradients in the logit, written with the output $\\hat{y} = \\sigma(z)$:",
                  sp.Eq(sp.Symbol("\\partial L_{\\mathrm{SE}}/\\partial z"), g_mse)),
-            Step("and", sp.Eq(sp.Symbol("\\partial L_{\\mathrm{BCE}}/\\partial z"), g_bce)),
+            Step("The cross-entropy gradient is", sp.Eq(sp.Symbol("\\partial L_{\\mathrm{BCE}}/\\partial z"), g_bce)),
             Step("At $z = {{ values.z }}$ with $y = 1$ they are ${{ values.mse }}$ and ${{ values.bce }}$: a ratio of "
                  "$1/(\\hat{y}(1 - \\hat{y})) = {{ values.ratio }}$."),
         ),
@@ -97,7 +97,7 @@ QUESTION = Question(
     ),
     derive=derive,
     check=check,
-    params=(grid("zmag", "2", "8", "0.2", latex="|z|"),),
+    params=(grid("zmag", "2", "8", "0.1", latex="|z|"),),
     tags=("sigmoid", "mse", "cross-entropy", "saturation", "likelihood", "interview"),
     difficulty=3,
     points=5,

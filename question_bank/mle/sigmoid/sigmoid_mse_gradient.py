@@ -20,9 +20,10 @@ def derive(s):
                  "$\\partial L/\\partial\\theta = w\\,(\\hat{y} - y)\\,\\partial\\hat{y}/\\partial\\theta$ "
                  "for $L = \\tfrac{w}{2} (y-\\hat{y})^2$ with $w = {{ w }}$.", None),
             Step("Differentiating the sigmoid:", sp.Eq(sp.Symbol("\\partial \\hat{y}/\\partial \\theta"), dsig)),
-            Step("and since $e^{-z} = (1-\\hat{y})/\\hat{y}$ this is $\\hat{y}(1-\\hat{y})\\,x$. Hence", grad),
+            Step("Since $e^{-z} = (1-\\hat{y})/\\hat{y}$, this is $\\hat{y}(1-\\hat{y})\\,x$. Hence", grad),
             Step("The factor $\\hat{y}(1-\\hat{y})$ tends to 0 as $\\hat{y} \\to 0$ or $1$: a confidently wrong "
-                 "prediction gets almost no gradient. Binary cross-entropy has no such factor:", bce_grad),
+                 "prediction gets almost no gradient. The binary cross-entropy with the same weight $w$ has no such "
+                 "factor:", s.w * bce_grad),
         ),
         wrong=(
             Wrong("dropped_sigmoid_derivative", s.w * bce_grad,
