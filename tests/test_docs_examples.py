@@ -331,7 +331,7 @@ def test_the_key_examples_show_the_fields_of_a_real_key(tmp_path: Path) -> None:
     from quizgen.grading import compile_question
 
     examples = {"key-numeric": "kl_divergence_value", "key-symbolic": "gaussian_nll",
-                "key-choice": "kl_cross_entropy_choice", "key-choice-multiple": "proper_scoring_select",
+                "key-choice": "saturation_choice", "key-choice-multiple": "proper_scoring_select",
                 "key-truefalse-reason": "density_above_one_truefalse", "key-order": "gibbs_inequality_order",
                 "key-vector": "softmax_gradient_vector", "key-manual": "onehot_calibration_interview"}
     result = CliRunner().invoke(main, ["make", "--topic", "mle", "--questions", ",".join(examples.values()),

@@ -58,3 +58,13 @@ def test_the_walkthrough_question_makes_sheets_with_its_steps_and_mistakes(tmp_p
     solutions = (tmp_path / "out" / "solutions-v01.md").read_text(encoding="utf-8")
     assert "\\log{\\left(\\theta \\right)}" in solutions and "= 0$$" in solutions
     assert "*add one smoothing*" in solutions and "**Common mistakes:**" in solutions
+
+
+def test_the_helpers_question_passes_quizgen_check(tmp_path, monkeypatch):
+    (tmp_path / "mybank" / "intro").mkdir(parents=True)
+    (tmp_path / "mybank" / "intro" / "cross_entropy_bits.py").write_text(_block("helpers-question", "python"),
+                                                                           encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--bank", "mybank", "--seeds", "50", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "check: 1 question(s) x 50 seed(s): all passed" in result.output

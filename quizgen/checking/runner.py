@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from quizgen.checking import content
 from quizgen.generation.bank import Entry
 from quizgen.generation.question import Steps
 from quizgen.kernel.errors import QuizgenError
@@ -57,6 +58,8 @@ class QuestionReport:
     slowest_ms: float = 0.0
     slowest_seed: int | None = None
     derive_ms: float = 0.0
+    answers: int = 0  # distinct correct answers over the first class_size seeds
+    class_size: int = 0
     failures: list[Failure] = field(default_factory=list)
 
 
@@ -65,23 +68,27 @@ def _one_line(err: BaseException) -> str:
     return text if isinstance(err, QuizgenError) else f"{type(err).__name__}: {text}"
 
 
-def check_question(entry: Entry, seeds: int) -> QuestionReport:
+#: The class over which answer diversity is counted (``quizgen check --class-size``).
+CLASS_SIZE = 40
+
+
+def check_question(entry: Entry, seeds: int, class_size: int = CLASS_SIZE) -> QuestionReport:
     """Everything above for one question over ``seeds`` seeds; an error inside the check itself is
     reported as a failure of the question, so one question cannot stop the others."""
     try:
-        return _check_question(entry, seeds)
+        return _check_question(entry, seeds, class_size)
     except Exception as err:  # noqa: BLE001
         rep = QuestionReport(entry.id, seeds=seeds)
         rep.failures.append(Failure(entry.id, None, f"the check itself failed: {_one_line(err)}"))
         return rep
 
 
-def _check_question(entry: Entry, seeds: int) -> QuestionReport:
+def _check_question(entry: Entry, seeds: int, class_size: int) -> QuestionReport:
     from quizgen.checking.leftovers import template_syntax
     from quizgen.export import render_exam
-    from quizgen.generation.exam import variant_supply
+    from quizgen.generation.exam import TYPED_KINDS, variant_supply
     from quizgen.generation.key import answer_text, wrong_credit, wrong_text
-    from quizgen.generation.variant import compiled, make_variant
+    from quizgen.generation.variant import _constant, compiled, make_variant
     from quizgen.grading.item import compile_question
 
     q = entry.question
@@ -94,9 +101,14 @@ def _check_question(entry: Entry, seeds: int) -> QuestionReport:
         rep.failures.append(Failure(q.id, None, _one_line(err)))
         return rep
     rep.derive_ms = (time.perf_counter() - start) * 1000
+    # a listed mistake that is the same constant in every variant is the belief that the answer is that
+    # constant ("a density is at most 1"): a student typing it did make that mistake
+    beliefs = {w.name for w in compiled(q).derivation.wrong if _constant(w.expr)}
     statements: set[tuple] = set()
     positions: set[tuple] = set()
     graded: dict[str, list[str]] = {}  # key entry fingerprint -> problems found (each distinct entry graded once)
+    truths: set[bool] = set()
+    answers: list[str] = []  # each seed's correct answer, as students would compare them
     built = []
     for seed in range(seeds):
         rep.seeds += 1
@@ -126,6 +138,10 @@ def _check_question(entry: Entry, seeds: int) -> QuestionReport:
                 problems.append(f"{name} shows template syntax '{left}' (a text was not filled in)")
         v = dict(built)[seed]
         entry_key = json.loads(files["key.json"])
+        problems += _words(q, v, files, entry_key)
+        answers.append(content.answer_fingerprint(entry_key))
+        if entry_key["type"] == "truefalse":
+            truths.add(bool(entry_key["answer"]["value"]))
         if v.options:
             texts = [o.text for o in v.options]
             if len(set(texts)) != len(texts):
@@ -137,10 +153,20 @@ def _check_question(entry: Entry, seeds: int) -> QuestionReport:
             problems.append(f"the answer's unit is {unit} but the statement does not say so")
         fingerprint = json.dumps([entry_key["type"], entry_key["answer"], entry_key["known_wrong"]], sort_keys=True)
         if fingerprint not in graded:
-            graded[fingerprint] = _grade_key(entry_key, compile_question, answer_text, wrong_text, wrong_credit)
+            graded[fingerprint] = _grade_key(entry_key, compile_question, answer_text, wrong_text, wrong_credit,
+                                             beliefs)
         problems += graded[fingerprint]
         rep.failures += [Failure(q.id, seed, p) for p in problems]
     rep.distinct = len(statements)
+    rep.class_size = min(class_size, len(answers))
+    rep.answers = len(set(answers[:class_size]))
+    if q.kind in TYPED_KINDS and rep.class_size >= 2 and rep.answers < content.diversity_floor(rep.class_size):
+        rep.failures.append(Failure(q.id, None, f"only {rep.answers} distinct correct answers over a class of "
+                                                f"{rep.class_size} (seeds 0-{rep.class_size - 1}): at least "
+                                                f"{content.diversity_floor(rep.class_size)} are needed"))
+    if len(truths) == 1 and rep.seeds >= 8:
+        rep.failures.append(Failure(q.id, None, f"the statement is {str(next(iter(truths))).lower()} for every seed: "
+                                                "the true/false half of the credit is free"))
     same_by_design = isinstance(q.answer, Steps) and not q.params  # a derivation with no numbers
     if rep.seeds >= 2 and rep.distinct == 1 and not same_by_design \
             and not any(f.seed is not None for f in rep.failures):
@@ -149,6 +175,23 @@ def _check_question(entry: Entry, seeds: int) -> QuestionReport:
         (only,) = positions
         rep.failures.append(Failure(q.id, None, f"the correct answer is at {', '.join(only)} for every seed"))
     return rep
+
+
+def _words(q, v, files: dict, entry_key: dict) -> list[str]:
+    """The checks of :mod:`quizgen.checking.content` on one seed's texts and key entry."""
+    problems = []
+    scale = content.answer_scale(entry_key)
+    texts = {name: text for name, text in files.items() if name != "key.json"}
+    texts["key.json"] = "\n".join(content.json_strings(entry_key))
+    for name, text in texts.items():
+        for number in content.noise_numbers(text, scale):
+            problems.append(f"{name} prints {number} where the value is 0 (rounding noise)")
+        if name.endswith(".md") or name == "key.json":
+            problems += [f"{name}: {p}" for p in content.grammar(text)]
+    problems += content.key_noise(entry_key)
+    problems += content.step_starts([s.text for s in v.steps])
+    problems += content.premise_problems(q, v)
+    return problems
 
 
 def _render(entry: Entry, built, render_exam):
@@ -192,7 +235,8 @@ def _render(entry: Entry, built, render_exam):
     return out
 
 
-def _grade_key(entry: dict, compile_question, answer_text, wrong_text, wrong_credit) -> list[str]:
+def _grade_key(entry: dict, compile_question, answer_text, wrong_text, wrong_credit,
+               beliefs: set[str] = frozenset()) -> list[str]:
     """The key's own answer grades correct; each known wrong answer is named as itself with its credit."""
     problems = []
     try:
@@ -206,6 +250,7 @@ def _grade_key(entry: dict, compile_question, answer_text, wrong_text, wrong_cre
             problems.append(f"an interview answer was scored ({verdict.status}) instead of listed for a person")
         return problems
     verdict = grader.grade(own)
+    messages = [verdict.message]
     if verdict.status != "correct":
         problems.append(f"the key's own answer {own!r} grades {verdict.status}: {verdict.message}")
     unit = entry["answer"].get("unit") if entry["type"] == "numeric" else None
@@ -227,23 +272,35 @@ def _grade_key(entry: dict, compile_question, answer_text, wrong_text, wrong_cre
                             "it coincides with another answer or is not recognised")
         elif not math.isclose(verdict.credit, wrong_credit(entry, w), abs_tol=1e-12):
             problems.append(f"wrong answer '{w['name']}' earns {verdict.credit:g}, not its credit {wrong_credit(entry, w):g}")
+        messages.append(verdict.message)
+    problems += content.trivial_problems(entry, grader.grade, beliefs)
+    if entry["type"] == "order":
+        problems += content.order_credit_problems(entry, grader.grade)
+    for probe in content.partial_probes(entry):  # the grader's own sentences for a half-right answer
+        messages.append(grader.grade(probe).message)
+    from quizgen.checking.leftovers import template_syntax
+
+    for text in messages:
+        problems += [f"grader feedback: {p}" for p in content.grammar(text)]
+        problems += [f"grader feedback shows template syntax '{left}'" for left in template_syntax(text)]
     return problems
 
 
 def check_bank(entries: Sequence[Entry], seeds: int, jobs: int = 1,
-               progress: Callable[[QuestionReport], None] = lambda r: None) -> list[QuestionReport]:
+               progress: Callable[[QuestionReport], None] = lambda r: None,
+               class_size: int = CLASS_SIZE) -> list[QuestionReport]:
     """A report per question, in bank order (``jobs`` worker processes when more than 1)."""
     if jobs <= 1 or len(entries) < 2:
         reports = []
         for e in entries:
-            reports.append(check_question(e, seeds))
+            reports.append(check_question(e, seeds, class_size))
             progress(reports[-1])
         return reports
 
     from quizgen.kernel.workers import pool
 
     with pool(jobs) as executor:  # Ctrl-C and kill -9 as in grade and make
-        futures = [executor.submit(_check_by_path, str(e.path), e.topic, e.subtopic, seeds) for e in entries]
+        futures = [executor.submit(_check_by_path, str(e.path), e.topic, e.subtopic, seeds, class_size) for e in entries]
         reports = []
         for f in futures:
             reports.append(f.result())
@@ -251,24 +308,26 @@ def check_bank(entries: Sequence[Entry], seeds: int, jobs: int = 1,
     return reports
 
 
-def _check_by_path(path: str, topic: str, subtopic: str, seeds: int) -> QuestionReport:
+def _check_by_path(path: str, topic: str, subtopic: str, seeds: int, class_size: int) -> QuestionReport:
     """Worker: load one question file and check it (question objects hold functions: pass paths)."""
     from pathlib import Path
 
     from quizgen.generation.bank import load_question
 
     q = load_question(Path(path), topic)
-    return check_question(Entry(q, Path(path), subtopic), seeds)
+    return check_question(Entry(q, Path(path), subtopic), seeds, class_size)
 
 
 def table(reports: Sequence[QuestionReport]) -> str:
-    """The table ``quizgen check`` prints."""
+    """The table ``quizgen check`` prints (``answers``: distinct correct answers over the first class-size seeds)."""
     width = max([len("question")] + [len(r.id) for r in reports])
-    lines = [f"{'question':<{width}}  seeds  distinct  failures  derive ms  slowest variant",
-             f"{'-' * width}  -----  --------  --------  ---------  ---------------"]
+    lines = [f"{'question':<{width}}  seeds  distinct  answers  failures  derive ms  slowest variant",
+             f"{'-' * width}  -----  --------  -------  --------  ---------  ---------------"]
     for r in reports:
         slowest = f"{r.slowest_ms:.1f} ms (seed {r.slowest_seed})" if r.slowest_seed is not None else "-"
-        lines.append(f"{r.id:<{width}}  {r.seeds:>5}  {r.distinct:>8}  {len(r.failures):>8}  {r.derive_ms:>9.0f}  {slowest}")
+        answers = f"{r.answers}/{r.class_size}" if r.class_size else "-"
+        lines.append(f"{r.id:<{width}}  {r.seeds:>5}  {r.distinct:>8}  {answers:>7}  {len(r.failures):>8}  "
+                     f"{r.derive_ms:>9.0f}  {slowest}")
     return "\n".join(lines)
 
 

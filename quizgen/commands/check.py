@@ -14,7 +14,7 @@ from quizgen.kernel.errors import EXIT_PARTIAL
 @click.option("--topic", "-t", help="Only this topic (mle) or sub-topic (mle/kl). Default: every topic.")
 @click.option("--seeds", "-n", type=click.IntRange(1, 100000), default=200, show_default=True, help="Seeds per question (0 .. N-1).")
 @click.option("--bank", "banks", multiple=True, type=click.Path(file_okay=False), help="An extra bank folder (repeatable); with --only-bank, just that folder's questions.")
-@click.option("--class-size", type=click.IntRange(1), default=30, show_default=True, help="Report questions with fewer distinct variants than this.")
+@click.option("--class-size", type=click.IntRange(1), default=40, show_default=True, help="The class over which distinct correct answers are counted (seeds 0 .. K-1): a typed answer needs at least half that many; fewer distinct variants than this is reported.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes. Default: the number of CPUs (at most 4).")
 @friendly_errors
 def command(topic, seeds, banks, class_size, jobs) -> None:
@@ -41,7 +41,7 @@ def command(topic, seeds, banks, class_size, jobs) -> None:
     jobs = jobs or min(4, os.cpu_count() or 1)
     with Progress(minimum=2) as bars:  # a bar on a terminal, question by question; nothing in a pipe
         advance = bars.phase("Checking questions", len(entries))
-        reports = check_bank(entries, seeds, jobs, progress=lambda report: advance(1))
+        reports = check_bank(entries, seeds, jobs, progress=lambda report: advance(1), class_size=class_size)
     click.echo(table(reports))
     failures = [f for r in reports for f in r.failures]
     for line in supply_lines(reports, class_size):
