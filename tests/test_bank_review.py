@@ -232,7 +232,7 @@ def test_residuals_keep_the_data_order():
 def test_batch_gradient_shows_every_sum_evaluated():
     for v in _variants("mle/batch_gradient_vector", range(5)):
         text = " ".join(s.text for s in v.steps)
-        assert re.search(r"S = \(-?[\d.]+, -?[\d.]+, -?[\d.]+\)", text)
+        assert re.search(r"S_0 = -?[\d.]+\$, \$S_1 = -?[\d.]+\$ and \$S_2 = -?[\d.]+\$", text)
 
 
 def test_no_step_continues_the_sentence_of_the_step_before():

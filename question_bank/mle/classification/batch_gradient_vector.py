@@ -56,8 +56,8 @@ def derive(s):
                  sp.Eq(sp.Symbol("S_0"), sums[0])),
             Step("For $\\theta_1$ it is the sum of the residuals weighted by the feature $x_1$,", sp.Eq(sp.Symbol("S_1"), sums[1])),
             Step("For $\\theta_2$ it is the sum of the residuals weighted by $x_2$:", sp.Eq(sp.Symbol("S_2"), sums[2])),
-            Step("So $S = ({{ values.s0 }}, {{ values.s1 }}, {{ values.s2 }})$, and dividing each by 3 gives "
-                 "$\\nabla_\\theta L = ({{ values.g1 }}, {{ values.g2 }}, {{ values.g3 }})$."),
+            Step("So $S_0 = {{ values.s0 }}$, $S_1 = {{ values.s1 }}$ and $S_2 = {{ values.s2 }}$, and dividing each "
+                 "by 3 gives $\\nabla_\\theta L = ({{ values.g1 }}, {{ values.g2 }}, {{ values.g3 }})$."),
             Step("Computing all examples at once as $X^\\top(q - y)/m$ is how the gradient is computed in practice; "
                  "the same form holds for softmax regression with a matrix of residuals $Q - Y$."),
         ),
