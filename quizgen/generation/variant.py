@@ -677,8 +677,14 @@ TRIVIAL = (0.0, 1.0, -1.0)
 
 
 def _constant(expr: Any) -> bool:
-    """Whether a derived expression is the same number for every variant (no symbol in it)."""
-    return not isinstance(expr, str) and not sp.sympify(expr).free_symbols
+    """Whether a derived expression is the same number for every variant (no symbol in it); a
+    sentence, an order or a derivation's line is not an expression."""
+    if isinstance(expr, (str, tuple, list)):
+        return False
+    try:
+        return not sp.sympify(expr).free_symbols
+    except (sp.SympifyError, TypeError, AttributeError):
+        return False
 
 
 def _exactly(c: Compiled, expr: Any, value: float, pvals: Mapping[str, float], scale: float) -> float:
