@@ -235,8 +235,12 @@ def cases_for(kind: str, entry: dict) -> list[Case]:
         out.append(Case(kind, "correct", ", ".join(correct), moodle_order(correct), NOT_SENT))
         out += [Case(kind, f"known:{w['name']}", ", ".join(w["order"]), moodle_order(w["order"]), NOT_SENT)
                 for w in wrongs]
-        other = correct[1:2] + correct[:1] + correct[2:]  # the first two swapped
-        out.append(Case(kind, "unlisted", ", ".join(other), moodle_order(other), NOT_SENT))
+        right = [correct, *a.get("also_correct", [])]
+        listed = [w["order"] for w in wrongs]
+        other = next(o for o in (correct[:k] + correct[k + 1:k + 2] + correct[k:k + 1] + correct[k + 2:]
+                                 for k in range(len(correct) - 1)) if o not in right and o not in listed)
+        out.append(Case(kind, "unlisted", ", ".join(other), moodle_order(other), NOT_SENT))  # two neighbours swapped
+        out += [Case(kind, "commuted", ", ".join(o), moodle_order(o), NOT_SENT) for o in right[1:2]]
         out.append(Case(kind, "unreadable", f"{correct[0]}, {correct[0]}", NOT_SENT, NOT_SENT))
     elif kind == "manual":
         out.append(Case(kind, "answered", "MSE assumes Gaussian noise of one fixed variance.", "MSE...", "MSE..."))
@@ -483,6 +487,9 @@ DOCUMENTED: dict[str, tuple[str, str | None]] = {
     "moodle|order|known:*": ("Moodle grades every order by its rule (the longest run, as quizgen grades an order "
                              "it does not know): a known wrong order's own credit and feedback are not carried",
                              "a known wrong order's own credit and feedback are not carried"),
+    "moodle|order|commuted": ("Moodle's ordering question has one right order: another order of steps that may come "
+                              "either way earns only its longest run, where quizgen gives it full marks",
+                              "another right order of steps that may come either way earns only its longest run"),
     "moodle|multiselect|unlisted": ("Moodle shows the feedback of the options chosen: the explanation of a right "
                                     "option the student missed is not shown", "a right option the student missed"),
     "canvas|multiselect|unlisted": ("Canvas shows the comments of the options chosen: the explanation of a right "

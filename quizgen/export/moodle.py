@@ -79,7 +79,8 @@ class MoodleWriter(Writer):
         "choice": NATIVE,
         "truefalse": Carry("converted", "true/false on the truth; a reason part, if any, is left out"),
         "order": Carry("converted", "ordering question (Moodle 4.4+), graded on the longest contiguous run as quizgen grades "
-                                    "an order; a known wrong order's own credit and feedback are not carried"),
+                                    "an order; a known wrong order's own credit and feedback are not carried, and another "
+                                    "right order of steps that may come either way earns only its longest run"),
         "symbolic": Carry("converted", "numerical question: the expression's value at given values of its symbols"),
         "vector": Carry("converted", "cloze question, one numerical blank per component, each scored on its own (expression vectors are left out)"),
         "manual": Carry("converted", "essay graded by hand; model answer and rubric as the grader's information"),
