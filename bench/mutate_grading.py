@@ -80,6 +80,26 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("choice", "1 -> 0 | elif single_chars and len(low) > 1 and all(ch in by_lower for ch in low):"):
         "a one-letter part that is a label is taken by the branch before; one that is not "
         "fails this one too",
+    ("equiv", "delete: if any((isinstance(m, Sym) for m in walk(n))): | "
+              "if any(isinstance(m, Sym) for m in walk(n)):"):
+        "exact_value raises for a symbol anyway (then the children are looked at): the check "
+        "only saves time",
+    ("equiv", "2 -> 3 | dps = max(MP_DPS, 2 * digits + 30)"):
+        "more working digits: the agreement threshold tightens with the precision, so every "
+        "verdict stays (only slower)",
+    ("equiv", "** -> * | lost = int(mpmath.log10(scale)) - int(mpmath.log10(max(size, gap, "
+              "mpmath.mpf(10)"):
+        "in that branch gap > 10^-(dps-12) > 0, so the third term never wins the max",
+    ("evaluate", "20 -> 21 | if isinstance(got, tuple) and got[1] > 1 and abs(got[0]) < got[1] "
+                 "* 10.0 ** (20 "):
+        "a wider trigger for the retry with more digits: the retry gives the same value",
+    ("evaluate", "delete: return None | return None"):
+        "unreachable: every function raises _Undefined before a complex value, and mpmath "
+        "numbers never overflow (the points are finite floats)",
+    ("sampling", "< -> <= | return np.where(v < INTEGER_LARGE_SHARE, large, small)"):
+        "a uniform double equals 0.35 exactly with probability 2^-53: never for any seed tried",
+    ("sampling", "delete: if not names: | if not names:"):
+        "with no symbols the meshgrid of nothing gives the same empty dict",
 }
 
 

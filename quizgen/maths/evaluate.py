@@ -339,14 +339,13 @@ def _inverse(fname: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     zero = x == 0
     arg = 1.0 / np.where(zero, 1.0, x) if of_reciprocal else x
     # a rounding error past an end of the domain (asin(1 + 2e-16)) is put back on the end
-    arg = np.where((arg > high) & (arg <= high * (1 + _EDGE)), high, arg)
-    arg = np.where((arg < low) & (arg >= low * (1 + _EDGE)), low, arg)
+    arg = np.where((arg > high) & (arg <= high + _EDGE * abs(high)), high, arg)
+    arg = np.where((arg < low) & (arg >= low - _EDGE * abs(low)), low, arg)
     outside = (arg < low) | (arg > high)
     pole = ((arg == low) | (arg == high)) if poles else np.zeros_like(outside)
     inside = 2.0 if low == 1.0 else 0.0
     value = np.where(pole, np.nan, fn(np.where(outside | pole, inside, arg)))
-    if of_reciprocal:
-        outside = outside & ~zero
+    if of_reciprocal:  # (at 0 the argument was taken as 1: inside)
         if at_zero == "undefined":
             outside = outside | zero
         elif at_zero == "pole":

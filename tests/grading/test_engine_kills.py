@@ -234,3 +234,58 @@ def test_how_far_high_precision_goes() -> None:
     one = parse_answer("1", X)
     assert equiv._mp_compare(square, one, {"x": 600.0}, 50) == ("agree",)
     assert equiv._mp_compare(square, one, {"x": 2000.0}, 50) == ("near",)
+
+
+# ------------------------------------------------------- found by the mutation run (issue 19)
+
+def test_random_integer_and_quarter_points_are_exact() -> None:
+    doms = {"n": "integer"}
+    comparison = Comparison(parse_answer("n^2/n", doms), doms, equiv.seed_for("n", "n^2/n"))
+    result = comparison.against(parse_answer("n", doms))
+    assert 0.0 in comparison._batches[0][0]["n"].tolist()  # n = 0 was drawn: a pole there
+    assert result.equivalent, result.describe()              # is removable, not a difference
+    # a pole at every quarter (4x an integer): removable at the quarters drawn at random
+    quarters = verdict("x", "x + 0/(4x - floor(4x))")
+    assert quarters.equivalent, quarters.describe()
+
+
+def test_the_part_with_no_value_is_named_for_answers_up_to_60_operations() -> None:
+    def answer(k: int) -> str:
+        return "sqrt(x)" + "+x*x" * k
+
+    assert verdict("x", answer(58)).undefined_part == "√(x)"  # 60 operations
+    assert verdict("x", answer(59)).undefined_part is None    # 61: not looked for
+
+
+def test_cancellation_is_seen_through_up_to_1500_digits() -> None:
+    square, one = parse_answer("cosh(x)^2 - sinh(x)^2", X), parse_answer("1", X)
+    assert equiv._mp_compare(square, one, {"x": 1647.5}, 50) == ("agree",)  # 1500 digits
+    assert equiv._mp_compare(square, one, {"x": 1650.0}, 50) == ("near",)   # 1503: no
+    assert verdict("pi", "pi + 10^1410 - 10^1410", {}).equivalent           # 1500 digits
+
+
+def test_numbers_beyond_float_range_keep_their_sign() -> None:
+    from fractions import Fraction
+
+    from quizgen.maths.evaluate import _num
+
+    assert _num(Fraction(-10**400)) == -math.inf and _num(Fraction(10**400)) == math.inf
+    got = evaluate_sample(parse_answer("x - 10^400", X), {"x": np.array([1.0])}, 1)
+    assert got.values[0] == -math.inf or (got.unknown[0] and not got.undefined[0])
+
+
+def test_a_constant_beyond_high_precision_is_left_to_floats() -> None:
+    node = parse_answer("exp(exp(exp(50)))", {})
+    assert constant_values(node) == {}
+    assert evaluate_sample(node, {}, 1).unknown[0]
+
+
+@pytest.mark.parametrize("n, k", [(-2.5, 1.5), (-3.5, 0.5), (-0.5, -0.25), (2.5, 3.5),
+                                  (-1.5, -2.5), (0.5, 2.0)])
+def test_binomials_of_non_integers_follow_gamma(n: float, k: float) -> None:
+    import mpmath
+
+    node = parse_answer("binomial(n, k)", {"n": "real", "k": "real"})
+    got = evaluate_sample(node, {"n": np.array([n]), "k": np.array([k])}, 1)
+    want = mpmath.binomial(n, k)
+    assert got.ok[0] and math.isclose(got.values[0], float(want), rel_tol=1e-12, abs_tol=1e-300)

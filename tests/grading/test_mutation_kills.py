@@ -79,7 +79,7 @@ def test_the_grader_says_why_every_option_earns_nothing() -> None:
     v = compile_question(MULTI).grade("B, E")
     assert v.status == "rejected" and "'E' is not one of the options" in v.message
     v = compile_question(MULTI).grade("A, D")
-    assert (v.status, v.credit) == ("partial", 0.0 + 1 / 3 - 1 / 3) or v.credit == 0.0
+    assert (v.status, v.credit) == ("incorrect", 0.0)  # one right, one wrong: (1 - 1)/3
     v = compile_question(MULTI).grade("A, B")
     assert (v.status, round(v.credit, 6)) == ("partial", round(2 / 3, 6))
     assert v.message.startswith("2 of your choices are right and 0 wrong; 3 options are correct.")
@@ -339,3 +339,41 @@ def test_known_wrong_orders_and_vectors_are_checked_in_the_key() -> None:
 ])
 def test_more_vectors_are_split(text: str, n: int, parts: list) -> None:
     assert split_vector(text, n) == parts
+
+
+# ---------------------------------------------------------------- the mutation tool itself
+
+def _mutator():  # type: ignore[no-untyped-def]
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "mutate_grading.py"
+    spec = importlib.util.spec_from_file_location("mutate_grading", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["mutate_grading"] = module  # (dataclasses look their module up)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def test_every_mutant_of_a_module_is_valid_python_and_a_change() -> None:
+    import ast
+
+    tool = _mutator()
+    source = tool._path("choice").read_text(encoding="utf-8")
+    sites = tool.sites(ast.parse(source))
+    kinds = {kind for _, kind, _ in sites}
+    assert kinds == {"compare", "binop", "boolop", "not", "constant", "delete"}
+    original = ast.dump(ast.parse(source))
+    for index in range(len(sites)):
+        mutated, line, change = tool.mutate(source, index)
+        assert ast.dump(ast.parse(mutated)) != original, (line, change)
+        assert 1 <= line <= len(source.splitlines())
+
+
+def test_the_named_equivalent_mutants_are_still_in_the_code() -> None:
+    tool = _mutator()
+    for (module, key), why in tool.EQUIVALENT.items():
+        lines = [line.strip()[:80] for line in tool._path(module).read_text().splitlines()]
+        assert key.partition(" | ")[2] in lines, (module, key)
+        assert why

@@ -13,9 +13,7 @@ from hypothesis import strategies as st
 from quizgen.kernel.domains import DOMAINS
 from quizgen.maths import breakpoints
 from quizgen.maths.parse import parse_answer
-from quizgen.maths.sampling import (
-    INTEGER_LARGE, LATTICE, WHOLE_RANGE, lattice_points, sample_domain, sample_points, seed_for,
-)
+from quizgen.maths.sampling import LATTICE, lattice_points, sample_domain, sample_points, seed_for
 
 IN_DOMAIN = {
     "real": lambda v: np.isfinite(v),
@@ -40,7 +38,7 @@ def test_every_point_is_in_its_domain(seed: int, domain: str, n: int) -> None:
     assert values.shape == (n,) and values.dtype == np.float64
     assert np.all(IN_DOMAIN[domain](values)), values[~IN_DOMAIN[domain](values)]
     assert np.all(np.isfinite(values))
-    assert np.all(np.abs(values) <= max(WHOLE_RANGE[1], INTEGER_LARGE))
+    assert np.all(np.abs(values) <= (1e9 if domain.endswith("integer") else 1e12))
 
 
 @settings(max_examples=25, deadline=None)
@@ -57,8 +55,10 @@ def test_real_points_spread_over_the_whole_line(seed: int) -> None:
     assert 0.04 < share(magnitude < 1e-3) < 0.11         # 3 decades: 7.5%
     assert magnitude.max() > 1e11 and magnitude.min() < 1e-5
     assert magnitude.max() <= 1e12 and magnitude.min() >= 1e-6
-    # a moderate band, values near 1 and exact quarters keep ordinary identities covered
-    assert share((magnitude >= 0.1) & (magnitude <= 10)) > 0.35
+    # a moderate band, values near 1 and exact quarters keep ordinary identities covered:
+    # 35 % moderate + 10 % near 1 + 8 % quarters + 5 % of the whole range = 58 % in [0.1, 10]
+    assert 0.52 < share((magnitude >= 0.1) & (magnitude <= 10)) < 0.64
+    assert share((magnitude > 10) & (magnitude < 100)) < 0.08  # 2.5 % + quarters 10..12
     assert share((magnitude >= 0.8) & (magnitude <= 1.25)) > 0.09
     quarters = (v * 4 == np.round(v * 4)) & (magnitude <= 12)
     assert 0.07 < share(quarters) < 0.14
@@ -95,9 +95,13 @@ def test_integer_points_are_small_and_large(seed: int, domain: str) -> None:
     inside = (v >= low) & (v <= high)
     assert 0.55 < np.mean(inside) < 0.75
     assert set(range(low, high + 1)) <= set(v[inside].astype(int).tolist())
-    assert np.mean(np.abs(v) > 1000) > 0.15 and np.abs(v).max() > 1e8
+    assert np.mean(np.abs(v) > 1000) > 0.15 and 1e8 < np.abs(v).max() <= 1e9
+    counts = {int(k): int(c) for k, c in zip(*np.unique(v, return_counts=True))}
+    assert counts.get(high + 1, 0) < counts[high] / 3  # the small range ends at `high`
     if domain == "integer":
         assert np.mean(v < -1000) > 0.07  # large negative integers too
+        assert counts.get(low - 1, 0) < counts[low] / 3
+        assert np.any((np.abs(v) > high) & (np.abs(v) < 100))  # large ones from 10 on
 
 
 def test_points_are_reproducible_and_per_symbol() -> None:
@@ -108,6 +112,17 @@ def test_points_are_reproducible_and_per_symbol() -> None:
     assert all(np.array_equal(a[k], b[k]) for k in a)
     assert not np.array_equal(a["x"], np.abs(a["y"]))  # symbols are drawn independently
     assert seed_for("a", "b") != seed_for("b", "a") and seed_for("a", "b") < 2**63
+
+
+def test_the_lattice_is_the_documented_one() -> None:
+    """docs/typing-answers.md: −3, −2, −3/2, −1, −1/2, −1/3, 0, 1/3, 1/2, 1, 3/2, 2, 3 for a
+    real symbol, −3…3 for an integer one."""
+    assert LATTICE["real"] == (-3.0, -2.0, -1.5, -1.0, -0.5, -1 / 3, 0.0, 1 / 3, 0.5, 1.0, 1.5,
+                               2.0, 3.0)
+    assert LATTICE["integer"] == tuple(float(k) for k in range(-3, 4))
+    assert LATTICE["positive_integer"] == tuple(float(k) for k in range(1, 7))
+    assert LATTICE["nonnegative_integer"] == tuple(float(k) for k in range(0, 7))
+    assert lattice_points({}, 1) == {}
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
