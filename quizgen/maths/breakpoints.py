@@ -135,6 +135,11 @@ def _rational(node: Node, names: list[str]) -> tuple[Poly, Poly]:
     zero = tuple(0 for _ in names)
     if isinstance(node, Num):
         return {zero: float(node.value)}, {zero: 1.0}
+    if not isinstance(node, (Sym, Const)) and not free_symbols(node):  # 10^20, log(2): a number
+        value = Evaluator({}, 1).run(node)
+        if not value.ok[0]:
+            raise _NotRational()
+        return {zero: float(value.values[0])}, {zero: 1.0}
     if isinstance(node, Const):
         return {zero: math.pi if node.name == "pi" else math.e}, {zero: 1.0}
     if isinstance(node, Sym):

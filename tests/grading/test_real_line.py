@@ -312,3 +312,30 @@ def test_verdicts_are_byte_identical_across_processes() -> None:
     assert runs[0] == runs[1]
     assert [v["status"] for v in json.loads(runs[0])] == [
         "incorrect", "correct", "correct", "incorrect", "correct"]
+
+
+# ----------------------------------------------------------- thin domains, huge values
+
+def test_an_expression_defined_on_the_integers_only_is_decided_by_sampling() -> None:
+    # (-2)^n for real n has a value at integers only: few random points, the lattice counts
+    result = verdict("(-2)^n", "(-1)^n*2^n", {"n": "real"}, prove=False)
+    assert (result.status, result.method) == ("equivalent", "sampled"), result.describe()
+    assert result.n_points < 8 and result.special_points > 0
+
+
+@pytest.mark.parametrize("expected, answer, doms, where", [
+    ("(-2)^n", "(-1)^n*2^n + heaviside(n - 100)", {"n": "real"}, lambda n: n == 100),
+    ("(-2)^n", "(-1)^n*2^n + heaviside(n - 100)", {"n": "integer"}, lambda n: n >= 100),
+    ("x", "x + heaviside(x - 10^20)", X, lambda x: x >= 1e20),
+])
+def test_a_difference_of_one_on_a_huge_value_is_seen(expected, answer, doms, where) -> None:  # type: ignore[no-untyped-def]
+    # 1 on 10^30 is below the float tolerance: the largest agreeing values are checked in
+    # high precision
+    result = verdict(expected, answer, doms, prove=False)
+    assert (result.status, result.precise) == ("different", True), result.describe()
+    assert where(next(iter(result.counterexample["point"].values())))
+
+
+def test_a_breakpoint_at_a_constant_expression_is_located() -> None:
+    result = verdict("abs(x - 10^20) + abs(x - log(2))", "abs(x - log(2)) + abs(10^20 - x)")
+    assert result.equivalent and result.breakpoints_sure
