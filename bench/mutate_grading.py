@@ -96,6 +96,19 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("evaluate", "delete: return None | return None"):
         "unreachable: every function raises _Undefined before a complex value, and mpmath "
         "numbers never overflow (the points are finite floats)",
+    ("evaluate", "> -> >= | return np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan), x < 0"):
+        "if it is the inner x > 0 (a guard against log(0) warnings), the outer where still "
+        "gives NaN at 0; the outer one is killed (exp(log(x)) at 0)",
+    ("evaluate", "* -> / | arg = np.where((arg < low) & (arg >= low - _EDGE * abs(low)), low, arg)"):
+        "every finite end of an inverse function's domain is ±1, where _EDGE * 1 = _EDGE / 1",
+    ("evaluate", "delete: _FOLDED[id(root)] = (root, out) | _FOLDED[id(root)] = (root, out)"):
+        "the cache of folded constants: without it they are folded again, to the same values",
+    ("evaluate", "+ -> - | digits = max((len(str(abs(n.value.numerator))) + len(str(n.value.denominator))"):
+        "a constant's working precision two digits lower: the retry with the digits its "
+        "cancellation needs makes up for it",
+    ("evaluate", "< -> <= | if n == mp.floor(n) and n < 0:"):
+        "n = 0 reaches this line only with k = 0 (0 <= n < k returned before): "
+        "binomial(0, 0) = (-1)^0 binomial(-1, 0) = 1",
     ("sampling", "< -> <= | return np.where(v < INTEGER_LARGE_SHARE, large, small)"):
         "a uniform double equals 0.35 exactly with probability 2^-53: never for any seed tried",
     ("sampling", "delete: if not names: | if not names:"):

@@ -502,13 +502,6 @@ def _mp_functions(mp):  # type: ignore[no-untyped-def]
     :class:`_Undefined`. Arguments within rounding of an edge (of 0, of an integer) are put on
     it by the caller (see ``snap``)."""
 
-    def positive(fn):  # type: ignore[no-untyped-def]
-        def wrapped(x):  # type: ignore[no-untyped-def]
-            if x <= 0:
-                raise _Undefined()
-            return fn(x)
-        return wrapped
-
     def bounded(fn):  # type: ignore[no-untyped-def]
         def wrapped(x):  # type: ignore[no-untyped-def]
             if abs(x) > _MP_MAX_ARG:

@@ -245,8 +245,16 @@ def test_random_integer_and_quarter_points_are_exact() -> None:
     assert 0.0 in comparison._batches[0][0]["n"].tolist()  # n = 0 was drawn: a pole there
     assert result.equivalent, result.describe()              # is removable, not a difference
     # a pole at every quarter (4x an integer): removable at the quarters drawn at random
-    quarters = verdict("x", "x + 0/(4x - floor(4x))")
-    assert quarters.equivalent, quarters.describe()
+    from quizgen.maths.sampling import sample_points
+
+    seed = next(s for s in range(1000) if np.sum(np.mod(sample_points(
+        X, np.random.default_rng(s), 24)["x"] * 4, 1) == 0) >= 2)
+    comparison = Comparison(parse_answer("x + 0/(4x - floor(4x))", X), X, seed)
+    assert comparison.against(parse_answer("x", X)).equivalent
+    values = np.array([0.25, 0.3, 0.0, 13.5, 16.5, -2.0625, 1e-9])
+    assert equiv._discrete(X, {"x": values}).tolist() == [True, False, True, True, False, True,
+                                                          False]
+    assert equiv._discrete({"n": "integer"}, {"n": np.array([3.0, 7.0])}).tolist() == [True, True]
 
 
 def test_the_part_with_no_value_is_named_for_answers_up_to_60_operations() -> None:
@@ -289,3 +297,8 @@ def test_binomials_of_non_integers_follow_gamma(n: float, k: float) -> None:
     got = evaluate_sample(node, {"n": np.array([n]), "k": np.array([k])}, 1)
     want = mpmath.binomial(n, k)
     assert got.ok[0] and math.isclose(got.values[0], float(want), rel_tol=1e-12, abs_tol=1e-300)
+
+
+def test_constant_division_by_zero_is_known_undefined_without_high_precision() -> None:
+    got = evaluate_sample(parse_answer("x + 1/0", X), {"x": np.array([1.0, 2.0])}, 2)
+    assert got.undefined.all()

@@ -247,7 +247,8 @@ def test_binomial_and_factorial_never_crash_or_hang() -> None:
     ("asech(x)", 0.0, "unknown"), ("acsch(x)", 0.0, "unknown"),
     ("(x^2)^(1/2)", -3.0, 3.0), ("x^0.5", 0.0, "unknown"),
     ("exp(log(x))", 0.0, "unknown"),       # log(0) is not -inf (then exp would give 0)
-    ("acsc(x)", 0.5, "undefined"), ("acsc(x)", 2.0, math.pi / 6), ("asec(x)", -2.0, 2 * math.pi / 3),
+    ("acsc(x)", 0.5, "undefined"), ("acsc(x)", -0.5, "undefined"), ("acsc(x)", 2.0, math.pi / 6),
+    ("asec(x)", -2.0, 2 * math.pi / 3), ("asec(x)", 0.5, "undefined"), ("asec(x)", -0.5, "undefined"),
     ("asin(x)", -1.0 - 2.2e-16, -math.pi / 2), ("acos(x)", 1.0 + 2.2e-16, 0.0),
     ("acoth(x)", 0.5, "undefined"), ("acoth(x)", 1.0, "unknown"), ("asech(x)", 2.0, "undefined"),
     ("asech(x)", 1.0, 0.0), ("acosh(x)", 1.0 - 2.2e-16, 0.0),
@@ -269,9 +270,12 @@ def test_float_evaluation_is_real_at_every_node(text: str, x: float, outcome) ->
     ("cosh(x)^2 - sinh(x)^2", 30.0, 1.0), ("x^(2*x)", -1.0, 1.0),
     ("sec(x)", 0.0, 1.0), ("csc(x)", 0.0, None), ("cot(x)", 1.0, 1 / math.tan(1.0)),
     ("log(x)", 0.5, math.log(0.5)), ("log(x, 2)", 8.0, 3.0), ("log(x, 1)", 8.0, None),
-    ("floor(3*(x/3))", 1.0, 1.0), ("ceil(3*(x/3))", 1.0, 1.0),  # 0.999... within rounding of 1
+    ("floor(sqrt(x)^2)", 2.0, 2.0), ("ceil(sqrt(x)^2)", 5.0, 5.0),  # 1.999...97, 5.000...01
     ("floor(x)", 2.5, 2.0), ("factorial(x)", -2.0, None), ("factorial(x)", 3.5, 11.631728396567448),
     ("binomial(x, 3)", -2.0, -4.0), ("binomial(x, 3.5)", 2.5, 0.0),
+    ("sign(x)", 0.0, 0.0), ("sign(x)", -2.0, -1.0), ("heaviside(x)", 0.0, 0.5),
+    ("abs(asin(x))", 2.0, None), ("abs(acosh(x))", 0.5, None), ("atanh(x)", 1.0, None),
+    ("x + 2*x", 1e-45, 3e-45),  # tiny terms are not "within rounding of zero"
 ])
 def test_high_precision_is_real_at_every_node(text: str, x: float, outcome) -> None:  # type: ignore[no-untyped-def]
     got = mp_evaluate(parse_answer(text, X), {"x": x}, 50)
