@@ -80,8 +80,7 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("choice", "1 -> 0 | elif single_chars and len(low) > 1 and all(ch in by_lower for ch in low):"):
         "a one-letter part that is a label is taken by the branch before; one that is not "
         "fails this one too",
-    ("equiv", "delete: if any((isinstance(m, Sym) for m in walk(n))): | "
-              "if any(isinstance(m, Sym) for m in walk(n)):"):
+    ("equiv", "delete: if id(n) in symbolic: | if id(n) in symbolic:"):
         "exact_value raises for a symbol anyway (then the children are looked at): the check "
         "only saves time",
     ("equiv", "2 -> 3 | dps = max(MP_DPS, 2 * digits + 30)"):

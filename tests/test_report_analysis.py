@@ -154,7 +154,8 @@ def test_feedback_names_the_student_and_shows_solutions_on_request(graded):
     assert bad.exit_code == 2 and "needs 'student' and 'name' columns" in bad.output
 
 
-def test_matplotlib_is_imported_only_for_the_html_report():
+def test_grading_and_its_report_never_import_matplotlib():
+    # the charts are written as SVG directly: matplotlib's import alone cost a grade run most of a second
     code = ("import sys\nfrom quizgen.grading.batch import grade_class\nfrom quizgen.grading.report import summary_md\n"
             f"r = grade_class({str(FIXTURES / 'key.json')!r}, {str(FIXTURES / 'long.csv')!r}, jobs=1)\n"
             "summary_md(r)\nprint('matplotlib' in sys.modules)\n"
@@ -162,4 +163,27 @@ def test_matplotlib_is_imported_only_for_the_html_report():
             "report_html(r, summary_data(r))\nprint('matplotlib' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1]).stdout
-    assert out.split() == ["False", "True"]
+    assert out.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("counts", [[0, 0, 0], [3, 0, 7], [1667, 12, 400, 0], [1] * 10])
+def test_a_bar_chart_shows_each_count_to_scale_on_integer_gridlines(counts):
+    from quizgen.grading.html_report import bar_svg
+
+    labels = [f"b{i}" for i in range(len(counts))]
+    root = ET.fromstring(bar_svg(labels, counts, xlabel="points", title="Q1"))
+    bars = list(root.iter(f"{SVG}rect"))
+    assert [b.find(f"{SVG}title").text for b in bars] == [f"{lab}: {c}" for lab, c in zip(labels, counts)]
+    heights = [float(b.get("height")) for b in bars]
+    bottoms = {round(float(b.get("y")) + float(b.get("height")), 1) for b in bars}
+    assert len(bottoms) == 1  # every bar stands on the axis
+    ticks = [int(t.text) for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "end"]
+    assert ticks[0] == 0 and max(ticks) >= max(counts) and len(ticks) <= 7
+    assert len({b - a for a, b in zip(ticks, ticks[1:])}) <= 1  # evenly spaced
+    top = max(ticks)
+    axis = bottoms.pop()
+    plot_height = axis - min(float(line.get("y1")) for line in root.iter(f"{SVG}line"))
+    for h, c in zip(heights, counts):
+        assert abs(h - plot_height * c / top) < 0.11
+    words = {t.text for t in root.iter(f"{SVG}text")}
+    assert {"points", "students", "Q1", *labels} <= words

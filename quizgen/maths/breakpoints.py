@@ -28,7 +28,7 @@ from typing import Mapping
 import numpy as np
 
 from quizgen.maths.evaluate import Evaluator
-from quizgen.maths.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym, free_symbols, walk
+from quizgen.maths.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym, free_symbols, per_node, walk
 
 #: kinds of breakpoint: "kink" (piecewise: abs, sign, ...), "jump" (floor, ceil: zeros of
 #: argument - k), "edge" (a domain ends or a pole)
@@ -68,6 +68,19 @@ def arguments(*nodes: Node) -> list[tuple[str, Node]]:
     """The (kind, argument) pairs whose zeros are breakpoints, without repeats."""
     found: list[tuple[str, Node]] = []
     seen: set = set()
+    for node in nodes:
+        for pair in _arguments_of(node):
+            if pair not in seen:
+                seen.add(pair)
+                found.append(pair)
+    return found[:MAX_ARGUMENTS] if len(found) > MAX_ARGUMENTS else found
+
+
+@per_node()
+def _arguments_of(node: Node) -> tuple[tuple[str, Node], ...]:
+    """:func:`arguments` of one tree (cached: an expected expression is looked at for every answer)."""
+    found: list[tuple[str, Node]] = []
+    seen: set = set()
 
     def add(kind: str, arg: Node) -> None:
         if free_symbols(arg) and (kind, arg) not in seen:
@@ -75,49 +88,53 @@ def arguments(*nodes: Node) -> list[tuple[str, Node]]:
             found.append((kind, arg))
 
     one = Num(1)
-    for node in nodes:
-        for n in walk(node):
-            if isinstance(n, Call):
-                if n.fname in _KINK:
-                    add("kink", n.args[0])
-                elif n.fname in ("max", "min"):
-                    for i, a in enumerate(n.args):
-                        for b in n.args[i + 1:]:
-                            add("kink", Add((a, Neg(b))))
-                elif n.fname in ("floor", "ceil"):
-                    add("jump", n.args[0])
-                elif n.fname in _EDGE_AT_ZERO:
-                    add("edge", n.args[0])
-                    if len(n.args) == 2:
-                        add("edge", n.args[1])
-                        add("edge", Add((n.args[1], Neg(one))))
-                elif n.fname in _EDGE_AT_ONE:
-                    add("edge", Add((n.args[0], Neg(one))))
-                    add("edge", Add((n.args[0], one)))
-                    add("edge", n.args[0])
-                elif n.fname in _EDGE_ZERO_AND_ONE:
-                    add("edge", Add((n.args[0], Neg(one))))
-                    add("edge", n.args[0])
-                elif n.fname in ("factorial", "binomial"):
-                    for a in n.args:
-                        add("jump", a)  # poles at negative integers
-                elif n.fname == "acot":
-                    add("kink", n.args[0])  # jumps from -pi/2 to pi/2 at 0
-                elif n.fname in ("csch", "coth", "acsch"):
-                    add("edge", n.args[0])  # a pole at 0 (tan, sec, ...: infinitely many poles)
-            elif isinstance(n, Div):
-                add("edge", n.den)
-            elif isinstance(n, Pow):
-                if not (isinstance(n.exp, Num) and n.exp.value.denominator == 1):
-                    add("edge", n.base)
-                elif n.exp.value < 0:
-                    add("edge", n.base)
-    return found[:MAX_ARGUMENTS] if len(found) > MAX_ARGUMENTS else found
+    for n in walk(node):
+        if isinstance(n, Call):
+            if n.fname in _KINK:
+                add("kink", n.args[0])
+            elif n.fname in ("max", "min"):
+                for i, a in enumerate(n.args):
+                    for b in n.args[i + 1:]:
+                        add("kink", Add((a, Neg(b))))
+            elif n.fname in ("floor", "ceil"):
+                add("jump", n.args[0])
+            elif n.fname in _EDGE_AT_ZERO:
+                add("edge", n.args[0])
+                if len(n.args) == 2:
+                    add("edge", n.args[1])
+                    add("edge", Add((n.args[1], Neg(one))))
+            elif n.fname in _EDGE_AT_ONE:
+                add("edge", Add((n.args[0], Neg(one))))
+                add("edge", Add((n.args[0], one)))
+                add("edge", n.args[0])
+            elif n.fname in _EDGE_ZERO_AND_ONE:
+                add("edge", Add((n.args[0], Neg(one))))
+                add("edge", n.args[0])
+            elif n.fname in ("factorial", "binomial"):
+                for a in n.args:
+                    add("jump", a)  # poles at negative integers
+            elif n.fname == "acot":
+                add("kink", n.args[0])  # jumps from -pi/2 to pi/2 at 0
+            elif n.fname in ("csch", "coth", "acsch"):
+                add("edge", n.args[0])  # a pole at 0 (tan, sec, ...: infinitely many poles)
+        elif isinstance(n, Div):
+            add("edge", n.den)
+        elif isinstance(n, Pow):
+            if not (isinstance(n.exp, Num) and n.exp.value.denominator == 1):
+                add("edge", n.base)
+            elif n.exp.value < 0:
+                add("edge", n.base)
+    return tuple(found)
 
 
 def is_piecewise(*nodes: Node) -> bool:
+    return any(_piecewise(node) for node in nodes)
+
+
+@per_node()
+def _piecewise(node: Node) -> bool:
     return any(isinstance(n, Call) and (n.fname in _KINK or n.fname in ("max", "min", "floor", "ceil"))
-               for node in nodes for n in walk(node))
+               for n in walk(node))
 
 
 # ------------------------------------------------------------------------ rational functions
@@ -340,6 +357,11 @@ def find(expected: Node, answer: Node, domains: Mapping[str, str],
 
 
 def _rational_pieces(arg: Node, names: list[str]) -> list[Poly] | None:
+    return _rational_pieces_of(arg, tuple(names))
+
+
+@per_node()
+def _rational_pieces_of(arg: Node, names: tuple[str, ...]) -> list[Poly] | None:
     """Numerators and denominators whose zeros include every zero of ``arg``: of ``arg`` itself
     when it is rational, or of each of its branches when it is rational piece by piece
     (``1000 - abs(2x - 1000)``: 2x and 2000 - 2x); None otherwise."""

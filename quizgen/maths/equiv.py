@@ -28,7 +28,7 @@ import numpy as np
 
 from quizgen.maths.evaluate import Evaluation, evaluate_sample
 from quizgen.maths.limits import DEFAULT_LIMITS, Limits
-from quizgen.maths.nodes import Node, free_symbols, to_text
+from quizgen.maths.nodes import Node, free_symbols, per_node, to_text
 from quizgen.maths.sampling import sample_points, seed_for
 
 N_POINTS = 24  # random points compared per decision
@@ -286,15 +286,19 @@ _DOMAIN_SENSITIVE = frozenset({"floor", "ceil", "sign", "heaviside", "max", "min
 def _needs_lattice(*nodes: Node) -> bool:
     """Powers with a symbolic or fractional exponent, roots, kinks and integer-only functions:
     identities that hold only on part of the domain ((a^b)^c = a^(bc), floor, sqrt(x^2))."""
+    return any(_lattice_sensitive(node) for node in nodes)
+
+
+@per_node()
+def _lattice_sensitive(node: Node) -> bool:
     from quizgen.maths.nodes import Call, Num, Pow, walk
 
-    for node in nodes:
-        for n in walk(node):
-            if isinstance(n, Pow) and not (isinstance(n.exp, Num)
-                                           and n.exp.value.denominator == 1):
-                return True
-            if isinstance(n, Call) and n.fname in _DOMAIN_SENSITIVE:
-                return True
+    for n in walk(node):
+        if isinstance(n, Pow) and not (isinstance(n.exp, Num)
+                                       and n.exp.value.denominator == 1):
+            return True
+        if isinstance(n, Call) and n.fname in _DOMAIN_SENSITIVE:
+            return True
     return False
 
 
@@ -617,24 +621,29 @@ def _literal_digits(*nodes: Node) -> tuple[bool, int]:
     """(whether a decimal literal, a large integer or an exact constant with many digits
     appears, most digits in one of them). ``10^-20`` counts like ``0.00000000000000000001``:
     ``x*(1 + 10^-20)`` is not ``x``."""
+    found = [_literal_digits_of(node) for node in nodes]
+    return any(seen for seen, _ in found), max((most for _, most in found), default=0)
+
+
+@per_node()
+def _literal_digits_of(node: Node) -> tuple[bool, int]:
     from quizgen.maths.nodes import Num, walk
 
     seen, most = False, 0
-    for node in nodes:
-        for n in walk(node):
-            if isinstance(n, Num):
-                v = n.value
-                digits = max(len(str(abs(v.numerator))), len(str(v.denominator)))
-                most = max(most, digits)
-                # a decimal of 9+ significant digits can hide within the float tolerance
-                # (1e-9); fewer digits cannot; nor can integers below a million
-                significant = _written_digits(n)
-                if significant >= 9 or digits >= 6:
-                    seen = True
-        for value in _exact_constants(node):
-            digits = max(len(str(abs(value.numerator))), len(str(value.denominator)))
-            if digits >= 6:  # (at most 300 digits of working precision for it)
-                seen, most = True, max(most, min(digits, 300))
+    for n in walk(node):
+        if isinstance(n, Num):
+            v = n.value
+            digits = max(len(str(abs(v.numerator))), len(str(v.denominator)))
+            most = max(most, digits)
+            # a decimal of 9+ significant digits can hide within the float tolerance
+            # (1e-9); fewer digits cannot; nor can integers below a million
+            significant = _written_digits(n)
+            if significant >= 9 or digits >= 6:
+                seen = True
+    for value in _exact_constants(node):
+        digits = max(len(str(abs(value.numerator))), len(str(value.denominator)))
+        if digits >= 6:  # (at most 300 digits of working precision for it)
+            seen, most = True, max(most, min(digits, 300))
     return seen, most
 
 
@@ -642,8 +651,9 @@ def _exact_constants(node: Node) -> list:
     """The exact (Fraction) values of the largest rational sub-expressions without symbols
     that are more than a number (``1 + 10^-20``, ``2^40/3``)."""
     from quizgen.maths.evaluate import exact_value
-    from quizgen.maths.nodes import Sym, children, walk
+    from quizgen.maths.nodes import children
 
+    symbolic = _with_symbols(node)
     out = []
     stack = [node]
     while stack:
@@ -651,7 +661,7 @@ def _exact_constants(node: Node) -> list:
         kids = children(n)
         if not kids:
             continue
-        if any(isinstance(m, Sym) for m in walk(n)):
+        if id(n) in symbolic:
             stack.extend(kids)
             continue
         try:
@@ -661,6 +671,24 @@ def _exact_constants(node: Node) -> list:
     return out
 
 
+def _with_symbols(root: Node) -> set[int]:
+    """The ids of the sub-expressions of ``root`` (``root`` included) that contain a symbol."""
+    from quizgen.maths.nodes import Sym, children
+
+    order: list[Node] = []
+    stack = [root]
+    while stack:  # parents before children; reversed, children before parents
+        n = stack.pop()
+        order.append(n)
+        stack.extend(children(n))
+    out: set[int] = set()
+    for n in reversed(order):
+        if isinstance(n, Sym) or any(id(c) in out for c in children(n)):
+            out.add(id(n))
+    return out
+
+
+@per_node()
 def _float_printed(node: Node) -> bool:
     """A decimal with 15+ significant digits in the expected expression: a printed binary float,
     so the key itself is not exact and only the float tolerance applies."""

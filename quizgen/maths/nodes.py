@@ -7,9 +7,10 @@ typed with (``0.10025884372280375``: 17), which the reduced fraction does not ke
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterator, Union
+from typing import Any, Callable, Iterator, TypeVar, Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,36 +87,67 @@ class Deriv:
 Node = Union[Num, Sym, Const, Add, Mul, Div, Neg, Pow, Call, BigOp, Deriv]
 
 
+_CHILDREN = {
+    Add: lambda n: n.terms,
+    Mul: lambda n: n.factors,
+    Div: lambda n: (n.num, n.den),
+    Neg: lambda n: (n.arg,),
+    Pow: lambda n: (n.base, n.exp),
+    Call: lambda n: n.args,
+    BigOp: lambda n: tuple(c for c in (n.body, n.lower, n.upper) if c is not None),
+    Deriv: lambda n: (n.body,),
+}
+_LEAF = lambda n: ()  # noqa: E731 - Num, Sym, Const
+
+
 def children(node: Node) -> tuple[Node, ...]:
     """The direct sub-expressions of ``node``."""
-    if isinstance(node, Add):
-        return node.terms
-    if isinstance(node, Mul):
-        return node.factors
-    if isinstance(node, Div):
-        return (node.num, node.den)
-    if isinstance(node, Neg):
-        return (node.arg,)
-    if isinstance(node, Pow):
-        return (node.base, node.exp)
-    if isinstance(node, Call):
-        return node.args
-    if isinstance(node, BigOp):
-        return tuple(n for n in (node.body, node.lower, node.upper) if n is not None)
-    if isinstance(node, Deriv):
-        return (node.body,)
-    return ()
+    return _CHILDREN.get(type(node), _LEAF)(node)
 
 
 def walk(node: Node) -> Iterator[Node]:
     """All nodes, iteratively (answers may be deep; no recursion limit surprises)."""
     stack = [node]
+    pop, extend, kids = stack.pop, stack.extend, _CHILDREN
     while stack:
-        current = stack.pop()
+        current = pop()
         yield current
-        stack.extend(children(current))
+        get = kids.get(type(current))
+        if get is not None:
+            extend(get(current))
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def per_node(size: int = 2048) -> Callable[[F], F]:
+    """Cache a pure function of one node (and hashable extra arguments) by the node's identity.
+
+    A question's expected expression and its known wrong answers are analysed for every answer
+    compared with them; the same tree object comes back each time. The entry holds the node, so
+    its ``id`` cannot be reused by another tree while cached; past ``size`` entries the cache
+    starts again."""
+    def wrap(fn: F) -> F:
+        cache: dict[tuple, tuple[Node, Any]] = {}
+
+        @functools.wraps(fn)
+        def cached(node: Node, *extra: Any) -> Any:
+            key = (id(node), *extra)
+            hit = cache.get(key)
+            if hit is not None and hit[0] is node:
+                return hit[1]
+            value = fn(node, *extra)
+            if len(cache) >= size:
+                cache.clear()
+            cache[key] = (node, value)
+            return value
+
+        return cached  # type: ignore[return-value]
+
+    return wrap
+
+
+@per_node()
 def free_symbols(node: Node) -> frozenset[str]:
     """Names of the symbols used in ``node``."""
     return frozenset(n.name for n in walk(node) if isinstance(n, Sym))
