@@ -100,8 +100,9 @@ class EquivResult:
                 return "proved equal symbolically"
             return "shown different symbolically"
         if self.status == "equivalent":
-            extra = f" and {self.special_points} special points" if self.special_points else ""
-            return f"agrees at {self.n_points} sampled points{extra}"
+            extra = (f" and {self.special_points} special point{'s' * (self.special_points != 1)}"
+                     if self.special_points else "")
+            return f"agrees at {self.n_points} sampled point{'s' * (self.n_points != 1)}{extra}"
         if self.status == "different" and self.undefined_everywhere:
             return "the answer has no real value where the expected expression has one"
         if self.status == "different" and self.domain and self.counterexample:

@@ -28,6 +28,8 @@ def test_a_plain_identity_lists_its_24_points() -> None:
     points = result.sample_points()
     assert len(points) == 24 and all(set(p) == {"x"} for p in points)
     assert result.describe() == "agrees at 24 sampled points"
+    constant = check_equivalent(parse_answer("7.54983443527075", {}), parse_answer("sqrt(57)", {}), {})
+    assert constant.describe() == "agrees at 1 sampled point"  # one point, said in the singular
     detail = result.detail()
     assert detail["n_points"] == 24 and detail["points"] == points and "special_points" not in detail
     assert not result.precise and not result.proof_attempted
