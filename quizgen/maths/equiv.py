@@ -435,9 +435,11 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str], points: _Poin
     sampled_ok = bool(close.all()) and agreeing >= needed and not blows_up
     precise = None
     big = _big_points(points)
-    if not sampled_ok or big or _wants_precision(expected, answer, gap, magnitude):
+    wants = not sampled_ok or _wants_precision(expected, answer, gap, magnitude)
+    if wants or big:
+        # only big values to look at: they alone can hide a difference of 1 from floats
         precise = _precise(expected, answer, env, exp_s, ans_s, both, close, needed, sampled_ok,
-                           big)
+                           big, only_big=not wants)
     if precise is not None and precise[0] == "different":
         i = precise[1]
         result.status, result.method = "different", "sampled"
@@ -735,14 +737,16 @@ def _big_points(pts: _Points) -> list[int]:
 
 def _precise(expected: Node, answer: Node, env: Mapping[str, np.ndarray], exp_s: Evaluation,
              ans_s: Evaluation, both: np.ndarray, close: np.ndarray, needed: int,
-             sampled_ok: bool, big: list[int] = ()) -> tuple | None:  # type: ignore[assignment]
+             sampled_ok: bool, big: list[int] = (),  # type: ignore[assignment]
+             only_big: bool = False) -> tuple | None:
     """Compare at a few points with mpmath. Returns ("different", i, e, a), ("equivalent", n),
     ("near",), ("unknown",), ("unchecked",) or None (nothing to check).
 
     Checked: the points where floats did not agree closely (the worst :data:`MP_NEAR` of them
     when enough others agree closely, up to 8 otherwise), then :data:`MP_POINTS` more, those
     with the largest relative gap first (x + H(x - 10^9) against x: 1 in 10^9), then those
-    with the most cancellation."""
+    with the most cancellation. ``only_big``: floats agree closely everywhere and nothing calls
+    for high precision but the agreeing values above :data:`BIG`: those alone are checked."""
     from quizgen.maths.evaluate import mp_evaluate
 
     if _float_printed(expected):
@@ -759,7 +763,7 @@ def _precise(expected: Node, answer: Node, env: Mapping[str, np.ndarray], exp_s:
     near_idx = near_idx[np.argsort(-badness[near_idx], kind="stable")]
     near_checked = near_idx[:MP_NEAR if enough_close else 8]
     rest = np.flatnonzero(close)  # the largest relative gaps first, then most cancellation
-    rest = rest[np.lexsort((-cancellation[rest], -badness[rest]))][:MP_POINTS]
+    rest = rest[np.lexsort((-cancellation[rest], -badness[rest]))][:0 if only_big else MP_POINTS]
     candidates = [int(both[k]) for k in near_checked] + [int(both[k]) for k in rest]
     candidates += [i for i in big if i not in candidates]
     if not candidates:

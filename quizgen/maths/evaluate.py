@@ -393,7 +393,7 @@ def constant_values(root: Node) -> dict[int, tuple[float, bool]]:
             value = _fold(n)
             if value is not None:
                 out[id(n)] = value
-    if len(_FOLDED) > 256:
+    if len(_FOLDED) > 2048:
         _FOLDED.clear()
     _FOLDED[id(root)] = (root, out)
     return out
@@ -405,7 +405,24 @@ _FOLDED: dict[int, tuple[Node, dict]] = {}
 def _fold(node: Node) -> tuple[float, bool] | None:
     """(float value, undefined?) of a constant sub-expression: exactly when it is rational,
     otherwise in high precision with enough digits to see through cancellation (pi + 10^300 -
-    10^300); None when it cannot be computed there (then floats do what they can)."""
+    10^300); None when it cannot be computed there (then floats do what they can).
+    Remembered by the sub-expression itself (its structure, not its identity): every variant of
+    a question, and most answers to it, repeat the same constants (``log(2*pi)/2``)."""
+    try:
+        return _FOLDS[node]
+    except KeyError:
+        pass
+    value = _fold_once(node)
+    if len(_FOLDS) >= 4096:
+        _FOLDS.clear()
+    _FOLDS[node] = value
+    return value
+
+
+_FOLDS: dict[Node, tuple[float, bool] | None] = {}
+
+
+def _fold_once(node: Node) -> tuple[float, bool] | None:
     try:
         value = exact_value(node)
     except ZeroDivisionError:
