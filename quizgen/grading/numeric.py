@@ -7,8 +7,6 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-import numpy as np
-
 from quizgen.maths.evaluate import defined, evaluate
 from quizgen.maths.limits import DEFAULT_LIMITS, Limits
 from quizgen.maths.parse import Context, parse
@@ -54,6 +52,7 @@ def numbers_match(answer: float, value: float, rtol: float, atol: float,
     if abs(answer - value) <= max(atol, rtol * abs(value)):
         return True
     if sigfigs:
-        a, v = round_sig(answer, sigfigs), round_sig(value, sigfigs)
-        return bool(np.isclose(a, v, rtol=1e-12, atol=0.0))
+        # the same decimal gives the same float: equal, not close (a tolerance of 1e-12 made
+        # different 13..16-figure roundings match)
+        return round_sig(answer, sigfigs) == round_sig(value, sigfigs)
     return False

@@ -307,6 +307,13 @@ def test_significant_figures_compare_rounded_values_exactly() -> None:
     # at 12 figures, 1.00000000001 and 1.00000000002 are different numbers (1e-11 apart)
     assert numbers_match(1.00000000001, 1.00000000002, 0.0, 0.0, 12) is False
     assert numbers_match(1.000000000011, 1.000000000012, 0.0, 0.0, 12) is True
+    # near the top of a decade the gap between two 12-figure roundings is 1e-12 relative
+    assert numbers_match(9.99999999998, 9.99999999999, 0.0, 0.0, 12) is False
+    # and at 13 to 16 figures different roundings stay different (they once matched within 1e-12)
+    assert numbers_match(1.00000000000001, 1.00000000000002, 0.0, 0.0, 15) is False
+    assert numbers_match(1.000000000000011, 1.000000000000014, 0.0, 0.0, 15) is True
+    assert numbers_match(0.1 + 0.2, 0.3, 0.0, 0.0, 16) is True  # 0.30000000000000004 at 16 figures
+    assert numbers_match(0.1 + 0.2, 0.3, 0.0, 0.0, 17) is False
 
 
 def test_a_single_answer_question_with_two_keys_wants_exactly_them() -> None:
