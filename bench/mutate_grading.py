@@ -15,7 +15,8 @@ small mutator of our own can change (no dependency: Python's ``ast``):
 - a statement deleted (an assignment, a call, a ``raise``, a ``return`` that is not the last
   statement of its function, a ``continue``/``break``);
 
-draws a reproducible sample of them (``--per-module``, default 40; ``--seed``), and runs the tests
+draws a reproducible sample of them (``--per-module``, default 40; ``--seed``; the same for a
+module run alone with ``--module``), and runs the tests
 that cover that module against each mutant, on a copy of the package (the working tree is never
 touched). A mutant is *killed* when a test fails (or the run times out), *survives* otherwise.
 Survivors listed in :data:`EQUIVALENT` (mutants that cannot change behaviour, each with its
@@ -287,7 +288,6 @@ def main() -> None:
     parser.add_argument("--out", help="also write the report to this file")
     args = parser.parse_args()
     modules = args.module or list(MODULES)
-    rng = random.Random(args.seed)
     plan: list[Mutant] = []
     counts: dict[str, int] = {}
     sources: dict[str, str] = {}
@@ -296,6 +296,8 @@ def main() -> None:
         sources[module] = source
         every = sites(ast.parse(source))
         counts[module] = len(every)
+        # one generator per module: a module's sample does not depend on the others run with it
+        rng = random.Random(f"{args.seed}:{module}")
         chosen = sorted(rng.sample(range(len(every)), min(args.per_module, len(every))))
         lines = source.splitlines()
         for index in chosen:
@@ -333,6 +335,8 @@ def main() -> None:
             target.write_text(mutated, encoding="utf-8")
             passed, _ = _run_tests(root, TESTS[m.module], 3 * baseline[m.module] + 30)
             results[m] = not passed
+            print(f"{time.strftime('%H:%M:%S')}   {'killed' if not passed else 'SURVIVED'}",
+                  flush=True)
         finally:
             target.write_text(sources[m.module], encoding="utf-8")
             free.append(root)
