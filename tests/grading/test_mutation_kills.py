@@ -348,6 +348,54 @@ def test_more_vectors_are_split(text: str, n: int, parts: list) -> None:
     assert split_vector(text, n) == parts
 
 
+def test_an_unknown_part_is_shown_whole_up_to_20_characters() -> None:
+    with pytest.raises(ChoiceError) as err:
+        parse_selection("y" * 20, ABCD)
+    assert str(err.value) == "'" + "y" * 20 + "' is not one of the options A, B, C, D"
+    with pytest.raises(ChoiceError) as err:
+        parse_selection("y" * 21, ABCD)
+    assert str(err.value) == "'" + "y" * 20 + "...' is not one of the options A, B, C, D"
+
+
+SYMBOLIC_VECTOR = {"type": "vector", "points": 1,
+                   "answer": {"expressions": ["2*x", "x^2"], "symbols": {"x": "real"}}}
+
+
+def test_a_wrong_symbolic_component_is_named_without_a_note() -> None:
+    grader = compile_question(SYMBOLIC_VECTOR)
+    v = grader.grade("(2x, x^3)")
+    assert (v.status, v.credit) == ("partial", 0.5)
+    assert v.message == "1 of 2 components is right. Component 2 is not the expected value."
+    v = grader.grade("(x, x^3)")
+    assert v.message == ("0 of 2 components are right. Component 1 is not the expected value. "
+                         "Component 2 is not the expected value.")
+
+
+def test_a_component_that_is_not_a_number_is_named() -> None:
+    grader = compile_question(VECTOR)
+    v = grader.grade("(1/2, y, 2)")
+    assert (v.status, v.method) == ("rejected", "parse")
+    assert v.message.startswith("Component 2 could not be read as a number: unknown name 'y'")
+    v = grader.grade("(1/2, -1, 2+)")
+    assert v.message.startswith("Component 3 could not be read as a number: the answer ends too early")
+
+
+@pytest.mark.parametrize("question, message", [
+    (dict(SYMBOLIC_VECTOR, answer={"expressions": ["2*x", "x^2"], "symbols": {"x": "complex"}}),
+     "vector question: symbol 'x' has unknown domain 'complex'"),
+    (dict(SYMBOLIC_VECTOR, answer={"expressions": ["2*x", 2], "symbols": {"x": "real"}}),
+     "vector question: answer.expressions[] must be text"),
+    (dict(SYMBOLIC_VECTOR, known_wrong=[{"name": "short", "expressions": ["x"]}]),
+     "vector question: known_wrong[0]: expressions must list 2 components"),
+    (dict(VECTOR, known_wrong=[{"name": "short", "values": [0.5, -1.0]}]),
+     "vector question: known_wrong[0]: values must list 3 components"),
+])
+def test_vector_keys_are_checked(question: dict, message: str) -> None:
+    with pytest.raises(QuizgenError) as err:
+        compile_question(question)
+    assert str(err.value) == message
+
+
 # ---------------------------------------------------------------- the mutation tool itself
 
 def _mutator():  # type: ignore[no-untyped-def]
