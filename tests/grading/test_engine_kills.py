@@ -304,3 +304,41 @@ def test_binomials_of_non_integers_follow_gamma(n: float, k: float) -> None:
 def test_constant_division_by_zero_is_known_undefined_without_high_precision() -> None:
     got = evaluate_sample(parse_answer("x + 1/0", X), {"x": np.array([1.0, 2.0])}, 2)
     assert got.undefined.all()
+
+
+def test_a_few_parts_per_million_at_a_lattice_point_is_a_difference() -> None:
+    # floor(x) and ceil(x) - 1 differ only at the integers, by 1: 3.3e-6 of 300000, above the
+    # 1e-6 allowed at exact points (the test above sees a gap of 1 in values of size 3)
+    result = verdict("300000 + floor(x)", "300000 + ceil(x) - 1")
+    assert (result.status, result.method) == ("different", "sampled")
+    x = result.counterexample["point"]["x"]
+    assert x == math.floor(x)
+    assert result.counterexample["expected"] - result.counterexample["answer"] == 1
+    assert result.describe() == f"differs at point {{x={x:.6g}}}"
+
+
+def test_a_difference_beyond_high_precision_is_shown_symbolically() -> None:
+    # exp(-10^4) is 4343 digits below 1: floats and high precision agree everywhere; sign(sin(e^x))
+    # has breakpoints the search cannot all locate, so the proof decides, and names a point
+    result = verdict("sign(sin(exp(x)))", "sign(sin(exp(x))) + exp(-10^4)")
+    assert not result.breakpoints_sure
+    assert (result.status, result.method) == ("different", "proved")
+    assert result.describe() == "shown different symbolically"
+    assert set(result.counterexample["point"]) == {"x"}
+
+
+def test_an_answer_with_a_long_literal_is_checked_with_enough_digits() -> None:
+    # 1e-61 and 0.000...01 (61 digits) are far below the 50 digits high precision starts with:
+    # the literal's own digits set the precision, so x + 1e-61 is not x
+    for answer in ("x + 1e-61", "x + 0." + "0" * 60 + "1"):
+        result = verdict("x", answer)
+        assert (result.status, result.precise) == ("different", True), answer
+        assert result.describe().startswith("close but not equal (rounded?): differs in high precision")
+
+
+def test_a_point_high_precision_cannot_evaluate_leaves_the_decision_to_the_proof() -> None:
+    # exp(-x^2) at |x| > 3.2e7 is exp(-1e15) or smaller: not computed, so floats that agree there
+    # do not confirm; the proof does
+    result = verdict("exp(-x^2) + 1000000", "1000000 + exp(-x^2)")
+    assert (result.status, result.method) == ("equivalent", "proved")
+    assert result.describe() == "proved equal symbolically"
