@@ -95,7 +95,7 @@ def _binomial_scalar(n: float, k: float) -> float:
             n, sign = k - n - 1, (-1.0) ** (k % 2)  # (-1)^k C(k - n - 1, k)
         else:
             sign = 1.0
-        if n == math.floor(n) and k <= 60 and abs(n) < 2**53:
+        if k <= 60:  # the polynomial, for any n: lgamma differences lose every digit for huge n
             out, ki = 1.0, int(k)
             for i in range(ki):  # exact in floats while it fits; a product of k terms, never huge work
                 out = out * (n - i) / (i + 1)

@@ -342,3 +342,59 @@ def test_a_point_high_precision_cannot_evaluate_leaves_the_decision_to_the_proof
     result = verdict("exp(-x^2) + 1000000", "1000000 + exp(-x^2)")
     assert (result.status, result.method) == ("equivalent", "proved")
     assert result.describe() == "proved equal symbolically"
+
+
+def test_factorial_of_an_overflowed_negative_argument_is_undefined() -> None:
+    # -exp(1000) is -inf in floats: no value (a pole at every negative integer), and no crash
+    got = evaluate_sample(parse_answer("factorial(-exp(x))", X),
+                          {"x": np.array([1000.0, 0.0, 1.0])}, 3)
+    assert got.undefined[:2].all() and not got.ok[:2].any()  # (-1)! is a pole as well
+    assert got.ok[2] and math.isclose(got.values[2], math.gamma(1 - math.e), rel_tol=1e-12)
+
+
+def test_zero_to_the_power_zero_is_one() -> None:
+    # as in SymPy and mpmath; 0 to a power between 0 and 1 may be an underflow: unknown
+    got = evaluate_sample(parse_answer("x^y", {"x": "real", "y": "real"}),
+                          {"x": np.array([0.0, 0.0]), "y": np.array([0.0, 0.5])}, 2)
+    assert got.ok[0] and got.values[0] == 1.0
+    assert got.unknown[1] and not got.undefined[1]
+
+
+def test_high_precision_logarithms_in_base_2_and_10() -> None:
+    assert abs(mp_evaluate(parse_answer("log2(x)", X), {"x": 8.0}, 30)[0] - 3) < 1e-25
+    assert abs(mp_evaluate(parse_answer("log10(x)", X), {"x": 1000.0}, 30)[0] - 3) < 1e-25
+
+
+def test_a_sum_that_is_zero_in_high_precision_is_a_zero_denominator() -> None:
+    # sin^2 + cos^2 - 1 is 0 to within rounding in floats and in mpmath: 1/it has no value anywhere
+    assert mp_evaluate(parse_answer("sin(x)^2 + cos(x)^2 - 1", X), {"x": 0.7}, 50)[0] == 0
+    result = verdict("x", "x + 1/(sin(x)^2 + cos(x)^2 - 1)")
+    assert (result.status, result.domain, result.undefined_everywhere) == ("different", True, True)
+    assert result.describe() == "the answer has no real value where the expected expression has one"
+
+
+def test_the_expected_side_has_no_binomial_at_negative_integers_in_high_precision() -> None:
+    nk = {"n": "real", "k": "real"}
+    node = parse_answer("binomial(n, k)", nk)
+    point = {"n": -3.0, "k": 2.0}
+    assert mp_evaluate(node, point, 30, True) is None  # the key's natural domain
+    assert mp_evaluate(node, point, 30)[0] == 6  # an answer's: (-1)^2 binomial(4, 2)
+    assert mp_evaluate(node, {"n": -2.5, "k": 2.0}, 30, True)[0] == mpmath_binomial(-2.5, 2)
+    assert mp_evaluate(parse_answer("abs(x)", X), {"x": -2.0}, 30, True)[0] == 2
+
+
+def mpmath_binomial(n: float, k: float) -> float:
+    import mpmath
+
+    return mpmath.binomial(n, k)
+
+
+def test_binomials_of_huge_arguments_keep_their_digits() -> None:
+    # lgamma(n + 1) - lgamma(n - 2) loses every digit for n = 1e17 (it gave 1.0): an integer k
+    # takes the polynomial n(n-1)(n-2)/3! for any n
+    got = evaluate_sample(parse_answer("binomial(x, 3)", X), {"x": np.array([1e17, -1e17, 3e20])}, 3)
+    for value, x in zip(got.values, (1e17, -1e17, 3e20)):
+        assert math.isclose(value, x * (x - 1) * (x - 2) / 6, rel_tol=1e-14)
+    assert verdict("binomial(x^2, 3)", "x^2*(x^2 - 1)*(x^2 - 2)/6").equivalent
+    n = {"n": "integer"}
+    assert verdict("binomial(n^2, 3)", "n^2*(n^2 - 1)*(n^2 - 2)/6", n).equivalent
