@@ -83,6 +83,8 @@ def test_unit_interval_points_reach_both_ends(seed: int) -> None:
     assert np.mean(u < 1e-2) > 0.1 and np.mean(u > 1 - 1e-2) > 0.1
     assert np.mean((u > 0.1) & (u < 0.9)) > 0.4
     assert np.any(u == 0.5) and np.any(u == 0.25)  # sixteenths
+    # near the ends only the log-uniform distances 1e-9..1e-2: nothing 0.01..0.02 from an end
+    assert not np.any(((u > 1e-2) & (u < 0.02)) | ((u < 1 - 1e-2) & (u > 0.98)))
 
 
 @settings(max_examples=20, deadline=None)
@@ -100,6 +102,7 @@ def test_integer_points_are_small_and_large(seed: int, domain: str) -> None:
     assert counts.get(high + 1, 0) < counts[high] / 3  # the small range ends at `high`
     if domain == "integer":
         assert np.mean(v < -1000) > 0.07  # large negative integers too
+        assert np.mean(v > 1000) > 0.07  # and large positive ones
         assert counts.get(low - 1, 0) < counts[low] / 3
         assert np.any((np.abs(v) > high) & (np.abs(v) < 100))  # large ones from 10 on
 
@@ -116,9 +119,13 @@ def test_points_are_reproducible_and_per_symbol() -> None:
 
 def test_the_lattice_is_the_documented_one() -> None:
     """docs/typing-answers.md: −3, −2, −3/2, −1, −1/2, −1/3, 0, 1/3, 1/2, 1, 3/2, 2, 3 for a
-    real symbol, −3…3 for an integer one."""
+    real symbol, its positive values (and 0 for a non-negative one), 1/4, 1/3, 1/2, 2/3, 3/4 in
+    the unit interval, −3…3 for an integer one (1…6, 0…6)."""
     assert LATTICE["real"] == (-3.0, -2.0, -1.5, -1.0, -0.5, -1 / 3, 0.0, 1 / 3, 0.5, 1.0, 1.5,
                                2.0, 3.0)
+    assert LATTICE["positive"] == (1 / 3, 0.5, 1.0, 1.5, 2.0, 3.0)
+    assert LATTICE["nonnegative"] == (0.0, 1 / 3, 0.5, 1.0, 1.5, 2.0, 3.0)
+    assert LATTICE["unit_interval"] == (0.25, 1 / 3, 0.5, 2 / 3, 0.75)
     assert LATTICE["integer"] == tuple(float(k) for k in range(-3, 4))
     assert LATTICE["positive_integer"] == tuple(float(k) for k in range(1, 7))
     assert LATTICE["nonnegative_integer"] == tuple(float(k) for k in range(0, 7))
