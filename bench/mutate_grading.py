@@ -113,6 +113,31 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "a uniform double equals 0.35 exactly with probability 2^-53: never for any seed tried",
     ("sampling", "delete: if not names: | if not names:"):
         "with no symbols the meshgrid of nothing gives the same empty dict",
+    ("sampling", "< -> <= | return np.select([v < edges[0], v < edges[1], v < edges[2]], "
+                 "[moderate, near_one"):
+        "a uniform double equals a share's edge exactly with probability 2^-53",
+    ("sampling", "< -> <= | large = large * np.where(t < 0.5, -1.0, 1.0)"):
+        "a uniform double equals 0.5 exactly with probability 2^-53",
+    ("evaluate", "delete: return (np.power(base, float(n)), b1) | "
+                 "return np.power(base, float(n)), b1"):
+        "the fast path for an exponent 0..64: the general path computes the same power (an "
+        "integer exponent: no domain error, no pole, no taint)",
+    ("evaluate", "1.0 -> 10.0 | value = np.power(np.where(bad | pole, 1.0, base), exp)"):
+        "the stand-in base at points already flagged undefined or a pole: the value there is "
+        "replaced by NaN or never read",
+    ("evaluate", "False -> True | return math.copysign(math.inf, float(got[0] > 0) - 0.5), False"):
+        "unreachable: float() of an mpmath number never overflows (it gives ±inf)",
+    ("evaluate", "delete: if x < 0 and x == mp.floor(x): | if x < 0 and x == mp.floor(x):"):
+        "mpmath's gamma raises ValueError at its poles, which mp_evaluate reads as undefined too",
+    ("structured", "> -> >= | if n > len(parts) == 1:"):
+        "reached only when len(parts) != n, so with one part n is not 1: n > 1 and n >= 1 agree",
+    ("structured", "False -> True | return rejected(f\"Component {i + 1} does not have a real, "
+                   "finite value.\", \"numer"):
+        "a refused component's verdict is returned at once: its 'right' flag is never read",
+    ("structured", "False -> True | if comparison.against(k.target[i], want_relation=False, "
+                   "target_symbols=free_symb"):
+        "a known wrong vector's match reads only .equivalent; the relation is only computed "
+        "(lazily, slower), never used",
 }
 
 
