@@ -358,6 +358,15 @@ def test_zero_to_the_power_zero_is_one() -> None:
                           {"x": np.array([0.0, 0.0]), "y": np.array([0.0, 0.5])}, 2)
     assert got.ok[0] and got.values[0] == 1.0
     assert got.unknown[1] and not got.undefined[1]
+    # 0^2 = 0; 0^-1 a pole (decided in high precision); 1 to any power is 1
+    x, y = np.array([0.0, 0.0, 1.0, 1.0, 2.0]), np.array([2.0, -1.0, 0.5, -0.5, 0.5])
+    got = evaluate_sample(parse_answer("x^y", {"x": "real", "y": "real"}), {"x": x, "y": y}, 5)
+    assert got.ok.tolist() == [True, False, True, True, True]
+    assert got.unknown[1] and not got.undefined[1]
+    assert got.values[[0, 2, 3]].tolist() == [0.0, 1.0, 1.0] and got.values[4] == math.sqrt(2)
+    # a constant exponent 0: 1 at every point, 0 included
+    got = evaluate_sample(parse_answer("x^0", X), {"x": np.array([0.0, -2.0, 3.5])}, 3)
+    assert got.ok.all() and got.values.tolist() == [1.0, 1.0, 1.0]
 
 
 def test_high_precision_logarithms_in_base_2_and_10() -> None:
@@ -398,3 +407,49 @@ def test_binomials_of_huge_arguments_keep_their_digits() -> None:
     assert verdict("binomial(x^2, 3)", "x^2*(x^2 - 1)*(x^2 - 2)/6").equivalent
     n = {"n": "integer"}
     assert verdict("binomial(n^2, 3)", "n^2*(n^2 - 1)*(n^2 - 2)/6", n).equivalent
+
+
+def test_values_beyond_high_precision_leave_the_verdict_undecided_and_say_why() -> None:
+    # e^(e^50) overflows floats and is beyond what mpmath computes (an exponent above 1e15)
+    result = verdict("exp(exp(50))", "exp(exp(50))*2", {}, prove=False)
+    assert (result.status, result.blows_up) == ("undecided", True)
+    assert result.describe() == ("undecided: the answer overflows where the expected value is "
+                                 "finite, and no symbolic proof")
+    proved = verdict("exp(exp(50))", "exp(exp(50))*2", {})
+    assert (proved.status, proved.method) == ("different", "proved")
+
+
+def test_points_that_agree_in_high_precision_count_toward_the_eight() -> None:
+    # inf/inf in floats at every point of (0, 1); the 8 points high precision checks agree
+    u = {"x": "unit_interval"}
+    result = verdict("x", "(x*exp(x + 1000))/exp(x + 1000)", u, prove=False)
+    assert (result.status, result.method) == ("equivalent", "sampled")
+    assert result.describe() == "agrees at 8 sampled points"
+
+
+def test_a_constant_with_no_real_value_makes_every_point_undefined() -> None:
+    got = evaluate_sample(parse_answer("x + log(-2)", X), {"x": np.array([1.0, 2.0])}, 2)
+    assert got.undefined.all() and not got.unknown.any()
+
+
+def test_high_precision_gamma_forms_and_reciprocal_functions() -> None:
+    import mpmath
+
+    nk = {"n": "real", "k": "real"}
+    with mpmath.workdps(30):
+        root_pi, csc = mpmath.sqrt(mpmath.pi), 1 / mpmath.sin(0.5)
+    assert abs(mp_evaluate(parse_answer("factorial(x)", X), {"x": -0.5}, 30)[0]
+               - root_pi) < 1e-25  # (-1/2)! = Gamma(1/2)
+    assert mp_evaluate(parse_answer("factorial(x)", X), {"x": -2.0}, 30) is None
+    binomial = parse_answer("binomial(n, k)", nk)
+    with mpmath.workdps(30):
+        want = mpmath.binomial(-2.5, 0.25)
+    assert want != 0 and abs(mp_evaluate(binomial, {"n": -2.5, "k": 0.25}, 30)[0] - want) < 1e-25
+    assert mp_evaluate(binomial, {"n": -3.0, "k": 0.5}, 30) is None  # a pole of Gamma(n + 1)
+    assert abs(mp_evaluate(parse_answer("csc(x)", X), {"x": 0.5}, 30)[0] - csc) < 1e-25
+
+
+def test_high_precision_puts_a_rounding_next_to_one_back_on_it() -> None:
+    # (x + 1/10) - x - 1/10 + 1 is 1 up to rounding at 50 digits: acos of it is 0, not 9e-26
+    got = mp_evaluate(parse_answer("acos((x + 1/10) - x - 1/10 + 1)", X), {"x": 12.1}, 50)
+    assert got[0] == 0
