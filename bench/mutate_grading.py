@@ -84,6 +84,10 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("equiv", "delete: if id(n) in symbolic: | if id(n) in symbolic:"):
         "exact_value raises for a symbol anyway (then the children are looked at): the check "
         "only saves time",
+    ("equiv", "0 -> 1 | return any(seen for seen, _ in found), max((most for _, most in found), default="):
+        "the default is for no tree at all, and _literal_digits is always given one or two",
+    ("equiv", "1e-12 -> 1e-11 | agree = e.ok & a.ok & (np.abs(a.values - e.values) <= RTOL * size + 1e-12)"):
+        "only values above 1e12 are taken, where RTOL * size >= 1000 dwarfs either absolute term",
     ("equiv", "2 -> 3 | dps = max(MP_DPS, 2 * digits + 30)"):
         "more working digits: the agreement threshold tightens with the precision, so every "
         "verdict stays (only slower)",
@@ -125,8 +129,6 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("evaluate", "1.0 -> 10.0 | value = np.power(np.where(bad | pole, 1.0, base), exp)"):
         "the stand-in base at points already flagged undefined or a pole: the value there is "
         "replaced by NaN or never read",
-    ("evaluate", "False -> True | return math.copysign(math.inf, float(got[0] > 0) - 0.5), False"):
-        "unreachable: float() of an mpmath number never overflows (it gives ±inf)",
     ("evaluate", "delete: if x < 0 and x == mp.floor(x): | if x < 0 and x == mp.floor(x):"):
         "mpmath's gamma raises ValueError at its poles, which mp_evaluate reads as undefined too",
     ("equiv", "30 -> 31 | dps = max(MP_DPS, 2 * digits + 30)"):

@@ -453,3 +453,12 @@ def test_high_precision_puts_a_rounding_next_to_one_back_on_it() -> None:
     # (x + 1/10) - x - 1/10 + 1 is 1 up to rounding at 50 digits: acos of it is 0, not 9e-26
     got = mp_evaluate(parse_answer("acos((x + 1/10) - x - 1/10 + 1)", X), {"x": 12.1}, 50)
     assert got[0] == 0
+
+
+@pytest.mark.parametrize("answer", ["x^2 + exp(-40)*x^2", "x^2*(1 + exp(-40))"])
+def test_when_only_big_values_call_for_high_precision_the_difference_is_found_at_one_of_them(answer: str) -> None:
+    # floats agree everywhere (4e-18 relative) and nothing else asks for high precision: only the
+    # agreeing values above 1e12 are evaluated in high precision, and the difference is shown there
+    result = verdict("x^2", answer)
+    assert (result.status, result.precise, result.near) == ("different", True, True)
+    assert abs(result.counterexample["point"]["x"]) > 1e6  # x^2 > 1e12
