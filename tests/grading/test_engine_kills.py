@@ -462,3 +462,12 @@ def test_when_only_big_values_call_for_high_precision_the_difference_is_found_at
     result = verdict("x^2", answer)
     assert (result.status, result.precise, result.near) == ("different", True, True)
     assert abs(result.counterexample["point"]["x"]) > 1e6  # x^2 > 1e12
+
+
+def test_a_long_literal_sets_the_digits_at_points_where_floats_overflow() -> None:
+    # exp(10^-100) = 1 + 10^-100 + 5e-201: seen with 2 x 101 + 30 digits, not with 60 fewer; the
+    # points where exp(x) overflows are checked first, in high precision, and show it there
+    result = verdict("exp(x)*exp(10^-100)", "exp(x)*(1 + 10^-100)", {"x": "positive"})
+    assert (result.status, result.precise) == ("different", True)
+    assert result.counterexample["point"]["x"] > 709.8  # exp(x) is beyond float range there
+    assert result.describe().startswith("differs at point")
