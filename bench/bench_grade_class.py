@@ -213,6 +213,8 @@ def main() -> None:
     ap.add_argument("--baseline-tree", type=Path, default=None,
                     help="a checkout of an earlier quizgen (e.g. a worktree at 7039a38) measured in the same run")
     args = ap.parse_args()
+    if args.baseline_tree is not None and not (args.baseline_tree / "quizgen" / "__init__.py").is_file():
+        ap.error(f"--baseline-tree {args.baseline_tree}: not a checkout of quizgen (no quizgen/__init__.py)")
     print(f"load average before: {open('/proc/loadavg').read().split()[:3]}, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory(prefix="quizgen-bench-") as tmp:
         folder = Path(tmp)

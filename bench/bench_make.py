@@ -150,6 +150,8 @@ def main() -> None:
     ap.add_argument("--only", choices=("figures", "old-three", "whole-bank"), action="append",
                     help="run only these classes (repeatable)")
     args = ap.parse_args()
+    if args.baseline_tree is not None and not (args.baseline_tree / "quizgen" / "__init__.py").is_file():
+        ap.error(f"--baseline-tree {args.baseline_tree}: not a checkout of quizgen (no quizgen/__init__.py)")
     if not args.out_dir.is_dir():
         ap.error(f"--out-dir {args.out_dir}: no such folder")
     base = Path(tempfile.mkdtemp(prefix=".quizgen-bench-", dir=args.out_dir))

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from quizgen.generation.bank import load_bank
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,3 +48,12 @@ def test_bench_make_refuses_a_missing_out_dir_in_one_line(tmp_path: Path) -> Non
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == f"bench_make.py: error: --out-dir {tmp_path / 'no'}: no such folder"
+
+
+@pytest.mark.parametrize("script", ["bench_make.py", "bench_grade_class.py"])
+def test_a_baseline_tree_that_is_not_a_quizgen_checkout_is_refused_in_one_line(script: str, tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / script), "--baseline-tree", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (f"{script}: error: --baseline-tree {tmp_path}: not a checkout of "
+                                                    "quizgen (no quizgen/__init__.py)")
