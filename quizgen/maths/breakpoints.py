@@ -356,12 +356,12 @@ def find(expected: Node, answer: Node, domains: Mapping[str, str],
     return Breakpoints(env, np.array(list(unique.values()), dtype=bool), sure, looked)
 
 
-def _rational_pieces(arg: Node, names: list[str]) -> list[Poly] | None:
+def _rational_pieces(arg: Node, names: list[str]) -> tuple[Poly, ...] | None:
     return _rational_pieces_of(arg, tuple(names))
 
 
 @per_node()
-def _rational_pieces_of(arg: Node, names: tuple[str, ...]) -> list[Poly] | None:
+def _rational_pieces_of(arg: Node, names: tuple[str, ...]) -> tuple[Poly, ...] | None:
     """Numerators and denominators whose zeros include every zero of ``arg``: of ``arg`` itself
     when it is rational, or of each of its branches when it is rational piece by piece
     (``1000 - abs(2x - 1000)``: 2x and 2000 - 2x); None otherwise."""
@@ -375,7 +375,7 @@ def _rational_pieces_of(arg: Node, names: tuple[str, ...]) -> list[Poly] | None:
             polys += [num, den]
     except _NotRational:
         return None
-    return polys
+    return tuple(polys)  # (cached: shared by every caller)
 
 
 MAX_VARIANTS = 16
@@ -428,7 +428,7 @@ def _rebuild(node: Node, kids: list[Node]) -> Node:
     return Call(node.fname, tuple(kids))  # type: ignore[union-attr]
 
 
-def _rational_roots(polys: list[Poly], arg: Node, point: Mapping[str, float], names: list[str],
+def _rational_roots(polys: tuple[Poly, ...], arg: Node, point: Mapping[str, float], names: list[str],
                     name: str, kind: str, domains: Mapping[str, str]) -> list[float]:
     """Zeros and poles of a rational argument along ``name`` through ``point``; for a jump
     (floor, ceil), where it crosses the integers around its value at ``point``."""
@@ -440,15 +440,20 @@ def _rational_roots(polys: list[Poly], arg: Node, point: Mapping[str, float], na
             k = math.floor(g)
             targets = [float(k + d) for d in (-1, 0, 1, 2)]
     roots: list[float] = []
-    zero_mono = tuple(0 for _ in names)
+    pairs = list(zip(polys[::2], polys[1::2]))  # (numerator, denominator) of each piece
+
+    def along(poly: Poly) -> list[float]:
+        return _real_roots(_line_coefficients(poly, names, j, point))
+
     for t in targets:
-        for i, poly in enumerate(polys):
-            if i == 1 and t != 0.0:
-                continue  # poles once
-            shifted = dict(poly)
-            if t:
-                shifted[zero_mono] = shifted.get(zero_mono, 0.0) - t
-            roots += _real_roots(_line_coefficients(shifted, names, j, point))
+        for num, den in pairs:
+            if t == 0.0:  # zeros, and the poles between them
+                roots += along(num) + along(den)
+            else:  # num/den = t where num - t*den = 0 (den's poles are added once, below)
+                roots += along(_padd(num, {m: -t * c for m, c in den.items()}))
+    if 0.0 not in targets:
+        for _, den in pairs:
+            roots += along(den)
     return roots
 
 

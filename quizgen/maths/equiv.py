@@ -416,8 +416,7 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str], points: _Poin
         result.precise = True
         return result
     if checked.domain is not None:
-        defined_somewhere = both.size > 0 or checked.answer_defined > 0 or bool(
-            (exp_s.ok & ans_s.ok).any())
+        defined_somewhere = checked.answer_defined > 0 or bool((exp_s.ok & ans_s.ok).any())
         result = _different_domain(result, answer, checked.domain)
         result.undefined_everywhere = not defined_somewhere
         return result
@@ -554,7 +553,9 @@ def _unknown_points(expected: Node, answer: Node, pts: _Points) -> _Checked:
     breakpoints first, then random points."""
     out = _Checked()
     e, a = pts.expected, pts.answer
-    unknown = ((e.unknown & ~a.undefined) | (e.ok & a.unknown)) & ~pts.exact
+    # an exact point is exempt only where the answer has no float value there (a removable pole);
+    # where the answer has one and the expected value overflowed, high precision must look
+    unknown = ((e.unknown & ~a.undefined) | (e.ok & a.unknown)) & ~(pts.exact & ~a.ok)
     order = np.flatnonzero(unknown)
     order = np.concatenate([order[~pts.random[order]], order[pts.random[order]]])
     todo = [(pts, int(i)) for i in order]
@@ -747,8 +748,6 @@ def _precise(expected: Node, answer: Node, env: Mapping[str, np.ndarray], exp_s:
     with the largest relative gap first (x + H(x - 10^9) against x: 1 in 10^9), then those
     with the most cancellation. ``only_big``: floats agree closely everywhere and nothing calls
     for high precision but the agreeing values above :data:`BIG`: those alone are checked."""
-    from quizgen.maths.evaluate import mp_evaluate
-
     if _float_printed(expected):
         return ("unchecked",)
     digits = _literal_digits(expected, answer)[1]

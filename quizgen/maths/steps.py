@@ -24,7 +24,6 @@ that is not accepted: too few defined points, or overflow, gives **undecided**, 
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 

@@ -471,3 +471,11 @@ def test_a_long_literal_sets_the_digits_at_points_where_floats_overflow() -> Non
     assert (result.status, result.precise) == ("different", True)
     assert result.counterexample["point"]["x"] > 709.8  # exp(x) is beyond float range there
     assert result.describe().startswith("differs at point")
+
+
+def test_where_the_expected_value_overflows_at_an_integer_point_high_precision_still_looks() -> None:
+    # integer points are "exact", and a pole of the answer there is removable; an overflow of the
+    # expected value is not a pole of the answer: exp(n^2)/exp(n^2) is 1, the answer is 2 for |n| > 30
+    result = verdict("exp(n^2)/exp(n^2)", "1 + heaviside(abs(n) - 30)", {"n": "integer"})
+    assert result.status == "different"
+    assert verdict("exp(n^2)/exp(n^2)", "1", {"n": "integer"}).status == "equivalent"

@@ -205,3 +205,15 @@ def test_no_breakpoints_no_points() -> None:
     e, a = parse_answer("x^2 + 1", {"x": "real"}), parse_answer("x*x + 1", {"x": "real"})
     base = sample_points({"x": "real"}, np.random.default_rng(1), 24)
     assert breakpoints.find(e, a, {"x": "real"}, base) is None
+
+
+@pytest.mark.parametrize("arg", ["x/7", "(x + 1)/3", "2*x/5"])
+def test_the_jumps_of_floor_of_a_fraction_are_where_the_fraction_crosses_an_integer(arg: str) -> None:
+    # floor(num/den) jumps where num = k*den, not where num = k
+    from quizgen.maths.evaluate import evaluate
+
+    found = _found(f"floor({arg})", "x", {"x": "positive"})
+    jumps = found.env["x"][found.exact]
+    assert jumps.size
+    values, _ = evaluate(parse_answer(arg, {"x": "positive"}), {"x": jumps}, jumps.size)
+    assert np.allclose(values, np.round(values), rtol=0, atol=1e-9 * np.max(np.abs(values)))
