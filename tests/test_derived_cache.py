@@ -121,3 +121,28 @@ def test_a_torn_entry_is_ignored_and_many_shards_are_merged(own_cache: Path, tmp
     shutil.rmtree(own_cache)  # deleting the cache at any time is safe
     monkeypatch.setattr(derived, "_PACKS", {})
     assert derived.lookup(question, ("test", 0)) is derived.MISSING
+
+
+def test_a_change_to_a_bank_helper_the_question_uses_is_another_question(own_cache: Path, tmp_path: Path) -> None:
+    """Files starting with _ are a bank's helpers: what a question derives may come from one."""
+    from quizgen.generation.bank import load_bank
+
+    src = ROOT / "question_bank" / "mle" / "kl" / "bernoulli_entropy_bits.py"
+    bank_dir = tmp_path / "bank" / "extra" / "kl"
+    bank_dir.mkdir(parents=True)
+    helper = bank_dir / "_shared.py"
+    helper.write_text("SCALE = 1\n")
+    loader = ("import importlib.util as _u, pathlib as _p\n"
+              "_spec = _u.spec_from_file_location('extra_shared', _p.Path(__file__).parent / '_shared.py')\n"
+              "_shared = _u.module_from_spec(_spec)\n_spec.loader.exec_module(_shared)\n")
+    text = src.read_text().replace('id="mle/bernoulli_entropy_bits"', 'id="extra/entropy_copy"')
+    (bank_dir / "entropy_copy.py").write_text(text.replace("\nfrom ", "\n" + loader + "from ", 1))
+
+    def digest() -> str | None:
+        return derived.question_digest(load_bank([tmp_path / "bank"]).find("extra/entropy_copy").question)
+
+    first = digest()
+    assert first == digest()  # the same files: the same entries
+    helper.write_text("SCALE = 2\n")
+    second = digest()
+    assert first and second and first != second

@@ -25,6 +25,8 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import sys
+import types
 from typing import Any
 
 from quizgen.kernel import cache
@@ -36,16 +38,20 @@ MAX_SHARDS = 8
 _MISSING = object()
 
 
+def _file_digest(path: str) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
 def _describe(value: Any, files: dict[str, str]) -> str:
     """A stable text for a question's field: code by its module, name and its file's digest."""
     if callable(value) and hasattr(value, "__code__"):
         path = value.__code__.co_filename
         if path not in files:
-            try:
-                with open(path, "rb") as fh:
-                    files[path] = hashlib.sha256(fh.read()).hexdigest()
-            except OSError:
-                files[path] = "unreadable"
+            files[path] = _file_digest(path)
         return f"<code {value.__qualname__} {files[path]}>"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         inner = ", ".join(f"{f.name}={_describe(getattr(value, f.name), files)}" for f in dataclasses.fields(value))
@@ -55,6 +61,47 @@ def _describe(value: Any, files: dict[str, str]) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k!r}: {_describe(v, files)}" for k, v in value.items()) + "}"
     return repr(value)
+
+
+_LIBRARIES = tuple(os.path.realpath(p) for p in {sys.prefix, sys.base_prefix, os.path.dirname(os.__file__),
+                                                   os.path.dirname(os.path.dirname(__file__))})
+
+
+def _helper_files(question: Any, seen: set[str]) -> set[str]:
+    """The files of the bank's own helper modules (``_helpers.py`` beside a question) that the
+    question's code reaches through its globals, transitively: a change there changes what it
+    derives. quizgen's own files, the standard library and installed packages are not followed
+    (the code version covers them)."""
+    found: set[str] = set()
+    todo = [f.__globals__ for f in _functions(question)]
+    visited: set[int] = set()
+    while todo:
+        names = todo.pop()
+        if id(names) in visited:
+            continue
+        visited.add(id(names))
+        for value in list(names.values()):
+            path = getattr(value, "__file__", None) if isinstance(value, types.ModuleType) else (
+                value.__code__.co_filename if isinstance(value, types.FunctionType) else None)
+            if not path or os.path.realpath(path).startswith(_LIBRARIES):
+                continue
+            if path not in seen and path not in found:
+                found.add(path)
+            todo.append(vars(value) if isinstance(value, types.ModuleType) else value.__globals__)
+    return found
+
+
+def _functions(value: Any) -> list[Any]:
+    """The functions among a question's fields (and inside its dataclass, list and dict fields)."""
+    if isinstance(value, types.FunctionType):
+        return [value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [f for field in dataclasses.fields(value) for f in _functions(getattr(value, field.name))]
+    if isinstance(value, (list, tuple)):
+        return [f for v in value for f in _functions(v)]
+    if isinstance(value, dict):
+        return [f for v in value.values() for f in _functions(v)]
+    return []
 
 
 def question_digest(question: Any) -> str | None:
@@ -67,6 +114,10 @@ def question_digest(question: Any) -> str | None:
         return known
     files: dict[str, str] = {}
     text = _describe(question, files)
+    helpers = _helper_files(question, set(files))
+    for path in helpers:
+        files[path] = _file_digest(path)
+    text += "".join(f"<helper {path} {files[path]}>" for path in sorted(helpers))
     digest = None if "unreadable" in files.values() else cache.entry_name("question", text)
     object.__setattr__(question, "_cache_digest", digest)
     return digest
