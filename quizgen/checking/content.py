@@ -17,7 +17,6 @@ returns the problems it finds, one line each (empty: none):
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import re
 from typing import Any, Callable, Iterable, Mapping

@@ -36,7 +36,6 @@ def _md(text: str, indent: str = "") -> str:
 
 def _show_question(session, item, number: int) -> None:
     from quizgen.practice.session import answer_help, choices_of, fmt_points, options_heading
-    from quizgen.practice.unicode import markdown_to_unicode
 
     v = item.variant
     pts = fmt_points(item.points)

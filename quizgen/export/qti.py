@@ -89,7 +89,7 @@ class QtiWriter(Writer):
         "order": Carry("dropped", "Canvas QTI has no ordering question; left out"),
         "vector": Carry("converted", "fill in multiple blanks, one per component, each scored on its own (Canvas's partial "
                                      "credit, the fraction of right components); Canvas compares text, so a component is right "
-                                     "written to exactly 4 significant figures within the key's tolerance (more figures are "
+                                     "written to at most 4 significant figures within the key's tolerance (more figures are "
                                      "marked wrong), and a known wrong vector's credit is not carried (vectors of expressions are left out)"),
     }
 
@@ -263,7 +263,7 @@ class QtiWriter(Writer):
     def _blanks(iid: str, v: "Variant") -> tuple[str, str, str]:
         """A fill-in-multiple-blanks question as Canvas exports one: a ``[cN]`` blank per component
         in the text, a ``response_lid`` per blank listing its accepted texts, each worth an equal
-        share of the score. The accepted texts are every number of exactly 4 significant figures
+        share of the score. The accepted texts are every number of at most 4 significant figures
         within the key's tolerance of the component, with and without a leading 0."""
         values = v.answer["values"]
         n = len(values)

@@ -8,9 +8,8 @@ into the formula anyway.
 
 from __future__ import annotations
 
-import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
 

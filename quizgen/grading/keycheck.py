@@ -82,8 +82,6 @@ def check_key_content(key: Key, phases: Callable[[str, int], Callable[[int], Non
             fp = kq.fingerprint
             if fp in graders:
                 continue
-            if advance is not None:
-                advance(1)
             entry = kq.entry()
             try:
                 grader = compile_question(entry)
@@ -93,4 +91,6 @@ def check_key_content(key: Key, phases: Callable[[str, int], Callable[[int], Non
             if problem is not None:
                 raise QuizgenError(f"{key.name}: {kq.path}{problem}", EXIT_USAGE)
             graders[fp] = grader
+            if advance is not None:
+                advance(1)  # once the entry is checked: the bar is full when the last one is
     return graders

@@ -197,7 +197,7 @@ def read_rounded(answer: Node, target: Node, domains: Mapping[str, str], seed: i
     literals = [n for n in walk(answer) if isinstance(n, Num) and n.decimal and n.value != 0]
     found = {}
     for n in literals:  # one entry per literal node (the same number typed twice is two literals)
-        sf = getattr(n, "digits", 0) or significant_figures(n.value)  # as typed: 0.9190 has 4
+        sf = n.digits or significant_figures(n.value)  # as typed: 0.9190 has 4
         if sf >= MIN_SIGFIGS:
             found[id(n)] = (n, sf)
     if not found:
@@ -212,7 +212,7 @@ def read_rounded(answer: Node, target: Node, domains: Mapping[str, str], seed: i
     ok = np.isfinite(expected)
     if int(ok.sum()) < min(8, size):
         return None
-    typed = np.array([float(n.value) for n, _ in candidates])  # noqa: F841 (used by reading())
+    typed = np.array([float(n.value) for n, _ in candidates])
     units = np.array([last_unit(n.value, sf) for n, sf in candidates])
 
     def values(t: np.ndarray) -> np.ndarray:

@@ -129,10 +129,12 @@ class OrderGrader(QuestionGrader):
         for known in self.known_wrong:
             if tuple(got) == known.target:
                 return _verdict_for_known(known, "order", detail)
-        (length, steps), credit = max(((longest_run(got, r), order_credit(got, r)) for r in self.right),
-                                      key=lambda x: x[1])
-        detail["longest_run"] = length
         n = len(self.correct)
+        runs = [longest_run(got, r) for r in self.right]
+        credits = [0.0 if length < 2 else length / n for length, _ in runs]  # order_credit's rule
+        best = credits.index(max(credits))
+        (length, steps), credit = runs[best], credits[best]
+        detail["longest_run"] = length
         if length < 2:
             message = (f"No two steps that follow each other in the right order come in that order in "
                        f"your answer; a run of at least 2 of the {n} steps earns credit.")

@@ -21,7 +21,6 @@ import os
 import secrets
 import sqlite3
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
