@@ -471,6 +471,8 @@ def test_a_long_literal_sets_the_digits_at_points_where_floats_overflow() -> Non
     assert (result.status, result.precise) == ("different", True)
     assert result.counterexample["point"]["x"] > 709.8  # exp(x) is beyond float range there
     assert result.describe().startswith("differs at point")
+    # the two values there, as numbers (not the outcome's label)
+    assert all(isinstance(result.counterexample[k], float) for k in ("expected", "answer"))
 
 
 def test_where_the_expected_value_overflows_at_an_integer_point_high_precision_still_looks() -> None:
