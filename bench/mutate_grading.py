@@ -88,9 +88,6 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "the default is for no tree at all, and _literal_digits is always given one or two",
     ("equiv", "1e-12 -> 1e-11 | agree = e.ok & a.ok & (np.abs(a.values - e.values) <= RTOL * size + 1e-12)"):
         "only values above 1e12 are taken, where RTOL * size >= 1000 dwarfs either absolute term",
-    ("equiv", "2 -> 3 | dps = max(MP_DPS, 2 * digits + 30)"):
-        "more working digits: the agreement threshold tightens with the precision, so every "
-        "verdict stays (only slower)",
     ("equiv", "** -> * | lost = int(mpmath.log10(scale)) - int(mpmath.log10(max(size, gap, "
               "mpmath.mpf(10)"):
         "in that branch gap > 10^-(dps-12) > 0, so the third term never wins the max",
@@ -131,14 +128,11 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "replaced by NaN or never read",
     ("evaluate", "delete: if x < 0 and x == mp.floor(x): | if x < 0 and x == mp.floor(x):"):
         "mpmath's gamma raises ValueError at its poles, which mp_evaluate reads as undefined too",
-    ("equiv", "30 -> 31 | dps = max(MP_DPS, 2 * digits + 30)"):
-        "more working digits: the agreement threshold tightens with the precision, so every "
-        "verdict stays (only slower)",
     ("equiv", "delete: for n in reversed(order): | for n in reversed(order):"):
         "no sub-expression marked as holding a symbol: exact_value raises for a symbol anyway "
         "(then the children are looked at): the marks only save time",
-    ("equiv", "> -> >= | if gap > 10.0 ** -(dps - 20) * scale + eps:  # far above rounding at "
-              "this precis"):
+    ("equiv", "> -> >= | if gap > mpmath.mpf(10) ** -(dps - 20) * scale + eps:  # far above "
+              "rounding here"):
         "an mpmath gap exactly equal to that threshold: never in practice (a gap of 0 agreed "
         "before)",
     ("evaluate", "* -> / | return math.inf * signs[0] * signs[1] * signs[2]"):

@@ -70,6 +70,9 @@ class EquivResult:
     #: breakpoint of a piecewise part could not be located
     special_points: int = 0
     breakpoints_sure: bool = True
+    #: a constant too small or too large for high precision to see next to the other terms
+    #: (``x + exp(-10^4)``): sampling cannot decide
+    beyond_precision: bool = False
 
     def sample_points(self) -> list[dict[str, float]]:
         """The random points where both sides were defined and compared (for the record)."""
@@ -120,9 +123,13 @@ class EquivResult:
                     f"answer's is " + (answer if isinstance(answer, str) else f"{answer:.10g}"))
         if self.status == "different":
             return "differs (shown symbolically)"
+        if self.beyond_precision and not self.blows_up:
+            return ("undecided: a constant in it is too small or too large for high precision "
+                    "(1500 digits) to compare, and no symbolic proof")
         if not self.breakpoints_sure:
             return ("undecided: agrees at every sampled point, but a breakpoint of a piecewise "
-                    "part (abs, sign, max, floor, ...) could not be located, and no symbolic proof")
+                    "part (abs, sign, max, floor, ...) could not be located or its values "
+                    "computed, and no symbolic proof")
         if self.near:
             return "undecided: close but not equal within rounding at some points, and no symbolic proof"
         if self.blows_up:
@@ -138,6 +145,8 @@ class EquivResult:
             out["special_points"] = self.special_points
         if not self.breakpoints_sure:
             out["breakpoints_sure"] = False
+        if self.beyond_precision:
+            out["beyond_precision"] = True
         if self.counterexample:
             out["counterexample"] = self.counterexample
         if self.relation:
@@ -409,7 +418,10 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str], points: _Poin
 
     # 4. Points where floats cannot tell (overflow; a zero that may be an underflow), in high
     #    precision: beside breakpoints first, then random points.
-    checked = _unknown_points(expected, answer, points)
+    from quizgen.maths.breakpoints import is_piecewise
+
+    piecewise = is_piecewise(expected, answer)
+    checked = _unknown_points(expected, answer, points, piecewise)
     if checked.counter is not None:
         result.status, result.method = "different", "sampled"
         result.counterexample = checked.counter
@@ -433,12 +445,14 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str], points: _Poin
         agreeing += _close_loose(points)
     sampled_ok = bool(close.all()) and agreeing >= needed and not blows_up
     precise = None
-    big = _big_points(points)
+    big = _big_points(points, piecewise)
+    offsets = piecewise and _literal_digits(expected, answer)[0]
+    big += [i for i in _loose_near(points, offsets) if i not in big]
     wants = not sampled_ok or _wants_precision(expected, answer, gap, magnitude)
     if wants or big:
         # only big values to look at: they alone can hide a difference of 1 from floats
-        precise = _precise(expected, answer, env, exp_s, ans_s, both, close, needed, sampled_ok,
-                           big, only_big=not wants)
+        precise = _precise(expected, answer, points, both, close, needed, sampled_ok,
+                           big, only_big=not wants, absolute=piecewise)
     if precise is not None and precise[0] == "different":
         i = precise[1]
         result.status, result.method = "different", "sampled"
@@ -450,7 +464,11 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str], points: _Poin
         return result
     decided = (precise is not None and precise[0] == "equivalent") or (
         sampled_ok and (precise is None or precise[0] == "unchecked"))
-    if decided and special.sure:
+    # a piecewise part whose special points high precision could not compute (a breakpoint
+    # where the values have more digits than we afford): the jump there is unseen
+    result.breakpoints_sure = special.sure and not (piecewise and checked.uncomputed_special)
+    result.beyond_precision = _beyond_precision(expected, answer)
+    if decided and result.breakpoints_sure and not result.beyond_precision:
         result.status, result.method = "equivalent", "sampled"
         if precise is not None and precise[0] == "equivalent":
             result.n_points = max(result.n_points, precise[1])
@@ -544,9 +562,10 @@ class _Checked:
     agreed_random: list[int] = field(default_factory=list)  # indices of random points agreeing
     answer_defined: int = 0
     uncomputed: int = 0
+    uncomputed_special: int = 0  # of those, special points (beside a breakpoint, the lattice)
 
 
-def _unknown_points(expected: Node, answer: Node, pts: _Points) -> _Checked:
+def _unknown_points(expected: Node, answer: Node, pts: _Points, absolute: bool = False) -> _Checked:
     """High precision where floats cannot tell: the expected value or the answer is neither
     defined nor a domain error (overflow, inf - inf, a division by a zero that may be an
     underflow). Poles of the answer at exact points are removable: not checked. Points beside
@@ -558,16 +577,20 @@ def _unknown_points(expected: Node, answer: Node, pts: _Points) -> _Checked:
     unknown = ((e.unknown & ~a.undefined) | (e.ok & a.unknown)) & ~(pts.exact & ~a.ok)
     order = np.flatnonzero(unknown)
     order = np.concatenate([order[~pts.random[order]], order[pts.random[order]]])
-    todo = [(pts, int(i)) for i in order]
-    digits = _literal_digits(expected, answer)[1]
-    dps = max(MP_DPS, 2 * digits + 30)
-    for pts, i in todo[:MP_CHECKS]:
+    dps = min(_working_dps(expected, answer), MP_MAX_DPS)
+    for k, i in enumerate(order):
+        i = int(i)
+        if k >= MP_CHECKS:
+            out.uncomputed += 1
+            out.uncomputed_special += int(not pts.random[i])
+            continue
         point = _point(pts.env, i)
-        outcome = _mp_compare(expected, answer, point, dps)
+        outcome = _mp_compare(expected, answer, point, dps, absolute)
         if outcome[0] == "skip":
             continue
         if outcome[0] in ("unknown", "near"):  # beyond what is computed, or cancellation
             out.uncomputed += 1                 # beyond 1500 digits: no conclusion here
+            out.uncomputed_special += int(not pts.random[i])
             continue
         if outcome[0] == "different" and outcome[2] == "undefined":
             if out.domain is None:
@@ -580,7 +603,6 @@ def _unknown_points(expected: Node, answer: Node, pts: _Points) -> _Checked:
         out.agreed += 1
         if pts.random[i]:
             out.agreed_random.append(i)
-    out.uncomputed += max(0, len(todo) - MP_CHECKS)
     return out
 
 
@@ -611,8 +633,7 @@ MP_POINTS = 3
 def _mp_value(node: Node, point: Mapping[str, float], natural: bool = False):  # type: ignore[no-untyped-def]
     from quizgen.maths.evaluate import mp_evaluate
 
-    digits = _literal_digits(node)[1]
-    return mp_evaluate(node, point, max(MP_DPS, 2 * digits + 30), natural)
+    return mp_evaluate(node, point, min(_working_dps(node), MP_MAX_DPS), natural)
 
 
 def _overflowed(exp_s: Evaluation, ans_s: Evaluation, i: int) -> bool:
@@ -622,11 +643,25 @@ def _overflowed(exp_s: Evaluation, ans_s: Evaluation, i: int) -> bool:
 
 
 def _literal_digits(*nodes: Node) -> tuple[bool, int]:
-    """(whether a decimal literal, a large integer or an exact constant with many digits
-    appears, most digits in one of them). ``10^-20`` counts like ``0.00000000000000000001``:
-    ``x*(1 + 10^-20)`` is not ``x``."""
+    """(whether a decimal literal, a large integer or a constant far from 1 appears, the most
+    digits one of them needs). ``10^-20`` counts like ``0.00000000000000000001``:
+    ``x*(1 + 10^-20)`` is not ``x``; so does ``exp(-100)``: ``x + exp(-100)`` is not ``x``."""
     found = [_literal_digits_of(node) for node in nodes]
     return any(seen for seen, _ in found), max((most for _, most in found), default=0)
+
+
+def _working_dps(*nodes: Node) -> int:
+    """Digits for the high-precision check: enough to see every literal and constant of the
+    two sides next to a value of order 1 (may exceed :data:`MP_MAX_DPS`: see
+    :func:`_beyond_precision`)."""
+    return max(MP_DPS, 2 * _literal_digits(*nodes)[1] + 30)
+
+
+def _beyond_precision(*nodes: Node) -> bool:
+    """A constant too small or too large for the precision we afford (``exp(-10^4)``,
+    ``10^-2000``): added to anything, it is invisible to every numeric check, so sampling
+    cannot say *equivalent*."""
+    return _working_dps(*nodes) > MP_MAX_DPS
 
 
 @per_node()
@@ -644,17 +679,22 @@ def _literal_digits_of(node: Node) -> tuple[bool, int]:
             significant = _written_digits(n)
             if significant >= 9 or digits >= 6:
                 seen = True
-    for value in _exact_constants(node):
-        digits = max(len(str(abs(value.numerator))), len(str(value.denominator)))
-        if digits >= 6:  # (at most 300 digits of working precision for it)
-            seen, most = True, max(most, min(digits, 300))
+    for digits in _constant_sizes(node):
+        if digits >= 6:
+            seen, most = True, max(most, digits)
     return seen, most
 
 
-def _exact_constants(node: Node) -> list:
-    """The exact (Fraction) values of the largest rational sub-expressions without symbols
-    that are more than a number (``1 + 10^-20``, ``2^40/3``)."""
-    from quizgen.maths.evaluate import exact_value
+#: digits counted for a constant high precision cannot even compute (exp(exp(100)))
+_UNCOMPUTABLE = 10**9
+
+
+def _constant_sizes(node: Node) -> list[int]:
+    """Decimal digits each largest sub-expression without symbols that is more than a number
+    needs: its numerator's or denominator's length when it is rational (``1 + 10^-20``,
+    ``2^40/3``), otherwise the size of its decimal exponent (``exp(-100)``: 44), and so for
+    the parts of one that is not rational (``1 + exp(-100)``)."""
+    from quizgen.maths.evaluate import _fold, exact_value, mp_evaluate
     from quizgen.maths.nodes import children
 
     symbolic = _with_symbols(node)
@@ -669,9 +709,27 @@ def _exact_constants(node: Node) -> list:
             stack.extend(kids)
             continue
         try:
-            out.append(exact_value(n))
-        except ArithmeticError:  # ZeroDivisionError too
+            value = exact_value(n)
+        except ZeroDivisionError:
             stack.extend(kids)
+            continue
+        except ArithmeticError:  # not rational, or more than MAX_EXACT_DIGITS digits
+            stack.extend(kids)  # 1 + exp(-100) is 1 to floats: its parts are looked at too
+            folded = _fold(n)
+            if folded is not None and folded[1]:
+                continue  # no real value: the domain checks see it
+            v = None if folded is None else abs(folded[0])
+            if v is not None and 1e-6 <= v <= 1e6:
+                continue
+            got = mp_evaluate(n, {}, 30)
+            if got == "unknown":
+                out.append(_UNCOMPUTABLE)
+            elif isinstance(got, tuple) and got[0] != 0:
+                import mpmath
+
+                out.append(abs(int(mpmath.floor(mpmath.log10(abs(got[0]))))) + 1)
+            continue
+        out.append(max(len(str(abs(value.numerator))), len(str(value.denominator))))
     return out
 
 
@@ -728,30 +786,66 @@ BIG = 1e12
 BIG_POINTS = 2
 
 
-def _big_points(pts: _Points) -> list[int]:
+def _big_points(pts: _Points, piecewise: bool = False) -> list[int]:
+    """Agreeing points whose values are large enough to hide a difference of 1 from floats.
+    Without a piecewise part, the :data:`BIG_POINTS` largest below 1e35 (where 50 digits
+    still see 1). With one, a jump can sit at any size: the special points (beside each
+    breakpoint) first, up to :data:`BIG_SPECIAL`, then the largest random ones, at any size
+    (high precision takes the digits it needs, see :func:`_mp_compare`)."""
     e, a = pts.expected, pts.answer
     size = np.maximum(np.abs(e.values), np.abs(a.values))
     agree = e.ok & a.ok & (np.abs(a.values - e.values) <= RTOL * size + 1e-12)
-    big = np.flatnonzero(agree & (size > BIG) & (size < 1e35))
-    return [int(i) for i in big[np.argsort(-size[big], kind="stable")][:BIG_POINTS]]
+    if not piecewise:
+        big = np.flatnonzero(agree & (size > BIG) & (size < 1e35))
+        return [int(i) for i in big[np.argsort(-size[big], kind="stable")][:BIG_POINTS]]
+    big = np.flatnonzero(agree & (size > BIG) & np.isfinite(size))
+    big = big[np.argsort(-size[big], kind="stable")]
+    special = big[~pts.random[big]][:BIG_SPECIAL]
+    return [int(i) for i in special] + [int(i) for i in big[pts.random[big]][:BIG_POINTS]]
 
 
-def _precise(expected: Node, answer: Node, env: Mapping[str, np.ndarray], exp_s: Evaluation,
-             ans_s: Evaluation, both: np.ndarray, close: np.ndarray, needed: int,
-             sampled_ok: bool, big: list[int] = (),  # type: ignore[assignment]
-             only_big: bool = False) -> tuple | None:
+#: special points with large values checked in high precision when a side is piecewise
+BIG_SPECIAL = 12
+
+
+def _loose_near(pts: _Points, offsets: bool) -> list[int]:
+    """Lattice values and breakpoints themselves where the two sides differ by more than
+    float rounding but less than :data:`EXACT_FAR`: a jump of 1 on a value of 10^8 looks like
+    rounding next to a kink; high precision tells (the :data:`MP_NEAR` largest relative gaps).
+    ``offsets``: a side has a long literal or a constant far from 1 next to a piecewise part,
+    which floats may drop from its argument (``ceil((x + 10^-7)/7)`` at x = 7*10^11 is
+    ``ceil(x/7) + 1``, and floats see ``x``): the :data:`MP_NEAR` largest breakpoints too."""
+    e, a = pts.expected, pts.answer
+    both = e.ok & a.ok & pts.loose
+    gap = np.abs(a.values - e.values)
+    size = np.maximum(np.abs(a.values), np.abs(e.values))
+    near = np.flatnonzero(both & (gap > 1e-13 * size + 1e-12) & np.isfinite(gap))
+    with np.errstate(all="ignore"):
+        rel = gap[near] / np.maximum(size[near], 1e-300)
+    out = [int(i) for i in near[np.argsort(-rel, kind="stable")][:MP_NEAR]]
+    if offsets:
+        rest = np.flatnonzero(both & np.isfinite(size))
+        rest = rest[np.argsort(-size[rest], kind="stable")]
+        out += [int(i) for i in rest[:MP_NEAR] if int(i) not in out]
+    return out
+
+
+def _precise(expected: Node, answer: Node, pts: _Points, both: np.ndarray, close: np.ndarray,
+             needed: int, sampled_ok: bool, big: list[int] = (),  # type: ignore[assignment]
+             only_big: bool = False, absolute: bool = False) -> tuple | None:
     """Compare at a few points with mpmath. Returns ("different", i, e, a), ("equivalent", n),
     ("near",), ("unknown",), ("unchecked",) or None (nothing to check).
 
     Checked: the points where floats did not agree closely (the worst :data:`MP_NEAR` of them
     when enough others agree closely, up to 8 otherwise), then :data:`MP_POINTS` more, those
     with the largest relative gap first (x + H(x - 10^9) against x: 1 in 10^9), then those
-    with the most cancellation. ``only_big``: floats agree closely everywhere and nothing calls
-    for high precision but the agreeing values above :data:`BIG`: those alone are checked."""
+    with the most cancellation, then ``big`` (large values, breakpoints that differ by a
+    little). ``only_big``: floats agree closely everywhere and nothing calls for high
+    precision but ``big``: those alone are checked. ``absolute``: see :func:`_mp_compare`."""
     if _float_printed(expected):
         return ("unchecked",)
-    digits = _literal_digits(expected, answer)[1]
-    dps = max(MP_DPS, 2 * digits + 30)
+    dps = min(_working_dps(expected, answer), MP_MAX_DPS)
+    env, exp_s, ans_s = pts.env, pts.expected, pts.answer
     e_f, a_f = exp_s.values[both], ans_s.values[both]
     magnitude = np.maximum(np.abs(e_f), np.abs(a_f))
     with np.errstate(all="ignore"):
@@ -770,8 +864,7 @@ def _precise(expected: Node, answer: Node, env: Mapping[str, np.ndarray], exp_s:
     agreed = 0
     near = unknown = False
     for i in candidates:
-        point = _point(env, i)
-        outcome = _mp_compare(expected, answer, point, dps)
+        outcome = _mp_compare(expected, answer, _mp_point(pts, i), dps, absolute)
         if outcome[0] == "different":
             return ("different", i, outcome[1], outcome[2])
         if outcome[0] == "agree":
@@ -802,14 +895,23 @@ MP_NEAR = 3
 MP_MAX_DPS = 1500
 
 
-def _mp_compare(expected: Node, answer: Node, point: Mapping[str, Any], dps: int) -> tuple:
+def _mp_compare(expected: Node, answer: Node, point: Mapping[str, Any], dps: int,
+                absolute: bool = False) -> tuple:
     """("agree",), ("different", e, a), ("near",) or ("unknown",) (or ("skip",): the expected
     value is undefined there) in high precision; when the values agree only within the
-    cancellation of huge terms, once more with enough digits to see through it."""
+    cancellation of huge terms, once more with enough digits to see through it.
+
+    ``absolute``: a side has a piecewise part, whose jump (``heaviside(x - 100)``: 1) may sit
+    on a value too large for relative agreement to see (exp(100) ~ 2.7e43): values are then
+    compared to about 30 digits after the decimal point, with as many digits as that takes,
+    or the point is "unknown" beyond :data:`MP_MAX_DPS`."""
     from quizgen.maths.evaluate import mp_evaluate
 
-    eps = 10.0 ** -(dps - 12)  # agreement to ~38 digits, also after a retry with more digits
-    for attempt in range(2):
+    import mpmath
+
+    retried = False
+    eps = mpmath.mpf(10) ** -(dps - 12)  # agreement to ~38 digits, also after a retry
+    while True:
         e = mp_evaluate(expected, point, dps, True)
         if e is None:
             return ("skip",)
@@ -821,17 +923,21 @@ def _mp_compare(expected: Node, answer: Node, point: Mapping[str, Any], dps: int
         gap = abs(a[0] - e[0])
         size = max(abs(a[0]), abs(e[0]))
         scale = max(a[1], e[1], size)
+        if absolute and size > mpmath.mpf(10) ** (dps - 45):
+            need = int(mpmath.log10(size)) + 46
+            if need > MP_MAX_DPS:
+                return ("unknown",)
+            dps = need
+            eps = mpmath.mpf(10) ** -(dps - 12)
+            continue
         if gap <= eps * size + eps:
             return ("agree",)
-        if gap > 10.0 ** -(dps - 20) * scale + eps:  # far above rounding at this precision
+        if gap > mpmath.mpf(10) ** -(dps - 20) * scale + eps:  # far above rounding here
             return ("different", float(e[0]), float(a[0]))
-        if attempt or scale == 0:
+        if retried or scale == 0:
             return ("near",)
-        import mpmath
-
         lost = int(mpmath.log10(scale)) - int(mpmath.log10(max(size, gap, mpmath.mpf(10) ** -dps)))
         more = dps + lost + 20
         if more > MP_MAX_DPS:
             return ("near",)
-        dps = more
-    return ("near",)
+        dps, retried = more, True

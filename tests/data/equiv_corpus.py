@@ -643,10 +643,61 @@ CORPUS += [
     ("asech(x)", "acosh(1/x)", X, T, "definition"),
     ("acsch(x)", "asinh(1/x)", X, T, "definition"),
     ("coth(x)**2 - csch(x)**2", "1", X, T, "hyperbolic Pythagoras"),
+    # ------------------------------- beyond floats: constants and jumps no float can see
+    ("x", "x + exp(-100)", X, F, "exp(-100) = 3.7e-44 is not 0"),
+    ("x", "x*(1 + exp(-100))", X, F, "1 + exp(-100) is not 1 (floats say it is)"),
+    ("x", "x + exp(-10**4)", X, F, "exp(-10^4) = 1.1e-4343 is not 0"),
+    ("x", "x + 10**(-2000)", X, F, "10^-2000 is not 0"),
+    ("floor(x**5 + x**3 + x)", "floor(x**5 + x**3 + x) + exp(-10**4)", X, F,
+     "an integer plus a tiny constant is no integer"),
+    ("2**4000", "2**4000 + x", X, F, "a constant beyond float range plus x"),
+    ("exp(x)", "exp(x) + Heaviside(x - 100)", X, F, "a jump of 1 on exp(100) = 2.7e43"),
+    ("exp(x)", "exp(x) + Heaviside(x - 1000)", X, F, "a jump of 1 where floats overflow"),
+    ("(-2)**x", "(-2)**x + Heaviside(x - 400)", X, F,
+     "a jump of 1 on 2.6e120, where the expected side is defined at integers only"),
+    ("x**3 + 10**15", "x**3 + Max(x, 10**15)", X, F, "x > 10^15: hidden by x^3 in floats"),
+    ("ceiling(x/7)", "ceiling((x + 10**(-7))/7)", XP, F,
+     "x = 7k: k against k + 1, on an interval of width 10^-7"),
+    ("ceiling(x/7)", "ceiling((x + 10**(-9))/7)", XP, F, "the same, narrower"),
+    ("10**400*x", "x*10**400", X, T, "a constant beyond float range, in a product"),
+    ("x + exp(-100)", "exp(-100) + x", X, T, "order of terms"),
+    ("exp(x)*(1 + exp(-100))", "exp(x) + exp(x - 100)", X, T, "distribute"),
+    ("x", "x + exp(-10**4) - exp(-10**4)", X, T, "a tiny constant that cancels"),
+    ("exp(x) + Heaviside(x - 100)", "exp(x) + (sign(x - 100) + 1)/2", X, T,
+     "Heaviside as sign, 1/2 at 100 in both"),
+    ("x**3 + Max(x, 10**15)", "x**3 + (x + 10**15 + Abs(x - 10**15))/2", X, T,
+     "max as a mean plus half the gap"),
+    ("ceiling(x/7)", "-floor(-x/7)", XP, T, "ceiling from floor"),
+    ("(-2)**x + Heaviside(x - 400)", "(-1)**x*2**x + Heaviside(x - 400)", X, T,
+     "split the base; defined at integers only"),
 ]
 
 #: points where a pair's difference shows (for the independent check), when it lives on an
 #: interval too narrow for the check's grid
 WITNESSES: dict[tuple[str, str], list[dict[str, str]]] = {
     ("Max(0, x - 1000) - Max(0, x - 1001)", "Heaviside(x - 1000)"): [{"x": "2001/2"}],
+    ("x**3 + 10**15", "x**3 + Max(x, 10**15)"): [{"x": "2000000000000000"}],
+    ("ceiling(x/7)", "ceiling((x + 10**(-7))/7)"): [{"x": "7"}],
+    ("ceiling(x/7)", "ceiling((x + 10**(-9))/7)"): [{"x": "7"}],
+}
+
+#: digits for the independent check of a pair whose values or constants 50 digits cannot
+#: resolve (its tolerance is 10 digits short of them)
+DIGITS: dict[tuple[str, str], int] = {
+    ("x", "x + exp(-100)"): 120,
+    ("x", "x*(1 + exp(-100))"): 120,
+    ("x", "x + exp(-10**4)"): 4400,
+    ("x", "x + 10**(-2000)"): 2100,
+    ("floor(x**5 + x**3 + x)", "floor(x**5 + x**3 + x) + exp(-10**4)"): 4400,
+    ("2**4000", "2**4000 + x"): 1300,
+    ("exp(x)", "exp(x) + Heaviside(x - 100)"): 500,
+    ("exp(x)", "exp(x) + Heaviside(x - 1000)"): 500,
+    ("(-2)**x", "(-2)**x + Heaviside(x - 400)"): 500,
+    ("x**3 + 10**15", "x**3 + Max(x, 10**15)"): 100,
+    ("10**400*x", "x*10**400"): 500,
+    ("x + exp(-100)", "exp(-100) + x"): 120,
+    ("exp(x)*(1 + exp(-100))", "exp(x) + exp(x - 100)"): 600,
+    ("x", "x + exp(-10**4) - exp(-10**4)"): 4400,
+    ("exp(x) + Heaviside(x - 100)", "exp(x) + (sign(x - 100) + 1)/2"): 500,
+    ("(-2)**x + Heaviside(x - 400)", "(-1)**x*2**x + Heaviside(x - 400)"): 500,
 }

@@ -415,6 +415,7 @@ def test_values_beyond_high_precision_leave_the_verdict_undecided_and_say_why() 
     assert (result.status, result.blows_up) == ("undecided", True)
     assert result.describe() == ("undecided: the answer overflows where the expected value is "
                                  "finite, and no symbolic proof")
+    assert result.beyond_precision  # e^50 alone is beyond what high precision computes
     proved = verdict("exp(exp(50))", "exp(exp(50))*2", {})
     assert (proved.status, proved.method) == ("different", "proved")
 
@@ -456,12 +457,21 @@ def test_high_precision_puts_a_rounding_next_to_one_back_on_it() -> None:
 
 
 @pytest.mark.parametrize("answer", ["x^2 + exp(-40)*x^2", "x^2*(1 + exp(-40))"])
-def test_when_only_big_values_call_for_high_precision_the_difference_is_found_at_one_of_them(answer: str) -> None:
-    # floats agree everywhere (4e-18 relative) and nothing else asks for high precision: only the
-    # agreeing values above 1e12 are evaluated in high precision, and the difference is shown there
+def test_a_tiny_constant_calls_for_high_precision(answer: str) -> None:
+    # floats agree everywhere (4e-18 relative); the constant exp(-40), alone or inside 1 + exp(-40)
+    # (1 to floats), asks for 2 x 19 + 30 digits (4.2e-18: 19 places), which show it anywhere
+    assert equiv._literal_digits(parse_answer(answer, X)) == (True, 19)
     result = verdict("x^2", answer)
     assert (result.status, result.precise, result.near) == ("different", True, True)
-    assert abs(result.counterexample["point"]["x"]) > 1e6  # x^2 > 1e12
+
+
+def test_when_only_big_values_call_for_high_precision_the_difference_is_found_at_one_of_them() -> None:
+    # exp(40) = 2.4e17: the jump of 1 is below float rounding there and nothing else asks for high
+    # precision (no long literal): only the agreeing values above 1e12 are checked, and show it
+    result = verdict("exp(x)", "exp(x) + heaviside(x - 40)")
+    assert (result.status, result.precise) == ("different", True)
+    assert result.counterexample["point"]["x"] > 36  # exp(x) > 1e12... beside the breakpoint
+    assert result.counterexample["answer"] - result.counterexample["expected"] >= 0
 
 
 def test_a_long_literal_sets_the_digits_at_points_where_floats_overflow() -> None:
@@ -481,3 +491,42 @@ def test_where_the_expected_value_overflows_at_an_integer_point_high_precision_s
     result = verdict("exp(n^2)/exp(n^2)", "1 + heaviside(abs(n) - 30)", {"n": "integer"})
     assert result.status == "different"
     assert verdict("exp(n^2)/exp(n^2)", "1", {"n": "integer"}).status == "equivalent"
+
+
+def test_constants_up_to_735_digits_are_compared_in_high_precision_and_beyond_that_undecided() -> None:
+    # 2 x 735 + 30 = 1500 working digits, the most we afford: 10^734 (735 digits) is compared,
+    # 10^735 is beyond, and sampling leaves the verdict to the proof (here: none)
+    inside = verdict("10^734*x", "x*10^734", prove=False)
+    assert (inside.status, inside.method, inside.beyond_precision) == ("equivalent", "sampled", False)
+    beyond = verdict("10^735*x", "x*10^735", prove=False)
+    assert (beyond.status, beyond.beyond_precision) == ("undecided", True)
+    assert beyond.describe() == ("undecided: a constant in it is too small or too large for high "
+                                 "precision (1500 digits) to compare, and no symbolic proof")
+    assert verdict("10^735*x", "x*10^735").method == "proved"
+
+
+@pytest.mark.parametrize(("expected", "answer", "domains"), [
+    ("x", "x + exp(-100)", {}),                      # a constant below what 50 digits see
+    ("x", "x*(1 + exp(-100))", {}),                  # ... inside a constant floats call 1
+    ("x", "x + exp(-10^4)", {}),                     # ... below what 1500 digits see: proof
+    ("x", "x + 10^-2000", {}),
+    ("floor(x^5+x^3+x)", "floor(x^5+x^3+x) + exp(-10^4)", {}),
+    ("2^4000", "2^4000 + x", {}),                    # a constant above what floats hold
+    ("exp(10^4)", "exp(10^4) + x", {}),
+    ("(-2)^x", "(-2)^x + heaviside(x-400)", {}),     # a jump on 2.6e120 (integer x only)
+    ("exp(x)", "exp(x) + heaviside(x - 100)", {}),   # a jump on 2.7e43
+    ("exp(x)", "exp(x) + heaviside(x - 1000)", {}),  # ... where floats overflow
+    ("exp(x^4)", "exp(x^4) + heaviside(x-10000)", {}),  # ... and 4e15 digits would be needed
+    ("exp(exp(exp(x)))", "exp(exp(exp(x)) + heaviside(x-40))", {"x": "positive"}),
+    ("x^3 + 10^15", "x^3 + max(x, 10^15)", {}),      # a kink far out, hidden by x^3
+    ("ceil(x/7)", "ceil((x+10^-7)/7)", {"x": "positive"}),  # a jump of 1 on 6e10, at x = 7k only
+    ("ceil(x/7)", "ceil((x+10^-9)/7)", {"x": "positive"}),
+])
+def test_a_difference_beyond_floats_is_never_equivalent(expected: str, answer: str,
+                                                        domains: dict[str, str]) -> None:
+    for seed in (None, 1, 2, 3, 4):
+        result = equiv.check_equivalent(parse_answer(expected, X), parse_answer(answer, X),
+                                        domains or {"x": "real"}, seed=seed)
+        assert result.status != "equivalent", (seed, result.describe())
+        if result.status == "undecided":  # says why: a constant or a breakpoint beyond reach
+            assert result.beyond_precision or not result.breakpoints_sure, result.describe()

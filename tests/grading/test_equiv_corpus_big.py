@@ -19,7 +19,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
 
-from equiv_corpus import CORPUS, WITNESSES  # noqa: E402
+from equiv_corpus import CORPUS, DIGITS, WITNESSES  # noqa: E402
 
 #: points per domain for the independent check: exact rationals, both signs, 0, ±1, halves,
 #: thirds, values past the lattice the grader uses (so the check is not the grader's own), and
@@ -247,12 +247,20 @@ def _value(expr, env, natural=False):  # type: ignore[no-untyped-def]
 
 
 def independent_label(expected: str, answer: str, domains: dict) -> tuple[bool, str]:
-    """(label, evidence) from SymPy's reading and mpmath at 50 digits, real at every node."""
+    """(label, evidence) from SymPy's reading and mpmath at 50 digits (or the pair's DIGITS),
+    real at every node."""
+    import mpmath
+
+    with mpmath.workdps(50):
+        return _label(expected, answer, domains)
+
+
+def _label(expected: str, answer: str, domains: dict) -> tuple[bool, str]:
     import mpmath
 
     if not _CUSTOM:
         _CUSTOM.update(_custom())
-    mpmath.mp.dps = 50
+    mpmath.mp.dps = dps = DIGITS.get((expected, answer), 50)
     e, _ = _sympy(expected, domains)
     a, _ = _sympy(answer, domains)
     order = sorted(domains)
@@ -275,7 +283,8 @@ def independent_label(expected: str, answer: str, domains: dict) -> tuple[bool, 
         if av == "not real":
             return False, f"answer not real at {env}"
         compared += 1
-        if abs(av - ev) > mpmath.mpf(10) ** -40 * (1 + abs(ev)) + mpmath.mpf(10) ** -45 * scale[0]:
+        if abs(av - ev) > (mpmath.mpf(10) ** -(dps - 10) * (1 + abs(ev))
+                           + mpmath.mpf(10) ** -(dps - 5) * scale[0]):
             return False, f"differ at {env}: {mpmath.nstr(ev, 12)} vs {mpmath.nstr(av, 12)}"
     if compared < (1 if not domains else 3):
         raise AssertionError(f"too few points to check {expected!r} vs {answer!r}")
