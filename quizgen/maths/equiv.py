@@ -845,7 +845,7 @@ def _precise(expected: Node, answer: Node, pts: _Points, both: np.ndarray, close
     if _float_printed(expected):
         return ("unchecked",)
     dps = min(_working_dps(expected, answer), MP_MAX_DPS)
-    env, exp_s, ans_s = pts.env, pts.expected, pts.answer
+    exp_s, ans_s = pts.expected, pts.answer
     e_f, a_f = exp_s.values[both], ans_s.values[both]
     magnitude = np.maximum(np.abs(e_f), np.abs(a_f))
     with np.errstate(all="ignore"):
