@@ -152,3 +152,14 @@ def test_variants_are_reproducible():
     for e in ENTRIES:
         a, b = make_variant(e.question, 3, "alice"), make_variant(e.question, 3, "alice")
         assert a == b, e.id
+
+
+def test_texts_are_paragraphs_without_line_breaks_inside():
+    """What the outputs rely on, now that question files write long texts as indented blocks
+    (question.unwrap): each statement, step and feedback is one-line paragraphs separated by one
+    blank line, as when the files wrote them as strings (the bank has no lists or tables in its texts)."""
+    for e in ENTRIES:
+        d = compiled(e.question).derivation
+        for text in (e.question.statement, *(s.text for s in d.steps), *(w.feedback for w in d.wrong)):
+            paragraphs = text.split("\n\n")
+            assert all(p and p == p.strip() and "\n" not in p for p in paragraphs), f"{e.id}: {text!r}"

@@ -3,7 +3,8 @@
 A bank is a folder of topics; a topic is a folder of sub-topic folders (or of question files directly),
 and a question is one file ``<topic>/[<subtopic>/]<name>.py`` defining ``QUESTION`` with id
 ``<topic>/<name>`` (names are unique within a topic, so ids do not change when a question moves
-between sub-topics). Files and folders whose names start with ``_`` are helpers, not questions. The shipped bank comes
+between sub-topics); a ``derive`` or ``check`` the ``Question`` leaves out is the file's function of
+that name. Files and folders whose names start with ``_`` are helpers, not questions. The shipped bank comes
 first; ``--bank DIR`` folders are added after it and may add topics or questions (a question id
 that already exists is an error, so nothing is silently shadowed).
 """
@@ -117,6 +118,12 @@ def load_question(path: Path, topic: str) -> Question:
     q = getattr(module, "QUESTION", None)
     if not isinstance(q, Question):
         raise QuestionError(f"{path}: defines no QUESTION = Question(...)")
+    for role, args in (("derive", "s"), ("check", "p, x")):
+        if getattr(q, role) is None:  # left out: the file's own function of that name
+            fn = getattr(module, role, None)
+            if not callable(fn):
+                raise QuestionError(f"{path}: defines no {role}({args}) and its Question gives no {role}=")
+            object.__setattr__(q, role, fn)  # the Question is frozen, but not yet handed to anyone
     _validate(q, path, topic)
     return q
 

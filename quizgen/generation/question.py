@@ -17,6 +17,8 @@ import (``quizgen list`` imports every question), so it imports SymPy and NumPy 
 
 from __future__ import annotations
 
+import re
+import textwrap
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -24,6 +26,41 @@ from typing import Any, Callable, Mapping, Union
 
 from quizgen.kernel.domains import Domain
 
+#: A line that starts a line of its own when a text is unwrapped: a Markdown list item (``- ``,
+#: ``* ``, ``+ ``, ``1. ``, ``1) ``), a table row (``|``), a heading (``#``) or a quote (``>``).
+_OWN_LINE = re.compile(r"[-*+] |\d+[.)] |[|#>]")
+#: A line that nothing joins: a table row or a heading ends at its line break.
+_WHOLE_LINE = re.compile(r"[|#]")
+
+
+def unwrap(text: str) -> str:
+    r'''A text as Markdown reads it, so that a question file can write a long text as an indented block.
+
+    ``statement=r"""`` ends its line; the paragraphs follow, indented with the code, wrapped where
+    the author likes and separated by blank lines; ``"""`` closes the block. Unwrapping dedents the
+    block, drops the line breaks around it, splits it into paragraphs at blank lines (joined again by
+    one blank line, ``"\n\n"``) and joins the lines of a paragraph with one space, as Markdown
+    would show them. A line that starts a list item, a table row, a heading or a quote
+    (:data:`_OWN_LINE`) keeps its line break, and its indentation for a nested list; the line after
+    a table row or a heading starts a line too (a list item or a quote continues, as in Markdown).
+    A text of one-line paragraphs separated by one blank line, with no spaces around them, comes
+    back unchanged: every text written the old way, as a string with ``"\n\n"`` between paragraphs.
+    '''
+    if "\n" not in text:
+        return text
+    paragraphs: list[list[str]] = [[]]  # each a list of output lines
+    for line in textwrap.dedent(text).strip("\n").split("\n"):
+        lines, words = paragraphs[-1], line.strip()
+        if not words:
+            if lines:
+                paragraphs.append([])
+        elif not lines:
+            lines.append(words)
+        elif _OWN_LINE.match(words) or _WHOLE_LINE.match(lines[-1].lstrip()):
+            lines.append(line.rstrip())
+        else:
+            lines[-1] += " " + words
+    return "\n\n".join("\n".join(p) for p in paragraphs if p)
 
 
 @dataclass(frozen=True)
@@ -98,8 +135,11 @@ def by_row(name: str, *rows: Param, latex: str | None = None) -> Param:
 class Step:
     """One line of the worked solution: a sentence (Markdown with $math$) and an optional formula."""
 
-    text: str
+    text: str  # may be written as an indented block (see :func:`unwrap`)
     expr: Any = None  # a SymPy expression or Eq, in the parameter symbols
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", unwrap(self.text))
 
 
 @dataclass(frozen=True)
@@ -108,8 +148,11 @@ class Wrong:
 
     name: str
     expr: Any
-    feedback: str
+    feedback: str  # may be written as an indented block (see :func:`unwrap`)
     credit: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "feedback", unwrap(self.feedback))
 
 
 @dataclass(frozen=True)
@@ -420,14 +463,19 @@ class Figure:
 
 @dataclass(frozen=True, eq=False)  # identity hash: a loaded question is cached by object
 class Question:
-    """One question of a bank. See the module docstring for the roles of ``derive`` and ``check``."""
+    """One question of a bank. See the module docstring for the roles of ``derive`` and ``check``.
+
+    ``statement`` may be written as an indented block (see :func:`unwrap`). ``derive`` and
+    ``check`` left out are the question file's own functions of those names (the bank loader
+    fills them in; see ``quizgen.generation.bank.load_question``).
+    """
 
     id: str
     title: str
     statement: str  # a Jinja2 template (Markdown with $math$); sees the parameters and ``values``
     answer: AnswerSpec
-    derive: Callable[[Any], Derivation]
-    check: Callable[[Mapping[str, float], Mapping[str, Any]], Any]
+    derive: Callable[[Any], Derivation] | None = None
+    check: Callable[[Mapping[str, float], Mapping[str, Any]], Any] | None = None
     params: tuple[Param, ...] = ()
     constraint: Callable[[Mapping[str, Fraction]], bool] | None = None
     tags: tuple[str, ...] = ()
@@ -438,6 +486,7 @@ class Question:
     figures: tuple[Figure, ...] = ()  # pictures drawn from the variant's numbers
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "statement", unwrap(self.statement))
         cells = tuple(p for t in self.tables for p in t.cell_params())
         if cells:  # every cell is a parameter like any other: drawn, substituted, verified, cached
             object.__setattr__(self, "params", tuple(self.params) + cells)

@@ -81,14 +81,14 @@ def check(p, x):
 QUESTION = Question(
     id="mle/argmax_invariance_select",
     title="Changes to the logits that keep every prediction",
-    statement=(
-        "A classifier predicts the class with the largest softmax probability. Before the softmax, the same "
-        "function $g$ is applied to each of its logits $z_k$ (the options write $g(z)$).\n\n"
-        "Select every $g$ for which the predicted class stays the same for **every** possible vector of logits."
-    ),
+    statement=r"""
+        A classifier predicts the class with the largest softmax probability. Before the softmax,
+        the same function $g$ is applied to each of its logits $z_k$ (the options write $g(z)$).
+
+        Select every $g$ for which the predicted class stays the same for **every** possible vector
+        of logits.
+    """,
     answer=Choice(multiple=True, symbols={"z": "real"}),
-    derive=derive,
-    check=check,
     params=(grid("T", "0.5", "3", "0.25", exclude=("1",)), grid("c", "-2", "2", "0.5", exclude=("0",))),
     tags=("calibration", "temperature-scaling", "softmax", "argmax", "classification"),
     difficulty=2,

@@ -78,16 +78,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/brier_proper",
     title="The Brier score is a proper scoring rule",
-    statement=(
-        "An event has three possible outcomes with true probabilities $p = ({{ p1 }}, {{ p2 }}, p_3)$. A forecaster "
-        "reports $q = ({{ q1 }}, {{ q2 }}, q_3)$ instead ($p_3$ and $q_3$ complete each to 1) and is scored with the "
-        "Brier score $\\sum_{k=1}^{3} (q_k - y_k)^2$, where $y$ is the one-hot vector of the outcome.\n\n"
-        "By how much does the forecaster's expected Brier score exceed that of reporting $p$ itself? "
-        "Give it to 4 significant figures."
-    ),
+    statement=r"""
+        An event has three possible outcomes with true probabilities
+        $p = ({{ p1 }}, {{ p2 }}, p_3)$. A forecaster reports $q = ({{ q1 }}, {{ q2 }}, q_3)$
+        instead ($p_3$ and $q_3$ complete each to 1) and is scored with the Brier score
+        $\sum_{k=1}^{3} (q_k - y_k)^2$, where $y$ is the one-hot vector of the outcome.
+
+        By how much does the forecaster's expected Brier score exceed that of reporting $p$ itself?
+        Give it to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=PAIR.params,
     constraint=PAIR.constraint,
     tags=("calibration", "brier-score", "proper-scoring"),

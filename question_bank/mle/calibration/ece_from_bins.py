@@ -67,15 +67,15 @@ def check(p, x):
 QUESTION = Question(
     id="mle/ece_from_bins",
     title="Expected calibration error from a reliability table",
-    statement=(
-        "A classifier's predictions on a test set are grouped by their confidence (the probability given to the "
-        "predicted class). For each bin the table below gives the number of predictions $n_b$, their mean confidence "
-        "$\\mathrm{conf}_b$ and the fraction that were correct, $\\mathrm{acc}_b$.\n\n"
-        "Compute the expected calibration error (ECE) over these bins, to 4 significant figures."
-    ),
+    statement=r"""
+        A classifier's predictions on a test set are grouped by their confidence (the probability
+        given to the predicted class). For each bin the table below gives the number of predictions
+        $n_b$, their mean confidence $\mathrm{conf}_b$ and the fraction that were correct,
+        $\mathrm{acc}_b$.
+
+        Compute the expected calibration error (ECE) over these bins, to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     tables=(BINS,),
     # the accuracy 0.2 below to 0.06 above the confidence, never equal to it
     constraint=lambda v: all(-0.2 <= v[f"a{b}"] - v[f"c{b}"] <= 0.06 and v[f"a{b}"] != v[f"c{b}"] for b in range(1, B + 1)),

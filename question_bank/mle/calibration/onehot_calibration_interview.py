@@ -50,12 +50,13 @@ def check(p, x):
 QUESTION = Question(
     id="mle/onehot_calibration_interview",
     title="Interview: an overconfident classifier",
-    statement=(
-        "You trained a large image classifier with softmax and cross-entropy on one-hot labels until the training "
-        "loss was nearly 0. On a held-out set its accuracy is {{ acc }}, but the average probability it assigns to "
-        "its predicted class is {{ conf }}.\n\n"
-        "What is going on, why does training on one-hot targets allow it, and what would you do?"
-    ),
+    statement=r"""
+        You trained a large image classifier with softmax and cross-entropy on one-hot labels until
+        the training loss was nearly 0. On a held-out set its accuracy is {{ acc }}, but the average
+        probability it assigns to its predicted class is {{ conf }}.
+
+        What is going on, why does training on one-hot targets allow it, and what would you do?
+    """,
     answer=Manual(
         rubric=(
             "Names the problem: overconfidence / miscalibration, with the gap (mean confidence minus accuracy, "
@@ -73,8 +74,6 @@ QUESTION = Question(
             "Which proper scoring rule besides log loss would you report, and why does properness matter here?",
         ),
     ),
-    derive=derive,
-    check=check,
     params=(grid("acc", "0.7", "0.85", "0.01"), grid("conf", "0.9", "0.99", "0.01")),
     tags=("calibration", "overconfidence", "temperature-scaling", "interview"),
     difficulty=3,

@@ -76,16 +76,15 @@ def _well_posed(v):
 QUESTION = Question(
     id="mle/overconfidence_truefalse",
     title="Overconfident or not?",
-    statement=(
-        "A classifier's test predictions are grouped by confidence (the probability of the predicted class). "
-        "The table below gives, for each bin, the number of predictions $n_b$, their mean confidence "
-        "$\\mathrm{conf}_b$ and their accuracy $\\mathrm{acc}_b$.\n\n"
-        "Statement: over all these predictions, the model is overconfident (its mean confidence exceeds its "
-        "accuracy). Is the statement true or false, and which reason shows it?"
-    ),
+    statement=r"""
+        A classifier's test predictions are grouped by confidence (the probability of the predicted
+        class). The table below gives, for each bin, the number of predictions $n_b$, their mean
+        confidence $\mathrm{conf}_b$ and their accuracy $\mathrm{acc}_b$.
+
+        Statement: over all these predictions, the model is overconfident (its mean confidence
+        exceeds its accuracy). Is the statement true or false, and which reason shows it?
+    """,
     answer=TrueFalse(truth_credit=0.5, reason_prefix="\\bar{c} - \\bar{a} = "),
-    derive=derive,
-    check=check,
     tables=(BINS,),
     constraint=_well_posed,
     tags=("calibration", "overconfidence", "reliability", "data"),

@@ -87,15 +87,15 @@ def check(p, x):
 QUESTION = Question(
     id="mle/proper_scoring_select",
     title="Proper scoring rules",
-    statement=(
-        "A binary event happens with probability $p = {{ p }}$. A forecaster announces a probability $q$ and is "
-        "scored by a loss. Each option below is the *expected* loss of forecasting $q$, written in $q$.\n\n"
-        "Select every option whose scoring rule is **proper**: the expected loss is smallest when the forecast "
-        "is the true probability, $q = p$."
-    ),
+    statement=r"""
+        A binary event happens with probability $p = {{ p }}$. A forecaster announces a probability
+        $q$ and is scored by a loss. Each option below is the *expected* loss of forecasting $q$,
+        written in $q$.
+
+        Select every option whose scoring rule is **proper**: the expected loss is smallest when the
+        forecast is the true probability, $q = p$.
+    """,
     answer=Choice(multiple=True, symbols={"q": "unit_interval"}),
-    derive=derive,
-    check=check,
     params=(grid("p", "0.01", "0.99", "0.01", exclude=("0.5",)),),
     tags=("calibration", "brier", "proper-scoring-rule", "cross-entropy"),
     difficulty=2,

@@ -90,16 +90,17 @@ def _gaps_in_range(v):
 QUESTION = Question(
     id="mle/reliability_ece",
     title="Expected calibration error from a reliability diagram",
-    statement=(
-        "A classifier's predictions on a test set are grouped by their confidence into four bins. The "
-        "reliability diagram below shows each bin's accuracy against its mean confidence: the bins hold "
-        "{{ n1 }}, {{ n2 }}, {{ n3 }} and {{ n4 }} predictions, their mean confidences are 0.6, 0.7, 0.8 and 0.9, "
-        "and their accuracies ${{ values.a1 }}$, ${{ values.a2 }}$, ${{ values.a3 }}$ and ${{ values.a4 }}$.\n\n"
-        "Compute the expected calibration error (ECE) of the classifier over these bins, to 4 significant figures."
-    ),
+    statement=r"""
+        A classifier's predictions on a test set are grouped by their confidence into four bins. The
+        reliability diagram below shows each bin's accuracy against its mean confidence: the bins
+        hold {{ n1 }}, {{ n2 }}, {{ n3 }} and {{ n4 }} predictions, their mean confidences are 0.6,
+        0.7, 0.8 and 0.9, and their accuracies ${{ values.a1 }}$, ${{ values.a2 }}$,
+        ${{ values.a3 }}$ and ${{ values.a4 }}$.
+
+        Compute the expected calibration error (ECE) of the classifier over these bins, to 4
+        significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=(  # the counts first, so that products print as count times gap
         *(pick(f"n{b}", "20", "40", "60", "80", "100") for b in range(1, BINS + 1)),
         grid("gap", "0.05", "0.35", "0.05"),

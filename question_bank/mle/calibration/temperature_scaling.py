@@ -70,17 +70,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/temperature_scaling",
     title="Temperature scaling",
-    statement=(
-        "{% set others = [z_a, z_b] %}{% set at = (k | int) - 1 %}"
-        "A three-class network produces the logits $z = ({{ (others[:at] + [z_top] + others[at:]) | join(', ') }})$ for "
-        "a test input. To calibrate it, temperature scaling with $T = {{ T }}$ was fitted on a validation set: the "
-        "calibrated probabilities are $\\mathrm{softmax}(z/T)$.\n\n"
-        "What confidence (probability of the predicted class) does the calibrated model give this input? "
-        "Give it to 4 significant figures."
-    ),
+    statement=r"""
+        {% set others = [z_a, z_b] %}{% set at = (k | int) - 1 %}A three-class network produces the
+        logits $z = ({{ (others[:at] + [z_top] + others[at:]) | join(', ') }})$ for a test input. To
+        calibrate it, temperature scaling with $T = {{ T }}$ was fitted on a validation set: the
+        calibrated probabilities are $\mathrm{softmax}(z/T)$.
+
+        What confidence (probability of the predicted class) does the calibrated model give this
+        input? Give it to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=(
         grid("z_top", "1", "5", "0.5", latex="z_k"),
         grid("z_a", "-2", "3", "0.5"),

@@ -114,16 +114,16 @@ def _well_posed(v):
 QUESTION = Question(
     id="mle/batch_gradient_vector",
     title="Batch gradient of logistic regression",
-    statement=(
-        "A logistic regression model $q = \\sigma(\\theta_0 + \\theta_1 x_1 + \\theta_2 x_2)$ is trained with the "
-        "binary cross-entropy averaged over a batch of $m = 3$ examples. At the current parameters its outputs on "
-        "the batch are in the table below.\n\n"
-        "Compute the gradient $\\nabla_\\theta L = (\\partial L/\\partial\\theta_0, \\partial L/\\partial\\theta_1, "
-        "\\partial L/\\partial\\theta_2)$ of the batch loss, each component to 4 significant figures."
-    ),
+    statement=r"""
+        A logistic regression model $q = \sigma(\theta_0 + \theta_1 x_1 + \theta_2 x_2)$ is trained
+        with the binary cross-entropy averaged over a batch of $m = 3$ examples. At the current
+        parameters its outputs on the batch are in the table below.
+
+        Compute the gradient $\nabla_\theta L = (\partial L/\partial\theta_0, \partial
+        L/\partial\theta_1, \partial L/\partial\theta_2)$ of the batch loss, each component to 4
+        significant figures.
+    """,
     answer=Vector(rtol=1e-3, atol=1e-4),
-    derive=derive,
-    check=check,
     tables=(BATCH,),
     constraint=_well_posed,
     tags=("cross-entropy", "sigmoid", "gradient", "logistic-regression", "data"),

@@ -69,14 +69,14 @@ def check(p, x):
 QUESTION = Question(
     id="mle/bernoulli_nll_sigmoid",
     title="Binary cross-entropy from the Bernoulli likelihood",
-    statement=(
-        "At one input, a data set has ${{ n1 }}$ independent labels $y = 1$ and ${{ n0 }}$ labels $y = 0$. A model "
-        "outputs a logit $z$ for this input and predicts $P(y = 1) = \\sigma(z) = 1/(1 + e^{-z})$.\n\n"
-        "Give the negative log-likelihood of all these labels as an expression in `z`."
-    ),
+    statement=r"""
+        At one input, a data set has ${{ n1 }}$ independent labels $y = 1$ and ${{ n0 }}$ labels
+        $y = 0$. A model outputs a logit $z$ for this input and predicts
+        $P(y = 1) = \sigma(z) = 1/(1 + e^{-z})$.
+
+        Give the negative log-likelihood of all these labels as an expression in `z`.
+    """,
     answer=Symbolic({"z": "real"}),
-    derive=derive,
-    check=check,
     params=(grid("n1", "2", "9", "1", latex="n_1"), grid("n0", "2", "9", "1", latex="n_0")),
     constraint=lambda v: v["n1"] != v["n0"],
     tags=("cross-entropy", "sigmoid", "likelihood", "classification"),

@@ -68,17 +68,18 @@ def check(p, x):
 QUESTION = Question(
     id="mle/label_smoothing",
     title="Cross-entropy with label smoothing",
-    statement=(
-        "{% set o3 = '%g' | format(1 - q_true | float - o1 | float - o2 | float) %}{% set others = [o1, o2, o3] %}{% set at = (k | int) - 1 %}"
-        "A classifier's softmax layer outputs $q = ({{ (others[:at] + [q_true] + others[at:]) | join(', ') }})$ "
-        "over $K = 4$ classes. The true class of this sample is class {{ k }}, and training uses label smoothing "
-        "with $\\varepsilon = {{ eps }}$: the target is $t = (1 - \\varepsilon)\\,y + \\varepsilon/K$, "
-        "where $y$ is the one-hot vector of the true class.\n\n"
-        "Compute the cross-entropy loss $H(t, q)$ for this sample in nats (natural logarithm), to 4 significant figures."
-    ),
+    statement=r"""
+        {% set o3 = '%g' | format(1 - q_true | float - o1 | float - o2 | float) %}{% set others =
+        [o1, o2, o3] %}{% set at = (k | int) - 1 %}A classifier's softmax layer outputs
+        $q = ({{ (others[:at] + [q_true] + others[at:]) | join(', ') }})$ over $K = 4$ classes. The
+        true class of this sample is class {{ k }}, and training uses label smoothing with
+        $\varepsilon = {{ eps }}$: the target is $t = (1 - \varepsilon)\,y + \varepsilon/K$, where
+        $y$ is the one-hot vector of the true class.
+
+        Compute the cross-entropy loss $H(t, q)$ for this sample in nats (natural logarithm), to 4
+        significant figures.
+    """,
     answer=Numeric(rtol=1e-3, unit="nats"),
-    derive=derive,
-    check=check,
     params=(
         grid("q_true", "0.1", "0.7", "0.05", latex="q_k"),
         grid("o1", "0.05", "0.6", "0.05"),

@@ -82,15 +82,15 @@ def check(p, x):
 QUESTION = Question(
     id="mle/logistic_batch_gradient_table",
     title="Batch gradient of logistic regression",
-    statement=(
-        "A logistic regression model $P(y = 1 \\mid x) = \\sigma(b + w x)$ with $b = {{ b }}$ and $w = {{ w }}$ is "
-        "trained by minimising the average binary cross-entropy $J(b, w)$ over the data set below.\n\n"
-        "Compute the gradient $\\left(\\partial J/\\partial b,\\ \\partial J/\\partial w\\right)$ at these parameters, "
-        "to 4 significant figures."
-    ),
+    statement=r"""
+        A logistic regression model $P(y = 1 \mid x) = \sigma(b + w x)$ with $b = {{ b }}$ and
+        $w = {{ w }}$ is trained by minimising the average binary cross-entropy $J(b, w)$ over the
+        data set below.
+
+        Compute the gradient $\left(\partial J/\partial b,\ \partial J/\partial w\right)$ at these
+        parameters, to 4 significant figures.
+    """,
     answer=Vector(rtol=1e-3, atol=1e-4),
-    derive=derive,
-    check=check,
     params=(grid("b", "-1", "1", "0.5"), grid("w", "-1.5", "1.5", "0.5", exclude=("0",))),
     tables=(DATA,),
     constraint=lambda p: 0 < sum(DATA.column(p, "y")) < 4 and len(set(DATA.column(p, "x"))) == 4,

@@ -66,16 +66,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/one_hot_cross_entropy",
     title="Cross-entropy with a one-hot target",
-    statement=(
-        "{% set others = [o1, o2, values.o3] %}{% set at = (k | int) - 1 %}"
-        "A classifier's softmax layer outputs the probabilities "
-        "$q = ({{ (others[:at] + [q_true] + others[at:]) | join(', ') }})$ over four classes. "
-        "The true class of this sample is class {{ k }}, encoded as a one-hot target $p$.\n\n"
-        "Compute the cross-entropy loss $H(p, q)$ for this sample in nats (natural logarithm), to 4 significant figures."
-    ),
+    statement=r"""
+        {% set others = [o1, o2, values.o3] %}{% set at = (k | int) - 1 %}A classifier's softmax
+        layer outputs the probabilities
+        $q = ({{ (others[:at] + [q_true] + others[at:]) | join(', ') }})$ over four classes. The
+        true class of this sample is class {{ k }}, encoded as a one-hot target $p$.
+
+        Compute the cross-entropy loss $H(p, q)$ for this sample in nats (natural logarithm), to 4
+        significant figures.
+    """,
     answer=Numeric(rtol=1e-3, unit="nats"),
-    derive=derive,
-    check=check,
     params=(
         grid("q_true", "0.05", "0.6", "0.01", latex="q_k"),
         grid("o1", "0.05", "0.6", "0.05"),

@@ -78,16 +78,17 @@ def check(p, x):
 QUESTION = Question(
     id="mle/posterior_estimate",
     title="What a well-trained classifier outputs",
-    statement=(
-        "In a binary problem, class 1 has prior probability $P(y = 1) = {{ prior }}$. One input value, $x = A$, has "
-        "probability $P(A \\mid y = 1) = {{ a }}$ under class 1 and $P(A \\mid y = 0) = {{ b }}$ under class 0. "
-        "A model flexible enough to output any probability $q$ for each input is trained by minimising the binary "
-        "cross-entropy over a very large data set drawn from this distribution.\n\n"
-        "What output $q = P(y = 1 \\mid x = A)$ does it learn for $x = A$? Give it to 4 significant figures."
-    ),
+    statement=r"""
+        In a binary problem, class 1 has prior probability $P(y = 1) = {{ prior }}$. One input
+        value, $x = A$, has probability $P(A \mid y = 1) = {{ a }}$ under class 1 and
+        $P(A \mid y = 0) = {{ b }}$ under class 0. A model flexible enough to output any probability
+        $q$ for each input is trained by minimising the binary cross-entropy over a very large data
+        set drawn from this distribution.
+
+        What output $q = P(y = 1 \mid x = A)$ does it learn for $x = A$? Give it to 4 significant
+        figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=(
         grid("prior", "0.1", "0.9", "0.1", exclude=("0.5",)),
         grid("a", "0.1", "0.9", "0.1"),

@@ -73,16 +73,15 @@ def check(p, x):
 QUESTION = Question(
     id="mle/softmax_gradient_vector",
     title="Softmax cross-entropy gradient over three classes",
-    statement=(
-        "A classifier with three classes outputs the logits $z = ({{ z1 }}, {{ z2 }}, {{ z3 }})$, turned into "
-        "probabilities by the softmax, and is trained with the cross-entropy loss. The one-hot target of this "
-        "example is $y = ({{ y1 }}, {{ y2 }}, {{ y3 }})$.\n\n"
-        "Compute the gradient of the loss with respect to the logits, $\\partial L / \\partial z$, "
-        "to 4 significant figures."
-    ),
+    statement=r"""
+        A classifier with three classes outputs the logits $z = ({{ z1 }}, {{ z2 }}, {{ z3 }})$,
+        turned into probabilities by the softmax, and is trained with the cross-entropy loss. The
+        one-hot target of this example is $y = ({{ y1 }}, {{ y2 }}, {{ y3 }})$.
+
+        Compute the gradient of the loss with respect to the logits, $\partial L / \partial z$, to 4
+        significant figures.
+    """,
     answer=Vector(rtol=1e-3, atol=1e-4),
-    derive=derive,
-    check=check,
     params=(
         *(grid(f"z{k}", "-2", "2", "0.5") for k in range(1, K + 1)),
         *(pick(f"y{k}", "0", "1") for k in range(1, K + 1)),

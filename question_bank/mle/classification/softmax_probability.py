@@ -63,16 +63,15 @@ def _well_posed(v):
 QUESTION = Question(
     id="mle/softmax_probability",
     title="Scores into probabilities",
-    statement=(
-        "{% set others = [z_a, z_b] %}{% set at = (k | int) - 1 %}"
-        "The last layer of a three-class network produces the raw scores (logits) "
-        "$z = ({{ (others[:at] + [z_k] + others[at:]) | join(', ') }})$ for an input. To read its output as a "
-        "probability distribution over the classes, the scores go through a softmax.\n\n"
-        "What probability does the model give class {{ k }}? Give it to 4 significant figures."
-    ),
+    statement=r"""
+        {% set others = [z_a, z_b] %}{% set at = (k | int) - 1 %}The last layer of a three-class
+        network produces the raw scores (logits)
+        $z = ({{ (others[:at] + [z_k] + others[at:]) | join(', ') }})$ for an input. To read its
+        output as a probability distribution over the classes, the scores go through a softmax.
+
+        What probability does the model give class {{ k }}? Give it to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=(
         grid("z_k", "-2", "3", "0.5", latex="z_k"),
         grid("z_a", "-2", "3", "0.5"),

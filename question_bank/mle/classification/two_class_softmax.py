@@ -61,15 +61,14 @@ def check(p, x):
 QUESTION = Question(
     id="mle/two_class_softmax",
     title="Two-class softmax and the sigmoid",
-    statement=(
-        "A classifier has two logits, $z_1$ and $z_2$, and turns them into class probabilities with a softmax at "
-        "temperature $T = {{ T }}$: $P(y = k) = e^{z_k/T} / (e^{z_1/T} + e^{z_2/T})$.\n\n"
-        "Show that $P(y = 1)$ is a logistic sigmoid of one number: it equals $\\sigma(u) = 1/(1 + e^{-u})$. "
-        "Give $u$ as an expression in `z1` and `z2`."
-    ),
+    statement=r"""
+        A classifier has two logits, $z_1$ and $z_2$, and turns them into class probabilities with a
+        softmax at temperature $T = {{ T }}$: $P(y = k) = e^{z_k/T} / (e^{z_1/T} + e^{z_2/T})$.
+
+        Show that $P(y = 1)$ is a logistic sigmoid of one number: it equals
+        $\sigma(u) = 1/(1 + e^{-u})$. Give $u$ as an expression in `z1` and `z2`.
+    """,
     answer=Symbolic({"z1": "real", "z2": "real"}),
-    derive=derive,
-    check=check,
     params=(grid("T", "0.2", "5", "0.1", exclude=("1",)),),
     tags=("softmax", "sigmoid", "classification"),
     difficulty=2,

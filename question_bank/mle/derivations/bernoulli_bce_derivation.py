@@ -46,13 +46,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/bernoulli_bce_derivation",
     title="Derive the binary cross-entropy from the Bernoulli likelihood",
-    statement=(
-        "A classifier outputs $\\hat y_i \\in (0, 1)$, the probability that label $y_i \\in \\{0, 1\\}$ is 1, for $m$ "
-        "independent examples. Positives are rare, so each positive example is counted $w = {{ w }}$ times in the "
-        "likelihood, which is maximised:\n\n"
-        "$${{ values.start }}$$\n\n"
-        "Derive, one step per line, that this is the same as minimising a class-weighted binary cross-entropy."
-    ),
+    statement=r"""
+        A classifier outputs $\hat y_i \in (0, 1)$, the probability that label $y_i \in \{0, 1\}$ is
+        1, for $m$ independent examples. Positives are rare, so each positive example is counted
+        $w = {{ w }}$ times in the likelihood, which is maximised:
+
+        $${{ values.start }}$$
+
+        Derive, one step per line, that this is the same as minimising a class-weighted binary
+        cross-entropy.
+    """,
     answer=Steps(
         symbols={"y": data("binary", over="m"), "y_hat": param("unit_interval", over="m")},
         start=maximise(START),
@@ -60,8 +63,6 @@ QUESTION = Question(
         final_description="a positive multiple of $-\\sum_i \\left(w\\, y_i \\log \\hat y_i + (1 - y_i)\\log(1 - \\hat y_i)\\right)$ plus a constant",
         min_lines=3,
     ),
-    derive=derive,
-    check=check,
     params=(grid("w", "2", "40", "1"),),
     tags=("bernoulli", "cross-entropy", "likelihood", "derivation"),
     difficulty=2,

@@ -45,12 +45,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/gaussian_mse_derivation",
     title="Derive the MSE from the Gaussian likelihood",
-    statement=(
-        "A regression model predicts $\\hat y_i$ for targets $y_1, \\dots, y_m$, modelled as $y_i = \\hat y_i + \\varepsilon_i$ "
-        "with independent noise $\\varepsilon_i \\sim \\mathcal{N}(0, \\sigma^2)$ of known standard deviation $\\sigma = {{ sd }}$. Maximum likelihood is\n\n"
-        "$${{ values.start }}$$\n\n"
-        "Derive, one step per line, that this is the same as minimising the mean squared error."
-    ),
+    statement=r"""
+        A regression model predicts $\hat y_i$ for targets $y_1, \dots, y_m$, modelled as
+        $y_i = \hat y_i + \varepsilon_i$ with independent noise
+        $\varepsilon_i \sim \mathcal{N}(0, \sigma^2)$ of known standard deviation
+        $\sigma = {{ sd }}$. Maximum likelihood is
+
+        $${{ values.start }}$$
+
+        Derive, one step per line, that this is the same as minimising the mean squared error.
+    """,
     answer=Steps(
         symbols={"y": data(over="m"), "y_hat": param(over="m")},
         start=maximise(START),
@@ -58,8 +62,6 @@ QUESTION = Question(
         final_description="a positive multiple of $\\sum_i (y_i - \\hat y_i)^2$ plus a constant",
         min_lines=3,
     ),
-    derive=derive,
-    check=check,
     params=(grid("sd", "0.1", "4", "0.1", latex="\\sigma"),),
     tags=("gaussian", "mse", "likelihood", "derivation"),
     difficulty=2,

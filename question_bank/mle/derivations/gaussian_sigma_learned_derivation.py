@@ -47,13 +47,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/gaussian_sigma_learned_derivation",
     title="Gaussian likelihood with the noise level learned",
-    statement=(
-        "Targets $y_1, \\dots, y_m$ are read by a sensor with a known offset $b = {{ b }}$: they are modelled as "
-        "$y_i \\sim \\mathcal{N}(\\hat y_i + b, \\sigma^2)$, independently, and "
-        "**both** the predictions $\\hat y_i$ and the noise level $\\sigma$ are learned:\n\n"
-        "$${{ values.start }}$$\n\n"
-        "Derive, one step per line, the loss to minimise over $\\hat y$ and $\\sigma$, dropping only what may be dropped."
-    ),
+    statement=r"""
+        Targets $y_1, \dots, y_m$ are read by a sensor with a known offset $b = {{ b }}$: they are
+        modelled as $y_i \sim \mathcal{N}(\hat y_i + b, \sigma^2)$, independently, and **both** the
+        predictions $\hat y_i$ and the noise level $\sigma$ are learned:
+
+        $${{ values.start }}$$
+
+        Derive, one step per line, the loss to minimise over $\hat y$ and $\sigma$, dropping only
+        what may be dropped.
+    """,
     answer=Steps(
         symbols={"y": data(over="m"), "y_hat": param(over="m"), "sigma": param("positive")},
         start=maximise(START),
@@ -61,8 +64,6 @@ QUESTION = Question(
         final_description="$m\\log\\sigma + \\frac{1}{2\\sigma^2}\\sum_i (y_i - \\hat y_i - b)^2$, up to a positive multiple and a constant",
         min_lines=3,
     ),
-    derive=derive,
-    check=check,
     params=(grid("b", "-3", "3", "0.1", exclude=("0",)),),
     tags=("gaussian", "likelihood", "variance", "derivation"),
     difficulty=3,

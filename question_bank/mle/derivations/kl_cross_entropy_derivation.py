@@ -40,13 +40,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/kl_cross_entropy_derivation",
     title="From KL divergence to cross-entropy",
-    statement=(
-        "Over $K$ outcomes, the data distribution is $p_1, \\dots, p_K$, smoothed with $\\varepsilon = {{ eps }}$ into the "
-        "targets $t_k = (1 - \\varepsilon)\\,p_k + \\varepsilon/K$ (write `t_k`); the model's distribution is "
-        "$q_1, \\dots, q_K$ (learned, $q_k > 0$, $\\sum_k q_k = 1$). Fitting the model by minimising $D_{KL}(t \\| q)$ is\n\n"
-        "$${{ values.start }}$$\n\n"
-        "Derive, one step per line, that this is the same as minimising the cross-entropy $H(t, q)$."
-    ),
+    statement=r"""
+        Over $K$ outcomes, the data distribution is $p_1, \dots, p_K$, smoothed with
+        $\varepsilon = {{ eps }}$ into the targets $t_k = (1 - \varepsilon)\,p_k + \varepsilon/K$
+        (write `t_k`); the model's distribution is $q_1, \dots, q_K$ (learned, $q_k > 0$,
+        $\sum_k q_k = 1$). Fitting the model by minimising $D_{KL}(t \| q)$ is
+
+        $${{ values.start }}$$
+
+        Derive, one step per line, that this is the same as minimising the cross-entropy $H(t, q)$.
+    """,
     answer=Steps(
         symbols={"p": data("simplex", over="K"), "q": param("simplex", over="K"), "t": data(over="K")},
         define={"t_j": "(1 - {{ eps }})*p_j + {{ eps }}/K"},
@@ -56,8 +59,6 @@ QUESTION = Question(
         final_description="a positive multiple of $-\\sum_k t_k \\log q_k$ plus a constant",
         min_lines=2,
     ),
-    derive=derive,
-    check=check,
     params=(grid("eps", "0.01", "0.4", "0.01", latex="\\varepsilon"),),
     tags=("kl", "cross-entropy", "entropy", "label-smoothing", "derivation"),
     difficulty=2,

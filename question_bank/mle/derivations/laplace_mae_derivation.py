@@ -36,12 +36,14 @@ def check(p, x):
 QUESTION = Question(
     id="mle/laplace_mae_derivation",
     title="Laplace noise and the absolute error",
-    statement=(
-        "Targets are modelled as $y_i = \\hat y_i + \\varepsilon_i$ with independent Laplace noise of scale $b = {{ b }}$, "
-        "density $\\frac{1}{2b} e^{-|\\varepsilon|/b}$. Maximum likelihood is\n\n"
-        "$${{ values.start }}$$\n\n"
-        "Derive, one step per line, the loss this minimises."
-    ),
+    statement=r"""
+        Targets are modelled as $y_i = \hat y_i + \varepsilon_i$ with independent Laplace noise of
+        scale $b = {{ b }}$, density $\frac{1}{2b} e^{-|\varepsilon|/b}$. Maximum likelihood is
+
+        $${{ values.start }}$$
+
+        Derive, one step per line, the loss this minimises.
+    """,
     answer=Steps(
         symbols={"y": data(over="m"), "y_hat": param(over="m")},
         start=maximise(START),
@@ -49,8 +51,6 @@ QUESTION = Question(
         final_description="a positive multiple of $\\sum_i |y_i - \\hat y_i|$ plus a constant",
         min_lines=3,
     ),
-    derive=derive,
-    check=check,
     params=(grid("b", "0.25", "10", "0.25"),),
     tags=("laplace", "mae", "likelihood", "derivation"),
     difficulty=2,

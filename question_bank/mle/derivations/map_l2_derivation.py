@@ -48,13 +48,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/map_l2_derivation",
     title="MAP with a Gaussian prior: derive the L2-regularised loss",
-    statement=(
-        "A linear model $\\hat y_i = \\theta x_i$ has Gaussian noise of standard deviation $\\sigma = {{ sd }}$ and a "
-        "Gaussian prior $\\theta \\sim \\mathcal{N}(0, \\tau^2)$ with $\\tau = {{ tau }}$. The MAP estimate maximises the "
-        "likelihood times the prior:\n\n"
-        "$${{ values.start }}$$\n\n"
-        "Derive, one step per line, that this minimises the squared error plus a penalty $\\lambda\\theta^2$, and give $\\lambda$."
-    ),
+    statement=r"""
+        A linear model $\hat y_i = \theta x_i$ has Gaussian noise of standard deviation
+        $\sigma = {{ sd }}$ and a Gaussian prior $\theta \sim \mathcal{N}(0, \tau^2)$ with
+        $\tau = {{ tau }}$. The MAP estimate maximises the likelihood times the prior:
+
+        $${{ values.start }}$$
+
+        Derive, one step per line, that this minimises the squared error plus a penalty
+        $\lambda\theta^2$, and give $\lambda$.
+    """,
     answer=Steps(
         symbols={"x": data(over="m"), "y": data(over="m"), "theta": param()},
         start=maximise(START),
@@ -63,8 +66,6 @@ QUESTION = Question(
                           "up to a positive multiple and a constant",
         min_lines=3,
     ),
-    derive=derive,
-    check=check,
     params=(grid("sd", "0.5", "3", "0.5", latex="\\sigma"), grid("tau", "0.5", "4", "0.5", latex="\\tau")),
     constraint=lambda p: p["sd"] != p["tau"] and p["sd"] != 1,  # else a misconception coincides with the answer
     tags=("map", "prior", "regularisation", "derivation"),

@@ -44,13 +44,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/sigmoid_mse_gradient_derivation",
     title="Gradient of the squared error through a sigmoid",
-    statement=(
-        "A one-weight model with a fixed bias predicts $\\hat y = \\sigma(\\theta x + {{ b }})$ and is trained with the squared error "
-        "$\\tfrac12(\\hat y - y)^2$. Its gradient is\n\n"
-        "$${{ values.start }}$$\n\n"
-        "Derive it, one step per line, each line equal to the one before, down to an expression in $\\hat y$, $y$ and $x$ "
-        "(write $\\sigma$ as `sigmoid`, the derivative as `diff(…, theta)` if you need it)."
-    ),
+    statement=r"""
+        A one-weight model with a fixed bias predicts $\hat y = \sigma(\theta x + {{ b }})$ and is
+        trained with the squared error $\tfrac12(\hat y - y)^2$. Its gradient is
+
+        $${{ values.start }}$$
+
+        Derive it, one step per line, each line equal to the one before, down to an expression in
+        $\hat y$, $y$ and $x$ (write $\sigma$ as `sigmoid`, the derivative as `diff(…, theta)` if
+        you need it).
+    """,
     answer=Steps(
         symbols={"x": data(), "y": data("unit_interval"), "theta": param(), "y_hat": data()},
         define={"y_hat": "sigmoid(theta*x + {{ b }})"},
@@ -63,8 +66,6 @@ QUESTION = Question(
         min_lines=2,
         answer_lines=5,
     ),
-    derive=derive,
-    check=check,
     params=(grid("b", "-3", "3", "0.2", exclude=("0",)),),
     tags=("sigmoid", "gradient", "mse", "derivation"),
     difficulty=2,

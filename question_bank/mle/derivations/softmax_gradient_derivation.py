@@ -52,15 +52,18 @@ def check(p, x):
 QUESTION = Question(
     id="mle/softmax_gradient_derivation",
     title="Gradient of the softmax cross-entropy",
-    statement=(
-        "A classifier over $K$ classes turns logits $z_1, \\dots, z_K$ into probabilities with temperature $T = {{ T }}$, "
-        "$p_j = e^{z_j/T} / \\sum_l e^{z_l/T}$, "
-        "and is trained with the cross-entropy against a target distribution $y_1, \\dots, y_K$ ($\\sum_j y_j = 1$). "
-        "The gradient in one logit $z_k$ is\n\n"
-        "$${{ values.start }}$$\n\n"
-        "Derive it, one step per line, each line equal to the one before, down to an expression in $p_k$ and $y_k$ "
-        "(you may write `p_j` for the softmax with temperature and `diff(…, z_k)` for a derivative)."
-    ),
+    statement=r"""
+        A classifier over $K$ classes turns logits $z_1, \dots, z_K$ into probabilities with
+        temperature $T = {{ T }}$, $p_j = e^{z_j/T} / \sum_l e^{z_l/T}$, and is trained with the
+        cross-entropy against a target distribution $y_1, \dots, y_K$ ($\sum_j y_j = 1$). The
+        gradient in one logit $z_k$ is
+
+        $${{ values.start }}$$
+
+        Derive it, one step per line, each line equal to the one before, down to an expression in
+        $p_k$ and $y_k$ (you may write `p_j` for the softmax with temperature and `diff(…, z_k)` for
+        a derivative).
+    """,
     answer=Steps(
         symbols={"z": param(over="K"), "y": data("simplex", over="K"), "p": data(over="K")},
         define={"p_j": "exp(z_j/{{ T }})/sum(exp(z_l/{{ T }}), l, 1, K)"},
@@ -74,8 +77,6 @@ QUESTION = Question(
         min_lines=2,
         answer_lines=6,
     ),
-    derive=derive,
-    check=check,
     params=(grid("T", "0.25", "10", "0.25", exclude=("1",)),),
     tags=("softmax", "gradient", "cross-entropy", "temperature", "derivation"),
     difficulty=3,

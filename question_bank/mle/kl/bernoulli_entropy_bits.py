@@ -50,15 +50,14 @@ def check(p, x):
 QUESTION = Question(
     id="mle/bernoulli_entropy_bits",
     title="Entropy of a binary source in bits",
-    statement=(
-        "A source emits independent binary symbols, each equal to 1 with probability $p = {{ p }}$.\n\n"
-        "What is the entropy of a message of $N = {{ N }}$ such symbols, in bits: the lower bound on the average "
-        "number of bits any code spends on it, which a code for long blocks of symbols gets arbitrarily close "
-        "to? Give it to 4 significant figures."
-    ),
+    statement=r"""
+        A source emits independent binary symbols, each equal to 1 with probability $p = {{ p }}$.
+
+        What is the entropy of a message of $N = {{ N }}$ such symbols, in bits: the lower bound on
+        the average number of bits any code spends on it, which a code for long blocks of symbols
+        gets arbitrarily close to? Give it to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3, unit="bits"),
-    derive=derive,
-    check=check,
     params=(
         grid("p", "0.02", "0.98", "0.02", exclude=("0.5",)),
         grid("N", "10", "100", "10"),

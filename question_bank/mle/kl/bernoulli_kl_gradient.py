@@ -82,16 +82,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/bernoulli_kl_gradient",
     title="KL gradient for a sigmoid model",
-    statement=(
-        "Binary labels come from a Bernoulli distribution with $P(y = 1) = p$. A model with a single parameter "
-        "$\\theta$ and a fixed temperature $T = {{ T }}$ predicts $P(y = 1) = q = \\sigma(\\theta / T)$, where "
-        "$\\sigma(z) = 1/(1 + e^{-z})$, and is trained to minimise "
-        "$D_{\\mathrm{KL}}(p_{\\text{data}} \\,\\|\\, p_{\\text{model}})$ between the two Bernoulli distributions.\n\n"
-        "Give $\\partial D_{\\mathrm{KL}} / \\partial \\theta$ as an expression in `p` and `q`."
-    ),
+    statement=r"""
+        Binary labels come from a Bernoulli distribution with $P(y = 1) = p$. A model with a single
+        parameter $\theta$ and a fixed temperature $T = {{ T }}$ predicts
+        $P(y = 1) = q = \sigma(\theta / T)$, where $\sigma(z) = 1/(1 + e^{-z})$, and is trained to
+        minimise $D_{\mathrm{KL}}(p_{\text{data}} \,\|\, p_{\text{model}})$ between the two
+        Bernoulli distributions.
+
+        Give $\partial D_{\mathrm{KL}} / \partial \theta$ as an expression in `p` and `q`.
+    """,
     answer=Symbolic({"p": "unit_interval", "q": "unit_interval"}),
-    derive=derive,
-    check=check,
     params=(grid("T", "0.1", "10", "0.1", exclude=("1",)),),
     tags=("kl-divergence", "cross-entropy", "sigmoid", "gradient", "calibration"),
     difficulty=2,

@@ -73,16 +73,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/code_length_excess",
     title="Extra code length from the wrong distribution",
-    statement=(
-        "Symbols from a three-letter alphabet occur with probabilities $p = ({{ p1 }}, {{ p2 }}, p_3)$. They are "
-        "encoded with a code designed for the probabilities $q = ({{ q1 }}, {{ q2 }}, q_3)$ instead, spending "
-        "$-\\log_2 q_k$ bits on letter $k$ ($p_3$ and $q_3$ complete each to 1).\n\n"
-        "How many bits per symbol, on average, does this code waste compared with the best possible code for "
-        "these symbols? Give it to 4 significant figures."
-    ),
+    statement=r"""
+        Symbols from a three-letter alphabet occur with probabilities
+        $p = ({{ p1 }}, {{ p2 }}, p_3)$. They are encoded with a code designed for the probabilities
+        $q = ({{ q1 }}, {{ q2 }}, q_3)$ instead, spending $-\log_2 q_k$ bits on letter $k$ ($p_3$
+        and $q_3$ complete each to 1).
+
+        How many bits per symbol, on average, does this code waste compared with the best possible
+        code for these symbols? Give it to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3, unit="bits"),
-    derive=derive,
-    check=check,
     params=PAIR.params,
     constraint=PAIR.constraint,
     tags=("entropy", "cross-entropy", "kl-divergence", "bits", "code-length"),

@@ -64,16 +64,15 @@ def check(p, x):
 QUESTION = Question(
     id="mle/cross_entropy_decomposition",
     title="Cross-entropy = entropy + divergence",
-    statement=(
-        "Over three classes, the data distribution is $p = ({{ p1 }}, {{ p2 }}, p_3)$ and a model predicts "
-        "$q = ({{ q1 }}, {{ q2 }}, q_3)$, where $p_3$ and $q_3$ make each sum to 1. "
-        "The entropy of the data is $H(p) = {{ values.ent }}$ nats and the divergence is "
-        "$D_{\\mathrm{KL}}(p \\,\\|\\, q) = {{ values.kl }}$ nats.\n\n"
-        "Compute the cross-entropy $H(p, q)$ in nats, to 4 significant figures."
-    ),
+    statement=r"""
+        Over three classes, the data distribution is $p = ({{ p1 }}, {{ p2 }}, p_3)$ and a model
+        predicts $q = ({{ q1 }}, {{ q2 }}, q_3)$, where $p_3$ and $q_3$ make each sum to 1. The
+        entropy of the data is $H(p) = {{ values.ent }}$ nats and the divergence is
+        $D_{\mathrm{KL}}(p \,\|\, q) = {{ values.kl }}$ nats.
+
+        Compute the cross-entropy $H(p, q)$ in nats, to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3, unit="nats"),
-    derive=derive,
-    check=check,
     params=PAIR.params,
     constraint=PAIR.constraint,
     tags=("cross-entropy", "kl-divergence", "entropy"),

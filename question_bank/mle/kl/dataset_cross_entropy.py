@@ -68,17 +68,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/dataset_cross_entropy",
     title="Cross-entropy over a data set",
-    statement=(
-        "A model with no inputs predicts the same distribution $q = ({{ q1 }}, {{ q2 }}, q_3)$ over three classes "
-        "for every example, with $q_3 = 1 - q_1 - q_2$. A data set of independent labels contains "
-        "${{ n1 }}$ labels of class 1, ${{ n2 }}$ of class 2 and ${{ n3 }}$ of class 3.\n\n"
-        "Compute the cross-entropy $H(\\hat{p}, q)$ between the empirical distribution $\\hat{p}$ of the labels "
-        "and the model, in nats, to 4 significant figures. (It is also the model's average negative "
-        "log-likelihood per label.)"
-    ),
+    statement=r"""
+        A model with no inputs predicts the same distribution $q = ({{ q1 }}, {{ q2 }}, q_3)$ over
+        three classes for every example, with $q_3 = 1 - q_1 - q_2$. A data set of independent
+        labels contains ${{ n1 }}$ labels of class 1, ${{ n2 }}$ of class 2 and ${{ n3 }}$ of class 3.
+
+        Compute the cross-entropy $H(\hat{p}, q)$ between the empirical distribution $\hat{p}$ of
+        the labels and the model, in nats, to 4 significant figures. (It is also the model's average
+        negative log-likelihood per label.)
+    """,
     answer=Numeric(rtol=1e-3, unit="nats"),
-    derive=derive,
-    check=check,
     params=(
         grid("n1", "2", "9", "1", latex="n_1"),
         grid("n2", "2", "9", "1", latex="n_2"),

@@ -72,15 +72,13 @@ def check(p, x):
 QUESTION = Question(
     id="mle/gibbs_inequality_order",
     title="Gibbs' inequality, step by step",
-    statement=(
-        "The steps below prove Gibbs' inequality, $D_{\\mathrm{KL}}(p \\,\\|\\, q) \\ge 0$ with equality only for "
-        "$q = p$, for distributions over a finite set of classes with every $p_k > 0$ (for instance "
-        "$p = ({{ p1 }}, {{ p2 }}, p_3)$ and $q = ({{ q1 }}, {{ q2 }}, q_3)$ over three classes). They are shuffled: "
-        "put them in order."
-    ),
+    statement=r"""
+        The steps below prove Gibbs' inequality, $D_{\mathrm{KL}}(p \,\|\, q) \ge 0$ with equality
+        only for $q = p$, for distributions over a finite set of classes with every $p_k > 0$ (for
+        instance $p = ({{ p1 }}, {{ p2 }}, p_3)$ and $q = ({{ q1 }}, {{ q2 }}, q_3)$ over three
+        classes). They are shuffled: put them in order.
+    """,
     answer=Order(),
-    derive=derive,
-    check=check,
     params=PAIR.params,
     constraint=PAIR.constraint,
     tags=("kl-divergence", "gibbs-inequality", "proof"),

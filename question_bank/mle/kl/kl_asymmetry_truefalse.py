@@ -80,15 +80,14 @@ def _clear(v):
 QUESTION = Question(
     id="mle/kl_asymmetry_truefalse",
     title="Is the KL divergence symmetric?",
-    statement=(
-        "Binary labels have the data distribution $p$ with $P(y = 1) = {{ a }}$, and a model predicts the "
-        "distribution $q$ with $P(y = 1) = {{ b }}$.\n\n"
-        "Statement: $D_{\\mathrm{KL}}(p \\,\\|\\, q) > D_{\\mathrm{KL}}(q \\,\\|\\, p)$. Is the statement true or false, "
-        "and which reason shows it?"
-    ),
+    statement=r"""
+        Binary labels have the data distribution $p$ with $P(y = 1) = {{ a }}$, and a model predicts
+        the distribution $q$ with $P(y = 1) = {{ b }}$.
+
+        Statement: $D_{\mathrm{KL}}(p \,\|\, q) > D_{\mathrm{KL}}(q \,\|\, p)$. Is the statement
+        true or false, and which reason shows it?
+    """,
     answer=TrueFalse(truth_credit=0.5, reason_prefix="D_{\\mathrm{KL}}(p \\,\\|\\, q) - D_{\\mathrm{KL}}(q \\,\\|\\, p) = "),
-    derive=derive,
-    check=check,
     params=(grid("a", "0.05", "0.95", "0.05"), grid("b", "0.05", "0.95", "0.05")),
     constraint=_clear,
     tags=("kl-divergence", "asymmetry", "entropy"),

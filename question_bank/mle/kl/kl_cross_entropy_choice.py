@@ -137,16 +137,15 @@ def check(p, x):
 QUESTION = Question(
     id="mle/kl_cross_entropy_choice",
     title="Objectives with the KL gradient",
-    statement=(
-        "Binary labels follow a Bernoulli distribution with $P(y = 1) = p = {{ p }}$. A model with one logit $\\theta$ "
-        "predicts $P(y = 1) = q = \\sigma(\\theta)$, and is trained by gradient descent on "
-        "$D_{\\mathrm{KL}}(p_{\\text{data}} \\,\\|\\, p_{\\text{model}})$.\n\n"
-        "Which of these objectives, written in $q$, have exactly the same gradient with respect to $\\theta$ as that "
-        "KL divergence, for every $\\theta$? Select all that apply."
-    ),
+    statement=r"""
+        Binary labels follow a Bernoulli distribution with $P(y = 1) = p = {{ p }}$. A model with
+        one logit $\theta$ predicts $P(y = 1) = q = \sigma(\theta)$, and is trained by gradient
+        descent on $D_{\mathrm{KL}}(p_{\text{data}} \,\|\, p_{\text{model}})$.
+
+        Which of these objectives, written in $q$, have exactly the same gradient with respect to
+        $\theta$ as that KL divergence, for every $\theta$? Select all that apply.
+    """,
     answer=Choice(multiple=True, symbols={"q": "unit_interval"}),
-    derive=derive,
-    check=check,
     params=(grid("p", "0.01", "0.99", "0.01", exclude=("0.5",)),),
     tags=("kl-divergence", "cross-entropy", "likelihood", "gradient"),
     difficulty=2,

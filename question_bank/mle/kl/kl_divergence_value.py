@@ -47,15 +47,15 @@ def check(p, x):
 QUESTION = Question(
     id="mle/kl_divergence_value",
     title="KL divergence over three classes",
-    statement=(
-        "Over three classes, the data distribution is $p = ({{ p1 }}, {{ p2 }}, p_3)$ and a model predicts "
-        "$q = ({{ q1 }}, {{ q2 }}, q_3)$, where $p_3$ and $q_3$ make each distribution sum to 1.\n\n"
-        "Compute the Kullback-Leibler divergence $D_{\\mathrm{KL}}(p \\,\\|\\, q)$ in nats (natural logarithm), "
-        "to 4 significant figures."
-    ),
+    statement=r"""
+        Over three classes, the data distribution is $p = ({{ p1 }}, {{ p2 }}, p_3)$ and a model
+        predicts $q = ({{ q1 }}, {{ q2 }}, q_3)$, where $p_3$ and $q_3$ make each distribution sum
+        to 1.
+
+        Compute the Kullback-Leibler divergence $D_{\mathrm{KL}}(p \,\|\, q)$ in nats (natural
+        logarithm), to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3, unit="nats"),
-    derive=derive,
-    check=check,
     params=PAIR.params,
     constraint=PAIR.constraint,
     tags=("kl-divergence", "cross-entropy", "classification"),

@@ -83,16 +83,15 @@ def check(p, x):
 QUESTION = Question(
     id="mle/bernoulli_likelihood_curve",
     title="Log-likelihood ratio of Bernoulli trials",
-    statement=(
-        "In $n = 10$ independent trials, each a success with an unknown probability $\\theta$, there are "
-        "$k = {{ k }}$ {{ 'success' | plural(k, 'successes') }}.\n\n"
-        "By how much does the log-likelihood at the maximum-likelihood estimate $\\hat{\\theta}$ exceed the "
-        "log-likelihood at $\\theta_0 = {{ theta0 }}$? Give $\\ell(\\hat{\\theta}) - \\ell(\\theta_0)$ "
-        "(natural logarithm) to 4 significant figures."
-    ),
+    statement=r"""
+        In $n = 10$ independent trials, each a success with an unknown probability $\theta$, there
+        are $k = {{ k }}$ {{ 'success' | plural(k, 'successes') }}.
+
+        By how much does the log-likelihood at the maximum-likelihood estimate $\hat{\theta}$ exceed
+        the log-likelihood at $\theta_0 = {{ theta0 }}$? Give $\ell(\hat{\theta}) - \ell(\theta_0)$
+        (natural logarithm) to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=(
         grid("k", "1", "9", "1", exclude=("5",)),
         grid("theta0", "0.1", "0.9", "0.1", latex="\\theta_0"),

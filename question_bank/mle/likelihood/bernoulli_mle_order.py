@@ -62,14 +62,13 @@ def check(p, x):
 QUESTION = Question(
     id="mle/bernoulli_mle_order",
     title="Deriving the Bernoulli MLE, step by step",
-    statement=(
-        "A coin with unknown probability of heads $\\theta$ is tossed $n = {{ n }}$ times and shows $k = {{ k }}$ {{ 'head' | plural(k) }}. "
-        "The steps below derive the maximum-likelihood estimate of $\\theta$ as the minimiser of the negative "
-        "log-likelihood. They are shuffled: put them in order."
-    ),
+    statement=r"""
+        A coin with unknown probability of heads $\theta$ is tossed $n = {{ n }}$ times and shows
+        $k = {{ k }}$ {{ 'head' | plural(k) }}. The steps below derive the maximum-likelihood
+        estimate of $\theta$ as the minimiser of the negative log-likelihood. They are shuffled: put
+        them in order.
+    """,
     answer=Order(),
-    derive=derive,
-    check=check,
     params=(grid("k", "1", "19", "1"), grid("n", "5", "20", "1")),
     constraint=lambda v: 0 < v["k"] < v["n"] and 2 * v["k"] != v["n"],
     tags=("likelihood", "mle", "bernoulli", "negative-log-likelihood", "derivation"),

@@ -76,16 +76,16 @@ def _valid(v):
 QUESTION = Question(
     id="mle/beta_bernoulli_predictive",
     title="Predictive probability under a Beta prior",
-    statement=(
-        "A new feature is shown to users, and each either clicks ($y = 1$) or not. The click probability "
-        "$\\theta$ gets the prior $\\mathrm{Beta}(a, b)$ with $a = {{ a }}$ and $b = {{ b }}$, whose density is "
-        "proportional to $\\theta^{a-1}(1-\\theta)^{b-1}$. Of the first $n = {{ n }}$ users, $k = {{ k }}$ clicked.\n\n"
-        "Compute the Bayesian predictive probability that the next user clicks, "
-        "$P(y_{\\mathrm{new}} = 1 \\mid \\text{data})$, to 4 significant figures."
-    ),
+    statement=r"""
+        A new feature is shown to users, and each either clicks ($y = 1$) or not. The click
+        probability $\theta$ gets the prior $\mathrm{Beta}(a, b)$ with $a = {{ a }}$ and
+        $b = {{ b }}$, whose density is proportional to $\theta^{a-1}(1-\theta)^{b-1}$. Of the first
+        $n = {{ n }}$ users, $k = {{ k }}$ clicked.
+
+        Compute the Bayesian predictive probability that the next user clicks,
+        $P(y_{\mathrm{new}} = 1 \mid \text{data})$, to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=(
         grid("a", "1", "5", "1"),
         grid("b", "1", "5", "1"),

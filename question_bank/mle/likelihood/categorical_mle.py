@@ -68,16 +68,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/categorical_mle",
     title="Maximum-likelihood class probability",
-    statement=(
-        "An image data set has ${{ n_cat }}$ {{ 'picture' | plural(n_cat) }} labelled cat, ${{ n_dog }}$ labelled dog, ${{ n_bird }}$ "
-        "labelled bird and ${{ n_fish }}$ labelled fish. Model the labels as independent draws from a categorical "
-        "distribution with unknown class probabilities $\\pi_{\\text{cat}}, \\pi_{\\text{dog}}, "
-        "\\pi_{\\text{bird}}, \\pi_{\\text{fish}}$ (adding up to 1).\n\n"
-        "Compute the maximum-likelihood estimate of $\\pi_{\\text{dog}}$, to 4 significant figures."
-    ),
+    statement=r"""
+        An image data set has ${{ n_cat }}$ {{ 'picture' | plural(n_cat) }} labelled cat,
+        ${{ n_dog }}$ labelled dog, ${{ n_bird }}$ labelled bird and ${{ n_fish }}$ labelled fish.
+        Model the labels as independent draws from a categorical distribution with unknown class
+        probabilities $\pi_{\text{cat}}, \pi_{\text{dog}}, \pi_{\text{bird}}, \pi_{\text{fish}}$
+        (adding up to 1).
+
+        Compute the maximum-likelihood estimate of $\pi_{\text{dog}}$, to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=tuple(grid(f"n_{c}", "1", "30", "1") for c in CLASSES),
     tags=("likelihood", "mle", "categorical", "classification"),
     difficulty=1,

@@ -77,15 +77,14 @@ def _above_one(v):
 QUESTION = Question(
     id="mle/density_above_one",
     title="A density value above 1",
-    statement=(
-        "A sensor's reading is modelled as $X \\sim \\mathcal{N}(\\mu, \\sigma^2)$ with $\\mu = {{ mu }}$ and "
-        "$\\sigma = {{ sd }}$. One reading is $x = {{ x }}$.\n\n"
-        "Compute the value of the model's probability density $p(x)$ at this reading, to 4 significant figures. "
-        "(Then ask yourself whether a value above 1 means the model is broken.)"
-    ),
+    statement=r"""
+        A sensor's reading is modelled as $X \sim \mathcal{N}(\mu, \sigma^2)$ with $\mu = {{ mu }}$
+        and $\sigma = {{ sd }}$. One reading is $x = {{ x }}$.
+
+        Compute the value of the model's probability density $p(x)$ at this reading, to 4
+        significant figures. (Then ask yourself whether a value above 1 means the model is broken.)
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=(
         grid("mu", "-2", "2", "0.5", latex="\\mu"),
         pick("sd", "0.05", "0.1", "0.15", "0.2", "0.25", "0.3", latex="\\sigma"),

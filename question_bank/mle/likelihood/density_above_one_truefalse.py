@@ -66,14 +66,14 @@ SD_VALUES = (
 QUESTION = Question(
     id="mle/density_above_one_truefalse",
     title="Can a density exceed 1?",
-    statement=(
-        "A measurement error is modelled as $y \\sim \\mathcal{N}(\\mu, \\sigma^2)$ with $\\sigma = {{ sd }}$.\n\n"
-        "Statement: the density at the mean satisfies $p(\\mu) \\le 1$. Is the statement true or false, "
-        "and which reason shows it?"
-    ),
+    statement=r"""
+        A measurement error is modelled as $y \sim \mathcal{N}(\mu, \sigma^2)$ with
+        $\sigma = {{ sd }}$.
+
+        Statement: the density at the mean satisfies $p(\mu) \le 1$. Is the statement true or false,
+        and which reason shows it?
+    """,
     answer=TrueFalse(truth_credit=0.5, reason_prefix="p(\\mu) = "),
-    derive=derive,
-    check=check,
     params=(pick("sd", *SD_VALUES, latex="\\sigma"),),
     tags=("likelihood", "density", "gaussian"),
     difficulty=1,

@@ -62,16 +62,15 @@ def check(p, x):
 QUESTION = Question(
     id="mle/exponential_rate_mle",
     title="Maximum-likelihood rate of waiting times",
-    statement=(
-        "A bus stop logs the minutes between consecutive buses: "
-        "${{ x1 }}$, ${{ x2 }}$, ${{ x3 }}$, ${{ x4 }}$ and ${{ x5 }}$. Model them as independent draws from an "
-        "exponential distribution with density $p(x \\mid \\lambda) = \\lambda e^{-\\lambda x}$ ($x \\ge 0$), "
-        "where $\\lambda$ is the rate (buses per minute).\n\n"
-        "Compute the maximum-likelihood estimate $\\hat\\lambda$, to 4 significant figures."
-    ),
+    statement=r"""
+        A bus stop logs the minutes between consecutive buses: ${{ x1 }}$, ${{ x2 }}$, ${{ x3 }}$,
+        ${{ x4 }}$ and ${{ x5 }}$. Model them as independent draws from an exponential distribution
+        with density $p(x \mid \lambda) = \lambda e^{-\lambda x}$ ($x \ge 0$), where $\lambda$ is
+        the rate (buses per minute).
+
+        Compute the maximum-likelihood estimate $\hat\lambda$, to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=tuple(grid(f"x{k}", "2", "20", "1") for k in range(1, M + 1)),
     tags=("likelihood", "mle", "exponential"),
     difficulty=1,

@@ -68,17 +68,18 @@ def _well_posed(p):
 QUESTION = Question(
     id="mle/gaussian_loglik_sum",
     title="Log-likelihood of a small data set",
-    statement=(
-        "A regression model makes the predictions $\\hat{y}_i$ below for four targets $y_i$, and assumes independent "
-        "Gaussian noise around each prediction: $y_i \\sim \\mathcal{N}(\\hat{y}_i, \\sigma^2)$ with $\\sigma = {{ sigma }}$.\n\n"
-        "The data, as pairs $(y_i, \\hat{y}_i)$: "
-        "$({{ y1 }}, {{ yhat1 }})$, $({{ y2 }}, {{ yhat2 }})$, $({{ y3 }}, {{ yhat3 }})$ and $({{ y4 }}, {{ yhat4 }})$.\n\n"
-        "Compute the log-likelihood $\\log L = \\sum_{i=1}^{4} \\log p(y_i \\mid \\hat{y}_i, \\sigma)$ of the whole "
-        "data set (natural logarithm), to 4 significant figures."
-    ),
+    statement=r"""
+        A regression model makes the predictions $\hat{y}_i$ below for four targets $y_i$, and
+        assumes independent Gaussian noise around each prediction:
+        $y_i \sim \mathcal{N}(\hat{y}_i, \sigma^2)$ with $\sigma = {{ sigma }}$.
+
+        The data, as pairs $(y_i, \hat{y}_i)$: $({{ y1 }}, {{ yhat1 }})$, $({{ y2 }}, {{ yhat2 }})$,
+        $({{ y3 }}, {{ yhat3 }})$ and $({{ y4 }}, {{ yhat4 }})$.
+
+        Compute the log-likelihood $\log L = \sum_{i=1}^{4} \log p(y_i \mid \hat{y}_i, \sigma)$ of
+        the whole data set (natural logarithm), to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=(
         *(grid(f"y{k}", "-2", "2", "0.5") for k in range(1, M + 1)),
         *(grid(f"yhat{k}", "-2", "2", "0.5") for k in range(1, M + 1)),

@@ -69,15 +69,14 @@ def check(p, x):
 QUESTION = Question(
     id="mle/gaussian_variance_known_mean",
     title="Gaussian variance with a known mean",
-    statement=(
-        "A scale is known to be unbiased: its readings of a reference weight are Gaussian around the true value "
-        "$\\mu = {{ mu }}$ g, with an unknown variance $\\sigma^2$. Five independent readings gave "
-        "${{ x1 }}$, ${{ x2 }}$, ${{ x3 }}$, ${{ x4 }}$ and ${{ x5 }}$ g.\n\n"
-        "Compute the maximum-likelihood estimate of $\\sigma^2$ (in g²), to 4 significant figures."
-    ),
+    statement=r"""
+        A scale is known to be unbiased: its readings of a reference weight are Gaussian around the
+        true value $\mu = {{ mu }}$ g, with an unknown variance $\sigma^2$. Five independent
+        readings gave ${{ x1 }}$, ${{ x2 }}$, ${{ x3 }}$, ${{ x4 }}$ and ${{ x5 }}$ g.
+
+        Compute the maximum-likelihood estimate of $\sigma^2$ (in g²), to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=(
         grid("mu", "99", "101", "0.5", latex="\\mu"),
         *(grid(f"x{k}", "98", "102", "0.25") for k in range(1, M + 1)),

@@ -82,16 +82,15 @@ def _spread(v):
 QUESTION = Question(
     id="mle/gaussian_variance_unknown_mean",
     title="Gaussian mean and variance, both unknown",
-    statement=(
-        "Five independent measurements of a battery's voltage drift are listed below. Model them as draws from "
-        "$\\mathcal{N}(\\mu, \\sigma^2)$ with both $\\mu$ and $\\sigma^2$ unknown, and estimate both by maximum "
-        "likelihood.\n\n"
-        "Give the maximum-likelihood estimates $(\\hat\\mu, \\hat\\sigma^2)$ (in mV and mV²), each to 4 significant "
-        "figures."
-    ),
+    statement=r"""
+        Five independent measurements of a battery's voltage drift are listed below. Model them as
+        draws from $\mathcal{N}(\mu, \sigma^2)$ with both $\mu$ and $\sigma^2$ unknown, and estimate
+        both by maximum likelihood.
+
+        Give the maximum-likelihood estimates $(\hat\mu, \hat\sigma^2)$ (in mV and mV²), each to 4
+        significant figures.
+    """,
     answer=Vector(rtol=1e-3, atol=1e-4),
-    derive=derive,
-    check=check,
     tables=(DATA,),
     constraint=_spread,
     tags=("likelihood", "mle", "gaussian", "variance", "bias"),

@@ -60,17 +60,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/iid_log_likelihood",
     title="Log-likelihood of independent waiting times",
-    statement=(
-        "The waiting times (in minutes) between four calls to a help desk were "
-        "${{ x1 }}$, ${{ x2 }}$, ${{ x3 }}$ and ${{ x4 }}$. Model them as independent draws from the exponential "
-        "distribution with rate $\\lambda$, whose density is $p(x \\mid \\lambda) = \\lambda e^{-\\lambda x}$ for "
-        "$x \\ge 0$.\n\n"
-        "Write the log-likelihood $\\log L(\\lambda)$ of these four observations as an expression in `lam` "
-        "(natural logarithm)."
-    ),
+    statement=r"""
+        The waiting times (in minutes) between four calls to a help desk were ${{ x1 }}$,
+        ${{ x2 }}$, ${{ x3 }}$ and ${{ x4 }}$. Model them as independent draws from the exponential
+        distribution with rate $\lambda$, whose density is
+        $p(x \mid \lambda) = \lambda e^{-\lambda x}$ for $x \ge 0$.
+
+        Write the log-likelihood $\log L(\lambda)$ of these four observations as an expression in
+        `lam` (natural logarithm).
+    """,
     answer=Symbolic({"lam": "positive"}),
-    derive=derive,
-    check=check,
     params=tuple(grid(f"x{k}", "0.5", "6", "0.5", exclude=("1",)) for k in range(1, M + 1)),
     tags=("likelihood", "iid", "log-likelihood", "exponential"),
     difficulty=1,

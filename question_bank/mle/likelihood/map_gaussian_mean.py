@@ -82,15 +82,15 @@ def _not_equal(v):
 QUESTION = Question(
     id="mle/map_gaussian_mean",
     title="MAP estimate of a mean with a Gaussian prior",
-    statement=(
-        "Four measurements ${{ x1 }}$, ${{ x2 }}$, ${{ x3 }}$ and ${{ x4 }}$ are independent draws from "
-        "$\\mathcal{N}(\\mu, \\sigma^2)$ with known noise level $\\sigma = {{ sd }}$. Before seeing them, we believe "
-        "$\\mu$ is near 0 and put the prior $\\mu \\sim \\mathcal{N}(0, \\tau^2)$ with $\\tau = {{ tau }}$ on it.\n\n"
-        "Compute the maximum a posteriori (MAP) estimate of $\\mu$, to 4 significant figures."
-    ),
+    statement=r"""
+        Four measurements ${{ x1 }}$, ${{ x2 }}$, ${{ x3 }}$ and ${{ x4 }}$ are independent draws
+        from $\mathcal{N}(\mu, \sigma^2)$ with known noise level $\sigma = {{ sd }}$. Before seeing
+        them, we believe $\mu$ is near 0 and put the prior $\mu \sim \mathcal{N}(0, \tau^2)$ with
+        $\tau = {{ tau }}$ on it.
+
+        Compute the maximum a posteriori (MAP) estimate of $\mu$, to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=(
         *(grid(f"x{k}", "-1", "5", "0.5") for k in range(1, M + 1)),
         pick("sd", "0.5", "1", "1.5", "2", "3", latex="\\sigma"),

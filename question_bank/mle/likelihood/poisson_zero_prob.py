@@ -80,17 +80,17 @@ def _some_events(v):
 QUESTION = Question(
     id="mle/poisson_zero_prob",
     title="Hours without events, by maximum likelihood",
-    statement=(
-        "A web shop counts the failed payments per day over six days: "
-        "${{ c1 }}$, ${{ c2 }}$, ${{ c3 }}$, ${{ c4 }}$, ${{ c5 }}$ and ${{ c6 }}$. Model the daily counts as "
-        "independent draws from a Poisson distribution, $P(X = x) = \\lambda^x e^{-\\lambda}/x!$.\n\n"
-        "Failed payments arrive as a Poisson process, so the count over $t$ days is Poisson with mean $\\lambda t$. "
-        "Using the maximum-likelihood estimate of $\\lambda$, estimate the probability of no failed payment at all "
-        "in the next {{ h }} {{ 'hour' | plural(h) }}, to 4 significant figures."
-    ),
+    statement=r"""
+        A web shop counts the failed payments per day over six days: ${{ c1 }}$, ${{ c2 }}$,
+        ${{ c3 }}$, ${{ c4 }}$, ${{ c5 }}$ and ${{ c6 }}$. Model the daily counts as independent
+        draws from a Poisson distribution, $P(X = x) = \lambda^x e^{-\lambda}/x!$.
+
+        Failed payments arrive as a Poisson process, so the count over $t$ days is Poisson with mean
+        $\lambda t$. Using the maximum-likelihood estimate of $\lambda$, estimate the probability of
+        no failed payment at all in the next {{ h }} {{ 'hour' | plural(h) }}, to 4 significant
+        figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=(*(grid(f"c{k}", "0", "5", "1") for k in range(1, M + 1)), pick("h", "1", "2", "3", "4", "6", "8", "12")),
     constraint=_some_events,
     tags=("likelihood", "mle", "poisson", "invariance"),

@@ -72,17 +72,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/underflow_count",
     title="When a likelihood underflows",
-    statement=(
-        "A model gives each of $n$ independent observations the probability $p = {{ p }}$, so the likelihood of "
-        "the data is the product $p^n$.\n\n"
-        "Suppose the exact value of $p^n$ is rounded once to the nearest double-precision number (float64). "
-        "What is the smallest number of observations $n$ for which the likelihood comes out as exactly 0? "
-        "(Multiplying the factors one at a time, rounding after each product, can give a slightly different "
-        "count; this question asks about the single rounding.)"
-    ),
+    statement=r"""
+        A model gives each of $n$ independent observations the probability $p = {{ p }}$, so the
+        likelihood of the data is the product $p^n$.
+
+        Suppose the exact value of $p^n$ is rounded once to the nearest double-precision number
+        (float64). What is the smallest number of observations $n$ for which the likelihood comes
+        out as exactly 0? (Multiplying the factors one at a time, rounding after each product, can
+        give a slightly different count; this question asks about the single rounding.)
+    """,
     answer=Numeric(rtol=0.0, atol=0.05, shown_digits=4),
-    derive=derive,
-    check=check,
     params=(grid("p", "0.005", "0.5", "0.005"),),
     tags=("likelihood", "log-likelihood", "floating-point", "underflow"),
     difficulty=2,

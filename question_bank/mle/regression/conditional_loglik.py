@@ -69,15 +69,15 @@ def _mixed(v):
 QUESTION = Question(
     id="mle/conditional_loglik",
     title="Conditional log-likelihood of labels",
-    statement=(
-        "A logistic model predicts $P(y = 1 \\mid x) = \\sigma(w x + b)$, with $\\sigma(z) = 1/(1 + e^{-z})$, "
-        "$w = {{ w }}$ and $b = {{ b }}$. Treat the four labelled examples below as independent.\n\n"
-        "Compute the conditional log-likelihood $\\sum_{i} \\log p(y_i \\mid x_i; w, b)$ of the labels (natural "
-        "logarithm), to 4 significant figures."
-    ),
+    statement=r"""
+        A logistic model predicts $P(y = 1 \mid x) = \sigma(w x + b)$, with
+        $\sigma(z) = 1/(1 + e^{-z})$, $w = {{ w }}$ and $b = {{ b }}$. Treat the four labelled
+        examples below as independent.
+
+        Compute the conditional log-likelihood $\sum_{i} \log p(y_i \mid x_i; w, b)$ of the labels
+        (natural logarithm), to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=(grid("w", "-2", "2", "0.5", exclude=("0",)), grid("b", "-1", "1", "0.5")),
     tables=(DATA,),
     constraint=_mixed,

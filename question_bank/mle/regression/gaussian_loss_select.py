@@ -94,16 +94,15 @@ def check(p, x):
 QUESTION = Question(
     id="mle/gaussian_loss_select",
     title="Losses equivalent to the Gaussian likelihood",
-    statement=(
-        "A regression model is trained on two examples with residuals $r_1 = y_1 - \\hat{y}_1$ and "
-        "$r_2 = y_2 - \\hat{y}_2$, assuming independent Gaussian noise $\\mathcal{N}(0, \\sigma^2)$ with $\\sigma = {{ sd }}$ "
-        "fixed.\n\n"
-        "Which of these losses, minimised over the model's parameters, always give the same fit as maximising that "
-        "likelihood? Select all that apply."
-    ),
+    statement=r"""
+        A regression model is trained on two examples with residuals $r_1 = y_1 - \hat{y}_1$ and
+        $r_2 = y_2 - \hat{y}_2$, assuming independent Gaussian noise $\mathcal{N}(0, \sigma^2)$ with
+        $\sigma = {{ sd }}$ fixed.
+
+        Which of these losses, minimised over the model's parameters, always give the same fit as
+        maximising that likelihood? Select all that apply.
+    """,
     answer=Choice(multiple=True, symbols={"r1": "real", "r2": "real"}),
-    derive=derive,
-    check=check,
     params=(grid("sd", "0.2", "6", "0.1", exclude=("1",), latex="\\sigma"),),
     tags=("regression", "gaussian", "mse", "likelihood", "mae"),
     difficulty=1,

@@ -49,15 +49,14 @@ def check(p, x):
 QUESTION = Question(
     id="mle/gaussian_nll",
     title="Negative log-likelihood of a Gaussian observation",
-    statement=(
-        "A regression model predicts $\\hat{y}$ and assumes the target is Gaussian around it: "
-        "$y \\sim \\mathcal{N}(\\hat{y}, \\sigma^2)$ with the noise level fixed at $\\sigma = {{ sd }}$.\n\n"
-        "Write the negative log-likelihood $-\\log p(y \\mid \\hat{y})$ of one observation as an expression in "
-        "`y` and `y_hat` (natural logarithm)."
-    ),
+    statement=r"""
+        A regression model predicts $\hat{y}$ and assumes the target is Gaussian around it:
+        $y \sim \mathcal{N}(\hat{y}, \sigma^2)$ with the noise level fixed at $\sigma = {{ sd }}$.
+
+        Write the negative log-likelihood $-\log p(y \mid \hat{y})$ of one observation as an
+        expression in `y` and `y_hat` (natural logarithm).
+    """,
     answer=Symbolic({"y": "real", "y_hat": "real"}),
-    derive=derive,
-    check=check,
     params=(grid("sd", "0.1", "10", "0.1", exclude=("1",), latex="\\sigma"),),
     tags=("gaussian", "likelihood", "mse"),
     difficulty=1,

@@ -42,14 +42,14 @@ def check(p, x):
 QUESTION = Question(
     id="mle/gaussian_nll_value",
     title="Gaussian negative log-likelihood, in numbers",
-    statement=(
-        "A regression model predicts $\\hat{y} = {{ y_hat }}$ for a target observed as $y = {{ y }}$, and assumes "
-        "Gaussian noise with standard deviation $\\sigma = {{ sd }}$.\n\n"
-        "Compute the negative log-likelihood $-\\log p(y \\mid \\hat{y}, \\sigma)$ (natural logarithm), to 4 significant figures."
-    ),
+    statement=r"""
+        A regression model predicts $\hat{y} = {{ y_hat }}$ for a target observed as $y = {{ y }}$,
+        and assumes Gaussian noise with standard deviation $\sigma = {{ sd }}$.
+
+        Compute the negative log-likelihood $-\log p(y \mid \hat{y}, \sigma)$ (natural logarithm),
+        to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=(
         grid("y", "-3", "3", "0.5"),
         grid("y_hat", "-3", "3", "0.5"),

@@ -80,17 +80,19 @@ def check(p, x):
 QUESTION = Question(
     id="mle/gradient_ratio",
     title="Likelihood gradient versus MSE gradient",
-    statement=(
-        "A regression model $\\hat{y}_i = f(x_i; \\theta)$ is fitted to $m$ samples. One engineer maximises the "
-        "Gaussian log-likelihood $\\log L(\\theta) = \\sum_{i=1}^{m} \\log p(y_i \\mid \\hat{y}_i, \\sigma)$ with "
-        "$y_i \\sim \\mathcal{N}(\\hat{y}_i, \\sigma^2)$ and the noise level fixed at $\\sigma = {{ sd }}$; another minimises "
-        "$\\mathrm{MSE}(\\theta) = \\frac{1}{m}\\sum_{i=1}^{m} (\\hat{y}_i - y_i)^2$.\n\n"
-        "For every model $f$ and every data set, $\\nabla_\\theta \\log L = c\\, \\nabla_\\theta \\mathrm{MSE}$ for a "
-        "constant $c$. Give $c$ as an expression in `m`."
-    ),
+    statement=r"""
+        A regression model $\hat{y}_i = f(x_i; \theta)$ is fitted to $m$ samples. One engineer
+        maximises the Gaussian log-likelihood
+        $\log L(\theta) = \sum_{i=1}^{m} \log p(y_i \mid \hat{y}_i, \sigma)$ with
+        $y_i \sim \mathcal{N}(\hat{y}_i, \sigma^2)$ and the noise level fixed at
+        $\sigma = {{ sd }}$; another minimises $\mathrm{MSE}(\theta) = \frac{1}{m}\sum_{i=1}^{m}
+        (\hat{y}_i - y_i)^2$.
+
+        For every model $f$ and every data set,
+        $\nabla_\theta \log L = c\, \nabla_\theta \mathrm{MSE}$ for a constant $c$. Give $c$ as an
+        expression in `m`.
+    """,
     answer=Symbolic({"m": "positive_integer"}),
-    derive=derive,
-    check=check,
     params=(grid("sd", "0.1", "10", "0.1", exclude=("1", "2"), latex="\\sigma"),),
     tags=("gaussian", "likelihood", "mse", "gradient"),
     difficulty=2,

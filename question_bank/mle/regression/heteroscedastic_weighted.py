@@ -81,15 +81,15 @@ def _informative(v):
 QUESTION = Question(
     id="mle/heteroscedastic_weighted",
     title="Unequal noise levels: a weighted loss",
-    statement=(
-        "A line through the origin, $\\hat{y} = w x$, is fitted to the data below. The measurements were taken with "
-        "instruments of different precision: target $y_i$ is modelled as $\\mathcal{N}(w x_i, \\sigma_i^2)$ with the "
-        "noise level $\\sigma_i$ given for each row, all independent.\n\n"
-        "Compute the maximum-likelihood estimate of $w$, to 4 significant figures."
-    ),
+    statement=r"""
+        A line through the origin, $\hat{y} = w x$, is fitted to the data below. The measurements
+        were taken with instruments of different precision: target $y_i$ is modelled as
+        $\mathcal{N}(w x_i, \sigma_i^2)$ with the noise level $\sigma_i$ given for each row, all
+        independent.
+
+        Compute the maximum-likelihood estimate of $w$, to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     tables=(DATA,),
     constraint=_informative,
     tags=("regression", "heteroscedastic", "weighted-least-squares", "likelihood", "data"),

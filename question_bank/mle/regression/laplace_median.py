@@ -68,16 +68,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/laplace_median",
     title="Laplace noise and the best constant",
-    statement=(
-        "A model predicts the same value $c$ for every example, and the targets are assumed to be $y_i = c + "
-        "\\varepsilon_i$ with independent Laplace noise, density $p(\\varepsilon) = \\frac{1}{2b}e^{-|\\varepsilon|/b}$ "
-        "with $b = {{ b }}$. The five targets are "
-        "${{ values.y2 }}$, ${{ values.y5 }}$, ${{ values.y1 }}$, ${{ values.y4 }}$ and ${{ values.y3 }}$.\n\n"
-        "Compute the maximum-likelihood estimate of $c$."
-    ),
+    statement=r"""
+        A model predicts the same value $c$ for every example, and the targets are assumed to be
+        $y_i = c + \varepsilon_i$ with independent Laplace noise, density
+        $p(\varepsilon) = \frac{1}{2b}e^{-|\varepsilon|/b}$ with $b = {{ b }}$. The five targets are
+        ${{ values.y2 }}$, ${{ values.y5 }}$, ${{ values.y1 }}$, ${{ values.y4 }}$ and
+        ${{ values.y3 }}$.
+
+        Compute the maximum-likelihood estimate of $c$.
+    """,
     answer=Numeric(rtol=1e-3, atol=1e-3),
-    derive=derive,
-    check=check,
     params=(
         grid("mid", "-2", "4", "0.1", exclude=("-1", "0", "1")),
         *(grid(f"g{k}", "0.5", "3", "0.5") for k in range(1, 5)),

@@ -133,8 +133,6 @@ QUESTION = Question(
         "$w_{\\mathrm{LS}} = \\sum_i x_i y_i / \\sum_i x_i^2 = {{ values.ls }}$ here, it has no closed-form solution.",
         "the maximum-likelihood weight $\\hat w$ is larger than $w_{\\mathrm{LS}}$"),
     answer=TrueFalse(truth_credit=0.5, reason_prefix="\\ell'(w_{\\mathrm{LS}}) = ", premise=_premise),
-    derive=derive,
-    check=check,
     tables=(DATA,),
     constraint=_well_posed,
     tags=("logistic-regression", "closed-form", "likelihood", "optimisation", "data"),

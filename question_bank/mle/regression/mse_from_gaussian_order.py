@@ -56,14 +56,12 @@ def check(p, x):
 QUESTION = Question(
     id="mle/mse_from_gaussian_order",
     title="From Gaussian noise to the MSE, step by step",
-    statement=(
-        "The steps below derive the mean squared error as a maximum-likelihood objective for a regression model "
-        "with Gaussian noise of standard deviation $\\sigma = {{ sd }}$. They are shuffled: put them in order "
-        "(where two steps may come either way, both orders are right)."
-    ),
+    statement=r"""
+        The steps below derive the mean squared error as a maximum-likelihood objective for a
+        regression model with Gaussian noise of standard deviation $\sigma = {{ sd }}$. They are
+        shuffled: put them in order (where two steps may come either way, both orders are right).
+    """,
     answer=Order(commute=((0, 1),)),  # the noise model and the iid assumption, either way
-    derive=derive,
-    check=check,
     params=(grid("sd", "0.1", "10", "0.1", latex="\\sigma"),),
     tags=("gaussian", "mse", "likelihood", "iid"),
     difficulty=1,

@@ -56,12 +56,15 @@ def check(p, x):
 QUESTION = Question(
     id="mle/noise_model_interview",
     title="Interview: which loss does the noise imply?",
-    statement=(
-        "You trained a regression model for house prices with the mean squared error. Looking at the residuals "
-        "you notice two things: a few houses have errors of about ${{ r }}$ (in units of a typical error), and "
-        "the residuals of expensive houses are much more spread out than those of cheap ones.\n\n"
-        "From a maximum-likelihood point of view, what does training with MSE assume, and what would you change?"
-    ),
+    statement=r"""
+        You trained a regression model for house prices with the mean squared error. Looking at the
+        residuals you notice two things: a few houses have errors of about ${{ r }}$ (in units of a
+        typical error), and the residuals of expensive houses are much more spread out than those of
+        cheap ones.
+
+        From a maximum-likelihood point of view, what does training with MSE assume, and what would
+        you change?
+    """,
     answer=Manual(
         rubric=(
             "States that MSE is the negative log-likelihood of Gaussian noise with a fixed variance (conditional "
@@ -80,8 +83,6 @@ QUESTION = Question(
             "How would you check which noise model fits the residuals better?",
         ),
     ),
-    derive=derive,
-    check=check,
     params=(grid("r", "4", "25", "0.5"),),
     tags=("regression", "mse", "mae", "laplace", "heteroscedastic", "conditional-mle", "interview"),
     difficulty=3,

@@ -87,14 +87,15 @@ def _not_collinear(v):
 QUESTION = Question(
     id="mle/noise_variance_after_fit",
     title="Noise variance of a fitted line",
-    statement=(
-        "The model $y_i = a + b x_i + \\varepsilon_i$ with independent $\\varepsilon_i \\sim \\mathcal{N}(0, \\sigma^2)$ "
-        "is fitted to the data below by maximum likelihood in all three parameters $a$, $b$ and $\\sigma^2$.\n\n"
-        "Compute the maximum-likelihood estimate of the noise variance $\\sigma^2$, to 4 significant figures."
-    ),
+    statement=r"""
+        The model $y_i = a + b x_i + \varepsilon_i$ with independent
+        $\varepsilon_i \sim \mathcal{N}(0, \sigma^2)$ is fitted to the data below by maximum
+        likelihood in all three parameters $a$, $b$ and $\sigma^2$.
+
+        Compute the maximum-likelihood estimate of the noise variance $\sigma^2$, to 4 significant
+        figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     tables=(DATA,),
     constraint=_not_collinear,
     tags=("regression", "gaussian", "variance", "least-squares", "data"),

@@ -84,14 +84,13 @@ def _well_posed(v):
 QUESTION = Question(
     id="mle/normal_equations",
     title="Least squares by the normal equations",
-    statement=(
-        "Fit the line $\\hat{y} = a + b x$ to the data below by maximum likelihood, assuming independent Gaussian "
-        "noise of a fixed variance.\n\n"
-        "Give the intercept and the slope $(a, b)$, each to 4 significant figures."
-    ),
+    statement=r"""
+        Fit the line $\hat{y} = a + b x$ to the data below by maximum likelihood, assuming
+        independent Gaussian noise of a fixed variance.
+
+        Give the intercept and the slope $(a, b)$, each to 4 significant figures.
+    """,
     answer=Vector(rtol=1e-3, atol=1e-4),
-    derive=derive,
-    check=check,
     tables=(DATA,),
     constraint=_well_posed,
     tags=("regression", "least-squares", "closed-form", "normal-equations", "data"),

@@ -97,15 +97,15 @@ def check(p, x):
 QUESTION = Question(
     id="mle/variance_mle",
     title="Maximum-likelihood noise variance",
-    statement=(
-        "A regression model has been fitted, and its residuals $r_i = y_i - \\hat{y}_i$ on four samples are "
-        "${{ r1 }}$, ${{ r2 }}$, ${{ r3 }}$ and ${{ r4 }}$. Model the residuals as independent draws from "
-        "$\\mathcal{N}(0, \\sigma^2)$.\n\n"
-        "Compute the maximum-likelihood estimate of the noise variance $\\sigma^2$, to 4 significant figures."
-    ),
+    statement=r"""
+        A regression model has been fitted, and its residuals $r_i = y_i - \hat{y}_i$ on four
+        samples are ${{ r1 }}$, ${{ r2 }}$, ${{ r3 }}$ and ${{ r4 }}$. Model the residuals as
+        independent draws from $\mathcal{N}(0, \sigma^2)$.
+
+        Compute the maximum-likelihood estimate of the noise variance $\sigma^2$, to 4 significant
+        figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=tuple(grid(f"r{k}", "-2", "2", "0.25", exclude=("0",)) for k in range(1, M + 1)),
     tags=("gaussian", "likelihood", "variance"),
     difficulty=2,

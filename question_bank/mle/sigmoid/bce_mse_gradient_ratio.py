@@ -80,17 +80,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/bce_mse_gradient_ratio",
     title="Cross-entropy against squared error at a sigmoid",
-    statement=(
-        "A binary classifier outputs $\\hat{y} = \\sigma(z) = 1/(1 + e^{-z})$ from a logit $z$. For one example with "
-        "label $y = {{ y }}$ the current logit is $z = {{ z }}$. Compare two losses: the binary cross-entropy "
-        "$L_{\\mathrm{BCE}} = -y\\log\\hat{y} - (1 - y)\\log(1 - \\hat{y})$ and the squared error "
-        "$L_{\\mathrm{SE}} = (\\hat{y} - y)^2$.\n\n"
-        "Compute the ratio $r = \\dfrac{\\partial L_{\\mathrm{BCE}}/\\partial z}{\\partial L_{\\mathrm{SE}}/\\partial z}$ "
-        "at this $z$, to 4 significant figures."
-    ),
+    statement=r"""
+        A binary classifier outputs $\hat{y} = \sigma(z) = 1/(1 + e^{-z})$ from a logit $z$. For one
+        example with label $y = {{ y }}$ the current logit is $z = {{ z }}$. Compare two losses: the
+        binary cross-entropy $L_{\mathrm{BCE}} = -y\log\hat{y} - (1 - y)\log(1 - \hat{y})$ and the
+        squared error $L_{\mathrm{SE}} = (\hat{y} - y)^2$.
+
+        Compute the ratio $r = \dfrac{\partial L_{\mathrm{BCE}}/\partial z}{\partial
+        L_{\mathrm{SE}}/\partial z}$ at this $z$, to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     params=(pick("y", "0", "1"), grid("z", "-6", "6", "0.1", exclude=("0",))),
     tags=("sigmoid", "mse", "cross-entropy", "gradient", "saturation"),
     difficulty=2,

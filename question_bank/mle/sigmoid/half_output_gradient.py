@@ -78,16 +78,15 @@ def check(p, x):
 QUESTION = Question(
     id="mle/half_output_gradient",
     title="A sigmoid output starting at 0.5",
-    statement=(
-        "A logistic unit $\\hat{y} = \\sigma(w x + b)$ with $\\sigma(z) = 1/(1 + e^{-z})$ is initialised with $w = 0$ "
-        "and $b = 0$, so it outputs $0.5$ for every input. It is trained on the squared error "
-        "$L = \\frac{1}{4}\\sum_{i=1}^{4} \\tfrac12(\\hat{y}_i - y_i)^2$ over the four examples $(x_i, y_i)$ "
-        "in the table below.\n\n"
-        "Compute $\\partial L/\\partial w$ at the initial parameters, to 4 significant figures."
-    ),
+    statement=r"""
+        A logistic unit $\hat{y} = \sigma(w x + b)$ with $\sigma(z) = 1/(1 + e^{-z})$ is initialised
+        with $w = 0$ and $b = 0$, so it outputs $0.5$ for every input. It is trained on the squared
+        error $L = \frac{1}{4}\sum_{i=1}^{4} \tfrac12(\hat{y}_i - y_i)^2$ over the four examples
+        $(x_i, y_i)$ in the table below.
+
+        Compute $\partial L/\partial w$ at the initial parameters, to 4 significant figures.
+    """,
     answer=Numeric(rtol=1e-3),
-    derive=derive,
-    check=check,
     tables=(DATA,),
     tags=("sigmoid", "mse", "gradient", "initialisation"),
     difficulty=2,

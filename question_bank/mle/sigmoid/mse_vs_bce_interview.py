@@ -69,13 +69,14 @@ def check(p, x):
 QUESTION = Question(
     id="mle/mse_vs_bce_interview",
     title="Interview: squared error or cross-entropy for a sigmoid output?",
-    statement=(
-        "A colleague trains a binary classifier whose last layer is a sigmoid, $\\hat{y} = \\sigma(z)$, with the "
-        "squared error $\\tfrac12(\\hat{y} - y)^2$, \"because it is simpler\". Training stalls: some positive "
-        "examples sit at logits around $z = {{ values.z }}$ and hardly move.\n\n"
-        "Explain what is going on, and why binary cross-entropy is the usual choice. Where does it come from, "
-        "and what does it change in training?"
-    ),
+    statement=r"""
+        A colleague trains a binary classifier whose last layer is a sigmoid, $\hat{y} = \sigma(z)$,
+        with the squared error $\tfrac12(\hat{y} - y)^2$, "because it is simpler". Training stalls:
+        some positive examples sit at logits around $z = {{ values.z }}$ and hardly move.
+
+        Explain what is going on, and why binary cross-entropy is the usual choice. Where does it
+        come from, and what does it change in training?
+    """,
     answer=Manual(
         rubric=(
             "Derives BCE as the negative log-likelihood of Bernoulli labels with $P(y = 1 \\mid x) = \\hat{y}$ "
@@ -95,8 +96,6 @@ QUESTION = Question(
             "Can the squared error still give calibrated probabilities? Why, or why not?",
         ),
     ),
-    derive=derive,
-    check=check,
     params=(grid("zmag", "2", "8", "0.1", latex="|z|"),),
     tags=("sigmoid", "mse", "cross-entropy", "saturation", "likelihood", "interview"),
     difficulty=3,

@@ -86,15 +86,16 @@ def _confidently_wrong(v):
 QUESTION = Question(
     id="mle/saturation_choice",
     title="A saturated sigmoid under squared error",
-    statement=(
-        "A binary classifier outputs $\\hat{y} = \\sigma(\\theta x)$ with the logistic sigmoid $\\sigma(z) = 1/(1 + e^{-z})$ "
-        "and is trained with the squared error $L = \\tfrac12 (y - \\hat{y})^2$. For the sample $x = {{ x }}$ with label "
-        "$y = {{ y }}$, the current parameter is $\\theta = {{ theta }}$.\n\n"
-        "Which of these is $\\partial L / \\partial \\theta$ at these values? (Numbers are rounded to 4 significant figures.)"
-    ),
+    statement=r"""
+        A binary classifier outputs $\hat{y} = \sigma(\theta x)$ with the logistic sigmoid
+        $\sigma(z) = 1/(1 + e^{-z})$ and is trained with the squared error
+        $L = \tfrac12 (y - \hat{y})^2$. For the sample $x = {{ x }}$ with label $y = {{ y }}$, the
+        current parameter is $\theta = {{ theta }}$.
+
+        Which of these is $\partial L / \partial \theta$ at these values? (Numbers are rounded to 4
+        significant figures.)
+    """,
     answer=Choice(),
-    derive=derive,
-    check=check,
     params=(
         pick("y", "0", "1"),
         grid("theta", "-4", "4", "0.5", exclude=("0",), latex="\\theta"),

@@ -76,16 +76,16 @@ def check(p, x):
 QUESTION = Question(
     id="mle/saturation_truefalse",
     title="Does a wrong sigmoid output learn faster?",
-    statement=(
-        "A binary classifier outputs $\\hat{y} = \\sigma(z) = 1/(1 + e^{-z})$ and is trained with the squared error "
-        "$L = (\\hat{y} - y)^2$. An example with label $y = {{ y }}$ currently has the logit "
-        "$z = {{ values.z }}$, so its output is on the wrong side of 0.5.\n\n"
-        "Statement: this example's gradient $\\partial L/\\partial z$ is larger in magnitude than it would be at "
-        "$z = 0$, where $\\hat{y} = 0.5$. Is the statement true or false, and which reason shows it?"
-    ),
+    statement=r"""
+        A binary classifier outputs $\hat{y} = \sigma(z) = 1/(1 + e^{-z})$ and is trained with the
+        squared error $L = (\hat{y} - y)^2$. An example with label $y = {{ y }}$ currently has the
+        logit $z = {{ values.z }}$, so its output is on the wrong side of 0.5.
+
+        Statement: this example's gradient $\partial L/\partial z$ is larger in magnitude than it
+        would be at $z = 0$, where $\hat{y} = 0.5$. Is the statement true or false, and which reason
+        shows it?
+    """,
     answer=TrueFalse(truth_credit=0.5, reason_prefix="\\partial L/\\partial z = "),
-    derive=derive,
-    check=check,
     params=(pick("y", "0", "1"), grid("zmag", "0.2", "4", "0.2", latex="|z|")),
     tags=("sigmoid", "mse", "saturation", "gradient", "initialisation"),
     difficulty=2,

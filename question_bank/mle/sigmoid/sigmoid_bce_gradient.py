@@ -60,16 +60,15 @@ def check(p, x):
 QUESTION = Question(
     id="mle/sigmoid_bce_gradient",
     title="Binary cross-entropy through a sigmoid",
-    statement=(
-        "A binary classifier outputs $\\hat{y} = \\sigma(\\theta x)$ with the logistic sigmoid "
-        "$\\sigma(z) = 1/(1 + e^{-z})$, and is trained with a per-example weighted binary cross-entropy "
-        "$L = w\\,\\bigl(-y \\log \\hat{y} - (1 - y) \\log(1 - \\hat{y})\\bigr)$, where $w = {{ w }}$ is the weight "
-        "given to this one example (for instance an importance weight).\n\n"
-        "Give $\\partial L / \\partial \\theta$ as an expression in `y`, `y_hat` and `x`."
-    ),
+    statement=r"""
+        A binary classifier outputs $\hat{y} = \sigma(\theta x)$ with the logistic sigmoid
+        $\sigma(z) = 1/(1 + e^{-z})$, and is trained with a per-example weighted binary
+        cross-entropy $L = w\,\bigl(-y \log \hat{y} - (1 - y) \log(1 - \hat{y})\bigr)$, where
+        $w = {{ w }}$ is the weight given to this one example (for instance an importance weight).
+
+        Give $\partial L / \partial \theta$ as an expression in `y`, `y_hat` and `x`.
+    """,
     answer=Symbolic({"y": "real", "y_hat": "unit_interval", "x": "real"}),
-    derive=derive,
-    check=check,
     params=(grid("w", "0.1", "10", "0.1", exclude=("1",)),),
     tags=("sigmoid", "cross-entropy", "gradient"),
     difficulty=2,

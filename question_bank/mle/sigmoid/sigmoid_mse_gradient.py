@@ -58,15 +58,14 @@ def check(p, x):
 QUESTION = Question(
     id="mle/sigmoid_mse_gradient",
     title="Squared error through a sigmoid",
-    statement=(
-        "A binary classifier outputs $\\hat{y} = \\sigma(\\theta x)$ with the logistic sigmoid "
-        "$\\sigma(z) = 1/(1 + e^{-z})$, and is trained with a weighted squared error "
-        "$L = \\tfrac{w}{2} (y - \\hat{y})^2$, where this example's weight is $w = {{ w }}$.\n\n"
-        "Give $\\partial L / \\partial \\theta$ as an expression in `y`, `y_hat` and `x`."
-    ),
+    statement=r"""
+        A binary classifier outputs $\hat{y} = \sigma(\theta x)$ with the logistic sigmoid
+        $\sigma(z) = 1/(1 + e^{-z})$, and is trained with a weighted squared error
+        $L = \tfrac{w}{2} (y - \hat{y})^2$, where this example's weight is $w = {{ w }}$.
+
+        Give $\partial L / \partial \theta$ as an expression in `y`, `y_hat` and `x`.
+    """,
     answer=Symbolic({"y": "real", "y_hat": "unit_interval", "x": "real"}),
-    derive=derive,
-    check=check,
     params=(grid("w", "0.1", "10", "0.1", exclude=("1",)),),
     tags=("sigmoid", "mse", "gradient"),
     difficulty=2,
