@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 
 from quizgen.generation.bank import load_bank
-from quizgen.generation.question import Choice, Numeric, Symbolic
+from quizgen.generation.question import Choice, Numeric, Right, Symbolic
 from quizgen.generation.variant import compiled, make_variant
 from quizgen.generation.verify import sample_domain
 from quizgen.kernel.errors import QuestionError
@@ -160,6 +160,7 @@ def test_texts_are_paragraphs_without_line_breaks_inside():
     blank line, as when the files wrote them as strings (the bank has no lists or tables in its texts)."""
     for e in ENTRIES:
         d = compiled(e.question).derivation
-        for text in (e.question.statement, *(s.text for s in d.steps), *(w.feedback for w in d.wrong)):
+        rights = [r.feedback for r in (d.answer if isinstance(d.answer, tuple) else ()) if isinstance(r, Right)]
+        for text in (e.question.statement, *(s.text for s in d.steps), *(w.feedback for w in d.wrong), *rights):
             paragraphs = text.split("\n\n")
             assert all(p and p == p.strip() and "\n" not in p for p in paragraphs), f"{e.id}: {text!r}"

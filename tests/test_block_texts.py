@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from quizgen.cli import main
 from quizgen.generation.bank import load_question
-from quizgen.generation.question import Numeric, Question, Step, Wrong, unwrap
+from quizgen.generation.question import Numeric, Question, Right, Step, Wrong, unwrap
 from quizgen.kernel.errors import QuestionError
 
 SINGLE_BREAK = re.compile(r"(?<!\n)\n(?!\n)")
@@ -73,7 +73,7 @@ def test_a_text_without_single_line_breaks_is_unchanged(paragraphs):
     assert unwrap(unwrap("\n    " + "\n\n    ".join(paragraphs) + "\n")) == text  # and a block of it is the same
 
 
-def test_statement_step_and_feedback_are_unwrapped_where_they_are_made():
+def test_statement_step_and_feedbacks_are_unwrapped_where_they_are_made():
     q = Question(id="t/q", title="T", answer=Numeric(), statement="""
         Compute the
         thing.
@@ -85,6 +85,7 @@ def test_statement_step_and_feedback_are_unwrapped_where_they_are_made():
         the chain rule.
     """).text == "With $z$, the chain rule."
     assert Wrong("w", 0, "\n    The sign\n    is reversed.\n", 0.5).feedback == "The sign is reversed."
+    assert Right("r", 0, "\n    Dividing keeps\n    the order.\n").feedback == "Dividing keeps the order."
 
 
 QUESTION_FILE = '''

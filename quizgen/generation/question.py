@@ -161,7 +161,10 @@ class Right:
 
     name: str
     expr: Any
-    feedback: str
+    feedback: str  # may be written as an indented block (see :func:`unwrap`)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "feedback", unwrap(self.feedback))
 
 
 @dataclass(frozen=True)

@@ -15,38 +15,51 @@ def derive(s):
         assert sp.simplify(sp.diff(g, z)).is_nonnegative or sp.diff(g, z).is_positive
     return Derivation(
         answer=(
-            Right("temperature", keep["temperature"],
-                  "Dividing by $T = {{ T }} > 0$ keeps the order of the logits: this is temperature scaling, which "
-                  "changes the confidence but never the predicted class."),
-            Right("shift", keep["shift"],
-                  "Adding the same constant to every logit does not even change the probabilities: the factor "
-                  "$e^{c}$ cancels between the numerator and the denominator of the softmax."),
+            Right("temperature", keep["temperature"], r"""
+                Dividing by $T = {{ T }} > 0$ keeps the order of the logits: this is temperature scaling,
+                which changes the confidence but never the predicted class.
+            """),
+            Right("shift", keep["shift"], r"""
+                Adding the same constant to every logit does not even change the probabilities: the factor
+                $e^{c}$ cancels between the numerator and the denominator of the softmax.
+            """),
             Right("cube", keep["cube"],
                   "$z^3$ is strictly increasing, so the largest logit stays the largest, although the probabilities change."),
         ),
         steps=(
-            Step("The softmax $q_k = e^{z_k}/\\sum_j e^{z_j}$ is largest for the largest logit, because $e^{z}$ is "
-                 "increasing. So the predicted class, the argmax of $q$, is the argmax of $z$."),
-            Step("Applying $g$ to every logit keeps every prediction exactly when $g$ keeps the order of any set of "
-                 "numbers, that is when $g$ is strictly increasing. Check the sign of each derivative: "
-                 "$z/T$ with $T = {{ T }}$, $z + c$ with $c = {{ c }}$, and $z^3$ are increasing "
-                 "($1/T > 0$, $1$, and $3z^2 \\ge 0$ with equality only at one point)."),
-            Step("$-z/T$ is decreasing, so it turns the largest logit into the smallest. $z^2$ and $1/z$ are not "
-                 "monotonic over all real numbers: with logits $(-3, 1)$, $z^2$ makes the first class the "
-                 "prediction; with logits $(1, 2)$, $1/z$ gives $(1, 0.5)$ and picks the first class."),
-            Step("This is why temperature scaling is a safe calibration fix: the accuracy (which depends only on "
-                 "the argmax) is untouched, while the confidences move towards the observed accuracy."),
+            Step(r"""
+                The softmax $q_k = e^{z_k}/\sum_j e^{z_j}$ is largest for the largest logit, because $e^{z}$
+                is increasing. So the predicted class, the argmax of $q$, is the argmax of $z$.
+            """),
+            Step(r"""
+                Applying $g$ to every logit keeps every prediction exactly when $g$ keeps the order of any set
+                of numbers, that is when $g$ is strictly increasing. Check the sign of each derivative: $z/T$
+                with $T = {{ T }}$, $z + c$ with $c = {{ c }}$, and $z^3$ are increasing ($1/T > 0$, $1$, and
+                $3z^2 \ge 0$ with equality only at one point).
+            """),
+            Step(r"""
+                $-z/T$ is decreasing, so it turns the largest logit into the smallest. $z^2$ and $1/z$ are not
+                monotonic over all real numbers: with logits $(-3, 1)$, $z^2$ makes the first class the
+                prediction; with logits $(1, 2)$, $1/z$ gives $(1, 0.5)$ and picks the first class.
+            """),
+            Step(r"""
+                This is why temperature scaling is a safe calibration fix: the accuracy (which depends only on
+                the argmax) is untouched, while the confidences move towards the observed accuracy.
+            """),
         ),
         wrong=(
-            Wrong("reversed_temperature", change["reversed_temperature"],
-                  "Dividing by $-T$ reverses the order of the logits, so the class with the smallest logit becomes "
-                  "the prediction. Temperatures are positive.", 0.0),
-            Wrong("square", change["square"],
-                  "$z^2$ is not increasing for negative logits: with logits $(-3, 1)$ the first class, which had the "
-                  "smaller logit, gets the larger square and becomes the prediction.", 0.0),
-            Wrong("reciprocal", change["reciprocal"],
-                  "$1/z$ reverses the order of logits of the same sign (and jumps at 0): with logits $(1, 2)$ the "
-                  "first class becomes the prediction.", 0.0),
+            Wrong("reversed_temperature", change["reversed_temperature"], r"""
+                Dividing by $-T$ reverses the order of the logits, so the class with the smallest logit
+                becomes the prediction. Temperatures are positive.
+            """, 0.0),
+            Wrong("square", change["square"], r"""
+                $z^2$ is not increasing for negative logits: with logits $(-3, 1)$ the first class, which had
+                the smaller logit, gets the larger square and becomes the prediction.
+            """, 0.0),
+            Wrong("reciprocal", change["reciprocal"], r"""
+                $1/z$ reverses the order of logits of the same sign (and jumps at 0): with logits $(1, 2)$ the
+                first class becomes the prediction.
+            """, 0.0),
         ),
     )
 

@@ -28,33 +28,45 @@ def derive(s):
     return Derivation(
         answer=squared_distance,
         steps=(
-            Step("If the outcome is class $j$, the Brier score of a report $r$ is $\\sum_k (r_k - [k = j])^2$. "
-                 "Averaging over the outcome, which is class $j$ with probability $p_j$, gives the expected score",
-                 sp.Eq(sp.Symbol("\\mathbb{E}[S(r)]"), expected(list(r)))),
-            Step("Expanding the squares and using $\\sum_j p_j = 1$, the expected score of a report $r$ is "
-                 "$\\sum_k (r_k - p_k)^2$ plus a part that depends on $p$ alone. So reporting $q$ instead of $p$ "
-                 "costs exactly the squared distance between them:", squared_distance),
-            Step("That is ${{ values.excess }}$ here, and it is positive for every $q \\neq p$: the expected Brier "
-                 "score is smallest when the forecaster reports the true probabilities. A scoring rule with this "
-                 "property is called proper. It is why the Brier score (like the log loss) rewards calibrated "
-                 "probabilities rather than bold ones."),
-            Step("Compare the absolute error $\\sum_k |r_k - [k = j]|$: its expectation is linear in each $r_k$, so it "
-                 "is minimised by putting all the probability on the most likely class, not by the truth. That score "
-                 "is not proper."),
+            Step(r"""
+                If the outcome is class $j$, the Brier score of a report $r$ is $\sum_k (r_k - [k = j])^2$.
+                Averaging over the outcome, which is class $j$ with probability $p_j$, gives the expected
+                score
+            """, sp.Eq(sp.Symbol("\\mathbb{E}[S(r)]"), expected(list(r)))),
+            Step(r"""
+                Expanding the squares and using $\sum_j p_j = 1$, the expected score of a report $r$ is
+                $\sum_k (r_k - p_k)^2$ plus a part that depends on $p$ alone. So reporting $q$ instead of $p$
+                costs exactly the squared distance between them:
+            """, squared_distance),
+            Step(r"""
+                That is ${{ values.excess }}$ here, and it is positive for every $q \neq p$: the expected
+                Brier score is smallest when the forecaster reports the true probabilities. A scoring rule
+                with this property is called proper. It is why the Brier score (like the log loss) rewards
+                calibrated probabilities rather than bold ones.
+            """),
+            Step(r"""
+                Compare the absolute error $\sum_k |r_k - [k = j]|$: its expectation is linear in each $r_k$,
+                so it is minimised by putting all the probability on the most likely class, not by the truth.
+                That score is not proper.
+            """),
         ),
         wrong=(
-            Wrong("distance_not_squared", sp.sqrt(squared_distance),
-                  "That is the Euclidean distance $\\|q - p\\|$. The expected Brier score grows by the squared "
-                  "distance $\\sum_k (q_k - p_k)^2$, because the score itself is a sum of squares.", 0.25),
-            Wrong("expected_score_of_q", expected(q),
-                  "That is the whole expected Brier score of the report $q$. Even the honest report $p$ has a "
-                  "positive expected score (the outcome is uncertain); the question asks how much more $q$ costs.", 0.25),
-            Wrong("absolute_differences", sum((sp.Abs(qk - pk) for qk, pk in zip(q, p)), sp.Integer(0)),
-                  "You added $|q_k - p_k|$. The excess expected Brier score is quadratic in the difference: "
-                  "$\\sum_k (q_k - p_k)^2$.", 0.0),
-            Wrong("absolute_score_excess", abs_expected[0] - abs_expected[1],
-                  "That is the excess of the expected absolute error $\\sum_k |r_k - [k = j]|$, not of the Brier "
-                  "score. The absolute error is not a proper score, and its excess can even be negative.", 0.0),
+            Wrong("distance_not_squared", sp.sqrt(squared_distance), r"""
+                That is the Euclidean distance $\|q - p\|$. The expected Brier score grows by the squared
+                distance $\sum_k (q_k - p_k)^2$, because the score itself is a sum of squares.
+            """, 0.25),
+            Wrong("expected_score_of_q", expected(q), r"""
+                That is the whole expected Brier score of the report $q$. Even the honest report $p$ has a
+                positive expected score (the outcome is uncertain); the question asks how much more $q$ costs.
+            """, 0.25),
+            Wrong("absolute_differences", sum((sp.Abs(qk - pk) for qk, pk in zip(q, p)), sp.Integer(0)), r"""
+                You added $|q_k - p_k|$. The excess expected Brier score is quadratic in the difference:
+                $\sum_k (q_k - p_k)^2$.
+            """, 0.0),
+            Wrong("absolute_score_excess", abs_expected[0] - abs_expected[1], r"""
+                That is the excess of the expected absolute error $\sum_k |r_k - [k = j]|$, not of the Brier
+                score. The absolute error is not a proper score, and its excess can even be negative.
+            """, 0.0),
         ),
         values={"excess": squared_distance},
     )

@@ -20,34 +20,43 @@ def derive(s):
     return Derivation(
         answer=ece,
         steps=(
-            Step("A model is calibrated when, among the predictions made with confidence about $c$, a fraction "
-                 "$c$ is correct. The reliability table compares the two in each bin: the gap "
-                 "$|\\mathrm{acc}_b - \\mathrm{conf}_b|$ measures how far the bin is from calibrated."),
-            Step("The expected calibration error averages these gaps over all $N = {{ values.N }}$ predictions, so "
-                 "each bin counts in proportion to its size $n_b$:",
-                 sp.Eq(sp.Symbol("\\mathrm{ECE}"), ece)),
-            Step("That is ${{ values.ece }}$: a typical prediction's confidence is off from the accuracy it earns by "
-                 "about that much. The bins with $\\mathrm{conf}_b > \\mathrm{acc}_b$ are overconfident, those "
-                 "with $\\mathrm{conf}_b < \\mathrm{acc}_b$ underconfident; the absolute value keeps the two "
-                 "from cancelling."),
+            Step(r"""
+                A model is calibrated when, among the predictions made with confidence about $c$, a fraction
+                $c$ is correct. The reliability table compares the two in each bin: the gap
+                $|\mathrm{acc}_b - \mathrm{conf}_b|$ measures how far the bin is from calibrated.
+            """),
+            Step(r"""
+                The expected calibration error averages these gaps over all $N = {{ values.N }}$ predictions,
+                so each bin counts in proportion to its size $n_b$:
+            """, sp.Eq(sp.Symbol("\\mathrm{ECE}"), ece)),
+            Step(r"""
+                That is ${{ values.ece }}$: a typical prediction's confidence is off from the accuracy it
+                earns by about that much. The bins with $\mathrm{conf}_b > \mathrm{acc}_b$ are overconfident,
+                those with $\mathrm{conf}_b < \mathrm{acc}_b$ underconfident; the absolute value keeps the two
+                from cancelling.
+            """),
         ),
         wrong=(
-            Wrong("unweighted_bins", sum(gaps, sp.Integer(0)) / B,
-                  "You gave every bin the same weight. The ECE is an average over predictions, so a bin holding "
-                  "many predictions counts more: each gap is weighted by $n_b/N$.", 0.25),
-            Wrong("signed_gaps", sum((nb * (c - a) for nb, a, c in zip(n, acc, conf)), sp.Integer(0)) / N,
-                  "Without the absolute value, overconfident and underconfident bins cancel, and a badly "
-                  "calibrated model could score 0. The ECE averages $|\\mathrm{acc}_b - \\mathrm{conf}_b|$.", 0.0),
+            Wrong("unweighted_bins", sum(gaps, sp.Integer(0)) / B, r"""
+                You gave every bin the same weight. The ECE is an average over predictions, so a bin holding
+                many predictions counts more: each gap is weighted by $n_b/N$.
+            """, 0.25),
+            Wrong("signed_gaps", sum((nb * (c - a) for nb, a, c in zip(n, acc, conf)), sp.Integer(0)) / N, r"""
+                Without the absolute value, overconfident and underconfident bins cancel, and a badly
+                calibrated model could score 0. The ECE averages $|\mathrm{acc}_b - \mathrm{conf}_b|$.
+            """, 0.0),
             Wrong("signed_gaps_acc_minus_conf", sum((nb * (a - c) for nb, a, c in zip(n, acc, conf)), sp.Integer(0)) / N,
                   "Without the absolute value, overconfident and underconfident bins cancel (whichever way round the "
                   "difference is taken), and a badly calibrated model could score 0. The ECE averages "
                   "$|\\mathrm{acc}_b - \\mathrm{conf}_b|$.", 0.0),
-            Wrong("maximum_gap", sp.Max(*gaps),
-                  "That is the largest gap of any bin, the maximum calibration error. The expected calibration "
-                  "error is the weighted average of the gaps, not their maximum.", 0.0),
-            Wrong("not_normalised", sum((nb * g for nb, g in zip(n, gaps)), sp.Integer(0)),
-                  "You added up $n_b\\,|\\mathrm{acc}_b - \\mathrm{conf}_b|$ but did not divide by the number of "
-                  "predictions $N$, so the result grows with the size of the test set.", 0.25),
+            Wrong("maximum_gap", sp.Max(*gaps), r"""
+                That is the largest gap of any bin, the maximum calibration error. The expected calibration
+                error is the weighted average of the gaps, not their maximum.
+            """, 0.0),
+            Wrong("not_normalised", sum((nb * g for nb, g in zip(n, gaps)), sp.Integer(0)), r"""
+                You added up $n_b\,|\mathrm{acc}_b - \mathrm{conf}_b|$ but did not divide by the number of
+                predictions $N$, so the result grows with the size of the test set.
+            """, 0.25),
         ),
         values={"N": N, "ece": ece},
     )

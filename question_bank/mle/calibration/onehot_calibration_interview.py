@@ -27,10 +27,12 @@ def derive(s):
         ),
         steps=(
             Step("Overconfidence is the gap between mean confidence and accuracy:", gap),
-            Step("Temperature scaling divides the logits by $T$ before the softmax. For three classes the first "
-                 "class gets the probability below; as $T$ grows every exponent tends to 0 and each of the $K$ "
-                 "outputs tends to $1/K$, while the order of the logits, and so the predicted class, stays the same:",
-                 sp.Eq(sp.Symbol("q_1"), softened)),
+            Step(r"""
+                Temperature scaling divides the logits by $T$ before the softmax. For three classes the first
+                class gets the probability below; as $T$ grows every exponent tends to 0 and each of the $K$
+                outputs tends to $1/K$, while the order of the logits, and so the predicted class, stays the
+                same:
+            """, sp.Eq(sp.Symbol("q_1"), softened)),
         ),
         values={"gap": gap},
     )

@@ -27,26 +27,34 @@ def derive(s):
                      "${{ values.mean_conf }}$ and the accuracy ${{ values.accuracy }}$, a difference of ${{ values.signed }}$.",
         ),
         steps=(
-            Step("Overconfident on average means that the mean confidence over all $N = {{ values.N }}$ predictions "
-                 "exceeds the fraction of them that are correct. Each bin contributes in proportion to its count $n_b$, "
-                 "so both averages weight the bins by $n_b/N$. The mean confidence is",
-                 sp.Eq(sp.Symbol("\\bar{c}"), mean_conf)),
+            Step(r"""
+                Overconfident on average means that the mean confidence over all $N = {{ values.N }}$
+                predictions exceeds the fraction of them that are correct. Each bin contributes in proportion
+                to its count $n_b$, so both averages weight the bins by $n_b/N$. The mean confidence is
+            """, sp.Eq(sp.Symbol("\\bar{c}"), mean_conf)),
             Step("The accuracy, the fraction of correct predictions, is", sp.Eq(sp.Symbol("\\bar{a}"), accuracy)),
-            Step("That is ${{ values.mean_conf }} - {{ values.accuracy }} = {{ values.signed }}$, so the statement is "
-                 "{% if values.signed[0] != '-' %}true: the model claims more confidence than its accuracy earns, and "
-                 "a temperature $T > 1$ would soften it.{% else %}false: on average the model is underconfident; its "
-                 "predictions are right more often than its confidence says.{% endif %}"),
-            Step("The expected calibration error would not answer this: it averages $|\\mathrm{conf}_b - \\mathrm{acc}_b|$, "
-                 "which is ${{ values.ece }}$ here and is never negative, so it measures how far from calibrated the "
-                 "model is but not in which direction."),
+            Step(r"""
+                That is ${{ values.mean_conf }} - {{ values.accuracy }} = {{ values.signed }}$, so the
+                statement is {% if values.signed[0] != '-' %}true: the model claims more confidence than its
+                accuracy earns, and a temperature $T > 1$ would soften it.{% else %}false: on average the
+                model is underconfident; its predictions are right more often than its confidence says.{%
+                endif %}
+            """),
+            Step(r"""
+                The expected calibration error would not answer this: it averages
+                $|\mathrm{conf}_b - \mathrm{acc}_b|$, which is ${{ values.ece }}$ here and is never negative,
+                so it measures how far from calibrated the model is but not in which direction.
+            """),
         ),
         wrong=(
-            Wrong("ece", sum((nb * sp.Abs(c - a) for nb, c, a in zip(n, conf, acc)), sp.Integer(0)) / N,
-                  "That is the expected calibration error, the average of the absolute gaps. It is positive for any "
-                  "miscalibrated model, whether over- or underconfident, so it cannot decide the statement.", 0.0),
-            Wrong("unweighted_bins", sum((c - a for c, a in zip(conf, acc)), sp.Integer(0)) / B,
-                  "You averaged the bins' gaps with equal weights. The statement is about all predictions, and the "
-                  "bins hold different numbers of them, so weight each gap by $n_b/N$; the sign can differ.", 0.0),
+            Wrong("ece", sum((nb * sp.Abs(c - a) for nb, c, a in zip(n, conf, acc)), sp.Integer(0)) / N, r"""
+                That is the expected calibration error, the average of the absolute gaps. It is positive for
+                any miscalibrated model, whether over- or underconfident, so it cannot decide the statement.
+            """, 0.0),
+            Wrong("unweighted_bins", sum((c - a for c, a in zip(conf, acc)), sp.Integer(0)) / B, r"""
+                You averaged the bins' gaps with equal weights. The statement is about all predictions, and
+                the bins hold different numbers of them, so weight each gap by $n_b/N$; the sign can differ.
+            """, 0.0),
             Wrong("always_overconfident",
                   "No computation is needed: networks trained with cross-entropy on one-hot labels are always "
                   "overconfident, so the statement is true.",

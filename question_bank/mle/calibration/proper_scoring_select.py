@@ -25,35 +25,47 @@ def derive(s):
     d_abs = sp.diff(absolute, q)
     return Derivation(
         answer=(
-            Right("log_loss", log_loss,
-                  "The expected log loss has derivative $\\frac{q - p}{q(1 - q)}$ in $q$, zero only at $q = p$: "
-                  "the log loss (cross-entropy) is proper."),
-            Right("brier", brier,
-                  "The expected Brier score has derivative $2(q - p)$, zero at $q = p$, and it is convex: "
-                  "the Brier score is proper."),
+            Right("log_loss", log_loss, r"""
+                The expected log loss has derivative $\frac{q - p}{q(1 - q)}$ in $q$, zero only at $q = p$:
+                the log loss (cross-entropy) is proper.
+            """),
+            Right("brier", brier, r"""
+                The expected Brier score has derivative $2(q - p)$, zero at $q = p$, and it is convex: the
+                Brier score is proper.
+            """),
         ),
         steps=(
-            Step("A scoring rule is proper when the forecast $q$ that minimises the expected loss is the true "
-                 "probability $p = {{ p }}$. Differentiate each expected loss in $q$ and see where it vanishes."),
+            Step(r"""
+                A scoring rule is proper when the forecast $q$ that minimises the expected loss is the true
+                probability $p = {{ p }}$. Differentiate each expected loss in $q$ and see where it vanishes.
+            """),
             Step("Log loss: the derivative is zero at $q = p$, and the loss is convex.", sp.Eq(sp.Symbol("f'(q)"), d_log)),
             Step("Brier score: the derivative is zero at $q = p$.", sp.Eq(sp.Symbol("f'(q)"), d_brier)),
-            Step("Absolute error: the expected loss is linear in $q$ with slope $1 - 2p = {{ values.abs_slope }}$, so its "
-                 "minimum is at an end of the interval ($q = 0$ or $q = 1$), not at $q = p$.",
-                 sp.Eq(sp.Symbol("f'(q)"), d_abs)),
-            Step("Log loss on the positives only: $-p\\log q$ keeps decreasing up to $q = 1$; ignoring the negative "
-                 "class rewards forecasting certainty."),
+            Step(r"""
+                Absolute error: the expected loss is linear in $q$ with slope
+                $1 - 2p = {{ values.abs_slope }}$, so its minimum is at an end of the interval ($q = 0$ or
+                $q = 1$), not at $q = p$.
+            """, sp.Eq(sp.Symbol("f'(q)"), d_abs)),
+            Step(r"""
+                Log loss on the positives only: $-p\log q$ keeps decreasing up to $q = 1$; ignoring the
+                negative class rewards forecasting certainty.
+            """),
             Step("The Brier score with the outcomes swapped is minimised at $q = 1 - p = {{ values.one_minus_p }}$."),
         ),
         wrong=(
-            Wrong("absolute_error", absolute,
-                  "The expected absolute error $p(1 - q) + (1 - p)q$ is linear in $q$, so it is minimised at "
-                  "$q = 0$ or $q = 1$, never at $q = p$: it rewards overconfident forecasts and is not proper.", 0.0),
-            Wrong("positives_only", positive_only,
-                  "Scoring only the $y = 1$ outcomes, $-p\\log q$ decreases all the way to $q = 1$; without the "
-                  "negative class's term the loss is not minimised at $q = p$.", 0.0),
-            Wrong("swapped_outcomes", swapped,
-                  "This Brier-like loss measures $q$ against the wrong outcome ($q^2$ when $y = 1$). Its derivative "
-                  "$2(q - (1 - p))$ vanishes at $q = 1 - p = {{ values.one_minus_p }}$, not at $q = p$.", 0.0),
+            Wrong("absolute_error", absolute, r"""
+                The expected absolute error $p(1 - q) + (1 - p)q$ is linear in $q$, so it is minimised at
+                $q = 0$ or $q = 1$, never at $q = p$: it rewards overconfident forecasts and is not proper.
+            """, 0.0),
+            Wrong("positives_only", positive_only, r"""
+                Scoring only the $y = 1$ outcomes, $-p\log q$ decreases all the way to $q = 1$; without the
+                negative class's term the loss is not minimised at $q = p$.
+            """, 0.0),
+            Wrong("swapped_outcomes", swapped, r"""
+                This Brier-like loss measures $q$ against the wrong outcome ($q^2$ when $y = 1$). Its
+                derivative $2(q - (1 - p))$ vanishes at $q = 1 - p = {{ values.one_minus_p }}$, not at
+                $q = p$.
+            """, 0.0),
         ),
         values={"abs_slope": sp.diff(absolute, q), "one_minus_p": 1 - p},
     )

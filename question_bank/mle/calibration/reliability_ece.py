@@ -20,30 +20,42 @@ def derive(s):
     return Derivation(
         answer=ece,
         steps=(
-            Step("ECE weighs each bin's gap $|\\mathrm{acc}_b - \\mathrm{conf}_b|$ by its share $n_b / N$ of the "
-                 "predictions: it is the average gap over predictions, so a bin with few predictions counts little."),
-            Step("Every bar of the diagram lies below the diagonal (accuracy below confidence): the model is "
-                 "overconfident in every bin, and the gaps are "
-                 "${{ values.g1 }}$, ${{ values.g2 }}$, ${{ values.g3 }}$ and ${{ values.g4 }}$."),
+            Step(r"""
+                ECE weighs each bin's gap $|\mathrm{acc}_b - \mathrm{conf}_b|$ by its share $n_b / N$ of the
+                predictions: it is the average gap over predictions, so a bin with few predictions counts
+                little.
+            """),
+            Step(r"""
+                Every bar of the diagram lies below the diagonal (accuracy below confidence): the model is
+                overconfident in every bin, and the gaps are ${{ values.g1 }}$, ${{ values.g2 }}$,
+                ${{ values.g3 }}$ and ${{ values.g4 }}$.
+            """),
             Step("With $N = {{ values.total }}$ predictions, weighting and adding:", ece),
-            Step("Temperature scaling (dividing the logits by some $T > 1$) would pull the confidences down "
-                 "towards the accuracies without changing any prediction: a model can be accurate and still "
-                 "badly calibrated."),
+            Step(r"""
+                Temperature scaling (dividing the logits by some $T > 1$) would pull the confidences down
+                towards the accuracies without changing any prediction: a model can be accurate and still
+                badly calibrated.
+            """),
         ),
         wrong=(
-            Wrong("unweighted_mean", sum((c - a for c, a in zip(conf, acc)), sp.Integer(0)) / BINS,
-                  "You averaged the four gaps with equal weights. ECE weighs each gap by the number of predictions "
-                  "in its bin, $n_b/N$, because it measures the average gap over predictions, not over bins.", 0.25),
-            Wrong("signed_gap", sum((n * (a - c) for n, c, a in zip(counts, conf, acc)), sp.Integer(0)) / total,
-                  "You averaged accuracy minus confidence with its sign. The negative sign does tell you the model "
-                  "is overconfident, but ECE averages the absolute gap, so that over- and underconfident bins "
-                  "cannot cancel.", 0.5),
-            Wrong("largest_gap", sp.Max(*[c - a for c, a in zip(conf, acc)]),
-                  "That is the largest gap over the bins (the maximum calibration error). ECE is the average "
-                  "gap, weighted by how many predictions each bin holds.", 0.0),
-            Wrong("error_rate", sum((n * (1 - a) for n, a in zip(counts, acc)), sp.Integer(0)) / total,
-                  "That is the error rate, one minus the accuracy, over all predictions. Calibration compares "
-                  "accuracy with confidence; a model can be wrong often and still be calibrated.", 0.0),
+            Wrong("unweighted_mean", sum((c - a for c, a in zip(conf, acc)), sp.Integer(0)) / BINS, r"""
+                You averaged the four gaps with equal weights. ECE weighs each gap by the number of
+                predictions in its bin, $n_b/N$, because it measures the average gap over predictions, not
+                over bins.
+            """, 0.25),
+            Wrong("signed_gap", sum((n * (a - c) for n, c, a in zip(counts, conf, acc)), sp.Integer(0)) / total, r"""
+                You averaged accuracy minus confidence with its sign. The negative sign does tell you the
+                model is overconfident, but ECE averages the absolute gap, so that over- and underconfident
+                bins cannot cancel.
+            """, 0.5),
+            Wrong("largest_gap", sp.Max(*[c - a for c, a in zip(conf, acc)]), r"""
+                That is the largest gap over the bins (the maximum calibration error). ECE is the average gap,
+                weighted by how many predictions each bin holds.
+            """, 0.0),
+            Wrong("error_rate", sum((n * (1 - a) for n, a in zip(counts, acc)), sp.Integer(0)) / total, r"""
+                That is the error rate, one minus the accuracy, over all predictions. Calibration compares
+                accuracy with confidence; a model can be wrong often and still be calibrated.
+            """, 0.0),
         ),
         values={
             "total": total,

@@ -19,32 +19,43 @@ def derive(s):
     return Derivation(
         answer=scaled,
         steps=(
-            Step("Temperature scaling divides every logit by the same $T = {{ T }}$ before the softmax. Dividing by a "
-                 "positive number keeps the order of the logits, so the predicted class (class {{ k }}, the largest "
-                 "logit) and hence the accuracy do not change; only the confidence does."),
+            Step(r"""
+                Temperature scaling divides every logit by the same $T = {{ T }}$ before the softmax. Dividing
+                by a positive number keeps the order of the logits, so the predicted class (class {{ k }}, the
+                largest logit) and hence the accuracy do not change; only the confidence does.
+            """),
             Step("The confidence is the softmax probability of the predicted class at the scaled logits:", scaled),
-            Step("That is ${{ values.scaled }}$, against ${{ values.raw }}$ before scaling. "
-                 "{% if T | float > 1 %}With $T > 1$ the logits move closer together and the distribution flattens, "
-                 "which corrects a model that is overconfident (its confidences exceed its accuracy).{% else %}"
-                 "With $T < 1$ the logits spread apart and the distribution sharpens, which corrects a model that "
-                 "is underconfident (its confidences fall short of its accuracy).{% endif %}"),
-            Step("$T$ is a single number fitted on held-out data, usually by minimising the negative log-likelihood "
-                 "there. Training on one-hot targets keeps pushing the logits apart, so a network that fits its "
-                 "training data well often ends up overconfident on new data; one parameter is often enough to repair that."),
+            Step(r"""
+                That is ${{ values.scaled }}$, against ${{ values.raw }}$ before scaling. {% if T | float > 1
+                %}With $T > 1$ the logits move closer together and the distribution flattens, which corrects a
+                model that is overconfident (its confidences exceed its accuracy).{% else %}With $T < 1$ the
+                logits spread apart and the distribution sharpens, which corrects a model that is
+                underconfident (its confidences fall short of its accuracy).{% endif %}
+            """),
+            Step(r"""
+                $T$ is a single number fitted on held-out data, usually by minimising the negative
+                log-likelihood there. Training on one-hot targets keeps pushing the logits apart, so a network
+                that fits its training data well often ends up overconfident on new data; one parameter is
+                often enough to repair that.
+            """),
         ),
         wrong=(
-            Wrong("multiplied_by_T", softmax_top([v * T for v in z]),
-                  "You multiplied the logits by $T$. Temperature scaling divides them, so a temperature above 1 "
-                  "softens the distribution instead of sharpening it.", 0.0),
-            Wrong("unscaled", raw,
-                  "That is the confidence before scaling, the plain softmax of the logits. The scaled model uses "
-                  "$\\mathrm{softmax}(z/T)$.", 0.0),
-            Wrong("divided_probability", raw / T,
-                  "The temperature divides the logits, not the probability: dividing the probability by $T$ "
-                  "would leave a distribution that no longer sums to 1.", 0.0),
-            Wrong("sigmoid_of_top", 1 / (1 + sp.exp(-z[0] / T)),
-                  "$\\sigma(z_k/T)$ treats the top logit on its own, as in a binary model. The softmax compares it "
-                  "with every other scaled logit in the denominator.", 0.0),
+            Wrong("multiplied_by_T", softmax_top([v * T for v in z]), r"""
+                You multiplied the logits by $T$. Temperature scaling divides them, so a temperature above 1
+                softens the distribution instead of sharpening it.
+            """, 0.0),
+            Wrong("unscaled", raw, r"""
+                That is the confidence before scaling, the plain softmax of the logits. The scaled model uses
+                $\mathrm{softmax}(z/T)$.
+            """, 0.0),
+            Wrong("divided_probability", raw / T, r"""
+                The temperature divides the logits, not the probability: dividing the probability by $T$ would
+                leave a distribution that no longer sums to 1.
+            """, 0.0),
+            Wrong("sigmoid_of_top", 1 / (1 + sp.exp(-z[0] / T)), r"""
+                $\sigma(z_k/T)$ treats the top logit on its own, as in a binary model. The softmax compares it
+                with every other scaled logit in the denominator.
+            """, 0.0),
         ),
         values={"scaled": scaled, "raw": raw},
     )

@@ -42,38 +42,51 @@ def derive(s):
     return Derivation(
         answer=tuple(grad),
         steps=(
-            Step("For one example the binary cross-entropy through the sigmoid has "
-                 "$\\partial L_i/\\partial z_i = q_i - y_i$: the factor $q_i(1 - q_i)$ from the sigmoid cancels "
-                 "against the derivative of the logarithm. The residuals $q_i - y_i$ are "
-                 "${{ values.r1 }}$, ${{ values.r2 }}$ and ${{ values.r3 }}$."),
-            Step("The logit is $z_i = \\theta_0 + \\theta_1 x_{i1} + \\theta_2 x_{i2} = \\tilde{x}_i^\\top\\theta$ with "
-                 "$\\tilde{x}_i = (1, x_{i1}, x_{i2})$, so $\\partial z_i/\\partial\\theta = \\tilde{x}_i$. Averaging over "
-                 "the $m = 3$ examples stacks these into one matrix product, "
-                 "$\\nabla_\\theta L = \\frac{1}{m} X^\\top (q - y)$, where the rows of $X$ are the $\\tilde{x}_i$."),
-            Step("Each component is a residual-weighted average of one column of $X$: the bias component averages "
-                 "the residuals themselves, and each weight's component averages residual times feature. "
-                 "Before dividing by $m = 3$, the sums $S = X^\\top(q - y)$ are, for the bias, the sum of the residuals,",
-                 sp.Eq(sp.Symbol("S_0"), sums[0])),
+            Step(r"""
+                For one example the binary cross-entropy through the sigmoid has
+                $\partial L_i/\partial z_i = q_i - y_i$: the factor $q_i(1 - q_i)$ from the sigmoid cancels
+                against the derivative of the logarithm. The residuals $q_i - y_i$ are ${{ values.r1 }}$,
+                ${{ values.r2 }}$ and ${{ values.r3 }}$.
+            """),
+            Step(r"""
+                The logit is $z_i = \theta_0 + \theta_1 x_{i1} + \theta_2 x_{i2} = \tilde{x}_i^\top\theta$
+                with $\tilde{x}_i = (1, x_{i1}, x_{i2})$, so $\partial z_i/\partial\theta = \tilde{x}_i$.
+                Averaging over the $m = 3$ examples stacks these into one matrix product,
+                $\nabla_\theta L = \frac{1}{m} X^\top (q - y)$, where the rows of $X$ are the $\tilde{x}_i$.
+            """),
+            Step(r"""
+                Each component is a residual-weighted average of one column of $X$: the bias component
+                averages the residuals themselves, and each weight's component averages residual times
+                feature. Before dividing by $m = 3$, the sums $S = X^\top(q - y)$ are, for the bias, the sum
+                of the residuals,
+            """, sp.Eq(sp.Symbol("S_0"), sums[0])),
             Step("For $\\theta_1$ it is the sum of the residuals weighted by the feature $x_1$,", sp.Eq(sp.Symbol("S_1"), sums[1])),
             Step("For $\\theta_2$ it is the sum of the residuals weighted by $x_2$:", sp.Eq(sp.Symbol("S_2"), sums[2])),
-            Step("So $S_0 = {{ values.s0 }}$, $S_1 = {{ values.s1 }}$ and $S_2 = {{ values.s2 }}$, and dividing each "
-                 "by 3 gives $\\nabla_\\theta L = ({{ values.g1 }}, {{ values.g2 }}, {{ values.g3 }})$."),
-            Step("Computing all examples at once as $X^\\top(q - y)/m$ is how the gradient is computed in practice; "
-                 "the same form holds for softmax regression with a matrix of residuals $Q - Y$."),
+            Step(r"""
+                So $S_0 = {{ values.s0 }}$, $S_1 = {{ values.s1 }}$ and $S_2 = {{ values.s2 }}$, and dividing
+                each by 3 gives $\nabla_\theta L = ({{ values.g1 }}, {{ values.g2 }}, {{ values.g3 }})$.
+            """),
+            Step(r"""
+                Computing all examples at once as $X^\top(q - y)/m$ is how the gradient is computed in
+                practice; the same form holds for softmax regression with a matrix of residuals $Q - Y$.
+            """),
         ),
         wrong=(
-            Wrong("sign_flip", tuple(-grad),
-                  "That is $X^\\top(y - q)/m$, the negative of the gradient: the direction a gradient-descent step "
-                  "moves in. The gradient itself is $X^\\top(q - y)/m$, since the loss grows when an output rises "
-                  "above its label (a positive residual $q_i - y_i$).", 0.25),
+            Wrong("sign_flip", tuple(-grad), r"""
+                That is $X^\top(y - q)/m$, the negative of the gradient: the direction a gradient-descent step
+                moves in. The gradient itself is $X^\top(q - y)/m$, since the loss grows when an output rises
+                above its label (a positive residual $q_i - y_i$).
+            """, 0.25),
             Wrong("sum_not_mean", tuple(X.T * residual),
                   "The loss is the average over the $m = 3$ examples, so the gradient is divided by $m$ too.", 0.5),
-            Wrong("squared_error_factor", tuple(X.T * residual.multiply_elementwise(sq_factor) / M),
-                  "The factor $q_i(1 - q_i)$ belongs to the squared error through a sigmoid. With binary "
-                  "cross-entropy it cancels, and each example contributes just $(q_i - y_i)\\tilde{x}_i$.", 0.0),
-            Wrong("outputs_not_residuals", tuple(X.T * q / M),
-                  "You used the outputs $q_i$ where the residuals $q_i - y_i$ belong: the labels must be "
-                  "subtracted, otherwise the gradient does not depend on the data's labels at all.", 0.0),
+            Wrong("squared_error_factor", tuple(X.T * residual.multiply_elementwise(sq_factor) / M), r"""
+                The factor $q_i(1 - q_i)$ belongs to the squared error through a sigmoid. With binary
+                cross-entropy it cancels, and each example contributes just $(q_i - y_i)\tilde{x}_i$.
+            """, 0.0),
+            Wrong("outputs_not_residuals", tuple(X.T * q / M), r"""
+                You used the outputs $q_i$ where the residuals $q_i - y_i$ belong: the labels must be
+                subtracted, otherwise the gradient does not depend on the data's labels at all.
+            """, 0.0),
         ),
         values={**{f"r{i + 1}": residual[i] for i in range(M)}, **{f"g{j + 1}": grad[j] for j in range(3)},
                 **{f"s{j}": sums[j] for j in range(3)}},

@@ -22,34 +22,45 @@ def derive(s):
     return Derivation(
         answer=softplus,
         steps=(
-            Step("Write $\\hat{y} = \\sigma(z)$ for the model's $P(y = 1)$. Each label is a Bernoulli draw, so its "
-                 "probability is $\\hat{y}^{\\,y}(1 - \\hat{y})^{1 - y}$: $\\hat{y}$ for a 1 and $1 - \\hat{y}$ for a 0. The labels are "
-                 "independent, so the likelihood of all of them is the product:",
-                 sp.Eq(sp.Symbol("L"), likelihood)),
-            Step("Its negative logarithm turns the product into a sum. This is the binary cross-entropy "
-                 "$-y\\log\\hat{y} - (1 - y)\\log(1 - \\hat{y})$ added over the labels:",
-                 sp.Eq(sp.Symbol("-\\log L"), nll_in_output)),
-            Step("With $\\hat{y} = \\sigma(z) = 1/(1 + e^{-z})$ and $1 - \\sigma(z) = 1/(1 + e^{z})$, "
-                 "each $-\\log\\frac{1}{1 + e^{u}}$ is $\\log(1 + e^{u})$:", softplus),
-            Step("Minimising it in $z$ sets $\\sigma(z) = n_1/(n_1 + n_0)$: the fitted probability is the fraction of "
-                 "positive labels, as maximum likelihood for a Bernoulli parameter should give."),
+            Step(r"""
+                Write $\hat{y} = \sigma(z)$ for the model's $P(y = 1)$. Each label is a Bernoulli draw, so its
+                probability is $\hat{y}^{\,y}(1 - \hat{y})^{1 - y}$: $\hat{y}$ for a 1 and $1 - \hat{y}$ for a 0.
+                The labels are independent, so the likelihood of all of them is the product:
+            """, sp.Eq(sp.Symbol("L"), likelihood)),
+            Step(r"""
+                Its negative logarithm turns the product into a sum. This is the binary cross-entropy
+                $-y\log\hat{y} - (1 - y)\log(1 - \hat{y})$ added over the labels:
+            """, sp.Eq(sp.Symbol("-\\log L"), nll_in_output)),
+            Step(r"""
+                With $\hat{y} = \sigma(z) = 1/(1 + e^{-z})$ and $1 - \sigma(z) = 1/(1 + e^{z})$, each
+                $-\log\frac{1}{1 + e^{u}}$ is $\log(1 + e^{u})$:
+            """, softplus),
+            Step(r"""
+                Minimising it in $z$ sets $\sigma(z) = n_1/(n_1 + n_0)$: the fitted probability is the
+                fraction of positive labels, as maximum likelihood for a Bernoulli parameter should give.
+            """),
         ),
         wrong=(
-            Wrong("likelihood_not_nll", likelihood.xreplace({y_hat: sigmoid(z)}),
-                  "That is the likelihood itself, a product of probabilities. The loss is its negative logarithm, "
-                  "which turns the product into a sum and is minimised where the likelihood is maximised.", 0.25),
-            Wrong("log_likelihood_sign", -softplus,
-                  "That is the log-likelihood, which training maximises. The loss to minimise is its negative; "
-                  "with probabilities below 1 every $-\\log$ term is positive.", 0.5),
-            Wrong("positives_only", n1 * bce_loss(1, sigmoid(z)),
-                  "You kept only the labels equal to 1. A label 0 has probability $1 - \\sigma(z)$ and contributes "
-                  "$-\\log(1 - \\sigma(z))$, so without those terms the loss would push $\\sigma(z)$ to 1.", 0.0),
-            Wrong("swapped_classes", n0 * bce_loss(1, sigmoid(z)) + n1 * bce_loss(0, sigmoid(z)),
-                  "The roles of the classes are swapped: $\\sigma(z)$ is the probability of $y = 1$, so the $n_1$ "
-                  "positive labels cost $-\\log\\sigma(z)$ each and the $n_0$ zeros $-\\log(1 - \\sigma(z))$.", 0.0),
-            Wrong("squared_error", n1 * mse_loss(1, sigmoid(z)) + n0 * mse_loss(0, sigmoid(z)),
-                  "That is the squared error $\\tfrac12(y - \\hat{y})^2$ summed over the labels, the loss of a "
-                  "Gaussian model. A Bernoulli likelihood gives logarithms of the probabilities instead.", 0.0),
+            Wrong("likelihood_not_nll", likelihood.xreplace({y_hat: sigmoid(z)}), r"""
+                That is the likelihood itself, a product of probabilities. The loss is its negative logarithm,
+                which turns the product into a sum and is minimised where the likelihood is maximised.
+            """, 0.25),
+            Wrong("log_likelihood_sign", -softplus, r"""
+                That is the log-likelihood, which training maximises. The loss to minimise is its negative;
+                with probabilities below 1 every $-\log$ term is positive.
+            """, 0.5),
+            Wrong("positives_only", n1 * bce_loss(1, sigmoid(z)), r"""
+                You kept only the labels equal to 1. A label 0 has probability $1 - \sigma(z)$ and contributes
+                $-\log(1 - \sigma(z))$, so without those terms the loss would push $\sigma(z)$ to 1.
+            """, 0.0),
+            Wrong("swapped_classes", n0 * bce_loss(1, sigmoid(z)) + n1 * bce_loss(0, sigmoid(z)), r"""
+                The roles of the classes are swapped: $\sigma(z)$ is the probability of $y = 1$, so the $n_1$
+                positive labels cost $-\log\sigma(z)$ each and the $n_0$ zeros $-\log(1 - \sigma(z))$.
+            """, 0.0),
+            Wrong("squared_error", n1 * mse_loss(1, sigmoid(z)) + n0 * mse_loss(0, sigmoid(z)), r"""
+                That is the squared error $\tfrac12(y - \hat{y})^2$ summed over the labels, the loss of a
+                Gaussian model. A Bernoulli likelihood gives logarithms of the probabilities instead.
+            """, 0.0),
         ),
     )
 

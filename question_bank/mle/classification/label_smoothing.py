@@ -21,30 +21,40 @@ def derive(s):
     return Derivation(
         answer=answer,
         steps=(
-            Step("Label smoothing mixes the one-hot target with the uniform distribution: "
-                 "$t = (1 - \\varepsilon)\\,y + \\varepsilon/K$ with $K = 4$ and $\\varepsilon = {{ eps }}$. "
-                 "The true class gets $t_{ {{- k -}} } = 1 - \\varepsilon + \\varepsilon/4 = {{ values.t_true }}$ and every other "
-                 "class $\\varepsilon/4 = {{ values.t_other }}$; the four still sum to 1."),
-            Step("The cross-entropy with a soft target keeps every term of $-\\sum_j t_j \\log q_j$, because no "
-                 "weight is zero any more:", answer),
-            Step("With the one-hot target the loss would be $-\\log q_{ {{- k -}} } = {{ values.hard }}$ alone. The "
-                 "smoothed loss also charges the model for giving the other classes little probability, so it "
-                 "is no longer minimised by pushing $q_{ {{- k -}} }$ to 1: its minimum over $q$ is at $q = t$. This "
-                 "keeps the logits from growing without bound and tempers overconfidence."),
+            Step(r"""
+                Label smoothing mixes the one-hot target with the uniform distribution:
+                $t = (1 - \varepsilon)\,y + \varepsilon/K$ with $K = 4$ and $\varepsilon = {{ eps }}$. The
+                true class gets $t_{ {{- k -}} } = 1 - \varepsilon + \varepsilon/4 = {{ values.t_true }}$ and
+                every other class $\varepsilon/4 = {{ values.t_other }}$; the four still sum to 1.
+            """),
+            Step(r"""
+                The cross-entropy with a soft target keeps every term of $-\sum_j t_j \log q_j$, because no
+                weight is zero any more:
+            """, answer),
+            Step(r"""
+                With the one-hot target the loss would be $-\log q_{ {{- k -}} } = {{ values.hard }}$ alone.
+                The smoothed loss also charges the model for giving the other classes little probability, so
+                it is no longer minimised by pushing $q_{ {{- k -}} }$ to 1: its minimum over $q$ is at
+                $q = t$. This keeps the logits from growing without bound and tempers overconfidence.
+            """),
         ),
         wrong=(
-            Wrong("ignored_smoothing", -sp.log(q[0]),
-                  "That is the loss for the one-hot target, $-\\log q_k$. With smoothing the wrong classes carry "
-                  "weight $\\varepsilon/K$ each, so their $-\\log q_j$ terms enter the sum too.", 0.0),
-            Wrong("mass_removed_not_spread", -(1 - eps) * sp.log(q[0]),
-                  "You took $\\varepsilon$ away from the true class but did not spread it over the classes: the "
-                  "target must still sum to 1, with $\\varepsilon/K$ on every class (the true one included).", 0.25),
-            Wrong("smoothed_prediction", -sp.log((1 - eps) * q[0] + eps / K),
-                  "You smoothed the model's probability instead of the target. Label smoothing changes the "
-                  "target distribution $t$; the loss is still $-\\sum_j t_j \\log q_j$ with the model's own $q_j$.", 0.0),
-            Wrong("bits", cross_entropy(smooth, q, log=bits),
-                  "That is the loss in bits (base-2 logarithm). Training losses use the natural logarithm, "
-                  "which gives nats; the two differ by the factor $\\ln 2$.", 0.5),
+            Wrong("ignored_smoothing", -sp.log(q[0]), r"""
+                That is the loss for the one-hot target, $-\log q_k$. With smoothing the wrong classes carry
+                weight $\varepsilon/K$ each, so their $-\log q_j$ terms enter the sum too.
+            """, 0.0),
+            Wrong("mass_removed_not_spread", -(1 - eps) * sp.log(q[0]), r"""
+                You took $\varepsilon$ away from the true class but did not spread it over the classes: the
+                target must still sum to 1, with $\varepsilon/K$ on every class (the true one included).
+            """, 0.25),
+            Wrong("smoothed_prediction", -sp.log((1 - eps) * q[0] + eps / K), r"""
+                You smoothed the model's probability instead of the target. Label smoothing changes the target
+                distribution $t$; the loss is still $-\sum_j t_j \log q_j$ with the model's own $q_j$.
+            """, 0.0),
+            Wrong("bits", cross_entropy(smooth, q, log=bits), r"""
+                That is the loss in bits (base-2 logarithm). Training losses use the natural logarithm, which
+                gives nats; the two differ by the factor $\ln 2$.
+            """, 0.5),
         ),
         values={"t_true": smooth[0], "t_other": smooth[1], "hard": -sp.log(q[0])},
     )

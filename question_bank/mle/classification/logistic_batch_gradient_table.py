@@ -33,25 +33,33 @@ def derive(s):
     return Derivation(
         answer=tuple(closed),
         steps=(
-            Step("The model predicts $q_i = \\sigma(b + w x_i)$; for these parameters "
-                 "$q = ({{ values.q1 }}, {{ values.q2 }}, {{ values.q3 }}, {{ values.q4 }})$."),
-            Step("The cost is the average binary cross-entropy, the negative log-likelihood of the Bernoulli labels "
-                 "divided by $m$. Since $\\partial \\ell_i / \\partial z_i = q_i - y_i$ for $z_i = b + w x_i$, the chain "
-                 "rule gives, with a column of ones in $X$ for the bias,",
-                 sp.Eq(sp.Symbol("\\nabla J"), sp.Symbol("\\frac{1}{m} X^{\\top}(q - y)"))),
-            Step("So $\\partial J/\\partial b$ is the mean residual $q_i - y_i$ and $\\partial J/\\partial w$ the mean of "
-                 "residual times $x_i$: $({{ values.db }}, {{ values.dw }})$."),
+            Step(r"""
+                The model predicts $q_i = \sigma(b + w x_i)$; for these parameters
+                $q = ({{ values.q1 }}, {{ values.q2 }}, {{ values.q3 }}, {{ values.q4 }})$.
+            """),
+            Step(r"""
+                The cost is the average binary cross-entropy, the negative log-likelihood of the Bernoulli
+                labels divided by $m$. Since $\partial \ell_i / \partial z_i = q_i - y_i$ for
+                $z_i = b + w x_i$, the chain rule gives, with a column of ones in $X$ for the bias,
+            """, sp.Eq(sp.Symbol("\\nabla J"), sp.Symbol("\\frac{1}{m} X^{\\top}(q - y)"))),
+            Step(r"""
+                So $\partial J/\partial b$ is the mean residual $q_i - y_i$ and $\partial J/\partial w$ the
+                mean of residual times $x_i$: $({{ values.db }}, {{ values.dw }})$.
+            """),
         ),
         wrong=(
-            Wrong("sum_not_mean", sum_not_mean,
-                  "That is $X^{\\top}(q - y)$ without dividing by $m = 4$: the gradient of the summed loss, not of the "
-                  "average cost $J$.", 0.5),
-            Wrong("sign_flip", sign_flip,
-                  "That is $X^{\\top}(y - q)/m$, the gradient of the log-likelihood (to be maximised); the cost's "
-                  "gradient is $X^{\\top}(q - y)/m$.", 0.25),
-            Wrong("mse_factor", mse_factor,
-                  "The factor $q_i(1 - q_i)$ belongs to the squared-error loss on a sigmoid. With cross-entropy it "
-                  "cancels, leaving $q_i - y_i$.", 0.0),
+            Wrong("sum_not_mean", sum_not_mean, r"""
+                That is $X^{\top}(q - y)$ without dividing by $m = 4$: the gradient of the summed loss, not of
+                the average cost $J$.
+            """, 0.5),
+            Wrong("sign_flip", sign_flip, r"""
+                That is $X^{\top}(y - q)/m$, the gradient of the log-likelihood (to be maximised); the cost's
+                gradient is $X^{\top}(q - y)/m$.
+            """, 0.25),
+            Wrong("mse_factor", mse_factor, r"""
+                The factor $q_i(1 - q_i)$ belongs to the squared-error loss on a sigmoid. With cross-entropy
+                it cancels, leaving $q_i - y_i$.
+            """, 0.0),
             Wrong("no_bias_column", no_bias_column,
                   "The bias's derivative is the mean residual itself: its column of $X$ is all ones, not $x_i$.", 0.0),
         ),

@@ -20,26 +20,38 @@ def derive(s):
     return Derivation(
         answer=answer,
         steps=(
-            Step("The target is one-hot: $p_{ {{- k -}} } = 1$ and $p_j = 0$ for the other classes. Its entropy "
-                 "$H(p) = -\\sum_j p_j \\log p_j$ is 0, because $1 \\cdot \\log 1 = 0$ and classes with $p_j = 0$ contribute nothing."),
-            Step("So the cross-entropy equals the KL divergence, $H(p, q) = H(p) + D_{\\mathrm{KL}}(p \\,\\|\\, q) = D_{\\mathrm{KL}}(p \\,\\|\\, q)$: "
-                 "minimising one minimises the other."),
-            Step("In $H(p, q) = -\\sum_j p_j \\log q_j$ only the true class survives, leaving $-\\log q_{ {{- k -}} }$ "
-                 "with $q_{ {{- k -}} } = {{ q_true }}$:", answer),
+            Step(r"""
+                The target is one-hot: $p_{ {{- k -}} } = 1$ and $p_j = 0$ for the other classes. Its entropy
+                $H(p) = -\sum_j p_j \log p_j$ is 0, because $1 \cdot \log 1 = 0$ and classes with $p_j = 0$
+                contribute nothing.
+            """),
+            Step(r"""
+                So the cross-entropy equals the KL divergence,
+                $H(p, q) = H(p) + D_{\mathrm{KL}}(p \,\|\, q) = D_{\mathrm{KL}}(p \,\|\, q)$: minimising one
+                minimises the other.
+            """),
+            Step(r"""
+                In $H(p, q) = -\sum_j p_j \log q_j$ only the true class survives, leaving
+                $-\log q_{ {{- k -}} }$ with $q_{ {{- k -}} } = {{ q_true }}$:
+            """, answer),
         ),
         wrong=(
-            Wrong("log_base_2", cross_entropy(target, q, log=bits),
-                  "That is the loss in bits (base-2 logarithm); cross-entropy as a training loss uses the natural "
-                  "logarithm.", 0.5),
-            Wrong("summed_over_classes", -sum((sp.log(qj) for qj in q), sp.Integer(0)),
-                  "You added $-\\log q_j$ over every class. The one-hot target puts weight 0 on the wrong classes, "
-                  "so only the true class's term remains.", 0.0),
-            Wrong("binary_form", -sp.log(1 - q[0]),
-                  "$-\\log(1 - q_k)$ is the binary cross-entropy term for a target of 0. With a one-hot target over "
-                  "several classes the loss is $-\\log q_k$ for the true class.", 0.0),
-            Wrong("sign", -answer,
-                  "You reported $\\log q_k$, which is negative since $q_k < 1$; the cross-entropy is its negative, "
-                  "a positive loss.", 0.25),
+            Wrong("log_base_2", cross_entropy(target, q, log=bits), r"""
+                That is the loss in bits (base-2 logarithm); cross-entropy as a training loss uses the natural
+                logarithm.
+            """, 0.5),
+            Wrong("summed_over_classes", -sum((sp.log(qj) for qj in q), sp.Integer(0)), r"""
+                You added $-\log q_j$ over every class. The one-hot target puts weight 0 on the wrong classes,
+                so only the true class's term remains.
+            """, 0.0),
+            Wrong("binary_form", -sp.log(1 - q[0]), r"""
+                $-\log(1 - q_k)$ is the binary cross-entropy term for a target of 0. With a one-hot target
+                over several classes the loss is $-\log q_k$ for the true class.
+            """, 0.0),
+            Wrong("sign", -answer, r"""
+                You reported $\log q_k$, which is negative since $q_k < 1$; the cross-entropy is its negative,
+                a positive loss.
+            """, 0.25),
         ),
         values={"o3": q[3]},
     )

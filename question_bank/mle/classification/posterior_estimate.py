@@ -23,31 +23,39 @@ def derive(s):
     return Derivation(
         answer=best,
         steps=(
-            Step("With many examples, the average loss over the examples with $x = A$ approaches its expectation. "
-                 "A label $y = 1$ appears with $x = A$ with probability $P(y = 1)\\,P(A \\mid y = 1) = {{ prior }} \\cdot {{ a }}$ "
-                 "and a label $y = 0$ with probability ${{ '%g' | format(1 - prior | float) }} \\cdot {{ b }}$. The expected binary "
-                 "cross-entropy of an output $q$ at $A$ is therefore proportional to",
-                 sp.Eq(sp.Symbol("R(q)"), risk)),
+            Step(r"""
+                With many examples, the average loss over the examples with $x = A$ approaches its
+                expectation. A label $y = 1$ appears with $x = A$ with probability
+                $P(y = 1)\,P(A \mid y = 1) = {{ prior }} \cdot {{ a }}$ and a label $y = 0$ with probability
+                ${{ '%g' | format(1 - prior | float) }} \cdot {{ b }}$. The expected binary cross-entropy of
+                an output $q$ at $A$ is therefore proportional to
+            """, sp.Eq(sp.Symbol("R(q)"), risk)),
             Step("Setting $R'(q) = 0$ and solving for $q$:", sp.Eq(q, best)),
-            Step("That is Bayes' rule: the minimiser is the posterior $P(y = 1 \\mid x = A)$, the class-1 share of "
-                 "all examples with $x = A$. A model flexible enough to output any value at $A$, trained on enough "
-                 "data, therefore learns to output the posterior class probability, here ${{ values.best }}$. "
-                 "Its output is an estimate of a probability, not just a score for ranking."),
+            Step(r"""
+                That is Bayes' rule: the minimiser is the posterior $P(y = 1 \mid x = A)$, the class-1 share
+                of all examples with $x = A$. A model flexible enough to output any value at $A$, trained on
+                enough data, therefore learns to output the posterior class probability, here
+                ${{ values.best }}$. Its output is an estimate of a probability, not just a score for ranking.
+            """),
         ),
         wrong=(
-            Wrong("ignored_prior", a / (a + b),
-                  "You compared the two class-conditional probabilities as if the classes were equally common. "
-                  "The examples with $x = A$ come from both classes in proportion to $P(y)\\,P(A \\mid y)$, so the "
-                  "prior weights each term.", 0.25),
-            Wrong("class_conditional", a,
-                  "$P(A \\mid y = 1)$ is the probability of the input given the class; the classifier's output "
-                  "estimates the reverse, $P(y = 1 \\mid A)$, which also needs the prior and the other class.", 0.0),
-            Wrong("joint_not_normalised", joint1,
-                  "$P(y = 1)\\,P(A \\mid y = 1)$ is the joint probability $P(y = 1, x = A)$. Among the examples with "
-                  "$x = A$ the share of class 1 divides it by $P(x = A)$, the sum over both classes.", 0.25),
-            Wrong("prior_only", prior,
-                  "The prior $P(y = 1)$ is the best constant output when the input is ignored. At $x = A$ the "
-                  "examples have a different mix of labels, and minimising the loss there follows that mix.", 0.0),
+            Wrong("ignored_prior", a / (a + b), r"""
+                You compared the two class-conditional probabilities as if the classes were equally common.
+                The examples with $x = A$ come from both classes in proportion to $P(y)\,P(A \mid y)$, so the
+                prior weights each term.
+            """, 0.25),
+            Wrong("class_conditional", a, r"""
+                $P(A \mid y = 1)$ is the probability of the input given the class; the classifier's output
+                estimates the reverse, $P(y = 1 \mid A)$, which also needs the prior and the other class.
+            """, 0.0),
+            Wrong("joint_not_normalised", joint1, r"""
+                $P(y = 1)\,P(A \mid y = 1)$ is the joint probability $P(y = 1, x = A)$. Among the examples
+                with $x = A$ the share of class 1 divides it by $P(x = A)$, the sum over both classes.
+            """, 0.25),
+            Wrong("prior_only", prior, r"""
+                The prior $P(y = 1)$ is the best constant output when the input is ignored. At $x = A$ the
+                examples have a different mix of labels, and minimising the loss there follows that mix.
+            """, 0.0),
         ),
         values={"best": best},
     )

@@ -23,28 +23,38 @@ def derive(s):
     return Derivation(
         answer=grad,
         steps=(
-            Step("The softmax gives the class probabilities $q_k = e^{z_k} / \\sum_j e^{z_j}$; here "
-                 "$q = ({{ values.q1 }}, {{ values.q2 }}, {{ values.q3 }})$."),
-            Step("With a one-hot target $y$, the loss is $L = -\\sum_k y_k \\log q_k = -\\log q_c$ for the true class $c$. "
-                 "Differentiating $\\log q_c = z_c - \\log \\sum_j e^{z_j}$ in $z_k$ gives $[k = c] - q_k$, so",
-                 sp.Eq(sp.Derivative(sp.Symbol("L"), zs), qs - ys)),
-            Step("Subtract the one-hot target from the probabilities, component by component. Every component is "
-                 "the predicted probability minus the target: the true class's is negative (raise its logit) and "
-                 "the others' are positive (lower theirs); the components sum to zero."),
+            Step(r"""
+                The softmax gives the class probabilities $q_k = e^{z_k} / \sum_j e^{z_j}$; here
+                $q = ({{ values.q1 }}, {{ values.q2 }}, {{ values.q3 }})$.
+            """),
+            Step(r"""
+                With a one-hot target $y$, the loss is $L = -\sum_k y_k \log q_k = -\log q_c$ for the true
+                class $c$. Differentiating $\log q_c = z_c - \log \sum_j e^{z_j}$ in $z_k$ gives
+                $[k = c] - q_k$, so
+            """, sp.Eq(sp.Derivative(sp.Symbol("L"), zs), qs - ys)),
+            Step(r"""
+                Subtract the one-hot target from the probabilities, component by component. Every component is
+                the predicted probability minus the target: the true class's is negative (raise its logit) and
+                the others' are positive (lower theirs); the components sum to zero.
+            """),
         ),
         wrong=(
-            Wrong("forgot_target", tuple(q),
-                  "These are the softmax probabilities $q$ themselves. The gradient of the cross-entropy is "
-                  "$q - y$: the one-hot target must be subtracted.", 0.0),
-            Wrong("sign_flip", tuple(yk - qk for yk, qk in zip(y, q)),
-                  "That is $y - q$, the negative gradient (the direction of steepest *descent*). "
-                  "The gradient of the loss is $q - y$.", 0.25),
-            Wrong("true_class_only", tuple((qk - 1) * yk for qk, yk in zip(q, y)),
-                  "Only the true class appears in $-\\log q_c$, but $q_c$ depends on every logit through the "
-                  "softmax's denominator, so the other components are $q_k$, not 0.", 0.0),
-            Wrong("sigmoid_per_class", tuple(sk - yk for sk, yk in zip(sig, y)),
-                  "You used a separate sigmoid $\\sigma(z_k)$ per class. Softmax couples the classes: "
-                  "$q_k = e^{z_k}/\\sum_j e^{z_j}$, so the gradient is softmax minus target.", 0.0),
+            Wrong("forgot_target", tuple(q), r"""
+                These are the softmax probabilities $q$ themselves. The gradient of the cross-entropy is
+                $q - y$: the one-hot target must be subtracted.
+            """, 0.0),
+            Wrong("sign_flip", tuple(yk - qk for yk, qk in zip(y, q)), r"""
+                That is $y - q$, the negative gradient (the direction of steepest *descent*). The gradient of
+                the loss is $q - y$.
+            """, 0.25),
+            Wrong("true_class_only", tuple((qk - 1) * yk for qk, yk in zip(q, y)), r"""
+                Only the true class appears in $-\log q_c$, but $q_c$ depends on every logit through the
+                softmax's denominator, so the other components are $q_k$, not 0.
+            """, 0.0),
+            Wrong("sigmoid_per_class", tuple(sk - yk for sk, yk in zip(sig, y)), r"""
+                You used a separate sigmoid $\sigma(z_k)$ per class. Softmax couples the classes:
+                $q_k = e^{z_k}/\sum_j e^{z_j}$, so the gradient is softmax minus target.
+            """, 0.0),
         ),
         values={f"q{k}": qk for k, qk in enumerate(q, 1)},
     )

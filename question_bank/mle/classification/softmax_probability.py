@@ -18,25 +18,35 @@ def derive(s):
     return Derivation(
         answer=answer,
         steps=(
-            Step("Raw scores can be any real numbers, so they cannot be read as probabilities: a probability "
-                 "distribution over the classes needs non-negative entries that sum to 1. The softmax makes "
-                 "every entry positive with the exponential and then divides by the total:", answer),
-            Step("That is ${{ values.answer }}$. The three softmax outputs sum to 1 by construction, and a larger "
-                 "score always gets a larger probability, so the predicted class is the one with the largest score."),
-            Step("Dividing the raw scores by their sum would also give numbers that sum to 1, but with scores of both "
-                 "signs some of those numbers are negative, so they are not probabilities; a separate "
-                 "sigmoid per class gives numbers in $(0, 1)$ that do not sum to 1."),
+            Step(r"""
+                Raw scores can be any real numbers, so they cannot be read as probabilities: a probability
+                distribution over the classes needs non-negative entries that sum to 1. The softmax makes
+                every entry positive with the exponential and then divides by the total:
+            """, answer),
+            Step(r"""
+                That is ${{ values.answer }}$. The three softmax outputs sum to 1 by construction, and a
+                larger score always gets a larger probability, so the predicted class is the one with the
+                largest score.
+            """),
+            Step(r"""
+                Dividing the raw scores by their sum would also give numbers that sum to 1, but with scores of
+                both signs some of those numbers are negative, so they are not probabilities; a separate
+                sigmoid per class gives numbers in $(0, 1)$ that do not sum to 1.
+            """),
         ),
         wrong=(
-            Wrong("normalised_scores", z[0] / sum(z, sp.Integer(0)),
-                  "Dividing the raw scores by their sum skips the exponential. The results sum to 1, but with "
-                  "negative scores they need not lie in $[0, 1]$, so they are not a probability distribution.", 0.0),
-            Wrong("sigmoid_of_score", sigmoid(z[0]),
-                  "$\\sigma(z_k)$ treats the class on its own, as in a binary model. The per-class sigmoids do "
-                  "not sum to 1 over the three classes; the softmax divides by the total over all classes.", 0.0),
-            Wrong("exp_not_normalised", e[0],
-                  "$e^{z_k}$ is positive but not normalised: it must be divided by $\\sum_j e^{z_j}$ for the "
-                  "three outputs to sum to 1.", 0.0),
+            Wrong("normalised_scores", z[0] / sum(z, sp.Integer(0)), r"""
+                Dividing the raw scores by their sum skips the exponential. The results sum to 1, but with
+                negative scores they need not lie in $[0, 1]$, so they are not a probability distribution.
+            """, 0.0),
+            Wrong("sigmoid_of_score", sigmoid(z[0]), r"""
+                $\sigma(z_k)$ treats the class on its own, as in a binary model. The per-class sigmoids do not
+                sum to 1 over the three classes; the softmax divides by the total over all classes.
+            """, 0.0),
+            Wrong("exp_not_normalised", e[0], r"""
+                $e^{z_k}$ is positive but not normalised: it must be divided by $\sum_j e^{z_j}$ for the three
+                outputs to sum to 1.
+            """, 0.0),
         ),
         values={"answer": answer},
     )

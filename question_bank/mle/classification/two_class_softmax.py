@@ -20,30 +20,38 @@ def derive(s):
         steps=(
             Step("The softmax with temperature $T = {{ T }}$ gives class 1 the probability",
                  sp.Eq(sp.Symbol("P(y = 1)"), softmax1)),
-            Step("Divide the numerator and the denominator by $e^{z_1/T}$. The numerator becomes 1 and the "
-                 "second term of the denominator becomes $e^{(z_2 - z_1)/T} = e^{-u}$ with",
-                 sp.Eq(sp.Symbol("u"), answer)),
-            Step("So $P(y = 1) = 1/(1 + e^{-u}) = \\sigma(u)$, the logistic sigmoid of the single number $u$. Only "
-                 "the difference of the logits matters: adding the same constant to both changes nothing. A "
-                 "two-class softmax classifier is a sigmoid classifier whose logit is $(z_1 - z_2)/T$, and "
-                 "$P(y = 2) = 1 - \\sigma(u) = \\sigma(-u)$."),
+            Step(r"""
+                Divide the numerator and the denominator by $e^{z_1/T}$. The numerator becomes 1 and the
+                second term of the denominator becomes $e^{(z_2 - z_1)/T} = e^{-u}$ with
+            """, sp.Eq(sp.Symbol("u"), answer)),
+            Step(r"""
+                So $P(y = 1) = 1/(1 + e^{-u}) = \sigma(u)$, the logistic sigmoid of the single number $u$.
+                Only the difference of the logits matters: adding the same constant to both changes nothing. A
+                two-class softmax classifier is a sigmoid classifier whose logit is $(z_1 - z_2)/T$, and
+                $P(y = 2) = 1 - \sigma(u) = \sigma(-u)$.
+            """),
         ),
         wrong=(
-            Wrong("one_logit_only", z1 / T,
-                  "With $u = z_1/T$ alone the other logit would have no effect. The softmax compares the "
-                  "two logits: only their difference $(z_1 - z_2)/T$ enters.", 0.0),
-            Wrong("sign_flip", (z2 - z1) / T,
-                  "That is $u$ for class 2: $\\sigma((z_2 - z_1)/T)$ is the probability of class 2. A larger $z_1$ "
-                  "must make class 1 more likely, so the difference is $z_1 - z_2$.", 0.25),
-            Wrong("ignored_temperature", z1 - z2,
-                  "The temperature divides both logits before the exponential, so it divides their difference "
-                  "too: $u = (z_1 - z_2)/T$.", 0.5),
-            Wrong("sum_of_logits", (z1 + z2) / T,
-                  "Dividing by $e^{z_1/T}$ leaves $e^{z_2/T}/e^{z_1/T} = e^{(z_2 - z_1)/T}$: a difference "
-                  "of the logits, not their sum.", 0.0),
-            Wrong("probability_not_argument", softmax1,
-                  "That is $P(y = 1)$ itself. The question asks for the number $u$ inside the sigmoid, "
-                  "$P(y = 1) = \\sigma(u)$.", 0.25),
+            Wrong("one_logit_only", z1 / T, r"""
+                With $u = z_1/T$ alone the other logit would have no effect. The softmax compares the two
+                logits: only their difference $(z_1 - z_2)/T$ enters.
+            """, 0.0),
+            Wrong("sign_flip", (z2 - z1) / T, r"""
+                That is $u$ for class 2: $\sigma((z_2 - z_1)/T)$ is the probability of class 2. A larger $z_1$
+                must make class 1 more likely, so the difference is $z_1 - z_2$.
+            """, 0.25),
+            Wrong("ignored_temperature", z1 - z2, r"""
+                The temperature divides both logits before the exponential, so it divides their difference
+                too: $u = (z_1 - z_2)/T$.
+            """, 0.5),
+            Wrong("sum_of_logits", (z1 + z2) / T, r"""
+                Dividing by $e^{z_1/T}$ leaves $e^{z_2/T}/e^{z_1/T} = e^{(z_2 - z_1)/T}$: a difference of the
+                logits, not their sum.
+            """, 0.0),
+            Wrong("probability_not_argument", softmax1, r"""
+                That is $P(y = 1)$ itself. The question asks for the number $u$ inside the sigmoid,
+                $P(y = 1) = \sigma(u)$.
+            """, 0.25),
         ),
     )
 

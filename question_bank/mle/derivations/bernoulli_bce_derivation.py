@@ -16,9 +16,10 @@ def derive(s):
             minimise(BCE + "/m", "Divide by $m > 0$: the mean cross-entropy, as a training loss is usually written."),
         ),
         wrong=(
-            Wrong("dropped_negative_class", (minimise("-sum({{ w }}*y_i*log(y_hat_i), i, 1, m)"),),
-                  "The term $(1 - y_i)\\log(1 - \\hat y_i)$ depends on $\\hat y_i$: dropping it ignores every example labelled 0 "
-                  "(the loss would then be minimised by $\\hat y_i \\to 1$ for all of them)."),
+            Wrong("dropped_negative_class", (minimise("-sum({{ w }}*y_i*log(y_hat_i), i, 1, m)"),), r"""
+                The term $(1 - y_i)\log(1 - \hat y_i)$ depends on $\hat y_i$: dropping it ignores every
+                example labelled 0 (the loss would then be minimised by $\hat y_i \to 1$ for all of them).
+            """),
             Wrong("squared_error", (minimise("sum((y_i - y_hat_i)^2, i, 1, m)"),),
                   "The squared error comes from Gaussian noise; Bernoulli labels give the cross-entropy."),
             Wrong("sign_flip", Detect("sign_flip"),
@@ -27,9 +28,11 @@ def derive(s):
                   "Switching max to min needs the objective negated."),
             Wrong("dropped_term", Detect("dropped_term"),
                   "Only a term constant in the parameters may be dropped; both terms of the cross-entropy depend on $\\hat y_i$."),
-            Wrong("lost_class_weight", (minimise("-sum(y_i*log(y_hat_i) + (1 - y_i)*log(1 - y_hat_i), i, 1, m)"),),
-                  "The weight $w$ multiplies only the positive examples' term: it cannot be dropped like a constant factor of "
-                  "the whole objective (it changes which $\\hat y_i$ is best: $w/(w+1)$ rather than 1 for a positive)."),
+            Wrong("lost_class_weight", (minimise("-sum(y_i*log(y_hat_i) + (1 - y_i)*log(1 - y_hat_i), i, 1, m)"),), r"""
+                The weight $w$ multiplies only the positive examples' term: it cannot be dropped like a
+                constant factor of the whole objective (it changes which $\hat y_i$ is best: $w/(w+1)$ rather
+                than 1 for a positive).
+            """),
         ),
     )
 

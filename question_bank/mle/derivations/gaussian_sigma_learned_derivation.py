@@ -23,9 +23,11 @@ def derive(s):
                   (minimise("sum((y_i - y_hat_i - {{ b }})^2, i, 1, m)/(2*sigma^2)"), minimise("sum((y_i - y_hat_i - {{ b }})^2, i, 1, m)/(2*sigma^2) + m*log(2*pi)/2")),
                   "$m\\log\\sigma$ is constant only when $\\sigma$ is fixed. Here $\\sigma$ is a parameter: without the term, "
                   "the loss goes to 0 as $\\sigma \\to \\infty$, so its minimiser is not the likelihood's."),
-            Wrong("treated_sigma_as_fixed", (minimise("sum((y_i - y_hat_i - {{ b }})^2, i, 1, m)"),),
-                  "Multiplying by $2\\sigma^2$ and dropping $m\\log\\sigma$ are valid only for a fixed $\\sigma$; with $\\sigma$ "
-                  "learned they change the problem (the squared error alone says nothing about $\\sigma$)."),
+            Wrong("treated_sigma_as_fixed", (minimise("sum((y_i - y_hat_i - {{ b }})^2, i, 1, m)"),), r"""
+                Multiplying by $2\sigma^2$ and dropping $m\log\sigma$ are valid only for a fixed $\sigma$;
+                with $\sigma$ learned they change the problem (the squared error alone says nothing about
+                $\sigma$).
+            """),
             Wrong("dropped_term", Detect("dropped_term"),
                   "Only a term constant in the parameters (here: in both $\\hat y$ and $\\sigma$) may be dropped."),
             Wrong("sign_flip", Detect("sign_flip"),

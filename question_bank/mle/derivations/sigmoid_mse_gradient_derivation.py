@@ -15,9 +15,11 @@ def derive(s):
             minimise(FINAL, "Write $\\hat y = \\sigma(\\theta x)$."),
         ),
         wrong=(
-            Wrong("dropped_sigmoid_derivative", (minimise("(y_hat - y)*x"),),
-                  "That is the gradient of the cross-entropy. Through the squared error the sigmoid's derivative "
-                  "$\\hat y(1 - \\hat y)$ stays: the factor is not constant, and it vanishes when the sigmoid saturates."),
+            Wrong("dropped_sigmoid_derivative", (minimise("(y_hat - y)*x"),), r"""
+                That is the gradient of the cross-entropy. Through the squared error the sigmoid's derivative
+                $\hat y(1 - \hat y)$ stays: the factor is not constant, and it vanishes when the sigmoid
+                saturates.
+            """),
             Wrong("dropped_inner_derivative", (minimise("(y_hat - y)*y_hat*(1 - y_hat)"),),
                   "The chain rule goes one level further in: $\\partial(\\theta x + b)/\\partial\\theta = x$."),
             Wrong("sign_flip", (minimise("(y - y_hat)*y_hat*(1 - y_hat)*x"),),

@@ -14,26 +14,36 @@ def derive(s):
     return Derivation(
         answer=N * h_bits,
         steps=(
-            Step("An ideal code would spend $-\\log_2 P(x)$ bits on a symbol of probability $P(x)$: rare symbols get "
-                 "long code words, frequent ones short. Averaged over the source, that length per symbol is the "
-                 "entropy in bits,", sp.Eq(sp.Symbol("H_{2}(p)"), h_bits)),
-            Step("Here $H_2({{ p }}) = {{ values.h }}$ bits per symbol. No code can do better on average, and one "
-                 "that is optimal for this source gets arbitrarily close when it encodes long blocks of symbols."),
+            Step(r"""
+                An ideal code would spend $-\log_2 P(x)$ bits on a symbol of probability $P(x)$: rare symbols
+                get long code words, frequent ones short. Averaged over the source, that length per symbol is
+                the entropy in bits,
+            """, sp.Eq(sp.Symbol("H_{2}(p)"), h_bits)),
+            Step(r"""
+                Here $H_2({{ p }}) = {{ values.h }}$ bits per symbol. No code can do better on average, and
+                one that is optimal for this source gets arbitrarily close when it encodes long blocks of
+                symbols.
+            """),
             Step("For $N = {{ N }}$ independent symbols the entropies add up:", N * h_bits),
-            Step("The base of the logarithm only sets the unit: in nats (natural logarithm) the same entropy is "
-                 "$H = {{ values.h_nats }}$, and $1$ nat $= 1/\\ln 2 \\approx 1.443$ bits."),
+            Step(r"""
+                The base of the logarithm only sets the unit: in nats (natural logarithm) the same entropy is
+                $H = {{ values.h_nats }}$, and $1$ nat $= 1/\ln 2 \approx 1.443$ bits.
+            """),
         ),
         wrong=(
-            Wrong("nats", N * h_nats,
-                  "That is the length in nats, with the natural logarithm. A bit is a binary digit, so code length "
-                  "in bits uses $\\log_2$; the nat figure is smaller by the factor $\\ln 2$.", 0.5),
-            Wrong("one_bit_per_symbol", N,
-                  "One bit per symbol is what a plain binary code spends. When the two outcomes are not equally "
-                  "likely, the frequent one can get shorter code words (in blocks of symbols), so the average "
-                  "drops to $H_2(p) < 1$ bit.", 0.0),
-            Wrong("one_term_only", -N * p * bits(p),
-                  "You kept only the term of the outcome $x = 1$. The entropy averages $-\\log_2 P(x)$ over both "
-                  "outcomes, so the term $-(1-p)\\log_2(1-p)$ of $x = 0$ belongs in it too.", 0.0),
+            Wrong("nats", N * h_nats, r"""
+                That is the length in nats, with the natural logarithm. A bit is a binary digit, so code
+                length in bits uses $\log_2$; the nat figure is smaller by the factor $\ln 2$.
+            """, 0.5),
+            Wrong("one_bit_per_symbol", N, r"""
+                One bit per symbol is what a plain binary code spends. When the two outcomes are not equally
+                likely, the frequent one can get shorter code words (in blocks of symbols), so the average
+                drops to $H_2(p) < 1$ bit.
+            """, 0.0),
+            Wrong("one_term_only", -N * p * bits(p), r"""
+                You kept only the term of the outcome $x = 1$. The entropy averages $-\log_2 P(x)$ over both
+                outcomes, so the term $-(1-p)\log_2(1-p)$ of $x = 0$ belongs in it too.
+            """, 0.0),
         ),
         values={"h": h_bits, "h_nats": h_nats},
     )

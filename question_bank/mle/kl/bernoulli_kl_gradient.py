@@ -34,32 +34,39 @@ def derive(s):
         steps=(
             Step("Write $q = \\sigma(\\theta / T)$ with $T = {{ T }}$. For two Bernoulli distributions the divergence is",
                  sp.Eq(sp.Symbol("D_{\\mathrm{KL}}(p \\| q)"), kl_divergence(bern(p), bern(q)))),
-            Step("It splits as $D_{\\mathrm{KL}}(p \\,\\|\\, q) = H(p, q) - H(p)$, and the data entropy "
-                 "$H(p)$ below has no $\\theta$ in it, so $\\partial_\\theta D_{\\mathrm{KL}}(p \\,\\|\\, q) = \\partial_\\theta H(p, q)$: "
-                 "minimising the KL divergence and minimising the cross-entropy take the same steps.",
-                 sp.Eq(sp.Symbol("H(p)"), entropy(bern(p)))),
+            Step(r"""
+                It splits as $D_{\mathrm{KL}}(p \,\|\, q) = H(p, q) - H(p)$, and the data entropy $H(p)$ below
+                has no $\theta$ in it, so
+                $\partial_\theta D_{\mathrm{KL}}(p \,\|\, q) = \partial_\theta H(p, q)$: minimising the KL
+                divergence and minimising the cross-entropy take the same steps.
+            """, sp.Eq(sp.Symbol("H(p)"), entropy(bern(p)))),
             Step("By the chain rule, first in $q$:", sp.Eq(sp.Symbol("\\partial D / \\partial q"), d_kl_dq)),
             Step("Then through the sigmoid, whose derivative written with its output is",
                  sp.Eq(sp.Symbol("\\partial q / \\partial \\theta"), dq)),
             Step("The factor $q(1 - q)$ cancels the denominator, leaving the error $q - p$ divided by the temperature:", grad),
         ),
         wrong=(
-            Wrong("sign_flip", -grad,
-                  "The sign is reversed. When the model's $q$ exceeds the data's $p$ the divergence grows with "
-                  "$\\theta$, so the gradient is positive: $q - p$, not $p - q$.", 0.5),
-            Wrong("extra_sigmoid_factor", sq_grad,
-                  "You multiplied $q - p$ by the sigmoid's derivative $q(1-q)/T$, which is the gradient of the "
-                  "squared error $\\tfrac12(q - p)^2$, not of the divergence. In the KL gradient the derivative of the "
-                  "logarithms brings $1/(q(1-q))$, which cancels the $q(1-q)$ and leaves $(q - p)/T$; that is why the "
-                  "KL (cross-entropy) gradient stays large when the model is confidently wrong.", 0.25),
+            Wrong("sign_flip", -grad, r"""
+                The sign is reversed. When the model's $q$ exceeds the data's $p$ the divergence grows with
+                $\theta$, so the gradient is positive: $q - p$, not $p - q$.
+            """, 0.5),
+            Wrong("extra_sigmoid_factor", sq_grad, r"""
+                You multiplied $q - p$ by the sigmoid's derivative $q(1-q)/T$, which is the gradient of the
+                squared error $\tfrac12(q - p)^2$, not of the divergence. In the KL gradient the derivative of
+                the logarithms brings $1/(q(1-q))$, which cancels the $q(1-q)$ and leaves $(q - p)/T$; that is
+                why the KL (cross-entropy) gradient stays large when the model is confidently wrong.
+            """, 0.25),
             Wrong("ignored_temperature", grad * T,
                   "The logit is $\\theta / T$, so the chain rule brings a factor $1/T$; without it the step size is off by $T$.", 0.5),
-            Wrong("gradient_in_q", d_kl_dq,
-                  "That is the derivative with respect to the probability $q$. The question asks for the derivative "
-                  "with respect to the parameter $\\theta$, which brings in $\\partial q/\\partial\\theta = q(1-q)/T$.", 0.25),
-            Wrong("reversed_kl", rev_grad,
-                  "That is the gradient of the reversed divergence $D_{\\mathrm{KL}}(q \\,\\|\\, p)$, which averages "
-                  "the log-ratio under the model instead of the data. The KL divergence is not symmetric.", 0.0),
+            Wrong("gradient_in_q", d_kl_dq, r"""
+                That is the derivative with respect to the probability $q$. The question asks for the
+                derivative with respect to the parameter $\theta$, which brings in
+                $\partial q/\partial\theta = q(1-q)/T$.
+            """, 0.25),
+            Wrong("reversed_kl", rev_grad, r"""
+                That is the gradient of the reversed divergence $D_{\mathrm{KL}}(q \,\|\, p)$, which averages
+                the log-ratio under the model instead of the data. The KL divergence is not symmetric.
+            """, 0.0),
         ),
     )
 

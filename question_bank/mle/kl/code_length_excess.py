@@ -24,31 +24,44 @@ def derive(s):
     return Derivation(
         answer=excess,
         steps=(
-            Step("A code built for a distribution $r$ gives a symbol of class $k$ a code word of about $-\\log_2 r_k$ "
-                 "bits. The symbols actually follow $p$, so the average length is the cross-entropy in bits,",
-                 sp.Eq(sp.Symbol("H_{2}(p, q)"), ce)),
-            Step("Over all codes $r$, the average length $H(p, r)$ is smallest at $r = p$ (setting its derivatives "
-                 "on the simplex to zero gives $r_k = p_k$). The minimum is the entropy, the length of the best code:",
-                 sp.Eq(sp.Symbol("H_{2}(p)"), ent)),
-            Step("The waste is the difference, $H_2(p, q) - H_2(p) = {{ values.ce }} - {{ values.ent }}$ bits per symbol, "
-                 "which is the KL divergence measured in bits:", excess),
-            Step("It is positive whenever $q \\neq p$ (Gibbs' inequality), and it is $D_{\\mathrm{KL}}(p \\,\\|\\, q)$ with "
-                 "the data distribution first: the symbols are drawn from $p$ and only the code comes from $q$. "
-                 "Minimising cross-entropy over a model $q$ minimises exactly this waste."),
+            Step(r"""
+                A code built for a distribution $r$ gives a symbol of class $k$ a code word of about
+                $-\log_2 r_k$ bits. The symbols actually follow $p$, so the average length is the
+                cross-entropy in bits,
+            """, sp.Eq(sp.Symbol("H_{2}(p, q)"), ce)),
+            Step(r"""
+                Over all codes $r$, the average length $H(p, r)$ is smallest at $r = p$ (setting its
+                derivatives on the simplex to zero gives $r_k = p_k$). The minimum is the entropy, the length
+                of the best code:
+            """, sp.Eq(sp.Symbol("H_{2}(p)"), ent)),
+            Step(r"""
+                The waste is the difference, $H_2(p, q) - H_2(p) = {{ values.ce }} - {{ values.ent }}$ bits
+                per symbol, which is the KL divergence measured in bits:
+            """, excess),
+            Step(r"""
+                It is positive whenever $q \neq p$ (Gibbs' inequality), and it is
+                $D_{\mathrm{KL}}(p \,\|\, q)$ with the data distribution first: the symbols are drawn from $p$
+                and only the code comes from $q$. Minimising cross-entropy over a model $q$ minimises exactly
+                this waste.
+            """),
         ),
         wrong=(
-            Wrong("total_length", ce,
-                  "That is the whole average length with the mismatched code, $H(p, q)$. The question asks for the "
-                  "extra length compared with the best code, so subtract the entropy $H(p)$.", 0.25),
-            Wrong("nats", kl_divergence(p, q),
-                  "That is the excess in nats (natural logarithm). Code words are made of bits, so use $\\log_2$; "
-                  "the nat figure is smaller by the factor $\\ln 2$.", 0.5),
-            Wrong("reversed", kl_divergence(q, p, log=bits),
-                  "You computed $D_{\\mathrm{KL}}(q \\,\\|\\, p)$. The symbols are drawn from $p$, so the lengths are "
-                  "averaged under $p$: the divergence is $D_{\\mathrm{KL}}(p \\,\\|\\, q)$, and it is not symmetric.", 0.0),
-            Wrong("entropy_difference", entropy(q, log=bits) - ent,
-                  "$H(q) - H(p)$ compares the two entropies, but the mismatched code is used on symbols from $p$: "
-                  "its length is $H(p, q)$, not $H(q)$. The difference can even be negative.", 0.0),
+            Wrong("total_length", ce, r"""
+                That is the whole average length with the mismatched code, $H(p, q)$. The question asks for
+                the extra length compared with the best code, so subtract the entropy $H(p)$.
+            """, 0.25),
+            Wrong("nats", kl_divergence(p, q), r"""
+                That is the excess in nats (natural logarithm). Code words are made of bits, so use $\log_2$;
+                the nat figure is smaller by the factor $\ln 2$.
+            """, 0.5),
+            Wrong("reversed", kl_divergence(q, p, log=bits), r"""
+                You computed $D_{\mathrm{KL}}(q \,\|\, p)$. The symbols are drawn from $p$, so the lengths are
+                averaged under $p$: the divergence is $D_{\mathrm{KL}}(p \,\|\, q)$, and it is not symmetric.
+            """, 0.0),
+            Wrong("entropy_difference", entropy(q, log=bits) - ent, r"""
+                $H(q) - H(p)$ compares the two entropies, but the mismatched code is used on symbols from $p$:
+                its length is $H(p, q)$, not $H(q)$. The difference can even be negative.
+            """, 0.0),
         ),
         values={"ce": ce, "ent": ent},
     )

@@ -21,34 +21,43 @@ def derive(s):
     return Derivation(
         answer=ce,
         steps=(
-            Step("The model gives every label of class $k$ the same probability $q_k$, so the negative "
-                 "log-likelihood of the whole data set groups by class: $n_k$ labels each cost $-\\log q_k$.",
-                 sp.Eq(sp.Symbol("-\\log L"), total_nll)),
-            Step("Dividing by the number of labels $m = {{ values.m }}$ turns each count into the empirical "
-                 "frequency $\\hat{p}_k = n_k/m$, and the average negative log-likelihood becomes "
-                 "$-\\sum_k \\hat{p}_k \\log q_k$: the cross-entropy $H(\\hat{p}, q)$ of the empirical distribution "
-                 "against the model. Here $\\hat{p} = ({{ values.p1 }}, {{ values.p2 }}, {{ values.p3 }})$ and "
-                 "$q_3 = {{ values.q3 }}$:", ce),
-            Step("So maximising the likelihood of a data set and minimising the cross-entropy between its "
-                 "empirical distribution and the model are the same problem; dividing by $m$ only rescales "
-                 "the objective and does not move its minimum."),
+            Step(r"""
+                The model gives every label of class $k$ the same probability $q_k$, so the negative
+                log-likelihood of the whole data set groups by class: $n_k$ labels each cost $-\log q_k$.
+            """, sp.Eq(sp.Symbol("-\\log L"), total_nll)),
+            Step(r"""
+                Dividing by the number of labels $m = {{ values.m }}$ turns each count into the empirical
+                frequency $\hat{p}_k = n_k/m$, and the average negative log-likelihood becomes
+                $-\sum_k \hat{p}_k \log q_k$: the cross-entropy $H(\hat{p}, q)$ of the empirical distribution
+                against the model. Here $\hat{p} = ({{ values.p1 }}, {{ values.p2 }}, {{ values.p3 }})$ and
+                $q_3 = {{ values.q3 }}$:
+            """, ce),
+            Step(r"""
+                So maximising the likelihood of a data set and minimising the cross-entropy between its
+                empirical distribution and the model are the same problem; dividing by $m$ only rescales the
+                objective and does not move its minimum.
+            """),
         ),
         wrong=(
-            Wrong("total_not_average", total_nll,
-                  "That is the negative log-likelihood of all $m$ labels together. The cross-entropy weights each "
-                  "class by its frequency $n_k/m$, which is the total divided by $m$: the average per label.", 0.25),
-            Wrong("unweighted_classes", -sum((sp.log(qk) for qk in q), sp.Integer(0)) / K,
-                  "You averaged $-\\log q_k$ over the three classes as if each were equally frequent. The "
-                  "cross-entropy averages under the data, so each class counts in proportion to how many labels "
-                  "it has.", 0.0),
-            Wrong("kl_instead", kl_divergence(p_hat, q),
-                  "That is $D_{\\mathrm{KL}}(\\hat{p} \\,\\|\\, q)$, the cross-entropy minus the entropy of the "
-                  "empirical distribution. It has the same minimiser, but it is not the average negative "
-                  "log-likelihood.", 0.25),
-            Wrong("reversed", cross_entropy(q, p_hat),
-                  "You weighted $-\\log \\hat{p}_k$ by the model's $q_k$. The likelihood scores the model's "
-                  "probabilities on the observed labels, so the data frequencies are the weights and "
-                  "$-\\log q_k$ is what is averaged.", 0.0),
+            Wrong("total_not_average", total_nll, r"""
+                That is the negative log-likelihood of all $m$ labels together. The cross-entropy weights each
+                class by its frequency $n_k/m$, which is the total divided by $m$: the average per label.
+            """, 0.25),
+            Wrong("unweighted_classes", -sum((sp.log(qk) for qk in q), sp.Integer(0)) / K, r"""
+                You averaged $-\log q_k$ over the three classes as if each were equally frequent. The
+                cross-entropy averages under the data, so each class counts in proportion to how many labels
+                it has.
+            """, 0.0),
+            Wrong("kl_instead", kl_divergence(p_hat, q), r"""
+                That is $D_{\mathrm{KL}}(\hat{p} \,\|\, q)$, the cross-entropy minus the entropy of the
+                empirical distribution. It has the same minimiser, but it is not the average negative
+                log-likelihood.
+            """, 0.25),
+            Wrong("reversed", cross_entropy(q, p_hat), r"""
+                You weighted $-\log \hat{p}_k$ by the model's $q_k$. The likelihood scores the model's
+                probabilities on the observed labels, so the data frequencies are the weights and $-\log q_k$
+                is what is averaged.
+            """, 0.0),
         ),
         values={"m": m, "p1": p_hat[0], "p2": p_hat[1], "p3": p_hat[2], "q3": q[2]},
     )

@@ -32,25 +32,35 @@ def derive(s):
             "$q_k = p_k$ for every $k$.",
         ),
         steps=(
-            Step("The proof needs one fact about the logarithm: $g(t) = t - 1 - \\log t$ has $g'(t) = 1 - 1/t$, which "
-                 "vanishes only at $t = 1$, and $g''(t) = 1/t^2 > 0$, so $g(t) \\ge g(1) = 0$. The logarithm lies "
-                 "below its tangent at 1.", sp.Eq(sp.Symbol("g(t)"), gap)),
-            Step("The inequality can only be applied once the divergence is written as a sum of logarithms with "
-                 "positive weights $p_k$, so that step comes first. Term by term for this $p$ and $q$, the bound "
-                 "$p_k\\log(q_k/p_k) \\le q_k - p_k$ reads ${{ values.t1 }} \\le {{ values.b1 }}$, "
-                 "${{ values.t2 }} \\le {{ values.b2 }}$ and ${{ values.t3 }} \\le {{ values.b3 }}$."),
-            Step("The bounds add up to $0$, because both distributions sum to 1; the logarithm terms add up to "
-                 "$-D_{\\mathrm{KL}}(p \\,\\|\\, q)$. So the divergence is at least 0; for this $p$ and $q$ it is", kl),
-            Step("That is ${{ values.kl }}$. The equality case comes last, because it reads the condition for equality "
-                 "off the inequality just used."),
+            Step(r"""
+                The proof needs one fact about the logarithm: $g(t) = t - 1 - \log t$ has $g'(t) = 1 - 1/t$,
+                which vanishes only at $t = 1$, and $g''(t) = 1/t^2 > 0$, so $g(t) \ge g(1) = 0$. The
+                logarithm lies below its tangent at 1.
+            """, sp.Eq(sp.Symbol("g(t)"), gap)),
+            Step(r"""
+                The inequality can only be applied once the divergence is written as a sum of logarithms with
+                positive weights $p_k$, so that step comes first. Term by term for this $p$ and $q$, the bound
+                $p_k\log(q_k/p_k) \le q_k - p_k$ reads ${{ values.t1 }} \le {{ values.b1 }}$,
+                ${{ values.t2 }} \le {{ values.b2 }}$ and ${{ values.t3 }} \le {{ values.b3 }}$.
+            """),
+            Step(r"""
+                The bounds add up to $0$, because both distributions sum to 1; the logarithm terms add up to
+                $-D_{\mathrm{KL}}(p \,\|\, q)$. So the divergence is at least 0; for this $p$ and $q$ it is
+            """, kl),
+            Step(r"""
+                That is ${{ values.kl }}$. The equality case comes last, because it reads the condition for
+                equality off the inequality just used.
+            """),
         ),
         wrong=(
-            Wrong("bound_before_average", (1, 0, 2, 3, 4),
-                  "The bound $\\log t \\le t - 1$ is applied to the terms $\\log(q_k/p_k)$, which only appear once "
-                  "the divergence has been written as that average under $p$.", 0.8),
-            Wrong("equality_before_conclusion", (0, 1, 2, 4, 3),
-                  "The equality case is read off the inequality after the conclusion $D_{\\mathrm{KL}} \\ge 0$; it "
-                  "says when the bound is tight, so it cannot come before the bound is established.", 0.8),
+            Wrong("bound_before_average", (1, 0, 2, 3, 4), r"""
+                The bound $\log t \le t - 1$ is applied to the terms $\log(q_k/p_k)$, which only appear once
+                the divergence has been written as that average under $p$.
+            """, 0.8),
+            Wrong("equality_before_conclusion", (0, 1, 2, 4, 3), r"""
+                The equality case is read off the inequality after the conclusion $D_{\mathrm{KL}} \ge 0$; it
+                says when the bound is tight, so it cannot come before the bound is established.
+            """, 0.8),
         ),
         values={"kl": kl, **{f"t{k}": terms[k - 1] for k in (1, 2, 3)}, **{f"b{k}": bounds[k - 1] for k in (1, 2, 3)}},
     )

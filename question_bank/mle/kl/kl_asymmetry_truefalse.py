@@ -24,12 +24,17 @@ def derive(s):
             Step("The divergence averages $\\log$ (first / second) under its first argument. With the data first,",
                  sp.Eq(sp.Symbol("D_{\\mathrm{KL}}(p \\| q)"), forward)),
             Step("With the model first, it is", sp.Eq(sp.Symbol("D_{\\mathrm{KL}}(q \\| p)"), backward)),
-            Step("So $D_{\\mathrm{KL}}(p \\,\\|\\, q) - D_{\\mathrm{KL}}(q \\,\\|\\, p) = {{ values.gap }}$, and the statement is "
-                 "{% if values.gap[0] != '-' %}true{% else %}false{% endif %}. Both numbers are positive (Gibbs' "
-                 "inequality) but they are not equal: KL divergence is not a distance, because it is not symmetric."),
-            Step("Which one training uses matters. Maximum likelihood averages over the data, so it minimises "
-                 "$D_{\\mathrm{KL}}(p_{\\text{data}} \\,\\|\\, p_{\\text{model}})$: the data distribution is the first "
-                 "argument, and a model is punished most for giving low probability where the data has mass."),
+            Step(r"""
+                So $D_{\mathrm{KL}}(p \,\|\, q) - D_{\mathrm{KL}}(q \,\|\, p) = {{ values.gap }}$, and the
+                statement is {% if values.gap[0] != '-' %}true{% else %}false{% endif %}. Both numbers are
+                positive (Gibbs' inequality) but they are not equal: KL divergence is not a distance, because
+                it is not symmetric.
+            """),
+            Step(r"""
+                Which one training uses matters. Maximum likelihood averages over the data, so it minimises
+                $D_{\mathrm{KL}}(p_{\text{data}} \,\|\, p_{\text{model}})$: the data distribution is the first
+                argument, and a model is punished most for giving low probability where the data has mass.
+            """),
         ),
         wrong=(
             Wrong("symmetric",
@@ -37,12 +42,14 @@ def derive(s):
                   "both directions are equal and the statement is false.",
                   "A distance is symmetric, but the KL divergence is not: $D_{\\mathrm{KL}}(p \\,\\|\\, q)$ weights "
                   "$\\log(p/q)$ by $p$ and $D_{\\mathrm{KL}}(q \\,\\|\\, p)$ weights $\\log(q/p)$ by $q$.", 0.0),
-            Wrong("cross_entropy_gap", cross_entropy(p, q) - cross_entropy(q, p),
-                  "That is $H(p, q) - H(q, p)$, the difference of the cross-entropies. Each divergence also "
-                  "subtracts the entropy of its first argument: $D_{\\mathrm{KL}}(p \\,\\|\\, q) = H(p, q) - H(p)$.", 0.0),
-            Wrong("entropy_gap", entropy(p) - entropy(q),
-                  "That is $H(p) - H(q)$, which compares how uncertain each distribution is on its own. The "
-                  "divergences compare the two distributions with each other.", 0.0),
+            Wrong("cross_entropy_gap", cross_entropy(p, q) - cross_entropy(q, p), r"""
+                That is $H(p, q) - H(q, p)$, the difference of the cross-entropies. Each divergence also
+                subtracts the entropy of its first argument: $D_{\mathrm{KL}}(p \,\|\, q) = H(p, q) - H(p)$.
+            """, 0.0),
+            Wrong("entropy_gap", entropy(p) - entropy(q), r"""
+                That is $H(p) - H(q)$, which compares how uncertain each distribution is on its own. The
+                divergences compare the two distributions with each other.
+            """, 0.0),
         ),
         values={"forward": forward, "backward": backward, "gap": gap},
     )

@@ -43,55 +43,74 @@ def derive(s):
 
     return Derivation(
         answer=(
-            Right("kl", expr["kl"],
-                  "This is $D_{\\mathrm{KL}}(p \\,\\|\\, q)$ itself, written out for two outcomes: its gradient in "
-                  "$\\theta$ is $q - p$ by definition of the question."),
-            Right("cross_entropy", expr["cross_entropy"],
-                  "This is the cross-entropy $H(p, q) = D_{\\mathrm{KL}}(p \\,\\|\\, q) + H(p)$. The data entropy "
-                  "$H(p)$ has no $\\theta$ in it, so the two have the same gradient, $q - p$."),
+            Right("kl", expr["kl"], r"""
+                This is $D_{\mathrm{KL}}(p \,\|\, q)$ itself, written out for two outcomes: its gradient in
+                $\theta$ is $q - p$ by definition of the question.
+            """),
+            Right("cross_entropy", expr["cross_entropy"], r"""
+                This is the cross-entropy $H(p, q) = D_{\mathrm{KL}}(p \,\|\, q) + H(p)$. The data entropy
+                $H(p)$ has no $\theta$ in it, so the two have the same gradient, $q - p$.
+            """),
         ),
         steps=(
-            Step("The options come in two shapes, sums of log-ratios and sums of logs, so looks do not settle it: "
-                 "compare gradients. With $q = \\sigma(\\theta)$ the chain rule gives "
-                 "$\\partial/\\partial\\theta = q(1-q)\\,\\partial/\\partial q$. "
-                 "For the target, $D_{\\mathrm{KL}}(p \\,\\|\\, q) = p\\log\\frac{p}{q} + (1-p)\\log\\frac{1-p}{1-q}$, "
-                 "the $q(1-q)$ cancels the denominators of the logarithms' derivatives and leaves",
-                 grad["kl"]),
-            Step("The cross-entropy $H(p, q) = -p\\log q - (1-p)\\log(1-q)$ equals $D_{\\mathrm{KL}}(p \\,\\|\\, q) + H(p)$. "
-                 "The data entropy $H(p) = {{ values.data_entropy }}$ does not change with $\\theta$, so adding it "
-                 "leaves the gradient unchanged:",
-                 grad["cross_entropy"]),
-            Step("The reversed divergence $D_{\\mathrm{KL}}(q \\,\\|\\, p)$ has the same shape with the roles swapped: "
-                 "it averages the log-ratio under the model, and its gradient keeps a logarithm:", grad["reversed_kl"]),
-            Step("The same divergence in bits divides every logarithm by $\\log 2$. It has the same minimiser, but "
-                 "every gradient is $1/\\log 2 \\approx 1.443$ times larger:", grad["kl_in_bits"]),
-            Step("The log-likelihood $p\\log q + (1-p)\\log(1-q)$ is the negative cross-entropy; it is maximised, "
-                 "not minimised, so its gradient has the opposite sign:", grad["log_likelihood"]),
-            Step("Swapping the weights, $-(1-p)\\log q - p\\log(1-q)$, is the cross-entropy of the flipped labels; it "
-                 "pulls $q$ towards $1 - p$:", grad["swapped_labels"]),
+            Step(r"""
+                The options come in two shapes, sums of log-ratios and sums of logs, so looks do not settle
+                it: compare gradients. With $q = \sigma(\theta)$ the chain rule gives
+                $\partial/\partial\theta = q(1-q)\,\partial/\partial q$. For the target,
+                $D_{\mathrm{KL}}(p \,\|\, q) = p\log\frac{p}{q} + (1-p)\log\frac{1-p}{1-q}$, the $q(1-q)$
+                cancels the denominators of the logarithms' derivatives and leaves
+            """, grad["kl"]),
+            Step(r"""
+                The cross-entropy $H(p, q) = -p\log q - (1-p)\log(1-q)$ equals
+                $D_{\mathrm{KL}}(p \,\|\, q) + H(p)$. The data entropy $H(p) = {{ values.data_entropy }}$ does
+                not change with $\theta$, so adding it leaves the gradient unchanged:
+            """, grad["cross_entropy"]),
+            Step(r"""
+                The reversed divergence $D_{\mathrm{KL}}(q \,\|\, p)$ has the same shape with the roles
+                swapped: it averages the log-ratio under the model, and its gradient keeps a logarithm:
+            """, grad["reversed_kl"]),
+            Step(r"""
+                The same divergence in bits divides every logarithm by $\log 2$. It has the same minimiser,
+                but every gradient is $1/\log 2 \approx 1.443$ times larger:
+            """, grad["kl_in_bits"]),
+            Step(r"""
+                The log-likelihood $p\log q + (1-p)\log(1-q)$ is the negative cross-entropy; it is maximised,
+                not minimised, so its gradient has the opposite sign:
+            """, grad["log_likelihood"]),
+            Step(r"""
+                Swapping the weights, $-(1-p)\log q - p\log(1-q)$, is the cross-entropy of the flipped labels;
+                it pulls $q$ towards $1 - p$:
+            """, grad["swapped_labels"]),
             Step("The model's own entropy $H(q) = -q\\log q - (1-q)\\log(1-q)$ contains no data at all:",
                  grad["model_entropy"]),
-            Step("So exactly two options have the gradient $q - p$ for every $\\theta$: the KL divergence itself and "
-                 "the cross-entropy."),
+            Step(r"""
+                So exactly two options have the gradient $q - p$ for every $\theta$: the KL divergence itself
+                and the cross-entropy.
+            """),
         ),
         wrong=(
-            Wrong("reversed_kl", expr["reversed_kl"],
-                  "This is $D_{\\mathrm{KL}}(q \\,\\|\\, p)$, with the roles of data and model swapped. KL divergence is "
-                  "not symmetric: this one averages the log-ratio under the model, and its gradient "
-                  "$q(1-q)\\log\\frac{q(1-p)}{p(1-q)}$ is not $q - p$.", 0.0),
-            Wrong("kl_in_bits", expr["kl_in_bits"],
-                  "This is the right divergence measured in bits: every logarithm is divided by $\\log 2$. It has the "
-                  "same minimiser, but its gradient is $(q - p)/\\log 2$, so it is not the same gradient; the step "
-                  "size changes by the factor $1/\\log 2$.", 0.0),
-            Wrong("log_likelihood", expr["log_likelihood"],
-                  "This is the log-likelihood, the negative of the cross-entropy. Its gradient is $p - q$: it is the "
-                  "objective to maximise, and it agrees with the KL gradient only after a change of sign.", 0.0),
-            Wrong("swapped_labels", expr["swapped_labels"],
-                  "The weights are swapped: this is the cross-entropy for labels with $P(y = 1) = 1 - p$. Its "
-                  "gradient $q - (1 - p)$ pulls the model towards the wrong probability.", 0.0),
-            Wrong("model_entropy", expr["model_entropy"],
-                  "This is the entropy $H(q)$ of the model alone; it contains no data, so its gradient cannot be "
-                  "$q - p$. It is the data entropy $H(p)$ that drops out of the gradient.", 0.0),
+            Wrong("reversed_kl", expr["reversed_kl"], r"""
+                This is $D_{\mathrm{KL}}(q \,\|\, p)$, with the roles of data and model swapped. KL divergence
+                is not symmetric: this one averages the log-ratio under the model, and its gradient
+                $q(1-q)\log\frac{q(1-p)}{p(1-q)}$ is not $q - p$.
+            """, 0.0),
+            Wrong("kl_in_bits", expr["kl_in_bits"], r"""
+                This is the right divergence measured in bits: every logarithm is divided by $\log 2$. It has
+                the same minimiser, but its gradient is $(q - p)/\log 2$, so it is not the same gradient; the
+                step size changes by the factor $1/\log 2$.
+            """, 0.0),
+            Wrong("log_likelihood", expr["log_likelihood"], r"""
+                This is the log-likelihood, the negative of the cross-entropy. Its gradient is $p - q$: it is
+                the objective to maximise, and it agrees with the KL gradient only after a change of sign.
+            """, 0.0),
+            Wrong("swapped_labels", expr["swapped_labels"], r"""
+                The weights are swapped: this is the cross-entropy for labels with $P(y = 1) = 1 - p$. Its
+                gradient $q - (1 - p)$ pulls the model towards the wrong probability.
+            """, 0.0),
+            Wrong("model_entropy", expr["model_entropy"], r"""
+                This is the entropy $H(q)$ of the model alone; it contains no data, so its gradient cannot be
+                $q - p$. It is the data entropy $H(p)$ that drops out of the gradient.
+            """, 0.0),
         ),
         values={"data_entropy": entropy(bern(p))},
     )

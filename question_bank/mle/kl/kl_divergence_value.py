@@ -14,22 +14,29 @@ def derive(s):
     return Derivation(
         answer=kl,
         steps=(
-            Step("By definition $D_{\\mathrm{KL}}(p \\,\\|\\, q) = \\sum_k p_k \\log \\frac{p_k}{q_k}$: an average over $p$ "
-                 "of the log-ratio of the two probabilities, with the natural logarithm for nats."),
+            Step(r"""
+                By definition $D_{\mathrm{KL}}(p \,\|\, q) = \sum_k p_k \log \frac{p_k}{q_k}$: an average over
+                $p$ of the log-ratio of the two probabilities, with the natural logarithm for nats.
+            """),
             Step("The third probabilities are $p_3 = 1 - p_1 - p_2 = {{ values.p3 }}$ and $q_3 = {{ values.q3 }}$. Summing the three terms $p_k \\log(p_k/q_k)$:", kl),
-            Step("Equivalently, it is the cross-entropy minus the entropy of $p$: "
-                 "$H(p, q) = {{ values.cross }}$ and $H(p) = {{ values.ent }}$ nats."),
+            Step(r"""
+                Equivalently, it is the cross-entropy minus the entropy of $p$: $H(p, q) = {{ values.cross }}$
+                and $H(p) = {{ values.ent }}$ nats.
+            """),
         ),
         wrong=(
-            Wrong("reversed_kl", kl_divergence(q, p),
-                  "You computed $D_{\\mathrm{KL}}(q \\,\\|\\, p)$, weighting the log-ratio by $q$. KL divergence is not "
-                  "symmetric: $D_{\\mathrm{KL}}(p \\,\\|\\, q)$ averages $\\log(p_k/q_k)$ under $p$.", 0.25),
-            Wrong("bits", kl_divergence(p, q, log=bits),
-                  "That is the divergence in bits (base-2 logarithm). Nats use the natural logarithm; the two differ "
-                  "by the factor $\\ln 2$.", 0.5),
-            Wrong("cross_entropy", cross_entropy(p, q),
-                  "That is the cross-entropy $H(p, q) = -\\sum_k p_k \\log q_k$. The KL divergence subtracts the "
-                  "entropy $H(p)$ from it.", 0.25),
+            Wrong("reversed_kl", kl_divergence(q, p), r"""
+                You computed $D_{\mathrm{KL}}(q \,\|\, p)$, weighting the log-ratio by $q$. KL divergence is
+                not symmetric: $D_{\mathrm{KL}}(p \,\|\, q)$ averages $\log(p_k/q_k)$ under $p$.
+            """, 0.25),
+            Wrong("bits", kl_divergence(p, q, log=bits), r"""
+                That is the divergence in bits (base-2 logarithm). Nats use the natural logarithm; the two
+                differ by the factor $\ln 2$.
+            """, 0.5),
+            Wrong("cross_entropy", cross_entropy(p, q), r"""
+                That is the cross-entropy $H(p, q) = -\sum_k p_k \log q_k$. The KL divergence subtracts the
+                entropy $H(p)$ from it.
+            """, 0.25),
             Wrong("entropy_of_p", entropy(p),
                   "That is the entropy $H(p)$ of the first distribution alone; it does not involve $q$ at all.", 0.0),
         ),

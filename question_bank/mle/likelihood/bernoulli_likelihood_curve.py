@@ -24,31 +24,41 @@ def derive(s):
     return Derivation(
         answer=ratio,
         steps=(
-            Step("The trials are independent, so the likelihood is a product and its logarithm a sum: with "
-                 "$k = {{ k }}$ {{ 'success' | plural(k, 'successes') }} in $n = 10$ trials,",
-                 sp.Eq(sp.Symbol("\\ell(\\theta)"), loglik)),
-            Step("Its derivative $k/\\theta - (n - k)/(1 - \\theta)$ is zero at one point, where the second "
-                 "derivative is negative, so that point is the maximum:",
-                 sp.Eq(sp.Symbol("\\hat{\\theta}"), best)),
-            Step("The log-likelihood ratio is the height of the curve at $\\hat{\\theta}$ minus its height at "
-                 "$\\theta_0 = {{ theta0 }}$:", ratio),
-            Step("It is never negative, because nothing beats the maximum. In fact it is $n$ times the KL "
-                 "divergence from the Bernoulli distribution with parameter $\\hat{\\theta}$ to the one with "
-                 "$\\theta_0$, so by Gibbs' inequality it is zero only when $\\theta_0 = \\hat{\\theta}$."),
+            Step(r"""
+                The trials are independent, so the likelihood is a product and its logarithm a sum: with
+                $k = {{ k }}$ {{ 'success' | plural(k, 'successes') }} in $n = 10$ trials,
+            """, sp.Eq(sp.Symbol("\\ell(\\theta)"), loglik)),
+            Step(r"""
+                Its derivative $k/\theta - (n - k)/(1 - \theta)$ is zero at one point, where the second
+                derivative is negative, so that point is the maximum:
+            """, sp.Eq(sp.Symbol("\\hat{\\theta}"), best)),
+            Step(r"""
+                The log-likelihood ratio is the height of the curve at $\hat{\theta}$ minus its height at
+                $\theta_0 = {{ theta0 }}$:
+            """, ratio),
+            Step(r"""
+                It is never negative, because nothing beats the maximum. In fact it is $n$ times the KL
+                divergence from the Bernoulli distribution with parameter $\hat{\theta}$ to the one with
+                $\theta_0$, so by Gibbs' inequality it is zero only when $\theta_0 = \hat{\theta}$.
+            """),
         ),
         wrong=(
-            Wrong("likelihood_ratio", sp.exp(ratio),
-                  "That is the ratio of the likelihoods themselves, $L(\\hat{\\theta})/L(\\theta_0)$. The question "
-                  "asks for the difference of the log-likelihoods, the logarithm of that ratio.", 0.25),
-            Wrong("reversed", -ratio,
-                  "You subtracted the wrong way round. The maximum is the highest point of the curve, so "
-                  "$\\ell(\\hat{\\theta}) - \\ell(\\theta_0)$ is positive.", 0.5),
-            Wrong("per_trial", ratio / N,
-                  "You divided by the number of trials. That is the average per trial, the KL divergence "
-                  "between the two Bernoulli distributions; the log-likelihood of independent trials is a sum.", 0.25),
-            Wrong("log10", ratio / sp.log(10),
-                  "You used base-10 logarithms. Log-likelihoods use the natural logarithm unless a base is "
-                  "stated; base 10 divides the answer by $\\ln 10$.", 0.25),
+            Wrong("likelihood_ratio", sp.exp(ratio), r"""
+                That is the ratio of the likelihoods themselves, $L(\hat{\theta})/L(\theta_0)$. The question
+                asks for the difference of the log-likelihoods, the logarithm of that ratio.
+            """, 0.25),
+            Wrong("reversed", -ratio, r"""
+                You subtracted the wrong way round. The maximum is the highest point of the curve, so
+                $\ell(\hat{\theta}) - \ell(\theta_0)$ is positive.
+            """, 0.5),
+            Wrong("per_trial", ratio / N, r"""
+                You divided by the number of trials. That is the average per trial, the KL divergence between
+                the two Bernoulli distributions; the log-likelihood of independent trials is a sum.
+            """, 0.25),
+            Wrong("log10", ratio / sp.log(10), r"""
+                You used base-10 logarithms. Log-likelihoods use the natural logarithm unless a base is
+                stated; base 10 divides the answer by $\ln 10$.
+            """, 0.25),
         ),
     )
 

@@ -24,21 +24,28 @@ def derive(s):
             "Solve for $\\theta$: $\\hat\\theta = k/n = {{ values.theta }}$, the fraction of heads.",
         ),
         steps=(
-            Step("The likelihood needs the independence assumption to be a product; the logarithm then turns that "
-                 "product into a sum, which is easy to differentiate and does not underflow for long sequences."),
-            Step("Maximising the log-likelihood and minimising its negative are the same problem; the negative "
-                 "log-likelihood is the binary cross-entropy of the tosses:", nll.xreplace({theta: sp.Symbol("\\theta")})),
+            Step(r"""
+                The likelihood needs the independence assumption to be a product; the logarithm then turns
+                that product into a sum, which is easy to differentiate and does not underflow for long
+                sequences.
+            """),
+            Step(r"""
+                Maximising the log-likelihood and minimising its negative are the same problem; the negative
+                log-likelihood is the binary cross-entropy of the tosses:
+            """, nll.xreplace({theta: sp.Symbol("\\theta")})),
             Step("Its derivative vanishes at one point, where the loss is smallest (the loss is convex in $\\theta$):",
                  sp.Eq(sp.Symbol("\\hat\\theta"), answer)),
         ),
         wrong=(
-            Wrong("negate_before_log", (0, 2, 1, 3, 4),
-                  "The logarithm must come before the change of sign: $L(\\theta)$ is positive and has a logarithm, "
-                  "while $-L(\\theta)$ is negative and has none. The negative log-likelihood is $-\\log L$, not "
-                  "$\\log(-L)$.", 0.8),
-            Wrong("solve_before_derivative", (0, 1, 2, 4, 3),
-                  "The estimate comes from solving the zero-derivative equation, so that equation has to be written "
-                  "down first.", 0.8),
+            Wrong("negate_before_log", (0, 2, 1, 3, 4), r"""
+                The logarithm must come before the change of sign: $L(\theta)$ is positive and has a
+                logarithm, while $-L(\theta)$ is negative and has none. The negative log-likelihood is
+                $-\log L$, not $\log(-L)$.
+            """, 0.8),
+            Wrong("solve_before_derivative", (0, 1, 2, 4, 3), r"""
+                The estimate comes from solving the zero-derivative equation, so that equation has to be
+                written down first.
+            """, 0.8),
         ),
         values={"theta": answer},
     )

@@ -26,30 +26,38 @@ def derive(s):
     return Derivation(
         answer=answer,
         steps=(
-            Step("Bayes' rule: the posterior density is proportional to prior times likelihood, "
-                 "$\\theta^{a-1}(1-\\theta)^{b-1} \\cdot \\theta^{k}(1-\\theta)^{n-k}$, with $a = {{ a }}$, "
-                 "$b = {{ b }}$, $k = {{ k }}$ {{ 'success' | plural(k, 'successes') }} and $n = {{ n }}$ trials:",
-                 unnormalised.xreplace({t: sp.Symbol("\\theta")})),
-            Step("The predictive probability that the next trial succeeds averages the success probability "
-                 "$\\theta$ over everything the posterior still allows: "
-                 "$P(y = 1 \\mid \\text{data}) = \\int_0^1 \\theta \\, p(\\theta \\mid \\text{data}) \\, d\\theta$. "
-                 "Both integrals are Beta functions, and their ratio simplifies to",
-                 sp.Eq(sp.Symbol("P(y_{\\mathrm{new}} = 1)"), answer)),
-            Step("It lies between the prior mean $a/(a+b) = {{ values.prior_mean }}$ and the observed frequency "
-                 "$k/n = {{ values.mle }}$: the prior acts like $a$ extra successes and $b$ extra failures, and "
-                 "its pull weakens as $n$ grows."),
+            Step(r"""
+                Bayes' rule: the posterior density is proportional to prior times likelihood,
+                $\theta^{a-1}(1-\theta)^{b-1} \cdot \theta^{k}(1-\theta)^{n-k}$, with $a = {{ a }}$,
+                $b = {{ b }}$, $k = {{ k }}$ {{ 'success' | plural(k, 'successes') }} and $n = {{ n }}$
+                trials:
+            """, unnormalised.xreplace({t: sp.Symbol("\\theta")})),
+            Step(r"""
+                The predictive probability that the next trial succeeds averages the success probability
+                $\theta$ over everything the posterior still allows: $P(y = 1 \mid \text{data}) = \int_0^1
+                \theta \, p(\theta \mid \text{data}) \, d\theta$. Both integrals are Beta functions, and their
+                ratio simplifies to
+            """, sp.Eq(sp.Symbol("P(y_{\\mathrm{new}} = 1)"), answer)),
+            Step(r"""
+                It lies between the prior mean $a/(a+b) = {{ values.prior_mean }}$ and the observed frequency
+                $k/n = {{ values.mle }}$: the prior acts like $a$ extra successes and $b$ extra failures, and
+                its pull weakens as $n$ grows.
+            """),
         ),
         wrong=(
-            Wrong("plug_in_mle", mle,
-                  "That plugs the maximum-likelihood estimate $k/n$ into the model, as if $\\theta$ were known "
-                  "exactly. The Bayesian predictive averages over the posterior, which also carries the prior.", 0.0),
-            Wrong("plug_in_map", mode,
-                  "That is the posterior mode (the MAP estimate), $(a + k - 1)/(a + b + n - 2)$, plugged in. The "
-                  "predictive probability is the posterior *mean* of $\\theta$: an average over $\\theta$, not its "
-                  "single most probable value.", 0.25),
-            Wrong("prior_mean", a / (a + b),
-                  "That is the prior mean, which ignores the $n$ observed trials. The posterior updates it with "
-                  "the $k$ successes and $n - k$ failures.", 0.0),
+            Wrong("plug_in_mle", mle, r"""
+                That plugs the maximum-likelihood estimate $k/n$ into the model, as if $\theta$ were known
+                exactly. The Bayesian predictive averages over the posterior, which also carries the prior.
+            """, 0.0),
+            Wrong("plug_in_map", mode, r"""
+                That is the posterior mode (the MAP estimate), $(a + k - 1)/(a + b + n - 2)$, plugged in. The
+                predictive probability is the posterior *mean* of $\theta$: an average over $\theta$, not its
+                single most probable value.
+            """, 0.25),
+            Wrong("prior_mean", a / (a + b), r"""
+                That is the prior mean, which ignores the $n$ observed trials. The posterior updates it with
+                the $k$ successes and $n - k$ failures.
+            """, 0.0),
         ),
         values={"prior_mean": a / (a + b), "mle": mle},
     )

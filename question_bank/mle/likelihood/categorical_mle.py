@@ -26,23 +26,28 @@ def derive(s):
                  "$\\pi_{\\text{cat}}, \\dots, \\pi_{\\text{fish}}$, so the log-likelihood of the counts is $\\sum_k n_k \\log \\pi_k$ "
                  "(each label of class $k$ contributes one $\\log \\pi_k$):", log_lik.xreplace(
                      dict(zip(pis, sp.symbols("pi_cat pi_dog pi_bird pi_fish", positive=True))))),
-            Step("The probabilities must add up to 1, so we maximise with a Lagrange multiplier $\\lambda$: setting the "
-                 "derivative of $\\sum_k n_k\\log\\pi_k - \\lambda(\\sum_k \\pi_k - 1)$ in $\\pi_k$ to zero gives "
-                 "$n_k/\\pi_k = \\lambda$, so every $\\pi_k$ is proportional to its count, and the constraint gives "
-                 "$\\lambda = \\sum_k n_k = {{ values.total }}$."),
+            Step(r"""
+                The probabilities must add up to 1, so we maximise with a Lagrange multiplier $\lambda$:
+                setting the derivative of $\sum_k n_k\log\pi_k - \lambda(\sum_k \pi_k - 1)$ in $\pi_k$ to zero
+                gives $n_k/\pi_k = \lambda$, so every $\pi_k$ is proportional to its count, and the constraint
+                gives $\lambda = \sum_k n_k = {{ values.total }}$.
+            """),
             Step("The estimate for \"dog\" is therefore its share of the labels:", answer),
         ),
         wrong=(
-            Wrong("add_one_smoothing", (n_dog + 1) / (total + K),
-                  "Adding 1 to every count (Laplace smoothing) gives the posterior mean under a uniform prior on the "
-                  "probabilities, a Bayesian estimate. The maximum-likelihood estimate uses the counts as they are.",
-                  0.25),
-            Wrong("odds", n_dog / (total - n_dog),
-                  "That is the ratio of \"dog\" labels to all the other labels, the odds of \"dog\". A probability "
-                  "divides by the total number of labels, including the dogs themselves.", 0.0),
-            Wrong("uniform", sp.Rational(1, K),
-                  "One over the number of classes ignores the data. The likelihood is larger when classes seen more "
-                  "often get more probability, so the maximum follows the counts.", 0.0),
+            Wrong("add_one_smoothing", (n_dog + 1) / (total + K), r"""
+                Adding 1 to every count (Laplace smoothing) gives the posterior mean under a uniform prior on
+                the probabilities, a Bayesian estimate. The maximum-likelihood estimate uses the counts as
+                they are.
+            """, 0.25),
+            Wrong("odds", n_dog / (total - n_dog), r"""
+                That is the ratio of "dog" labels to all the other labels, the odds of "dog". A probability
+                divides by the total number of labels, including the dogs themselves.
+            """, 0.0),
+            Wrong("uniform", sp.Rational(1, K), r"""
+                One over the number of classes ignores the data. The likelihood is larger when classes seen
+                more often get more probability, so the maximum follows the counts.
+            """, 0.0),
         ),
         values={"total": total},
     )

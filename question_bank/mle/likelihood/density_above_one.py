@@ -18,36 +18,48 @@ def derive(s):
     return Derivation(
         answer=density,
         steps=(
-            Step("The density of $\\mathcal{N}(\\mu, \\sigma^2)$ at $x$ is "
-                 "$\\frac{1}{\\sigma\\sqrt{2\\pi}}\\exp\\bigl(-\\frac{(x-\\mu)^2}{2\\sigma^2}\\bigr)$; with the numbers "
-                 "of the question,", density),
-            Step("The value is above 1, and nothing is wrong. A density is probability *per unit length*: it is the "
-                 "slope of the cumulative probability $P(X \\le x)$. A narrow distribution ($\\sigma = {{ sd }}$) "
-                 "packs its whole probability of 1 into a short stretch of the line, so the probability per unit "
-                 "length there must be large."),
-            Step("Probabilities come from areas under the density. The probability of the short interval "
-                 "$[x - 0.005,\\, x + 0.005]$ is about $p(x) \\times 0.01 = {{ values.interval }}$, well below 1."),
-            Step("Read as a function of $\\mu$ with $x$ fixed, the same number is the likelihood of $\\mu = {{ mu }}$ "
-                 "given the observation. A likelihood is not a probability of the parameter either: it need not be below "
-                 "1, and it need not integrate to 1 over the parameter. (Over $\\mu$ this Gaussian happens to; over "
-                 "$\\sigma$, with $x$ and $\\mu$ fixed, the likelihood falls off only like $1/\\sigma$ and its "
-                 "integral is infinite.)"),
+            Step(r"""
+                The density of $\mathcal{N}(\mu, \sigma^2)$ at $x$ is
+                $\frac{1}{\sigma\sqrt{2\pi}}\exp\bigl(-\frac{(x-\mu)^2}{2\sigma^2}\bigr)$; with the numbers of
+                the question,
+            """, density),
+            Step(r"""
+                The value is above 1, and nothing is wrong. A density is probability *per unit length*: it is
+                the slope of the cumulative probability $P(X \le x)$. A narrow distribution
+                ($\sigma = {{ sd }}$) packs its whole probability of 1 into a short stretch of the line, so
+                the probability per unit length there must be large.
+            """),
+            Step(r"""
+                Probabilities come from areas under the density. The probability of the short interval
+                $[x - 0.005,\, x + 0.005]$ is about $p(x) \times 0.01 = {{ values.interval }}$, well below 1.
+            """),
+            Step(r"""
+                Read as a function of $\mu$ with $x$ fixed, the same number is the likelihood of
+                $\mu = {{ mu }}$ given the observation. A likelihood is not a probability of the parameter
+                either: it need not be below 1, and it need not integrate to 1 over the parameter. (Over $\mu$
+                this Gaussian happens to; over $\sigma$, with $x$ and $\mu$ fixed, the likelihood falls off
+                only like $1/\sigma$ and its integral is infinite.)
+            """),
         ),
         wrong=(
-            Wrong("capped_at_one", sp.Integer(1),
-                  "A density is not a probability, so it is not bounded by 1. Only areas under the density are "
-                  "probabilities; a narrow Gaussian has a tall peak whose height is above 1 while its total area "
-                  "stays 1.", 0.0),
-            Wrong("kernel_only", kernel,
-                  "You computed only the exponential factor, whose largest value is 1. The factor "
-                  "$\\frac{1}{\\sigma\\sqrt{2\\pi}}$ in front makes the density integrate to 1; without it the curve "
-                  "would enclose an area of $\\sigma\\sqrt{2\\pi}$, not 1.", 0.0),
-            Wrong("sigma_not_squared_in_root", kernel / sp.sqrt(2 * sp.pi * sd),
-                  "The normalising factor is $1/\\sqrt{2\\pi\\sigma^2} = 1/(\\sigma\\sqrt{2\\pi})$: the variance "
-                  "$\\sigma^2$ goes under the square root, not $\\sigma$.", 0.25),
-            Wrong("lost_half", sp.exp(-(x - mu) ** 2 / sd**2) / (sd * sp.sqrt(2 * sp.pi)),
-                  "The exponent of the Gaussian is $-(x-\\mu)^2/(2\\sigma^2)$; the factor 2 in its denominator went "
-                  "missing, so the density falls off too fast away from the mean.", 0.25),
+            Wrong("capped_at_one", sp.Integer(1), r"""
+                A density is not a probability, so it is not bounded by 1. Only areas under the density are
+                probabilities; a narrow Gaussian has a tall peak whose height is above 1 while its total area
+                stays 1.
+            """, 0.0),
+            Wrong("kernel_only", kernel, r"""
+                You computed only the exponential factor, whose largest value is 1. The factor
+                $\frac{1}{\sigma\sqrt{2\pi}}$ in front makes the density integrate to 1; without it the curve
+                would enclose an area of $\sigma\sqrt{2\pi}$, not 1.
+            """, 0.0),
+            Wrong("sigma_not_squared_in_root", kernel / sp.sqrt(2 * sp.pi * sd), r"""
+                The normalising factor is $1/\sqrt{2\pi\sigma^2} = 1/(\sigma\sqrt{2\pi})$: the variance
+                $\sigma^2$ goes under the square root, not $\sigma$.
+            """, 0.25),
+            Wrong("lost_half", sp.exp(-(x - mu) ** 2 / sd**2) / (sd * sp.sqrt(2 * sp.pi)), r"""
+                The exponent of the Gaussian is $-(x-\mu)^2/(2\sigma^2)$; the factor 2 in its denominator went
+                missing, so the density falls off too fast away from the mean.
+            """, 0.25),
         ),
         values={"interval": density * h},
     )

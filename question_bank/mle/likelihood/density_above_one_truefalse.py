@@ -22,14 +22,18 @@ def derive(s):
             Step("The density of $\\mathcal{N}(\\mu, \\sigma^2)$ is", sp.Eq(sp.Symbol("p(y)"), gaussian_pdf(y, mu, s.sd))),
             Step("At $y = \\mu$ the exponential is $e^0 = 1$, so with $\\sigma = {{ sd }}$ the density at the mean is",
                  at_mean),
-            Step("That is ${{ values.at_mean }}$. The claim $p(\\mu) \\le 1$ holds exactly when $\\sigma \\ge 1/\\sqrt{2\\pi} "
-                 "\\approx 0.3989$. A density value is not a probability: probabilities come from integrating it over "
-                 "an interval, and a narrow density must be tall for its integral to be 1."),
+            Step(r"""
+                That is ${{ values.at_mean }}$. The claim $p(\mu) \le 1$ holds exactly when
+                $\sigma \ge 1/\sqrt{2\pi} \approx 0.3989$. A density value is not a probability: probabilities
+                come from integrating it over an interval, and a narrow density must be tall for its integral
+                to be 1.
+            """),
         ),
         wrong=(
-            Wrong("variance_in_denominator", 1 / (s.sd**2 * sp.sqrt(2 * sp.pi)),
-                  "The normalising constant is $1/(\\sigma\\sqrt{2\\pi})$, with $\\sigma$, not $\\sigma^2$: "
-                  "$\\sqrt{2\\pi\\sigma^2} = \\sigma\\sqrt{2\\pi}$.", 0.0),
+            Wrong("variance_in_denominator", 1 / (s.sd**2 * sp.sqrt(2 * sp.pi)), r"""
+                The normalising constant is $1/(\sigma\sqrt{2\pi})$, with $\sigma$, not $\sigma^2$:
+                $\sqrt{2\pi\sigma^2} = \sigma\sqrt{2\pi}$.
+            """, 0.0),
             Wrong("no_square_root", 1 / (2 * sp.pi * s.sd**2),
                   "You dropped the square root of $2\\pi\\sigma^2$ in the normalising constant.", 0.0),
             Wrong("density_is_probability",

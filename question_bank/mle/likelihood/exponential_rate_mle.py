@@ -18,28 +18,37 @@ def derive(s):
     return Derivation(
         answer=answer,
         steps=(
-            Step("Independence turns the likelihood into a product of densities $\\lambda e^{-\\lambda x_i}$, and its "
-                 "log into a sum: $\\log L(\\lambda) = m\\log\\lambda - \\lambda\\sum_i x_i$ with $m = 5$ and "
-                 "$\\sum_i x_i = {{ values.total }}$."),
+            Step(r"""
+                Independence turns the likelihood into a product of densities $\lambda e^{-\lambda x_i}$, and
+                its log into a sum: $\log L(\lambda) = m\log\lambda - \lambda\sum_i x_i$ with $m = 5$ and
+                $\sum_i x_i = {{ values.total }}$.
+            """),
             Step("Maximising $\\log L$ is minimising the negative log-likelihood. Its derivative in $\\lambda$ is",
                  sp.Eq(sp.Symbol("\\partial \\log L / \\partial\\lambda"), score)),
-            Step("It is positive for small $\\lambda$ and negative for large $\\lambda$ (the second derivative "
-                 "$-m/\\lambda^2$ is negative), so the zero is the maximum: $\\hat\\lambda = m / \\sum_i x_i$, one over "
-                 "the mean waiting time.", answer),
-            Step("A short mean wait means frequent events: the rate is events per minute, the mean wait is minutes "
-                 "per event."),
+            Step(r"""
+                It is positive for small $\lambda$ and negative for large $\lambda$ (the second derivative
+                $-m/\lambda^2$ is negative), so the zero is the maximum: $\hat\lambda = m / \sum_i x_i$, one
+                over the mean waiting time.
+            """, answer),
+            Step(r"""
+                A short mean wait means frequent events: the rate is events per minute, the mean wait is
+                minutes per event.
+            """),
         ),
         wrong=(
-            Wrong("mean_not_rate", total / M,
-                  "That is the mean waiting time $\\bar{x}$, which estimates $1/\\lambda$ (minutes per event). The "
-                  "rate $\\lambda$ (events per minute) is its reciprocal.", 0.25),
-            Wrong("unbiased_rate", (M - 1) / total,
-                  "$(m-1)/\\sum_i x_i$ is the unbiased estimator of the rate, a different criterion. Setting the "
-                  "derivative of the log-likelihood to zero gives $m/\\sum_i x_i$.", 0.25),
-            Wrong("mean_of_reciprocals", sum((1 / xk for xk in xs), sp.Integer(0)) / M,
-                  "You averaged the reciprocals $1/x_i$. The log-likelihood depends on the data only through "
-                  "$\\sum_i x_i$, so the estimate is one over the mean, not the mean of the reciprocals; the two "
-                  "differ (the mean of $1/x_i$ is always at least $1/\\bar{x}$).", 0.0),
+            Wrong("mean_not_rate", total / M, r"""
+                That is the mean waiting time $\bar{x}$, which estimates $1/\lambda$ (minutes per event). The
+                rate $\lambda$ (events per minute) is its reciprocal.
+            """, 0.25),
+            Wrong("unbiased_rate", (M - 1) / total, r"""
+                $(m-1)/\sum_i x_i$ is the unbiased estimator of the rate, a different criterion. Setting the
+                derivative of the log-likelihood to zero gives $m/\sum_i x_i$.
+            """, 0.25),
+            Wrong("mean_of_reciprocals", sum((1 / xk for xk in xs), sp.Integer(0)) / M, r"""
+                You averaged the reciprocals $1/x_i$. The log-likelihood depends on the data only through
+                $\sum_i x_i$, so the estimate is one over the mean, not the mean of the reciprocals; the two
+                differ (the mean of $1/x_i$ is always at least $1/\bar{x}$).
+            """, 0.0),
         ),
         values={"total": total},
     )

@@ -25,9 +25,11 @@ def derive(s):
     return Derivation(
         answer=total,
         steps=(
-            Step("The observations are independent, so the likelihood is a product of Gaussian densities and its "
-                 "logarithm is a sum of per-observation log densities. Terms that do not involve $i$ come out of "
-                 "the sum $m$ times (here $m = 4$):", general),
+            Step(r"""
+                The observations are independent, so the likelihood is a product of Gaussian densities and its
+                logarithm is a sum of per-observation log densities. Terms that do not involve $i$ come out of
+                the sum $m$ times (here $m = 4$):
+            """, general),
             Step("The sum of squared residuals for this data is $\\sum_i (\\hat{y}_i - y_i)^2 = {{ values.rss }}$.", None),
             Step("The normalising part is $-m\\log\\sigma - \\tfrac{m}{2}\\log 2\\pi$ with $\\sigma = {{ sigma }}$:",
                  normaliser),
@@ -35,15 +37,18 @@ def derive(s):
                  total),
         ),
         wrong=(
-            Wrong("constant_not_multiplied", total - (M - 1) * normaliser / M,
-                  "Every observation contributes its own normalising term, so $-\\log\\sigma - \\tfrac12\\log 2\\pi$ "
-                  "appears $m = 4$ times in the sum; you counted it only once.", 0.5),
-            Wrong("negative_log_likelihood", -total,
-                  "This is the negative log-likelihood (the loss). The log-likelihood is the sum of the "
-                  "log densities themselves, without the minus sign.", 0.25),
-            Wrong("dropped_half", total - rss / (2 * s.sigma**2),
-                  "The Gaussian exponent is $-(y-\\hat{y})^2/(2\\sigma^2)$; the factor $\\tfrac12$ on the "
-                  "squared residuals was lost, doubling the squared-error part.", 0.5),
+            Wrong("constant_not_multiplied", total - (M - 1) * normaliser / M, r"""
+                Every observation contributes its own normalising term, so $-\log\sigma - \tfrac12\log 2\pi$
+                appears $m = 4$ times in the sum; you counted it only once.
+            """, 0.5),
+            Wrong("negative_log_likelihood", -total, r"""
+                This is the negative log-likelihood (the loss). The log-likelihood is the sum of the log
+                densities themselves, without the minus sign.
+            """, 0.25),
+            Wrong("dropped_half", total - rss / (2 * s.sigma**2), r"""
+                The Gaussian exponent is $-(y-\hat{y})^2/(2\sigma^2)$; the factor $\tfrac12$ on the squared
+                residuals was lost, doubling the squared-error part.
+            """, 0.5),
             Wrong("sigma_for_variance", normaliser - rss / (2 * s.sigma),
                   "The squared residuals are divided by $2\\sigma^2$ (the variance), not by $2\\sigma$.", 0.25),
         ),

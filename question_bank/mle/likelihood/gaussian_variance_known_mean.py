@@ -24,26 +24,34 @@ def derive(s):
     return Derivation(
         answer=answer,
         steps=(
-            Step("The observations are independent, so the log-likelihood of the variance $\\sigma^2$ is the sum of "
-                 "the Gaussian log-densities, with the mean fixed at the known value $\\mu = {{ mu }}$ "
-                 "($m = 5$, $S = \\sum_i (x_i - \\mu)^2 = {{ values.ss }}$):",
-                 -sp.Rational(M, 2) * sp.log(2 * sp.pi * vs) - sp.Symbol("S") / (2 * vs)),
-            Step("Its derivative in $\\sigma^2$ is $-\\frac{m}{2\\sigma^2} + \\frac{S}{2\\sigma^4}$, zero at "
-                 "$\\sigma^2 = S/m$: the mean squared deviation from the known mean.", answer),
-            Step("Because $\\mu$ is known rather than estimated, nothing is fitted to these data before the squares "
-                 "are taken, so $S/m$ is also unbiased: there is no reason to divide by $m - 1$."),
+            Step(r"""
+                The observations are independent, so the log-likelihood of the variance $\sigma^2$ is the sum
+                of the Gaussian log-densities, with the mean fixed at the known value $\mu = {{ mu }}$
+                ($m = 5$, $S = \sum_i (x_i - \mu)^2 = {{ values.ss }}$):
+            """, -sp.Rational(M, 2) * sp.log(2 * sp.pi * vs) - sp.Symbol("S") / (2 * vs)),
+            Step(r"""
+                Its derivative in $\sigma^2$ is $-\frac{m}{2\sigma^2} + \frac{S}{2\sigma^4}$, zero at
+                $\sigma^2 = S/m$: the mean squared deviation from the known mean.
+            """, answer),
+            Step(r"""
+                Because $\mu$ is known rather than estimated, nothing is fitted to these data before the
+                squares are taken, so $S/m$ is also unbiased: there is no reason to divide by $m - 1$.
+            """),
         ),
         wrong=(
-            Wrong("centred_on_sample_mean", ss_centred / M,
-                  "You centred the data on their sample mean $\\bar{x}$. The mean is known and the "
-                  "likelihood measures the spread around it; $\\bar{x}$ sits closer to the data than $\\mu$ does, so "
-                  "centring on it understates the spread.", 0.25),
-            Wrong("divided_by_m_minus_1", ss_known / (M - 1),
-                  "Dividing by $m - 1$ corrects for a mean estimated from the same data. Here the mean is given, so "
-                  "the maximum-likelihood estimate divides by $m$ (and is already unbiased).", 0.25),
-            Wrong("sample_variance", ss_centred / (M - 1),
-                  "That is the usual sample variance, the unbiased estimate when the mean is unknown. The mean is "
-                  "known here, so the likelihood uses the squared deviations from $\\mu$, divided by $m$.", 0.0),
+            Wrong("centred_on_sample_mean", ss_centred / M, r"""
+                You centred the data on their sample mean $\bar{x}$. The mean is known and the likelihood
+                measures the spread around it; $\bar{x}$ sits closer to the data than $\mu$ does, so centring
+                on it understates the spread.
+            """, 0.25),
+            Wrong("divided_by_m_minus_1", ss_known / (M - 1), r"""
+                Dividing by $m - 1$ corrects for a mean estimated from the same data. Here the mean is given,
+                so the maximum-likelihood estimate divides by $m$ (and is already unbiased).
+            """, 0.25),
+            Wrong("sample_variance", ss_centred / (M - 1), r"""
+                That is the usual sample variance, the unbiased estimate when the mean is unknown. The mean is
+                known here, so the likelihood uses the squared deviations from $\mu$, divided by $m$.
+            """, 0.0),
             Wrong("standard_deviation", sp.sqrt(answer),
                   "That is $\\hat\\sigma$, the square root of the variance that was asked for.", 0.5),
         ),

@@ -25,24 +25,32 @@ def derive(s):
     return Derivation(
         answer=(mean, shown),
         steps=(
-            Step("With both parameters unknown, the log-likelihood is "
-                 "$-\\frac{m}{2}\\log(2\\pi\\sigma^2) - \\frac{1}{2\\sigma^2}\\sum_i (x_i - \\mu)^2$ with $m = 5$. "
-                 "Its derivative in $\\mu$ is $\\frac{1}{\\sigma^2}\\sum_i (x_i - \\mu)$, zero at the sample mean, "
-                 "whatever $\\sigma^2$ is:", sp.Eq(sp.Symbol("\\hat\\mu"), mean)),
-            Step("Putting $\\hat\\mu$ in and setting the derivative in $\\sigma^2$ to zero gives the mean squared "
-                 "deviation from $\\hat\\mu$, with $\\sum_i (x_i - \\hat\\mu)^2 = {{ values.ss }}$:", shown),
-            Step("This divides by $m$, not $m - 1$. The maximum-likelihood estimate is biased low: $\\hat\\mu$ is fitted "
-                 "to these very data, so the deviations from it are a little smaller than those from the true mean. "
-                 "Dividing by $m - 1$ removes that bias, but it is a different estimator, not the one that maximises "
-                 "the likelihood."),
+            Step(r"""
+                With both parameters unknown, the log-likelihood is
+                $-\frac{m}{2}\log(2\pi\sigma^2) - \frac{1}{2\sigma^2}\sum_i (x_i - \mu)^2$ with $m = 5$. Its
+                derivative in $\mu$ is $\frac{1}{\sigma^2}\sum_i (x_i - \mu)$, zero at the sample mean,
+                whatever $\sigma^2$ is:
+            """, sp.Eq(sp.Symbol("\\hat\\mu"), mean)),
+            Step(r"""
+                Putting $\hat\mu$ in and setting the derivative in $\sigma^2$ to zero gives the mean squared
+                deviation from $\hat\mu$, with $\sum_i (x_i - \hat\mu)^2 = {{ values.ss }}$:
+            """, shown),
+            Step(r"""
+                This divides by $m$, not $m - 1$. The maximum-likelihood estimate is biased low: $\hat\mu$ is
+                fitted to these very data, so the deviations from it are a little smaller than those from the
+                true mean. Dividing by $m - 1$ removes that bias, but it is a different estimator, not the one
+                that maximises the likelihood.
+            """),
         ),
         wrong=(
-            Wrong("bessel_correction", (mean, ss / (M - 1)),
-                  "Dividing by $m - 1$ gives the unbiased sample variance. Setting the derivative of the "
-                  "log-likelihood to zero gives a division by $m$; unbiasedness is another criterion.", 0.5),
-            Wrong("not_centred", (mean, ss_zero / M),
-                  "You squared the observations themselves, as if the mean were 0. The mean is unknown and is "
-                  "estimated by $\\bar{x}$; the variance estimate measures the spread around it.", 0.0),
+            Wrong("bessel_correction", (mean, ss / (M - 1)), r"""
+                Dividing by $m - 1$ gives the unbiased sample variance. Setting the derivative of the
+                log-likelihood to zero gives a division by $m$; unbiasedness is another criterion.
+            """, 0.5),
+            Wrong("not_centred", (mean, ss_zero / M), r"""
+                You squared the observations themselves, as if the mean were 0. The mean is unknown and is
+                estimated by $\bar{x}$; the variance estimate measures the spread around it.
+            """, 0.0),
             Wrong("standard_deviation", (mean, sp.sqrt(ss / M)),
                   "The second component is $\\hat\\sigma$, the square root of the variance that was asked for.", 0.5),
         ),

@@ -21,28 +21,40 @@ def derive(s):
     return Derivation(
         answer=log_lik,
         steps=(
-            Step("The waiting times are independent and identically distributed, so their joint density is the "
-                 "product of the four densities $\\lambda e^{-\\lambda x_i}$:", likelihood),
-            Step("The logarithm of a product is the sum of the logarithms, and each term is "
-                 "$\\log(\\lambda e^{-\\lambda x_i}) = \\log\\lambda - \\lambda x_i$:", per_obs),
-            Step("Adding the four terms, $\\log\\lambda$ appears once per observation and the $x_i$ add up to "
-                 "$\\sum_i x_i = {{ values.total }}$:", log_lik),
-            Step("The sum is easier to differentiate than the product and, unlike a product of many densities, "
-                 "does not underflow; $\\log$ is increasing, so both are largest at the same $\\lambda$."),
+            Step(r"""
+                The waiting times are independent and identically distributed, so their joint density is the
+                product of the four densities $\lambda e^{-\lambda x_i}$:
+            """, likelihood),
+            Step(r"""
+                The logarithm of a product is the sum of the logarithms, and each term is
+                $\log(\lambda e^{-\lambda x_i}) = \log\lambda - \lambda x_i$:
+            """, per_obs),
+            Step(r"""
+                Adding the four terms, $\log\lambda$ appears once per observation and the $x_i$ add up to
+                $\sum_i x_i = {{ values.total }}$:
+            """, log_lik),
+            Step(r"""
+                The sum is easier to differentiate than the product and, unlike a product of many densities,
+                does not underflow; $\log$ is increasing, so both are largest at the same $\lambda$.
+            """),
         ),
         wrong=(
-            Wrong("likelihood_not_log", likelihood,
-                  "That is the likelihood itself, the product of the densities. The question asks for its "
-                  "logarithm, in which the product becomes a sum.", 0.25),
-            Wrong("normaliser_once", sp.log(lam) - lam * total,
-                  "Each of the four observations contributes its own $\\log\\lambda$, so the term is "
-                  "$4\\log\\lambda$; you counted it once, as if the data were a single observation.", 0.25),
-            Wrong("mean_instead_of_sum", M * sp.log(lam) - lam * total / M,
-                  "The exponent terms add up to $-\\lambda\\sum_i x_i$, the sum of the waiting times, not their "
-                  "mean: the log-likelihood grows with the number of observations.", 0.25),
-            Wrong("negative_log_likelihood", -log_lik,
-                  "That is the negative log-likelihood, the loss one minimises. The log-likelihood itself has the "
-                  "opposite sign.", 0.5),
+            Wrong("likelihood_not_log", likelihood, r"""
+                That is the likelihood itself, the product of the densities. The question asks for its
+                logarithm, in which the product becomes a sum.
+            """, 0.25),
+            Wrong("normaliser_once", sp.log(lam) - lam * total, r"""
+                Each of the four observations contributes its own $\log\lambda$, so the term is
+                $4\log\lambda$; you counted it once, as if the data were a single observation.
+            """, 0.25),
+            Wrong("mean_instead_of_sum", M * sp.log(lam) - lam * total / M, r"""
+                The exponent terms add up to $-\lambda\sum_i x_i$, the sum of the waiting times, not their
+                mean: the log-likelihood grows with the number of observations.
+            """, 0.25),
+            Wrong("negative_log_likelihood", -log_lik, r"""
+                That is the negative log-likelihood, the loss one minimises. The log-likelihood itself has the
+                opposite sign.
+            """, 0.5),
         ),
         values={"total": total},
     )

@@ -26,32 +26,43 @@ def derive(s):
     return Derivation(
         answer=answer,
         steps=(
-            Step("The MAP estimate maximises the posterior $p(\\mu \\mid x) \\propto p(x \\mid \\mu)\\,p(\\mu)$, i.e. it "
-                 "minimises the negative log-likelihood plus the negative log-prior. Dropping constants, that is",
-                 shown),
-            Step("The prior term $\\mu^2/(2\\tau^2)$ is an L2 (ridge) penalty: multiplying by $2\\sigma^2$ gives "
-                 "least squares plus $\\lambda\\mu^2$ with $\\lambda = \\sigma^2/\\tau^2 = {{ values.lam }}$. "
-                 "Setting the derivative in $\\mu$ to zero, $\\sum_i (x_i - \\mu) = \\lambda\\mu$, gives "
-                 "$\\hat\\mu = \\sum_i x_i / (m + \\lambda) = \\tau^2\\sum_i x_i / (\\sigma^2 + m\\tau^2)$ with $\\sum_i x_i = {{ values.total }}$ and $m = 4$:",
-                 answer),
-            Step("Compared with the sample mean $\\bar{x} = {{ values.mean }}$ (the maximum-likelihood estimate) the "
-                 "estimate is shrunk toward the prior mean 0: the prior counts like $\\lambda$ extra observations "
-                 "at 0. Noisier data (larger $\\sigma$) or a narrower prior (smaller $\\tau$) shrink it more."),
+            Step(r"""
+                The MAP estimate maximises the posterior $p(\mu \mid x) \propto p(x \mid \mu)\,p(\mu)$, i.e.
+                it minimises the negative log-likelihood plus the negative log-prior. Dropping constants, that
+                is
+            """, shown),
+            Step(r"""
+                The prior term $\mu^2/(2\tau^2)$ is an L2 (ridge) penalty: multiplying by $2\sigma^2$ gives
+                least squares plus $\lambda\mu^2$ with $\lambda = \sigma^2/\tau^2 = {{ values.lam }}$. Setting
+                the derivative in $\mu$ to zero, $\sum_i (x_i - \mu) = \lambda\mu$, gives
+                $\hat\mu = \sum_i x_i / (m + \lambda) = \tau^2\sum_i x_i / (\sigma^2 + m\tau^2)$ with
+                $\sum_i x_i = {{ values.total }}$ and $m = 4$:
+            """, answer),
+            Step(r"""
+                Compared with the sample mean $\bar{x} = {{ values.mean }}$ (the maximum-likelihood estimate)
+                the estimate is shrunk toward the prior mean 0: the prior counts like $\lambda$ extra
+                observations at 0. Noisier data (larger $\sigma$) or a narrower prior (smaller $\tau$) shrink
+                it more.
+            """),
         ),
         wrong=(
-            Wrong("mle_no_prior", mean,
-                  "That is the sample mean, the maximum-likelihood estimate. The MAP estimate also has the prior's "
-                  "penalty $\\mu^2/(2\\tau^2)$, which pulls it toward 0.", 0.0),
-            Wrong("penalty_not_scaled", total / (M + 1 / tau**2),
-                  "You used $1/\\tau^2$ as the ridge weight, but the squared errors carry the factor "
-                  "$1/(2\\sigma^2)$; against them the prior's weight is $\\sigma^2/\\tau^2$, the ratio of the noise "
-                  "variance to the prior variance.", 0.25),
-            Wrong("standard_deviations", total / (M + sd / tau),
-                  "The weight of the prior is the ratio of the *variances*, $\\sigma^2/\\tau^2$, because both enter "
-                  "the log densities squared; you used the ratio of standard deviations.", 0.25),
-            Wrong("penalty_inverted", total / (M + tau**2 / sd**2),
-                  "The ratio is upside down: a wide prior (large $\\tau$) should barely shrink the estimate, so the "
-                  "weight is $\\sigma^2/\\tau^2$, not $\\tau^2/\\sigma^2$.", 0.25),
+            Wrong("mle_no_prior", mean, r"""
+                That is the sample mean, the maximum-likelihood estimate. The MAP estimate also has the
+                prior's penalty $\mu^2/(2\tau^2)$, which pulls it toward 0.
+            """, 0.0),
+            Wrong("penalty_not_scaled", total / (M + 1 / tau**2), r"""
+                You used $1/\tau^2$ as the ridge weight, but the squared errors carry the factor
+                $1/(2\sigma^2)$; against them the prior's weight is $\sigma^2/\tau^2$, the ratio of the noise
+                variance to the prior variance.
+            """, 0.25),
+            Wrong("standard_deviations", total / (M + sd / tau), r"""
+                The weight of the prior is the ratio of the *variances*, $\sigma^2/\tau^2$, because both enter
+                the log densities squared; you used the ratio of standard deviations.
+            """, 0.25),
+            Wrong("penalty_inverted", total / (M + tau**2 / sd**2), r"""
+                The ratio is upside down: a wide prior (large $\tau$) should barely shrink the estimate, so
+                the weight is $\sigma^2/\tau^2$, not $\tau^2/\sigma^2$.
+            """, 0.25),
         ),
         values={"lam": sd**2 / tau**2, "total": total, "mean": mean},
     )

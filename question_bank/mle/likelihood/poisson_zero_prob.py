@@ -22,36 +22,48 @@ def derive(s):
     return Derivation(
         answer=answer,
         steps=(
-            Step("The days are independent, so the log-likelihood is the sum of the log-probabilities "
-                 "$x_i\\log\\lambda - \\lambda - \\log x_i!$. Its derivative in $\\lambda$ is "
-                 "$\\sum_i x_i/\\lambda - m$ ($m = 6$ days, $\\sum_i x_i = {{ values.total }}$), which is zero at the "
-                 "mean count:", sp.Eq(sp.Symbol("\\hat\\lambda"), rate)),
-            Step("Over {{ h }} {{ 'hour' | plural(h) }}, $t = {{ h }}/24$ of a day, the count is Poisson with mean "
-                 "$\\lambda t$, so the probability of no event is $(\\lambda t)^0 e^{-\\lambda t}/0! = e^{-\\lambda t}$. "
-                 "Maximum-likelihood estimates carry through functions: the likelihood, written in terms of "
-                 "$q = e^{-\\lambda t}$ instead of $\\lambda$, is the same function of the data, so it is largest at "
-                 "$\\hat q = e^{-\\hat\\lambda t}$:", answer),
-            Step("The model pools all the days to estimate one rate, then reads the probability off the Poisson "
-                 "shape; it does not simply count the days that had no events."),
+            Step(r"""
+                The days are independent, so the log-likelihood is the sum of the log-probabilities
+                $x_i\log\lambda - \lambda - \log x_i!$. Its derivative in $\lambda$ is
+                $\sum_i x_i/\lambda - m$ ($m = 6$ days, $\sum_i x_i = {{ values.total }}$), which is zero at
+                the mean count:
+            """, sp.Eq(sp.Symbol("\\hat\\lambda"), rate)),
+            Step(r"""
+                Over {{ h }} {{ 'hour' | plural(h) }}, $t = {{ h }}/24$ of a day, the count is Poisson with
+                mean $\lambda t$, so the probability of no event is
+                $(\lambda t)^0 e^{-\lambda t}/0! = e^{-\lambda t}$. Maximum-likelihood estimates carry through
+                functions: the likelihood, written in terms of $q = e^{-\lambda t}$ instead of $\lambda$, is
+                the same function of the data, so it is largest at $\hat q = e^{-\hat\lambda t}$:
+            """, answer),
+            Step(r"""
+                The model pools all the days to estimate one rate, then reads the probability off the Poisson
+                shape; it does not simply count the days that had no events.
+            """),
         ),
         wrong=(
-            Wrong("fraction_of_zero_days", zero_days / M,
-                  "That is the share of days with no events: the estimate of a model that gives every daily count "
-                  "its own free probability, and for a whole day. Under the Poisson model all the days inform the "
-                  "single rate $\\lambda$, and the estimate for $t$ days is $e^{-\\hat\\lambda t}$.", 0.0),
-            Wrong("rate_not_probability", rate * t,
-                  "That is $\\hat\\lambda t$, the expected number of events in the stretch. The question asks for "
-                  "the probability of zero events, $e^{-\\hat\\lambda t}$.", 0.25),
-            Wrong("variance_as_rate", sp.exp(-squares / M * t),
-                  "A Poisson distribution's variance equals its mean, but the likelihood is maximised by the sample "
-                  "mean, not by the sample variance (dividing by $m$), and in a sample the two generally differ.", 0.0),
-            Wrong("unbiased_variance_as_rate", sp.exp(-squares / (M - 1) * t),
-                  "A Poisson distribution's variance equals its mean, but the likelihood is maximised by the sample "
-                  "mean, not by the sample variance (dividing by $m - 1$), and in a sample the two generally "
-                  "differ.", 0.0),
-            Wrong("one_day", sp.exp(-rate),
-                  "That is the probability of a whole day without events, $e^{-\\hat\\lambda}$. Over $t$ days the "
-                  "mean count is $\\lambda t$, so the probability is $e^{-\\hat\\lambda t}$.", 0.25),
+            Wrong("fraction_of_zero_days", zero_days / M, r"""
+                That is the share of days with no events: the estimate of a model that gives every daily count
+                its own free probability, and for a whole day. Under the Poisson model all the days inform the
+                single rate $\lambda$, and the estimate for $t$ days is $e^{-\hat\lambda t}$.
+            """, 0.0),
+            Wrong("rate_not_probability", rate * t, r"""
+                That is $\hat\lambda t$, the expected number of events in the stretch. The question asks for
+                the probability of zero events, $e^{-\hat\lambda t}$.
+            """, 0.25),
+            Wrong("variance_as_rate", sp.exp(-squares / M * t), r"""
+                A Poisson distribution's variance equals its mean, but the likelihood is maximised by the
+                sample mean, not by the sample variance (dividing by $m$), and in a sample the two generally
+                differ.
+            """, 0.0),
+            Wrong("unbiased_variance_as_rate", sp.exp(-squares / (M - 1) * t), r"""
+                A Poisson distribution's variance equals its mean, but the likelihood is maximised by the
+                sample mean, not by the sample variance (dividing by $m - 1$), and in a sample the two
+                generally differ.
+            """, 0.0),
+            Wrong("one_day", sp.exp(-rate), r"""
+                That is the probability of a whole day without events, $e^{-\hat\lambda}$. Over $t$ days the
+                mean count is $\lambda t$, so the probability is $e^{-\hat\lambda t}$.
+            """, 0.25),
         ),
         values={"total": total},
     )

@@ -22,29 +22,37 @@ def derive(s):
     return Derivation(
         answer=answer,
         steps=(
-            Step("The smallest positive float64 is $2^{-1074} \\approx 4.94 \\times 10^{-324}$ (a *subnormal* number). "
-                 "Rounded to the nearest float64, a value of at most half of it, $2^{-1075}$, becomes 0 (exactly half is a "
-                 "tie, and ties go to the even neighbour, 0). So $p^n$ comes out as 0 once $p^n \\le 2^{-1075}$, that "
-                 "is once $n \\log(1/p) \\ge 1075 \\log 2$:",
-                 sp.Eq(sp.Symbol("n"), bound)),
-            Step("The count of factors is a whole number, so we round up: $n = {{ values.n }}$ factors give exactly 0, "
-                 "while $n - 1$ factors still give a tiny positive number."),
-            Step("The log-likelihood of the same data is $n \\log p = {{ values.log_lik }}$ (natural log), an "
-                 "ordinary number. Taking logs turns the product into a sum, which neither underflows nor loses "
-                 "precision; and since $\\log$ is increasing, the parameter that maximises the log-likelihood also "
-                 "maximises the likelihood."),
+            Step(r"""
+                The smallest positive float64 is $2^{-1074} \approx 4.94 \times 10^{-324}$ (a *subnormal*
+                number). Rounded to the nearest float64, a value of at most half of it, $2^{-1075}$, becomes 0
+                (exactly half is a tie, and ties go to the even neighbour, 0). So $p^n$ comes out as 0 once
+                $p^n \le 2^{-1075}$, that is once $n \log(1/p) \ge 1075 \log 2$:
+            """, sp.Eq(sp.Symbol("n"), bound)),
+            Step(r"""
+                The count of factors is a whole number, so we round up: $n = {{ values.n }}$ factors give
+                exactly 0, while $n - 1$ factors still give a tiny positive number.
+            """),
+            Step(r"""
+                The log-likelihood of the same data is $n \log p = {{ values.log_lik }}$ (natural log), an
+                ordinary number. Taking logs turns the product into a sum, which neither underflows nor loses
+                precision; and since $\log$ is increasing, the parameter that maximises the log-likelihood
+                also maximises the likelihood.
+            """),
         ),
         wrong=(
-            Wrong("normal_minimum", sp.ceiling(normal),
-                  "You used $2^{-1022} \\approx 2.2 \\times 10^{-308}$, the smallest *normal* float64 "
-                  "(the value NumPy reports as its `tiny`). Below it, subnormal numbers with fewer significant bits carry the "
-                  "product further down, to about $4.9 \\times 10^{-324}$, before it becomes 0.", 0.25),
-            Wrong("last_nonzero", answer - 1,
-                  "With this many factors the product is still a positive (subnormal) number; the question asks for "
-                  "the first count at which it rounds to 0, one factor more.", 0.5),
-            Wrong("single_precision", sp.ceiling(single),
-                  "That is where a float32 product underflows (its smallest positive number is $2^{-149}$). NumPy "
-                  "and Python compute in float64 by default.", 0.25),
+            Wrong("normal_minimum", sp.ceiling(normal), r"""
+                You used $2^{-1022} \approx 2.2 \times 10^{-308}$, the smallest *normal* float64 (the value
+                NumPy reports as its `tiny`). Below it, subnormal numbers with fewer significant bits carry
+                the product further down, to about $4.9 \times 10^{-324}$, before it becomes 0.
+            """, 0.25),
+            Wrong("last_nonzero", answer - 1, r"""
+                With this many factors the product is still a positive (subnormal) number; the question asks
+                for the first count at which it rounds to 0, one factor more.
+            """, 0.5),
+            Wrong("single_precision", sp.ceiling(single), r"""
+                That is where a float32 product underflows (its smallest positive number is $2^{-149}$). NumPy
+                and Python compute in float64 by default.
+            """, 0.25),
         ),
         values={"n": answer, "log_lik": answer * sp.log(p)},
     )

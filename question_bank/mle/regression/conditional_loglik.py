@@ -26,26 +26,35 @@ def derive(s):
     return Derivation(
         answer=answer,
         steps=(
-            Step("Supervised learning models the labels *given* the inputs: the model is the conditional "
-                 "distribution $p(y \\mid x; w, b)$, a Bernoulli with $P(y = 1 \\mid x) = \\sigma(wx + b)$. The "
-                 "inputs themselves are not modelled, so they contribute nothing to the likelihood."),
-            Step("One example's probability is $q_i^{y_i}(1 - q_i)^{1 - y_i}$ with $q_i = \\sigma(w x_i + b)$: "
-                 "$q_i$ when the label is 1 and $1 - q_i$ when it is 0. Here $q_1, \\dots, q_4 = "
-                 "{{ values.q1 }}, {{ values.q2 }}, {{ values.q3 }}, {{ values.q4 }}$."),
-            Step("The examples are independent, so the conditional log-likelihood is the sum of the log "
-                 "probabilities of the observed labels; maximising it over $w, b$ is the conditional MLE, and its "
-                 "negative is the binary cross-entropy summed over the data:", answer),
+            Step(r"""
+                Supervised learning models the labels *given* the inputs: the model is the conditional
+                distribution $p(y \mid x; w, b)$, a Bernoulli with $P(y = 1 \mid x) = \sigma(wx + b)$. The
+                inputs themselves are not modelled, so they contribute nothing to the likelihood.
+            """),
+            Step(r"""
+                One example's probability is $q_i^{y_i}(1 - q_i)^{1 - y_i}$ with $q_i = \sigma(w x_i + b)$:
+                $q_i$ when the label is 1 and $1 - q_i$ when it is 0. Here $q_1, \dots, q_4 = {{ values.q1 }},
+                {{ values.q2 }}, {{ values.q3 }}, {{ values.q4 }}$.
+            """),
+            Step(r"""
+                The examples are independent, so the conditional log-likelihood is the sum of the log
+                probabilities of the observed labels; maximising it over $w, b$ is the conditional MLE, and
+                its negative is the binary cross-entropy summed over the data:
+            """, answer),
         ),
         wrong=(
-            Wrong("probability_of_one_for_all", ones_only,
-                  "You used $\\log q_i = \\log P(y = 1 \\mid x_i)$ for every example. An example labelled 0 "
-                  "contributes the probability of its own label, $\\log(1 - q_i)$.", 0.0),
-            Wrong("negative_log_likelihood", -answer,
-                  "That is the negative log-likelihood (the cross-entropy loss). The log-likelihood of "
-                  "probabilities below 1 is negative.", 0.5),
-            Wrong("likelihood_not_log", product,
-                  "That is the likelihood, the product of the probabilities; the question asks for its "
-                  "logarithm, the sum of the log-probabilities.", 0.25),
+            Wrong("probability_of_one_for_all", ones_only, r"""
+                You used $\log q_i = \log P(y = 1 \mid x_i)$ for every example. An example labelled 0
+                contributes the probability of its own label, $\log(1 - q_i)$.
+            """, 0.0),
+            Wrong("negative_log_likelihood", -answer, r"""
+                That is the negative log-likelihood (the cross-entropy loss). The log-likelihood of
+                probabilities below 1 is negative.
+            """, 0.5),
+            Wrong("likelihood_not_log", product, r"""
+                That is the likelihood, the product of the probabilities; the question asks for its logarithm,
+                the sum of the log-probabilities.
+            """, 0.25),
         ),
         values={f"q{k}": q for k, q in enumerate(probs, 1)},
     )

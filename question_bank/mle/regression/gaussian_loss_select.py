@@ -23,40 +23,46 @@ def derive(s):
     likelihood = sp.exp(-nll)
     return Derivation(
         answer=(
-            Right("nll", nll,
-                  "This is the Gaussian negative log-likelihood itself, written out: the squared residuals over "
-                  "$2\\sigma^2$ plus the normalising term $\\log(\\sigma\\sqrt{2\\pi})$ for each example."),
-            Right("mse", mse,
-                  "The mean squared error: the NLL equals $1/\\sigma^2$ times the MSE plus a constant, and "
-                  "scaling by a positive number or adding a constant never moves a minimiser."),
+            Right("nll", nll, r"""
+                This is the Gaussian negative log-likelihood itself, written out: the squared residuals over
+                $2\sigma^2$ plus the normalising term $\log(\sigma\sqrt{2\pi})$ for each example.
+            """),
+            Right("mse", mse, r"""
+                The mean squared error: the NLL equals $1/\sigma^2$ times the MSE plus a constant, and scaling
+                by a positive number or adding a constant never moves a minimiser.
+            """),
         ),
         steps=(
             Step("With $\\sigma = {{ sd }}$ fixed, the negative log-likelihood of the two residuals is", nll),
-            Step("Only the squared residuals depend on the model, so it is an increasing affine function of the "
-                 "mean squared error: $\\mathrm{NLL} = c \\cdot \\mathrm{MSE} + d$ with",
-                 sp.Eq(sp.Symbol("c"), slope)),
-            Step("The offset is $d = {{ values.offset }}$. Minimising either one over the model's parameters gives the same "
-                 "fit. The other options are different functions of the residuals: the absolute errors (Laplace "
-                 "noise), a log-penalty (Cauchy noise) and the squared *mean* residual (errors can cancel), and each "
-                 "has its own minimiser in general; the likelihood $e^{-\\mathrm{NLL}}$ itself is largest, not "
-                 "smallest, at the best fit."),
+            Step(r"""
+                Only the squared residuals depend on the model, so it is an increasing affine function of the
+                mean squared error: $\mathrm{NLL} = c \cdot \mathrm{MSE} + d$ with
+            """, sp.Eq(sp.Symbol("c"), slope)),
+            Step(r"""
+                The offset is $d = {{ values.offset }}$. Minimising either one over the model's parameters
+                gives the same fit. The other options are different functions of the residuals: the absolute
+                errors (Laplace noise), a log-penalty (Cauchy noise) and the squared *mean* residual (errors
+                can cancel), and each has its own minimiser in general; the likelihood $e^{-\mathrm{NLL}}$
+                itself is largest, not smallest, at the best fit.
+            """),
         ),
         wrong=(
-            Wrong("absolute_error", mae,
-                  "The sum of absolute residuals is the NLL of *Laplace* noise. It penalises large residuals "
-                  "linearly, so its minimiser (a median-like fit) generally differs from the least-squares one.",
-                  0.0),
-            Wrong("cauchy_penalty", cauchy,
-                  "$\\log(1 + r^2)$ is the NLL of Cauchy noise, a heavy-tailed model; it grows only "
-                  "logarithmically for large residuals and so leads to a different, more outlier-resistant fit.",
-                  0.0),
-            Wrong("squared_mean_residual", mean_sq,
-                  "Squaring the *mean* residual lets a positive and a negative error cancel: any fit whose "
-                  "residuals average to zero scores 0. The Gaussian likelihood squares each residual separately.",
-                  0.0),
-            Wrong("likelihood_itself", likelihood,
-                  "This is the likelihood, $e^{-\\mathrm{NLL}}$. It is *maximised* where the NLL is minimised; as a "
-                  "loss to minimise it would push the fit toward large residuals.", 0.0),
+            Wrong("absolute_error", mae, r"""
+                The sum of absolute residuals is the NLL of *Laplace* noise. It penalises large residuals
+                linearly, so its minimiser (a median-like fit) generally differs from the least-squares one.
+            """, 0.0),
+            Wrong("cauchy_penalty", cauchy, r"""
+                $\log(1 + r^2)$ is the NLL of Cauchy noise, a heavy-tailed model; it grows only
+                logarithmically for large residuals and so leads to a different, more outlier-resistant fit.
+            """, 0.0),
+            Wrong("squared_mean_residual", mean_sq, r"""
+                Squaring the *mean* residual lets a positive and a negative error cancel: any fit whose
+                residuals average to zero scores 0. The Gaussian likelihood squares each residual separately.
+            """, 0.0),
+            Wrong("likelihood_itself", likelihood, r"""
+                This is the likelihood, $e^{-\mathrm{NLL}}$. It is *maximised* where the NLL is minimised; as
+                a loss to minimise it would push the fit toward large residuals.
+            """, 0.0),
         ),
         values={"slope": slope, "offset": offset},
     )

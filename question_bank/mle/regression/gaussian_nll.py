@@ -14,21 +14,28 @@ def derive(s):
         steps=(
             Step("The density of $y \\sim \\mathcal{N}(\\hat{y}, \\sigma^2)$ with $\\sigma = {{ sd }}$ is", gaussian_pdf(s.y, s.y_hat, s.sd)),
             Step("Taking $-\\log$ turns the product of the normalising factor and the exponential into a sum: the squared residual over $2\\sigma^2$, plus a term that does not depend on $\\hat{y}$:", nll),
-            Step("Only the squared-residual term $\\frac{(y - \\hat{y})^2}{2\\sigma^2}$ contains $\\hat{y}$; the "
-                 "others, $\\log\\sigma + \\tfrac12\\log 2\\pi$, are constants that shift the loss without moving its "
-                 "minimum. So minimising the NLL over $\\hat{y}$ is minimising the squared error, scaled by $1/(2\\sigma^2)$.", None),
+            Step(r"""
+                Only the squared-residual term $\frac{(y - \hat{y})^2}{2\sigma^2}$ contains $\hat{y}$; the
+                others, $\log\sigma + \tfrac12\log 2\pi$, are constants that shift the loss without moving its
+                minimum. So minimising the NLL over $\hat{y}$ is minimising the squared error, scaled by
+                $1/(2\sigma^2)$.
+            """, None),
         ),
         wrong=(
-            Wrong("lost_half", 2 * residual + const,
-                  "The exponent of the Gaussian is $-(y-\\hat{y})^2/(2\\sigma^2)$, and $-\\log$ of the exponential returns it "
-                  "unchanged, so the squared residual is divided by $2\\sigma^2$; the factor $\\tfrac12$ went missing.", 0.5),
+            Wrong("lost_half", 2 * residual + const, r"""
+                The exponent of the Gaussian is $-(y-\hat{y})^2/(2\sigma^2)$, and $-\log$ of the exponential
+                returns it unchanged, so the squared residual is divided by $2\sigma^2$; the factor $\tfrac12$
+                went missing.
+            """, 0.5),
             Wrong("lost_variance", residual * s.sd**2 + const,
                   "The squared residual must be divided by $2\\sigma^2$, not only by 2: the variance scales the penalty.", 0.5),
             Wrong("log_likelihood_sign", -nll,
                   "That is the log-likelihood. The loss is its negative, so that minimising the loss maximises the likelihood.", 0.25),
-            Wrong("dropped_constant", residual,
-                  "The squared-error term is right, but the NLL also has the normalising term "
-                  "$\\log\\sigma + \\tfrac12\\log 2\\pi$. It does not change the minimiser, but it is part of the value.", 0.5),
+            Wrong("dropped_constant", residual, r"""
+                The squared-error term is right, but the NLL also has the normalising term
+                $\log\sigma + \tfrac12\log 2\pi$. It does not change the minimiser, but it is part of the
+                value.
+            """, 0.5),
         ),
     )
 

@@ -17,33 +17,45 @@ def derive(s):
     return Derivation(
         answer=c,
         steps=(
-            Step("Write $\\hat{y}_i = f(x_i; \\theta)$. The log-likelihood is $\\sum_i \\log p(y_i \\mid \\hat{y}_i, \\sigma)$ "
-                 "and the MSE is $\\frac{1}{m}\\sum_i (\\hat{y}_i - y_i)^2$, so both gradients are sums over $i$."),
-            Step("The derivative in $\\theta$ of one term $\\log p(y_i \\mid \\hat{y}_i, \\sigma)$ of the log-likelihood "
-                 "(only the exponent of the density depends on $\\theta$) is",
-                 sp.factor(sp.diff(ll_term, theta))),
+            Step(r"""
+                Write $\hat{y}_i = f(x_i; \theta)$. The log-likelihood is
+                $\sum_i \log p(y_i \mid \hat{y}_i, \sigma)$ and the MSE is
+                $\frac{1}{m}\sum_i (\hat{y}_i - y_i)^2$, so both gradients are sums over $i$.
+            """),
+            Step(r"""
+                The derivative in $\theta$ of one term $\log p(y_i \mid \hat{y}_i, \sigma)$ of the
+                log-likelihood (only the exponent of the density depends on $\theta$) is
+            """, sp.factor(sp.diff(ll_term, theta))),
             Step("The derivative of one term $\\frac{1}{m}(\\hat{y}_i - y_i)^2$ of the MSE is",
                  sp.factor(sp.diff(mse_term, theta))),
             Step("Their ratio does not depend on $i$, on the data or on $\\theta$, so the whole gradients have the same ratio:",
                  sp.Eq(sp.Symbol("c"), c)),
-            Step("Since $c < 0$, a step that increases the likelihood is a step that decreases the MSE: maximum "
-                 "likelihood under fixed Gaussian noise is least squares, with the learning rate rescaled by $|c|$."),
+            Step(r"""
+                Since $c < 0$, a step that increases the likelihood is a step that decreases the MSE: maximum
+                likelihood under fixed Gaussian noise is least squares, with the learning rate rescaled by
+                $|c|$.
+            """),
         ),
         wrong=(
-            Wrong("sign_flip", -c,
-                  "The two gradients point in opposite directions: raising the likelihood lowers the squared error, "
-                  "so the constant is negative.", 0.5),
-            Wrong("lost_m", c / s.m,
-                  "The MSE averages over the $m$ samples while the log-likelihood sums over them; the factor $m$ "
-                  "that converts a mean into a sum is missing.", 0.5),
-            Wrong("lost_half", 2 * c,
-                  "Differentiating $(\\hat{y}_i - y_i)^2$ in the MSE produces a factor 2 that the $\\tfrac{1}{2\\sigma^2}$ "
-                  "of the log-likelihood does not have; that 2 ends up in the denominator of $c$.", 0.5),
+            Wrong("sign_flip", -c, r"""
+                The two gradients point in opposite directions: raising the likelihood lowers the squared
+                error, so the constant is negative.
+            """, 0.5),
+            Wrong("lost_m", c / s.m, r"""
+                The MSE averages over the $m$ samples while the log-likelihood sums over them; the factor $m$
+                that converts a mean into a sum is missing.
+            """, 0.5),
+            Wrong("lost_half", 2 * c, r"""
+                Differentiating $(\hat{y}_i - y_i)^2$ in the MSE produces a factor 2 that the
+                $\tfrac{1}{2\sigma^2}$ of the log-likelihood does not have; that 2 ends up in the denominator
+                of $c$.
+            """, 0.5),
             Wrong("sigma_not_squared", c * s.sd,
                   "The Gaussian exponent divides by the variance $\\sigma^2$, not by $\\sigma$.", 0.5),
-            Wrong("only_the_variance_factor", -c / s.m,
-                  "$\\tfrac{1}{2\\sigma^2}$ is the weight of the squared error inside the log-likelihood, but the "
-                  "ratio of the gradients also carries the sign and the factor $m$ from averaging in the MSE.", 0.25),
+            Wrong("only_the_variance_factor", -c / s.m, r"""
+                $\tfrac{1}{2\sigma^2}$ is the weight of the squared error inside the log-likelihood, but the
+                ratio of the gradients also carries the sign and the factor $m$ from averaging in the MSE.
+            """, 0.25),
         ),
     )
 

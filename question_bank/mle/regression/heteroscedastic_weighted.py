@@ -31,29 +31,35 @@ def derive(s):
     return Derivation(
         answer=sxy_w / sxx_w,
         steps=(
-            Step("Each target is Gaussian around the prediction with its own spread, "
-                 "$y_i \\sim \\mathcal{N}(w x_i, \\sigma_i^2)$. The negative log-likelihood is "
-                 "$\\sum_i \\bigl[\\frac{(y_i - w x_i)^2}{2\\sigma_i^2} + \\log(\\sigma_i\\sqrt{2\\pi})\\bigr]$; the "
-                 "logarithms do not involve $w$, so maximum likelihood minimises the *weighted* squared error",
-                 weighted),
-            Step("A noisy example (large $\\sigma_i$) says little about $w$, so its error counts less; its weight "
-                 "is $1/\\sigma_i^2$. Setting the derivative in $w$ to zero, "
-                 "$\\sum_i x_i(y_i - w x_i)/\\sigma_i^2 = 0$, gives "
-                 "$\\hat w = \\frac{\\sum_i x_i y_i/\\sigma_i^2}{\\sum_i x_i^2/\\sigma_i^2}$ with numerator "
-                 "${{ values.num }}$ and denominator ${{ values.den }}$:", sxy_w / sxx_w),
+            Step(r"""
+                Each target is Gaussian around the prediction with its own spread,
+                $y_i \sim \mathcal{N}(w x_i, \sigma_i^2)$. The negative log-likelihood is $\sum_i
+                \bigl[\frac{(y_i - w x_i)^2}{2\sigma_i^2} + \log(\sigma_i\sqrt{2\pi})\bigr]$; the logarithms
+                do not involve $w$, so maximum likelihood minimises the *weighted* squared error
+            """, weighted),
+            Step(r"""
+                A noisy example (large $\sigma_i$) says little about $w$, so its error counts less; its weight
+                is $1/\sigma_i^2$. Setting the derivative in $w$ to zero,
+                $\sum_i x_i(y_i - w x_i)/\sigma_i^2 = 0$, gives
+                $\hat w = \frac{\sum_i x_i y_i/\sigma_i^2}{\sum_i x_i^2/\sigma_i^2}$ with numerator
+                ${{ values.num }}$ and denominator ${{ values.den }}$:
+            """, sxy_w / sxx_w),
         ),
         wrong=(
-            Wrong("ordinary_least_squares", ols,
-                  "That is ordinary least squares, $\\sum_i x_i y_i / \\sum_i x_i^2$, which treats every example as "
-                  "equally reliable. With noise levels that differ between examples the likelihood weights each "
-                  "squared error by $1/\\sigma_i^2$.", 0.0),
-            Wrong("weights_one_over_sigma", by_sd,
-                  "The Gaussian exponent divides the squared error by the variance $\\sigma_i^2$, so the weights are "
-                  "$1/\\sigma_i^2$, not $1/\\sigma_i$.", 0.25),
-            Wrong("weights_inverted", inverted,
-                  "You weighted the squared errors by $\\sigma_i^2$, giving the noisiest examples the most say. The "
-                  "likelihood does the opposite: an example with a large $\\sigma_i$ is trusted less, weight "
-                  "$1/\\sigma_i^2$.", 0.0),
+            Wrong("ordinary_least_squares", ols, r"""
+                That is ordinary least squares, $\sum_i x_i y_i / \sum_i x_i^2$, which treats every example as
+                equally reliable. With noise levels that differ between examples the likelihood weights each
+                squared error by $1/\sigma_i^2$.
+            """, 0.0),
+            Wrong("weights_one_over_sigma", by_sd, r"""
+                The Gaussian exponent divides the squared error by the variance $\sigma_i^2$, so the weights
+                are $1/\sigma_i^2$, not $1/\sigma_i$.
+            """, 0.25),
+            Wrong("weights_inverted", inverted, r"""
+                You weighted the squared errors by $\sigma_i^2$, giving the noisiest examples the most say.
+                The likelihood does the opposite: an example with a large $\sigma_i$ is trusted less, weight
+                $1/\sigma_i^2$.
+            """, 0.0),
         ),
         values={"num": sxy_w, "den": sxx_w},
     )

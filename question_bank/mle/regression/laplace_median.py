@@ -24,26 +24,35 @@ def derive(s):
     return Derivation(
         answer=mid,
         steps=(
-            Step("Each target is $y_i = c + \\varepsilon_i$ with Laplace noise of density "
-                 "$\\frac{1}{2b}e^{-|\\varepsilon|/b}$. The negative log-likelihood of the five targets is "
-                 "$\\sum_i |y_i - c|/b + 5\\log(2b)$: up to the factor $1/b$ and a constant, the sum of absolute "
-                 "errors. So maximum likelihood under Laplace noise is minimising the mean absolute error."),
-            Step("The derivative of $|y_i - c|$ in $c$ is $+1$ when $c > y_i$ and $-1$ when $c < y_i$. So the slope "
-                 "of the NLL is (number of targets below $c$ minus number above $c$)$/b$: with the sorted targets "
-                 "${{ values.y1 }}, {{ values.y2 }}, {{ values.y3 }}, {{ values.y4 }}, {{ values.y5 }}$, just below the middle value it is", sp.Eq(sp.Symbol("\\text{slope}"), left)),
+            Step(r"""
+                Each target is $y_i = c + \varepsilon_i$ with Laplace noise of density
+                $\frac{1}{2b}e^{-|\varepsilon|/b}$. The negative log-likelihood of the five targets is
+                $\sum_i |y_i - c|/b + 5\log(2b)$: up to the factor $1/b$ and a constant, the sum of absolute
+                errors. So maximum likelihood under Laplace noise is minimising the mean absolute error.
+            """),
+            Step(r"""
+                The derivative of $|y_i - c|$ in $c$ is $+1$ when $c > y_i$ and $-1$ when $c < y_i$. So the
+                slope of the NLL is (number of targets below $c$ minus number above $c$)$/b$: with the sorted
+                targets ${{ values.y1 }}, {{ values.y2 }}, {{ values.y3 }}, {{ values.y4 }}, {{ values.y5 }}$,
+                just below the middle value it is
+            """, sp.Eq(sp.Symbol("\\text{slope}"), left)),
             Step("Just above the middle value it is", sp.Eq(sp.Symbol("\\text{slope}"), right)),
-            Step("The NLL falls until $c$ reaches the middle value and rises after it, so the maximum-likelihood "
-                 "constant is the median. Unlike the mean, it does not move when the largest target moves further "
-                 "out: absolute errors penalise an outlier linearly, not quadratically.", mid),
+            Step(r"""
+                The NLL falls until $c$ reaches the middle value and rises after it, so the maximum-likelihood
+                constant is the median. Unlike the mean, it does not move when the largest target moves
+                further out: absolute errors penalise an outlier linearly, not quadratically.
+            """, mid),
         ),
         wrong=(
-            Wrong("mean", mean,
-                  "The mean is the maximum-likelihood constant under *Gaussian* noise, where the NLL is a sum of "
-                  "squared errors. Laplace noise gives a sum of absolute errors, which is minimised by the median.",
-                  0.0),
-            Wrong("midrange", midrange,
-                  "The midpoint of the smallest and largest target minimises the *largest* absolute error, not "
-                  "their sum. The sum of absolute errors is minimised by the median.", 0.0),
+            Wrong("mean", mean, r"""
+                The mean is the maximum-likelihood constant under *Gaussian* noise, where the NLL is a sum of
+                squared errors. Laplace noise gives a sum of absolute errors, which is minimised by the
+                median.
+            """, 0.0),
+            Wrong("midrange", midrange, r"""
+                The midpoint of the smallest and largest target minimises the *largest* absolute error, not
+                their sum. The sum of absolute errors is minimised by the median.
+            """, 0.0),
         ),
         values={f"y{k}": yk for k, yk in enumerate(ys, 1)},
     )

@@ -39,34 +39,46 @@ def derive(s):
                      "that slope points to.",
         ),
         steps=(
-            Step("The conditional log-likelihood is $\\ell(w) = \\sum_i [y_i\\log\\sigma(w x_i) + (1 - y_i)"
-                 "\\log(1 - \\sigma(w x_i))]$. Using $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$, its slope is", shown),
-            Step("Its second derivative, $-\\sum_i \\sigma(w x_i)(1 - \\sigma(w x_i))\\,x_i^2$, is negative, so "
-                 "$\\ell$ is concave, and because both labels occur on one side of 0 its maximum $\\hat w$ is finite. "
-                 "The equation $\\ell'(w) = 0$ has no closed-form solution in general (here it mixes sigmoids of "
-                 "different multiples of $w$, because the $|x_i|$ differ), so $\\hat w$ is found iteratively, "
-                 "e.g. by Newton's method. "
-                 "But comparing $\\hat w$ with a given number only needs the sign of $\\ell'$ there: $\\ell'$ "
-                 "falls as $w$ grows, so $\\hat w$ is larger than a point where $\\ell'$ is positive and smaller "
-                 "than one where it is negative."),
-            Step("The least-squares formula gives $w_{\\mathrm{LS}} = \\sum_i x_i y_i / \\sum_i x_i^2 = {{ values.ls }}$; "
-                 "it solves the *linear* equation $\\sum_i (y_i - w x_i)x_i = 0$, not the logistic one. At "
-                 "$w = w_{\\mathrm{LS}}$ the logistic slope is", slope),
-            Step("That is ${{ values.slope }}$, so $\\hat w$ is "
-                 "{% if values.slope[0] != '-' %}larger than $w_{\\mathrm{LS}}$ and the statement is true"
-                 "{% else %}smaller than $w_{\\mathrm{LS}}$ and the statement is false{% endif %}."),
+            Step(r"""
+                The conditional log-likelihood is
+                $\ell(w) = \sum_i [y_i\log\sigma(w x_i) + (1 - y_i)\log(1 - \sigma(w x_i))]$. Using
+                $\sigma'(z) = \sigma(z)(1 - \sigma(z))$, its slope is
+            """, shown),
+            Step(r"""
+                Its second derivative, $-\sum_i \sigma(w x_i)(1 - \sigma(w x_i))\,x_i^2$, is negative, so
+                $\ell$ is concave, and because both labels occur on one side of 0 its maximum $\hat w$ is
+                finite. The equation $\ell'(w) = 0$ has no closed-form solution in general (here it mixes
+                sigmoids of different multiples of $w$, because the $|x_i|$ differ), so $\hat w$ is found
+                iteratively, e.g. by Newton's method. But comparing $\hat w$ with a given number only needs
+                the sign of $\ell'$ there: $\ell'$ falls as $w$ grows, so $\hat w$ is larger than a point
+                where $\ell'$ is positive and smaller than one where it is negative.
+            """),
+            Step(r"""
+                The least-squares formula gives
+                $w_{\mathrm{LS}} = \sum_i x_i y_i / \sum_i x_i^2 = {{ values.ls }}$; it solves the *linear*
+                equation $\sum_i (y_i - w x_i)x_i = 0$, not the logistic one. At $w = w_{\mathrm{LS}}$ the
+                logistic slope is
+            """, slope),
+            Step(r"""
+                That is ${{ values.slope }}$, so $\hat w$ is {% if values.slope[0] != '-' %}larger than
+                $w_{\mathrm{LS}}$ and the statement is true{% else %}smaller than $w_{\mathrm{LS}}$ and the
+                statement is false{% endif %}.
+            """),
         ),
         wrong=(
-            Wrong("slope_at_zero", score(0, lambda z: sp.Rational(1, 2)),
-                  "That is the slope of the log-likelihood at $w = 0$, where every $\\sigma(0) = 1/2$. Its sign "
-                  "says whether $\\hat w$ is above 0, not whether it is above $w_{\\mathrm{LS}}$: evaluate the "
-                  "slope at $w_{\\mathrm{LS}}$.", 0.0),
-            Wrong("linear_residuals", score(least_squares, lambda z: z),
-                  "You used the least-squares residuals $y_i - w x_i$, whose weighted sum is 0 at "
-                  "$w_{\\mathrm{LS}}$ by construction. The logistic slope has $y_i - \\sigma(w x_i)$ instead.", 0.0),
-            Wrong("sign_flip", -slope,
-                  "The sign is reversed: the slope of the log-likelihood is $\\sum_i (y_i - \\sigma(w x_i))x_i$, "
-                  "labels minus predictions.", 0.0),
+            Wrong("slope_at_zero", score(0, lambda z: sp.Rational(1, 2)), r"""
+                That is the slope of the log-likelihood at $w = 0$, where every $\sigma(0) = 1/2$. Its sign
+                says whether $\hat w$ is above 0, not whether it is above $w_{\mathrm{LS}}$: evaluate the
+                slope at $w_{\mathrm{LS}}$.
+            """, 0.0),
+            Wrong("linear_residuals", score(least_squares, lambda z: z), r"""
+                You used the least-squares residuals $y_i - w x_i$, whose weighted sum is 0 at
+                $w_{\mathrm{LS}}$ by construction. The logistic slope has $y_i - \sigma(w x_i)$ instead.
+            """, 0.0),
+            Wrong("sign_flip", -slope, r"""
+                The sign is reversed: the slope of the log-likelihood is $\sum_i (y_i - \sigma(w x_i))x_i$,
+                labels minus predictions.
+            """, 0.0),
             Wrong("same_as_least_squares",
                   "They are equal: minimising the squared error on the 0/1 labels gives the same weight as maximising "
                   "the Bernoulli likelihood, so $\\hat w = w_{\\mathrm{LS}}$.",

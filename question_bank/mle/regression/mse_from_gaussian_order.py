@@ -25,18 +25,25 @@ def derive(s):
             "the mean squared error $\\frac{1}{m}\\sum_i (y_i - \\hat{y}_i)^2$.",
         ),
         steps=(
-            Step("The noise model and the independence assumption come first, in either order: together they say "
-                 "that the likelihood is a product of one Gaussian density per example."),
-            Step("Independence is what turns the joint likelihood into a product, and only a product becomes a sum "
-                 "under the logarithm. One term of the negative log-likelihood is", nll),
+            Step(r"""
+                The noise model and the independence assumption come first, in either order: together they say
+                that the likelihood is a product of one Gaussian density per example.
+            """),
+            Step(r"""
+                Independence is what turns the joint likelihood into a product, and only a product becomes a
+                sum under the logarithm. One term of the negative log-likelihood is
+            """, nll),
             Step("Its value at a zero residual, the part that does not depend on $\\theta$, is", constant),
-            Step("Positive scaling and dropping constants do not move the minimiser, which is why minimising the "
-                 "MSE is maximum likelihood under fixed-variance Gaussian noise."),
+            Step(r"""
+                Positive scaling and dropping constants do not move the minimiser, which is why minimising the
+                MSE is maximum likelihood under fixed-variance Gaussian noise.
+            """),
         ),
         wrong=(
-            Wrong("log_before_product", (0, 2, 1, 3, 4),
-                  "The logarithm turns a product into a sum only once the likelihood *is* a product, and that "
-                  "needs the independence assumption first.", 0.8),
+            Wrong("log_before_product", (0, 2, 1, 3, 4), r"""
+                The logarithm turns a product into a sum only once the likelihood *is* a product, and that
+                needs the independence assumption first.
+            """, 0.8),
         ),
         values={"constant": constant},
     )

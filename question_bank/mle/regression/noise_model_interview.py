@@ -32,8 +32,10 @@ def derive(s):
         steps=(
             Step("The Gaussian negative log-likelihood of one example:", gauss),
             Step("The Laplace negative log-likelihood of one example:", laplace),
-            Step("For the outlier's residual $r = {{ r }}$ the squared-error cost is ${{ values.mse_cost }}$ and the "
-                 "absolute-error cost ${{ values.mae_cost }}$: squared error weighs it ${{ r }}$ times more."),
+            Step(r"""
+                For the outlier's residual $r = {{ r }}$ the squared-error cost is ${{ values.mse_cost }}$ and
+                the absolute-error cost ${{ values.mae_cost }}$: squared error weighs it ${{ r }}$ times more.
+            """),
         ),
         values={"mse_cost": r**2, "mae_cost": r},
     )

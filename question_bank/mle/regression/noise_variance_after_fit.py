@@ -32,28 +32,38 @@ def derive(s):
     return Derivation(
         answer=answer,
         steps=(
-            Step("The log-likelihood is $-\\frac{m}{2}\\log(2\\pi\\sigma^2) - \\frac{1}{2\\sigma^2}\\sum_i (y_i - a - b x_i)^2$ "
-                 "with $m = 5$ and $x_i = i - 1$. For every $\\sigma^2$ it is largest where the squared error is smallest, so the "
-                 "line is the least-squares line, whatever the noise level: "
-                 "$a = {{ values.a }}$, $b = {{ values.b }}$."),
-            Step("With the line fixed, the log-likelihood in $\\sigma^2$ is "
-                 "$-\\frac{m}{2}\\log\\sigma^2 - \\frac{\\mathrm{RSS}}{2\\sigma^2}$ plus a constant, where "
-                 "$\\mathrm{RSS} = \\sum_i (y_i - a - b x_i)^2 = {{ values.rss }}$ is the residual sum of squares. "
-                 "Its derivative is zero at $\\sigma^2 = \\mathrm{RSS}/m$:", answer),
-            Step("The estimate divides by $m$. Since the two line parameters were fitted to the same points, the "
-                 "residuals are a little smaller than the true noise, and the unbiased estimate divides by "
-                 "$m - 2$ instead; that is a different criterion from maximum likelihood."),
+            Step(r"""
+                The log-likelihood is
+                $-\frac{m}{2}\log(2\pi\sigma^2) - \frac{1}{2\sigma^2}\sum_i (y_i - a - b x_i)^2$ with $m = 5$
+                and $x_i = i - 1$. For every $\sigma^2$ it is largest where the squared error is smallest, so
+                the line is the least-squares line, whatever the noise level: $a = {{ values.a }}$,
+                $b = {{ values.b }}$.
+            """),
+            Step(r"""
+                With the line fixed, the log-likelihood in $\sigma^2$ is
+                $-\frac{m}{2}\log\sigma^2 - \frac{\mathrm{RSS}}{2\sigma^2}$ plus a constant, where
+                $\mathrm{RSS} = \sum_i (y_i - a - b x_i)^2 = {{ values.rss }}$ is the residual sum of squares.
+                Its derivative is zero at $\sigma^2 = \mathrm{RSS}/m$:
+            """, answer),
+            Step(r"""
+                The estimate divides by $m$. Since the two line parameters were fitted to the same points, the
+                residuals are a little smaller than the true noise, and the unbiased estimate divides by
+                $m - 2$ instead; that is a different criterion from maximum likelihood.
+            """),
         ),
         wrong=(
-            Wrong("unbiased_m_minus_2", rss / (M - 2),
-                  "Dividing by $m - 2$ removes the bias from fitting two parameters, which gives the unbiased "
-                  "estimate. Maximising the likelihood divides the residual sum of squares by $m$.", 0.25),
-            Wrong("variance_of_targets", total_ss / M,
-                  "That is the spread of the targets around their mean, before fitting the line. The noise is what "
-                  "the line does not explain: the spread of the residuals $y_i - a - b x_i$.", 0.0),
-            Wrong("residual_sum", rss,
-                  "That is the residual sum of squares itself; the maximum-likelihood variance is its average over "
-                  "the $m$ points.", 0.25),
+            Wrong("unbiased_m_minus_2", rss / (M - 2), r"""
+                Dividing by $m - 2$ removes the bias from fitting two parameters, which gives the unbiased
+                estimate. Maximising the likelihood divides the residual sum of squares by $m$.
+            """, 0.25),
+            Wrong("variance_of_targets", total_ss / M, r"""
+                That is the spread of the targets around their mean, before fitting the line. The noise is
+                what the line does not explain: the spread of the residuals $y_i - a - b x_i$.
+            """, 0.0),
+            Wrong("residual_sum", rss, r"""
+                That is the residual sum of squares itself; the maximum-likelihood variance is its average
+                over the $m$ points.
+            """, 0.25),
         ),
         values={"a": line[a], "b": line[b], "rss": rss},
     )

@@ -27,32 +27,40 @@ def derive(s):
     return Derivation(
         answer=(intercept, slope),
         steps=(
-            Step("With Gaussian noise of fixed variance, maximum likelihood is least squares: minimise "
-                 "$\\sum_i (y_i - a - b x_i)^2$. Write it with the design matrix $X$ (a column of ones for the "
-                 "intercept and a column of $x_i$) and set the gradient to zero; that gives the normal equations "
-                 "$X^\\top X \\,(a, b)^\\top = X^\\top y$. Here $S_x = \\sum_i x_i = {{ values.sx }}$, "
-                 "$S_{xx} = \\sum_i x_i^2 = {{ values.sxx }}$, $S_y = \\sum_i y_i = {{ values.sy }}$ and "
-                 "$S_{xy} = \\sum_i x_i y_i = {{ values.sxy }}$. The first row (the derivative in $a$) reads",
-                 sp.Eq(M * A + sp.Symbol("S_x") * B, sp.Symbol("S_y"))),
+            Step(r"""
+                With Gaussian noise of fixed variance, maximum likelihood is least squares: minimise
+                $\sum_i (y_i - a - b x_i)^2$. Write it with the design matrix $X$ (a column of ones for the
+                intercept and a column of $x_i$) and set the gradient to zero; that gives the normal equations
+                $X^\top X \,(a, b)^\top = X^\top y$. Here $S_x = \sum_i x_i = {{ values.sx }}$,
+                $S_{xx} = \sum_i x_i^2 = {{ values.sxx }}$, $S_y = \sum_i y_i = {{ values.sy }}$ and
+                $S_{xy} = \sum_i x_i y_i = {{ values.sxy }}$. The first row (the derivative in $a$) reads
+            """, sp.Eq(M * A + sp.Symbol("S_x") * B, sp.Symbol("S_y"))),
             Step("The second row (the derivative in $b$) reads",
                  sp.Eq(sp.Symbol("S_x") * A + sp.Symbol("S_xx") * B, sp.Symbol("S_xy"))),
-            Step("Solving the 2×2 system (the loss is a convex quadratic, so this stationary point is its minimum) "
-                 "gives the slope ${{ values.slope }}$ and the intercept $a = \\bar{y} - b\\bar{x} = {{ values.intercept }}$."),
-            Step("This closed form exists because the squared error is quadratic in $(a, b)$, so its gradient is "
-                 "linear and setting it to zero is a linear system."),
+            Step(r"""
+                Solving the 2×2 system (the loss is a convex quadratic, so this stationary point is its
+                minimum) gives the slope ${{ values.slope }}$ and the intercept
+                $a = \bar{y} - b\bar{x} = {{ values.intercept }}$.
+            """),
+            Step(r"""
+                This closed form exists because the squared error is quadratic in $(a, b)$, so its gradient is
+                linear and setting it to zero is a linear system.
+            """),
         ),
         wrong=(
-            Wrong("no_intercept_column", (sp.Integer(0), origin),
-                  "You left out the column of ones, which fits a line forced through the origin: slope "
-                  "$\\sum_i x_i y_i / \\sum_i x_i^2$ and no intercept. The model has an intercept, so $X$ needs it.",
-                  0.0),
-            Wrong("uncentred_slope", (ybar - origin * xbar, origin),
-                  "The slope $\\sum_i x_i y_i / \\sum_i x_i^2$ belongs to a line through the origin. With an "
-                  "intercept, the slope comes from the *centred* sums: "
-                  "$\\sum_i (x_i - \\bar{x})(y_i - \\bar{y}) / \\sum_i (x_i - \\bar{x})^2$.", 0.25),
-            Wrong("intercept_is_mean", (ybar, slope),
-                  "The slope is right, but the intercept is $\\bar{y} - b\\bar{x}$, the line's value at $x = 0$; "
-                  "$\\bar{y}$ is its value at $x = \\bar{x}$.", 0.5),
+            Wrong("no_intercept_column", (sp.Integer(0), origin), r"""
+                You left out the column of ones, which fits a line forced through the origin: slope
+                $\sum_i x_i y_i / \sum_i x_i^2$ and no intercept. The model has an intercept, so $X$ needs it.
+            """, 0.0),
+            Wrong("uncentred_slope", (ybar - origin * xbar, origin), r"""
+                The slope $\sum_i x_i y_i / \sum_i x_i^2$ belongs to a line through the origin. With an
+                intercept, the slope comes from the *centred* sums:
+                $\sum_i (x_i - \bar{x})(y_i - \bar{y}) / \sum_i (x_i - \bar{x})^2$.
+            """, 0.25),
+            Wrong("intercept_is_mean", (ybar, slope), r"""
+                The slope is right, but the intercept is $\bar{y} - b\bar{x}$, the line's value at $x = 0$;
+                $\bar{y}$ is its value at $x = \bar{x}$.
+            """, 0.5),
         ),
         values={"sx": sum(xs, sp.Integer(0)), "sxx": sxx, "sy": sum(ys, sp.Integer(0)), "sxy": sxy,
                 "slope": slope, "intercept": intercept},

@@ -22,40 +22,54 @@ def derive(s):
     return Derivation(
         answer=answer,
         steps=(
-            Step("The residuals are independent, so the log-likelihood is the sum of their Gaussian log-densities. "
-                 "With $S = \\sum_i r_i^2$ and $m = 4$ it is, as a function of $\\sigma$,", ll),
-            Step("The $-m\\log\\sigma$ term rewards a small $\\sigma$ and the $-S/(2\\sigma^2)$ term punishes one; the "
-                 "maximum is where they balance, where the derivative in $\\sigma$ is zero:", sp.Eq(sp.diff(ll, sd), 0)),
+            Step(r"""
+                The residuals are independent, so the log-likelihood is the sum of their Gaussian
+                log-densities. With $S = \sum_i r_i^2$ and $m = 4$ it is, as a function of $\sigma$,
+            """, ll),
+            Step(r"""
+                The $-m\log\sigma$ term rewards a small $\sigma$ and the $-S/(2\sigma^2)$ term punishes one;
+                the maximum is where they balance, where the derivative in $\sigma$ is zero:
+            """, sp.Eq(sp.diff(ll, sd), 0)),
             Step("This gives $\\sigma^2 = S/m$ in general, the mean squared residual:", sp.Eq(sp.Symbol("\\hat{\\sigma}^2"), general)),
-            Step("The mean of the noise is given (it is 0), not estimated from these residuals, so the squares are "
-                 "taken about 0 and there is no reason to divide by $m - 1$. Here $S = {{ values.rss }}$ over $m = 4$ "
-                 "residuals, so", answer),
+            Step(r"""
+                The mean of the noise is given (it is 0), not estimated from these residuals, so the squares
+                are taken about 0 and there is no reason to divide by $m - 1$. Here $S = {{ values.rss }}$
+                over $m = 4$ residuals, so
+            """, answer),
         ),
         wrong=(
-            Wrong("divided_by_m_minus_1", rss / (M - 1),
-                  "You divided by $m - 1$. That correction (Bessel's) is needed only when the mean is estimated "
-                  "from the same data: centring on the sample mean makes the squared deviations smaller on average. "
-                  "Here the mean of the residuals is known to be 0, so $S/m$ is both the maximum-likelihood "
-                  "estimate and already unbiased; dividing by $m - 1$ only makes it too large.", 0.25),
-            Wrong("centred_on_sample_mean", centred / M,
-                  "You subtracted the residuals' sample mean $\\bar{r}$ before squaring. The model says the residuals "
-                  "come from $\\mathcal{N}(0, \\sigma^2)$: their mean is given as 0, not estimated, so the likelihood "
-                  "involves $r_i^2$ itself. Centring on $\\bar{r}$ removes a spread that the noise really has.", 0.25),
-            Wrong("sample_variance", centred / (M - 1),
-                  "That is the textbook sample variance: centred on the sample mean and divided by $m - 1$, the "
-                  "unbiased estimate when the mean is unknown. Here the mean is known to be 0, so neither step "
-                  "applies; the maximum-likelihood estimate is the mean of $r_i^2$.", 0.0),
-            Wrong("standard_deviation", sp.sqrt(answer),
-                  "That is the estimate of $\\sigma$, the square root of what was asked. The likelihood can be "
-                  "maximised in $\\sigma$ or in $\\sigma^2$ (the maximiser is the same point), but the question asks "
-                  "for the variance $\\sigma^2$.", 0.5),
-            Wrong("sum_not_mean", rss,
-                  "You stopped at the sum of squared residuals $S$. Setting the derivative to zero gives "
-                  "$\\sigma^2 = S/m$: each residual contributes one $\\log\\sigma$ term, so the sum is shared out over "
-                  "the $m$ residuals.", 0.25),
-            Wrong("mean_absolute_residual", sum((sp.Abs(r) for r in residuals), sp.Integer(0)) / M,
-                  "The Gaussian log-density is $-r^2/(2\\sigma^2)$ up to constants, so the likelihood depends on squared "
-                  "residuals; the mean absolute residual estimates the scale of Laplace noise, not a Gaussian variance.", 0.0),
+            Wrong("divided_by_m_minus_1", rss / (M - 1), r"""
+                You divided by $m - 1$. That correction (Bessel's) is needed only when the mean is estimated
+                from the same data: centring on the sample mean makes the squared deviations smaller on
+                average. Here the mean of the residuals is known to be 0, so $S/m$ is both the
+                maximum-likelihood estimate and already unbiased; dividing by $m - 1$ only makes it too large.
+            """, 0.25),
+            Wrong("centred_on_sample_mean", centred / M, r"""
+                You subtracted the residuals' sample mean $\bar{r}$ before squaring. The model says the
+                residuals come from $\mathcal{N}(0, \sigma^2)$: their mean is given as 0, not estimated, so
+                the likelihood involves $r_i^2$ itself. Centring on $\bar{r}$ removes a spread that the noise
+                really has.
+            """, 0.25),
+            Wrong("sample_variance", centred / (M - 1), r"""
+                That is the textbook sample variance: centred on the sample mean and divided by $m - 1$, the
+                unbiased estimate when the mean is unknown. Here the mean is known to be 0, so neither step
+                applies; the maximum-likelihood estimate is the mean of $r_i^2$.
+            """, 0.0),
+            Wrong("standard_deviation", sp.sqrt(answer), r"""
+                That is the estimate of $\sigma$, the square root of what was asked. The likelihood can be
+                maximised in $\sigma$ or in $\sigma^2$ (the maximiser is the same point), but the question
+                asks for the variance $\sigma^2$.
+            """, 0.5),
+            Wrong("sum_not_mean", rss, r"""
+                You stopped at the sum of squared residuals $S$. Setting the derivative to zero gives
+                $\sigma^2 = S/m$: each residual contributes one $\log\sigma$ term, so the sum is shared out
+                over the $m$ residuals.
+            """, 0.25),
+            Wrong("mean_absolute_residual", sum((sp.Abs(r) for r in residuals), sp.Integer(0)) / M, r"""
+                The Gaussian log-density is $-r^2/(2\sigma^2)$ up to constants, so the likelihood depends on
+                squared residuals; the mean absolute residual estimates the scale of Laplace noise, not a
+                Gaussian variance.
+            """, 0.0),
         ),
         values={"rss": rss},
     )

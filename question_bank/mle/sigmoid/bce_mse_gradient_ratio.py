@@ -25,31 +25,43 @@ def derive(s):
         steps=(
             Step("Write $\\hat{y} = \\sigma(z)$. The sigmoid's derivative, written with its own output, is",
                  sp.Eq(sp.Symbol("\\sigma'(z)"), slope)),
-            Step("For the binary cross-entropy, $\\partial L/\\partial\\hat{y} = (\\hat{y} - y)/(\\hat{y}(1 - \\hat{y}))$, "
-                 "and multiplying by $\\sigma'(z)$ cancels the denominator:",
-                 sp.Eq(sp.Symbol("\\partial L_{\\mathrm{BCE}}/\\partial z"), g_bce)),
+            Step(r"""
+                For the binary cross-entropy,
+                $\partial L/\partial\hat{y} = (\hat{y} - y)/(\hat{y}(1 - \hat{y}))$, and multiplying by
+                $\sigma'(z)$ cancels the denominator:
+            """, sp.Eq(sp.Symbol("\\partial L_{\\mathrm{BCE}}/\\partial z"), g_bce)),
             Step("For the squared error the factor $\\sigma'(z)$ stays:",
                  sp.Eq(sp.Symbol("\\partial L_{\\mathrm{SE}}/\\partial z"), g_mse)),
-            Step("Their ratio does not depend on the label $y = {{ y }}$, only on the output "
-                 "$\\hat{y} = \\sigma({{ z }}) = {{ values.y_hat }}$:", sp.Eq(sp.Symbol("r"), ratio)),
-            Step("Here $r = {{ values.r }}$. Since $\\hat{y}(1 - \\hat{y}) \\le 1/4$, the ratio is at least 2 and grows "
-                 "without bound as the output saturates towards 0 or 1. When that saturated output is wrong, the "
-                 "squared error barely moves $z$ while the cross-entropy still pushes with the full error $\\hat{y} - y$."),
+            Step(r"""
+                Their ratio does not depend on the label $y = {{ y }}$, only on the output
+                $\hat{y} = \sigma({{ z }}) = {{ values.y_hat }}$:
+            """, sp.Eq(sp.Symbol("r"), ratio)),
+            Step(r"""
+                Here $r = {{ values.r }}$. Since $\hat{y}(1 - \hat{y}) \le 1/4$, the ratio is at least 2 and
+                grows without bound as the output saturates towards 0 or 1. When that saturated output is
+                wrong, the squared error barely moves $z$ while the cross-entropy still pushes with the full
+                error $\hat{y} - y$.
+            """),
         ),
         wrong=(
-            Wrong("inverted", 1 / answer,
-                  "That is the squared-error gradient divided by the cross-entropy one, $2\\hat{y}(1 - \\hat{y})$. "
-                  "The question asks how many times larger the cross-entropy gradient is, so the ratio is the "
-                  "other way up.", 0.25),
-            Wrong("missed_factor_two", ratio.xreplace({yh: out}) * 2,
-                  "Differentiating $(\\hat{y} - y)^2$ gives $2(\\hat{y} - y)$; this loss has no $\\tfrac12$ in front to "
-                  "cancel the 2, so the squared-error gradient carries it and the ratio has $2$ in the denominator.", 0.5),
-            Wrong("slope_at_origin", ratio.xreplace({yh: sp.Rational(1, 2)}),
-                  "You used the sigmoid's slope at $z = 0$, which is $1/4$. The slope is $\\hat{y}(1 - \\hat{y})$ at the "
-                  "current output, and away from $z = 0$ it is smaller, which makes the ratio larger.", 0.0),
-            Wrong("ratio_of_losses", bce_loss_value / (out - s.y) ** 2,
-                  "You divided the loss values, not their gradients. How fast training moves $z$ depends on the "
-                  "slopes $\\partial L/\\partial z$, and those differ by the factor $2\\sigma'(z)$.", 0.0),
+            Wrong("inverted", 1 / answer, r"""
+                That is the squared-error gradient divided by the cross-entropy one, $2\hat{y}(1 - \hat{y})$.
+                The question asks how many times larger the cross-entropy gradient is, so the ratio is the
+                other way up.
+            """, 0.25),
+            Wrong("missed_factor_two", ratio.xreplace({yh: out}) * 2, r"""
+                Differentiating $(\hat{y} - y)^2$ gives $2(\hat{y} - y)$; this loss has no $\tfrac12$ in front
+                to cancel the 2, so the squared-error gradient carries it and the ratio has $2$ in the
+                denominator.
+            """, 0.5),
+            Wrong("slope_at_origin", ratio.xreplace({yh: sp.Rational(1, 2)}), r"""
+                You used the sigmoid's slope at $z = 0$, which is $1/4$. The slope is $\hat{y}(1 - \hat{y})$
+                at the current output, and away from $z = 0$ it is smaller, which makes the ratio larger.
+            """, 0.0),
+            Wrong("ratio_of_losses", bce_loss_value / (out - s.y) ** 2, r"""
+                You divided the loss values, not their gradients. How fast training moves $z$ depends on the
+                slopes $\partial L/\partial z$, and those differ by the factor $2\sigma'(z)$.
+            """, 0.0),
         ),
         values={"y_hat": out, "r": answer},
     )

@@ -31,31 +31,42 @@ def derive(s):
     return Derivation(
         answer=readable,
         steps=(
-            Step("With $w = b = 0$ every logit is $z = 0$, so every output is $\\hat{y} = \\sigma(0) = 1/2$. The loss "
-                 "is $L = \\frac{1}{m}\\sum_i \\tfrac12(\\hat{y}_i - y_i)^2$ with $m = 4$, and the chain rule gives "
-                 "$\\partial L/\\partial w = \\frac{1}{m}\\sum_i (\\hat{y}_i - y_i)\\,\\sigma'(z_i)\\,x_i$."),
-            Step("The sigmoid's slope at 0 is its largest, $\\sigma'(0) = \\sigma(0)(1 - \\sigma(0)) = 1/4$, so "
-                 "nothing is saturated yet. Term by term:", readable),
-            Step("That is ${{ values.grad }}$, not zero: every error $1/2 - y_i$ is $\\pm 1/2$, so the output starting "
-                 "at $0.5$ is no obstacle to learning. Squared error on a sigmoid only stalls when an output "
-                 "sits near 0 or 1 (where $\\sigma'$ is tiny), and an output of $0.5$ is as far from that as it can be. "
-                 "With binary cross-entropy the gradient would be four times larger, ${{ values.bce }}$, because the "
-                 "factor $1/4$ cancels there."),
+            Step(r"""
+                With $w = b = 0$ every logit is $z = 0$, so every output is $\hat{y} = \sigma(0) = 1/2$. The
+                loss is $L = \frac{1}{m}\sum_i \tfrac12(\hat{y}_i - y_i)^2$ with $m = 4$, and the chain rule
+                gives $\partial L/\partial w = \frac{1}{m}\sum_i (\hat{y}_i - y_i)\,\sigma'(z_i)\,x_i$.
+            """),
+            Step(r"""
+                The sigmoid's slope at 0 is its largest, $\sigma'(0) = \sigma(0)(1 - \sigma(0)) = 1/4$, so
+                nothing is saturated yet. Term by term:
+            """, readable),
+            Step(r"""
+                That is ${{ values.grad }}$, not zero: every error $1/2 - y_i$ is $\pm 1/2$, so the output
+                starting at $0.5$ is no obstacle to learning. Squared error on a sigmoid only stalls when an
+                output sits near 0 or 1 (where $\sigma'$ is tiny), and an output of $0.5$ is as far from that
+                as it can be. With binary cross-entropy the gradient would be four times larger,
+                ${{ values.bce }}$, because the factor $1/4$ cancels there.
+            """),
         ),
         wrong=(
-            Wrong("no_gradient_at_half", sp.Integer(0),
-                  "An output of $0.5$ is not a stationary point. The errors $1/2 - y_i$ are $\\pm 1/2$ and the "
-                  "sigmoid's slope there is $1/4$, its largest value; they cancel only if the "
-                  "$(1/2 - y_i)x_i$ happen to sum to zero, which they do not here.", 0.0),
-            Wrong("cross_entropy_gradient", grad_bce,
-                  "That is the gradient of the binary cross-entropy, where the sigmoid's slope cancels. The "
-                  "squared error keeps the factor $\\sigma'(0) = 1/4$.", 0.25),
-            Wrong("gradient_in_bias", sp.diff(mean_loss(mse_loss), b).subs(at_zero),
-                  "That is $\\partial L/\\partial b$: each term lacks its input $x_i$. The logit is $z_i = w x_i + b$, "
-                  "so the chain rule through $w$ multiplies each term by $\\partial z_i/\\partial w = x_i$.", 0.25),
-            Wrong("sign_flip", -readable,
-                  "The sign is reversed: $\\partial L/\\partial\\hat{y} = \\hat{y} - y$, which is positive when the "
-                  "output is above the label, not $y - \\hat{y}$.", 0.25),
+            Wrong("no_gradient_at_half", sp.Integer(0), r"""
+                An output of $0.5$ is not a stationary point. The errors $1/2 - y_i$ are $\pm 1/2$ and the
+                sigmoid's slope there is $1/4$, its largest value; they cancel only if the $(1/2 - y_i)x_i$
+                happen to sum to zero, which they do not here.
+            """, 0.0),
+            Wrong("cross_entropy_gradient", grad_bce, r"""
+                That is the gradient of the binary cross-entropy, where the sigmoid's slope cancels. The
+                squared error keeps the factor $\sigma'(0) = 1/4$.
+            """, 0.25),
+            Wrong("gradient_in_bias", sp.diff(mean_loss(mse_loss), b).subs(at_zero), r"""
+                That is $\partial L/\partial b$: each term lacks its input $x_i$. The logit is
+                $z_i = w x_i + b$, so the chain rule through $w$ multiplies each term by
+                $\partial z_i/\partial w = x_i$.
+            """, 0.25),
+            Wrong("sign_flip", -readable, r"""
+                The sign is reversed: $\partial L/\partial\hat{y} = \hat{y} - y$, which is positive when the
+                output is above the label, not $y - \hat{y}$.
+            """, 0.25),
         ),
         values={"grad": grad, "bce": grad_bce},
     )

@@ -37,8 +37,10 @@ def derive(s):
             Step("The two gradients in the logit, written with the output $\\hat{y} = \\sigma(z)$:",
                  sp.Eq(sp.Symbol("\\partial L_{\\mathrm{SE}}/\\partial z"), g_mse)),
             Step("The cross-entropy gradient is", sp.Eq(sp.Symbol("\\partial L_{\\mathrm{BCE}}/\\partial z"), g_bce)),
-            Step("At $z = {{ values.z }}$ with $y = 1$ they are ${{ values.mse }}$ and ${{ values.bce }}$: a ratio of "
-                 "$1/(\\hat{y}(1 - \\hat{y})) = {{ values.ratio }}$."),
+            Step(r"""
+                At $z = {{ values.z }}$ with $y = 1$ they are ${{ values.mse }}$ and ${{ values.bce }}$: a
+                ratio of $1/(\hat{y}(1 - \hat{y})) = {{ values.ratio }}$.
+            """),
         ),
         values={"z": z, "out": out, "mse": mse_here, "bce": bce_here, "ratio": bce_here / mse_here},
     )

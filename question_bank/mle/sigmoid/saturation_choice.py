@@ -30,35 +30,50 @@ def derive(s):
     return Derivation(
         answer=grad,
         steps=(
-            Step("The logit is $z = \\theta x = {{ values.z }}$, so the output is $\\hat{y} = \\sigma(z) = {{ values.y_hat }}$, "
-                 "far from the label $y = {{ y }}$: the prediction is confidently wrong."),
-            Step("By the chain rule through $\\hat{y} = \\sigma(\\theta x)$, the squared-error gradient is the error "
-                 "$\\hat{y} - y$, times the sigmoid's slope $\\hat{y}(1 - \\hat{y})$, times $\\partial z/\\partial\\theta = x$:",
-                 sp.Eq(sp.Symbol("\\partial L / \\partial \\theta"), general)),
-            Step("At these values it is ${{ values.grad }}$. The sigmoid is flat this far from 0: its slope "
-                 "$\\hat{y}(1 - \\hat{y}) = {{ values.slope }}$ shrinks the gradient, so gradient descent barely moves "
-                 "$\\theta$ although the prediction is badly wrong."),
-            Step("For comparison, the binary cross-entropy gradient $(\\hat{y} - y)x$ would be ${{ values.bce }}$ here: "
-                 "the derivative of its logarithm divides by $\\hat{y}(1 - \\hat{y})$ and cancels the slope, so a "
-                 "confident mistake is corrected quickly."),
+            Step(r"""
+                The logit is $z = \theta x = {{ values.z }}$, so the output is
+                $\hat{y} = \sigma(z) = {{ values.y_hat }}$, far from the label $y = {{ y }}$: the prediction
+                is confidently wrong.
+            """),
+            Step(r"""
+                By the chain rule through $\hat{y} = \sigma(\theta x)$, the squared-error gradient is the
+                error $\hat{y} - y$, times the sigmoid's slope $\hat{y}(1 - \hat{y})$, times
+                $\partial z/\partial\theta = x$:
+            """, sp.Eq(sp.Symbol("\\partial L / \\partial \\theta"), general)),
+            Step(r"""
+                At these values it is ${{ values.grad }}$. The sigmoid is flat this far from 0: its slope
+                $\hat{y}(1 - \hat{y}) = {{ values.slope }}$ shrinks the gradient, so gradient descent barely
+                moves $\theta$ although the prediction is badly wrong.
+            """),
+            Step(r"""
+                For comparison, the binary cross-entropy gradient $(\hat{y} - y)x$ would be ${{ values.bce }}$
+                here: the derivative of its logarithm divides by $\hat{y}(1 - \hat{y})$ and cancels the slope,
+                so a confident mistake is corrected quickly.
+            """),
         ),
         wrong=(
-            Wrong("cross_entropy_gradient", bce,
-                  "That is the gradient of the binary cross-entropy, $(\\hat{y} - y)x$, where the logarithm's derivative "
-                  "cancels the sigmoid's slope. The squared error has no logarithm, so it keeps the slope "
-                  "$\\hat{y}(1-\\hat{y})$ as an extra factor.", 0.0),
-            Wrong("sign_flip", -grad,
-                  "The sign is reversed: $\\partial L/\\partial\\hat{y} = \\hat{y} - y$ for $L = \\tfrac12(y - \\hat{y})^2$, "
-                  "because the loss grows as $\\hat{y}$ moves away from $y$; it is not $y - \\hat{y}$.", 0.25),
-            Wrong("gradient_in_output", d_output,
-                  "That is $\\partial L/\\partial\\hat{y}$ only. $\\theta$ acts on the loss through $\\hat{y}$, so the "
-                  "chain rule still multiplies by $\\partial\\hat{y}/\\partial\\theta = \\hat{y}(1-\\hat{y})x$.", 0.0),
-            Wrong("dropped_half", 2 * grad,
-                  "The $\\tfrac12$ in $L = \\tfrac12(y - \\hat{y})^2$ cancels the 2 from differentiating the square; "
-                  "this option is twice the gradient.", 0.25),
-            Wrong("gradient_in_logit", grad / s.x,
-                  "That is $\\partial L/\\partial z$, the gradient with respect to the logit. Since $z = \\theta x$, "
-                  "the gradient with respect to $\\theta$ has an extra factor $x$.", 0.25),
+            Wrong("cross_entropy_gradient", bce, r"""
+                That is the gradient of the binary cross-entropy, $(\hat{y} - y)x$, where the logarithm's
+                derivative cancels the sigmoid's slope. The squared error has no logarithm, so it keeps the
+                slope $\hat{y}(1-\hat{y})$ as an extra factor.
+            """, 0.0),
+            Wrong("sign_flip", -grad, r"""
+                The sign is reversed: $\partial L/\partial\hat{y} = \hat{y} - y$ for
+                $L = \tfrac12(y - \hat{y})^2$, because the loss grows as $\hat{y}$ moves away from $y$; it is
+                not $y - \hat{y}$.
+            """, 0.25),
+            Wrong("gradient_in_output", d_output, r"""
+                That is $\partial L/\partial\hat{y}$ only. $\theta$ acts on the loss through $\hat{y}$, so the
+                chain rule still multiplies by $\partial\hat{y}/\partial\theta = \hat{y}(1-\hat{y})x$.
+            """, 0.0),
+            Wrong("dropped_half", 2 * grad, r"""
+                The $\tfrac12$ in $L = \tfrac12(y - \hat{y})^2$ cancels the 2 from differentiating the square;
+                this option is twice the gradient.
+            """, 0.25),
+            Wrong("gradient_in_logit", grad / s.x, r"""
+                That is $\partial L/\partial z$, the gradient with respect to the logit. Since $z = \theta x$,
+                the gradient with respect to $\theta$ has an extra factor $x$.
+            """, 0.25),
         ),
         values={
             "z": z, "y_hat": out, "grad": grad, "bce": bce, "slope": out * (1 - out),

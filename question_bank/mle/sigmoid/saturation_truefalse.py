@@ -29,23 +29,34 @@ def derive(s):
         steps=(
             Step("By the chain rule through $\\hat{y} = \\sigma(z)$, with $\\sigma'(z) = \\hat{y}(1 - \\hat{y})$,",
                  sp.Eq(sp.Symbol("\\partial L/\\partial z"), general)),
-            Step("At $z = {{ values.z }}$ the output is $\\hat{y} = {{ values.out }}$, so $\\partial L/\\partial z = {{ values.grad }}$; "
-                 "at $z = 0$ the output is $0.5$ and $\\partial L/\\partial z = {{ values.at_half }}$."),
-            Step("The error factor $\\hat{y} - y$ is larger here, but the slope $\\hat{y}(1 - \\hat{y}) = {{ values.slope }}$ is "
-                 "smaller than its value $1/4$ at $z = 0$. {% if values.verdict == '1' %}At this moderate logit the error still "
-                 "wins, so the statement is true.{% else %}This far out the sigmoid is saturated and the slope wins, so "
-                 "the statement is false: the more confidently wrong the output, the less the squared error corrects it.{% endif %}"),
-            Step("With the binary cross-entropy the gradient is $\\hat{y} - y = {{ values.bce }}$, which grows with the "
-                 "error all the way to $\\pm 1$; and at $\\hat{y} = 0.5$ both losses have a healthy gradient, so an "
-                 "output initialised at 0.5 learns either way."),
+            Step(r"""
+                At $z = {{ values.z }}$ the output is $\hat{y} = {{ values.out }}$, so
+                $\partial L/\partial z = {{ values.grad }}$; at $z = 0$ the output is $0.5$ and
+                $\partial L/\partial z = {{ values.at_half }}$.
+            """),
+            Step(r"""
+                The error factor $\hat{y} - y$ is larger here, but the slope
+                $\hat{y}(1 - \hat{y}) = {{ values.slope }}$ is smaller than its value $1/4$ at $z = 0$. {% if
+                values.verdict == '1' %}At this moderate logit the error still wins, so the statement is
+                true.{% else %}This far out the sigmoid is saturated and the slope wins, so the statement is
+                false: the more confidently wrong the output, the less the squared error corrects it.{% endif
+                %}
+            """),
+            Step(r"""
+                With the binary cross-entropy the gradient is $\hat{y} - y = {{ values.bce }}$, which grows
+                with the error all the way to $\pm 1$; and at $\hat{y} = 0.5$ both losses have a healthy
+                gradient, so an output initialised at 0.5 learns either way.
+            """),
         ),
         wrong=(
-            Wrong("cross_entropy_gradient", out - s.y,
-                  "That is the binary cross-entropy's gradient $\\hat{y} - y$, where the sigmoid's slope cancels. The "
-                  "squared error keeps the factor $\\hat{y}(1 - \\hat{y})$, which is what makes it saturate.", 0.0),
-            Wrong("no_sigmoid_slope", 2 * (out - s.y),
-                  "That is $\\partial L/\\partial\\hat{y}$. The logit acts through the sigmoid, so the chain rule "
-                  "multiplies by $\\sigma'(z) = \\hat{y}(1 - \\hat{y})$.", 0.0),
+            Wrong("cross_entropy_gradient", out - s.y, r"""
+                That is the binary cross-entropy's gradient $\hat{y} - y$, where the sigmoid's slope cancels.
+                The squared error keeps the factor $\hat{y}(1 - \hat{y})$, which is what makes it saturate.
+            """, 0.0),
+            Wrong("no_sigmoid_slope", 2 * (out - s.y), r"""
+                That is $\partial L/\partial\hat{y}$. The logit acts through the sigmoid, so the chain rule
+                multiplies by $\sigma'(z) = \hat{y}(1 - \hat{y})$.
+            """, 0.0),
             Wrong("more_wrong_more_gradient",
                   "No computation is needed: a loss always pushes harder on an output that is further from its "
                   "label, so the statement is true.",

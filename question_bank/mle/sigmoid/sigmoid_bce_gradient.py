@@ -17,28 +17,39 @@ def derive(s):
     return Derivation(
         answer=grad,
         steps=(
-            Step("With $z = \\theta x$ and $\\hat{y} = \\sigma(z)$, the chain rule splits the derivative as "
-                 "$\\frac{\\partial L}{\\partial \\hat{y}} \\cdot \\frac{\\partial \\hat{y}}{\\partial \\theta}$."),
+            Step(r"""
+                With $z = \theta x$ and $\hat{y} = \sigma(z)$, the chain rule splits the derivative as
+                $\frac{\partial L}{\partial \hat{y}} \cdot \frac{\partial \hat{y}}{\partial \theta}$.
+            """),
             Step("Differentiating $L = w\\,(-y\\log\\hat{y} - (1-y)\\log(1-\\hat{y}))$ with $w = {{ w }}$ in $\\hat{y}$:",
                  sp.Eq(sp.Symbol("\\partial L / \\partial \\hat{y}"), dloss)),
             Step("The sigmoid's derivative, written with its output ($e^{-z} = (1-\\hat{y})/\\hat{y}$):",
                  sp.Eq(sp.Symbol("\\partial \\hat{y} / \\partial \\theta"), dout)),
-            Step("The product: the $\\hat{y}(1-\\hat{y})$ cancels the denominator, so the gradient is proportional "
-                 "to the error $\\hat{y} - y$ (times the weight) and stays large when the prediction is confidently wrong.", grad),
+            Step(r"""
+                The product: the $\hat{y}(1-\hat{y})$ cancels the denominator, so the gradient is proportional
+                to the error $\hat{y} - y$ (times the weight) and stays large when the prediction is
+                confidently wrong.
+            """, grad),
         ),
         wrong=(
-            Wrong("squared_error_shape", mse_grad,
-                  "The factor $\\hat{y}(1-\\hat{y})$ belongs to the squared-error gradient through a sigmoid. With "
-                  "cross-entropy it cancels against the $1/(\\hat{y}(1-\\hat{y}))$ of $\\partial L/\\partial\\hat{y}$.", 0.25),
-            Wrong("sign_flip", -grad,
-                  "The sign is reversed. The loss falls as $\\hat{y}$ moves towards $y$, so $\\partial L/\\partial\\hat{y}$ "
-                  "has the sign of $\\hat{y} - y$, and the gradient is $w(\\hat{y} - y)x$, not $w(y - \\hat{y})x$.", 0.5),
-            Wrong("dropped_input", grad / s.x,
-                  "That is $\\partial L/\\partial z$, the gradient with respect to the logit. The parameter enters "
-                  "through $z = \\theta x$, so the chain rule multiplies by $\\partial z/\\partial\\theta = x$.", 0.5),
-            Wrong("divided_by_sigmoid_derivative", grad / (s.y_hat * (1 - s.y_hat)),
-                  "The sigmoid's derivative $\\hat{y}(1-\\hat{y})x$ multiplies $\\partial L/\\partial\\hat{y}$ and "
-                  "cancels its denominator $\\hat{y}(1-\\hat{y})$; you divided by that factor instead of letting it cancel.", 0.25),
+            Wrong("squared_error_shape", mse_grad, r"""
+                The factor $\hat{y}(1-\hat{y})$ belongs to the squared-error gradient through a sigmoid. With
+                cross-entropy it cancels against the $1/(\hat{y}(1-\hat{y}))$ of $\partial L/\partial\hat{y}$.
+            """, 0.25),
+            Wrong("sign_flip", -grad, r"""
+                The sign is reversed. The loss falls as $\hat{y}$ moves towards $y$, so
+                $\partial L/\partial\hat{y}$ has the sign of $\hat{y} - y$, and the gradient is
+                $w(\hat{y} - y)x$, not $w(y - \hat{y})x$.
+            """, 0.5),
+            Wrong("dropped_input", grad / s.x, r"""
+                That is $\partial L/\partial z$, the gradient with respect to the logit. The parameter enters
+                through $z = \theta x$, so the chain rule multiplies by $\partial z/\partial\theta = x$.
+            """, 0.5),
+            Wrong("divided_by_sigmoid_derivative", grad / (s.y_hat * (1 - s.y_hat)), r"""
+                The sigmoid's derivative $\hat{y}(1-\hat{y})x$ multiplies $\partial L/\partial\hat{y}$ and
+                cancels its denominator $\hat{y}(1-\hat{y})$; you divided by that factor instead of letting it
+                cancel.
+            """, 0.25),
         ),
     )
 

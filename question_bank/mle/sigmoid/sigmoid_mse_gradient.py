@@ -16,28 +16,37 @@ def derive(s):
     return Derivation(
         answer=grad,
         steps=(
-            Step("With $z = \\theta x$ and $\\hat{y} = \\sigma(z) = 1/(1+e^{-z})$, the chain rule gives "
-                 "$\\partial L/\\partial\\theta = w\\,(\\hat{y} - y)\\,\\partial\\hat{y}/\\partial\\theta$ "
-                 "for $L = \\tfrac{w}{2} (y-\\hat{y})^2$ with $w = {{ w }}$.", None),
+            Step(r"""
+                With $z = \theta x$ and $\hat{y} = \sigma(z) = 1/(1+e^{-z})$, the chain rule gives
+                $\partial L/\partial\theta = w\,(\hat{y} - y)\,\partial\hat{y}/\partial\theta$ for
+                $L = \tfrac{w}{2} (y-\hat{y})^2$ with $w = {{ w }}$.
+            """, None),
             Step("Differentiating the sigmoid:", sp.Eq(sp.Symbol("\\partial \\hat{y}/\\partial \\theta"), dsig)),
             Step("Since $e^{-z} = (1-\\hat{y})/\\hat{y}$, this is $\\hat{y}(1-\\hat{y})\\,x$. Hence", grad),
-            Step("The factor $\\hat{y}(1-\\hat{y})$ tends to 0 as $\\hat{y} \\to 0$ or $1$: a confidently wrong "
-                 "prediction gets almost no gradient. The binary cross-entropy with the same weight $w$ has no such "
-                 "factor:", s.w * bce_grad),
+            Step(r"""
+                The factor $\hat{y}(1-\hat{y})$ tends to 0 as $\hat{y} \to 0$ or $1$: a confidently wrong
+                prediction gets almost no gradient. The binary cross-entropy with the same weight $w$ has no
+                such factor:
+            """, s.w * bce_grad),
         ),
         wrong=(
-            Wrong("dropped_sigmoid_derivative", s.w * bce_grad,
-                  "You left out the sigmoid's derivative $\\hat{y}(1-\\hat{y})$. The squared error has no logarithm to "
-                  "cancel it, so it stays; without it you have the (weighted) cross-entropy gradient, not the squared-error one.", 0.25),
-            Wrong("sign_flip", -grad,
-                  "The sign is reversed. The loss grows as $\\hat{y}$ moves away from $y$, so "
-                  "$\\partial L/\\partial \\hat{y} = w(\\hat{y} - y)$, not $w(y - \\hat{y})$.", 0.5),
-            Wrong("doubled", 2 * grad,
-                  "The $\\tfrac{w}{2}$ in the loss is there so that the 2 from differentiating the square cancels, leaving "
-                  "$w(\\hat{y} - y)$; this answer is twice the gradient.", 0.5),
-            Wrong("dropped_input", grad / s.x,
-                  "That is the gradient with respect to the logit $z$. The parameter enters through $z = \\theta x$, so the "
-                  "chain rule multiplies by $\\partial z/\\partial\\theta = x$.", 0.5),
+            Wrong("dropped_sigmoid_derivative", s.w * bce_grad, r"""
+                You left out the sigmoid's derivative $\hat{y}(1-\hat{y})$. The squared error has no logarithm
+                to cancel it, so it stays; without it you have the (weighted) cross-entropy gradient, not the
+                squared-error one.
+            """, 0.25),
+            Wrong("sign_flip", -grad, r"""
+                The sign is reversed. The loss grows as $\hat{y}$ moves away from $y$, so
+                $\partial L/\partial \hat{y} = w(\hat{y} - y)$, not $w(y - \hat{y})$.
+            """, 0.5),
+            Wrong("doubled", 2 * grad, r"""
+                The $\tfrac{w}{2}$ in the loss is there so that the 2 from differentiating the square cancels,
+                leaving $w(\hat{y} - y)$; this answer is twice the gradient.
+            """, 0.5),
+            Wrong("dropped_input", grad / s.x, r"""
+                That is the gradient with respect to the logit $z$. The parameter enters through
+                $z = \theta x$, so the chain rule multiplies by $\partial z/\partial\theta = x$.
+            """, 0.5),
         ),
     )
 
