@@ -445,7 +445,7 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str], points: _Poin
         agreeing += _close_loose(points)
     sampled_ok = bool(close.all()) and agreeing >= needed and not blows_up
     precise = None
-    big = _big_points(points, piecewise)
+    big = _big_points(points)
     offsets = piecewise and _literal_digits(expected, answer)[0]
     big += [i for i in _loose_near(points, offsets) if i not in big]
     wants = not sampled_ok or _wants_precision(expected, answer, gap, magnitude)
@@ -470,8 +470,6 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str], points: _Poin
     result.beyond_precision = _beyond_precision(expected, answer)
     if decided and result.breakpoints_sure and not result.beyond_precision:
         result.status, result.method = "equivalent", "sampled"
-        if precise is not None and precise[0] == "equivalent":
-            result.n_points = max(result.n_points, precise[1])
         return result
     result.near = bool((~close).any()) or (precise is not None and precise[0] == "near")
     result.blows_up = blows_up or (precise is not None and precise[0] == "unknown")
@@ -578,12 +576,10 @@ def _unknown_points(expected: Node, answer: Node, pts: _Points, absolute: bool =
     order = np.flatnonzero(unknown)
     order = np.concatenate([order[~pts.random[order]], order[pts.random[order]]])
     dps = min(_working_dps(expected, answer), MP_MAX_DPS)
-    for k, i in enumerate(order):
+    rest = order[MP_CHECKS:]  # not computed: count as such
+    out.uncomputed, out.uncomputed_special = rest.size, int((~pts.random[rest]).sum())
+    for i in order[:MP_CHECKS]:
         i = int(i)
-        if k >= MP_CHECKS:
-            out.uncomputed += 1
-            out.uncomputed_special += int(not pts.random[i])
-            continue
         point = _point(pts.env, i)
         outcome = _mp_compare(expected, answer, point, dps, absolute)
         if outcome[0] == "skip":
@@ -779,32 +775,28 @@ def _wants_precision(expected: Node, answer: Node, gap: np.ndarray, magnitude: n
     return bool(rel.size and float(np.max(rel)) > 1e-13)
 
 
-#: values above this size hide a difference of 1 from floats (below 1e-12 of them); up to
-#: BIG_POINTS of the largest agreeing ones below 1e35 (where 50 digits still see 1) are checked
-#: in high precision: (-2)^n + H(n - 100) is not (-2)^n
+#: values above this size hide a difference of 1 from floats (below 1e-12 of them): some of the
+#: largest agreeing ones are checked in high precision, see :func:`_big_points`
 BIG = 1e12
 BIG_POINTS = 2
 
 
-def _big_points(pts: _Points, piecewise: bool = False) -> list[int]:
-    """Agreeing points whose values are large enough to hide a difference of 1 from floats.
-    Without a piecewise part, the :data:`BIG_POINTS` largest below 1e35 (where 50 digits
-    still see 1). With one, a jump can sit at any size: the special points (beside each
-    breakpoint) first, up to :data:`BIG_SPECIAL`, then the largest random ones, at any size
-    (high precision takes the digits it needs, see :func:`_mp_compare`)."""
+def _big_points(pts: _Points) -> list[int]:
+    """Agreeing points whose values are large enough to hide a difference of 1 from floats:
+    the special ones (beside each breakpoint, the lattice) first, up to :data:`BIG_SPECIAL`,
+    then the :data:`BIG_POINTS` largest random ones, at any size. High precision compares them
+    relatively, or, when a side has a piecewise part (whose jump may sit on any size), to about
+    30 digits after the point (see :func:`_mp_compare`)."""
     e, a = pts.expected, pts.answer
     size = np.maximum(np.abs(e.values), np.abs(a.values))
     agree = e.ok & a.ok & (np.abs(a.values - e.values) <= RTOL * size + 1e-12)
-    if not piecewise:
-        big = np.flatnonzero(agree & (size > BIG) & (size < 1e35))
-        return [int(i) for i in big[np.argsort(-size[big], kind="stable")][:BIG_POINTS]]
     big = np.flatnonzero(agree & (size > BIG) & np.isfinite(size))
     big = big[np.argsort(-size[big], kind="stable")]
     special = big[~pts.random[big]][:BIG_SPECIAL]
     return [int(i) for i in special] + [int(i) for i in big[pts.random[big]][:BIG_POINTS]]
 
 
-#: special points with large values checked in high precision when a side is piecewise
+#: special points with large values checked in high precision
 BIG_SPECIAL = 12
 
 
@@ -833,7 +825,7 @@ def _loose_near(pts: _Points, offsets: bool) -> list[int]:
 def _precise(expected: Node, answer: Node, pts: _Points, both: np.ndarray, close: np.ndarray,
              needed: int, sampled_ok: bool, big: list[int] = (),  # type: ignore[assignment]
              only_big: bool = False, absolute: bool = False) -> tuple | None:
-    """Compare at a few points with mpmath. Returns ("different", i, e, a), ("equivalent", n),
+    """Compare at a few points with mpmath. Returns ("different", i, e, a), ("equivalent",),
     ("near",), ("unknown",), ("unchecked",) or None (nothing to check).
 
     Checked: the points where floats did not agree closely (the worst :data:`MP_NEAR` of them
@@ -878,14 +870,14 @@ def _precise(expected: Node, answer: Node, pts: _Points, both: np.ndarray, close
     if unknown:
         return ("unknown",)
     if sampled_ok:
-        return ("equivalent", 0) if agreed else None
+        return ("equivalent",) if agreed else None
     # floats disagreed slightly at some points (rounding in a big power, cancellation) and agree
     # closely elsewhere: the worst of those points agree in high precision, so it was rounding
     if enough_close and agreed >= min(len(near_checked), 1):
-        return ("equivalent", 0)
+        return ("equivalent",)
     # floats were inconclusive (too few points): enough precise agreement decides
     if agreed >= needed:
-        return ("equivalent", agreed)
+        return ("equivalent",)
     return None
 
 

@@ -530,3 +530,81 @@ def test_a_difference_beyond_floats_is_never_equivalent(expected: str, answer: s
         assert result.status != "equivalent", (seed, result.describe())
         if result.status == "undecided":  # says why: a constant or a breakpoint beyond reach
             assert result.beyond_precision or not result.breakpoints_sure, result.describe()
+
+
+def test_a_gap_above_1e_6_at_a_breakpoint_itself_is_a_difference_without_high_precision() -> None:
+    # 3e-6 relative at x = 0 only: beyond EXACT_FAR, so different at once (not via mpmath)
+    result = verdict("x^2 + 1", "x^2 + 1 + 3*10^-6*(1 - abs(sign(x)))")
+    assert (result.status, result.precise) == ("different", False)
+    assert result.counterexample == {"point": {"x": 0.0}, "expected": 1.0, "answer": 1.000003}
+
+
+def test_overflow_points_beside_a_breakpoint_are_computed_before_random_ones() -> None:
+    # exp(x) overflows beyond x = 709: the random points there (up to 1e12) are beyond any
+    # precision, the points beside the breakpoint at 800 are not; they go first and show the jump
+    result = verdict("exp(x)", "exp(x) + heaviside(x - 800)")
+    assert (result.status, result.precise) == ("different", True)
+    assert 799 < result.counterexample["point"]["x"] < 801
+
+
+def test_a_jump_of_1_on_1e13_is_found_among_the_big_values() -> None:
+    # exp(30) + 1: 9e-14 relative, below what floats and the near-point checks look at
+    result = verdict("exp(x)", "exp(x) + heaviside(x - 30)")
+    assert (result.status, result.precise) == ("different", True)
+
+
+def test_points_high_precision_cannot_place_do_not_count_as_agreeing() -> None:
+    # sqrt(-e^(2x)) has no value anywhere; where floats overflow, mpmath says so (a skipped point)
+    result = verdict("sqrt(-exp(x)^2)", "1", {"x": "positive"})
+    assert result.status == "undecided"
+
+
+def test_eight_points_that_floats_could_not_settle_are_checked_in_high_precision(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # x + e^50 - e^50: cancellation leaves every float point near (none close): the 8 worst go to
+    # mpmath, which agrees at each (no close point to add, no big value)
+    calls = []
+    real = equiv._mp_compare
+    monkeypatch.setattr(equiv, "_mp_compare", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    result = verdict("x", "x + exp(50) - exp(50)")
+    assert (result.status, result.method, result.n_points) == ("equivalent", "sampled", 24)
+    assert len(calls) == 8
+
+
+def test_jumps_are_compared_up_to_1500_digits_and_no_further() -> None:
+    # e^3349 has 1455 digits before the point: 1500 digits see 30 after it; e^3351 needs 1501
+    e, a = parse_answer("exp(x) + heaviside(x - 1)", X), parse_answer("exp(x) + (sign(x - 1) + 1)/2", X)
+    assert equiv._mp_compare(e, a, {"x": 3349.0}, 50, absolute=True) == ("agree",)
+    assert equiv._mp_compare(e, a, {"x": 3351.0}, 50, absolute=True) == ("unknown",)
+    assert equiv._mp_compare(e, a, {"x": 3351.0}, 50) == ("agree",)  # relative: no limit
+
+
+def test_points_beyond_the_eight_high_precision_checks_count_as_uncomputed() -> None:
+    from quizgen.maths.evaluate import evaluate_sample
+
+    node = parse_answer("exp(x)", X)
+    env = {"x": np.arange(800.0, 812.0)}  # 12 points where floats overflow; mpmath computes them
+    ev = evaluate_sample(node, env, 12)
+    random = np.arange(12) < 10  # the last two are special points
+    pts = equiv._Points(env, ev, ev, np.zeros(12, bool), random, np.zeros(12, bool))
+    checked = equiv._unknown_points(node, node, pts)
+    # specials first: 800 and 801 are among the 8 checked; the last 4 random points are not
+    assert (checked.agreed, checked.uncomputed, checked.uncomputed_special) == (8, 4, 0)
+    # 10 special points, then 2 random ones: 8 specials checked, 2 specials and 2 random left
+    random = np.arange(12) < 2
+    checked = equiv._unknown_points(node, node, equiv._Points(env, ev, ev, np.zeros(12, bool),
+                                                              random, np.zeros(12, bool)))
+    assert (checked.agreed, checked.uncomputed, checked.uncomputed_special) == (8, 4, 2)
+    assert checked.agreed_random == []
+
+
+def test_lattice_values_agree_as_closely_as_random_points_must() -> None:
+    from quizgen.maths.evaluate import Evaluation
+
+    def pts(gap: float):  # type: ignore[no-untyped-def]
+        e = Evaluation(np.array([0.0]), np.array([0.0]), np.array([False]))
+        a = Evaluation(np.array([gap]), np.array([0.0]), np.array([False]))
+        one = np.ones(1, bool)
+        return equiv._Points({"x": np.zeros(1)}, e, a, one, ~one, one)
+
+    assert equiv._close_loose(pts(0.9e-12)) == 1
+    assert equiv._close_loose(pts(1.1e-12)) == 0
