@@ -131,6 +131,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("equiv", "delete: for n in reversed(order): | for n in reversed(order):"):
         "no sub-expression marked as holding a symbol: exact_value raises for a symbol anyway "
         "(then the children are looked at): the marks only save time",
+    ("equiv", "delete: i = int(i) | i = int(i)"):
+        "a numpy integer indexes the arrays and names the point as an int does, and the list "
+        "of agreeing indices is concatenated by numpy either way",
     ("equiv", "> -> >= | if gap > mpmath.mpf(10) ** -(dps - 20) * scale + eps:  # far above "
               "rounding here"):
         "an mpmath gap exactly equal to that threshold: never in practice (a gap of 0 agreed "

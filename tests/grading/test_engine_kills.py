@@ -608,3 +608,58 @@ def test_lattice_values_agree_as_closely_as_random_points_must() -> None:
 
     assert equiv._close_loose(pts(0.9e-12)) == 1
     assert equiv._close_loose(pts(1.1e-12)) == 0
+
+
+def test_high_precision_agreement_is_38_digits() -> None:
+    one = parse_answer("1", X)
+    assert equiv._mp_compare(one, parse_answer("1 + 5*10^-39", X), {}, 50) == ("agree",)
+    assert equiv._mp_compare(one, parse_answer("1 + 3*10^-38", X), {}, 50)[0] == "different"
+
+
+def test_three_near_points_are_checked_when_enough_others_agree_closely(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # x + e^20 - e^20: floats lose |x| < 60 to the cancellation (near), agree closely elsewhere:
+    # the 3 worst near points and 3 more go to mpmath
+    calls = []
+    real = equiv._mp_compare
+    monkeypatch.setattr(equiv, "_mp_compare", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    assert verdict("x", "x + exp(20) - exp(20)").status == "equivalent"
+    assert len(calls) == equiv.MP_NEAR + equiv.MP_POINTS == 6
+
+
+def _evaluations(expected: list[float], answer: list[float]):  # type: ignore[no-untyped-def]
+    from quizgen.maths.evaluate import Evaluation
+
+    def ev(values: list[float]) -> Evaluation:
+        v = np.array(values)
+        return Evaluation(v, np.zeros_like(v), np.zeros(v.size, dtype=bool))
+
+    return ev(expected), ev(answer)
+
+
+def test_breakpoints_that_differ_by_more_than_rounding_go_to_high_precision() -> None:
+    e, a = _evaluations([5.0, 1e8, 0.0, 0.0, 3.0], [5.0, 1e8 + 1, 1e-12, 2e-12, 3.0])
+    n = e.values.size
+    pts = equiv._Points({"x": np.arange(n, dtype=float)}, e, a, np.ones(n, bool),
+                        np.zeros(n, bool), np.ones(n, bool))
+    # equal values never; 1 on 1e8 yes; an absolute 1e-12 at 0 is rounding, 2e-12 is not
+    assert equiv._loose_near(pts, False) == [3, 1]
+    # with offsets, the largest breakpoints too (each once)
+    assert equiv._loose_near(pts, True) == [3, 1, 0, 4]  # and the 3 largest (1e8, 5, 3), once
+
+
+def test_values_above_1e300_are_overflow_for_floats() -> None:
+    e, a = _evaluations([1e300, 2e300], [1e300, 1.0])
+    assert not equiv._overflowed(e, a, 0)
+    assert equiv._overflowed(e, a, 1)
+
+
+def test_special_points_high_precision_cannot_compute_are_counted_apart() -> None:
+    from quizgen.maths.evaluate import evaluate_sample
+
+    node = parse_answer("exp(x^4)", X)  # e^(10^16) at x = 10^4: 4e15 digits, beyond any check
+    env = {"x": np.array([10000.0, 10000.5, 10001.0, 20000.0])}
+    ev = evaluate_sample(node, env, 4)
+    random = np.array([False, False, False, True])
+    pts = equiv._Points(env, ev, ev, np.zeros(4, bool), random, np.zeros(4, bool))
+    checked = equiv._unknown_points(node, node, pts, absolute=True)
+    assert (checked.agreed, checked.uncomputed, checked.uncomputed_special) == (0, 4, 3)
