@@ -131,6 +131,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("equiv", "delete: for n in reversed(order): | for n in reversed(order):"):
         "no sub-expression marked as holding a symbol: exact_value raises for a symbol anyway "
         "(then the children are looked at): the marks only save time",
+    ("equiv", "> -> >= | near = np.flatnonzero(both & (gap > 1e-13 * size + 1e-12) & np.isfinite(gap))"):
+        "a float gap exactly equal to 1e-13 * size + 1e-12 (the size includes the gap): at most "
+        "one more breakpoint goes to high precision, which agrees or sees a real difference",
     ("equiv", "delete: i = int(i) | i = int(i)"):
         "a numpy integer indexes the arrays and names the point as an int does, and the list "
         "of agreeing indices is concatenated by numpy either way",

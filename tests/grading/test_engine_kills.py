@@ -663,3 +663,12 @@ def test_special_points_high_precision_cannot_compute_are_counted_apart() -> Non
     pts = equiv._Points(env, ev, ev, np.zeros(4, bool), random, np.zeros(4, bool))
     checked = equiv._unknown_points(node, node, pts, absolute=True)
     assert (checked.agreed, checked.uncomputed, checked.uncomputed_special) == (0, 4, 3)
+
+
+def test_jumps_are_seen_down_to_about_1e_33_whatever_the_size() -> None:
+    # e^23 = 9.7e9: 55 digits, agreement to 38 of them, so to about 1e-33 after the point
+    e = parse_answer("exp(x) + heaviside(x - 1)", X)
+    assert equiv._mp_compare(e, parse_answer("exp(x) + heaviside(x - 1) + 10^-34", X),
+                             {"x": 23.0}, 50, absolute=True) == ("agree",)
+    assert equiv._mp_compare(e, parse_answer("exp(x) + heaviside(x - 1) + 10^-32", X),
+                             {"x": 23.0}, 50, absolute=True)[0] == "different"
