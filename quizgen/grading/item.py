@@ -103,7 +103,7 @@ class SymbolicGrader(QuestionGrader):
             detail["relation"] = result.relation
         for known in self.known_wrong:
             match = comparison.against(known.target, want_relation=False,
-                                       target_symbols=known.symbols)
+                                       target_symbols=known.symbols, only_status=True)
             if match.equivalent:
                 return _verdict_for_known(known, match.method, detail)
         if not self.exact_constants:

@@ -39,7 +39,8 @@ def known_wrong_equal_to_answer(grader: Any) -> int | None:
             seed = seed_for(grader.expected_text, to_text(known.target))
             result = Comparison(known.target, grader.domains, seed, grader.limits, grader.expected_symbols,
                                 known.symbols).against(grader.expected, want_relation=False,
-                                                       target_symbols=grader.expected_symbols)
+                                                       target_symbols=grader.expected_symbols,
+                                                       only_status=True)
             if result.equivalent:
                 return i
         elif isinstance(grader, ChoiceGrader):

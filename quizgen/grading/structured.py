@@ -304,7 +304,8 @@ class VectorGrader(QuestionGrader):
         result = comparison.against(expected, want_relation=False, target_symbols=free_symbols(expected))
         matched = set()
         for k in self.known_wrong:
-            if comparison.against(k.target[i], want_relation=False, target_symbols=free_symbols(k.target[i])).equivalent:
+            if comparison.against(k.target[i], want_relation=False, target_symbols=free_symbols(k.target[i]),
+                                  only_status=True).equivalent:
                 matched.add(k.name)
         message = "it could not be checked automatically" if result.status == "undecided" else ""
         return None, bool(result.equivalent), matched, message

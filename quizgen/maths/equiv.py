@@ -243,9 +243,12 @@ class Comparison:
         return self._batches[k]
 
     def against(self, target: Node, *, prove: bool = True, want_relation: bool = True,
-                target_symbols: frozenset[str] | None = None) -> EquivResult:
+                target_symbols: frozenset[str] | None = None,
+                only_status: bool = False) -> EquivResult:
         """Is the answer equivalent to ``target``? (``target_symbols``: its free symbols, if
-        already known.)"""
+        already known.) ``only_status``: the caller reads only the status (is the answer this
+        known mistake?): a clear difference at a random point ends the comparison there, with
+        the status the whole comparison would give, and no counterexample or special points."""
         if target_symbols is None:
             target_symbols = free_symbols(target)
         missing = target_symbols - set(self.doms)
@@ -260,6 +263,8 @@ class Comparison:
             e2 = evaluate_sample(target, env2, a2.values.size, natural=True)
             env = {k: np.concatenate([env[k], env2[k]]) for k in env}
             exp, ans = _concat(exp, e2), _concat(ans, a2)
+        if only_status and _clearly_different(exp, ans):
+            return EquivResult("different", "sampled", self.seed)
         n = exp.values.size
         points = _Points(env, exp, ans, _discrete(self.doms, env), np.ones(n, dtype=bool),
                          np.zeros(n, dtype=bool))
@@ -272,6 +277,21 @@ class Comparison:
         if result.proof_attempted:
             self.proofs_left -= 1
         return result
+
+
+def _clearly_different(exp: Evaluation, ans: Evaluation) -> bool:
+    """Whether :func:`_decide` would find the answers different from the random points alone:
+    they come first among the points it compares, so the first clear difference there is the
+    one it would see (unless the values overflowed, which it settles in high precision)."""
+    both = np.flatnonzero(exp.ok & ans.ok)
+    if not both.size:
+        return False
+    with np.errstate(all="ignore"):
+        e, a = exp.values[both], ans.values[both]
+        size = np.maximum(np.maximum(np.abs(a), np.abs(e)),
+                          np.maximum(exp.scale[both], ans.scale[both]))
+        far = np.flatnonzero(np.abs(a - e) > FAR * size + 1e-12)
+    return bool(far.size) and not _overflowed(exp, ans, int(both[far[0]]))
 
 
 def check_equivalent(expected: Node, answer: Node, domains: Mapping[str, str], *,
