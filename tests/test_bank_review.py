@@ -283,3 +283,17 @@ def test_a_two_component_answer_asks_for_both_components():
         assert result.exit_code == 0, result.output
         assert "Answer with both components" in result.output and "Answer with all 3 components" in result.output
         assert "all 2" not in result.output
+
+
+def test_poisson_zero_prob_check_keeps_its_digits_next_to_1() -> None:
+    # a short stretch and few events put P(no event) next to 1: the check searched over that
+    # probability and lost 1e-7 there, so a 300-student make failed its own verification
+    # (counts 1, 0, 0, 1, 1, 1 over 1 hour: 0.97260437 against 0.97260448)
+    q = load_bank().find("mle/poisson_zero_prob").question
+    for counts in itertools.product((0, 1), repeat=6):
+        if not any(counts):
+            continue
+        for h in (1, 2, 12):
+            p = {**{f"c{k + 1}": float(c) for k, c in enumerate(counts)}, "h": float(h)}
+            exact = math.exp(-sum(counts) / 6 * h / 24)
+            assert abs(q.check(p, {}) - exact) <= 1e-8 * exact, (counts, h)

@@ -77,12 +77,14 @@ def check(p, x):
     counts = np.array([p[f"c{k}"] for k in range(1, M + 1)])
     log_fact = np.array([np.sum(np.log(np.arange(1, c + 1))) for c in counts.astype(int)])
 
-    # maximise the likelihood directly over q = P(no event in h hours) = e^(-lam h / 24), in (0, 1)
-    def log_lik(q):
-        lam = (-np.log(np.asarray(q, dtype=float)) * 24 / p["h"])[..., None]  # the daily rate
+    # maximise the likelihood directly over u = lam h / 24, the stretch's expected count, and
+    # read off P(no event in h hours) = e^(-u) (searching over that probability itself loses
+    # seven digits next to 1, where a short stretch puts it)
+    def log_lik(u):
+        lam = (np.asarray(u, dtype=float) * 24 / p["h"])[..., None]  # the daily rate
         return np.sum(counts * np.log(lam) - lam - log_fact, axis=-1)
 
-    return maximise(log_lik, 1e-9, 1 - 1e-9, log_scale=True)
+    return float(np.exp(-maximise(log_lik, 1e-9, 1e3, log_scale=True)))
 
 
 def _some_events(v):
