@@ -21,6 +21,7 @@ exact values where power rules and integer-only identities show their domains.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -119,8 +120,8 @@ class EquivResult:
             return f"differs{_at(self.counterexample['point'])}"
         if self.status == "different" and self.counterexample:
             answer = self.counterexample["answer"]
-            return (f"differs: the expected value is {self.counterexample['expected']:.10g}, the "
-                    f"answer's is " + (answer if isinstance(answer, str) else f"{answer:.10g}"))
+            return (f"differs: the expected value is {_show(self.counterexample['expected'])}, the "
+                    f"answer's is {_show(answer)}")
         if self.status == "different":
             return "differs (shown symbolically)"
         if self.beyond_precision and not self.blows_up:
@@ -156,6 +157,24 @@ class EquivResult:
         if self.domain:
             out["answer_undefined"] = self.undefined_part or True
         return out
+
+
+def _number(value: Any) -> float | str:
+    """A value for a counterexample: a float when it is one, else (a high-precision value
+    beyond float range, an overflow) text that JSON can carry: ``"2.0574519419318556e+347"``,
+    never ``Infinity``."""
+    v = float(value)
+    if math.isfinite(v):
+        return v
+    if isinstance(value, (float, np.floating)):
+        return "beyond float range"
+    import mpmath
+
+    return mpmath.nstr(value, 17)
+
+
+def _show(value: float | str) -> str:
+    return value if isinstance(value, str) else f"{value:.10g}"
 
 
 def _fmt_point(point: Mapping[str, float]) -> str:
@@ -505,8 +524,8 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str], points: _Poin
         result.status, result.method = "different", "proved"
         if both.size:
             i = int(both[int(np.argmax(~close))])
-            result.counterexample = {"point": _point(env, i), "expected": float(exp_s.values[i]),
-                                     "answer": float(ans_s.values[i])}
+            result.counterexample = {"point": _point(env, i), "expected": _number(exp_s.values[i]),
+                                     "answer": _number(ans_s.values[i])}
     return result
 
 
@@ -536,7 +555,7 @@ def _domain_difference(expected: Node, answer: Node, pts: _Points) -> tuple[int,
             continue
         a = _mp_value(answer, point)
         if a is None:
-            return int(i), float(e[0])
+            return int(i), _number(e[0])
     return None
 
 
@@ -931,7 +950,7 @@ def _mp_compare(expected: Node, answer: Node, point: Mapping[str, Any], dps: int
         if e == "unknown" or a == "unknown":
             return ("unknown",)
         if a is None:
-            return ("different", float(e[0]), "undefined")
+            return ("different", _number(e[0]), "undefined")
         gap = abs(a[0] - e[0])
         size = max(abs(a[0]), abs(e[0]))
         scale = max(a[1], e[1], size)
@@ -945,7 +964,7 @@ def _mp_compare(expected: Node, answer: Node, point: Mapping[str, Any], dps: int
         if gap <= eps * size + eps:
             return ("agree",)
         if gap > mpmath.mpf(10) ** -(dps - 20) * scale + eps:  # far above rounding here
-            return ("different", float(e[0]), float(a[0]))
+            return ("different", _number(e[0]), _number(a[0]))
         if retried or scale == 0:
             return ("near",)
         lost = int(mpmath.log10(scale)) - int(mpmath.log10(max(size, gap, mpmath.mpf(10) ** -dps)))

@@ -481,8 +481,9 @@ def test_a_long_literal_sets_the_digits_at_points_where_floats_overflow() -> Non
     assert (result.status, result.precise) == ("different", True)
     assert result.counterexample["point"]["x"] > 709.8  # exp(x) is beyond float range there
     assert result.describe().startswith("differs at point")
-    # the two values there, as numbers (not the outcome's label)
-    assert all(isinstance(result.counterexample[k], float) for k in ("expected", "answer"))
+    # the two values there, as numbers beyond float range (not the outcome's label, not inf)
+    for k in ("expected", "answer"):
+        assert float(result.counterexample[k]) > 1.7e308 and "e+" in result.counterexample[k]
 
 
 def test_where_the_expected_value_overflows_at_an_integer_point_high_precision_still_looks() -> None:
@@ -672,3 +673,20 @@ def test_jumps_are_seen_down_to_about_1e_33_whatever_the_size() -> None:
                              {"x": 23.0}, 50, absolute=True) == ("agree",)
     assert equiv._mp_compare(e, parse_answer("exp(x) + heaviside(x - 1) + 10^-32", X),
                              {"x": 23.0}, 50, absolute=True)[0] == "different"
+
+
+@pytest.mark.parametrize(("expected", "answer"), [
+    ("exp(x)", "exp(x) + heaviside(x - 800)"),   # found in high precision at exp(800.8) = 6e347
+    ("10^305*x", "10^305*x*(1 + 1/1000)"),       # 1.7e309 in high precision
+    ("exp(10^3)", "exp(10^3) + 1"),              # no symbols: the values are in the message
+])
+def test_a_counterexample_beyond_float_range_is_json_and_shows_its_values(expected: str,
+                                                                           answer: str) -> None:
+    import json
+
+    result = verdict(expected, answer)
+    assert result.status == "different"
+    text = json.dumps(result.detail(), allow_nan=False)  # never Infinity: strict JSON
+    counter = json.loads(text)["counterexample"]
+    assert isinstance(counter["expected"], str) and "e+" in counter["expected"]
+    assert "inf" not in result.describe()
