@@ -29,6 +29,12 @@ def test_a_plain_decimal_reads_as_the_parser_reads_it(text: str) -> None:
         assert fast == slow and str(fast[0]) == str(slow[0]), (text, ctx.decimal_comma)
 
 
+def test_minus_zero_reads_as_zero_as_the_parser_reads_it() -> None:
+    for text in ("-0", "-0.0", "-0e5", "-000.000"):
+        value = read_number(text)[0]
+        assert str(value) == str(parsed_number(text)[0]) == "0.0", text
+
+
 def test_anything_else_goes_through_the_parser() -> None:
     for text in ["0,5", "1.", ".5", "+1", "1e100", "1 000", "1.5 nats", "log(2)", "1e-3e2", "0x10",
                  "1_000", "１２"]:
