@@ -112,6 +112,21 @@ def test_grade_from_a_csv_cell_with_lines_or_semicolons(exam, tmp_path):
     assert "Negating the log-likelihood turns its maximum into a minimum" in feedback
 
 
+def test_the_feedback_file_numbers_steps_as_the_grader_does(exam, tmp_path):
+    # three steps on two lines ("a = b" splits in two): the file lists them as "Line N" counts them
+    lines = lines_for(sd_of(exam, "v01"))
+    typed = lines[0] + " = " + lines[1] + "\n" + "\n".join(lines[2:])
+    subs = tmp_path / "answers.csv"
+    with subs.open("w", newline="") as f:
+        csv.writer(f).writerows([["student", "question", "answer"], ["v01", "q1", typed]])
+    r = CliRunner().invoke(main, ["grade", "--key", str(exam / "key.json"), str(subs), "--out", str(tmp_path / "g")])
+    assert r.exit_code == 0, r.output
+    feedback = (tmp_path / "g" / "feedback" / "v01.md").read_text()
+    listed = re.findall(r"^    (\d+)\. `(.*)`$", feedback, re.M)
+    assert [int(n) for n, _ in listed] == list(range(1, len(lines) + 1))
+    assert listed[1][1].startswith("= ")  # the second step is the piece after "=", as read
+
+
 def test_equiv_with_the_key(exam):
     key = str(exam / "key.json")
     ok = CliRunner().invoke(main, ["equiv", "--key", key, "--question", "q1", "--student", "v01",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from quizgen.grading.batch import ClassResult, GradedAnswer, StudentResult
+from quizgen.grading.derivation import split_steps
 from quizgen.kernel.files import remove_stale_temporaries, write_atomic
 
 #: The files ``write_reports`` writes at the top of the output folder.
@@ -263,10 +264,12 @@ def _render_answer_section(a: GradedAnswer, solution: str | None = None) -> str:
                   f"- Points: 0 / {fmt_points(a.points_possible)}", "", "> No answer was received for this question."]
     else:
         assert a.verdict is not None
-        steps = [line for line in a.answer.splitlines() if line.strip()]
-        if a.verdict.detail.get("steps") and len(steps) > 1:  # a derivation: its lines, numbered
+        # a derivation: its steps as the grader read and numbered them ("Line 3" in the feedback
+        # is the third; `;` and `=` outside brackets start a step, as a new line does)
+        steps = split_steps(a.answer) if a.verdict.detail.get("steps") else []
+        if len(steps) > 1:
             lines.append("- Your answer:")
-            lines += [f"    {k}. {md_code(line, FEEDBACK_ANSWER_CHARS)}" for k, line in enumerate(steps, 1)]
+            lines += [f"    {k}. {md_code(step, FEEDBACK_ANSWER_CHARS)}" for k, step in steps]
         else:
             lines.append(f"- Your answer: {md_code(a.answer, FEEDBACK_ANSWER_CHARS)}")
         lines += [f"- Verdict: {a.verdict.status}",
