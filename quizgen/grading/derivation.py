@@ -549,22 +549,23 @@ def _generic(space, before: Node, after: Node, old_goal: str, new_goal: str, rel
     if relation.witness and relation.witness.get("kind") == "undefined":
         return {"detect": "undefined", "message": "A sign may have changed inside a log or a "
                 "square root: the new line has no value at some parameter values"}
-    if moves == "equality":
+    if moves == "equality":  # a value is being computed: no min or max to switch
         r = relate(space, before, after)
-        if r.kind == "same_minimiser" and r.factor is not None and not r.offset:
-            if abs(r.factor + 1) < 1e-9:
-                return {"detect": "sign_flip", "message": "The new line is the negative of the "
-                        "previous one: a sign was lost"}
+        if r.kind == "same_minimiser" and r.factor is not None and not r.offset:  # (factor > 0)
             return {"detect": "lost_factor", "message": f"The new line is {r.factor:.4g} times "
                     "the previous one: a constant factor was lost or added"}
-        if not switched and relate(space, Neg(before), after).kind == "equal":
+        r = relate(space, Neg(before), after)
+        if r.kind == "equal":
             return {"detect": "sign_flip", "message": "The new line is the negative of the "
                     "previous one: a sign was lost"}
-    if not switched and relate(space, before, after, True).valid:
+        if r.kind == "same_minimiser" and r.factor is not None and not r.offset:
+            return {"detect": "sign_flip", "message": f"The new line is {-r.factor:.4g} times the "
+                    "previous one: a sign was lost, and a constant factor lost or added"}
+    elif not switched and relate(space, before, after, True).valid:
         return {"detect": "sign_flip", "message": "The sign changed but the problem did not: "
                 "negating an objective turns a minimum into a maximum, so write max (or min) "
                 "on the new line"}
-    if switched and relate(space, before, after, False).valid:
+    if moves != "equality" and switched and relate(space, before, after, False).valid:
         return {"detect": "switch_without_negation", "message": "min and max were switched "
                 "without negating the objective"}
     for kind, reduced, part, info in _candidates(before, decl):

@@ -258,3 +258,28 @@ def test_a_plain_symbolic_key_is_graded_as_before():
 
     plain = {"type": "symbolic", "answer": {"expression": "x^2", "symbols": {"x": "real"}}}
     assert isinstance(compile_question(plain), SymbolicGrader)
+
+
+EQUALITY_KEY = {
+    "type": "derivation",
+    "answer": {
+        "symbols": {"theta": {"domain": "real", "param": True}, "x": {"domain": "real"}},
+        "start": {"expression": "diff(theta^2*x/2, theta)", "goal": "min"},
+        "final": {"expression": "theta*x", "goal": "min", "relation": "equal", "description": "θx"},
+        "model": [{"expression": "theta*x", "goal": "min"}],
+        "moves": "equality",
+        "credit": {"prefix": 0.5},
+    },
+}
+
+
+@pytest.mark.parametrize(("line", "words"), [
+    ("-2*theta*x", "The new line is -2 times the previous one: a sign was lost, and a constant factor"),
+    ("-theta*x", "The new line is the negative of the previous one: a sign was lost"),
+    ("3*theta*x", "The new line is 3 times the previous one: a constant factor was lost or added"),
+])
+def test_an_equality_chain_names_a_lost_sign_or_factor_without_talk_of_min_and_max(line, words):
+    v = compile_question(EQUALITY_KEY).grade("diff(theta^2*x/2, theta)\n= " + line)
+    assert v.detail["first_invalid_line"] == 2
+    assert words in v.message
+    assert "max" not in v.message and "minimum" not in v.message
