@@ -140,6 +140,14 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("numeric", "delete: return (float(text) + 0.0, None, []) | return float(text) + 0.0, None, []  # "
                 "(+ 0.0: -0 is 0, as the parser reads it)"):
         "the same shortcut skipped: the parser's reading follows, and is the same",
+    ("equiv", "> -> >= | bad = np.flatnonzero(both & (gap > EXACT_FAR * size + 1e-9) & (size < 1e300))"):
+        "a float gap exactly equal to 1e-6 * size + 1e-9 at a breakpoint: such a point goes to "
+        "high precision instead (see _loose_near), which tells the same",
+    ("equiv", "1e-300 -> 1e-299 | rel = gap[near] / np.maximum(size[near], 1e-300)"):
+        "a floor against dividing by 0: only values below 1e-299 are ranked differently",
+    ("equiv", "1e-300 -> 1e-299 | cancellation = np.maximum(exp_s.scale[both], ans_s.scale[both]) / "
+              "np.maximum(mag"):
+        "a floor against dividing by 0: only values below 1e-299 are ranked differently",
     ("equiv", "delete: i = int(i) | i = int(i)"):
         "a numpy integer indexes the arrays and names the point as an int does, and the list "
         "of agreeing indices is concatenated by numpy either way",

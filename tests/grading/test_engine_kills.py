@@ -609,6 +609,12 @@ def test_lattice_values_agree_as_closely_as_random_points_must() -> None:
 
     assert equiv._close_loose(pts(0.9e-12)) == 1
     assert equiv._close_loose(pts(1.1e-12)) == 0
+    # only lattice values and breakpoints where both sides have a value count
+    e, a = _evaluations([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
+    a = Evaluation(a.values, a.scale, np.array([False, False, True]))  # no value at the third
+    loose = np.array([True, False, True])
+    three = equiv._Points({"x": np.zeros(3)}, e, a, loose, ~loose, loose)
+    assert equiv._close_loose(three) == 1
 
 
 def test_high_precision_agreement_is_38_digits() -> None:
@@ -690,3 +696,32 @@ def test_a_counterexample_beyond_float_range_is_json_and_shows_its_values(expect
     counter = json.loads(text)["counterexample"]
     assert isinstance(counter["expected"], str) and "e+" in counter["expected"]
     assert "inf" not in result.describe()
+
+
+def test_the_record_says_when_a_constant_was_beyond_precision_and_only_then() -> None:
+    beyond = verdict("x", "x + exp(-10^4)", prove=False)
+    assert beyond.detail()["beyond_precision"] is True
+    assert "beyond_precision" not in verdict("x", "x + 1").detail()
+
+
+def test_an_answer_undefined_with_no_part_named_is_still_recorded_as_undefined() -> None:
+    result = equiv.EquivResult("different", "sampled", 0, domain=True, undefined_part=None)
+    assert result.detail()["answer_undefined"] is True
+
+
+def test_an_answer_only_high_precision_finds_undefined_is_a_domain_difference() -> None:
+    # floats cancel x^2 + 1 - 10^-20 - x^2 - 1 to 0; in high precision it is -10^-20, with no root
+    result = verdict("x", "x + sqrt(x^2 + 1 - 10^-20 - x^2 - 1)")
+    assert (result.status, result.domain, result.precise) == ("different", True, True)
+    assert result.describe().startswith("the answer is undefined at point")
+
+
+def test_a_constant_of_six_digits_calls_for_high_precision_and_five_do_not() -> None:
+    assert equiv._literal_digits(parse_answer("x*2^17", X)) == (True, 6)   # 131072
+    assert equiv._literal_digits(parse_answer("x*2^16", X)) == (False, 2)  # 65536: the 16 counts
+
+
+def test_float_gaps_above_1e_13_relative_call_for_high_precision() -> None:
+    node = parse_answer("x", X)
+    assert equiv._wants_precision(node, node, np.array([1e-14]), np.array([1e-3]))  # 1e-11
+    assert not equiv._wants_precision(node, node, np.array([1e-17]), np.array([1.0]))
