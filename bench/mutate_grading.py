@@ -60,7 +60,7 @@ _ENGINE_TESTS = ["tests/grading/test_engine_kills.py", "tests/grading/test_real_
 TESTS = {
     "equiv": _ENGINE_TESTS, "evaluate": _ENGINE_TESTS, "sampling": _ENGINE_TESTS,
     "numeric": ["tests/test_answer_types.py", "tests/grading/test_item.py",
-                "tests/grading/test_mutation_kills.py"],
+                "tests/grading/test_mutation_kills.py", "tests/grading/test_numeric_fast.py"],
     "choice": ["tests/test_answer_types.py", "tests/grading/test_item.py",
                "tests/grading/test_mutation_kills.py"],
     "structured": ["tests/test_answer_types.py", "tests/grading/test_item.py",
