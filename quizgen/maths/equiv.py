@@ -229,7 +229,8 @@ def _join(a: _Points, b: _Points) -> _Points:
 
 def _concat(a: Evaluation, b: Evaluation) -> Evaluation:
     return Evaluation(*(np.concatenate([getattr(a, f), getattr(b, f)])
-                        for f in ("values", "scale", "undefined")))
+                        for f in ("values", "scale", "undefined")),
+                      a.hidden + tuple(i + a.values.size for i in b.hidden))
 
 
 class Comparison:
@@ -258,7 +259,7 @@ class Comparison:
                 self._rng = np.random.default_rng(self.seed)
             size = (N_POINTS if self.doms else 1) * (1 if not self._batches else 4)
             env = sample_points(self.doms, self._rng, size)
-            self._batches.append((env, evaluate_sample(self.answer, env, size)))
+            self._batches.append((env, evaluate_sample(self.answer, env, size, hidden=True)))
         return self._batches[k]
 
     def against(self, target: Node, *, prove: bool = True, want_relation: bool = True,
@@ -276,10 +277,10 @@ class Comparison:
                                     prove=prove, want_relation=want_relation, limits=self.limits)
         env, ans = self._batch(0)
         size = ans.values.size
-        exp = evaluate_sample(target, env, size, natural=True)
+        exp = evaluate_sample(target, env, size, natural=True, hidden=not only_status)
         if self.doms and int(exp.ok.sum()) < MIN_POINTS * 2:
             env2, a2 = self._batch(1)
-            e2 = evaluate_sample(target, env2, a2.values.size, natural=True)
+            e2 = evaluate_sample(target, env2, a2.values.size, natural=True, hidden=not only_status)
             env = {k: np.concatenate([env[k], env2[k]]) for k in env}
             exp, ans = _concat(exp, e2), _concat(ans, a2)
         if only_status and _clearly_different(exp, ans):
@@ -487,11 +488,15 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str], points: _Poin
     big = _big_points(points)
     offsets = piecewise and _literal_digits(expected, answer)[0]
     big += [i for i in _loose_near(points, offsets) if i not in big]
+    # a term floats never see (1 + exp(-x^2 - 40) against 1): where it is largest, in high
+    # precision, with the digits it needs (see _mp_compare)
+    hidden = frozenset(exp_s.hidden + ans_s.hidden)
+    big += [i for i in dict.fromkeys(exp_s.hidden + ans_s.hidden) if i not in big]
     wants = not sampled_ok or _wants_precision(expected, answer, gap, magnitude)
     if wants or big:
         # only big values to look at: they alone can hide a difference of 1 from floats
         precise = _precise(expected, answer, points, both, close, needed, sampled_ok,
-                           big, only_big=not wants, absolute=piecewise)
+                           big, only_big=not wants, absolute=piecewise, hidden=hidden)
     if precise is not None and precise[0] == "different":
         i = precise[1]
         result.status, result.method = "different", "sampled"
@@ -863,7 +868,8 @@ def _loose_near(pts: _Points, offsets: bool) -> list[int]:
 
 def _precise(expected: Node, answer: Node, pts: _Points, both: np.ndarray, close: np.ndarray,
              needed: int, sampled_ok: bool, big: list[int] = (),  # type: ignore[assignment]
-             only_big: bool = False, absolute: bool = False) -> tuple | None:
+             only_big: bool = False, absolute: bool = False,
+             hidden: frozenset[int] = frozenset()) -> tuple | None:
     """Compare at a few points with mpmath. Returns ("different", i, e, a), ("equivalent",),
     ("near",), ("unknown",), ("unchecked",) or None (nothing to check).
 
@@ -895,7 +901,7 @@ def _precise(expected: Node, answer: Node, pts: _Points, both: np.ndarray, close
     agreed = 0
     near = unknown = False
     for i in candidates:
-        outcome = _mp_compare(expected, answer, _mp_point(pts, i), dps, absolute)
+        outcome = _mp_compare(expected, answer, _mp_point(pts, i), dps, absolute, i in hidden)
         if outcome[0] == "different":
             return ("different", i, outcome[1], outcome[2])
         if outcome[0] == "agree":
@@ -927,7 +933,7 @@ MP_MAX_DPS = 1500
 
 
 def _mp_compare(expected: Node, answer: Node, point: Mapping[str, Any], dps: int,
-                absolute: bool = False) -> tuple:
+                absolute: bool = False, hidden: bool = False) -> tuple:
     """("agree",), ("different", e, a), ("near",) or ("unknown",) (or ("skip",): the expected
     value is undefined there) in high precision; when the values agree only within the
     cancellation of huge terms, once more with enough digits to see through it.
@@ -935,7 +941,10 @@ def _mp_compare(expected: Node, answer: Node, point: Mapping[str, Any], dps: int
     ``absolute``: a side has a piecewise part, whose jump (``heaviside(x - 100)``: 1) may sit
     on a value too large for relative agreement to see (exp(100) ~ 2.7e43): values are then
     compared to about 30 digits after the decimal point, with as many digits as that takes,
-    or the point is "unknown" beyond :data:`MP_MAX_DPS`."""
+    or the point is "unknown" beyond :data:`MP_MAX_DPS`. ``hidden``: the point is where a term
+    floats never see is largest (``exp(-x^2 - 40)`` in ``1 + exp(-x^2 - 40)``): agreement counts
+    only with digits enough for the smallest term of every sum ("unknown" beyond
+    :data:`MP_MAX_DPS`)."""
     from quizgen.maths.evaluate import mp_evaluate
 
     import mpmath
@@ -943,10 +952,11 @@ def _mp_compare(expected: Node, answer: Node, point: Mapping[str, Any], dps: int
     retried = False
     eps = mpmath.mpf(10) ** -(dps - 12)  # agreement to ~38 digits, also after a retry
     while True:
-        e = mp_evaluate(expected, point, dps, True)
+        thin = [mpmath.mpf(1)] if hidden else None
+        e = mp_evaluate(expected, point, dps, True, thin)
         if e is None:
             return ("skip",)
-        a = mp_evaluate(answer, point, dps)
+        a = mp_evaluate(answer, point, dps, thin=thin)
         if e == "unknown" or a == "unknown":
             return ("unknown",)
         if a is None:
@@ -962,6 +972,12 @@ def _mp_compare(expected: Node, answer: Node, point: Mapping[str, Any], dps: int
             eps = mpmath.mpf(10) ** -(dps - 12)
             continue
         if gap <= eps * size + eps:
+            if thin and thin[0] < mpmath.mpf(10) ** -(dps - 45):  # a term too small to count
+                need = int(-mpmath.log10(thin[0])) + 46  # at this precision: with its digits
+                if need > MP_MAX_DPS:
+                    return ("unknown",)
+                dps, eps = need, mpmath.mpf(10) ** -(need - 12)
+                continue
             return ("agree",)
         if gap > mpmath.mpf(10) ** -(dps - 20) * scale + eps:  # far above rounding here
             return ("different", _number(e[0]), _number(a[0]))

@@ -44,6 +44,10 @@ class Evaluation:
     values: np.ndarray
     scale: np.ndarray
     undefined: np.ndarray
+    #: points where a term of a sum that is below float resolution at every point (``1 +
+    #: exp(-x^2 - 40)``: floats never see it) is largest relative to the others, one per such
+    #: term (only when asked for: ``hidden=True``)
+    hidden: tuple[int, ...] = ()
 
     @property
     def ok(self) -> np.ndarray:
@@ -147,11 +151,14 @@ class Evaluator:
     so that points are taken where the key's binomials count something.
     """
 
-    def __init__(self, env: Mapping[str, np.ndarray], size: int, natural: bool = False):
+    def __init__(self, env: Mapping[str, np.ndarray], size: int, natural: bool = False,
+                 hidden: bool = False):
         self.env = {k: np.real(np.asarray(v)).astype(np.float64) for k, v in env.items()}
         self.size = size
         self.natural = natural
         self.scale: np.ndarray | float = 0.0
+        self.find_hidden = hidden
+        self.hidden: list[int] = []
 
     def run(self, node: Node) -> Evaluation:
         self.scale = 0.0
@@ -166,7 +173,7 @@ class Evaluator:
             values[undefined | np.broadcast_to(np.asarray(self.taint, dtype=bool), (self.size,))] = \
                 np.nan
             scale = np.array(np.broadcast_to(_as_float(self.scale), (self.size,)))
-        return Evaluation(values, scale, undefined)
+        return Evaluation(values, scale, undefined, tuple(self.hidden))
 
     def _ev(self, node: Node) -> tuple[object, object]:
         """(value, undefined mask) of ``node``; values may be scalars (constants) or arrays."""
@@ -182,13 +189,17 @@ class Evaluator:
             return _CONSTS[node.name], False  # type: ignore[union-attr]
         if kind is Add:
             total, bad, size = None, False, 0.0
+            magnitudes = []
             for term in node.terms:  # type: ignore[union-attr]
                 value, b = self._ev(term)
                 bad = bad | b
                 magnitude = np.abs(value)
+                magnitudes.append(magnitude)
                 self.scale = np.maximum(self.scale, magnitude)
                 size = size + magnitude
                 total = value if total is None else total + value
+            if self.find_hidden:
+                self._hidden_terms(magnitudes)
             noise = 8 * _EPS * size  # rounding of the sum: within it, the sum is taken as zero
             return np.where(np.isfinite(noise) & (np.abs(total) <= noise), 0.0, total), bad
         if kind is Mul:
@@ -216,6 +227,25 @@ class Evaluator:
             value, b = self._call(node.fname, [p[0] for p in parts])  # type: ignore[union-attr]
             return value, bad | b
         raise TypeError(f"not a node: {node!r}")
+
+    def _hidden_terms(self, magnitudes: list) -> None:  # type: ignore[type-arg]
+        """Record where each term of a sum that floats never see (below 1e-13 of the largest
+        term at every point, or 0 everywhere, as an underflow is) is relatively largest."""
+        arrays = [m for m in magnitudes if np.ndim(m)]
+        if not arrays:
+            return  # constants: worked out exactly or in high precision already
+        biggest = np.maximum.reduce([np.broadcast_to(m, (self.size,)) for m in magnitudes])
+        usable = np.isfinite(biggest) & (biggest > 0)
+        if not usable.any():
+            return
+        for m in arrays:
+            ratio = np.where(usable & np.isfinite(m), m / np.where(usable, biggest, 1.0), -1.0)
+            top = int(np.argmax(ratio))
+            if ratio[top] == 0:  # 0 wherever it counts: an underflow, look nearest the origin
+                near = sum((np.abs(v) for v in self.env.values()), np.zeros(self.size))
+                top = int(np.argmin(np.where(ratio == 0, near, np.inf)))
+            if 0 <= ratio[top] < HIDDEN:
+                self.hidden.append(top)
 
     def _pow(self, node: Pow) -> tuple[object, object]:
         base, b1 = self._ev(node.base)
@@ -484,10 +514,16 @@ def exact_value(node: Node) -> Fraction:
     raise ArithmeticError("not rational")
 
 
+#: a term below this share of the largest term of its sum is invisible to floats
+HIDDEN = 1e-13
+
+
 def evaluate_sample(node: Node, env: Mapping[str, np.ndarray], size: int,
-                    natural: bool = False) -> Evaluation:
-    """Values, cancellation scale and undefined mask of ``node`` at the points in ``env``."""
-    return Evaluator(env, size, natural).run(node)
+                    natural: bool = False, hidden: bool = False) -> Evaluation:
+    """Values, cancellation scale and undefined mask of ``node`` at the points in ``env``
+    (``hidden``: and where its terms that floats never see are largest, see
+    :attr:`Evaluation.hidden`)."""
+    return Evaluator(env, size, natural, hidden).run(node)
 
 
 def evaluate(node: Node, env: Mapping[str, np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -617,12 +653,14 @@ _SNAP_UNIT = frozenset({"asin", "acos", "acosh", "atanh", "asec", "acsc", "acoth
 
 
 def mp_evaluate(node: Node, point: Mapping[str, object], dps: int,
-                natural: bool = False) -> tuple[object, object] | str | None:
+                natural: bool = False, thin: list | None = None) -> tuple[object, object] | str | None:  # type: ignore[type-arg]
     """(value, scale) of ``node`` at one point with ``dps`` decimal digits (mpmath), in real
     arithmetic at every node; None where it has no real value; ``"unknown"`` where an argument
     is too large to compute (exp(exp(50))). Inputs (floats, mpf or Fractions) are converted
     exactly (a Fraction to the working precision).
-    ``natural``: as for :class:`Evaluator`."""
+    ``natural``: as for :class:`Evaluator`. ``thin``: a one-element list that receives the
+    smallest share a nonzero term has of the largest term of its sum (a term 10^-60 of its
+    neighbours needs more than 50 digits to be seen)."""
     import mpmath
 
     global _MP_FUNCS
@@ -655,11 +693,15 @@ def mp_evaluate(node: Node, point: Mapping[str, object], dps: int,
                 return +mp.pi if n.name == "pi" else mp.e
             if kind is Add:
                 total, size = mp.mpf(0), mp.mpf(0)
-                for t in n.terms:
-                    v = ev(t)
+                terms = [ev(t) for t in n.terms]
+                for v in terms:
                     scale[0] = max(scale[0], abs(v))
                     size += abs(v)
                     total += v
+                if thin is not None and size:
+                    biggest = max(abs(v) for v in terms)
+                    smallest = min((abs(v) for v in terms if v), default=biggest)
+                    thin[0] = min(thin[0], smallest / biggest)
                 return mp.mpf(0) if abs(total) <= tiny * size else total
             if kind is Mul:
                 out = mp.mpf(1)

@@ -670,6 +670,10 @@ CORPUS += [
     ("ceiling(x/7)", "-floor(-x/7)", XP, T, "ceiling from floor"),
     ("(-2)**x + Heaviside(x - 400)", "(-1)**x*2**x + Heaviside(x - 400)", X, T,
      "split the base; defined at integers only"),
+    ("1", "1 + exp(-x**2 - 40)", X, F, "a term of 4e-18 at most: never 0"),
+    ("1 + exp(-x**2 - 40)", "1", X, F, "the same, the term in the key"),
+    ("exp(2*x)", "exp(2*x) + exp(x - 60)", XP, F, "8.8e-27 relative at most for x > 0"),
+    ("1 + exp(-x**2 - 40)", "exp(-40)*exp(-x**2) + 1", X, T, "the same tiny term, split"),
 ]
 
 #: points where a pair's difference shows (for the independent check), when it lives on an
@@ -700,4 +704,8 @@ DIGITS: dict[tuple[str, str], int] = {
     ("x", "x + exp(-10**4) - exp(-10**4)"): 4400,
     ("exp(x) + Heaviside(x - 100)", "exp(x) + (sign(x - 100) + 1)/2"): 500,
     ("(-2)**x + Heaviside(x - 400)", "(-1)**x*2**x + Heaviside(x - 400)"): 500,
+    ("1", "1 + exp(-x**2 - 40)"): 100,
+    ("1 + exp(-x**2 - 40)", "1"): 100,
+    ("exp(2*x)", "exp(2*x) + exp(x - 60)"): 100,
+    ("1 + exp(-x**2 - 40)", "exp(-40)*exp(-x**2) + 1"): 100,
 }

@@ -725,3 +725,28 @@ def test_float_gaps_above_1e_13_relative_call_for_high_precision() -> None:
     node = parse_answer("x", X)
     assert equiv._wants_precision(node, node, np.array([1e-14]), np.array([1e-3]))  # 1e-11
     assert not equiv._wants_precision(node, node, np.array([1e-17]), np.array([1.0]))
+
+
+@pytest.mark.parametrize(("expected", "answer", "domains"), [
+    ("1", "1 + exp(-x^2 - 40)", {"x": "real"}),         # 4e-18 at most: floats never see it
+    ("1 + exp(-x^2 - 40)", "1", {"x": "real"}),         # ... nor in the key
+    ("1", "1 + exp(-x^2 - 1000)", {"x": "real"}),       # 0 to floats everywhere (underflow)
+    ("exp(2*x)", "exp(2*x) + exp(x - 60)", {"x": "positive"}),
+    ("x^2", "x^2 + exp(-x - 60)", {"x": "positive"}),
+])
+def test_a_term_floats_never_see_is_looked_at_where_it_is_largest(expected: str, answer: str,
+                                                                  domains: dict[str, str]) -> None:
+    for seed in (None, 1, 2):
+        result = equiv.check_equivalent(parse_answer(expected, X), parse_answer(answer, X), domains,
+                                        seed=seed)
+        assert (result.status, result.precise) == ("different", True), (seed, result.describe())
+
+
+def test_where_floats_never_see_a_term_is_recorded_by_the_evaluator() -> None:
+    from quizgen.maths.evaluate import evaluate_sample
+
+    env = {"x": np.array([3.0, 0.001, -2.0, 50.0])}
+    got = evaluate_sample(parse_answer("1 + exp(-x^2 - 40)", X), env, 4, hidden=True)
+    assert got.hidden == (1,)  # the term is largest (4.2e-18) at x = 0.001
+    assert evaluate_sample(parse_answer("1 + exp(-x^2 - 40)", X), env, 4).hidden == ()  # not asked
+    assert evaluate_sample(parse_answer("1 + exp(-x^2)", X), env, 4, hidden=True).hidden == ()
