@@ -94,7 +94,7 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("evaluate", "20 -> 21 | if isinstance(got, tuple) and got[1] > 1 and abs(got[0]) < got[1] "
                  "* 10.0 ** (20 "):
         "a wider trigger for the retry with more digits: the retry gives the same value",
-    ("evaluate", "delete: return None | return None"):
+    ("evaluate", "delete: return None | return None  # complex or infinite: no real value"):
         "unreachable: every function raises _Undefined before a complex value, and mpmath "
         "numbers never overflow (the points are finite floats)",
     ("evaluate", "> -> >= | return np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan), x < 0"):
@@ -148,6 +148,15 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("equiv", "1e-300 -> 1e-299 | cancellation = np.maximum(exp_s.scale[both], ans_s.scale[both]) / "
               "np.maximum(mag"):
         "a floor against dividing by 0: only values below 1e-299 are ranked differently",
+    ("equiv", "0 -> 1 | uncomputed_special: int = 0  # of those, special points (beside a breakpoint, th"):
+        "_unknown_points sets the count before it reads it: the default is never used",
+    ("equiv", "False -> True | only_big: bool = False, absolute: bool = False,"):
+        "_decide always passes only_big: the default is never used",
+    ("equiv", "delete: return None | return None  # nothing to check in high precision"):
+        "with no point to check, _precise finds nothing either way: enough close points would "
+        "have given it candidates (up to 3 of them), and with none, none agree",
+    ("equiv", "+ -> - | if gap > mpmath.mpf(10) ** -(dps - 20) * scale + eps:  # far above rounding here"):
+        "moves the threshold by 2e-38 against a rounding allowance of 1e-30 times the terms' size",
     ("equiv", "delete: i = int(i) | i = int(i)"):
         "a numpy integer indexes the arrays and names the point as an int does, and the list "
         "of agreeing indices is concatenated by numpy either way",

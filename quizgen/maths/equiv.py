@@ -897,7 +897,7 @@ def _precise(expected: Node, answer: Node, pts: _Points, both: np.ndarray, close
     candidates = [int(both[k]) for k in near_checked] + [int(both[k]) for k in rest]
     candidates += [i for i in big if i not in candidates]
     if not candidates:
-        return None
+        return None  # nothing to check in high precision
     agreed = 0
     near = unknown = False
     for i in candidates:

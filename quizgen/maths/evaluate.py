@@ -752,7 +752,7 @@ def mp_evaluate(node: Node, point: Mapping[str, object], dps: int,
         except (_Undefined, ZeroDivisionError, ValueError, OverflowError):
             return None
         if isinstance(value, mp.mpc) or not mp.isfinite(value):
-            return None
+            return None  # complex or infinite: no real value
         return value, scale[0]
     finally:
         mpmath.mp.dps = old

@@ -733,6 +733,7 @@ def test_float_gaps_above_1e_13_relative_call_for_high_precision() -> None:
     ("1", "1 + exp(-x^2 - 1000)", {"x": "real"}),       # 0 to floats everywhere (underflow)
     ("exp(2*x)", "exp(2*x) + exp(x - 60)", {"x": "positive"}),
     ("x^2", "x^2 + exp(-x - 60)", {"x": "positive"}),
+    ("1", "1 + exp(-x^2 - 100)", {"x": "real"}),        # 3.7e-44: more than 50 digits to see
 ])
 def test_a_term_floats_never_see_is_looked_at_where_it_is_largest(expected: str, answer: str,
                                                                   domains: dict[str, str]) -> None:
@@ -750,3 +751,26 @@ def test_where_floats_never_see_a_term_is_recorded_by_the_evaluator() -> None:
     assert got.hidden == (1,)  # the term is largest (4.2e-18) at x = 0.001
     assert evaluate_sample(parse_answer("1 + exp(-x^2 - 40)", X), env, 4).hidden == ()  # not asked
     assert evaluate_sample(parse_answer("1 + exp(-x^2)", X), env, 4, hidden=True).hidden == ()
+
+
+def test_a_clear_difference_at_an_overflowed_first_point_is_left_to_the_whole_comparison() -> None:
+    # the first clear difference is at values above 1e300: high precision settles it there, so
+    # the quick status must not decide from the next point
+    e, a = _evaluations([1e301, 1.0], [2e301, 5.0])
+    assert not equiv._clearly_different(e, a)
+    e, a = _evaluations([1.0, 1e301], [5.0, 2e301])
+    assert equiv._clearly_different(e, a)
+
+
+def test_kinks_and_integer_functions_call_for_the_lattice() -> None:
+    for text in ("abs(x)", "floor(x)", "sqrt(x)", "x^(1/3)", "x^y"):
+        assert equiv._lattice_sensitive(parse_answer(text, {"x": "real", "y": "real"})), text
+    assert not equiv._lattice_sensitive(parse_answer("x^2 + 3*x - exp(x)", X))
+
+
+def test_an_integer_of_fifteen_digits_is_not_a_printed_float() -> None:
+    # a long integer is exact: a key with one keeps exact comparison (a printed float would not)
+    assert not equiv._float_printed(parse_answer("x*123456789012345", X))
+    assert equiv._float_printed(parse_answer("x*1.23456789012345", X))
+    result = verdict("x*123456789012345", "x*123456789012346")
+    assert (result.status, result.precise) == ("different", True)
