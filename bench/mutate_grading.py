@@ -157,6 +157,19 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "have given it candidates (up to 3 of them), and with none, none agree",
     ("equiv", "+ -> - | if gap > mpmath.mpf(10) ** -(dps - 20) * scale + eps:  # far above rounding here"):
         "moves the threshold by 2e-38 against a rounding allowance of 1e-30 times the terms' size",
+    ("evaluate", "< -> <= | if 0 <= ratio[top] < HIDDEN:"):
+        "a term exactly 1e-13 of its sum's largest at its best point: one more point goes to "
+        "high precision, which agrees or sees a real difference",
+    ("evaluate", "delete: if n < 0: | if n < 0:  # 0^-n: a pole, or an underflowed base: unknown"):
+        "0^-n is then inf instead of NaN: both are 'unknown' (not finite, not a domain error), and "
+        "a nonzero base gives the same power either way",
+    ("evaluate", "<= -> < | if type(exp_node) is Num and exp_node.value.denominator == 1 and abs(exp_node.va"):
+        "the fast path for an integer exponent computes the same power as the general path",
+    ("evaluate", "| -> & | value = np.power(np.where(bad | pole, 1.0, base), exp)"):
+        "the stand-in base only spares numpy's warnings: the value at a point with no real value "
+        "or a pole is replaced by NaN, or flagged undefined, right after",
+    ("evaluate", "delete: _FOLDS.clear() | _FOLDS.clear()"):
+        "only bounds the cache's memory: a folded constant is the same value recomputed or not",
     ("equiv", "delete: i = int(i) | i = int(i)"):
         "a numpy integer indexes the arrays and names the point as an int does, and the list "
         "of agreeing indices is concatenated by numpy either way",

@@ -774,3 +774,30 @@ def test_an_integer_of_fifteen_digits_is_not_a_printed_float() -> None:
     assert equiv._float_printed(parse_answer("x*1.23456789012345", X))
     result = verdict("x*123456789012345", "x*123456789012346")
     assert (result.status, result.precise) == ("different", True)
+
+
+def test_a_tiny_sum_is_kept_unless_it_is_within_rounding_of_its_terms() -> None:
+    from quizgen.maths.evaluate import evaluate_sample
+
+    xy = {"x": "real", "y": "real"}
+    env = {"x": np.array([1e-16, 1.0]), "y": np.array([1e-16, -1.0 + 2e-16])}
+    got = evaluate_sample(parse_answer("x + y", xy), env, 2).values
+    assert got[0] == 2e-16  # small, but no rounding to hide in: kept
+    assert got[1] == 0.0    # 2.2e-16 left of two terms of size 1: rounding, taken as 0
+
+
+def test_an_overflowed_base_under_a_negative_fractional_power_is_unknown_not_zero() -> None:
+    from quizgen.maths.evaluate import evaluate_sample
+
+    got = evaluate_sample(parse_answer("exp(x)^(-1/2)", X), {"x": np.array([1000.0, 2.0])}, 2)
+    # inf^-0.5 is 0 to floats, but e^-500 is not 0: high precision decides there
+    assert math.isnan(got.values[0]) and not got.undefined[0]
+    assert got.values[1] == pytest.approx(math.exp(-1.0))
+
+
+def test_atanh_has_poles_at_plus_and_minus_one_not_a_domain_error() -> None:
+    from quizgen.maths.evaluate import evaluate_sample
+
+    got = evaluate_sample(parse_answer("atanh(x)", X), {"x": np.array([1.0, -1.0, 2.0])}, 3)
+    assert math.isnan(got.values[0]) and math.isnan(got.values[1])
+    assert got.undefined.tolist() == [False, False, True]  # poles at ±1; no real value at 2
