@@ -734,6 +734,9 @@ def test_float_gaps_above_1e_13_relative_call_for_high_precision() -> None:
     ("exp(2*x)", "exp(2*x) + exp(x - 60)", {"x": "positive"}),
     ("x^2", "x^2 + exp(-x - 60)", {"x": "positive"}),
     ("1", "1 + exp(-x^2 - 100)", {"x": "real"}),        # 3.7e-44: more than 50 digits to see
+    ("x", "x*exp(exp(-x^2 - 40))", {"x": "real"}),      # exp of 4e-18 is 1 to floats
+    ("x", "x*exp(exp(-x^2 - 1000))", {"x": "real"}),    # ... of an underflow
+    ("1", "cos(exp(-x^2 - 20))", {"x": "real"}),        # cos(t) = 1 - t^2/2: t^2 is 4e-18
 ])
 def test_a_term_floats_never_see_is_looked_at_where_it_is_largest(expected: str, answer: str,
                                                                   domains: dict[str, str]) -> None:
@@ -801,3 +804,13 @@ def test_atanh_has_poles_at_plus_and_minus_one_not_a_domain_error() -> None:
     got = evaluate_sample(parse_answer("atanh(x)", X), {"x": np.array([1.0, -1.0, 2.0])}, 3)
     assert math.isnan(got.values[0]) and math.isnan(got.values[1])
     assert got.undefined.tolist() == [False, False, True]  # poles at ±1; no real value at 2
+
+
+def test_where_floats_never_see_the_argument_of_a_flat_function_is_recorded() -> None:
+    from quizgen.maths.evaluate import evaluate_sample
+
+    env = {"x": np.array([3.0, 0.001, -2.0])}
+    assert evaluate_sample(parse_answer("exp(exp(-x^2 - 40))", X), env, 3, hidden=True).hidden == (1,)
+    assert evaluate_sample(parse_answer("cos(exp(-x^2 - 20))", X), env, 3, hidden=True).hidden == (1,)
+    assert evaluate_sample(parse_answer("cos(exp(-x^2))", X), env, 3, hidden=True).hidden == ()
+    assert evaluate_sample(parse_answer("sin(exp(-x^2 - 40))", X), env, 3, hidden=True).hidden == ()
