@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Mapping
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -225,17 +225,18 @@ class Evaluator:
             for _, b in parts:
                 bad = bad | b
             value, b = self._call(node.fname, [p[0] for p in parts])  # type: ignore[union-attr]
-            if self.find_hidden and node.fname in _FLAT_AT_ZERO:  # type: ignore[union-attr]
-                self._hidden_argument(parts[0][0], _FLAT_AT_ZERO[node.fname])  # type: ignore[union-attr]
+            if self.find_hidden and node.fname in _UNSEEN:  # type: ignore[union-attr]
+                self._hidden_argument(parts[0][0], _UNSEEN[node.fname])  # type: ignore[union-attr]
             return value, bad | b
         raise TypeError(f"not a node: {node!r}")
 
-    def _hidden_argument(self, arg: object, power: int) -> None:
-        """exp(t) is 1 + t, cos(t) is 1 - t^2/2: when t (or t^2) is below float resolution at
-        every point (``exp(exp(-x^2 - 40))``), floats never saw it; record where it is largest."""
+    def _hidden_argument(self, arg: object, unseen: Any) -> None:
+        """exp(t) is 1 + t, cos(t) 1 - t^2/2, sigmoid(t) 1 - e^-t: when that part is below float
+        resolution at every point (``exp(exp(-x^2 - 40))``, ``sigmoid(x^2 + 40)``), floats never
+        saw it; record where it is largest."""
         if not np.ndim(arg):
             return
-        m = np.abs(np.asarray(arg, dtype=float)) ** power
+        m = unseen(np.asarray(arg, dtype=float), np)
         m = np.where(np.isfinite(m), m, -1.0)
         top = int(np.argmax(m))
         if m[top] == 0:  # 0 wherever it counts: an underflow, look nearest the origin
@@ -532,8 +533,15 @@ def exact_value(node: Node) -> Fraction:
 
 #: a term below this share of the largest term of its sum is invisible to floats
 HIDDEN = 1e-13
-#: functions that are flat at 0, f(t) = f(0) + t^power...: a tiny argument is invisible too
-_FLAT_AT_ZERO = {"exp": 1, "cos": 2, "cosh": 2, "sec": 2, "sech": 2}
+#: how far each function's value is, relatively, from what a float may round it to, at t:
+#: flat at 0 (exp(t) = 1 + t, cos(t) = 1 - t^2/2) or saturating (sigmoid(t) = 1 - e^-t); below
+#: float resolution at every point, it was never seen (works on floats and mpmath numbers)
+_UNSEEN = {
+    "exp": lambda t, xp: abs(t), "cos": lambda t, xp: t * t, "cosh": lambda t, xp: t * t,
+    "sec": lambda t, xp: t * t, "sech": lambda t, xp: t * t,
+    "sigmoid": lambda t, xp: xp.exp(-abs(t)), "softplus": lambda t, xp: xp.exp(-abs(t)),
+    "tanh": lambda t, xp: xp.exp(-2 * abs(t)),
+}
 
 
 def evaluate_sample(node: Node, env: Mapping[str, np.ndarray], size: int,
@@ -737,8 +745,8 @@ def mp_evaluate(node: Node, point: Mapping[str, object], dps: int,
                 return power(ev(n.base), ev(n.exp))
             if kind is Call:
                 args = [ev(a) for a in n.args]
-                if thin is not None and n.fname in _FLAT_AT_ZERO and args[0]:
-                    thin[0] = min(thin[0], abs(args[0]) ** _FLAT_AT_ZERO[n.fname])
+                if thin is not None and n.fname in _UNSEEN and args[0]:
+                    thin[0] = min(thin[0], _UNSEEN[n.fname](args[0], mp))
                 if n.fname in _SNAP_INTEGER:
                     args = [snap(a, a) for a in args]
                 elif n.fname in _SNAP_UNIT:

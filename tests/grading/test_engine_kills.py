@@ -737,6 +737,8 @@ def test_float_gaps_above_1e_13_relative_call_for_high_precision() -> None:
     ("x", "x*exp(exp(-x^2 - 40))", {"x": "real"}),      # exp of 4e-18 is 1 to floats
     ("x", "x*exp(exp(-x^2 - 1000))", {"x": "real"}),    # ... of an underflow
     ("1", "cos(exp(-x^2 - 20))", {"x": "real"}),        # cos(t) = 1 - t^2/2: t^2 is 4e-18
+    ("x", "x*sigmoid(x^2 + 40)", {"x": "real"}),        # sigmoid(t) = 1 - e^-t: 4e-18 short of 1
+    ("1", "tanh(x^2 + 20)", {"x": "real"}),
 ])
 def test_a_term_floats_never_see_is_looked_at_where_it_is_largest(expected: str, answer: str,
                                                                   domains: dict[str, str]) -> None:
@@ -814,3 +816,5 @@ def test_where_floats_never_see_the_argument_of_a_flat_function_is_recorded() ->
     assert evaluate_sample(parse_answer("cos(exp(-x^2 - 20))", X), env, 3, hidden=True).hidden == (1,)
     assert evaluate_sample(parse_answer("cos(exp(-x^2))", X), env, 3, hidden=True).hidden == ()
     assert evaluate_sample(parse_answer("sin(exp(-x^2 - 40))", X), env, 3, hidden=True).hidden == ()
+    assert evaluate_sample(parse_answer("sigmoid(x^2 + 40)", X), env, 3, hidden=True).hidden == (1,)
+    assert evaluate_sample(parse_answer("sigmoid(x^2)", X), env, 3, hidden=True).hidden == ()
