@@ -234,16 +234,9 @@ class Evaluator:
         """exp(t) is 1 + t, cos(t) 1 - t^2/2, sigmoid(t) 1 - e^-t: when that part is below float
         resolution at every point (``exp(exp(-x^2 - 40))``, ``sigmoid(x^2 + 40)``), floats never
         saw it; record where it is largest."""
-        if not np.ndim(arg):
-            return
-        m = unseen(np.asarray(arg, dtype=float), np)
-        m = np.where(np.isfinite(m), m, -1.0)
-        top = int(np.argmax(m))
-        if m[top] == 0:  # 0 wherever it counts: an underflow, look nearest the origin
-            near = sum((np.abs(v) for v in self.env.values()), np.zeros(self.size))
-            top = int(np.argmin(np.where(m == 0, near, np.inf)))
-        if 0 <= m[top] < HIDDEN:
-            self.hidden.append(top)
+        if np.ndim(arg):
+            m = unseen(np.asarray(arg, dtype=float), np)
+            self._record_unseen(np.where(np.isfinite(m), m, -1.0))
 
     def _hidden_terms(self, magnitudes: list) -> None:  # type: ignore[type-arg]
         """Record where each term of a sum that floats never see (below 1e-13 of the largest
@@ -256,13 +249,18 @@ class Evaluator:
         if not usable.any():
             return
         for m in arrays:
-            ratio = np.where(usable & np.isfinite(m), m / np.where(usable, biggest, 1.0), -1.0)
-            top = int(np.argmax(ratio))
-            if ratio[top] == 0:  # 0 wherever it counts: an underflow, look nearest the origin
-                near = sum((np.abs(v) for v in self.env.values()), np.zeros(self.size))
-                top = int(np.argmin(np.where(ratio == 0, near, np.inf)))
-            if 0 <= ratio[top] < HIDDEN:
-                self.hidden.append(top)
+            self._record_unseen(np.where(usable & np.isfinite(m), m / np.where(usable, biggest, 1.0), -1.0))
+
+    def _record_unseen(self, share: np.ndarray) -> None:
+        """``share``: how visible a part is at each point (-1 where it does not count). Below
+        :data:`HIDDEN` everywhere, its best point is recorded; 0 everywhere (an underflow), the
+        point nearest the origin."""
+        top = int(np.argmax(share))
+        if share[top] == 0:
+            near = sum((np.abs(v) for v in self.env.values()), np.zeros(self.size))
+            top = int(np.argmin(np.where(share == 0, near, np.inf)))
+        if 0 <= share[top] < HIDDEN:
+            self.hidden.append(top)
 
     def _pow(self, node: Pow) -> tuple[object, object]:
         base, b1 = self._ev(node.base)
