@@ -157,7 +157,7 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "have given it candidates (up to 3 of them), and with none, none agree",
     ("equiv", "+ -> - | if gap > mpmath.mpf(10) ** -(dps - 20) * scale + eps:  # far above rounding here"):
         "moves the threshold by 2e-38 against a rounding allowance of 1e-30 times the terms' size",
-    ("evaluate", "< -> <= | if 0 <= ratio[top] < HIDDEN:"):
+    ("evaluate", "< -> <= | if 0 <= share[top] < HIDDEN:"):
         "a term exactly 1e-13 of its sum's largest at its best point: one more point goes to "
         "high precision, which agrees or sees a real difference",
     ("evaluate", "delete: if n < 0: | if n < 0:  # 0^-n: a pole, or an underflowed base: unknown"):
@@ -170,6 +170,16 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "or a pole is replaced by NaN, or flagged undefined, right after",
     ("evaluate", "delete: _FOLDS.clear() | _FOLDS.clear()"):
         "only bounds the cache's memory: a folded constant is the same value recomputed or not",
+    ("evaluate", "delete: return | return  # constants: worked out exactly or in high precision already"):
+        "an early exit: with no array term there is no ratio to record either way",
+    ("evaluate", "delete: if not usable.any(): | if not usable.any():"):
+        "an early exit: with no usable point every share is -1 and nothing is recorded either way",
+    ("evaluate", "delete: if base == 0 and k < 0: | if base == 0 and k < 0:"):
+        "Fraction(0) to a negative power raises ZeroDivisionError by itself",
+    ("evaluate", "delete: if den == 0: | if den == 0:"):
+        "an mpmath division by zero raises ZeroDivisionError, which mp_evaluate reads as no value too",
+    ("evaluate", "delete: if n == mp.floor(n) and 0 <= n < k: | if n == mp.floor(n) and 0 <= n < k:"):
+        "mpmath's binomial(n, k) is 0 there too (binomial(2, 5) = 0)",
     ("equiv", "delete: i = int(i) | i = int(i)"):
         "a numpy integer indexes the arrays and names the point as an int does, and the list "
         "of agreeing indices is concatenated by numpy either way",

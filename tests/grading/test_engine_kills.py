@@ -818,3 +818,32 @@ def test_where_floats_never_see_the_argument_of_a_flat_function_is_recorded() ->
     assert evaluate_sample(parse_answer("sin(exp(-x^2 - 40))", X), env, 3, hidden=True).hidden == ()
     assert evaluate_sample(parse_answer("sigmoid(x^2 + 40)", X), env, 3, hidden=True).hidden == (1,)
     assert evaluate_sample(parse_answer("sigmoid(x^2)", X), env, 3, hidden=True).hidden == ()
+
+
+def test_high_precision_bounds_its_work_by_exponent_times_log_base_plus_one() -> None:
+    from quizgen.maths.evaluate import mp_evaluate
+
+    xy = {"x": "real", "y": "real"}
+    power = parse_answer("x^y", xy)
+    assert mp_evaluate(power, {"x": 1.5, "y": 1e15}, 50) == "unknown"      # 1e15 x 1.41
+    import mpmath
+
+    value = mp_evaluate(power, {"x": 1.5, "y": 1e14}, 50)[0]  # 1e14 x 1.41: computed
+    assert int(mpmath.log10(value)) == 17_609_125_905_568  # 1e14 x log10(1.5)
+    assert mp_evaluate(parse_answer("2^x", X), {"x": 1e16}, 50) == "unknown"
+
+
+def test_floats_give_plain_powers_at_1_and_poles_at_0() -> None:
+    from quizgen.maths.evaluate import evaluate_sample
+
+    got = evaluate_sample(parse_answer("x^(-2)", X), {"x": np.array([1.0, 0.0, 2.0])}, 3)
+    assert got.values[0] == 1.0 and math.isnan(got.values[1]) and got.values[2] == 0.25
+    assert not got.undefined.any()
+
+
+def test_acos_has_no_real_value_outside_minus_one_to_one() -> None:
+    from quizgen.maths.evaluate import evaluate_sample
+
+    got = evaluate_sample(parse_answer("acos(x)", X), {"x": np.array([-5.0, -1.0, 0.5, 1.5])}, 4)
+    assert got.undefined.tolist() == [True, False, False, True]
+    assert got.values[1] == pytest.approx(math.pi)
