@@ -180,6 +180,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "an mpmath division by zero raises ZeroDivisionError, which mp_evaluate reads as no value too",
     ("evaluate", "delete: if n == mp.floor(n) and 0 <= n < k: | if n == mp.floor(n) and 0 <= n < k:"):
         "mpmath's binomial(n, k) is 0 there too (binomial(2, 5) = 0)",
+    ("evaluate", "> -> >= | if size * abs(k.numerator) > MAX_EXACT_DIGITS:"):
+        "a power of exactly 2,000 digits goes to high precision instead of exact arithmetic: the "
+        "same value to the digits compared",
     ("equiv", "delete: i = int(i) | i = int(i)"):
         "a numpy integer indexes the arrays and names the point as an int does, and the list "
         "of agreeing indices is concatenated by numpy either way",

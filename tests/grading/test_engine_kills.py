@@ -847,3 +847,31 @@ def test_acos_has_no_real_value_outside_minus_one_to_one() -> None:
     got = evaluate_sample(parse_answer("acos(x)", X), {"x": np.array([-5.0, -1.0, 0.5, 1.5])}, 4)
     assert got.undefined.tolist() == [True, False, False, True]
     assert got.values[1] == pytest.approx(math.pi)
+
+
+def test_high_precision_binomials_at_zero_and_negative_integers() -> None:
+    from quizgen.maths.evaluate import mp_evaluate
+
+    b0, b2 = parse_answer("binomial(x, 0)", X), parse_answer("binomial(x, 2)", X)
+    assert mp_evaluate(b0, {"x": 5.0}, 50)[0] == 1
+    assert mp_evaluate(b2, {"x": -3.0}, 50)[0] == 6  # (-1)^2 * binomial(4, 2)
+
+
+def test_an_exponent_within_rounding_of_an_integer_is_that_integer() -> None:
+    from fractions import Fraction
+
+    from quizgen.maths.evaluate import mp_evaluate
+
+    # x*3*9 at x = 1/9 is 3 + 5e-51 in 50 digits: (-2)^3, not a negative base under a fraction
+    got = mp_evaluate(parse_answer("(-2)^(x*3*9)", X), {"x": Fraction(1, 9)}, 50)
+    assert got is not None and got[0] == -8
+
+
+def test_high_precision_leaves_mpmaths_precision_as_it_found_it() -> None:
+    import mpmath
+
+    from quizgen.maths.evaluate import mp_evaluate
+
+    before = mpmath.mp.dps
+    mp_evaluate(parse_answer("exp(x)", X), {"x": 2.0}, before + 70)
+    assert mpmath.mp.dps == before
