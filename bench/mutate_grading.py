@@ -183,6 +183,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("evaluate", "> -> >= | if size * abs(k.numerator) > MAX_EXACT_DIGITS:"):
         "a power of exactly 2,000 digits goes to high precision instead of exact arithmetic: the "
         "same value to the digits compared",
+    ("evaluate", "delete: return (-1) ** int(k) * mp.binomial(k - n - 1, k) | return (-1) ** int(k) * mp.binomial(k - n - 1, k)"):
+        "mpmath's binomial(n, k) gives the same (-1)^k binomial(k - n - 1, k) at negative integers n "
+        "(checked for n = -12..-1, k = 0..11)",
     ("equiv", "delete: i = int(i) | i = int(i)"):
         "a numpy integer indexes the arrays and names the point as an int does, and the list "
         "of agreeing indices is concatenated by numpy either way",
