@@ -277,10 +277,10 @@ class Comparison:
                                     prove=prove, want_relation=want_relation, limits=self.limits)
         env, ans = self._batch(0)
         size = ans.values.size
-        exp = evaluate_sample(target, env, size, natural=True, hidden=not only_status)
+        exp = evaluate_sample(target, env, size, natural=True, hidden=True)
         if self.doms and int(exp.ok.sum()) < MIN_POINTS * 2:
             env2, a2 = self._batch(1)
-            e2 = evaluate_sample(target, env2, a2.values.size, natural=True, hidden=not only_status)
+            e2 = evaluate_sample(target, env2, a2.values.size, natural=True, hidden=True)
             env = {k: np.concatenate([env[k], env2[k]]) for k in env}
             exp, ans = _concat(exp, e2), _concat(ans, a2)
         if only_status and _clearly_different(exp, ans):

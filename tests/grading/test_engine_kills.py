@@ -875,3 +875,16 @@ def test_high_precision_leaves_mpmaths_precision_as_it_found_it() -> None:
     before = mpmath.mp.dps
     mp_evaluate(parse_answer("exp(x)", X), {"x": 2.0}, before + 70)
     assert mpmath.mp.dps == before
+
+
+def test_a_known_mistake_that_differs_only_by_a_term_floats_never_see_is_not_matched() -> None:
+    from quizgen.grading.item import compile_question
+
+    grader = compile_question({
+        "type": "symbolic", "id": "q",
+        "answer": {"expression": "x", "symbols": {"x": "real"}},
+        "known_wrong": [{"name": "tiny", "expression": "1 + exp(-x^2 - 40)", "feedback": "No."}],
+    })
+    verdict_ = grader.grade("1")
+    assert verdict_.status == "incorrect" and verdict_.misconception is None
+    assert grader.grade("1 + exp(-x^2 - 40)").misconception == "tiny"
