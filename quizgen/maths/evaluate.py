@@ -44,9 +44,10 @@ class Evaluation:
     values: np.ndarray
     scale: np.ndarray
     undefined: np.ndarray
-    #: points where a term of a sum that is below float resolution at every point (``1 +
-    #: exp(-x^2 - 40)``: floats never see it) is largest relative to the others, one per such
-    #: term (only when asked for: ``hidden=True``)
+    #: points where a part of the value that floats never see is largest, one per such part: a
+    #: term of a sum below float resolution at every point (``1 + exp(-x^2 - 40)``), or what a
+    #: function flat at 0 or saturated adds (``exp(exp(-x^2 - 40))``, ``sigmoid(x^2 + 40)``);
+    #: only when asked for (``hidden=True``)
     hidden: tuple[int, ...] = ()
 
     @property
@@ -683,8 +684,8 @@ def mp_evaluate(node: Node, point: Mapping[str, object], dps: int,
     is too large to compute (exp(exp(50))). Inputs (floats, mpf or Fractions) are converted
     exactly (a Fraction to the working precision).
     ``natural``: as for :class:`Evaluator`. ``thin``: a one-element list that receives the
-    smallest share a nonzero term has of the largest term of its sum (a term 10^-60 of its
-    neighbours needs more than 50 digits to be seen)."""
+    smallest share a nonzero term has of the largest term of its sum, or a function flat at 0 or
+    saturated adds to its value (a term 10^-60 of its neighbours needs more than 50 digits)."""
     import mpmath
 
     global _MP_FUNCS
