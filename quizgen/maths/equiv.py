@@ -71,8 +71,8 @@ class EquivResult:
     #: breakpoint of a piecewise part could not be located
     special_points: int = 0
     breakpoints_sure: bool = True
-    #: a constant too small or too large for high precision to see next to the other terms
-    #: (``x + exp(-10^4)``): sampling cannot decide
+    #: a constant or a term too small or too large for high precision to see next to the others
+    #: (``x + exp(-10^4)``, ``1 + exp(-x^2 - 10^9)``): sampling cannot decide
     beyond_precision: bool = False
 
     def sample_points(self) -> list[dict[str, float]]:
@@ -125,8 +125,8 @@ class EquivResult:
         if self.status == "different":
             return "differs (shown symbolically)"
         if self.beyond_precision and not self.blows_up:
-            return ("undecided: a constant in it is too small or too large for high precision "
-                    "(1500 digits) to compare, and no symbolic proof")
+            return ("undecided: a constant or a term in it is too small or too large for high "
+                    "precision (1500 digits) to compare, and no symbolic proof")
         if not self.breakpoints_sure:
             return ("undecided: agrees at every sampled point, but a breakpoint of a piecewise "
                     "part (abs, sign, max, floor, ...) could not be located or its values "
@@ -516,7 +516,9 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str], points: _Poin
         result.status, result.method = "equivalent", "sampled"
         return result
     result.near = bool((~close).any()) or (precise is not None and precise[0] == "near")
-    result.blows_up = blows_up or (precise is not None and precise[0] == "unknown")
+    result.blows_up = blows_up or (precise is not None and precise[:2] == ("unknown", "overflow"))
+    # a term, a jump or a constant whose digits high precision cannot afford (1 + exp(-x^2 - 10^9))
+    result.beyond_precision |= precise is not None and precise[:2] == ("unknown", "digits")
     proved = None
     if prove:
         from quizgen.maths.proof import prove_equal
@@ -871,7 +873,7 @@ def _precise(expected: Node, answer: Node, pts: _Points, both: np.ndarray, close
              only_big: bool = False, absolute: bool = False,
              hidden: frozenset[int] = frozenset()) -> tuple | None:
     """Compare at a few points with mpmath. Returns ("different", i, e, a), ("equivalent",),
-    ("near",), ("unknown",), ("unchecked",) or None (nothing to check).
+    ("near",), ("unknown", "overflow" | "digits"), ("unchecked",) or None (nothing to check).
 
     Checked: the points where floats did not agree closely (the worst :data:`MP_NEAR` of them
     when enough others agree closely, up to 8 otherwise), then :data:`MP_POINTS` more, those
@@ -899,7 +901,8 @@ def _precise(expected: Node, answer: Node, pts: _Points, both: np.ndarray, close
     if not candidates:
         return None  # nothing to check in high precision
     agreed = 0
-    near = unknown = False
+    near = False
+    unknown: set[str] = set()  # why: "overflow" (an argument beyond computing), "digits"
     for i in candidates:
         outcome = _mp_compare(expected, answer, _mp_point(pts, i), dps, absolute, i in hidden)
         if outcome[0] == "different":
@@ -909,11 +912,11 @@ def _precise(expected: Node, answer: Node, pts: _Points, both: np.ndarray, close
         elif outcome[0] == "near":
             near = True
         elif outcome[0] == "unknown":
-            unknown = True
+            unknown.add(outcome[1] if len(outcome) > 1 else "overflow")
     if near:
         return ("near",)
     if unknown:
-        return ("unknown",)
+        return ("unknown", "digits" if "digits" in unknown else "overflow")
     if sampled_ok:
         return ("equivalent",) if agreed else None
     # floats disagreed slightly at some points (rounding in a big power, cancellation) and agree
@@ -934,7 +937,8 @@ MP_MAX_DPS = 1500
 
 def _mp_compare(expected: Node, answer: Node, point: Mapping[str, Any], dps: int,
                 absolute: bool = False, hidden: bool = False) -> tuple:
-    """("agree",), ("different", e, a), ("near",) or ("unknown",) (or ("skip",): the expected
+    """("agree",), ("different", e, a), ("near",), ("unknown",) or ("unknown", "digits") (more
+    digits needed than :data:`MP_MAX_DPS`) (or ("skip",): the expected
     value is undefined there) in high precision; when the values agree only within the
     cancellation of huge terms, once more with enough digits to see through it.
 
@@ -967,7 +971,7 @@ def _mp_compare(expected: Node, answer: Node, point: Mapping[str, Any], dps: int
         if absolute and size > mpmath.mpf(10) ** (dps - 45):
             need = int(mpmath.log10(size)) + 46
             if need > MP_MAX_DPS:
-                return ("unknown",)
+                return ("unknown", "digits")
             dps = need
             eps = mpmath.mpf(10) ** -(dps - 12)
             continue
@@ -975,7 +979,7 @@ def _mp_compare(expected: Node, answer: Node, point: Mapping[str, Any], dps: int
             if thin and thin[0] < mpmath.mpf(10) ** -(dps - 45):  # a term too small to count
                 need = int(-mpmath.log10(thin[0])) + 46  # at this precision: with its digits
                 if need > MP_MAX_DPS:
-                    return ("unknown",)
+                    return ("unknown", "digits")
                 dps, eps = need, mpmath.mpf(10) ** -(need - 12)
                 continue
             return ("agree",)

@@ -501,8 +501,8 @@ def test_constants_up_to_735_digits_are_compared_in_high_precision_and_beyond_th
     assert (inside.status, inside.method, inside.beyond_precision) == ("equivalent", "sampled", False)
     beyond = verdict("10^735*x", "x*10^735", prove=False)
     assert (beyond.status, beyond.beyond_precision) == ("undecided", True)
-    assert beyond.describe() == ("undecided: a constant in it is too small or too large for high "
-                                 "precision (1500 digits) to compare, and no symbolic proof")
+    assert beyond.describe() == ("undecided: a constant or a term in it is too small or too large "
+                                 "for high precision (1500 digits) to compare, and no symbolic proof")
     assert verdict("10^735*x", "x*10^735").method == "proved"
 
 
@@ -575,7 +575,7 @@ def test_jumps_are_compared_up_to_1500_digits_and_no_further() -> None:
     # e^3349 has 1455 digits before the point: 1500 digits see 30 after it; e^3351 needs 1501
     e, a = parse_answer("exp(x) + heaviside(x - 1)", X), parse_answer("exp(x) + (sign(x - 1) + 1)/2", X)
     assert equiv._mp_compare(e, a, {"x": 3349.0}, 50, absolute=True) == ("agree",)
-    assert equiv._mp_compare(e, a, {"x": 3351.0}, 50, absolute=True) == ("unknown",)
+    assert equiv._mp_compare(e, a, {"x": 3351.0}, 50, absolute=True) == ("unknown", "digits")
     assert equiv._mp_compare(e, a, {"x": 3351.0}, 50) == ("agree",)  # relative: no limit
 
 
@@ -888,3 +888,11 @@ def test_a_known_mistake_that_differs_only_by_a_term_floats_never_see_is_not_mat
     verdict_ = grader.grade("1")
     assert verdict_.status == "incorrect" and verdict_.misconception is None
     assert grader.grade("1 + exp(-x^2 - 40)").misconception == "tiny"
+
+
+def test_a_term_beyond_1500_digits_is_undecided_and_says_so_not_overflow() -> None:
+    # exp(-x^2 - 10^9) is 10^-434294482 at most: no float overflows, high precision cannot afford it
+    result = verdict("1", "1 + exp(-x^2 - 10^9)", prove=False)
+    assert (result.status, result.beyond_precision, result.blows_up) == ("undecided", True, False)
+    assert "too small or too large for high precision" in result.describe()
+    assert result.detail()["beyond_precision"] is True
