@@ -200,3 +200,24 @@ def test_grades_csv_cells_cannot_be_spreadsheet_formulas() -> None:
     from quizgen.grading.report import csv_text
 
     assert csv_text("alice") == "alice" and csv_text("-x") == "'-x" and csv_text("") == ""
+
+
+def test_equal_messages_of_different_variants_keep_each_variants_markdown() -> None:
+    """Feedback sections are rendered once per distinct content: two variants giving the same
+    message share a section only when their authors' sentences inside it are the same."""
+    from quizgen.grading.batch import GradedAnswer, StudentResult
+    from quizgen.grading.verdict import Verdict
+
+    message = "The gradient *is* negative."
+    authored = json.dumps({"type": "numeric", "known_wrong": [{"feedback": message}], "answer": {}})
+    other = json.dumps({"type": "numeric", "known_wrong": [{"feedback": "Another *note*."}], "answer": {}})
+    verdict = Verdict("incorrect", 0.0, message, "numeric", "sign")
+
+    def sheet(source: str) -> str:
+        answer = GradedAnswer("mle/x", 1, 1.0, "-3", verdict, 0.0, "line 2", "X", key_source=source)
+        return feedback_md(StudentResult("s", (answer,), True, 0.0, 1.0))
+
+    for _ in range(2):  # in either order, and with the first rendering remembered
+        assert "> The gradient *is* negative." in sheet(authored)
+        assert "> The gradient \\*is\\* negative." in sheet(other)
+        assert "> The gradient \\*is\\* negative." in sheet("")

@@ -15,6 +15,7 @@ import math
 import os
 import re
 from collections import Counter
+from functools import lru_cache
 from hashlib import sha1
 from pathlib import Path
 from typing import Any, Callable
@@ -199,6 +200,7 @@ def authored_texts(source: str | None) -> tuple[str, ...]:
     return tuple(t for t in texts if isinstance(t, str) and t.strip())
 
 
+@lru_cache(maxsize=4096)  # a class's verdicts repeat a few messages
 def _quote(text: str, authored: tuple[str, ...] = ()) -> str:
     """A verdict message as a block quote. Messages echo what the student typed (``unexpected
     character '<'``, the caret display of a parse error), so each line is escaped; the caret
@@ -242,21 +244,40 @@ _SECTION_CACHE: dict[tuple, str] = {}
 _SECTION_CACHE_SIZE = 50_000
 
 
+@lru_cache(maxsize=4096)
+def _authored(source: str | None) -> tuple[str, ...]:
+    """:func:`authored_texts` of a key entry, parsed once per variant (students share variants)."""
+    return authored_texts(source)
+
+
 def _answer_section(a: GradedAnswer, solution: str | None = None) -> str:
     verdict = a.verdict
-    key = (a.number, a.title, a.question_id, a.answer, a.points, a.points_possible, solution, a.key_source,
-           None if verdict is None else (verdict.status, verdict.message))
+    if verdict is None:
+        seen: tuple = ()
+    else:
+        # Only the authored sentences inside the message can change how it is shown (md_text keeps
+        # a sentence it finds; the others never match), so equal messages of different variants
+        # share one rendering.
+        message = verdict.message
+        seen = (verdict.status, message, bool(verdict.detail.get("steps")),
+                tuple(t for t in _authored(a.key_source) if t in message))
+    key = (a.number, a.title, a.question_id, a.answer, a.points, a.points_possible, solution, seen)
     text = _SECTION_CACHE.get(key)
     if text is None:
         if len(_SECTION_CACHE) >= _SECTION_CACHE_SIZE:
             _SECTION_CACHE.clear()
-        text = _SECTION_CACHE[key] = _render_answer_section(a, solution)
+        text = _SECTION_CACHE[key] = _render_answer_section(a, solution, seen[-1] if seen else ())
     return text
 
 
-def _render_answer_section(a: GradedAnswer, solution: str | None = None) -> str:
-    heading = f"## Question {a.number}" + (f": {md_text(a.title)}" if a.title else "")
-    lines = [heading, "", f"- Question id: {md_code(a.question_id)}"]
+@lru_cache(maxsize=4096)  # the same few questions on every sheet
+def _section_head(number: int, title: str, question_id: str) -> str:
+    heading = f"## Question {number}" + (f": {md_text(title)}" if title else "")
+    return f"{heading}\n\n- Question id: {md_code(question_id)}"
+
+
+def _render_answer_section(a: GradedAnswer, solution: str | None = None, authored: tuple[str, ...] = ()) -> str:
+    lines = [_section_head(a.number, a.title, a.question_id)]
     if solution is not None:
         lines.append(f"- Correct answer: {solution}")
     if a.answer is None:
@@ -274,7 +295,7 @@ def _render_answer_section(a: GradedAnswer, solution: str | None = None) -> str:
             lines.append(f"- Your answer: {md_code(a.answer, FEEDBACK_ANSWER_CHARS)}")
         lines += [f"- Verdict: {a.verdict.status}",
                   f"- Points: {fmt_points(a.points)} / {fmt_points(a.points_possible)}", "",
-                  _quote(a.verdict.message, authored_texts(a.key_source))]
+                  _quote(a.verdict.message, authored)]
     return "\n".join(lines)
 
 
