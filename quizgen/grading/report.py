@@ -324,22 +324,22 @@ def _normalise(answer: str) -> str:
 
 def _question_summary(result: ClassResult, qid: str) -> dict[str, Any]:
     answers = [a for s in result.students if (a := s.answer_for(qid)) is not None]
-    answered = [a for a in answers if a.answer is not None and a.status != "empty"]
+    statuses = Counter(a.status for a in answers)
     groups: dict[str, list[GradedAnswer]] = {}
-    for a in answered:
-        if a.status in WRONG_STATUSES:
-            groups.setdefault(_normalise(a.answer or ""), []).append(a)
+    for a in answers:
+        if a.answer is not None and a.verdict is not None and a.verdict.status in WRONG_STATUSES:
+            groups.setdefault(_normalise(a.answer), []).append(a)
     wrong = []
-    for text, group in groups.items():
+    # only the most common are listed: their misconception and verdict are all that is needed
+    for text, group in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0]))[:TOP_WRONG]:
         names = Counter(a.verdict.misconception for a in group if a.verdict and a.verdict.misconception)
-        statuses = Counter(a.status for a in group)
+        kinds = Counter(a.status for a in group)
         wrong.append({
             "answer": text,
             "count": len(group),
             "misconception": min(names, key=lambda n: (-names[n], n)) if names else None,
-            "status": min(statuses, key=lambda n: (-statuses[n], n)),
+            "status": min(kinds, key=lambda n: (-kinds[n], n)),
         })
-    wrong.sort(key=lambda w: (-w["count"], w["answer"]))
     possible = math.fsum(a.points_possible for a in answers)
     earned = math.fsum(a.points for a in answers)
     stats = item_statistics(result, qid)
