@@ -141,6 +141,7 @@ def _resolve(key: Key, entries: Iterable[Entry], name: str, problems: ProblemLog
     versions = {v.student: v for v in key.versions}
     counted: dict[tuple[str, str], tuple[Entry, KeyQuestion]] = {}
     unknown_hint: dict[str, str] = {}
+    numbers: dict[str, int | None] = {}  # a class writes the same few question references
     for e in entries:
         version = versions.get(e.version or e.student)
         if e.student in versions:
@@ -162,7 +163,13 @@ def _resolve(key: Key, entries: Iterable[Entry], name: str, problems: ProblemLog
                                  e.order, UNKNOWN_STUDENT))
             continue
         kq = version.by_id(e.question)
-        number = question_number(e.question) if kq is None else None
+        number = None
+        if kq is None:
+            number = numbers.get(e.question, -1)
+            if number == -1:
+                number = question_number(e.question)
+                if len(numbers) < _HINTS_KEPT:
+                    numbers[e.question] = number
         if kq is None and number is not None:
             kq = version.by_number(number)
         if kq is None:

@@ -72,10 +72,18 @@ class KeyVersion:
     questions: tuple[KeyQuestion, ...]
 
     def by_id(self, qid: str) -> KeyQuestion | None:
-        return next((q for q in self.questions if q.id == qid), None)
+        return self._index()[0].get(qid)
 
     def by_number(self, number: int) -> KeyQuestion | None:
-        return next((q for q in self.questions if q.number == number), None)
+        return self._index()[1].get(number)
+
+    def _index(self) -> tuple[dict[str, KeyQuestion], dict[int, KeyQuestion]]:
+        index = self.__dict__.get("_by")
+        if index is None:  # built once: grade looks up every answer of the class (the first match wins)
+            first = tuple(reversed(self.questions))
+            index = ({q.id: q for q in first}, {q.number: q for q in first})
+            object.__setattr__(self, "_by", index)
+        return index
 
     @property
     def max_points(self) -> float:
@@ -99,7 +107,11 @@ class Key:
     digest: str | None = field(default=None, compare=False, repr=False)
 
     def version(self, student: str) -> KeyVersion | None:
-        return next((v for v in self.versions if v.student == student), None)
+        index = self.__dict__.get("_by_student")
+        if index is None:  # built once: --show-solutions asks for every student's version
+            index = {v.student: v for v in reversed(self.versions)}
+            object.__setattr__(self, "_by_student", index)
+        return index.get(student)
 
     @property
     def students(self) -> tuple[str, ...]:

@@ -352,13 +352,13 @@ def _question_summary(result: ClassResult, qid: str) -> dict[str, Any]:
         "histogram": stats["histogram"],
         "misconceptions": [{"name": n, "count": c} for n, c in sorted(misconceptions.items(), key=lambda i: (-i[1], i[0]))],
         "students": len(answers),
-        "answered": len(answered),
-        "correct": sum(1 for a in answers if a.status == "correct"),
+        "answered": sum(1 for a in answers if a.answer is not None and a.status != "empty"),
+        "correct": statuses["correct"],
         "mean_points": round(earned / len(answers), 4) if answers else 0.0,
         "mean_max_points": round(possible / len(answers), 4) if answers else 0.0,
         "mean_percent": round(100.0 * earned / possible, 2) if possible > 0 else 0.0,
-        "unreadable": sum(1 for a in answers if a.status == "rejected"),
-        "common_wrong": wrong[:TOP_WRONG],
+        "unreadable": statuses["rejected"],
+        "common_wrong": wrong,
     }
 
 
