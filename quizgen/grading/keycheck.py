@@ -25,7 +25,17 @@ def known_wrong_equal_to_answer(grader: Any) -> int | None:
     """The index of the first known wrong answer that equals the correct answer, or None."""
     from quizgen.grading.item import ChoiceGrader, NumericGrader, SymbolicGrader, TrueFalseGrader
 
-    for i, known in enumerate(getattr(grader, "known_wrong", ())):
+    known_wrong = getattr(grader, "known_wrong", ())
+    shown = [False] * len(known_wrong)
+    if isinstance(grader, SymbolicGrader) and known_wrong:
+        from quizgen.maths.equiv import clearly_different
+        from quizgen.maths.sampling import seed_for
+
+        shown = clearly_different(grader.expected, [k.target for k in known_wrong], grader.domains,
+                                  seed_for(grader.expected_text))
+    for i, known in enumerate(known_wrong):
+        if shown[i]:  # different at points shared by the answer and every known mistake
+            continue
         if isinstance(grader, NumericGrader):
             from quizgen.grading.numeric import numbers_match
 

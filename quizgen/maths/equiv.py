@@ -314,6 +314,20 @@ def _clearly_different(exp: Evaluation, ans: Evaluation) -> bool:
     return bool(far.size) and not _overflowed(exp, ans, int(both[far[0]]))
 
 
+def clearly_different(reference: Node, others: list[Node], domains: Mapping[str, str],
+                      seed: int) -> list[bool]:
+    """For each of ``others``: whether it differs clearly from ``reference`` (as a target) at one
+    set of random points shared by all. A key's own expressions (its answer and its known
+    mistakes) are checked against each other this way first: nobody chose them to pass, and one
+    evaluation each replaces a comparison per pair. ``False`` says nothing: compare in full."""
+    names = set(domains).union(free_symbols(reference), *(free_symbols(o) for o in others))
+    doms = {name: domains.get(name, "real") for name in names}
+    size = N_POINTS if doms else 1
+    env = sample_points(doms, np.random.default_rng(seed), size)
+    target = evaluate_sample(reference, env, size, natural=True)
+    return [_clearly_different(target, evaluate_sample(other, env, size)) for other in others]
+
+
 def check_equivalent(expected: Node, answer: Node, domains: Mapping[str, str], *,
                      seed: int | None = None, prove: bool = True, want_relation: bool = True,
                      limits: Limits = DEFAULT_LIMITS) -> EquivResult:

@@ -142,6 +142,20 @@ def _as_float(out: object) -> np.ndarray:
     return np.asarray(out, dtype=np.float64)
 
 
+def _float_array(v: object) -> np.ndarray:
+    """A symbol's values as float64 (the caller's array itself when it is one: never written to)."""
+    if isinstance(v, np.ndarray) and v.dtype == np.float64:
+        return v
+    return np.real(np.asarray(v)).astype(np.float64)
+
+
+def _full(v: object, dtype: type, size: int) -> np.ndarray:
+    """A fresh array of ``size`` from a scalar or an array of that size."""
+    if isinstance(v, np.ndarray) and v.shape == (size,):
+        return v.astype(dtype)  # (a copy)
+    return np.array(np.broadcast_to(np.asarray(v, dtype=dtype), (size,)))
+
+
 # ------------------------------------------------------------------------------- the evaluator
 
 class Evaluator:
@@ -154,7 +168,7 @@ class Evaluator:
 
     def __init__(self, env: Mapping[str, np.ndarray], size: int, natural: bool = False,
                  hidden: bool = False):
-        self.env = {k: np.real(np.asarray(v)).astype(np.float64) for k, v in env.items()}
+        self.env = {k: _float_array(v) for k, v in env.items()}
         self.size = size
         self.natural = natural
         self.scale: np.ndarray | float = 0.0
@@ -165,15 +179,18 @@ class Evaluator:
         self.scale = 0.0
         self.taint: object = False
         self.constants = constant_values(node)
+        size = self.size
         with np.errstate(all="ignore"):
             value, bad = self._ev(node)
-            values = np.array(np.broadcast_to(_as_float(value), (self.size,)))
-            undefined = np.array(np.broadcast_to(np.asarray(bad, dtype=bool), (self.size,)))
+            values = _full(value, np.float64, size)
+            undefined = _full(bad, bool, size)
             # an overflow squeezed back into range (log(exp(1000)) = log(inf) = inf, then
             # 1/inf = 0) gives a finite but wrong value: such points are unknown
-            values[undefined | np.broadcast_to(np.asarray(self.taint, dtype=bool), (self.size,))] = \
-                np.nan
-            scale = np.array(np.broadcast_to(_as_float(self.scale), (self.size,)))
+            if self.taint is False:
+                values[undefined] = np.nan
+            else:
+                values[undefined | np.broadcast_to(np.asarray(self.taint, dtype=bool), (size,))] = np.nan
+            scale = _full(self.scale, np.float64, size)
         return Evaluation(values, scale, undefined, tuple(self.hidden))
 
     def _ev(self, node: Node) -> tuple[object, object]:
@@ -245,12 +262,18 @@ class Evaluator:
         arrays = [m for m in magnitudes if np.ndim(m)]
         if not arrays:
             return  # constants: worked out exactly or in high precision already
-        biggest = np.maximum.reduce([np.broadcast_to(m, (self.size,)) for m in magnitudes])
+        table = np.array([np.broadcast_to(m, (self.size,)) for m in arrays])
+        biggest = np.max(table, axis=0)
+        for m in magnitudes:
+            if not np.ndim(m):
+                biggest = np.maximum(biggest, m)
         usable = np.isfinite(biggest) & (biggest > 0)
         if not usable.any():
             return
-        for m in arrays:
-            self._record_unseen(np.where(usable & np.isfinite(m), m / np.where(usable, biggest, 1.0), -1.0))
+        # every term at once; a term visible (>= HIDDEN of the largest) somewhere is not recorded
+        shares = np.where(usable & np.isfinite(table), table / np.where(usable, biggest, 1.0), -1.0)
+        for row in np.flatnonzero(np.max(shares, axis=1) < HIDDEN):
+            self._record_unseen(shares[row])
 
     def _record_unseen(self, share: np.ndarray) -> None:
         """``share``: how visible a part is at each point (-1 where it does not count). Below

@@ -34,6 +34,10 @@ INTEGER_LARGE = 1e9
 INTEGER_LARGE_SHARE = 0.35
 
 
+#: where each source's share of ``v`` ends (see :func:`_magnitudes`)
+_EDGES = tuple(float(e) for e in np.cumsum([SHARES["moderate"], SHARES["near_one"], SHARES["quarters"]]))
+
+
 def _log_uniform(u: np.ndarray, low: float, high: float) -> np.ndarray:
     return np.exp(np.log(low) + (np.log(high) - np.log(low)) * u)
 
@@ -41,13 +45,13 @@ def _log_uniform(u: np.ndarray, low: float, high: float) -> np.ndarray:
 def _magnitudes(u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Positive magnitudes from uniforms: ``v`` picks the source (see :data:`SHARES`), ``u`` and
     ``w`` the value within it."""
-    edges = np.cumsum([SHARES["moderate"], SHARES["near_one"], SHARES["quarters"]])
     moderate = _log_uniform(u, *MODERATE)
     near_one = 0.8 + 0.45 * w
     quarters = np.floor(1.0 + 48.0 * w) / 4.0  # 1/4, 1/2, ..., 12
     whole = _log_uniform(u, *WHOLE_RANGE)
-    return np.select([v < edges[0], v < edges[1], v < edges[2]], [moderate, near_one, quarters],
-                     whole)
+    # (np.where, not np.select: the same values, without select's broadcasting per call)
+    return np.where(v < _EDGES[0], moderate,
+                    np.where(v < _EDGES[1], near_one, np.where(v < _EDGES[2], quarters, whole)))
 
 
 def _integers(domain: str, u: np.ndarray, v: np.ndarray, t: np.ndarray) -> np.ndarray:
