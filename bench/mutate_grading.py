@@ -114,8 +114,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "a uniform double equals 0.35 exactly with probability 2^-53: never for any seed tried",
     ("sampling", "delete: if not names: | if not names:"):
         "with no symbols the meshgrid of nothing gives the same empty dict",
-    ("sampling", "< -> <= | return np.select([v < edges[0], v < edges[1], v < edges[2]], "
-                 "[moderate, near_one"):
+    ("sampling", "< -> <= | return np.where(v < _EDGES[0], moderate,"):
+        "a uniform double equals a share's edge exactly with probability 2^-53",
+    ("sampling", "< -> <= | np.where(v < _EDGES[1], near_one, np.where(v < _EDGES[2], quarters, whole)))"):
         "a uniform double equals a share's edge exactly with probability 2^-53",
     ("sampling", "< -> <= | large = large * np.where(t < 0.5, -1.0, 1.0)"):
         "a uniform double equals 0.5 exactly with probability 2^-53",

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from quizgen.kernel.domains import DOMAINS
 from quizgen.kernel.errors import QuizgenError
 from quizgen.grading.base import (  # noqa: F401 - KnownWrong, QuestionGrader: their old home, kept importable
-    KnownWrong, QuestionGrader, _context, _decimal_comma, _require, _verdict_for_known,
+    _CACHE_SIZE, KnownWrong, QuestionGrader, _context, _decimal_comma, _require, _verdict_for_known,
 )
 from quizgen.grading.choice import ChoiceError, choice_credit, parse_selection, parse_truefalse
 from quizgen.grading.structured import ManualGrader, OrderGrader, VectorGrader
@@ -51,6 +51,7 @@ class SymbolicGrader(QuestionGrader):
         #: make --exact-constants: decimals in place of exact constants are not read as them
         self.exact_constants = exact
         self._constants: dict[int, Any] = {}
+        self._by_reading: dict[tuple, Verdict] = {}
         self.expected = self._parse_key(expression, "answer.expression")
         self.expected_text = to_text(self.expected)
         self.expected_symbols = free_symbols(self.expected)
@@ -74,16 +75,28 @@ class SymbolicGrader(QuestionGrader):
                                f"{err}") from None
 
     def _grade(self, text: str) -> Verdict:
-        from quizgen.maths.display import to_unicode
-        from quizgen.maths.equiv import Comparison
-        from quizgen.maths.sampling import seed_for
-
         parsed = parse(text, self.ctx, self.limits)
         if parsed.unit is not None:
             return rejected(f"Your answer could not be read: write the expression without a "
                             f"unit ('{parsed.unit}').", "parse")
+        # One expression, one verdict: spellings that read as the same tree (spaces, ^ or **,
+        # redundant brackets) are graded once, at the same points.
+        reading = (parsed.node, tuple(parsed.notes))
+        verdict = self._by_reading.get(reading)
+        if verdict is None:
+            verdict = self._grade_reading(parsed)
+            if len(self._by_reading) >= _CACHE_SIZE:
+                self._by_reading.clear()
+            self._by_reading[reading] = verdict
+        return verdict
+
+    def _grade_reading(self, parsed: Any) -> Verdict:
+        from quizgen.maths.display import to_unicode
+        from quizgen.maths.equiv import Comparison
+        from quizgen.maths.sampling import seed_for
+
         node = parsed.node
-        seed = seed_for(self.expected_text, text)  # the answer as typed (stripped)
+        seed = seed_for(self.expected_text, to_text(node))  # the answer as read, not as spaced
         comparison = Comparison(node, self.domains, seed, self.limits, self.expected_symbols,
                                 parsed.symbols)
         result = comparison.against(self.expected, want_relation=False,

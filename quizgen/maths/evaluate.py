@@ -259,20 +259,22 @@ class Evaluator:
     def _hidden_terms(self, magnitudes: list) -> None:  # type: ignore[type-arg]
         """Record where each term of a sum that floats never see (below 1e-13 of the largest
         term at every point, or 0 everywhere, as an underflow is) is relatively largest."""
-        arrays = [m for m in magnitudes if np.ndim(m)]
+        arrays = [m for m in magnitudes if isinstance(m, np.ndarray) and m.ndim]
         if not arrays:
             return  # constants: worked out exactly or in high precision already
-        table = np.array([np.broadcast_to(m, (self.size,)) for m in arrays])
-        biggest = np.max(table, axis=0)
-        for m in magnitudes:
-            if not np.ndim(m):
-                biggest = np.maximum(biggest, m)
+        size = (self.size,)
+        table = np.array([m if m.shape == size else np.broadcast_to(m, size) for m in arrays])
+        biggest = table.max(axis=0)
+        if len(arrays) < len(magnitudes):
+            for m in magnitudes:
+                if not (isinstance(m, np.ndarray) and m.ndim):
+                    biggest = np.maximum(biggest, m)
         usable = np.isfinite(biggest) & (biggest > 0)
         if not usable.any():
             return
         # every term at once; a term visible (>= HIDDEN of the largest) somewhere is not recorded
         shares = np.where(usable & np.isfinite(table), table / np.where(usable, biggest, 1.0), -1.0)
-        for row in np.flatnonzero(np.max(shares, axis=1) < HIDDEN):
+        for row in np.flatnonzero(shares.max(axis=1) < HIDDEN):
             self._record_unseen(shares[row])
 
     def _record_unseen(self, share: np.ndarray) -> None:
@@ -440,19 +442,20 @@ def constant_values(root: Node) -> dict[int, tuple[float, bool]]:
     from quizgen.maths.nodes import children
 
     out: dict[int, tuple[float, bool]] = {}
-    has_symbol: dict[int, bool] = {}
-    # post-order without recursion: which nodes contain a symbol
-    stack: list[tuple[Node, bool]] = [(root, False)]
+    # parents before children, without recursion; reversed, every child comes before its parent
     order: list[Node] = []
+    stack: list[Node] = [root]
     while stack:
-        n, done = stack.pop()
-        if done:
-            order.append(n)
-            continue
-        stack.append((n, True))
-        stack.extend((c, False) for c in children(n))
-    for n in order:
-        has_symbol[id(n)] = isinstance(n, Sym) or any(has_symbol[id(c)] for c in children(n))
+        n = stack.pop()
+        order.append(n)
+        stack.extend(children(n))
+    has_symbol: dict[int, bool] = {}
+    for n in reversed(order):
+        kids = children(n)
+        if kids:
+            has_symbol[id(n)] = any([has_symbol[id(c)] for c in kids])
+        else:
+            has_symbol[id(n)] = type(n) is Sym
     stack2 = [root]
     while stack2:
         n = stack2.pop()
@@ -787,7 +790,10 @@ def mp_evaluate(node: Node, point: Mapping[str, object], dps: int,
                 if exp == 0:
                     return mp.mpf(1)
                 raise _Undefined()
-            if abs(exp) * (abs(mp.log(abs(base))) + 1) > _MP_MAX_ARG:
+            # |log base| < (|mag| + 3) * 0.7 (mpmath's mag is at most 2 above log2 |base|):
+            # the log itself only when that bound is too coarse
+            if abs(exp) * ((abs(mp.mag(base)) + 3) * 0.7 + 1) > _MP_MAX_ARG \
+                    and abs(exp) * (abs(mp.log(abs(base))) + 1) > _MP_MAX_ARG:
                 raise _TooBig()
             if base < 0:
                 if exp != mp.floor(exp):

@@ -51,3 +51,51 @@ def test_evaluation_does_not_write_into_the_points_it_is_given():
         result.values[:] = 7.0  # the result is the caller's own
         result.undefined[:] = True
     assert all(np.array_equal(env[k], before[k]) for k in env)
+
+
+# ---------------------------------------------------------------- one expression, one verdict
+
+from quizgen.grading import compile_question  # noqa: E402
+
+QUESTION = {"type": "symbolic", "id": "t", "number": 1, "points": 1,
+            "answer": {"expression": "log(2)/2 + 50*(y - y_hat)**2/4489 + log(67/10)",
+                       "symbols": {"y": "real", "y_hat": "real"}},
+            "known_wrong": [{"name": "no_constant", "credit": 0.5, "feedback": "The constant is missing.",
+                             "expression": "50*(y - y_hat)**2/4489"}]}
+
+
+@pytest.mark.parametrize("spellings", [
+    ["log(2)/2 + 50*(y - y_hat)**2/4489 + log(67/10)", "log(2)/2+50*(y-y_hat)^2/4489+log(67/10)",
+     "(log(2)/2 + 50*(y - y_hat)**2/4489 + log(67/10))"],
+    ["50*(y - y_hat)^2/4489", "50 * (y - y_hat)**2 / 4489", "((50*(y - y_hat)^2/4489))"],
+    ["log(2)/2 + 50*(y - y_hat)**2/4489 + log(67/10) + 1", "log(2)/2+50*(y-y_hat)^2/4489+log(67/10)+1"],
+])
+def test_spellings_of_one_expression_get_one_verdict(spellings):
+    grader = compile_question(QUESTION)
+    verdicts = [grader.grade(text).to_dict() for text in spellings]
+    assert all(v == verdicts[0] for v in verdicts)
+    fresh = compile_question(QUESTION).grade(spellings[-1]).to_dict()  # not an accident of order
+    assert fresh == verdicts[0]
+
+
+def test_different_readings_are_graded_apart():
+    grader = compile_question(QUESTION)
+    right = grader.grade("log(2)/2 + 50*(y - y_hat)**2/4489 + log(67/10)")
+    mistake = grader.grade("50*(y - y_hat)**2/4489")
+    assert (right.status, mistake.status, mistake.misconception) == ("correct", "partial", "no_constant")
+    # the same numbers typed as decimals are another reading (the sheet's rounding rule applies)
+    rounded = grader.grade("0.3466 + 50*(y - y_hat)**2/4489 + 1.902")
+    assert rounded.method == "rounded"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_constant_offset_is_named_whatever_the_points(seed):
+    """On points where the terms reach 1e20, a difference of 1 is lost in their rounding there:
+    the offset is measured where the terms are smallest."""
+    from quizgen.maths.equiv import check_equivalent
+
+    doms = {"y": "real", "y_hat": "real"}
+    expected = parse_answer("log(2)/2 + log(pi)/2 + 50*(y - y_hat)**2/4489 + log(67/10)", doms)
+    answer = parse_answer("log(2)/2 + log(pi)/2 + 50*(y - y_hat)**2/4489 + log(67/10) + 1", doms)
+    relation = check_equivalent(expected, answer, doms, seed=seed).relation
+    assert relation is not None and (relation["relation"], relation["offset"]) == ("offset", "1")
