@@ -42,6 +42,8 @@ def _bad_bytes(text: str) -> str | None:
     """A description of the first undecodable byte in ``text``, or None if it is clean. A lone
     surrogate written as a JSON escape (``"\\ud800"``) counts too: it cannot be written to any
     UTF-8 report."""
+    if _SURROGATE.search(text) is None:  # the usual case, in one search (undecodable bytes are surrogates)
+        return None
     m = UNDECODABLE.search(text)
     if m is not None:
         return f"byte {ord(m.group()) - 0xDC00:#04x} is not UTF-8 (save the file as UTF-8 and re-run)"
@@ -230,7 +232,9 @@ class _Records:
                 yield line, [], f"CSV syntax error ({err}); line skipped", CSV_SYNTAX
                 continue
             lines = self.current
-            problem = self._unclosed_quote(lines, at_end=self._at_end()) if lines else None
+            # a one-line record without a quote cannot hold an open one (and needs no look ahead)
+            quoted = len(lines) > 1 or (lines and '"' in lines[0][1])
+            problem = self._unclosed_quote(lines, at_end=self._at_end()) if quoted else None
             if problem:
                 yield lines[0][0], fields, problem, UNCLOSED
                 self._read_again(lines[1:])
