@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from quizgen.grading.batch import ClassResult, GradedAnswer, StudentResult
-from quizgen.grading.derivation import split_steps
 from quizgen.kernel.files import remove_stale_temporaries, write_atomic
 
 #: The files ``write_reports`` writes at the top of the output folder.
@@ -287,7 +286,11 @@ def _render_answer_section(a: GradedAnswer, solution: str | None = None, authore
         assert a.verdict is not None
         # a derivation: its steps as the grader read and numbered them ("Line 3" in the feedback
         # is the third; `;` and `=` outside brackets start a step, as a new line does)
-        steps = split_steps(a.answer) if a.verdict.detail.get("steps") else []
+        steps = []
+        if a.verdict.detail.get("steps"):
+            from quizgen.grading.derivation import split_steps  # (a class without derivations never loads it)
+
+            steps = split_steps(a.answer)
         if len(steps) > 1:
             lines.append("- Your answer:")
             lines += [f"    {k}. {md_code(step, FEEDBACK_ANSWER_CHARS)}" for k, step in steps]
