@@ -129,9 +129,6 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "replaced by NaN or never read",
     ("evaluate", "delete: if x < 0 and x == mp.floor(x): | if x < 0 and x == mp.floor(x):"):
         "mpmath's gamma raises ValueError at its poles, which mp_evaluate reads as undefined too",
-    ("equiv", "delete: for n in reversed(order): | for n in reversed(order):"):
-        "no sub-expression marked as holding a symbol: exact_value raises for a symbol anyway "
-        "(then the children are looked at): the marks only save time",
     ("equiv", "> -> >= | near = np.flatnonzero(both & (gap > 1e-13 * size + 1e-12) & np.isfinite(gap))"):
         "a float gap exactly equal to 1e-13 * size + 1e-12 (the size includes the gap): at most "
         "one more breakpoint goes to high precision, which agrees or sees a real difference",

@@ -27,7 +27,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from quizgen.maths.evaluate import Evaluation, evaluate_sample
+from quizgen.maths.evaluate import Evaluation, evaluate_sample, symbol_ids
 from quizgen.maths.limits import DEFAULT_LIMITS, Limits
 from quizgen.maths.nodes import Node, free_symbols, per_node, to_text
 from quizgen.maths.sampling import sample_points, seed_for
@@ -753,7 +753,7 @@ def _constant_sizes(node: Node) -> list[int]:
     from quizgen.maths.evaluate import _fold, exact_value, mp_evaluate
     from quizgen.maths.nodes import children
 
-    symbolic = _with_symbols(node)
+    symbolic = symbol_ids(node)
     out = []
     stack = [node]
     while stack:
@@ -786,23 +786,6 @@ def _constant_sizes(node: Node) -> list[int]:
                 out.append(abs(int(mpmath.floor(mpmath.log10(abs(got[0]))))) + 1)
             continue
         out.append(max(len(str(abs(value.numerator))), len(str(value.denominator))))
-    return out
-
-
-def _with_symbols(root: Node) -> set[int]:
-    """The ids of the sub-expressions of ``root`` (``root`` included) that contain a symbol."""
-    from quizgen.maths.nodes import Sym, children
-
-    order: list[Node] = []
-    stack = [root]
-    while stack:  # parents before children; reversed, children before parents
-        n = stack.pop()
-        order.append(n)
-        stack.extend(children(n))
-    out: set[int] = set()
-    for n in reversed(order):
-        if isinstance(n, Sym) or any(id(c) in out for c in children(n)):
-            out.add(id(n))
     return out
 
 

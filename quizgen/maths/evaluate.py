@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from fractions import Fraction
 from typing import Any, Mapping
 
 import numpy as np
 
-from quizgen.maths.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym
+from quizgen.maths.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym, per_node
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -50,16 +51,21 @@ class Evaluation:
     #: only when asked for (``hidden=True``)
     hidden: tuple[int, ...] = ()
 
-    @property
+    @cached_property
     def ok(self) -> np.ndarray:
-        """Defined: a finite real value."""
-        return np.isfinite(self.values) & ~self.undefined
+        """Defined: a finite real value (worked out once; read-only)."""
+        return _frozen(np.isfinite(self.values) & ~self.undefined)
 
-    @property
+    @cached_property
     def unknown(self) -> np.ndarray:
         """Neither defined nor a domain error: floats cannot tell (overflow, a zero that may be
         an underflow)."""
-        return ~np.isfinite(self.values) & ~self.undefined
+        return _frozen(~np.isfinite(self.values) & ~self.undefined)
+
+
+def _frozen(mask: np.ndarray) -> np.ndarray:
+    mask.setflags(write=False)
+    return mask
 
 
 def _num(value: object) -> float:
@@ -734,8 +740,43 @@ def mp_evaluate(node: Node, point: Mapping[str, object], dps: int,
                 return nearest
             return x
 
+        symbolic = symbol_ids(node)
+
         def ev(n: Node):  # type: ignore[no-untyped-def]
             kind = type(n)
+            if id(n) not in symbolic and kind is not Num and kind is not Const:
+                return constant(n)
+            return ev_node(n, kind)
+
+        def constant(n: Node):  # type: ignore[no-untyped-def]
+            """A part without symbols: the same at every point, so computed once per precision
+            (with what it adds to ``scale`` and ``thin``, replayed on each use)."""
+            key = (n, dps, natural, thin is not None)
+            hit = _MP_CONSTANTS.get(key)
+            if hit is None:
+                outer_scale, outer_thin = scale[0], thin[0] if thin is not None else None
+                scale[0] = mp.mpf(0)
+                if thin is not None:
+                    thin[0] = mp.mpf(1)
+                try:
+                    hit = (ev_node(n, type(n)), scale[0], thin[0] if thin is not None else None, None)
+                except (_TooBig, _Undefined, ZeroDivisionError, ValueError, OverflowError) as err:
+                    hit = (None, None, None, type(err))
+                scale[0] = outer_scale
+                if thin is not None:
+                    thin[0] = outer_thin
+                if len(_MP_CONSTANTS) >= 4096:
+                    _MP_CONSTANTS.clear()
+                _MP_CONSTANTS[key] = hit
+            value, its_scale, its_thin, error = hit
+            if error is not None:
+                raise error()  # (a fresh one: a kept exception would collect tracebacks)
+            scale[0] = max(scale[0], its_scale)
+            if thin is not None:
+                thin[0] = min(thin[0], its_thin)
+            return value
+
+        def ev_node(n: Node, kind: type):  # type: ignore[no-untyped-def]
             if kind is Num:
                 return mp.mpf(n.value.numerator) / n.value.denominator
             if kind is Sym:
@@ -815,6 +856,27 @@ def mp_evaluate(node: Node, point: Mapping[str, object], dps: int,
 
 
 _MP_FUNCS: dict | None = None
+#: parts without symbols already computed: (node, digits, natural, thin?) -> (value, scale,
+#: thin, the class of the exception it raised)
+_MP_CONSTANTS: dict[tuple, tuple] = {}
+
+
+@per_node()
+def symbol_ids(root: Node) -> frozenset[int]:
+    """The ids of the sub-expressions of ``root`` (``root`` included) that contain a symbol."""
+    from quizgen.maths.nodes import children
+
+    order: list[Node] = []
+    stack = [root]
+    while stack:  # parents before children; reversed, children before parents
+        n = stack.pop()
+        order.append(n)
+        stack.extend(children(n))
+    out: set[int] = set()
+    for n in reversed(order):
+        if type(n) is Sym or any([id(c) in out for c in children(n)]):
+            out.add(id(n))
+    return frozenset(out)
 #: largest |argument| of exp, sinh, factorial, ... (and |exponent * log base|) computed in high
 #: precision: a bound on work; beyond it the check is inconclusive. mpmath computes exp(1e15),
 #: sin(1e15) or Gamma(1e9) in about 0.1 ms, so the whole sampled range (|x| up to 1e12) is covered.

@@ -99,3 +99,22 @@ def test_a_constant_offset_is_named_whatever_the_points(seed):
     answer = parse_answer("log(2)/2 + log(pi)/2 + 50*(y - y_hat)**2/4489 + log(67/10) + 1", doms)
     relation = check_equivalent(expected, answer, doms, seed=seed).relation
     assert relation is not None and (relation["relation"], relation["offset"]) == ("offset", "1")
+
+
+def test_high_precision_reuses_constant_parts_but_never_a_part_with_a_symbol():
+    from quizgen.maths.evaluate import mp_evaluate
+
+    doms = {"x": "real"}
+    tree = parse_answer("log(67/10) + x*exp(1/3) + sqrt(-1 + x)", doms)
+    first = mp_evaluate(tree, {"x": 2.0}, 50)
+    again = mp_evaluate(tree, {"x": 2.0}, 50)
+    other = mp_evaluate(tree, {"x": 5.0}, 50)
+    assert first == again and first[0] != other[0]
+    import mpmath
+
+    mpmath.mp.dps = 50
+    want = mpmath.log(mpmath.mpf(67) / 10) + 5 * mpmath.exp(mpmath.mpf(1) / 3) + mpmath.sqrt(4)
+    assert abs(other[0] - want) < mpmath.mpf(10) ** -45
+    assert mp_evaluate(tree, {"x": 0.5}, 50) is None  # sqrt(-0.5): no value, not a kept one
+    broken = parse_answer("x + log(-2)", doms)  # a constant part with no value: at every point
+    assert mp_evaluate(broken, {"x": 1.0}, 50) is None and mp_evaluate(broken, {"x": 3.0}, 50) is None
