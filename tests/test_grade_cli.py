@@ -175,3 +175,33 @@ def test_grades_a_key_written_by_quizgen_make(tmp_path: Path) -> None:
     if wrong is not None:
         expected = wrong.get("credit", 0.0) * first["points"]
         assert grades[1].split(",")[1 + key["questions"].index(first["id"])] == fmt_points(expected)
+
+
+def test_the_collector_is_tuned_for_the_run_and_handed_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """grade freezes what lives to its end (the key, the results) and raises the young-generation
+    threshold while it runs; an in-process caller gets its collector back, also after an error."""
+    import gc
+
+    import quizgen.grading.batch as batch
+
+    seen: list[tuple[tuple[int, int, int], int]] = []
+    real = batch.grade_class
+
+    def spying(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append((gc.get_threshold(), gc.get_freeze_count()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "grade_class", spying)
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        code, _, err = _run("--key", str(KEY), str(FIXTURES / "long.csv"), "--out", str(tmp_path / "g"))
+        assert code == 0, err
+        (threshold, frozen), = seen
+        assert threshold == (10_000, 10, 10) and frozen > 0
+        assert gc.get_threshold() == (700, 10, 10) and gc.get_freeze_count() == 0
+        code, _, err = _run("--key", str(tmp_path / "missing.json"), str(FIXTURES / "long.csv"))
+        assert code == 2 and "not found" in err
+        assert gc.get_threshold() == (700, 10, 10) and gc.get_freeze_count() == 0
+    finally:
+        gc.set_threshold(*before)

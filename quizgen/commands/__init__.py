@@ -77,3 +77,33 @@ class Progress:
                     bar.update(n)
 
         return advance
+
+
+#: Young-generation threshold while a batch command runs (Python's default is 700).
+BATCH_GC_THRESHOLD = 10_000
+
+
+def batch_collector(fn: F) -> F:
+    """Run a batch command with Python's cycle collector tuned for it: a grade of 20,000 answers
+    makes millions of short-lived objects and few cycles, and at the default thresholds the
+    collector's full passes rescanned the key, the modules and the graders' caches (about 1 s
+    of a 13 s run). Everything alive when the command starts is frozen (never scanned again),
+    and the command may ``gc.freeze()`` what it knows lives to its end (the key, the results).
+    On return the thresholds and the frozen objects are handed back, so an in-process caller
+    (tests, a notebook) keeps the collector it had."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import gc
+
+        threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+        gc.set_threshold(max(BATCH_GC_THRESHOLD, threshold[0]), *threshold[1:])
+        gc.freeze()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if not frozen:  # (a caller's own frozen set is left frozen)
+                gc.unfreeze()
+            gc.set_threshold(*threshold)
+
+    return wrapper  # type: ignore[return-value]

@@ -6,11 +6,12 @@ Nothing heavy is imported at module level, so ``quizgen grade --help`` stays fas
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import click
 
-from quizgen.commands import Progress, friendly_errors
+from quizgen.commands import Progress, batch_collector, friendly_errors
 from quizgen.grading.intake import DEFAULT_READ_LIMITS as _LIMITS
 from quizgen.grading.intake import MB, ReadLimits
 from quizgen.kernel.errors import EXIT_USAGE, QuizgenError
@@ -56,6 +57,7 @@ def _count(n: int, noun: str) -> str:
 @click.option("--max-key-mb", type=click.IntRange(min=1), default=_LIMITS.max_key_bytes // MB, show_default=True,
               help="Largest key.json read (MB); a larger one is refused (exit 2).")
 @friendly_errors
+@batch_collector
 def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int | None, roster: Path | None,
             show_solutions: bool, decimal_comma: bool | None, map_path: Path | None, gradebook: str,
             grade_item: str | None, max_file_mb: int, max_rows: int, max_answer_chars: int,
@@ -68,6 +70,7 @@ def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int |
     graded, 1 some rows rejected, 2 unusable key or submissions file.
     """
     from quizgen.grading.batch import default_out_dir, grade_class
+    from quizgen.grading.keyfile import load_key
     from quizgen.grading.report import read_roster_names, write_reports
 
     from quizgen.grading.lms import load_map
@@ -77,9 +80,12 @@ def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int |
     out = out_dir if out_dir is not None else default_out_dir(submissions)
     limits = ReadLimits(max_file_bytes=max_file_mb * MB, max_rows=max_rows, max_answer_chars=max_answer_chars,
                         max_key_bytes=max_key_mb * MB)
+    key = load_key(key_path, max_bytes=limits.max_key_bytes)
+    gc.freeze()  # the key and the results live to the end: never worth scanning (see batch_collector)
     with Progress(PROGRESS_MIN_ANSWERS) as bars:
-        result = grade_class(key_path, submissions, jobs=jobs, phases=bars.phase, decimal_comma=decimal_comma,
+        result = grade_class(key, submissions, jobs=jobs, phases=bars.phase, decimal_comma=decimal_comma,
                              mapping=mapping, limits=limits)
+    gc.freeze()
     for problem in result.problems[:MAX_PROBLEMS_SHOWN]:
         click.echo(f"quizgen: {problem}", err=True)
     if result.problem_count > MAX_PROBLEMS_SHOWN:
