@@ -448,25 +448,12 @@ def constant_values(root: Node) -> dict[int, tuple[float, bool]]:
     from quizgen.maths.nodes import children
 
     out: dict[int, tuple[float, bool]] = {}
-    # parents before children, without recursion; reversed, every child comes before its parent
-    order: list[Node] = []
-    stack: list[Node] = [root]
+    symbolic = symbol_ids(root)
+    stack = [root]
     while stack:
         n = stack.pop()
-        order.append(n)
-        stack.extend(children(n))
-    has_symbol: dict[int, bool] = {}
-    for n in reversed(order):
-        kids = children(n)
-        if kids:
-            has_symbol[id(n)] = any([has_symbol[id(c)] for c in kids])
-        else:
-            has_symbol[id(n)] = type(n) is Sym
-    stack2 = [root]
-    while stack2:
-        n = stack2.pop()
-        if has_symbol[id(n)]:
-            stack2.extend(children(n))
+        if id(n) in symbolic:
+            stack.extend(children(n))
         elif not isinstance(n, _CONSTANT_LEAVES):
             value = _fold(n)
             if value is not None:
