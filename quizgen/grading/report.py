@@ -35,6 +35,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
+@lru_cache(maxsize=1024)  # a class scores the same few numbers of points, 20,000 times
 def fmt_points(x: float) -> str:
     """2.0 -> '2', 0.5 -> '0.5', 2/3 -> '0.6667': short, stable, never scientific notation."""
     text = f"{round(x, 4) + 0.0:.4f}".rstrip("0").rstrip(".")
