@@ -8,6 +8,7 @@ typed with (``0.10025884372280375``: 17), which the reduced fraction does not ke
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable, Iterator, TypeVar, Union
@@ -120,26 +121,27 @@ def walk(node: Node) -> Iterator[Node]:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def per_node(size: int = 2048) -> Callable[[F], F]:
+def per_node(size: int = 4096) -> Callable[[F], F]:
     """Cache a pure function of one node (and hashable extra arguments) by the node's identity.
 
     A question's expected expression and its known wrong answers are analysed for every answer
     compared with them; the same tree object comes back each time. The entry holds the node, so
-    its ``id`` cannot be reused by another tree while cached; past ``size`` entries the cache
-    starts again."""
+    its ``id`` cannot be reused by another tree while cached. Past ``size`` entries the least
+    recently used goes: a class's stream of one-off answers does not push out the key's trees."""
     def wrap(fn: F) -> F:
-        cache: dict[tuple, tuple[Node, Any]] = {}
+        cache: OrderedDict[tuple, tuple[Node, Any]] = OrderedDict()
 
         @functools.wraps(fn)
         def cached(node: Node, *extra: Any) -> Any:
             key = (id(node), *extra)
             hit = cache.get(key)
             if hit is not None and hit[0] is node:
+                cache.move_to_end(key)
                 return hit[1]
             value = fn(node, *extra)
-            if len(cache) >= size:
-                cache.clear()
             cache[key] = (node, value)
+            if len(cache) > size:
+                cache.popitem(last=False)
             return value
 
         return cached  # type: ignore[return-value]

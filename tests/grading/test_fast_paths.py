@@ -118,3 +118,22 @@ def test_high_precision_reuses_constant_parts_but_never_a_part_with_a_symbol():
     assert mp_evaluate(tree, {"x": 0.5}, 50) is None  # sqrt(-0.5): no value, not a kept one
     broken = parse_answer("x + log(-2)", doms)  # a constant part with no value: at every point
     assert mp_evaluate(broken, {"x": 1.0}, 50) is None and mp_evaluate(broken, {"x": 3.0}, 50) is None
+
+
+def test_per_node_keeps_the_trees_in_use_while_one_off_trees_stream_past():
+    from quizgen.maths.nodes import Num, Sym, per_node
+
+    calls = []
+
+    @per_node(size=3)
+    def analyse(node):
+        calls.append(node)
+        return repr(node)
+
+    key = Sym("x")
+    for i in range(20):  # a key tree between one-off answers, as in a class
+        assert analyse(key) == "Sym(name='x')"
+        analyse(Num(i))
+    assert calls.count(key) == 1 and len(calls) == 21
+    analyse(Num(100)), analyse(Num(101)), analyse(Num(102)), analyse(key)  # now least recent: gone
+    assert calls.count(key) == 2
