@@ -8,6 +8,7 @@ log10 of their magnitude (``e * log10|b|``, ``lgamma``), which costs nothing.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 from quizgen.maths.limits import LimitExceeded, Limits, log10_factorial
 from quizgen.maths.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym, children
@@ -18,6 +19,16 @@ _CONST_VALUES = {"pi": math.pi, "E": math.e}
 def check_magnitudes(node: Node, limits: Limits) -> None:
     """Raise :class:`LimitExceeded` if a constant power/factorial or an exponent is too large."""
     _approx(node, limits)
+
+
+def number_in_range(value: Fraction) -> bool:
+    """Whether a typed number is 0 or, as a float, within 1e-300..1e300 (the parser asks too:
+    a tree with no power, factorial or number outside this range passes without a walk)."""
+    try:
+        size = abs(float(value))
+    except OverflowError:
+        return False
+    return not size or 1e-300 <= size <= 1e300
 
 
 def _too_big(log10_size: float, limits: Limits) -> LimitExceeded:
@@ -32,13 +43,9 @@ def _too_big(log10_size: float, limits: Limits) -> LimitExceeded:
 def _approx(node: Node, limits: Limits) -> float | None:
     """Approximate value of a constant subtree (None when it contains a symbol)."""
     if isinstance(node, Num):
-        try:
-            value = float(node.value)
-        except OverflowError:
-            value = math.inf
-        if value and not 1e-300 <= abs(value) <= 1e300:
+        if not number_in_range(node.value):
             raise LimitExceeded("a number in the answer is outside the range 1e-300 to 1e300")
-        return value
+        return float(node.value)
     if isinstance(node, Const):
         return _CONST_VALUES[node.name]
     if isinstance(node, Sym):

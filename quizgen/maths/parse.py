@@ -16,13 +16,15 @@ Names are resolved against the question's declared symbols (see :func:`parse_ans
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 from quizgen.maths.limits import DEFAULT_LIMITS, LimitExceeded, Limits
+from quizgen.maths.magnitude import check_magnitudes, number_in_range
 from quizgen.maths.names import (
     CONSTANTS,
     FUNCTION_ALIASES,
@@ -36,6 +38,19 @@ from quizgen.maths.nodes import Add, BigOp, Call, Const, Deriv, Div, Mul, Neg, N
 
 def _isdigit(ch: str) -> bool:
     return "0" <= ch <= "9"
+
+
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+#: a typed name: ASCII letters, then digits (``x1``, ``ln2``); digits: ASCII only, as _isdigit
+_NAME = re.compile(r"[A-Za-z]+[0-9]*")
+_DIGITS = re.compile(r"[0-9]*")
+
+
+@functools.lru_cache(maxsize=1024)
+def _fraction(literal: str) -> Fraction:
+    """The exact value of a decimal literal (``0.5``, ``1e-3``). Cached: answers repeat their
+    numbers, and reading one is the dearest step of the lexer (Fraction is immutable)."""
+    return Fraction(literal)
 
 
 class ParseError(Exception):
@@ -68,8 +83,9 @@ class AmbiguousReading(ParseError):
         self.readings = readings
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One token (a named tuple: an answer makes dozens, and a tuple is the cheapest to build)."""
+
     kind: str  # NUM SYM CONST FUNC SIGMA OP LP RP COMMA BAR FRAC SQRT BIGOP BIGCALL END
     value: object
     pos: int
@@ -156,9 +172,16 @@ class _Lexer:
         text, i, n = self.text, 0, len(self.text)
         while i < n:
             c = text[i]
-            if c.isspace() or c == "$":
+            if c in _ASCII_LETTERS:  # first: the commonest, and no branch below takes a letter
+                j = _NAME.match(text, i).end()  # type: ignore[union-attr]
+                word = text[i:j]
+                if self.ctx.indices and word in _BIG_WORDS:
+                    i = self.big_op(_BIG_WORDS[word], i, j)
+                else:
+                    i = self.word(word, i, j)
+            elif c.isspace() or c == "$":
                 i += 1
-            elif _isdigit(c) or (c == "." and i + 1 < n and _isdigit(text[i + 1])):
+            elif "0" <= c <= "9" or (c == "." and i + 1 < n and _isdigit(text[i + 1])):
                 i = self.number(i)
             elif c == "*" and text.startswith("**", i):
                 self.emit("OP", "^", i)
@@ -192,16 +215,6 @@ class _Lexer:
             elif c == "\u221a":
                 self.emit("FUNC", "sqrt", i)
                 i += 1
-            elif c.isascii() and c.isalpha():
-                j = i
-                while j < n and text[j].isascii() and text[j].isalpha():
-                    j += 1
-                while j < n and _isdigit(text[j]):
-                    j += 1
-                if self.ctx.indices and text[i:j] in _BIG_WORDS:
-                    i = self.big_op(_BIG_WORDS[text[i:j]], i, j)
-                else:
-                    i = self.word(text[i:j], i, j)
             elif c in _BIG_CHARS and self.ctx.indices:
                 i = self.big_op(_BIG_CHARS[c], i, i + 1)
             elif c in GREEK_LETTERS:
@@ -285,14 +298,11 @@ class _Lexer:
 
     def number(self, i: int) -> int:
         text, n, start = self.text, len(self.text), i
-        while i < n and _isdigit(text[i]):
-            i += 1
+        i = _DIGITS.match(text, i).end()  # type: ignore[union-attr]
         int_part = text[start:i]
         frac_part = ""
         if i < n and text[i] == ".":
-            j = i + 1
-            while j < n and _isdigit(text[j]):
-                j += 1
+            j = _DIGITS.match(text, i + 1).end()  # type: ignore[union-attr]
             frac_part, i = text[i + 1: j], j
         elif i + 1 < n and text[i] == "," and _isdigit(text[i + 1]) and int_part:
             got = self.comma_number(start, int_part, i)
@@ -312,9 +322,7 @@ class _Lexer:
                 sign = _EXP_SIGNS[text[j]]
                 j += 1
             if j < n and _isdigit(text[j]):
-                m = j
-                while m < n and _isdigit(text[m]):
-                    m += 1
+                m = _DIGITS.match(text, j).end()  # type: ignore[union-attr]
                 if m >= n or not (text[m].isalpha() or text[m] == "_"):
                     if k > i:
                         self.notes.append(f"note: '{text[start:m]}' is read as "
@@ -327,7 +335,7 @@ class _Lexer:
         if len(exponent.lstrip("+-").lstrip("0")) > self.limits.max_exponent_digits:
             raise LimitExceeded("a number in the answer has an exponent that is far too large")
         literal = (int_part or "0") + ("." + frac_part if frac_part else "")
-        value = Fraction(literal + ("e" + exponent if exponent else ""))
+        value = _fraction(literal + ("e" + exponent if exponent else ""))
         written = len((int_part + frac_part).lstrip("0"))  # significant digits as typed
         self.emit("NUM", (value, bool(frac_part) or bool(exponent), written), start)
         return i
@@ -619,6 +627,11 @@ class _Lexer:
         raise self.error("expected a name here", j)
 
 
+#: token kinds that start an operand (a bar too, outside an absolute value: see starts_primary)
+_PRIMARY_STARTS = frozenset({"NUM", "SYM", "CONST", "FUNC", "SIGMA", "LP", "FRAC", "SQRT", "BIGOP",
+                             "BIGCALL"})
+
+
 def _split_digits(word: str) -> tuple[str, str]:
     k = len(word)
     while k > 0 and _isdigit(word[k - 1]):
@@ -680,17 +693,17 @@ class _Parser:
         self.ctx = ctx
         self.limits = limits
         self.i = 0
+        #: the current token, ``tokens[i]`` (kept as an attribute: it is read at every step)
+        self.tok = tokens[0]
         self.depth = 0
         self.abs_depth = 0
         self.notes: list[str] = []
 
-    @property
-    def tok(self) -> Token:
-        return self.tokens[self.i]
-
     def advance(self) -> Token:
-        tok = self.tokens[self.i]
+        """Step over the current token (never END: every caller has checked what it is)."""
+        tok = self.tok
         self.i += 1
+        self.tok = self.tokens[self.i]
         return tok
 
     def peek(self, k: int = 1) -> Token:
@@ -722,9 +735,11 @@ class _Parser:
         shown = tok.value if isinstance(tok.value, str) else self.text[tok.pos: tok.pos + 1]
         return self.error(f"unexpected '{shown}'")
 
+    # The steps below test ``tok.kind == "OP"`` inline rather than through :meth:`is_op`: they
+    # run for every operand, and a call per test was a third of the parser's time.
     def expr(self) -> Node:
         terms = [self.term()]
-        while self.is_op("+", "-"):
+        while self.tok.kind == "OP" and self.tok.value in ("+", "-"):
             op = self.advance().value
             term = self.term()
             terms.append(_neg(term) if op == "-" else term)
@@ -732,8 +747,7 @@ class _Parser:
 
     def starts_primary(self) -> bool:
         kind = self.tok.kind
-        if kind in ("NUM", "SYM", "CONST", "FUNC", "SIGMA", "LP", "FRAC", "SQRT", "BIGOP",
-                    "BIGCALL"):
+        if kind in _PRIMARY_STARTS:
             return True
         return kind == "BAR" and self.abs_depth == 0
 
@@ -742,18 +756,22 @@ class _Parser:
         factors = [node]
         after_division = False
         while True:
-            if self.is_op("*"):
-                self.advance()
-                factors.append(self.unary())
-                after_division = False
-            elif self.is_op("/"):
-                self.advance()
-                den = self.unary()
-                num = factors[0] if len(factors) == 1 else Mul(tuple(factors))
-                factors = [Div(num, den)]
-                after_division = True
+            tok = self.tok
+            if tok.kind == "OP":
+                if tok.value == "*":
+                    self.advance()
+                    factors.append(self.unary())
+                    after_division = False
+                elif tok.value == "/":
+                    self.advance()
+                    den = self.unary()
+                    num = factors[0] if len(factors) == 1 else Mul(tuple(factors))
+                    factors = [Div(num, den)]
+                    after_division = True
+                else:
+                    break
             elif self.starts_primary():
-                if self.tok.kind == "NUM" and self.tokens[self.i - 1].kind == "NUM":
+                if tok.kind == "NUM" and self.tokens[self.i - 1].kind == "NUM":
                     raise self.error("two numbers next to each other; add an operator")
                 if after_division:
                     self.notes.append(
@@ -770,26 +788,28 @@ class _Parser:
             raise LimitExceeded(
                 f"the answer is nested too deeply (more than {self.limits.max_depth} levels)")
         try:
-            if self.is_op("-"):
-                self.advance()
-                return _neg(self.unary())
-            if self.is_op("+"):
-                self.advance()
-                return self.unary()
+            tok = self.tok
+            if tok.kind == "OP":
+                if tok.value == "-":
+                    self.advance()
+                    return _neg(self.unary())
+                if tok.value == "+":
+                    self.advance()
+                    return self.unary()
             return self.power()
         finally:
             self.depth -= 1
 
     def power(self) -> Node:
         base = self.postfix()
-        if self.is_op("^"):
+        if self.tok.kind == "OP" and self.tok.value == "^":
             self.advance()
             return Pow(base, self.unary())
         return base
 
     def postfix(self) -> Node:
         node = self.primary()
-        while self.is_op("!"):
+        while self.tok.kind == "OP" and self.tok.value == "!":
             self.advance()
             node = Call("factorial", (node,))
         return node
@@ -996,12 +1016,20 @@ def _neg(node: Node) -> Node:
     return Neg(node)
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def check_text(text: str, limits: Limits) -> None:
     """Refuse an over-long answer or one with control, format or bidi characters (any answer
     type: they would be echoed into messages, reports and terminals)."""
     if len(text) > limits.max_chars:
         raise LimitExceeded(f"the answer is too long ({len(text)} characters; "
                             f"the limit is {limits.max_chars})")
+    if text.isascii():  # in ASCII only the C0 controls and DEL are of those categories
+        bad = _ASCII_CONTROL.search(text)
+        if bad is None:
+            return
+        text = text[: bad.end()]  # the loop below names it
     for pos, ch in enumerate(text):
         if ch in "\t\n\r":
             continue
@@ -1055,26 +1083,43 @@ def parse(text: str, ctx: Context, limits: Limits = DEFAULT_LIMITS) -> ParseResu
     lexer = _Lexer(text, ctx, limits)
     tokens = lexer.run()
     depth = max_depth = 0
+    sized = False  # whether the tree may hold a size check_magnitudes refuses
     for tok in tokens:
-        if tok.kind == "LP":
+        kind = tok.kind
+        if kind == "LP":
             depth += 1
             max_depth = max(max_depth, depth)
-        elif tok.kind == "RP":
+        elif kind == "RP":
             depth -= 1
+        elif not sized:
+            sized = _may_be_too_big(tok)
     if max_depth > limits.max_depth:
         raise LimitExceeded(
             f"the answer is nested too deeply (more than {limits.max_depth} levels)")
     parser = _Parser(tokens, text, ctx, limits)
     node = parser.parse()
-    from quizgen.maths.magnitude import check_magnitudes
-
-    check_magnitudes(node, limits)
+    if sized:
+        check_magnitudes(node, limits)
     used = frozenset(tok.value for tok in tokens if tok.kind == "SYM")
     if ctx.allow_unknown and any(tok.kind == "SIGMA" for tok in tokens):
         from quizgen.maths.nodes import free_symbols
 
         used = free_symbols(node)
     return ParseResult(node, lexer.notes + parser.notes, used, unit)
+
+
+def _may_be_too_big(tok: Token) -> bool:
+    """Whether ``tok`` can make :func:`check_magnitudes` refuse the tree (it refuses only a
+    power, a factorial, a binomial or a number outside its range): most answers have none of
+    these, and the check walks the whole tree."""
+    kind = tok.kind
+    if kind == "NUM":
+        return not number_in_range(tok.value[0])  # type: ignore[index]
+    if kind == "OP":
+        return tok.value in ("^", "!")
+    if kind == "FUNC":
+        return tok.value in ("factorial", "binomial")
+    return kind in ("SQRT", "BIGOP", "BIGCALL")  # a root's index is a power; bounds: own tokens
 
 
 def parse_answer(text: str, symbols: Mapping[str, str] | Iterable[str] | None = None, *,
