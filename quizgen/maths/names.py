@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 #: canonical function name -> allowed numbers of arguments
 FUNCTIONS: dict[str, tuple[int, ...]] = {
     "exp": (1,), "log": (1, 2), "log2": (1,), "log10": (1,), "sqrt": (1,),
@@ -59,9 +61,11 @@ GREEK_LETTERS: dict[str, str] = {
 CONSTANTS: dict[str, str] = {"pi": "pi", "e": "E", "E": "E"}
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_symbol(name: str) -> str:
     """The canonical spelling of a symbol name: ``lambda`` -> ``lam``, ``yhat`` -> ``y_hat``,
-    ``x_{i}`` -> ``x_i``. Applied to both the key's declared names and what students type."""
+    ``x_{i}`` -> ``x_i``. Applied to both the key's declared names and what students type
+    (cached: the parser asks for every name it reads, and answers repeat their names)."""
     name = name.replace("{", "").replace("}", "")
     parts = name.split("_")
     head = parts[0]

@@ -47,10 +47,12 @@ _DIGITS = re.compile(r"[0-9]*")
 
 
 @functools.lru_cache(maxsize=1024)
-def _fraction(literal: str) -> Fraction:
-    """The exact value of a decimal literal (``0.5``, ``1e-3``). Cached: answers repeat their
-    numbers, and reading one is the dearest step of the lexer (Fraction is immutable)."""
-    return Fraction(literal)
+def _literal(literal: str) -> tuple[Fraction, bool]:
+    """The exact value of a decimal literal (``0.5``, ``1e-3``) and whether it is within the
+    range :func:`check_magnitudes` accepts. Cached: answers repeat their numbers, and reading
+    one was the dearest step of the lexer (a Fraction is immutable)."""
+    value = Fraction(literal)
+    return value, number_in_range(value)
 
 
 class ParseError(Exception):
@@ -147,6 +149,9 @@ _BIG_WORDS = {"sum": "sum", "Sum": "sum", "prod": "prod", "Product": "prod", "pr
 _BIG_SHOWN = {"sum": "Σ", "prod": "Π", "diff": "diff"}
 #: Unicode subscripts after a name: ŷᵢ is ŷ_i, x₁ is x_1
 _SUBSCRIPTS = dict(zip("ᵢⱼₖₗₘₙₚₛₜₐₑₒₓₕ₀₁₂₃₄₅₆₇₈₉", "ijklmnpstaeoxh0123456789"))
+#: what may follow a name and belong to it: a combining hat, a subscript
+_AFTER_NAME = frozenset(["\u0302", "_", *_SUBSCRIPTS])
+_new_tuple = tuple.__new__
 
 
 class _Lexer:
@@ -158,15 +163,24 @@ class _Lexer:
         self.depth = 0
         self.frames: list[str] = []  # per open bracket: the function it belongs to, or ""
         self.notes: list[str] = []
+        #: a number outside the range check_magnitudes accepts was read (every NUM token
+        #: is made by emit_integer or number, which set this, or is a vulgar fraction)
+        self.out_of_range = False
 
     def error(self, reason: str, pos: int) -> ParseError:
         return ParseError(reason, self.text, pos)
 
     def emit(self, kind: str, value: object, pos: int) -> None:
-        self.tokens.append(Token(kind, value, pos))
-        if len(self.tokens) > self.limits.max_nodes:
+        tokens = self.tokens
+        tokens.append(_new_tuple(Token, (kind, value, pos)))  # Token(...) without its Python __new__
+        if len(tokens) > self.limits.max_nodes:
             raise LimitExceeded(
                 f"the answer is too long (more than {self.limits.max_nodes} symbols and numbers)")
+
+    def emit_integer(self, digits: str, pos: int) -> None:
+        value = Fraction(int(digits))
+        self.out_of_range = self.out_of_range or not number_in_range(value)
+        self.emit("NUM", (value, False), pos)
 
     def run(self) -> list[Token]:
         text, i, n = self.text, 0, len(self.text)
@@ -203,7 +217,7 @@ class _Lexer:
                     raise self.error(f"a mixed number like '{text[i - 1]}{c}' is not accepted: "
                                      f"write it as a sum ({text[i - 1]} + {_VULGAR[c].numerator}"
                                      f"/{_VULGAR[c].denominator}) or a fraction", i - 1)
-                self.emit("NUM", (_VULGAR[c], False), i)
+                self.emit("NUM", (_VULGAR[c], False), i)  # (within range)
                 i += 1
             elif c == "|":
                 self.emit("BAR", "|", i)
@@ -335,7 +349,8 @@ class _Lexer:
         if len(exponent.lstrip("+-").lstrip("0")) > self.limits.max_exponent_digits:
             raise LimitExceeded("a number in the answer has an exponent that is far too large")
         literal = (int_part or "0") + ("." + frac_part if frac_part else "")
-        value = _fraction(literal + ("e" + exponent if exponent else ""))
+        value, in_range = _literal(literal + ("e" + exponent if exponent else ""))
+        self.out_of_range = self.out_of_range or not in_range
         written = len((int_part + frac_part).lstrip("0"))  # significant digits as typed
         self.emit("NUM", (value, bool(frac_part) or bool(exponent), written), start)
         return i
@@ -352,7 +367,7 @@ class _Lexer:
             i += 1
         if not digits:
             raise self.error("a superscript sign must be followed by superscript digits", start)
-        self.emit("NUM", (Fraction(int(digits)), False), start)
+        self.emit_integer(digits, start)
         return i
 
     # -- names -------------------------------------------------------------------------------
@@ -384,7 +399,10 @@ class _Lexer:
     def word(self, word: str, start: int, i: int) -> int:
         """A name has been read at ``start``; attach a hat / subscript and resolve it."""
         text, n = self.text, len(self.text)
-        if i < n and text[i] == "\u0302":
+        if i >= n or text[i] not in _AFTER_NAME:  # most names: nothing attached
+            self.resolve(word, "", start)
+            return i
+        if text[i] == "\u0302":
             word, i = word + "_hat", i + 1
         sub, i = self.subscript(i)
         while sub and i < n and text[i] == "_":  # y_hat_i: a hat, then an index
@@ -502,7 +520,7 @@ class _Lexer:
         if digits and not sub and base in FUNCTION_ALIASES and base not in ctx.symbols \
                 and not self.followed_by_paren(pos + len(full)):
             self.emit("FUNC", FUNCTION_ALIASES[base], pos)  # ln2 = ln 2
-            self.emit("NUM", (Fraction(int(digits)), False), pos + len(base))
+            self.emit_integer(digits, pos + len(base))
             return
         if self.followed_by_paren(pos + len(full)) and len(word) > 1 \
                 and canon not in GREEK_NAMES.values() and _segment(word, ctx.symbols) is None:
@@ -572,8 +590,8 @@ class _Lexer:
             while k < n and text[k] == " ":
                 k += 1
             if k + 1 < n and _isdigit(text[k]) and _isdigit(text[k + 1]):  # \frac12
-                self.emit("NUM", (Fraction(int(text[k])), False), k)
-                self.emit("NUM", (Fraction(int(text[k + 1])), False), k + 1)
+                self.emit_integer(text[k], k)
+                self.emit_integer(text[k + 1], k + 1)
                 return k + 2
             return j
         if name == "sqrt":
@@ -1083,7 +1101,8 @@ def parse(text: str, ctx: Context, limits: Limits = DEFAULT_LIMITS) -> ParseResu
     lexer = _Lexer(text, ctx, limits)
     tokens = lexer.run()
     depth = max_depth = 0
-    sized = False  # whether the tree may hold a size check_magnitudes refuses
+    used = []
+    sized = lexer.out_of_range  # whether check_magnitudes may refuse the tree (see below)
     for tok in tokens:
         kind = tok.kind
         if kind == "LP":
@@ -1091,8 +1110,10 @@ def parse(text: str, ctx: Context, limits: Limits = DEFAULT_LIMITS) -> ParseResu
             max_depth = max(max_depth, depth)
         elif kind == "RP":
             depth -= 1
-        elif not sized:
-            sized = _may_be_too_big(tok)
+        elif kind == "SYM":
+            used.append(tok.value)
+        elif kind in _SIZED_KINDS and not sized:
+            sized = (kind != "OP" and kind != "FUNC") or tok.value in _SIZED_VALUES
     if max_depth > limits.max_depth:
         raise LimitExceeded(
             f"the answer is nested too deeply (more than {limits.max_depth} levels)")
@@ -1100,26 +1121,19 @@ def parse(text: str, ctx: Context, limits: Limits = DEFAULT_LIMITS) -> ParseResu
     node = parser.parse()
     if sized:
         check_magnitudes(node, limits)
-    used = frozenset(tok.value for tok in tokens if tok.kind == "SYM")
+    symbols = frozenset(used)
     if ctx.allow_unknown and any(tok.kind == "SIGMA" for tok in tokens):
         from quizgen.maths.nodes import free_symbols
 
-        used = free_symbols(node)
-    return ParseResult(node, lexer.notes + parser.notes, used, unit)
+        symbols = free_symbols(node)
+    return ParseResult(node, lexer.notes + parser.notes, symbols, unit)
 
 
-def _may_be_too_big(tok: Token) -> bool:
-    """Whether ``tok`` can make :func:`check_magnitudes` refuse the tree (it refuses only a
-    power, a factorial, a binomial or a number outside its range): most answers have none of
-    these, and the check walks the whole tree."""
-    kind = tok.kind
-    if kind == "NUM":
-        return not number_in_range(tok.value[0])  # type: ignore[index]
-    if kind == "OP":
-        return tok.value in ("^", "!")
-    if kind == "FUNC":
-        return tok.value in ("factorial", "binomial")
-    return kind in ("SQRT", "BIGOP", "BIGCALL")  # a root's index is a power; bounds: own tokens
+#: check_magnitudes refuses only a number outside its range (the lexer tells), a power, a
+#: factorial or a binomial: most answers have none of these, and it walks the whole tree. A
+#: root's index is a power; a sum's bounds are tokens of their own.
+_SIZED_KINDS = frozenset({"OP", "FUNC", "SQRT", "BIGOP", "BIGCALL"})
+_SIZED_VALUES = frozenset({"^", "!", "factorial", "binomial"})  # of OP and FUNC tokens
 
 
 def parse_answer(text: str, symbols: Mapping[str, str] | Iterable[str] | None = None, *,
