@@ -1082,8 +1082,9 @@ def _frame(text: str, ctx: Context) -> tuple[str, str | None]:
         cut = len(stripped) - 1
         text = text[:cut] + " " + text[cut + 1:]
     m = _UNIT.search(text)
-    if m and m.group(1).lower() not in ctx.symbols:
-        word = m.group(1).lower()
+    word = m.group(1).lower() if m else ""
+    # (re's IGNORECASE also matches 'bıts' and 'natſ': not units, their letters are refused)
+    if m and word in UNITS and word not in ctx.symbols:
         # a unit glued to a name is part of the name (xbits); after a number or bracket it is not
         before = text[:m.start()].rstrip()
         if m.start(1) == m.start() and word != "%" and before and before[-1].isalpha():

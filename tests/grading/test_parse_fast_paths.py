@@ -104,3 +104,11 @@ def test_repeated_numbers_and_names_read_the_same_every_time() -> None:
     assert canonical_symbol("yhat") == canonical_symbol("yhat") == "y_hat"
     with pytest.raises(ParseError, match="unknown name 'y_hat'"):  # names: per context
         parse("0.10025884372280375*yhat + 1e-3", make_context(["x"]))
+
+
+@pytest.mark.parametrize("text, name", [("2 bıts", "b"), ("0.5 natſ", "nat"), ("x bİts", "b")])
+def test_a_unit_spelled_with_a_letter_only_case_folding_matches_is_refused(text, name):
+    # re's IGNORECASE matched these as units, which the unit table has not: a KeyError
+    with pytest.raises(ParseError, match=f"unknown name '{name}'"):
+        parse(text, CTX)
+    assert parse("2 BITS", make_context([])).unit == "bits"
