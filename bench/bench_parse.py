@@ -9,9 +9,9 @@ key's expressions and exact numeric forms, each in its question's context. Measu
 of every symbolic text and ``read_number`` of every numeric text that is not a plain decimal
 (an exact form such as ``log(2)/2 + 3/4``: parse, then evaluate).
 
-The baseline is ``quizgen/maths/parse.py`` and ``quizgen/grading/numeric.py`` of ``--baseline``
-(default: ``main`` when run from a branch, else ``HEAD~``), loaded from git into this process
-beside today's, so both run alternately on the same texts in the same run; every result (tree,
+The baseline is ``quizgen/maths/parse.py``, ``numeric.py`` and what the parser calls that changed
+with it (``magnitude.py``, ``names.canonical_symbol``) of ``--baseline`` (default: ``main`` when
+run from a branch, else ``HEAD~``), loaded from git into this process beside today's, so both run alternately on the same texts in the same run; every result (tree,
 notes, symbols, unit, or the error's class, message and column) must be identical, and the
 script exits 1 if one is not. The load average is printed before and after.
 """
@@ -19,6 +19,7 @@ script exits 1 if one is not. The load average is printed before and after.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -27,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -105,6 +106,17 @@ def timed(calls: list[Callable[[], Any]], rounds: int) -> float:
     return best / max(len(calls), 1) * 1e6
 
 
+@contextlib.contextmanager
+def baseline_magnitude(module: ModuleType) -> Iterator[None]:
+    """The baseline parser imports the magnitude check when it runs: give it the baseline's."""
+    today = sys.modules["quizgen.maths.magnitude"]
+    sys.modules["quizgen.maths.magnitude"] = module
+    try:
+        yield
+    finally:
+        sys.modules["quizgen.maths.magnitude"] = today
+
+
 def default_baseline() -> str:
     branch = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--abbrev-ref", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
@@ -126,6 +138,11 @@ def main() -> None:
     old_parse = load_at(ref, "quizgen/maths/parse.py", "quizgen.maths._bench_parse_baseline")
     old_numeric = load_at(ref, "quizgen/grading/numeric.py", "quizgen.grading._bench_numeric_baseline")
     old_numeric.parse, old_numeric.Context = old_parse.parse, old_parse.Context
+    # what the parser calls that changed with it: the magnitude check and canonical_symbol
+    old_parse.canonical_symbol = load_at(ref, "quizgen/maths/names.py",
+                                         "quizgen.maths._bench_names_baseline").canonical_symbol
+    old_magnitude = load_at(ref, "quizgen/maths/magnitude.py",
+                            "quizgen.maths._bench_magnitude_baseline")
     symbolic, numeric = workload(args.versions)
     print(f"workload: {len(symbolic)} symbolic texts, {len(numeric)} numeric exact forms "
           f"({args.versions} versions); baseline {ref}")
@@ -136,10 +153,13 @@ def main() -> None:
     for label, items, bind, new, old in rows:
         new_calls = [bind(new, t, c) for t, c in items]
         old_calls = [bind(old, t, c) for t, c in items]
-        differ += sum(outcome(a) != outcome(b) for a, b in zip(new_calls, old_calls))
+        with baseline_magnitude(old_magnitude):
+            old_outcomes = [outcome(b) for b in old_calls]
+        differ += sum(outcome(a) != b for a, b in zip(new_calls, old_outcomes))
         now = base = float("inf")
         for _ in range(args.rounds):  # alternate, so both see the same load
-            base = min(base, timed(old_calls, 1))
+            with baseline_magnitude(old_magnitude):
+                base = min(base, timed(old_calls, 1))
             now = min(now, timed(new_calls, 1))
         print(f"{label:28s} baseline {base:8.1f} us/text   now {now:8.1f} us/text   "
               f"speed-up x{base / now:.2f}")
