@@ -1096,7 +1096,19 @@ def _frame(text: str, ctx: Context) -> tuple[str, str | None]:
 
 def parse(text: str, ctx: Context, limits: Limits = DEFAULT_LIMITS) -> ParseResult:
     """Parse ``text``; raise :class:`ParseError` or :class:`LimitExceeded` (both have a
-    student-facing message). Runs in time linear in the input."""
+    student-facing message). Runs in time linear in the input.
+
+    A reading is a pure function of (text, context, limits), and a class repeats its texts (the
+    same answer to every version of a question, an answer that is the key's own expression):
+    short texts read well are remembered (the tree is immutable; the notes are copied), a
+    refusal is read again."""
+    if len(text) > _REMEMBERED_CHARS:
+        return _parse(text, ctx, limits)
+    read = _remembered(text, ctx, limits)
+    return ParseResult(read.node, list(read.notes), read.symbols, read.unit)
+
+
+def _parse(text: str, ctx: Context, limits: Limits) -> ParseResult:
     check_text(text, limits)
     text, unit = _frame(text, ctx)
     lexer = _Lexer(text, ctx, limits)
@@ -1129,6 +1141,10 @@ def parse(text: str, ctx: Context, limits: Limits = DEFAULT_LIMITS) -> ParseResu
         symbols = free_symbols(node)
     return ParseResult(node, lexer.notes + parser.notes, symbols, unit)
 
+
+#: at most 1,024 readings of at most 256 characters (a tree of a few hundred nodes) are kept
+_REMEMBERED_CHARS = 256
+_remembered = functools.lru_cache(maxsize=1024)(_parse)
 
 #: check_magnitudes refuses only a number outside its range (the lexer tells), a power, a
 #: factorial or a binomial: most answers have none of these, and it walks the whole tree. A

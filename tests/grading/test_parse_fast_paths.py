@@ -112,3 +112,20 @@ def test_a_unit_spelled_with_a_letter_only_case_folding_matches_is_refused(text,
     with pytest.raises(ParseError, match=f"unknown name '{name}'"):
         parse(text, CTX)
     assert parse("2 BITS", make_context([])).unit == "bits"
+
+
+def test_a_remembered_reading_is_a_fresh_result_with_the_same_tree() -> None:
+    first = parse("ln 2 x", CTX)
+    assert first.notes  # 'ln 2 x' is read as ln(2x), with a note
+    first.notes.append("changed by a caller")
+    again = parse("ln 2 x", CTX)
+    assert again.notes == first.notes[:-1] and again.node == first.node
+    assert again is not first and again.notes is not first.notes
+    long = "x + " * 70 + "ln 2 x"  # over the remembered length: read each time, the same way
+    assert parse(long, CTX) == parse(long, CTX)
+
+
+def test_a_refusal_is_refused_every_time() -> None:
+    for _ in range(2):
+        with pytest.raises(ParseError, match="missing"):
+            parse("((x", CTX)
