@@ -750,11 +750,10 @@ def _constant_sizes(node: Node) -> list[int]:
     needs: its numerator's or denominator's length when it is rational (``1 + 10^-20``,
     ``2^40/3``), otherwise the size of its decimal exponent (``exp(-100)``: 44), and so for
     the parts of one that is not rational (``1 + exp(-100)``)."""
-    from quizgen.maths.evaluate import _fold, exact_value, mp_evaluate
     from quizgen.maths.nodes import children
 
     symbolic = symbol_ids(node)
-    out = []
+    out: list[int] = []
     stack = [node]
     while stack:
         n = stack.pop()
@@ -763,6 +762,27 @@ def _constant_sizes(node: Node) -> list[int]:
             continue
         if id(n) in symbolic:
             stack.extend(kids)
+        else:
+            out += _part_sizes(n)
+    return out
+
+
+def _part_sizes(part: Node) -> list[int]:
+    """:func:`_constant_sizes` of a part without symbols, remembered by its structure: answers
+    to one question repeat the same constants (``log(67/10)``, ``log(2*pi)/2``)."""
+    try:
+        return _PART_SIZES[part]
+    except KeyError:
+        pass
+    from quizgen.maths.evaluate import _fold, exact_value, mp_evaluate
+    from quizgen.maths.nodes import children
+
+    out = []
+    stack = [part]
+    while stack:
+        n = stack.pop()
+        kids = children(n)
+        if not kids:
             continue
         try:
             value = exact_value(n)
@@ -786,7 +806,13 @@ def _constant_sizes(node: Node) -> list[int]:
                 out.append(abs(int(mpmath.floor(mpmath.log10(abs(got[0]))))) + 1)
             continue
         out.append(max(len(str(abs(value.numerator))), len(str(value.denominator))))
+    if len(_PART_SIZES) >= 4096:
+        _PART_SIZES.clear()
+    _PART_SIZES[part] = out
     return out
+
+
+_PART_SIZES: dict[Node, list[int]] = {}
 
 
 @per_node()
