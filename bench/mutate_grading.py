@@ -52,6 +52,7 @@ MODULES = {
     "structured": ["quizgen/grading/structured.py"],
 }
 _ENGINE_TESTS = ["tests/grading/test_engine_kills.py", "tests/grading/test_real_line.py",
+                 "tests/grading/test_fast_paths.py",
                  "tests/grading/test_sampling.py", "tests/grading/test_equiv_rules.py",
                  "tests/grading/test_equiv_corpus.py", "tests/grading/test_names_and_domains.py",
                  "tests/grading/test_adversarial.py",
@@ -70,6 +71,28 @@ TESTS = {
 #: Survivors that cannot change behaviour: (module, line, change) -> why. Filled in from runs;
 #: a line number moves when the module changes, so each entry also names the source line.
 EQUIVALENT: dict[tuple[str, str], str] = {
+    ("evaluate", "0 -> 1 | return math.inf if x > 0 else 0.0"):
+        "math.gamma never overflows for a negative argument (it returns -0.0 or a subnormal): "
+        "the branch for x <= 0 is never taken",
+    ("evaluate", "delete: return v.astype(dtype) | return v.astype(dtype)  # (a copy)"):
+        "the general path copies the same values (the shortcut only saves a broadcast)",
+    ("evaluate", "0.0 -> 1.0 | inside = 2.0 if low == 1.0 else 0.0"):
+        "the stand-in argument is used only where the point is outside the domain or a pole, "
+        "whose values are replaced by NaN (undefined or unknown) whatever it gives",
+    ("evaluate", "delete: return (_num(value), False) | return _num(value), False"):
+        "a rational constant then goes through 60-digit high precision, which rounds to the "
+        "same float (a double rounding would need the value within 1e-60 of a midpoint)",
+    ("evaluate", "40 -> 41 | dps = max(60, 2 * digits + 40)"):
+        "one more digit before the value is rounded to a float: the same float",
+    ("evaluate", "is not -> is | if id(n) not in symbolic and kind is not Num and kind is not Const:"):
+        "fewer parts kept in the cache of constant parts: they are computed again, to the same "
+        "values (the cache only saves time)",
+    ("evaluate", "0.7 -> 7.0 | if abs(exp) * ((abs(mp.mag(base)) + 3) * 0.7 + 1) > _MP_MAX_ARG \\"):
+        "a looser bound only sends more powers to the exact test with the log, which decides "
+        "the same (the bound only saves the log)",
+    ("evaluate", "or -> and | if isinstance(value, mp.mpc) or not mp.isfinite(value):"):
+        "no function computed in high precision returns a complex or infinite value: every "
+        "domain edge and pole raises _Undefined first (a defensive check)",
     ("numeric", "0 -> 1 | if value == 0 or not math.isfinite(value) or sigfigs >= 17:"):
         "0 rounded through Decimal is 0 (and -0.0 stays -0.0); 1 returned as is is 1 rounded",
     ("numeric", ">= -> > | if value == 0 or not math.isfinite(value) or sigfigs >= 17:"):

@@ -137,3 +137,10 @@ def test_per_node_keeps_the_trees_in_use_while_one_off_trees_stream_past():
     assert calls.count(key) == 1 and len(calls) == 21
     analyse(Num(100)), analyse(Num(101)), analyse(Num(102)), analyse(key)  # now least recent: gone
     assert calls.count(key) == 2
+
+
+def test_binomial_of_a_negative_integer_beyond_the_polynomial_range():
+    """binomial(-3, 61) = (-1)^61 binomial(63, 61) = -1953: the reflection, then Gamma (k > 60)."""
+    values = evaluate_sample(parse_answer("binomial(n, k)", {"n": "integer", "k": "integer"}),
+                             {"n": np.array([-3.0, -2.0]), "k": np.array([61.0, 62.0])}, 2).values
+    assert values[0] == pytest.approx(-1953.0, rel=1e-12) and values[1] == pytest.approx(63.0, rel=1e-12)
