@@ -13,8 +13,8 @@ The baseline is ``quizgen/maths/parse.py``, ``numeric.py`` and what the parser c
 with it (``magnitude.py``, ``names.canonical_symbol``) of ``--baseline`` (default: ``main`` when
 run from a branch, else ``HEAD~``), loaded from git into this process beside today's, so both run alternately on the same texts in the same run; every result (tree,
 notes, symbols, unit, or the error's class, message and column) must be identical, and the
-script exits 1 if one is not. The parser remembers its recent readings: it forgets them before
-each timed pass, so every text is read in full (a class's repeated texts are cheaper still). The
+script exits 1 if one is not. The parser and read_number remember their recent readings: they forget
+them before each timed pass, so every text is read in full (a class's repeated texts are cheaper still). The
 load average is printed before and after.
 """
 
@@ -162,9 +162,8 @@ def main() -> None:
         for _ in range(args.rounds):  # alternate, so both see the same load
             with baseline_magnitude(old_magnitude):
                 base = min(base, timed(old_calls, 1))
-            forget = getattr(new_parse, "_remembered", None)  # each pass reads every text anew
-            if forget is not None:
-                forget.cache_clear()
+            for reader in (new_parse.parse, new_numeric.parsed_number):  # read every text anew
+                getattr(reader, "forget", lambda: None)()
             now = min(now, timed(new_calls, 1))
         print(f"{label:28s} baseline {base:8.1f} us/text   now {now:8.1f} us/text   "
               f"speed-up x{base / now:.2f}")

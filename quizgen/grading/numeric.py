@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from quizgen.maths.evaluate import defined, evaluate
 from quizgen.maths.limits import DEFAULT_LIMITS, Limits
-from quizgen.maths.parse import Context, parse
+from quizgen.maths.parse import Context, parse, remember_readings
 
 _NO_SYMBOLS = Context(frozenset())
 
@@ -39,9 +39,11 @@ def read_number(text: str, limits: Limits = DEFAULT_LIMITS,
     return parsed_number(text, limits, ctx)
 
 
+@remember_readings(lambda read: (read[0], read[1], list(read[2])))
 def parsed_number(text: str, limits: Limits = DEFAULT_LIMITS,
                   ctx: Context = _NO_SYMBOLS) -> tuple[float, str | None, list[str]]:
-    """:func:`read_number` through the safe parser and the evaluator, for every text."""
+    """:func:`read_number` through the safe parser and the evaluator, for every text (a value
+    read is remembered, as the parser remembers its readings: exact forms repeat in a class)."""
     result = parse(text, ctx, limits)
     values, scale = evaluate(result.node, {}, 1)
     if not bool(defined(values, scale)[0]):

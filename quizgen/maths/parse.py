@@ -21,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Iterable, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, TypeVar
 
 from quizgen.maths.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from quizgen.maths.magnitude import check_magnitudes, number_in_range
@@ -34,6 +34,9 @@ from quizgen.maths.names import (
     canonical_symbol,
 )
 from quizgen.maths.nodes import Add, BigOp, Call, Const, Deriv, Div, Mul, Neg, Node, Num, Pow, Sym
+
+
+R = TypeVar("R")
 
 
 def _isdigit(ch: str) -> bool:
@@ -1094,21 +1097,32 @@ def _frame(text: str, ctx: Context) -> tuple[str, str | None]:
     return text, unit
 
 
+def remember_readings(fresh: Callable[[R], R], size: int = 1024,
+                      max_chars: int = 256) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Remember the last ``size`` results of a reading of a text of at most ``max_chars``
+    characters: a reading is a pure function of the text and its (hashable) arguments, and a
+    class repeats its texts (the same answer to every version of a question, an answer that is
+    the key's own expression). ``fresh`` gives each caller a result of its own (lists copied,
+    trees shared: they are immutable); a refusal (an exception) is not remembered. The
+    decorated function's ``forget()`` empties the memory."""
+    def wrap(read: Callable[..., R]) -> Callable[..., R]:
+        remembered = functools.lru_cache(maxsize=size)(read)
+
+        @functools.wraps(read)
+        def reading(text: str, *args: Any, **kwargs: Any) -> R:
+            if len(text) > max_chars:  # (a long text's tree is large; and rarely repeated)
+                return read(text, *args, **kwargs)
+            return fresh(remembered(text, *args, **kwargs))
+
+        reading.forget = remembered.cache_clear  # type: ignore[attr-defined]
+        return reading
+    return wrap
+
+
+@remember_readings(lambda read: ParseResult(read.node, list(read.notes), read.symbols, read.unit))
 def parse(text: str, ctx: Context, limits: Limits = DEFAULT_LIMITS) -> ParseResult:
     """Parse ``text``; raise :class:`ParseError` or :class:`LimitExceeded` (both have a
-    student-facing message). Runs in time linear in the input.
-
-    A reading is a pure function of (text, context, limits), and a class repeats its texts (the
-    same answer to every version of a question, an answer that is the key's own expression):
-    short texts read well are remembered (the tree is immutable; the notes are copied), a
-    refusal is read again."""
-    if len(text) > _REMEMBERED_CHARS:
-        return _parse(text, ctx, limits)
-    read = _remembered(text, ctx, limits)
-    return ParseResult(read.node, list(read.notes), read.symbols, read.unit)
-
-
-def _parse(text: str, ctx: Context, limits: Limits) -> ParseResult:
+    student-facing message). Runs in time linear in the input."""
     check_text(text, limits)
     text, unit = _frame(text, ctx)
     lexer = _Lexer(text, ctx, limits)
@@ -1141,10 +1155,6 @@ def _parse(text: str, ctx: Context, limits: Limits) -> ParseResult:
         symbols = free_symbols(node)
     return ParseResult(node, lexer.notes + parser.notes, symbols, unit)
 
-
-#: at most 1,024 readings of at most 256 characters (a tree of a few hundred nodes) are kept
-_REMEMBERED_CHARS = 256
-_remembered = functools.lru_cache(maxsize=1024)(_parse)
 
 #: check_magnitudes refuses only a number outside its range (the lexer tells), a power, a
 #: factorial or a binomial: most answers have none of these, and it walks the whole tree. A

@@ -5,6 +5,7 @@ repeated numbers and names come from caches."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import unicodedata
 
 import pytest
@@ -129,3 +130,13 @@ def test_a_refusal_is_refused_every_time() -> None:
     for _ in range(2):
         with pytest.raises(ParseError, match="missing"):
             parse("((x", CTX)
+
+
+def test_a_remembered_number_is_a_fresh_result_with_the_same_value() -> None:
+    from quizgen.grading.numeric import parsed_number
+
+    first = parsed_number("log(2)/2 + 3/4 nats")
+    first[2].append("changed by a caller")
+    again = parsed_number("log(2)/2 + 3/4 nats")
+    assert again[:2] == first[:2] and again[2] == []
+    assert first[0] == pytest.approx(math.log(2) / 2 + 0.75) and first[1] == "nats"
