@@ -71,6 +71,15 @@ TESTS = {
 #: Survivors that cannot change behaviour: (module, line, change) -> why. Filled in from runs;
 #: a line number moves when the module changes, so each entry also names the source line.
 EQUIVALENT: dict[tuple[str, str], str] = {
+    ("equiv", ">= -> > | if len(_PART_SIZES) >= 4096:"):
+        "one more entry before the cache of constant parts starts again (a bound on memory)",
+    ("equiv", "delete: if not candidates: | if not candidates:"):
+        "with no candidate every point agreed closely, so either sampling decided (then None "
+        "follows: nothing agreed in high precision) or too few points agreed (None again)",
+    ("sampling", "* -> / | large = large * np.where(t < 0.5, -1.0, 1.0)"):
+        "dividing by -1 or 1 is multiplying by it",
+    ("sampling", "< -> <= | return np.where(t < 0.05, 0.0, _magnitudes(u, v, w))"):
+        "a uniform double equals 0.05 exactly with probability 2^-53",
     ("evaluate", "0 -> 1 | return math.inf if x > 0 else 0.0"):
         "math.gamma never overflows for a negative argument (it returns -0.0 or a subnormal): "
         "the branch for x <= 0 is never taken",
