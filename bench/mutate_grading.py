@@ -93,7 +93,7 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "same float (a double rounding would need the value within 1e-60 of a midpoint)",
     ("evaluate", "40 -> 41 | dps = max(60, 2 * digits + 40)"):
         "one more digit before the value is rounded to a float: the same float",
-    ("evaluate", "is not -> is | if id(n) not in symbolic and kind is not Num and kind is not Const:"):
+    ("evaluate", "is not -> is | if id(n) not in symbolic and kind is not Num and kind is not Const and not withi"):
         "fewer parts kept in the cache of constant parts: they are computed again, to the same "
         "values (the cache only saves time)",
     ("evaluate", "0.7 -> 7.0 | if abs(exp) * ((abs(mp.mag(base)) + 3) * 0.7 + 1) > _MP_MAX_ARG \\"):

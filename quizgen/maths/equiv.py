@@ -248,6 +248,7 @@ class Comparison:
         self.seed = seed
         self.limits = limits
         self._batches: list[tuple[dict[str, np.ndarray], Evaluation]] = []
+        self._discrete0: np.ndarray | None = None  # _discrete of batch 0's points
         # One proof budget for every comparison of this answer (the expected expression and each
         # known wrong answer), counted in attempts, never in seconds: deterministic.
         self.proofs_left = limits.proof_attempts
@@ -286,8 +287,14 @@ class Comparison:
         if only_status and _clearly_different(exp, ans):
             return EquivResult("different", "sampled", self.seed)
         n = exp.values.size
-        points = _Points(env, exp, ans, _discrete(self.doms, env), np.ones(n, dtype=bool),
-                         np.zeros(n, dtype=bool))
+        if env is self._batches[0][0]:  # the same random points for every target: once
+            if self._discrete0 is None:
+                self._discrete0 = _discrete(self.doms, env)
+                self._discrete0.setflags(write=False)
+            discrete = self._discrete0
+        else:
+            discrete = _discrete(self.doms, env)
+        points = _Points(env, exp, ans, discrete, np.ones(n, dtype=bool), np.zeros(n, dtype=bool))
         special = _special_points(target, self.answer, self.doms, env, exp, self.seed)
         if special.points is not None:
             points = _join(points, special.points)

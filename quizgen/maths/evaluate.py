@@ -157,9 +157,11 @@ def _float_array(v: object) -> np.ndarray:
 
 def _full(v: object, dtype: type, size: int) -> np.ndarray:
     """A fresh array of ``size`` from a scalar or an array of that size."""
-    if isinstance(v, np.ndarray) and v.shape == (size,):
-        return v.astype(dtype)  # (a copy)
-    return np.array(np.broadcast_to(np.asarray(v, dtype=dtype), (size,)))
+    if isinstance(v, np.ndarray):
+        if v.shape == (size,):
+            return v.astype(dtype)  # (a copy)
+        return np.array(np.broadcast_to(np.asarray(v, dtype=dtype), (size,)))
+    return np.full(size, v, dtype=dtype)  # a scalar
 
 
 # ------------------------------------------------------------------------------- the evaluator
@@ -728,10 +730,11 @@ def mp_evaluate(node: Node, point: Mapping[str, object], dps: int,
             return x
 
         symbolic = symbol_ids(node)
+        within = [False]  # inside a part without symbols being computed: its parts go with it
 
         def ev(n: Node):  # type: ignore[no-untyped-def]
             kind = type(n)
-            if id(n) not in symbolic and kind is not Num and kind is not Const:
+            if id(n) not in symbolic and kind is not Num and kind is not Const and not within[0]:
                 return constant(n)
             return ev_node(n, kind)
 
@@ -745,10 +748,13 @@ def mp_evaluate(node: Node, point: Mapping[str, object], dps: int,
                 scale[0] = mp.mpf(0)
                 if thin is not None:
                     thin[0] = mp.mpf(1)
+                within[0] = True
                 try:
                     hit = (ev_node(n, type(n)), scale[0], thin[0] if thin is not None else None, None)
                 except (_TooBig, _Undefined, ZeroDivisionError, ValueError, OverflowError) as err:
                     hit = (None, None, None, type(err))
+                finally:
+                    within[0] = False
                 scale[0] = outer_scale
                 if thin is not None:
                     thin[0] = outer_thin
