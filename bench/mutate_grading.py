@@ -200,8 +200,10 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "or a pole is replaced by NaN, or flagged undefined, right after",
     ("evaluate", "delete: _FOLDS.clear() | _FOLDS.clear()"):
         "only bounds the cache's memory: a folded constant is the same value recomputed or not",
-    ("evaluate", "delete: return | return  # constants: worked out exactly or in high precision already"):
-        "an early exit: with no array term there is no ratio to record either way",
+    ("evaluate", "delete: return | return  # constants only: worked out exactly or in high precision already"):
+        "an early exit: a sum of constants only is folded before it is evaluated, and reaches "
+        "here only when high precision cannot compute it (exp(exp(100)) + 1): its largest "
+        "term is then infinite, no point is usable, and nothing is recorded either way",
     ("evaluate", "delete: if not usable.any(): | if not usable.any():"):
         "an early exit: with no usable point every share is -1 and nothing is recorded either way",
     ("evaluate", "delete: if base == 0 and k < 0: | if base == 0 and k < 0:"):

@@ -266,17 +266,16 @@ class Evaluator:
 
     def _hidden_terms(self, magnitudes: list) -> None:  # type: ignore[type-arg]
         """Record where each term of a sum that floats never see (below 1e-13 of the largest
-        term at every point, or 0 everywhere, as an underflow is) is relatively largest."""
-        arrays = [m for m in magnitudes if isinstance(m, np.ndarray) and m.ndim]
-        if not arrays:
-            return  # constants: worked out exactly or in high precision already
+        term at every point, or 0 everywhere, as an underflow is) is relatively largest; a
+        constant term too (``n^100 + 1`` for an integer n >= 2)."""
+        if not any(isinstance(m, np.ndarray) and m.ndim for m in magnitudes):
+            return  # constants only: worked out exactly or in high precision already
+        # a constant term counts too: 1 beside n^100 (n = 2, 3, ...) is below every float's
+        # resolution; a constant exactly 0 is not a term (a far one is seen by its digits)
         size = (self.size,)
-        table = np.array([m if m.shape == size else np.broadcast_to(m, size) for m in arrays])
+        table = np.array([np.broadcast_to(m, size) for m in magnitudes
+                          if (isinstance(m, np.ndarray) and m.ndim) or m != 0])
         biggest = table.max(axis=0)
-        if len(arrays) < len(magnitudes):
-            for m in magnitudes:
-                if not (isinstance(m, np.ndarray) and m.ndim):
-                    biggest = np.maximum(biggest, m)
         usable = np.isfinite(biggest) & (biggest > 0)
         if not usable.any():
             return

@@ -144,3 +144,19 @@ def test_binomial_of_a_negative_integer_beyond_the_polynomial_range():
     values = evaluate_sample(parse_answer("binomial(n, k)", {"n": "integer", "k": "integer"}),
                              {"n": np.array([-3.0, -2.0]), "k": np.array([61.0, 62.0])}, 2).values
     assert values[0] == pytest.approx(-1953.0, rel=1e-12) and values[1] == pytest.approx(63.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("expected, answer, domains", [
+    ("n^100 + 1", "n^100", {"n": "positive_integer"}),
+    ("n^100 - 3", "n^100", {"n": "positive_integer"}),
+    ("2 + n^80*x^2", "n^80*x^2", {"n": "positive_integer", "x": "positive"}),
+])
+@pytest.mark.parametrize("seed", range(12))
+def test_a_constant_term_below_float_resolution_everywhere_is_seen(expected, answer, domains, seed):
+    """With n >= 2, 1 beside n^100 is below every float's resolution at every sampled point
+    unless n = 1 is drawn: the constant term is a hidden term too (it was not: 3 seeds of 12
+    said 'equivalent')."""
+    from quizgen.maths.equiv import check_equivalent
+
+    got = check_equivalent(parse_answer(expected, domains), parse_answer(answer, domains), domains, seed=seed)
+    assert got.status == "different", got.describe()
