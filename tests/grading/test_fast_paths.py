@@ -112,9 +112,9 @@ def test_high_precision_reuses_constant_parts_but_never_a_part_with_a_symbol():
     assert first == again and first[0] != other[0]
     import mpmath
 
-    mpmath.mp.dps = 50
-    want = mpmath.log(mpmath.mpf(67) / 10) + 5 * mpmath.exp(mpmath.mpf(1) / 3) + mpmath.sqrt(4)
-    assert abs(other[0] - want) < mpmath.mpf(10) ** -45
+    with mpmath.workdps(50):
+        want = mpmath.log(mpmath.mpf(67) / 10) + 5 * mpmath.exp(mpmath.mpf(1) / 3) + mpmath.sqrt(4)
+        assert abs(other[0] - want) < mpmath.mpf(10) ** -45
     assert mp_evaluate(tree, {"x": 0.5}, 50) is None  # sqrt(-0.5): no value, not a kept one
     broken = parse_answer("x + log(-2)", doms)  # a constant part with no value: at every point
     assert mp_evaluate(broken, {"x": 1.0}, 50) is None and mp_evaluate(broken, {"x": 3.0}, 50) is None
@@ -160,3 +160,25 @@ def test_a_constant_term_below_float_resolution_everywhere_is_seen(expected, ans
 
     got = check_equivalent(parse_answer(expected, domains), parse_answer(answer, domains), domains, seed=seed)
     assert got.status == "different", got.describe()
+
+
+def test_a_constant_that_cannot_be_folded_still_gives_one_value_per_point():
+    """exp(exp(100)) + 1: high precision cannot fold it, floats overflow, and each of the three
+    points gets its own (unknown) value: the evaluation keeps the shape of the points."""
+    got = evaluate_sample(parse_answer("exp(exp(100)) + 1", {}), {}, 3)
+    assert got.values.shape == got.scale.shape == got.undefined.shape == (3,)
+    assert got.unknown.all() and not got.ok.any()
+
+
+def test_the_cheap_bound_on_a_power_never_refuses_what_the_exact_test_allows():
+    """(10^-1000)^(4.329e11) = 10^(-4.329e14): the bound from mpmath's mag is above 1e15 there,
+    the exact |exponent * log base| just below; the value is computed, not 'unknown'."""
+    from fractions import Fraction
+
+    from quizgen.maths.evaluate import mp_evaluate
+
+    tree = parse_answer("x^y", {"x": "positive", "y": "positive"})
+    got = mp_evaluate(tree, {"x": Fraction(1, 10**1000), "y": 432900000000.0}, 50)
+    import mpmath
+
+    assert isinstance(got, tuple) and abs(float(mpmath.log10(got[0])) + 4.329e14) < 1
