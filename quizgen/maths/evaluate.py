@@ -318,6 +318,9 @@ class Evaluator:
         self.taint = self.taint | (np.isinf(base) & ~integer & (exp > -2) & (exp < 1)) \
             | np.isinf(exp)
         value = np.where(pole, np.nan, value)
+        if self.find_hidden:  # b^t is 1 + t ln b: below float resolution at every point, unseen
+            share = np.abs(exp * np.log(np.abs(base)))
+            self._record_unseen(np.where(np.isfinite(share) & (base != 0), share, -1.0))
         return value, b1 | b2 | bad
 
     def _call(self, fname: str, args: list) -> tuple[object, object]:
@@ -828,6 +831,10 @@ def mp_evaluate(node: Node, point: Mapping[str, object], dps: int,
             if abs(exp) * ((abs(mp.mag(base)) + 3) * 0.7 + 1) > _MP_MAX_ARG \
                     and abs(exp) * (abs(mp.log(abs(base))) + 1) > _MP_MAX_ARG:
                 raise _TooBig()
+            if thin is not None and base > 0:  # b^t is 1 + t ln b (see Evaluator._pow)
+                added = abs(exp * mp.log(base))
+                if added:
+                    thin[0] = min(thin[0], added)
             if base < 0:
                 if exp != mp.floor(exp):
                     raise _Undefined()  # a negative base: real only under an integer exponent

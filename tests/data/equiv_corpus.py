@@ -674,6 +674,9 @@ CORPUS += [
     ("1 + exp(-x**2 - 40)", "1", X, F, "the same, the term in the key"),
     ("exp(2*x)", "exp(2*x) + exp(x - 60)", XP, F, "8.8e-27 relative at most for x > 0"),
     ("1 + exp(-x**2 - 40)", "exp(-40)*exp(-x**2) + 1", X, T, "the same tiny term, split"),
+    ("n**100", "n**100 + 1", N, F, "a constant term below float resolution for every n >= 2"),
+    ("x", "x*2**exp(-x**2 - 40)", X, F, "2^t is 1 + t ln 2, t = 4e-18 at most: a power floats call 1"),
+    ("x*2**exp(-x**2 - 40)", "2**exp(-40 - x**2)*x", X, T, "the same tiny power, reordered"),
 ]
 
 #: points where a pair's difference shows (for the independent check), when it lives on an
@@ -708,4 +711,7 @@ DIGITS: dict[tuple[str, str], int] = {
     ("1 + exp(-x**2 - 40)", "1"): 100,
     ("exp(2*x)", "exp(2*x) + exp(x - 60)"): 100,
     ("1 + exp(-x**2 - 40)", "exp(-40)*exp(-x**2) + 1"): 100,
+    ("n**100", "n**100 + 1"): 1000,
+    ("x", "x*2**exp(-x**2 - 40)"): 100,
+    ("x*2**exp(-x**2 - 40)", "2**exp(-40 - x**2)*x"): 100,
 }

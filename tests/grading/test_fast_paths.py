@@ -182,3 +182,21 @@ def test_the_cheap_bound_on_a_power_never_refuses_what_the_exact_test_allows():
     import mpmath
 
     assert isinstance(got, tuple) and abs(float(mpmath.log10(got[0])) + 4.329e14) < 1
+
+
+@pytest.mark.parametrize("expected, answer, domains, status", [
+    ("x*2^(exp(-x^2 - 40))", "x", {"x": "real"}, "different"),    # 2^t is 1 + t ln 2: t = 4e-18
+    ("x*(1/3)^(exp(-x^2 - 60))", "x", {"x": "real"}, "different"),
+    ("y^(exp(-x^2 - 50))*x", "x", {"x": "real", "y": "positive"}, "different"),
+    ("2^(x + 1)", "2*2^x", {"x": "real"}, "equivalent"),           # ordinary powers unchanged
+    ("x^y*x^z", "x^(y + z)", {"x": "positive", "y": "real", "z": "real"}, "equivalent"),
+    ("1^x", "1", {"x": "real"}, "equivalent"),
+])
+@pytest.mark.parametrize("seed", range(6))
+def test_a_power_that_floats_call_1_is_compared_where_it_is_largest(expected, answer, domains, status, seed):
+    """b^t with t below float resolution at every point is 1 to floats, as exp(t) is: it was
+    accepted as 1 ('equivalent' for every seed) before the power's part was looked for."""
+    from quizgen.maths.equiv import check_equivalent
+
+    got = check_equivalent(parse_answer(expected, domains), parse_answer(answer, domains), domains, seed=seed)
+    assert got.status == status, got.describe()
