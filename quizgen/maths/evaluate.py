@@ -561,8 +561,12 @@ HIDDEN = 1e-13
 _UNSEEN = {
     "exp": lambda t, xp: abs(t), "cos": lambda t, xp: t * t, "cosh": lambda t, xp: t * t,
     "sec": lambda t, xp: t * t, "sech": lambda t, xp: t * t,
+    # acos(t) and acot(t) are pi/2 - t near 0, factorial(t) is 1 - 0.577 t
+    "acos": lambda t, xp: abs(t), "acot": lambda t, xp: abs(t), "factorial": lambda t, xp: abs(t),
     "sigmoid": lambda t, xp: xp.exp(-abs(t)), "softplus": lambda t, xp: xp.exp(-abs(t)),
-    "tanh": lambda t, xp: xp.exp(-2 * abs(t)),
+    "tanh": lambda t, xp: xp.exp(-2 * abs(t)), "coth": lambda t, xp: xp.exp(-2 * abs(t)),
+    # atan(t) is pi/2 - 1/t for a large t, asec(t) = acos(1/t) likewise
+    "atan": lambda t, xp: 1 / abs(t), "asec": lambda t, xp: 1 / abs(t),
 }
 
 
