@@ -272,9 +272,10 @@ class Evaluator:
             return  # constants only: worked out exactly or in high precision already
         # a constant term counts too: 1 beside n^100 (n = 2, 3, ...) is below every float's
         # resolution; a constant exactly 0 is not a term (a far one is seen by its digits)
-        size = (self.size,)
-        table = np.array([np.broadcast_to(m, size) for m in magnitudes
-                          if (isinstance(m, np.ndarray) and m.ndim) or m != 0])
+        rows = [m for m in magnitudes if (isinstance(m, np.ndarray) and m.ndim) or m != 0]
+        table = np.empty((len(rows), self.size))
+        for i, m in enumerate(rows):
+            table[i] = m  # (a constant fills its row)
         biggest = table.max(axis=0)
         usable = np.isfinite(biggest) & (biggest > 0)
         if not usable.any():
