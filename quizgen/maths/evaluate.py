@@ -197,7 +197,7 @@ class Evaluator:
             if self.taint is False:
                 values[undefined] = np.nan
             else:
-                values[undefined | np.broadcast_to(np.asarray(self.taint, dtype=bool), (size,))] = np.nan
+                values[undefined | np.asarray(self.taint, dtype=bool)] = np.nan  # (a scalar broadcasts)
             scale = _full(self.scale, np.float64, size)
         return Evaluation(values, scale, undefined, tuple(self.hidden))
 
@@ -239,7 +239,10 @@ class Evaluator:
             num, b1 = self._ev(node.num)  # type: ignore[union-attr]
             den, b2 = self._ev(node.den)  # type: ignore[union-attr]
             # x/0: a zero denominator may be an underflow (1/exp(-800)): unknown, not undefined
-            return np.where(den == 0, np.nan, num / np.where(den == 0, 1.0, den)), b1 | b2
+            zero = den == 0
+            if not np.any(zero):
+                return np.divide(num, den), b1 | b2  # (numpy's division, for scalars too)
+            return np.where(zero, np.nan, num / np.where(zero, 1.0, den)), b1 | b2
         if kind is Neg:
             value, bad = self._ev(node.arg)  # type: ignore[union-attr]
             return -value, bad  # type: ignore[operator]
