@@ -559,18 +559,47 @@ def exact_value(node: Node) -> Fraction:
 
 #: a term below this share of the largest term of its sum is invisible to floats
 HIDDEN = 1e-13
-#: how far each function's value is, relatively, from what a float may round it to, at t:
-#: flat at 0 (exp(t) = 1 + t, cos(t) = 1 - t^2/2) or saturating (sigmoid(t) = 1 - e^-t); below
-#: float resolution at every point, it was never seen (works on floats and mpmath numbers)
+def _regimes(small: Any, large: Any) -> Any:
+    """A share that is ``small(|t|)`` below |t| = 1 and ``large(|t|)`` from there (on numpy
+    arrays or one mpmath number)."""
+    def share(t: Any, xp: Any) -> Any:
+        a = abs(t)
+        if xp is np:
+            with np.errstate(all="ignore"):
+                return np.where(a < 1, small(a, xp), large(a, xp))
+        return small(a, xp) if a < 1 else large(a, xp)
+    return share
+
+
+_LINEAR = lambda a, xp: a  # noqa: E731 - exp(t) = 1 + t: t is what floats drop
+_SQUARE = lambda a, xp: a * a  # noqa: E731 - sin(t) = t(1 - t^2/6), cos(t) = 1 - t^2/2
+_RECIPROCAL_SHARE = lambda a, xp: 1 / a  # noqa: E731 - atan(t) = pi/2 - 1/t
+_RECIPROCAL_SQUARE = lambda a, xp: 1 / (a * a)  # noqa: E731 - asinh(t) = log(2t) + 1/(4t^2)
+_EXP = lambda a, xp: xp.exp(-a)  # noqa: E731 - sigmoid(t) = 1 - e^-t
+_EXP2 = lambda a, xp: xp.exp(-2 * a)  # noqa: E731 - tanh(t) = 1 - 2e^-2t, cosh(t) = e^t/2 (1 + e^-2t)
+_NONE = lambda a, xp: a * 0 + 1  # noqa: E731 - nothing dropped in that regime
+
+#: how far each function's value is, relatively, from what a float may round it to, at t: the
+#: part of the value that depends on t beyond what floats keep, near 0 (exp(t) = 1 + t,
+#: sin(t)/t = 1 - t^2/6, acos(t) = pi/2 - t) and for a large |t| (tanh(t) = 1 - 2e^-2t,
+#: atan(t) = pi/2 - 1/t). Below float resolution at every point, it was never seen. Every
+#: function that is not piecewise (those have their breakpoints) is here except sqrt and log,
+#: whose dropped parts are terms of a sum inside them. Works on floats and mpmath numbers.
 _UNSEEN = {
-    "exp": lambda t, xp: abs(t), "cos": lambda t, xp: t * t, "cosh": lambda t, xp: t * t,
-    "sec": lambda t, xp: t * t, "sech": lambda t, xp: t * t,
-    # acos(t) and acot(t) are pi/2 - t near 0, factorial(t) is 1 - 0.577 t
-    "acos": lambda t, xp: abs(t), "acot": lambda t, xp: abs(t), "factorial": lambda t, xp: abs(t),
-    "sigmoid": lambda t, xp: xp.exp(-abs(t)), "softplus": lambda t, xp: xp.exp(-abs(t)),
-    "tanh": lambda t, xp: xp.exp(-2 * abs(t)), "coth": lambda t, xp: xp.exp(-2 * abs(t)),
-    # atan(t) is pi/2 - 1/t for a large t, asec(t) = acos(1/t) likewise
-    "atan": lambda t, xp: 1 / abs(t), "asec": lambda t, xp: 1 / abs(t),
+    "exp": _regimes(_LINEAR, _NONE), "factorial": _regimes(_LINEAR, _NONE),
+    "sin": _regimes(_SQUARE, _NONE), "cos": _regimes(_SQUARE, _NONE),
+    "tan": _regimes(_SQUARE, _NONE), "sec": _regimes(_SQUARE, _NONE),
+    "csc": _regimes(_SQUARE, _NONE), "cot": _regimes(_SQUARE, _NONE),
+    "sinh": _regimes(_SQUARE, _EXP2), "cosh": _regimes(_SQUARE, _EXP2),
+    "tanh": _regimes(_SQUARE, _EXP2), "sech": _regimes(_SQUARE, _EXP2),
+    "csch": _regimes(_SQUARE, _EXP2), "coth": _regimes(_SQUARE, _EXP2),
+    "asin": _regimes(_SQUARE, _NONE), "acos": _regimes(_LINEAR, _NONE),
+    "atan": _regimes(_SQUARE, _RECIPROCAL_SHARE), "acot": _regimes(_LINEAR, _RECIPROCAL_SQUARE),
+    "asec": _regimes(_NONE, _RECIPROCAL_SHARE), "acsc": _regimes(_NONE, _RECIPROCAL_SQUARE),
+    "asinh": _regimes(_SQUARE, _RECIPROCAL_SQUARE), "acosh": _regimes(_NONE, _RECIPROCAL_SQUARE),
+    "atanh": _regimes(_SQUARE, _NONE), "acoth": _regimes(_NONE, _RECIPROCAL_SQUARE),
+    "asech": _regimes(_SQUARE, _NONE), "acsch": _regimes(_SQUARE, _RECIPROCAL_SQUARE),
+    "sigmoid": _regimes(_LINEAR, _EXP), "softplus": _regimes(_LINEAR, _EXP),
 }
 
 

@@ -222,3 +222,42 @@ def test_functions_flat_or_saturated_where_floats_call_them_constant(expected, a
 
     got = check_equivalent(parse_answer(expected, domains), parse_answer(answer, domains), domains, seed=seed)
     assert got.status == status, got.describe()
+
+
+@pytest.mark.parametrize("expected, answer, domains", [
+    # found by an adversarial review: each was 'equivalent' for every one of 12 seeds
+    ("x", "x*sin(exp(-x^2-20))/exp(-x^2-20)", {"x": "real"}),          # sin(t)/t = 1 - t^2/6
+    ("x", "x*atanh(exp(-x^2-20))/exp(-x^2-20)", {"x": "real"}),
+    ("x", "x*exp(-x^2-20)*cot(exp(-x^2-20))", {"x": "real"}),
+    ("x", "2*x*sigmoid(exp(-x^2-40))", {"x": "real"}),                 # sigmoid(t) = 1/2 + t/4
+    ("x", "x*softplus(exp(-x^2-40))/log(2)", {"x": "real"}),
+    ("x", "x*cosh(x^2+20)*2*exp(-x^2-20)", {"x": "real"}),             # cosh(t) = e^t/2 (1 + e^-2t)
+    ("x", "x*acsc(exp(x^2+20))*exp(x^2+20)", {"x": "real"}),           # acsc(T) = 1/T (1 + 1/(6T^2))
+    ("x*log(2)", "x*(asinh(exp(x^2+20)) - x^2 - 20)", {"x": "real"}),  # asinh(T) = log(2T) + 1/(4T^2)
+    ("0", "(2*cosh(x^2+20) - exp(x^2+20))*exp(x^2+20)", {"x": "real"}),  # exactly 1: cancel, amplify
+    ("0", "(sin(exp(-x^2-20)) - exp(-x^2-20))*exp(3*x^2+60)", {"x": "real"}),
+    ("n", "n*cosh(20*(n-1))*2/exp(20*(n-1))", {"n": "positive_integer"}),
+])
+@pytest.mark.parametrize("seed", range(4))
+def test_what_any_function_drops_is_looked_for(expected, answer, domains, seed):
+    from quizgen.maths.equiv import check_equivalent
+
+    got = check_equivalent(parse_answer(expected, domains), parse_answer(answer, domains), domains, seed=seed)
+    assert got.status != "equivalent", got.describe()
+
+
+@pytest.mark.parametrize("expected, answer, domains", [
+    ("sin(2*x)", "2*sin(x)*cos(x)", {"x": "real"}),
+    ("tanh(x)", "(exp(2*x) - 1)/(exp(2*x) + 1)", {"x": "real"}),
+    ("asinh(x)", "log(x + sqrt(x^2 + 1))", {"x": "real"}),
+    ("sigmoid(x)", "1/(1 + exp(-x))", {"x": "real"}),
+    ("softplus(x)", "log(1 + exp(x))", {"x": "real"}),
+    ("atan(x)", "asin(x/sqrt(1 + x^2))", {"x": "real"}),
+    ("x*(2*sigmoid(x^2+20) - 1)", "x*tanh((x^2+20)/2)", {"x": "real"}),
+])
+@pytest.mark.parametrize("seed", range(3))
+def test_identities_of_those_functions_stay_equivalent(expected, answer, domains, seed):
+    from quizgen.maths.equiv import check_equivalent
+
+    got = check_equivalent(parse_answer(expected, domains), parse_answer(answer, domains), domains, seed=seed)
+    assert got.status == "equivalent", got.describe()
