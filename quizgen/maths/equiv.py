@@ -506,7 +506,7 @@ def _decide(expected: Node, answer: Node, doms: Mapping[str, str], points: _Poin
         agreeing += _close_loose(points)
     sampled_ok = bool(close.all()) and agreeing >= needed and not blows_up
     precise = None
-    big = _big_points(points)
+    big = _big_points(points, random=piecewise)
     offsets = piecewise and _literal_digits(expected, answer)[0]
     big += [i for i in _loose_near(points, offsets) if i not in big]
     # a term floats never see (1 + exp(-x^2 - 40) against 1): where it is largest, in high
@@ -857,18 +857,26 @@ BIG = 1e12
 BIG_POINTS = 2
 
 
-def _big_points(pts: _Points) -> list[int]:
+def _big_points(pts: _Points, random: bool = True) -> list[int]:
     """Agreeing points whose values are large enough to hide a difference of 1 from floats:
     the special ones (beside each breakpoint, the lattice) first, up to :data:`BIG_SPECIAL`,
-    then the :data:`BIG_POINTS` largest random ones, at any size. High precision compares them
-    relatively, or, when a side has a piecewise part (whose jump may sit on any size), to about
-    30 digits after the point (see :func:`_mp_compare`)."""
+    then (``random``: when a side is piecewise) the :data:`BIG_POINTS` largest random ones, at
+    any size. High precision compares them relatively, or, when a side has a piecewise part
+    (whose jump may sit on any size), to about 30 digits after the point (see
+    :func:`_mp_compare`). Without a piecewise part the largest random values need no such
+    check: a difference they hide from floats either shows at another random point (a gap
+    above 1e-13 of the values sends the worst points to high precision) or is below 1e-13 at
+    every one, which only a part floats never see (a term of a sum, what a function or a power
+    drops, each looked for where it is largest) or a constant far from 1 (whose digits set the
+    precision) can give."""
     e, a = pts.expected, pts.answer
     size = np.maximum(np.abs(e.values), np.abs(a.values))
     agree = e.ok & a.ok & (np.abs(a.values - e.values) <= RTOL * size + 1e-12)
     big = np.flatnonzero(agree & (size > BIG) & np.isfinite(size))
     big = big[np.argsort(-size[big], kind="stable")]
     special = big[~pts.random[big]][:BIG_SPECIAL]
+    if not random:
+        return [int(i) for i in special]
     return [int(i) for i in special] + [int(i) for i in big[pts.random[big]][:BIG_POINTS]]
 
 
