@@ -71,6 +71,12 @@ TESTS = {
 #: Survivors that cannot change behaviour: (module, line, change) -> why. Filled in from runs;
 #: a line number moves when the module changes, so each entry also names the source line.
 EQUIVALENT: dict[tuple[str, str], str] = {
+    ("equiv", "1e-06 -> 9.999999999999999e-06 | if v is not None and 1e-6 <= v <= 1e6:"):
+        "a constant between 1e-6 and 1e-5 then counts as far from 1: more high precision, "
+        "which decides the same",
+    ("equiv", "12 -> 13 | dps, eps = need, mpmath.mpf(10) ** -(need - 12)"):
+        "agreement asked to 13 digits short of the working precision instead of 12: both far "
+        "above its rounding, the same outcomes",
     ("evaluate", "delete: return np.array(np.broadcast_to(np.asarray(v, dtype=dtype), | "
                  "return np.array(np.broadcast_to(np.asarray(v, dtype=dtype), (size,)))"):
         "np.full broadcasts a 0-d or 1-element array to the same values",
