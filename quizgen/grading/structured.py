@@ -299,7 +299,8 @@ class VectorGrader(QuestionGrader):
         except ParseError as err:
             return rejected(f"Component {i + 1} could not be read: {err.message}", "parse"), False, set(), ""
         expected = self.expected[i]
-        comparison = Comparison(parsed.node, self.domains, seed_for(to_text(expected), to_text(parsed.node)), self.limits,
+        seed = seed_for(to_text(expected), to_text(parsed.node))  # the component as read
+        comparison = Comparison(parsed.node, self.domains, seed, self.limits,
                                 free_symbols(expected), parsed.symbols)
         result = comparison.against(expected, want_relation=False, target_symbols=free_symbols(expected))
         matched = set()

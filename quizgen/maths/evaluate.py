@@ -559,6 +559,8 @@ def exact_value(node: Node) -> Fraction:
 
 #: a term below this share of the largest term of its sum is invisible to floats
 HIDDEN = 1e-13
+
+
 def _regimes(small: Any, large: Any) -> Any:
     """A share that is ``small(|t|)`` below |t| = 1 and ``large(|t|)`` from there (on numpy
     arrays or one mpmath number)."""
@@ -913,6 +915,8 @@ def symbol_ids(root: Node) -> frozenset[int]:
         if type(n) is Sym or any([id(c) in out for c in children(n)]):
             out.add(id(n))
     return frozenset(out)
+
+
 #: largest |argument| of exp, sinh, factorial, ... (and |exponent * log base|) computed in high
 #: precision: a bound on work; beyond it the check is inconclusive. mpmath computes exp(1e15),
 #: sin(1e15) or Gamma(1e9) in about 0.1 ms, so the whole sampled range (|x| up to 1e12) is covered.
