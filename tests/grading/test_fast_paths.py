@@ -261,3 +261,22 @@ def test_identities_of_those_functions_stay_equivalent(expected, answer, domains
 
     got = check_equivalent(parse_answer(expected, domains), parse_answer(answer, domains), domains, seed=seed)
     assert got.status == "equivalent", got.describe()
+
+
+def test_zero_to_the_power_zero_is_one_in_high_precision_as_in_floats():
+    from quizgen.maths.evaluate import mp_evaluate
+
+    tree = parse_answer("x^y", {"x": "real", "y": "real"})
+    assert mp_evaluate(tree, {"x": 0.0, "y": 0.0}, 50)[0] == 1
+    assert evaluate_sample(tree, {"x": np.array([0.0]), "y": np.array([0.0])}, 1).values[0] == 1.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_power_too_close_to_1_for_50_digits_gets_the_digits_it_needs(seed):
+    """2^t - 1 = 2.6e-44 at most (t = exp(-x^2 - 100)): 50 digits call it 1; the power's share
+    sets the digits at its point, as a sum's smallest term does."""
+    from quizgen.maths.equiv import check_equivalent
+
+    doms = {"x": "real"}
+    got = check_equivalent(parse_answer("x*2^exp(-x^2 - 100)", doms), parse_answer("x", doms), doms, seed=seed)
+    assert got.status == "different", got.describe()
