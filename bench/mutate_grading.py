@@ -113,8 +113,6 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("evaluate", "0 -> 1 | scale = [mp.mpf(0)]"):
         "a starting scale of 1 only lifts the agreement threshold for values below 1; the retry "
         "with the digits that scale asks for then decides as before",
-    ("equiv", ">= -> > | if len(_PART_SIZES) >= 4096:"):
-        "one more entry before the cache of constant parts starts again (a bound on memory)",
     ("equiv", "delete: if not candidates: | if not candidates:"):
         "with no candidate every point agreed closely, so either sampling decided (then None "
         "follows: nothing agreed in high precision) or too few points agreed (None again)",

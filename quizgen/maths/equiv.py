@@ -21,6 +21,7 @@ exact values where power rules and integer-only identities show their domains.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -774,13 +775,10 @@ def _constant_sizes(node: Node) -> list[int]:
     return out
 
 
-def _part_sizes(part: Node) -> list[int]:
+@functools.lru_cache(maxsize=4096)
+def _part_sizes(part: Node) -> tuple[int, ...]:
     """:func:`_constant_sizes` of a part without symbols, remembered by its structure: answers
     to one question repeat the same constants (``log(67/10)``, ``log(2*pi)/2``)."""
-    try:
-        return _PART_SIZES[part]
-    except KeyError:
-        pass
     from quizgen.maths.evaluate import _fold, exact_value, mp_evaluate
     from quizgen.maths.nodes import children
 
@@ -813,13 +811,7 @@ def _part_sizes(part: Node) -> list[int]:
                 out.append(abs(int(mpmath.floor(mpmath.log10(abs(got[0]))))) + 1)
             continue
         out.append(max(len(str(abs(value.numerator))), len(str(value.denominator))))
-    if len(_PART_SIZES) >= 4096:
-        _PART_SIZES.clear()
-    _PART_SIZES[part] = out
-    return out
-
-
-_PART_SIZES: dict[Node, list[int]] = {}
+    return tuple(out)
 
 
 @per_node()

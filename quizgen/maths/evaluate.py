@@ -579,7 +579,7 @@ _RECIPROCAL_SHARE = lambda a, xp: 1 / a  # noqa: E731 - atan(t) = pi/2 - 1/t
 _RECIPROCAL_SQUARE = lambda a, xp: 1 / (a * a)  # noqa: E731 - asinh(t) = log(2t) + 1/(4t^2)
 _EXP = lambda a, xp: xp.exp(-a)  # noqa: E731 - sigmoid(t) = 1 - e^-t
 _EXP2 = lambda a, xp: xp.exp(-2 * a)  # noqa: E731 - tanh(t) = 1 - 2e^-2t, cosh(t) = e^t/2 (1 + e^-2t)
-_NONE = lambda a, xp: a * 0 + 1  # noqa: E731 - nothing dropped in that regime
+_NONE = lambda a, xp: 1.0  # noqa: E731 - nothing dropped in that regime
 
 #: how far each function's value is, relatively, from what a float may round it to, at t: the
 #: part of the value that depends on t beyond what floats keep, near 0 (exp(t) = 1 + t,
