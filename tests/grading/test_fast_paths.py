@@ -280,3 +280,16 @@ def test_a_power_too_close_to_1_for_50_digits_gets_the_digits_it_needs(seed):
     doms = {"x": "real"}
     got = check_equivalent(parse_answer("x*2^exp(-x^2 - 100)", doms), parse_answer("x", doms), doms, seed=seed)
     assert got.status == "different", got.describe()
+
+
+@pytest.mark.parametrize("answer", [
+    "x*sinh(exp(-x^2 - 10^9))/exp(-x^2 - 10^9)",   # factoring read exp(-10^9) as E^-(10^9)
+    "x*sinh(exp(-x^2 - 100))/exp(-x^2 - 100)",     # 40 s of simplify before
+])
+def test_a_proof_never_asks_simplify_for_a_polynomial_of_huge_degree(answer):
+    """An answer cannot spend the safety net's 30 s (up to 4 times): the proof skips simplify
+    where it would build a dense polynomial in E of degree 100 or 10^9, and returns undecided."""
+    from quizgen.maths.proof import prove_equal
+
+    doms = {"x": "real"}
+    assert prove_equal(parse_answer("x", doms), parse_answer(answer, doms), doms, seconds=10) is None
