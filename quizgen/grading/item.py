@@ -27,6 +27,13 @@ from quizgen.maths.nodes import Node, free_symbols, to_text
 from quizgen.maths.parse import ParseError, parse
 
 
+def _has_decimal(node: Node) -> bool:
+    """Whether the answer types a decimal (``0.333``, ``1e-3``), which rounding may explain."""
+    from quizgen.maths.nodes import Num, walk
+
+    return any(isinstance(n, Num) and n.decimal for n in walk(node))
+
+
 class SymbolicGrader(QuestionGrader):
     kind = "symbolic"
 
@@ -127,7 +134,7 @@ class SymbolicGrader(QuestionGrader):
             detail["needs_review"] = True
             return Verdict("incorrect", 0.0, "Your answer could not be checked automatically; "
                            "it is flagged for your teacher to review.", "undecided", None, detail)
-        return Verdict("incorrect", 0.0, self._explain(result, parsed.notes), result.method,
+        return Verdict("incorrect", 0.0, self._explain(result, parsed.notes, _has_decimal(node)), result.method,
                        None, detail)
 
     def _rounded(self, node: Node, seed: int, detail: dict[str, Any]) -> Verdict | None:
@@ -162,11 +169,14 @@ class SymbolicGrader(QuestionGrader):
                                v.misconception, v.detail)
         return None
 
-    def _explain(self, result: Any, notes: list[str]) -> str:
+    def _explain(self, result: Any, notes: list[str], decimals: bool = True) -> str:
         parts = ["Your answer is not equivalent to the expected one."]
         counter = result.counterexample
         if result.relation:
             parts.append(result.relation["message"])
+        elif result.near and not decimals:  # nothing typed was rounded: say what was found
+            parts.append("It is very close to the expected value but not equal to it (high "
+                         "precision tells them apart): a term or a factor is slightly off.")
         elif result.near:
             parts.append("It is close but not equal (rounded?): use exact values (e.g. log(2*pi), "
                          "1/3) instead of rounded decimals." if self.exact_constants else

@@ -293,3 +293,14 @@ def test_a_proof_never_asks_simplify_for_a_polynomial_of_huge_degree(answer):
 
     doms = {"x": "real"}
     assert prove_equal(parse_answer("x", doms), parse_answer(answer, doms), doms, seconds=10) is None
+
+
+def test_a_near_miss_without_decimals_is_not_blamed_on_rounding():
+    grader = compile_question({"type": "symbolic", "points": 1,
+                               "answer": {"expression": "x", "symbols": {"x": "real"}}})
+    v = grader.grade("x*sin(exp(-x^2-20))/exp(-x^2-20)")
+    assert v.status == "incorrect" and "rounded" not in v.message and "very close" in v.message
+    exact = compile_question({"type": "symbolic", "points": 1,  # make --exact-constants
+                              "answer": {"expression": "x/3", "symbols": {"x": "real"}, "exact_constants": True}})
+    typed = exact.grade("0.333333333333333x")  # a typed decimal: rounding is the likely cause
+    assert typed.status == "incorrect" and "(rounded?)" in typed.message
