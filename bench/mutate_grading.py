@@ -227,7 +227,7 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "have given it candidates (up to 3 of them), and with none, none agree",
     ("equiv", "+ -> - | if gap > mpmath.mpf(10) ** -(dps - 20) * scale + eps:  # far above rounding here"):
         "moves the threshold by 2e-38 against a rounding allowance of 1e-30 times the terms' size",
-    ("evaluate", "< -> <= | if 0 <= share[top] < HIDDEN:"):
+    ("evaluate", "< -> <= | if 0 <= part[top] < HIDDEN:"):
         "a term exactly 1e-13 of its sum's largest at its best point: one more point goes to "
         "high precision, which agrees or sees a real difference",
     ("evaluate", "delete: if n < 0: | if n < 0:  # 0^-n: a pole, or an underflowed base: unknown"):

@@ -130,7 +130,9 @@ def test_malformed_key_entry_rejected_by_the_grader_is_exit_2(tmp_path: Path, mo
     assert info.value.exit_code == EXIT_USAGE
 
 
-def test_a_grader_crash_costs_one_answer_not_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("prepare_explodes", [False, True])
+def test_a_grader_crash_costs_one_answer_not_the_run(monkeypatch: pytest.MonkeyPatch,
+                                                     prepare_explodes: bool) -> None:
     import quizgen.grading.item as item
 
     real = item.compile_question
@@ -138,6 +140,8 @@ def test_a_grader_crash_costs_one_answer_not_the_run(monkeypatch: pytest.MonkeyP
     class Exploding:
         def __init__(self, inner: Any) -> None:
             self.inner = inner
+            if prepare_explodes:  # (the hint before a group's answers fails too: nothing is lost)
+                self.prepare = lambda texts: 1 / 0
 
         def grade(self, text: str) -> Any:
             if text == "B":

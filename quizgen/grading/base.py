@@ -88,6 +88,10 @@ class QuestionGrader:
     def _grade(self, text: str) -> Verdict:
         raise NotImplementedError
 
+    def prepare(self, answer_texts: list[str]) -> None:
+        """A hint, never needed: these answers are about to be graded, so a grader may work out
+        at once what their grading shares. No verdict depends on it. Never raises."""
+
     def _known(self, raw: Any, parse_target: Any) -> list[KnownWrong]:
         if raw is None:
             return []

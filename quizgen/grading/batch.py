@@ -242,6 +242,10 @@ def _grade_groups(groups: list[Group], cache: "OrderedDict[str, Any]",
                 cache.popitem(last=False)
         else:
             cache.move_to_end(fingerprint)
+        try:
+            grader.prepare([answer for _, answer in rows])  # a hint: no verdict depends on it
+        except Exception:  # noqa: BLE001 - see _failed_verdict; grading goes on without it
+            pass
         for index, answer in rows:
             try:
                 verdict = grader.grade(answer)  # (it remembers the verdict of each distinct text)

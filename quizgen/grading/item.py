@@ -34,6 +34,10 @@ def _has_decimal(node: Node) -> bool:
     return any(isinstance(n, Num) and n.decimal for n in walk(node))
 
 
+#: readings prepared together at most (their points: memory bounded whatever the class size)
+_PREPARED_AT_ONCE = 512
+
+
 class SymbolicGrader(QuestionGrader):
     kind = "symbolic"
 
@@ -59,6 +63,7 @@ class SymbolicGrader(QuestionGrader):
         self.exact_constants = exact
         self._constants: dict[int, Any] = {}
         self._by_reading: dict[tuple, Verdict] = {}
+        self._prepared: dict[tuple, Any] = {}  # reading -> Comparison, from prepare()
         self.expected = self._parse_key(expression, "answer.expression")
         self.expected_text = to_text(self.expected)
         self.expected_symbols = free_symbols(self.expected)
@@ -97,15 +102,49 @@ class SymbolicGrader(QuestionGrader):
             self._by_reading[reading] = verdict
         return verdict
 
-    def _grade_reading(self, parsed: Any) -> Verdict:
-        from quizgen.maths.display import to_unicode
+    def _comparison(self, parsed: Any) -> Any:
         from quizgen.maths.equiv import Comparison
         from quizgen.maths.sampling import seed_for
 
+        seed = seed_for(self.expected_text, to_text(parsed.node))  # the answer as read, not as spaced
+        return Comparison(parsed.node, self.domains, seed, self.limits, self.expected_symbols,
+                          parsed.symbols)
+
+    def prepare(self, answer_texts: list[str]) -> None:
+        """The key's answer and known mistakes are evaluated once at the random points of all
+        the new readings among ``answer_texts`` (see :func:`quizgen.maths.equiv.prepare`)."""
+        self._prepared = {}
+        try:
+            from quizgen.maths.equiv import prepare
+            from quizgen.maths.parse import check_text
+
+            fresh = {}
+            for text in dict.fromkeys(answer_texts):
+                if not isinstance(text, str) or text in self._cache or not text.strip():
+                    continue
+                try:
+                    check_text(text.strip(), self.limits)
+                    parsed = parse(text.strip(), self.ctx, self.limits)
+                except (ParseError, LimitExceeded, RecursionError):
+                    continue  # grade() says why
+                reading = (parsed.node, tuple(parsed.notes))
+                if parsed.unit is None and reading not in self._by_reading and reading not in fresh:
+                    fresh[reading] = self._comparison(parsed)
+                if len(fresh) >= _PREPARED_AT_ONCE:
+                    break
+            if len(fresh) >= 2:
+                prepare(list(fresh.values()), [(self.expected, self.expected_symbols)]
+                        + [(k.target, k.symbols) for k in self.known_wrong])
+                self._prepared = fresh
+        except Exception:  # noqa: BLE001 - only a shortcut: grade() does without it, and reports
+            self._prepared = {}
+
+    def _grade_reading(self, parsed: Any) -> Verdict:
+        from quizgen.maths.display import to_unicode
+
         node = parsed.node
-        seed = seed_for(self.expected_text, to_text(node))  # the answer as read, not as spaced
-        comparison = Comparison(node, self.domains, seed, self.limits, self.expected_symbols,
-                                parsed.symbols)
+        comparison = self._prepared.pop((node, tuple(parsed.notes)), None) or self._comparison(parsed)
+        seed = comparison.seed
         result = comparison.against(self.expected, want_relation=False,
                                     target_symbols=self.expected_symbols)
         detail = result.detail()

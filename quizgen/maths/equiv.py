@@ -250,6 +250,8 @@ class Comparison:
         self.limits = limits
         self._batches: list[tuple[dict[str, np.ndarray], Evaluation]] = []
         self._discrete0: np.ndarray | None = None  # _discrete of batch 0's points
+        #: id(target) -> (target, its evaluation at batch 0's points), from :func:`prepare`
+        self._prepared: dict[int, tuple[Node, Evaluation]] = {}
         # One proof budget for every comparison of this answer (the expected expression and each
         # known wrong answer), counted in attempts, never in seconds: deterministic.
         self.proofs_left = limits.proof_attempts
@@ -260,9 +262,11 @@ class Comparison:
             if not self._batches:
                 self._rng = np.random.default_rng(self.seed)
             size = (N_POINTS if self.doms else 1) * (1 if not self._batches else 4)
-            env = sample_points(self.doms, self._rng, size)
-            self._batches.append((env, evaluate_sample(self.answer, env, size, hidden=True)))
+            self._add_batch(sample_points(self.doms, self._rng, size), size)
         return self._batches[k]
+
+    def _add_batch(self, env: dict[str, np.ndarray], size: int) -> None:
+        self._batches.append((env, evaluate_sample(self.answer, env, size, hidden=True)))
 
     def against(self, target: Node, *, prove: bool = True, want_relation: bool = True,
                 target_symbols: frozenset[str] | None = None,
@@ -279,7 +283,11 @@ class Comparison:
                                     prove=prove, want_relation=want_relation, limits=self.limits)
         env, ans = self._batch(0)
         size = ans.values.size
-        exp = evaluate_sample(target, env, size, natural=True, hidden=True)
+        prepared = self._prepared.get(id(target))
+        if prepared is not None and prepared[0] is target:
+            exp = prepared[1]
+        else:
+            exp = evaluate_sample(target, env, size, natural=True, hidden=True)
         if self.doms and int(exp.ok.sum()) < MIN_POINTS * 2:
             env2, a2 = self._batch(1)
             e2 = evaluate_sample(target, env2, a2.values.size, natural=True, hidden=True)
@@ -305,6 +313,39 @@ class Comparison:
         if result.proof_attempted:
             self.proofs_left -= 1
         return result
+
+
+def prepare(comparisons: list[Comparison], targets: list[tuple[Node, frozenset[str]]]) -> None:
+    """Evaluate each of ``targets`` ((expression, its free symbols): a key's answer and known
+    mistakes) once at the first random points of all ``comparisons`` together, for their
+    :meth:`Comparison.against` to use. Each answer keeps its own points and every verdict is
+    the same as without this (see :func:`~quizgen.maths.evaluate.evaluate_segments`); what
+    changes is one pass over many answers' points in place of one per answer."""
+    from quizgen.maths.evaluate import evaluate_segments
+
+    from quizgen.maths.sampling import sample_points_many
+
+    together: dict[tuple[tuple[str, str], ...], list[Comparison]] = {}
+    for comparison in comparisons:
+        if comparison.doms and not comparison._batches:  # (constant: one point, nothing to share)
+            together.setdefault(tuple(sorted(comparison.doms.items())), []).append(comparison)
+    for doms, group in together.items():
+        if len(group) < 2:
+            continue
+        rngs = [np.random.default_rng(c.seed) for c in group]  # as _batch would: its batch 0
+        envs = sample_points_many(dict(doms), rngs, N_POINTS)
+        for comparison, rng, own in zip(group, rngs, envs):
+            comparison._rng = rng
+            comparison._add_batch(own, N_POINTS)
+        names = tuple(name for name, _ in doms)
+        env = {name: np.concatenate([e[name] for e in envs]) for name in names}
+        sizes = [N_POINTS] * len(group)
+        for target, symbols in targets:
+            if not symbols <= set(names):  # against() compares these another way
+                continue
+            evaluations = evaluate_segments(target, env, sizes, natural=True, hidden=True)
+            for comparison, evaluation in zip(group, evaluations):
+                comparison._prepared[id(target)] = (target, evaluation)
 
 
 def _clearly_different(exp: Evaluation, ans: Evaluation) -> bool:

@@ -175,13 +175,17 @@ class Evaluator:
     """
 
     def __init__(self, env: Mapping[str, np.ndarray], size: int, natural: bool = False,
-                 hidden: bool = False):
+                 hidden: bool = False, segments: tuple[tuple[int, int], ...] | None = None):
         self.env = {k: _float_array(v) for k, v in env.items()}
         self.size = size
         self.natural = natural
         self.scale: np.ndarray | float = 0.0
         self.find_hidden = hidden
-        self.hidden: list[int] = []
+        #: the points as (start, stop) runs, each a set of its own (see :func:`evaluate_segments`):
+        #: a part unseen "at every point" is looked for in each run on its own
+        self.segments = ((0, size),) if segments is None else segments
+        self.hidden_by_segment: list[list[int]] = [[] for _ in self.segments]
+        self.hidden = self.hidden_by_segment[0]
 
     def run(self, node: Node) -> Evaluation:
         self.scale = 0.0
@@ -285,19 +289,26 @@ class Evaluator:
             return
         # every term at once; a term visible (>= HIDDEN of the largest) somewhere is not recorded
         shares = np.where(usable & np.isfinite(table), table / np.where(usable, biggest, 1.0), -1.0)
-        for row in np.flatnonzero(shares.max(axis=1) < HIDDEN):
+        if len(self.segments) == 1:
+            for row in np.flatnonzero(shares.max(axis=1) < HIDDEN):
+                self._record_unseen(shares[row])
+            return
+        starts = [start for start, _ in self.segments]
+        for row in np.flatnonzero((np.maximum.reduceat(shares, starts, axis=1) < HIDDEN).any(axis=1)):
             self._record_unseen(shares[row])
 
     def _record_unseen(self, share: np.ndarray) -> None:
         """``share``: how visible a part is at each point (-1 where it does not count). Below
-        :data:`HIDDEN` everywhere, its best point is recorded; 0 everywhere (an underflow), the
-        point nearest the origin."""
-        top = int(np.argmax(share))
-        if share[top] == 0:
-            near = sum((np.abs(v) for v in self.env.values()), np.zeros(self.size))
-            top = int(np.argmin(np.where(share == 0, near, np.inf)))
-        if 0 <= share[top] < HIDDEN:
-            self.hidden.append(top)
+        :data:`HIDDEN` at every point of a segment, its best point there is recorded; 0 at every
+        point (an underflow), the point nearest the origin."""
+        for (start, stop), out in zip(self.segments, self.hidden_by_segment):
+            part = share[start:stop]
+            top = int(np.argmax(part))
+            if part[top] == 0:
+                near = sum((np.abs(v[start:stop]) for v in self.env.values()), np.zeros(stop - start))
+                top = int(np.argmin(np.where(part == 0, near, np.inf)))
+            if 0 <= part[top] < HIDDEN:
+                out.append(top)
 
     def _pow(self, node: Pow) -> tuple[object, object]:
         base, b1 = self._ev(node.base)
@@ -611,6 +622,25 @@ def evaluate_sample(node: Node, env: Mapping[str, np.ndarray], size: int,
     (``hidden``: and where its terms that floats never see are largest, see
     :attr:`Evaluation.hidden`)."""
     return Evaluator(env, size, natural, hidden).run(node)
+
+
+def evaluate_segments(node: Node, env: Mapping[str, np.ndarray], sizes: list[int],
+                      natural: bool = False, hidden: bool = False) -> list[Evaluation]:
+    """:func:`evaluate_sample` of ``node`` at several sets of points at once, in one pass: ``env``
+    holds the sets one after the other (``sizes`` points each). Each returned evaluation is the
+    one :func:`evaluate_sample` gives for its set alone, ``hidden`` included: every step is
+    point by point, except the search for unseen parts, which is done in each set on its own.
+    (A key's expression is evaluated at the points of many answers: one pass, not one each.)"""
+    segments, start = [], 0
+    for n in sizes:
+        segments.append((start, start + n))
+        start += n
+    evaluator = Evaluator(env, start, natural, hidden, tuple(segments))
+    whole = evaluator.run(node)
+    for array in (whole.values, whole.scale, whole.undefined):
+        array.setflags(write=False)  # shared by the parts: nobody writes into one of them
+    return [Evaluation(whole.values[a:b], whole.scale[a:b], whole.undefined[a:b], tuple(found))
+            for (a, b), found in zip(segments, evaluator.hidden_by_segment)]
 
 
 def evaluate(node: Node, env: Mapping[str, np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:

@@ -98,6 +98,18 @@ def sample_points(domains: Mapping[str, str], rng: np.random.Generator,
     return {name: _from_uniforms(domains[name], block[i]) for i, name in enumerate(names)}
 
 
+def sample_points_many(domains: Mapping[str, str], rngs: list[np.random.Generator],
+                       n: int) -> list[dict[str, np.ndarray]]:
+    """``[sample_points(domains, rng, n) for rng in rngs]``, the same values (each generator
+    draws what it would draw alone), turned into points in one pass (read-only arrays)."""
+    names = sorted(domains)
+    joined = np.concatenate([rng.random((len(names), 4, n)) for rng in rngs], axis=2)
+    columns = {name: _from_uniforms(domains[name], joined[i]) for i, name in enumerate(names)}
+    for column in columns.values():
+        column.setflags(write=False)
+    return [{name: columns[name][k * n:(k + 1) * n] for name in names} for k in range(len(rngs))]
+
+
 #: Small exact values per domain, where power rules, roots, kinks and integer-only identities
 #: show their domains: negative bases with integer and non-integer exponents, 0, ±1, halves.
 LATTICE: dict[str, tuple[float, ...]] = {

@@ -304,3 +304,88 @@ def test_a_near_miss_without_decimals_is_not_blamed_on_rounding():
                               "answer": {"expression": "x/3", "symbols": {"x": "real"}, "exact_constants": True}})
     typed = exact.grade("0.333333333333333x")  # a typed decimal: rounding is the likely cause
     assert typed.status == "incorrect" and "(rounded?)" in typed.message
+
+
+# ------------------------------------------- a key evaluated once over the points of many answers
+
+from quizgen.maths.evaluate import evaluate_segments  # noqa: E402
+from quizgen.maths.sampling import sample_points_many  # noqa: E402
+
+SEGMENT_DOMS = {"x": "real", "y": "positive", "n": "positive_integer"}
+
+
+def _segments():
+    """Three sets of points: large x (x^2 + 1 hides the 1), moderate x (it does not), random."""
+    big = {"x": np.array([3e8, -2e9, 5e8, 1e10]), "y": np.array([1.0, 2.0, 3.0, 4.0]),
+           "n": np.array([1.0, 2.0, 3.0, 4.0])}
+    small = {"x": np.array([0.5, -1.5, 2.0]), "y": np.array([0.25, 1e-7, 9.0]),
+             "n": np.array([5.0, 6.0, 7.0])}
+    drawn = sample_points(SEGMENT_DOMS, np.random.default_rng(3), 24)
+    return [big, small, drawn]
+
+
+@pytest.mark.parametrize("text", [
+    "x^2 + 1", "1 + exp(-x^2 - 40)", "x*exp(exp(-y^2 - 40))", "x*2^exp(-x^2 - 40)",
+    "sigmoid(x^2 + 40) + x", "log(x) + sqrt(y)", "1/(x - 2) + y^(1/3)", "binomial(n, 2) - x",
+    "x*y + y^3 - 1e300*y + 1e300*y", "x^100 + n^100 + 1", "sin(x)/x", "max(x, 15) + floor(y)",
+])
+@pytest.mark.parametrize("natural, hidden", [(True, True), (False, False)])
+def test_one_pass_over_many_sets_of_points_is_each_set_alone(text, natural, hidden):
+    tree = parse_answer(text, SEGMENT_DOMS)
+    parts = _segments()
+    env = {k: np.concatenate([p[k] for p in parts]) for k in SEGMENT_DOMS}
+    together = evaluate_segments(tree, env, [p["x"].size for p in parts], natural, hidden)
+    for part, got in zip(parts, together):
+        alone = evaluate_sample(tree, part, part["x"].size, natural, hidden)
+        for field in ("values", "scale", "undefined"):
+            assert np.array_equal(getattr(got, field), getattr(alone, field), equal_nan=True), field
+        assert got.hidden == alone.hidden
+        assert np.array_equal(got.ok, alone.ok) and np.array_equal(got.unknown, alone.unknown)
+
+
+def test_an_unseen_part_is_looked_for_in_each_set_of_points_on_its_own():
+    # the 1 of x^2 + 1 is below float resolution at every point of the first set only
+    tree = parse_answer("x^2 + 1", SEGMENT_DOMS)
+    parts = _segments()[:2]
+    env = {k: np.concatenate([p[k] for p in parts]) for k in SEGMENT_DOMS}
+    first, second = evaluate_segments(tree, env, [4, 3], hidden=True)
+    assert first.hidden == (0,) and second.hidden == ()
+    assert evaluate_sample(tree, env, 7, hidden=True).hidden == ()  # all seven at once: seen
+
+
+def test_points_drawn_together_are_the_points_each_generator_draws_alone():
+    seeds = [11, 12, 13]
+    together = sample_points_many(SEGMENT_DOMS, [np.random.default_rng(s) for s in seeds], 24)
+    for seed, got in zip(seeds, together):
+        alone = sample_points(SEGMENT_DOMS, np.random.default_rng(seed), 24)
+        assert list(got) == list(alone)
+        assert all(np.array_equal(got[k], alone[k]) for k in alone)
+
+
+ANSWERS = [
+    "log(2)/2 + 50*(y - y_hat)**2/4489 + log(67/10)", "log(2)/2+50*(y-y_hat)^2/4489+log(67/10)",
+    "50*(y - y_hat)^2/4489", "50 * (y - y_hat)**2 / 4489", "log(2)/2 + 50*(y - y_hat)**2/4489",
+    "(y - y_hat)^2", "0.3466 + 50*(y - y_hat)**2/4489 + 1.902", "y - y_hat + exp(-y^2 - 40)",
+    "log(y)", "sqrt(-1)", "1/0", "x + y", "(y - y_hat", "", "   ", "3 nats", "y*y_hat",
+    "log(2)/2 + 50*(y - y_hat)**2/4489 + log(67/10)", "2*(y - y_hat)", "1e300*y - 1e300*y + y",
+]
+
+
+def test_preparing_a_group_of_answers_changes_no_verdict():
+    one_by_one = compile_question(QUESTION)
+    alone = [one_by_one.grade(text).to_dict() for text in ANSWERS]
+    grader = compile_question(QUESTION)
+    grader.prepare(ANSWERS)
+    assert len(grader._prepared) >= 10  # the distinct readings were prepared together
+    assert [grader.grade(text).to_dict() for text in ANSWERS] == alone
+    assert not grader._prepared  # each was used once
+
+
+def test_preparing_skips_what_is_already_graded_and_never_raises():
+    grader = compile_question(QUESTION)
+    grader.grade("x + y")
+    grader.grade("2*(y - y_hat)")
+    grader.prepare(["x + y", "2 * (y - y_hat)", None, 3, "(" * 10_000, "y" * 100_000])
+    assert grader._prepared == {}  # one new reading at most: nothing to share
+    grader.prepare(["y", "y_hat", "x"])  # x is not a symbol of this question
+    assert len(grader._prepared) == 2
