@@ -28,7 +28,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from quizgen.maths.evaluate import Evaluation, evaluate_sample, symbol_ids
+from quizgen.maths.evaluate import Evaluation, domain_varies, evaluate_sample, symbol_ids
 from quizgen.maths.limits import DEFAULT_LIMITS, Limits
 from quizgen.maths.nodes import Node, free_symbols, per_node, to_text
 from quizgen.maths.sampling import sample_points, seed_for
@@ -304,7 +304,13 @@ class Comparison:
         else:
             discrete = _discrete(self.doms, env)
         points = _Points(env, exp, ans, discrete, np.ones(n, dtype=bool), np.zeros(n, dtype=bool))
-        special = _special_points(target, self.answer, self.doms, env, exp, self.seed)
+        if not domain_varies(self.answer) and _clearly_different(exp, ans):
+            # the random points decide, as they would beside the special points (they come
+            # first), and the answer has no domain error that a special point could show first:
+            # the special points are left out (the verdict's detail counts none)
+            special = _Special(None, True)
+        else:
+            special = _special_points(target, self.answer, self.doms, env, exp, self.seed)
         if special.points is not None:
             points = _join(points, special.points)
         with np.errstate(all="ignore"):  # |a - e| of two huge values may overflow: no warning

@@ -27,7 +27,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from quizgen.maths.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym, per_node
+from quizgen.maths.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym, per_node, walk
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -945,6 +945,33 @@ def symbol_ids(root: Node) -> frozenset[int]:
         if type(n) is Sym or any([id(c) in out for c in children(n)]):
             out.add(id(n))
     return frozenset(out)
+
+
+#: functions that give every real argument a value or a pole (unknown), never a domain error
+_TOTAL_FUNCTIONS = frozenset(_SIMPLE) | frozenset(_RECIPROCAL) | {"max", "min"}
+
+
+@per_node()
+def domain_varies(root: Node) -> bool:
+    """Whether :class:`Evaluator` may find a domain error in ``root`` at some points and not at
+    others: a part with a symbol under log, sqrt, an inverse function, factorial, binomial or a
+    power whose exponent is not an integer. (A part without symbols has one value at every
+    point: a domain error there is one everywhere.)"""
+    symbolic = symbol_ids(root)
+    for n in walk(root):
+        if id(n) not in symbolic:
+            continue
+        kind = type(n)
+        if kind is Call:
+            if n.fname not in _TOTAL_FUNCTIONS:  # type: ignore[union-attr]
+                return True
+        elif kind is Pow:
+            exp = n.exp  # type: ignore[union-attr]
+            if not (type(exp) is Num and exp.value.denominator == 1):
+                return True
+        elif kind not in (Sym, Add, Mul, Div, Neg):
+            return True
+    return False
 
 
 #: largest |argument| of exp, sinh, factorial, ... (and |exponent * log base|) computed in high

@@ -389,3 +389,45 @@ def test_preparing_skips_what_is_already_graded_and_never_raises():
     assert grader._prepared == {}  # one new reading at most: nothing to share
     grader.prepare(["y", "y_hat", "x"])  # x is not a symbol of this question
     assert len(grader._prepared) == 2
+
+
+# ------------------------------------------- a clear difference at random points needs no more
+
+from quizgen.maths import equiv as equiv_module  # noqa: E402
+from quizgen.maths.evaluate import domain_varies  # noqa: E402
+
+
+@pytest.mark.parametrize("text, varies", [
+    ("x^2 + 1", False), ("abs(x - 20) + max(x, 1) + sin(x)/x + sigmoid(y)", False),
+    ("1/(x - 1) + x^-3 + x^100", False), ("log(2)/2 + sqrt(3)*x", False), ("log(-1) + x", False),
+    ("log(x)", True), ("sqrt(y) + x", True), ("x^(1/2)", True), ("2^x", True), ("asin(x)", True),
+    ("acot(x)", True), ("factorial(y)", True), ("binomial(x, 2)", True), ("log10(y)*x", True),
+])
+def test_which_answers_may_have_a_domain_error_at_some_points_only(text, varies):
+    assert domain_varies(parse_answer(text, DOMS)) is varies
+
+
+@pytest.mark.parametrize("expected, answer", [
+    ("abs(x - 20)", "20 - x"),            # the expected side needs the lattice and breakpoints
+    ("max(x, 15) + y", "x + y"),
+    ("floor(y) + x", "y + x + 1"),
+    ("x*y", "x*y + heaviside(x - 3)"),    # the answer has a breakpoint
+    ("log(y) + x", "x + y"),
+])
+def test_a_difference_the_random_points_show_is_the_one_the_full_comparison_shows(
+        expected, answer, monkeypatch):
+    e, a = node(expected), node(answer)
+    quick = check_equivalent(e, a, DOMS, want_relation=True)
+    assert quick.status == "different" and quick.special_points == 0
+    monkeypatch.setattr(equiv_module, "domain_varies", lambda n: True)  # never skip them
+    full = check_equivalent(e, a, DOMS, want_relation=True)
+    assert full.special_points > 0
+    same = ("status", "method", "counterexample", "relation", "n_points", "near", "domain", "seed")
+    assert {k: getattr(quick, k) for k in same} == {k: getattr(full, k) for k in same}
+    assert quick.sample_points() == full.sample_points() and quick.describe() == full.describe()
+
+
+def test_an_answer_that_may_be_undefined_still_meets_the_special_points_first():
+    # sqrt(x) has no value for x < 0: a special point could show that first, so they are compared
+    result = check_equivalent(node("x + y"), node("sqrt(x)^2 + y + 1"), DOMS)
+    assert result.status == "different" and result.special_points > 0

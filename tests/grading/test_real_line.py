@@ -161,7 +161,9 @@ def test_sampling_alone_never_says_equivalent_when_a_breakpoint_cannot_be_locate
 
 def test_an_unlocatable_breakpoint_still_shows_a_difference_it_crosses() -> None:
     result = verdict("abs(sin(x))", "sin(x)")
-    assert result.status == "different" and not result.breakpoints_sure
+    # the random points show it: no breakpoint needs locating (none counted, none unsure)
+    assert result.status == "different" and result.counterexample["point"]
+    assert result.special_points == 0 and result.breakpoints_sure
 
 
 # ------------------------------------------------------------------------ 3. the 1/0 rule
