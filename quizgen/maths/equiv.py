@@ -30,7 +30,7 @@ import numpy as np
 
 from quizgen.maths.evaluate import Evaluation, domain_varies, evaluate_sample, symbol_ids
 from quizgen.maths.limits import DEFAULT_LIMITS, Limits
-from quizgen.maths.nodes import Node, free_symbols, per_node, to_text
+from quizgen.maths.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym, free_symbols, per_node, to_text
 from quizgen.maths.sampling import sample_points, seed_for
 
 N_POINTS = 24  # random points compared per decision
@@ -295,6 +295,8 @@ class Comparison:
             exp, ans = _concat(exp, e2), _concat(ans, a2)
         if only_status and _clearly_different(exp, ans):
             return EquivResult("different", "sampled", self.seed)
+        if only_status and _same_plain_tree(target, self.answer, exp, MIN_POINTS if self.doms else 1):
+            return EquivResult("equivalent", "sampled", self.seed)
         n = exp.values.size
         if env is self._batches[0][0]:  # the same random points for every target: once
             if self._discrete0 is None:
@@ -319,6 +321,42 @@ class Comparison:
         if result.proof_attempted:
             self.proofs_left -= 1
         return result
+
+
+def _same_plain_tree(target: Node, answer: Node, values: Evaluation, needed: int) -> bool:
+    """The answer reads as the very tree of ``target`` (a student typed a known mistake as the key
+    writes it), a plain one, and its ``values`` at the random points leave nothing for the
+    special points or high precision to settle: the full comparison says "equivalent" by
+    sampling, for sure. Both sides have the same value and the same domain at every point;
+    ``needed`` random points have a value; none overflowed; no part is unseen by floats; no
+    piecewise part (whose breakpoints might not be located), no function high precision may be
+    unable to compute, no binomial (whose domain differs on the expected side), no constant
+    beyond high precision."""
+    return (bool(values.ok.sum() >= needed) and not values.hidden and not values.unknown.any()
+            and _plain(target) and target == answer and not _beyond_precision(target))
+
+
+#: functions high precision computes at any finite argument (no "unknown"), without a breakpoint
+_PLAIN_FUNCTIONS = frozenset({"log", "log2", "log10", "sqrt"})
+
+
+@per_node()
+def _plain(node: Node) -> bool:
+    """Arithmetic, integer powers up to 64, log and sqrt: nothing else (see _same_plain_tree)."""
+    from quizgen.maths.nodes import walk
+
+    for n in walk(node):
+        kind = type(n)
+        if kind is Call:
+            if n.fname not in _PLAIN_FUNCTIONS:  # type: ignore[union-attr]
+                return False
+        elif kind is Pow:
+            exp = n.exp  # type: ignore[union-attr]
+            if not (type(exp) is Num and exp.value.denominator == 1 and abs(exp.value) <= 64):
+                return False
+        elif kind not in (Num, Sym, Const, Add, Mul, Div, Neg):
+            return False
+    return True
 
 
 def prepare(comparisons: list[Comparison], targets: list[tuple[Node, frozenset[str]]]) -> None:

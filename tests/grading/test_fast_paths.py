@@ -431,3 +431,45 @@ def test_an_answer_that_may_be_undefined_still_meets_the_special_points_first():
     # sqrt(x) has no value for x < 0: a special point could show that first, so they are compared
     result = check_equivalent(node("x + y"), node("sqrt(x)^2 + y + 1"), DOMS)
     assert result.status == "different" and result.special_points > 0
+
+
+# ------------------------------------------------- a known mistake typed as the key writes it
+
+from quizgen.maths.equiv import Comparison  # noqa: E402
+
+PLAIN = ["(p - q)/(13/10)", "q*(-1 + q)*(p - q)/(13/10)", "(p - q)/(q*(-1 + q))",
+         "log(2)/2 + log(pi)/2 + (x - p)**2/72 + log(6)", "sqrt(q)*x^4 - 1/(x - 3)",
+         "log(q/p) - log((1 - q)/(1 - p))", "x^-3 + 123456789*x"]
+NOT_PLAIN = ["abs(x - 20)", "sqrt(q)*x^64", "exp(x)", "sigmoid(x)*p", "x^(1/3)", "2^x", "binomial(x, 2)",
+             "x^65", "max(p, q)", "x + 10^-2000", "log(-1 - x^2)"]
+PLAIN_DOMS = {"p": "unit_interval", "q": "unit_interval", "x": "real"}
+
+
+def _only_status(text, seed):
+    tree = parse_answer(text, PLAIN_DOMS)
+    twin = parse_answer(text, PLAIN_DOMS)  # another tree object, the same reading
+    return Comparison(twin, PLAIN_DOMS, seed).against(tree, only_status=True)
+
+
+@pytest.mark.parametrize("text", PLAIN + NOT_PLAIN)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_known_mistake_typed_as_written_gets_what_the_full_comparison_gives(text, seed, monkeypatch):
+    quick = _only_status(text, seed)
+    monkeypatch.setattr(equiv_module, "_same_plain_tree", lambda *a: False)
+    full = _only_status(text, seed)
+    assert (quick.status, quick.method) == (full.status, full.method)
+
+
+@pytest.mark.parametrize("text", PLAIN)
+def test_the_plain_ones_need_no_special_points(text, monkeypatch):
+    monkeypatch.setattr(equiv_module, "_special_points", lambda *a: 1 / 0)
+    assert _only_status(text, 4).status == "equivalent"
+
+
+@pytest.mark.parametrize("text", NOT_PLAIN)
+def test_the_others_are_compared_in_full(text, monkeypatch):
+    calls = []
+    real = equiv_module._special_points
+    monkeypatch.setattr(equiv_module, "_special_points", lambda *a: calls.append(1) or real(*a))
+    _only_status(text, 4)
+    assert calls
