@@ -9,61 +9,105 @@ from __future__ import annotations
 
 import functools
 from collections import OrderedDict
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from typing import Any, Callable, Iterator, TypeVar, Union
 
 
+def _hash_once(cls: type) -> type:
+    """Give a node class a hash worked out once per node (the generated one walks the whole
+    subtree on every call, and trees are looked up by structure in several caches): the same
+    value as the dataclass's own, kept in the node's ``_h`` slot. A copy in another process
+    (pickle) is built afresh: string hashes differ between processes."""
+    names = tuple(f.name for f in fields(cls) if f.compare)
+    values = operator.attrgetter(*names)
+    single = len(names) == 1
+
+    def __hash__(self) -> int:  # type: ignore[no-untyped-def]
+        h = self._h
+        if h == -1:  # (hash() never gives -1)
+            h = hash((values(self),) if single else values(self))
+            object.__setattr__(self, "_h", h)
+        return h
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return cls, tuple(getattr(self, f.name) for f in fields(cls) if f.init)
+
+    cls.__hash__ = __hash__  # type: ignore[assignment]
+    cls.__reduce__ = __reduce__  # type: ignore[assignment]
+    return cls
+
+
+@_hash_once
 @dataclass(frozen=True, slots=True)
 class Num:
     value: Fraction
     decimal: bool = False
     digits: int = 0  # significant digits as typed (decimals only; 0 otherwise)
+    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
+@_hash_once
 @dataclass(frozen=True, slots=True)
 class Sym:
     name: str
+    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
+@_hash_once
 @dataclass(frozen=True, slots=True)
 class Const:
     name: str  # "pi" or "E"
+    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
+@_hash_once
 @dataclass(frozen=True, slots=True)
 class Add:
     terms: tuple["Node", ...]
+    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
+@_hash_once
 @dataclass(frozen=True, slots=True)
 class Mul:
     factors: tuple["Node", ...]
+    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
+@_hash_once
 @dataclass(frozen=True, slots=True)
 class Div:
     num: "Node"
     den: "Node"
+    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
+@_hash_once
 @dataclass(frozen=True, slots=True)
 class Neg:
     arg: "Node"
+    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
+@_hash_once
 @dataclass(frozen=True, slots=True)
 class Pow:
     base: "Node"
     exp: "Node"
+    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
+@_hash_once
 @dataclass(frozen=True, slots=True)
 class Call:
     fname: str
     args: tuple["Node", ...]
+    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
+@_hash_once
 @dataclass(frozen=True, slots=True)
 class BigOp:
     """A sum (``op`` "sum") or product ("prod") of ``body`` over ``index`` from ``lower`` to
@@ -75,14 +119,17 @@ class BigOp:
     index: str
     lower: "Node | None" = None
     upper: "Node | None" = None
+    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
+@_hash_once
 @dataclass(frozen=True, slots=True)
 class Deriv:
     """The derivative of ``body`` in the symbol ``var`` (``diff(f, theta)``)."""
 
     body: "Node"
     var: str
+    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
 Node = Union[Num, Sym, Const, Add, Mul, Div, Neg, Pow, Call, BigOp, Deriv]
