@@ -196,6 +196,11 @@ EQUIVALENT: dict[tuple[str, str], str] = {
                  "return np.power(base, float(n)), b1"):
         "the fast path for an exponent 0..64: the general path computes the same power (an "
         "integer exponent: no domain error, no pole, no taint)",
+    ("evaluate", "1.0 -> 10.0 | self._record_unseen(np.where(np.isfinite(m), m, -1.0))"):
+        "the mark of a point where a function's unseen part does not count only needs to be "
+        "negative: -10 is never recorded either (0 <= share is required)",
+    ("evaluate", "1.0 -> 10.0 | return np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan), x < 0"):
+        "the stand-in argument of log where x <= 0: the value there is replaced by NaN",
     ("evaluate", "1.0 -> 10.0 | value = np.power(np.where(bad | pole, 1.0, base), exp)"):
         "the stand-in base at points already flagged undefined or a pole: the value there is "
         "replaced by NaN or never read",

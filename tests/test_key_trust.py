@@ -77,12 +77,17 @@ def test_a_changed_key_is_checked_in_full_then_remembered(class_key: Path, tmp_p
     assert load_key(edited).trusted  # grade checked every entry: the next load need not
 
 
-def test_a_known_wrong_answer_equal_to_the_answer_is_caught_in_a_trusted_key(class_key: Path, tmp_path: Path) -> None:
-    """A trusted key's entries are content-checked as they are compiled for grading."""
+@pytest.mark.parametrize("kind", ["numeric", "symbolic"])
+def test_a_known_wrong_answer_equal_to_the_answer_is_caught_in_a_trusted_key(class_key: Path, tmp_path: Path,
+                                                                              kind: str) -> None:
+    """A trusted key's entries are content-checked as they are compiled for grading (a symbolic
+    one at the points worked out with its group's answers, see SymbolicGrader.prepare)."""
     key = json.loads(class_key.read_text())
     for entry in key["variants"].values():
-        if entry["type"] == "numeric" and entry["known_wrong"]:
+        if entry["type"] == kind == "numeric" and entry["known_wrong"]:
             entry["known_wrong"][0]["value"] = entry["answer"]["value"]
+        if entry["type"] == kind == "symbolic" and entry["known_wrong"]:  # the answer, spelt otherwise
+            entry["known_wrong"][-1]["expression"] = f"2*({entry['answer']['expression']})/2"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(key, indent=2, sort_keys=True))
     remember_key(bad.read_bytes())  # as if make had written it

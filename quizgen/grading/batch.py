@@ -229,23 +229,25 @@ def _grade_groups(groups: list[Group], cache: "OrderedDict[str, Any]",
     out: list[tuple[int, Verdict]] = []
     for fingerprint, source, rows in groups:
         grader = cache.get(fingerprint)
-        if grader is None:
+        fresh = grader is None
+        if fresh:
             try:
                 grader = compile_question(json.loads(source))
             except QuizgenError as err:
                 return [], (fingerprint, compile_problem(err))
+        else:
+            cache.move_to_end(fingerprint)
+        try:  # first: the key's own check may use what it works out
+            grader.prepare([answer for _, answer in rows])  # a hint: no verdict depends on it
+        except Exception:  # noqa: BLE001 - see _failed_verdict; grading goes on without it
+            pass
+        if fresh:
             problem = content_problem(grader) if check else None
             if problem is not None:
                 return [], (fingerprint, problem)
             cache[fingerprint] = grader
             if len(cache) > WORKER_CACHE_SIZE:
                 cache.popitem(last=False)
-        else:
-            cache.move_to_end(fingerprint)
-        try:
-            grader.prepare([answer for _, answer in rows])  # a hint: no verdict depends on it
-        except Exception:  # noqa: BLE001 - see _failed_verdict; grading goes on without it
-            pass
         for index, answer in rows:
             try:
                 verdict = grader.grade(answer)  # (it remembers the verdict of each distinct text)

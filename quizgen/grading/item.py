@@ -64,6 +64,9 @@ class SymbolicGrader(QuestionGrader):
         self._constants: dict[int, Any] = {}
         self._by_reading: dict[tuple, Verdict] = {}
         self._prepared: dict[tuple, Any] = {}  # reading -> Comparison, from prepare()
+        #: {id(expression): Evaluation} of the key's answer and known mistakes at the points of
+        #: its own check (quizgen.grading.keycheck), when prepare() worked them out
+        self.shared_evaluations: dict[int, Any] | None = None
         self.expected = self._parse_key(expression, "answer.expression")
         self.expected_text = to_text(self.expected)
         self.expected_symbols = free_symbols(self.expected)
@@ -132,10 +135,19 @@ class SymbolicGrader(QuestionGrader):
                     fresh[reading] = self._comparison(parsed)
                 if len(fresh) >= _PREPARED_AT_ONCE:
                     break
-            if len(fresh) >= 2:
-                prepare(list(fresh.values()), [(self.expected, self.expected_symbols)]
-                        + [(k.target, k.symbols) for k in self.known_wrong])
+            shared = None
+            if self.known_wrong and self.shared_evaluations is None:  # the key's own check: once
+                from quizgen.maths.equiv import shared_points
+                from quizgen.maths.sampling import seed_for
+
+                shared = shared_points(self.expected, [k.target for k in self.known_wrong],
+                                       self.domains, seed_for(self.expected_text))
+            if len(fresh) + (shared is not None) >= 2:
+                evaluated = prepare(list(fresh.values()), [(self.expected, self.expected_symbols)]
+                                    + [(k.target, k.symbols) for k in self.known_wrong], shared)
                 self._prepared = fresh
+                if evaluated:
+                    self.shared_evaluations = evaluated
         except Exception:  # noqa: BLE001 - only a shortcut: grade() does without it, and reports
             self._prepared = {}
 

@@ -32,7 +32,7 @@ def known_wrong_equal_to_answer(grader: Any) -> int | None:
         from quizgen.maths.sampling import seed_for
 
         shown = clearly_different(grader.expected, [k.target for k in known_wrong], grader.domains,
-                                  seed_for(grader.expected_text))
+                                  seed_for(grader.expected_text), grader.shared_evaluations)
     for i, known in enumerate(known_wrong):
         if shown[i]:  # different at points shared by the answer and every known mistake
             continue

@@ -359,37 +359,48 @@ def _plain(node: Node) -> bool:
     return True
 
 
-def prepare(comparisons: list[Comparison], targets: list[tuple[Node, frozenset[str]]]) -> None:
+def prepare(comparisons: list[Comparison], targets: list[tuple[Node, frozenset[str]]],
+            shared: tuple[dict[str, str], int] | None = None) -> dict[int, Evaluation]:
     """Evaluate each of ``targets`` ((expression, its free symbols): a key's answer and known
     mistakes) once at the first random points of all ``comparisons`` together, for their
     :meth:`Comparison.against` to use. Each answer keeps its own points and every verdict is
     the same as without this (see :func:`~quizgen.maths.evaluate.evaluate_segments`); what
-    changes is one pass over many answers' points in place of one per answer."""
+    changes is one pass over many answers' points in place of one per answer.
+    ``shared``: the points (domains, seed) of :func:`clearly_different` for the key's own check,
+    evaluated in the same pass; returns {id(target): its evaluation there} (empty when the
+    points could not join the pass)."""
     from quizgen.maths.evaluate import evaluate_segments
-
     from quizgen.maths.sampling import sample_points_many
 
     together: dict[tuple[tuple[str, str], ...], list[Comparison]] = {}
     for comparison in comparisons:
         if comparison.doms and not comparison._batches:  # (constant: one point, nothing to share)
             together.setdefault(tuple(sorted(comparison.doms.items())), []).append(comparison)
+    shared_key = tuple(sorted(shared[0].items())) if shared is not None and shared[0] else None
+    at_shared: dict[int, Evaluation] = {}
     for doms, group in together.items():
-        if len(group) < 2:
+        extra = doms == shared_key
+        if len(group) + extra < 2:
             continue
         rngs = [np.random.default_rng(c.seed) for c in group]  # as _batch would: its batch 0
+        if extra:
+            rngs.append(np.random.default_rng(shared[1]))  # as clearly_different draws them
         envs = sample_points_many(dict(doms), rngs, N_POINTS)
         for comparison, rng, own in zip(group, rngs, envs):
             comparison._rng = rng
             comparison._add_batch(own, N_POINTS)
         names = tuple(name for name, _ in doms)
         env = {name: np.concatenate([e[name] for e in envs]) for name in names}
-        sizes = [N_POINTS] * len(group)
+        sizes = [N_POINTS] * len(envs)
         for target, symbols in targets:
             if not symbols <= set(names):  # against() compares these another way
                 continue
             evaluations = evaluate_segments(target, env, sizes, natural=True, hidden=True)
             for comparison, evaluation in zip(group, evaluations):
                 comparison._prepared[id(target)] = (target, evaluation)
+            if extra:
+                at_shared[id(target)] = evaluations[-1]
+    return at_shared
 
 
 def _clearly_different(exp: Evaluation, ans: Evaluation) -> bool:
@@ -407,18 +418,44 @@ def _clearly_different(exp: Evaluation, ans: Evaluation) -> bool:
     return bool(far.size) and not _overflowed(exp, ans, int(both[far[0]]))
 
 
+def shared_points(reference: Node, others: list[Node], domains: Mapping[str, str],
+                  seed: int) -> tuple[dict[str, str], int]:
+    """The domains and seed of :func:`clearly_different`'s points for these expressions."""
+    names = set(domains).union(free_symbols(reference), *(free_symbols(o) for o in others))
+    return {name: domains.get(name, "real") for name in names}, seed
+
+
 def clearly_different(reference: Node, others: list[Node], domains: Mapping[str, str],
-                      seed: int) -> list[bool]:
+                      seed: int, evaluated: Mapping[int, Evaluation] | None = None) -> list[bool]:
     """For each of ``others``: whether it differs clearly from ``reference`` (as a target) at one
     set of random points shared by all. A key's own expressions (its answer and its known
     mistakes) are checked against each other this way first: nobody chose them to pass, and one
-    evaluation each replaces a comparison per pair. ``False`` says nothing: compare in full."""
-    names = set(domains).union(free_symbols(reference), *(free_symbols(o) for o in others))
-    doms = {name: domains.get(name, "real") for name in names}
+    evaluation each replaces a comparison per pair. ``False`` says nothing: compare in full.
+    ``evaluated``: {id(expression): its evaluation at these points} already worked out (by
+    :func:`prepare`, as the expected side: the same values unless a binomial is in it)."""
+    doms, seed = shared_points(reference, others, domains, seed)
     size = N_POINTS if doms else 1
-    env = sample_points(doms, np.random.default_rng(seed), size)
-    target = evaluate_sample(reference, env, size, natural=True)
-    return [_clearly_different(target, evaluate_sample(other, env, size)) for other in others]
+    evaluated = evaluated or {}
+    env: dict[str, np.ndarray] | None = None
+
+    def at_points(node: Node, natural: bool) -> Evaluation:
+        nonlocal env
+        known = evaluated.get(id(node))
+        if known is not None and (natural or not _has_binomial(node)):
+            return known
+        if env is None:
+            env = sample_points(doms, np.random.default_rng(seed), size)
+        return evaluate_sample(node, env, size, natural=natural)
+
+    target = at_points(reference, True)
+    return [_clearly_different(target, at_points(other, False)) for other in others]
+
+
+@per_node()
+def _has_binomial(node: Node) -> bool:
+    from quizgen.maths.nodes import walk
+
+    return any(type(n) is Call and n.fname == "binomial" for n in walk(node))  # type: ignore[union-attr]
 
 
 def check_equivalent(expected: Node, answer: Node, domains: Mapping[str, str], *,

@@ -898,3 +898,38 @@ def test_a_term_beyond_1500_digits_is_undecided_and_says_so_not_overflow() -> No
     assert (result.status, result.beyond_precision, result.blows_up) == ("undecided", True, False)
     assert "too small or too large for high precision" in result.describe()
     assert result.detail()["beyond_precision"] is True
+
+
+# ------------------------------------------- pinned by the mutation sample of Dec 5 (issue 21)
+
+def test_a_logarithm_to_base_e_is_the_natural_one_and_base_1_has_no_value() -> None:
+    env = {"x": np.array([0.5, 2.0, 10.0])}
+    natural = evaluate_sample(parse_answer("log(x)", X), env, 3)
+    base_e = evaluate_sample(parse_answer("log(x, E)", X), env, 3)
+    assert np.allclose(base_e.values, natural.values, rtol=1e-15) and not base_e.undefined.any()
+    assert evaluate_sample(parse_answer("log(x, 1)", X), env, 3).undefined.all()
+
+
+def test_high_precision_binomial_of_zero_has_a_value_on_the_expected_side() -> None:
+    n = {"n": "integer"}
+    value = mp_evaluate(parse_answer("binomial(n, 2)", n), {"n": 0.0}, 50, natural=True)
+    assert value is not None and value[0] == 0
+    assert mp_evaluate(parse_answer("binomial(n, 2)", n), {"n": -1.0}, 50, natural=True) is None
+
+
+def test_high_precision_zero_to_a_positive_power_is_zero() -> None:
+    for text in ("x^3", "x^(3/2)", "x^(x + 1)"):
+        value = mp_evaluate(parse_answer(text, X), {"x": 0.0}, 50)
+        assert value is not None and value[0] == 0, text
+
+
+def test_high_precision_scale_keeps_what_a_term_added_before_a_constant_part() -> None:
+    # the cancellation allowance of (10^30 x - 10^30 x + 1) is kept across log(2) (computed apart)
+    value = mp_evaluate(parse_answer("(10^30*x - 10^30*x + 1)*2 + log(2)", X), {"x": 1.5}, 50)
+    assert value[1] >= 1.5e30
+
+
+def test_high_precision_sees_the_smallest_share_inside_a_constant_part() -> None:
+    thin = [1]
+    mp_evaluate(parse_answer("x*(1 + 10^-80)", X), {"x": 2.0}, 50, thin=thin)
+    assert thin[0] <= 1e-79

@@ -326,6 +326,7 @@ def _segments():
 
 @pytest.mark.parametrize("text", [
     "x^2 + 1", "1 + exp(-x^2 - 40)", "x*exp(exp(-y^2 - 40))", "x*2^exp(-x^2 - 40)",
+    "x + exp(-x^2 - 800)",  # a term that underflows to 0 at every point: nearest the origin
     "sigmoid(x^2 + 40) + x", "log(x) + sqrt(y)", "1/(x - 2) + y^(1/3)", "binomial(n, 2) - x",
     "x*y + y^3 - 1e300*y + 1e300*y", "x^100 + n^100 + 1", "sin(x)/x", "max(x, 15) + floor(y)",
 ])
@@ -473,3 +474,36 @@ def test_the_others_are_compared_in_full(text, monkeypatch):
     monkeypatch.setattr(equiv_module, "_special_points", lambda *a: calls.append(1) or real(*a))
     _only_status(text, 4)
     assert calls
+
+
+def test_the_keys_own_check_reads_the_values_prepared_with_the_answers(monkeypatch):
+    from quizgen.grading.keycheck import known_wrong_equal_to_answer
+    from quizgen.maths.equiv import shared_points
+    from quizgen.maths.sampling import seed_for
+
+    grader = compile_question(QUESTION)
+    grader.prepare(ANSWERS)
+    targets = [grader.expected] + [k.target for k in grader.known_wrong]
+    assert set(grader.shared_evaluations) == {id(t) for t in targets}
+    doms, seed = shared_points(grader.expected, targets[1:], grader.domains, seed_for(grader.expected_text))
+    env = sample_points(doms, np.random.default_rng(seed), 24)
+    for target in targets:  # what clearly_different would have worked out itself
+        alone = evaluate_sample(target, env, 24, natural=True)
+        got = grader.shared_evaluations[id(target)]
+        assert all(np.array_equal(getattr(got, f), getattr(alone, f), equal_nan=True)
+                   for f in ("values", "scale", "undefined"))
+    monkeypatch.setattr(equiv_module, "evaluate_sample", lambda *a, **k: 1 / 0)  # none needed now
+    assert known_wrong_equal_to_answer(grader) is None
+
+
+def test_a_known_mistake_with_a_binomial_is_evaluated_as_a_mistake_in_the_keys_check():
+    # the expected side gives binomial(n, 2) no value at negative n (natural); a known mistake has one
+    question = {"type": "symbolic", "answer": {"expression": "binomial(n, 2)", "symbols": {"n": "integer"}},
+                "known_wrong": [{"name": "b", "expression": "binomial(n, 2) + 0*n"}]}
+    from quizgen.grading.keycheck import content_problem
+
+    grader = compile_question(question)
+    grader.prepare(["n", "n^2", "n + 1"])
+    assert grader.shared_evaluations
+    with_prepared = content_problem(grader)
+    assert with_prepared == content_problem(compile_question(question)) and with_prepared is not None
