@@ -507,3 +507,22 @@ def test_a_known_mistake_with_a_binomial_is_evaluated_as_a_mistake_in_the_keys_c
     assert grader.shared_evaluations
     with_prepared = content_problem(grader)
     assert with_prepared == content_problem(compile_question(question)) and with_prepared is not None
+
+
+# ------------------------------------------------------------------- a node's hash, kept
+
+import pickle  # noqa: E402
+from fractions import Fraction  # noqa: E402
+
+from quizgen.maths.nodes import Add, Call, Num, Sym  # noqa: E402
+
+
+def test_a_nodes_kept_hash_is_the_dataclass_hash_and_a_pickled_copy_is_rebuilt():
+    tree = Add((Num(Fraction(1, 2), True, 1), Sym("x"), Call("log", (Sym("y"),))))
+    twin = Add((Num(Fraction(1, 2), True, 1), Sym("x"), Call("log", (Sym("y"),))))
+    assert hash(tree) == hash(twin) == hash((tree.terms,))  # what frozen dataclasses compute
+    assert hash(tree.terms[0]) == hash((Fraction(1, 2), True, 1)) and hash(Sym("x")) == hash(("x",))
+    assert tree == twin and Num(Fraction(1, 2)) != Num(Fraction(1, 2), True, 1)
+    copy = pickle.loads(pickle.dumps(tree))
+    assert copy == tree and copy._h == -1 and hash(copy) == hash(tree)  # worked out afresh
+    assert "_h" not in repr(tree) and Num.__match_args__ == ("value", "decimal", "digits")
