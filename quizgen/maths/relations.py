@@ -35,9 +35,13 @@ _OFFSETS: list[tuple[float, str]] = [
 
 
 def _constant(values: np.ndarray, tol: float = 1e-7) -> float | None:
-    if values.size == 0 or not np.all(np.isfinite(values)):
+    if values.size == 0:
         return None
     ref = float(values[0])
+    if values.size > 1 and not abs(float(values[1]) - ref) <= tol * (abs(ref) + 1e-12):
+        return None  # (the second value alone says so, NaN included: most candidates stop here)
+    if not np.all(np.isfinite(values)):
+        return None
     if np.all(np.abs(values - ref) <= tol * (abs(ref) + 1e-12)):
         return ref
     return None

@@ -526,3 +526,21 @@ def test_a_nodes_kept_hash_is_the_dataclass_hash_and_a_pickled_copy_is_rebuilt()
     copy = pickle.loads(pickle.dumps(tree))
     assert copy == tree and copy._h == -1 and hash(copy) == hash(tree)  # worked out afresh
     assert "_h" not in repr(tree) and Num.__match_args__ == ("value", "decimal", "digits")
+
+
+def test_a_relation_candidate_stopped_by_its_second_value_is_one_the_full_check_refuses():
+    from quizgen.maths.relations import _constant
+
+    def full(values, tol=1e-7):  # the check without the shortcut
+        if values.size == 0 or not np.all(np.isfinite(values)):
+            return None
+        ref = float(values[0])
+        return ref if np.all(np.abs(values - ref) <= tol * (abs(ref) + 1e-12)) else None
+
+    rng = np.random.default_rng(7)
+    specials = [np.nan, np.inf, -np.inf, 0.0, 1e-300, 2.5]
+    for _ in range(3000):
+        n = int(rng.integers(0, 5))
+        values = np.where(rng.random(n) < 0.6, 2.5, rng.choice(specials, n))
+        values = values * np.where(rng.random(n) < 0.2, 1 + 1e-8 * rng.random(n), 1.0)
+        assert _constant(values) == full(values)
