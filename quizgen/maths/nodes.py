@@ -10,106 +10,101 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 import operator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from fractions import Fraction
 from typing import Any, Callable, Iterator, TypeVar, Union
+
+
+class _Hashed:
+    """The node classes' base: a slot for the hash each node works out once (see _hash_once)."""
+
+    __slots__ = ("_h",)
 
 
 def _hash_once(cls: type) -> type:
     """Give a node class a hash worked out once per node (the generated one walks the whole
     subtree on every call, and trees are looked up by structure in several caches): the same
-    value as the dataclass's own, kept in the node's ``_h`` slot. A copy in another process
-    (pickle) is built afresh: string hashes differ between processes."""
+    value as the dataclass's own, kept in the node's ``_h`` slot, which is not a field (not
+    compared, not shown, not pickled: a copy in another process, where string hashes differ,
+    works it out afresh)."""
     names = tuple(f.name for f in fields(cls) if f.compare)
     values = operator.attrgetter(*names)
     single = len(names) == 1
 
     def __hash__(self) -> int:  # type: ignore[no-untyped-def]
-        h = self._h
-        if h == -1:  # (hash() never gives -1)
+        try:
+            return self._h
+        except AttributeError:
             h = hash((values(self),) if single else values(self))
             object.__setattr__(self, "_h", h)
-        return h
-
-    def __reduce__(self):  # type: ignore[no-untyped-def]
-        return cls, tuple(getattr(self, f.name) for f in fields(cls) if f.init)
+            return h
 
     cls.__hash__ = __hash__  # type: ignore[assignment]
-    cls.__reduce__ = __reduce__  # type: ignore[assignment]
     return cls
 
 
 @_hash_once
 @dataclass(frozen=True, slots=True)
-class Num:
+class Num(_Hashed):
     value: Fraction
     decimal: bool = False
     digits: int = 0  # significant digits as typed (decimals only; 0 otherwise)
-    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
 @_hash_once
 @dataclass(frozen=True, slots=True)
-class Sym:
+class Sym(_Hashed):
     name: str
-    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
 @_hash_once
 @dataclass(frozen=True, slots=True)
-class Const:
+class Const(_Hashed):
     name: str  # "pi" or "E"
-    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
 @_hash_once
 @dataclass(frozen=True, slots=True)
-class Add:
+class Add(_Hashed):
     terms: tuple["Node", ...]
-    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
 @_hash_once
 @dataclass(frozen=True, slots=True)
-class Mul:
+class Mul(_Hashed):
     factors: tuple["Node", ...]
-    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
 @_hash_once
 @dataclass(frozen=True, slots=True)
-class Div:
+class Div(_Hashed):
     num: "Node"
     den: "Node"
-    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
 @_hash_once
 @dataclass(frozen=True, slots=True)
-class Neg:
+class Neg(_Hashed):
     arg: "Node"
-    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
 @_hash_once
 @dataclass(frozen=True, slots=True)
-class Pow:
+class Pow(_Hashed):
     base: "Node"
     exp: "Node"
-    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
 @_hash_once
 @dataclass(frozen=True, slots=True)
-class Call:
+class Call(_Hashed):
     fname: str
     args: tuple["Node", ...]
-    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
 @_hash_once
 @dataclass(frozen=True, slots=True)
-class BigOp:
+class BigOp(_Hashed):
     """A sum (``op`` "sum") or product ("prod") of ``body`` over ``index`` from ``lower`` to
     ``upper`` inclusive; no bounds (None): the index runs over the data it subscripts. Only read
     where a question declares indexed data (``Context.indices``)."""
@@ -119,17 +114,15 @@ class BigOp:
     index: str
     lower: "Node | None" = None
     upper: "Node | None" = None
-    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
 @_hash_once
 @dataclass(frozen=True, slots=True)
-class Deriv:
+class Deriv(_Hashed):
     """The derivative of ``body`` in the symbol ``var`` (``diff(f, theta)``)."""
 
     body: "Node"
     var: str
-    _h: int = field(default=-1, init=False, repr=False, compare=False)
 
 
 Node = Union[Num, Sym, Const, Add, Mul, Div, Neg, Pow, Call, BigOp, Deriv]

@@ -524,7 +524,8 @@ def test_a_nodes_kept_hash_is_the_dataclass_hash_and_a_pickled_copy_is_rebuilt()
     assert hash(tree.terms[0]) == hash((Fraction(1, 2), True, 1)) and hash(Sym("x")) == hash(("x",))
     assert tree == twin and Num(Fraction(1, 2)) != Num(Fraction(1, 2), True, 1)
     copy = pickle.loads(pickle.dumps(tree))
-    assert copy == tree and copy._h == -1 and hash(copy) == hash(tree)  # worked out afresh
+    assert not hasattr(copy, "_h")  # not carried over: worked out afresh where it is needed
+    assert copy == tree and hash(copy) == hash(tree)
     assert "_h" not in repr(tree) and Num.__match_args__ == ("value", "decimal", "digits")
 
 
