@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,8 @@ def test_failed_write_leaves_the_old_grades_csv(result: ClassResult, tmp_path: P
 
     def failing_fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
         fh = real_fdopen(fd, *args, **kwargs)
-        return DiskFullHalfway(fh) if Path(opened[-1]).name.startswith(".grades.csv.") else fh
+        # (a new feedback folder's files are opened with os.open, before any mkstemp)
+        return DiskFullHalfway(fh) if opened and Path(opened[-1]).name.startswith(".grades.csv.") else fh
 
     monkeypatch.setattr("quizgen.kernel.files.tempfile.mkstemp", recording_mkstemp)
     monkeypatch.setattr("quizgen.kernel.files.os.fdopen", failing_fdopen)
@@ -157,6 +159,94 @@ def test_failed_write_leaves_the_old_grades_csv(result: ClassResult, tmp_path: P
     assert not [p for p in out.rglob("*.tmp")]
     assert (out / "summary.md").exists()  # files before it are complete
     assert any(Path(name).name.startswith(".grades.csv.") for name in opened)
+
+
+def _modes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mode & 0o777 for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_a_first_run_writes_the_feedback_folder_aside_and_renames_it_once(
+        result: ClassResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask: int) -> None:
+    real_mkstemp, real_rename = tempfile.mkstemp, os.rename
+    temporaries: list[str] = []
+    renames: list[tuple[str, str]] = []
+
+    def recording_mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        fd, name = real_mkstemp(*args, **kwargs)
+        temporaries.append(Path(name).name)
+        return fd, name
+
+    def recording_rename(src: str, dst: str) -> None:
+        renames.append((str(Path(src).relative_to(tmp_path)), str(Path(dst).relative_to(tmp_path))))
+        real_rename(src, dst)
+
+    monkeypatch.setattr("quizgen.kernel.files.tempfile.mkstemp", recording_mkstemp)
+    monkeypatch.setattr(os, "rename", recording_rename)
+    progress: list[tuple[str, int]] = []
+
+    def phases(name: str, total: int) -> Any:
+        progress.append((name, total))
+        return lambda n: progress.append(("advance", n))
+
+    old_umask = os.umask(umask)
+    try:
+        (tmp_path / "old" / "feedback").mkdir(parents=True)  # an existing folder: written as before
+        write_reports(result, tmp_path / "old")
+        written = write_reports(result, tmp_path / "new" / "out", phases=phases)
+    finally:
+        os.umask(old_umask)
+    (rename,) = renames
+    assert rename[1] == "new/out/feedback" and re.fullmatch(r"new/out/\.feedback\.[A-Za-z0-9_]{8}\.tmp", rename[0])
+    # a temporary file for each of the existing folder's feedback files and top files; for the
+    # new folder's top files only
+    top = ["summary.json", "summary.md", "report.html", "grades.csv"]
+    assert [t[1:-13] for t in temporaries] == ["alice.md", "bob.md", "carol.md", "dan.md", *top, *top]
+    assert not [p for p in tmp_path.rglob("*.tmp")]
+    assert written[:4] == [tmp_path / "new" / "out" / "feedback" / f"{n}.md" for n in ("alice", "bob", "carol", "dan")]
+    assert all(p.is_file() for p in written)
+    assert progress == [("Writing", 8), *[("advance", 1)] * 4, ("advance", 4)]
+    # the same bytes and the same modes as per-file atomic writes, whatever the umask
+    assert _snapshot(tmp_path / "new" / "out") == _snapshot(tmp_path / "old")
+    assert _modes(tmp_path / "new" / "out") == _modes(tmp_path / "old")
+    assert (tmp_path / "new" / "out" / "feedback").stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+def test_an_existing_feedback_folder_keeps_its_other_files(result: ClassResult, tmp_path: Path) -> None:
+    feedback = tmp_path / "out" / "feedback"
+    feedback.mkdir(parents=True)
+    (feedback / "alice.md").write_text("old\n", encoding="utf-8")
+    (feedback / "zoe.md").write_text("no longer in the key\n", encoding="utf-8")
+    write_reports(result, tmp_path / "out")
+    write_reports(result, tmp_path / "fresh")
+    assert (feedback / "zoe.md").read_text(encoding="utf-8") == "no longer in the key\n"
+    assert (feedback / "alice.md").read_bytes() == (tmp_path / "fresh" / "feedback" / "alice.md").read_bytes()
+    assert sorted(p.name for p in feedback.iterdir()) == ["alice.md", "bob.md", "carol.md", "dan.md", "zoe.md"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="kills a forked copy of itself")
+def test_a_killed_first_run_leaves_a_feedback_folder_the_next_run_removes(result: ClassResult, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+
+    def killed(src: str, dst: str) -> None:  # as kill -9 just before the folder's rename: nothing cleans up
+        os._exit(9)
+
+    pid = os.fork()
+    if pid == 0:
+        monkeypatch.setattr(os, "rename", killed)
+        write_reports(result, out)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 9
+    (stale,) = out.iterdir()
+    assert re.fullmatch(r"\.feedback\.[A-Za-z0-9_]{8}\.tmp", stale.name) and len(list(stale.iterdir())) == 4
+    other = out / ".notes.ab12cd34.tmp"  # not ours: kept
+    other.mkdir()
+    write_reports(result, out)
+    assert sorted(p.name for p in out.iterdir()) == [".notes.ab12cd34.tmp", "feedback", "grades.csv", "report.html",
+                                                     "summary.json", "summary.md"]
+    assert sorted(p.name for p in (out / "feedback").iterdir()) == ["alice.md", "bob.md", "carol.md", "dan.md"]
 
 
 def test_feedback_does_not_pass_student_html_or_markdown_through(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
 """Write a :class:`ClassResult` as grades.csv, feedback/<student>.md, summary.md and summary.json.
 
 Renderers are pure functions returning text (easy to test and to call from a notebook);
-:func:`write_reports` writes each file with :func:`quizgen.kernel.files.write_atomic`, so an interrupted
-run leaves every file either old or new, never torn. Nothing here depends on the clock or on
+:func:`write_reports` writes each file with :func:`quizgen.kernel.files.write_atomic` (a new
+feedback folder with :func:`quizgen.kernel.files.folder_writer`: filled aside, renamed whole), so an
+interrupted run leaves every file either old or new, never torn. Nothing here depends on the clock or on
 absolute paths: rerunning on the same inputs gives the same bytes.
 """
 
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from quizgen.grading.batch import ClassResult, GradedAnswer, StudentResult
-from quizgen.kernel.files import remove_stale_temporaries, write_atomic
+from quizgen.kernel.files import folder_writer, remove_stale_temporaries, write_atomic
 
 #: The files ``write_reports`` writes at the top of the output folder.
 REPORT_FILES = ("grades.csv", "summary.md", "summary.json", "report.html")
@@ -612,7 +613,8 @@ def write_reports(result: ClassResult, out_dir: str | os.PathLike[str], *, names
                   show_solutions: bool = False, html: bool = True, gradebook: str = "plain",
                   item: str | None = None, phases: Callable[[str, int], Callable[[int], None]] | None = None) -> list[Path]:
     """Write every output file atomically into ``out_dir`` (created if needed; existing files with
-    the same names are replaced, other files are left alone). grades.csv is written last, so
+    the same names are replaced, other files are left alone; a new feedback folder appears whole, or
+    not at all). grades.csv is written last, so
     when it is new, everything else already is. ``names``: {student id: name} from a roster, shown
     in feedback; ``show_solutions``: feedback shows each correct answer; ``html``: report.html;
     ``gradebook``/``item``: the layout of grades.csv and its grade item (:func:`gradebook_csv`)."""
@@ -620,17 +622,18 @@ def write_reports(result: ClassResult, out_dir: str | os.PathLike[str], *, names
     roster_names = names or {}
     written: list[Path] = []
     # a run killed with kill -9 (no cleanup possible) may have left temporary files behind
-    remove_stale_temporaries(out, lambda name: name in REPORT_FILES)
+    # (and the temporary feedback folder, .feedback.XXXXXXXX.tmp, of a first run into ``out``)
+    remove_stale_temporaries(out, lambda name: name in REPORT_FILES or name == "feedback")
     remove_stale_temporaries(out / "feedback", lambda name: name.endswith(".md"))
     names = feedback_names([s.student for s in result.students])
     advance = phases("Writing", len(result.students) + 4) if phases is not None else None
-    for s in result.students:
-        path = out / "feedback" / names[s.student]
-        write_atomic(path, feedback_md(s, roster_names.get(s.student),
-                                       student_solutions(result, s) if show_solutions else None))
-        written.append(path)
-        if advance is not None:
-            advance(1)
+    with folder_writer(out / "feedback") as write:  # a new feedback folder appears whole, at the end
+        for s in result.students:
+            write(names[s.student], feedback_md(s, roster_names.get(s.student),
+                                                student_solutions(result, s) if show_solutions else None))
+            written.append(out / "feedback" / names[s.student])
+            if advance is not None:
+                advance(1)
     data = summary_data(result)
     outputs = [("summary.json", summary_json(result, data)), ("summary.md", summary_md(result, data))]
     if html:
