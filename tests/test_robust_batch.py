@@ -205,8 +205,10 @@ def test_kill_9_leaves_no_orphan_workers_and_no_temporary_files(exam, tmp_path):
     assert outlived < 0.5, f"workers outlived their killed parent by {outlived:.2f} s"
     # a temporary file a killed run left behind is removed by the next run; other files are kept
     (out / "feedback").mkdir(parents=True, exist_ok=True)
-    stale = [out / ".grades.csv.k3j_9xq2.tmp", out / "feedback" / ".s00001.md.ab12cd34.tmp"]
+    stale = [out / ".grades.csv.k3j_9xq2.tmp", out / "feedback" / ".s00001.md.ab12cd34.tmp",
+             out / ".feedback.x7_k2m9q.tmp" / "s00001.md"]  # the folder a first run fills, then renames
     keep = out / ".notes.txt.ab12cd34.tmp"
+    stale[-1].parent.mkdir()
     for p in (*stale, keep):
         p.write_text("half")
     small = tmp_path / "small.csv"
@@ -214,7 +216,35 @@ def test_kill_9_leaves_no_orphan_workers_and_no_temporary_files(exam, tmp_path):
     r = grade(kpath, small, out)
     assert r.exit_code == 0, r.output
     assert not any(p.exists() for p in stale) and keep.exists()
+    assert not stale[-1].parent.exists()
     assert sorted(p.name for p in out.glob(".*.tmp")) == [keep.name]
+
+
+def test_kill_9_while_a_first_run_writes_feedback_leaves_no_folder_or_the_whole_one(exam, tmp_path):
+    kpath, spath = big_class(tmp_path, exam, 600)
+    out = tmp_path / "g"
+    proc = start_grade(kpath, spath, out, "1")
+    end = time.monotonic() + 120
+    staging: list[str] = []
+    while not staging and time.monotonic() < end and proc.poll() is None:
+        try:
+            staging = [e.name for e in os.scandir(out) if e.name.startswith(".feedback.")]
+        except FileNotFoundError:
+            pass
+        time.sleep(0.001)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert staging, "the feedback folder was not filled aside"
+    if (out / "feedback").exists():  # (killed just after the rename)
+        assert len(list((out / "feedback").iterdir())) == 600
+    else:
+        assert len(list((out / staging[0]).iterdir())) < 600  # killed halfway: nothing shows
+    small = tmp_path / "small.csv"
+    small.write_text("student,question,answer\ns00001,q1,1\n")
+    r = grade(kpath, small, out)
+    assert r.exit_code == 0, r.output
+    assert not list(out.glob(".*.tmp"))
+    assert len(list((out / "feedback").iterdir())) == 600
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to list child processes")
