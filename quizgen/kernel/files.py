@@ -51,7 +51,7 @@ _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | 
 
 def _fill(fd: int, path: str | os.PathLike, data: str | bytes) -> None:
     """Write ``data`` (text as UTF-8) into the new file ``fd`` at ``path``, give it
-    :data:`FILE_MODE` and close it: the one way both writers below make a file's bytes and mode."""
+    :data:`FILE_MODE` and close it: how both writers of this module make a file's bytes and mode."""
     with os.fdopen(fd, "wb") as fh:
         fh.write(data.encode("utf-8") if isinstance(data, str) else data)
         if _CHMOD_FD:
