@@ -30,7 +30,8 @@ import numpy as np
 
 from quizgen.maths.evaluate import Evaluation, domain_varies, evaluate_sample, symbol_ids
 from quizgen.maths.limits import DEFAULT_LIMITS, Limits
-from quizgen.maths.nodes import Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym, free_symbols, per_node, to_text
+from quizgen.maths.nodes import (Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym, free_symbols, per_node,
+                                  to_text, walk)
 from quizgen.maths.sampling import sample_points, seed_for
 
 N_POINTS = 24  # random points compared per decision
@@ -343,8 +344,6 @@ _PLAIN_FUNCTIONS = frozenset({"log", "log2", "log10", "sqrt"})
 @per_node()
 def _plain(node: Node) -> bool:
     """Arithmetic, integer powers up to 64, log and sqrt: nothing else (see _same_plain_tree)."""
-    from quizgen.maths.nodes import walk
-
     for n in walk(node):
         kind = type(n)
         if kind is Call:
@@ -453,8 +452,6 @@ def clearly_different(reference: Node, others: list[Node], domains: Mapping[str,
 
 @per_node()
 def _has_binomial(node: Node) -> bool:
-    from quizgen.maths.nodes import walk
-
     return any(type(n) is Call and n.fname == "binomial" for n in walk(node))  # type: ignore[union-attr]
 
 
