@@ -28,10 +28,10 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from quizgen.maths.evaluate import Evaluation, domain_varies, evaluate_sample, symbol_ids
+from quizgen.maths.evaluate import Evaluation, built_from, domain_varies, evaluate_sample, symbol_ids
 from quizgen.maths.limits import DEFAULT_LIMITS, Limits
-from quizgen.maths.nodes import (Add, Call, Const, Div, Mul, Neg, Node, Num, Pow, Sym, free_symbols, per_node,
-                                  to_text, walk)
+from quizgen.maths.nodes import (Add, Call, Const, Div, Mul, Neg, Node, Num, Sym, free_symbols, per_node, to_text,
+                                  walk)
 from quizgen.maths.sampling import sample_points, seed_for
 
 N_POINTS = 24  # random points compared per decision
@@ -344,18 +344,7 @@ _PLAIN_FUNCTIONS = frozenset({"log", "log2", "log10", "sqrt"})
 @per_node()
 def _plain(node: Node) -> bool:
     """Arithmetic, integer powers up to 64, log and sqrt: nothing else (see _same_plain_tree)."""
-    for n in walk(node):
-        kind = type(n)
-        if kind is Call:
-            if n.fname not in _PLAIN_FUNCTIONS:  # type: ignore[union-attr]
-                return False
-        elif kind is Pow:
-            exp = n.exp  # type: ignore[union-attr]
-            if not (type(exp) is Num and exp.value.denominator == 1 and abs(exp.value) <= 64):
-                return False
-        elif kind not in (Num, Sym, Const, Add, Mul, Div, Neg):
-            return False
-    return True
+    return built_from(node, (Num, Sym, Const, Add, Mul, Div, Neg), _PLAIN_FUNCTIONS, max_exponent=64)
 
 
 def prepare(comparisons: list[Comparison], targets: list[tuple[Node, frozenset[str]]],

@@ -951,27 +951,34 @@ def symbol_ids(root: Node) -> frozenset[int]:
 _TOTAL_FUNCTIONS = frozenset(_SIMPLE) | frozenset(_RECIPROCAL) | {"max", "min"}
 
 
+def built_from(root: Node, kinds: tuple[type, ...], functions: frozenset[str],
+               max_exponent: float = math.inf, parts: frozenset[int] | None = None) -> bool:
+    """Whether every node of ``root`` (of its ``parts`` only, by id, when given) is one of
+    ``kinds``, a call of one of ``functions`` or a power with an integer exponent of at most
+    ``max_exponent`` in size: what a shortcut may rely on about a whole tree."""
+    for n in walk(root):
+        if parts is not None and id(n) not in parts:
+            continue
+        kind = type(n)
+        if kind is Call:
+            if n.fname not in functions:  # type: ignore[union-attr]
+                return False
+        elif kind is Pow:
+            exp = n.exp  # type: ignore[union-attr]
+            if not (type(exp) is Num and exp.value.denominator == 1 and abs(exp.value) <= max_exponent):
+                return False
+        elif kind not in kinds:
+            return False
+    return True
+
+
 @per_node()
 def domain_varies(root: Node) -> bool:
     """Whether :class:`Evaluator` may find a domain error in ``root`` at some points and not at
     others: a part with a symbol under log, sqrt, an inverse function, factorial, binomial or a
     power whose exponent is not an integer. (A part without symbols has one value at every
     point: a domain error there is one everywhere.)"""
-    symbolic = symbol_ids(root)
-    for n in walk(root):
-        if id(n) not in symbolic:
-            continue
-        kind = type(n)
-        if kind is Call:
-            if n.fname not in _TOTAL_FUNCTIONS:  # type: ignore[union-attr]
-                return True
-        elif kind is Pow:
-            exp = n.exp  # type: ignore[union-attr]
-            if not (type(exp) is Num and exp.value.denominator == 1):
-                return True
-        elif kind not in (Sym, Add, Mul, Div, Neg):
-            return True
-    return False
+    return not built_from(root, (Sym, Add, Mul, Div, Neg), _TOTAL_FUNCTIONS, parts=symbol_ids(root))
 
 
 #: largest |argument| of exp, sinh, factorial, ... (and |exponent * log base|) computed in high
