@@ -196,6 +196,18 @@ EQUIVALENT: dict[tuple[str, str], str] = {
                  "return np.power(base, float(n)), b1"):
         "the fast path for an exponent 0..64: the general path computes the same power (an "
         "integer exponent: no domain error, no pole, no taint)",
+    ("equiv", ">= -> > | return (bool(values.ok.sum() >= needed) and not values.hidden and not values.unk"):
+        "a stricter guard only sends more identical trees to the full comparison, which gives the "
+        "status the shortcut gives (the shortcut's premise, tested)",
+    ("equiv", "1e-12 -> 1e-11 | close = gap <= RTOL * magnitude + 1e-12"):
+        "a gap of 1e-12..1e-11 on values below 1e-3 then counts as close: high precision still "
+        "looks at it, as one of the largest relative gaps instead of a near point, same outcome",
+    ("equiv", "& -> | | both = e.ok & a.ok & pts.loose"):
+        "where a side has no value its value is NaN or infinite, which both filters after it drop "
+        "(a finite gap, a finite size)",
+    ("equiv", "20 -> 21 | if gap > mpmath.mpf(10) ** -(dps - 20) * scale + eps:  # far above rounding here"):
+        "a threshold ten times higher sends a gap of 1e-34..1e-33 of the terms' size to the retry "
+        "with more digits, which finds the same difference (its values shown as the same floats)",
     ("evaluate", "1.0 -> 10.0 | self._record_unseen(np.where(np.isfinite(m), m, -1.0))"):
         "the mark of a point where a function's unseen part does not count only needs to be "
         "negative: -10 is never recorded either (0 <= share is required)",

@@ -545,3 +545,39 @@ def test_a_relation_candidate_stopped_by_its_second_value_is_one_the_full_check_
         values = np.where(rng.random(n) < 0.6, 2.5, rng.choice(specials, n))
         values = values * np.where(rng.random(n) < 0.2, 1 + 1e-8 * rng.random(n), 1.0)
         assert _constant(values) == full(values)
+
+
+def test_prepared_answers_evaluate_the_key_at_their_points_no_more(monkeypatch):
+    grader = compile_question(QUESTION)
+    grader.prepare(ANSWERS)
+    targets = {id(grader.expected)} | {id(k.target) for k in grader.known_wrong}
+    again = []
+    real = equiv_module.evaluate_sample
+
+    def watched(node, env, size, natural=False, hidden=False):
+        if id(node) in targets and hidden:  # the key at an answer's random points
+            again.append(node)
+        return real(node, env, size, natural, hidden)
+
+    monkeypatch.setattr(equiv_module, "evaluate_sample", watched)
+    for text in ANSWERS:
+        grader.grade(text)
+    assert again == []
+
+
+def test_the_keys_check_leaves_out_the_points_where_a_binomial_counts_nothing():
+    # equal where binomial(n, 2) counts something (n >= 0); the answer differs only at n < 0
+    n = {"n": "integer"}
+    reference = parse_answer("binomial(n, 2)", n)
+    other = parse_answer("n*(n - 1)/2 + 7*heaviside(-n - 1/2)", n)
+    assert clearly_different(reference, [other], n, seed=3) == [False]
+    assert clearly_different(reference, [parse_answer("n*(n - 1)/2 + 7", n)], n, seed=3) == [True]
+
+
+def test_high_precision_skips_a_point_outside_a_binomials_natural_domain():
+    n = {"n": "integer"}
+    skip = equiv_module._mp_compare(parse_answer("binomial(n, 2)", n), parse_answer("n*(n - 1)/2 + 1", n),
+                                    {"n": -3.0}, 50)
+    assert skip == ("skip",)
+    assert equiv_module._mp_compare(parse_answer("binomial(n, 2)", n), parse_answer("n*(n - 1)/2", n),
+                                    {"n": 3.0}, 50) == ("agree",)
