@@ -361,6 +361,8 @@ def test_points_drawn_together_are_the_points_each_generator_draws_alone():
         alone = sample_points(SEGMENT_DOMS, np.random.default_rng(seed), 24)
         assert list(got) == list(alone)
         assert all(np.array_equal(got[k], alone[k]) for k in alone)
+        # views of one array per symbol: read-only, so no caller can write into another's points
+        assert not any(got[k].flags.writeable for k in got)
 
 
 ANSWERS = [
