@@ -208,6 +208,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("equiv", "20 -> 21 | if gap > mpmath.mpf(10) ** -(dps - 20) * scale + eps:  # far above rounding here"):
         "a threshold ten times higher sends a gap of 1e-34..1e-33 of the terms' size to the retry "
         "with more digits, which finds the same difference (its values shown as the same floats)",
+    ("evaluate", "0 -> 1 | return np.where(base == 0, np.nan, out / np.where(base == 0, 1.0, base)), \\"):
+        "(the second 0, the stand-in denominator; the first is killed by a test) where the base's "
+        "log is 1 the stand-in is the same 1.0, and where it is 0 the outer where gives NaN anyway",
     ("evaluate", "1.0 -> 10.0 | self._record_unseen(np.where(np.isfinite(m), m, -1.0))"):
         "the mark of a point where a function's unseen part does not count only needs to be "
         "negative: -10 is never recorded either (0 <= share is required)",
