@@ -146,3 +146,47 @@ def test_a_change_to_a_bank_helper_the_question_uses_is_another_question(own_cac
     helper.write_text("SCALE = 2\n")
     second = digest()
     assert first and second and first != second
+
+
+def test_new_variants_from_a_cached_derivation_are_those_made_afresh(own_cache: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A derivation read back from the cache (written by a run that drew other numbers) gives a new
+    variant the bytes a fresh derivation gives. SymPy's own pickling built ``Mul(ss, 1/5,
+    evaluate=False)`` again evaluated, a sum of fifths: the key's exact form and its value (one
+    rounding off) depended on what the cache held."""
+    from quizgen.generation import variant
+
+    def fresh_process() -> None:  # what a new run starts with
+        monkeypatch.setattr(derived, "_PACKS", {})
+        variant.compiled.cache_clear()
+        variant._instance.cache_clear()
+
+    def make_seed(seed: str, out: Path) -> None:
+        r = CliRunner().invoke(main, ["make", "--topic", "mle", "--seed", seed, "--secret", SECRET,
+                                      "--versions", "6", "--questions",
+                                      "gaussian_variance_known_mean,gaussian_variance_unknown_mean",
+                                      "--format", "md,tex,json", "--out", str(out), "--jobs", "1"])
+        assert r.exit_code == 0, r.output
+
+    fresh_process()
+    make_seed("3", tmp_path / "other-numbers")  # writes the derivations
+    fresh_process()
+    make_seed("9", tmp_path / "from-cache")     # reads them, builds new variants
+    monkeypatch.setenv("QUIZGEN_CACHE", "off")
+    fresh_process()
+    make_seed("9", tmp_path / "afresh")
+    assert "*(1/5)" in (tmp_path / "afresh" / "key.json").read_text()  # the form the question made
+    assert same_tree(tmp_path / "from-cache", tmp_path / "afresh")
+
+
+def test_the_cache_keeps_an_expression_as_it_was_made() -> None:
+    import pickle
+
+    import sympy as sp
+
+    a, b, x = sp.symbols("a b x")
+    for made in (sp.Mul(a + b, sp.Rational(1, 5), evaluate=False), sp.Add(x, x, evaluate=False),
+                 sp.Pow(x, 1, evaluate=False), 2 * x - x**-1, sp.Eq(sp.log(x) + 1, 0)):
+        back = pickle.loads(derived._dumps(made))
+        assert sp.srepr(back) == sp.srepr(made) and str(back) == str(made)
+    assert str(pickle.loads(pickle.dumps(sp.Mul(a + b, sp.Rational(1, 5), evaluate=False)))) == "a/5 + b/5"

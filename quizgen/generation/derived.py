@@ -16,13 +16,17 @@ them as one when there are many. Deleting the folder is always safe. ``QUIZGEN_C
 reading or writing, everything derived afresh.
 
 Entries are pickles (SymPy expressions and quizgen's own dataclasses): the cache folder is
-trusted like ``__pycache__``. One that cannot be read is ignored.
+trusted like ``__pycache__``. One that cannot be read is ignored. A sum, product or power is
+kept as it was made (:func:`_as_made`): SymPy's own pickling builds it again evaluated, so a
+question's ``Mul(ss, 1/5, evaluate=False)`` came back as ``ss_1/5 + ss_2/5 + ...``, and the
+variants made from a cached derivation differed from those made afresh.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import os
 import pickle
 import sys
@@ -36,6 +40,40 @@ KIND = "derived"
 MAX_SHARDS = 8
 
 _MISSING = object()
+
+
+def _as_made(cls: type, args: tuple) -> Any:
+    """A SymPy Add, Mul or Pow from its arguments, not evaluated again: the same expression,
+    whether it was made evaluated (its arguments are already canonical) or not."""
+    return cls(*args, evaluate=False)
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles SymPy's sums, products and powers by :func:`_as_made`."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind in _KEPT_AS_MADE:
+            return _as_made, (kind, obj.args)
+        return NotImplemented
+
+
+def _kept_as_made() -> frozenset[type]:
+    import sympy as sp
+
+    return frozenset({sp.Add, sp.Mul, sp.Pow})
+
+
+def _dumps(value: Any) -> bytes:
+    global _KEPT_AS_MADE
+    if not _KEPT_AS_MADE:
+        _KEPT_AS_MADE = _kept_as_made()
+    out = io.BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return out.getvalue()
+
+
+_KEPT_AS_MADE: frozenset[type] = frozenset()
 
 
 def _file_digest(path: str) -> str:
@@ -165,7 +203,7 @@ class _Pack:
         if folder is None or not entries:
             return False
         try:
-            data = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+            data = _dumps(entries)
         except Exception:  # noqa: BLE001 - something that does not pickle is simply not kept
             return False
         name = f"{hashlib.sha256(data).hexdigest()[:24]}-{os.getpid()}.pickle"
