@@ -58,3 +58,23 @@ def test_a_truefalse_statement_has_the_usual_shape():
     assert (truefalse_statement("Two coins are tossed.", "both show heads")
             == "Two coins are tossed.\n\nStatement: both show heads. Is the statement true or false, "
                "and which reason shows it?")
+
+
+def test_a_question_with_a_table_copied_by_dataclasses_replace_keeps_its_parameters_once():
+    """Each table cell becomes a parameter once: dataclasses.replace (a notebook dropping a
+    question's figures, as bench/bench_make.py does) ran the step again and drew every cell twice,
+    which lambdify refused ("duplicate argument 'n1'")."""
+    import dataclasses
+
+    from quizgen.generation.bank import load_bank
+    from quizgen.generation.exam import build_exam, version_names
+
+    bank = load_bank()
+    for qid in ("mle/ece_from_bins", "mle/normal_equations"):
+        entry = bank.find(qid)
+        assert entry.question.tables  # the kind of question this is about
+        copy = dataclasses.replace(entry.question, figures=())
+        assert copy.params == entry.question.params
+        assert len({p.name for p in copy.params}) == len(copy.params)
+        exam = build_exam([dataclasses.replace(entry, question=copy)], 4, version_names(2), jobs=1, figures=False)
+        assert len(exam.versions) == 2

@@ -491,7 +491,9 @@ class Question:
     def __post_init__(self) -> None:
         object.__setattr__(self, "statement", unwrap(self.statement))
         cells = tuple(p for t in self.tables for p in t.cell_params())
-        if cells:  # every cell is a parameter like any other: drawn, substituted, verified, cached
+        # every cell is a parameter like any other: drawn, substituted, verified, cached (added
+        # once: dataclasses.replace runs this again on params that already end with them)
+        if cells and tuple(self.params[-len(cells):]) != cells:
             object.__setattr__(self, "params", tuple(self.params) + cells)
 
     @property
