@@ -34,6 +34,11 @@ def _has_decimal(node: Node) -> bool:
     return any(isinstance(n, Num) and n.decimal for n in walk(node))
 
 
+def _reading(parsed: Any) -> tuple:
+    """What a verdict depends on in a parsed answer: its tree and the notes on how it was read."""
+    return parsed.node, tuple(parsed.notes)
+
+
 #: readings prepared together at most (their points: memory bounded whatever the class size)
 _PREPARED_AT_ONCE = 512
 
@@ -96,7 +101,7 @@ class SymbolicGrader(QuestionGrader):
                             f"unit ('{parsed.unit}').", "parse")
         # One expression, one verdict: spellings that read as the same tree (spaces, ^ or **,
         # redundant brackets) are graded once, at the same points.
-        reading = (parsed.node, tuple(parsed.notes))
+        reading = _reading(parsed)
         verdict = self._by_reading.get(reading)
         if verdict is None:
             verdict = self._grade_reading(parsed)
@@ -130,7 +135,7 @@ class SymbolicGrader(QuestionGrader):
                     parsed = parse(text.strip(), self.ctx, self.limits)
                 except (ParseError, LimitExceeded, RecursionError):
                     continue  # grade() says why
-                reading = (parsed.node, tuple(parsed.notes))
+                reading = _reading(parsed)
                 if parsed.unit is None and reading not in self._by_reading and reading not in fresh:
                     fresh[reading] = self._comparison(parsed)
                 if len(fresh) >= _PREPARED_AT_ONCE:
@@ -155,7 +160,7 @@ class SymbolicGrader(QuestionGrader):
         from quizgen.maths.display import to_unicode
 
         node = parsed.node
-        comparison = self._prepared.pop((node, tuple(parsed.notes)), None) or self._comparison(parsed)
+        comparison = self._prepared.pop(_reading(parsed), None) or self._comparison(parsed)
         seed = comparison.seed
         result = comparison.against(self.expected, want_relation=False,
                                     target_symbols=self.expected_symbols)
