@@ -205,3 +205,15 @@ def test_the_collector_is_tuned_for_the_run_and_handed_back(tmp_path: Path, monk
         assert gc.get_threshold() == (700, 10, 10) and gc.get_freeze_count() == 0
     finally:
         gc.set_threshold(*before)
+
+
+def test_a_file_where_the_feedback_folder_goes_is_named_in_one_line(tmp_path):
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "feedback").write_text("not a folder")
+    r = subprocess.run([sys.executable, "-m", "quizgen", "grade", "--key", str(KEY),
+                        str(FIXTURES / "long.csv"), "--out", str(out)], capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == [
+        f"quizgen: error: {out}: cannot write the grades there (File exists: {out / 'feedback'})"]
+    assert (out / "feedback").read_text() == "not a folder" and not (out / "grades.csv").exists()

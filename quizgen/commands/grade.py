@@ -97,7 +97,8 @@ def command(key_path: Path, submissions: Path, out_dir: Path | None, jobs: int |
             write_reports(result, out, names=names, show_solutions=show_solutions, gradebook=gradebook,
                           item=grade_item, phases=bars.phase)
     except OSError as err:
-        raise QuizgenError(f"{out}: cannot write the grades there ({err.strerror or err})", EXIT_USAGE) from None
+        where = f": {err.filename}" if err.filename and str(err.filename) != str(out) else ""
+        raise QuizgenError(f"{out}: cannot write the grades there ({err.strerror or err}{where})", EXIT_USAGE) from None
     submitted = len(result.students) - len(result.missing)
     missing = f"; {_count(len(result.missing), 'student')} with no submission" if result.missing else ""
     rejected = f"; {_count(result.problem_count, 'problem')} (rows not graded)" if result.problem_count else ""
